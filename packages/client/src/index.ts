@@ -1,0 +1,2 @@
+/** `@switchline/client` — see README.md. */
+export * from './protocol/codes'

@@ -1,0 +1,136 @@
+/**
+ * Pure encode/decode of Switchline frames: fed text, returns typed values or a reason. No I/O, no timers.
+ * Validation is structural and strict: a frame with a missing or mistyped required field is rejected (R17).
+ */
+import { isProtocolErrorCode } from './codes'
+import type {
+  ClientFrame,
+  ErrorPayload,
+  GapInfo,
+  Json,
+  PublishRequest,
+  ServerFrame,
+  SseMessagePayload,
+  SseReadyPayload,
+} from './frames'
+
+/** The result of decoding: the value, or why it was rejected. */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string }
+
+type Obj = Record<string, unknown>
+
+const ok = <T>(value: T): Decoded<T> => ({ ok: true, value })
+const fail = (reason: string): Decoded<never> => ({ ok: false, reason })
+
+function parseObject(text: string): Decoded<Obj> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return fail('not JSON')
+  }
+  return isObj(value) ? ok(value) : fail('not a JSON object')
+}
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isStr = (v: unknown): v is string => typeof v === 'string'
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v)
+const optStr = (v: unknown): boolean => v === undefined || isStr(v)
+const optInt = (v: unknown): boolean => v === undefined || isInt(v)
+const isStrOrNull = (v: unknown): v is string | null => v === null || isStr(v)
+
+/** Field checks per frame type; each returns true when the object is well-formed for that type. */
+const CLIENT_FRAME_CHECKS: Record<ClientFrame['type'], (f: Obj) => boolean> = {
+  hello: (f) => optStr(f.token),
+  subscribe: (f) => isInt(f.id) && isStr(f.channel) && optStr(f.cursor),
+  unsubscribe: (f) => isInt(f.id) && isStr(f.channel),
+  publish: (f) => isInt(f.id) && isStr(f.channel) && 'data' in f && optStr(f.event) && optStr(f.mid),
+  ping: (f) => optInt(f.id),
+}
+
+const isGap = (f: Obj): boolean =>
+  isStr(f.channel) && isStrOrNull(f.from) && isStrOrNull(f.to) && (f.reason === 'retention' || f.reason === 'epoch')
+
+const isErrorPayload = (f: Obj): boolean =>
+  isProtocolErrorCode(f.code) && isStr(f.message) && optStr(f.channel) && typeof f.fatal === 'boolean'
+
+const SERVER_FRAME_CHECKS: Record<ServerFrame['type'], (f: Obj) => boolean> = {
+  welcome: (f) => isStr(f.epoch) && isInt(f.idleTimeoutMs) && isInt(f.maxFrameBytes),
+  subscribed: (f) => isInt(f.id) && isStr(f.channel),
+  unsubscribed: (f) => isInt(f.id) && isStr(f.channel),
+  event: (f) => isStr(f.channel) && isStr(f.id) && 'data' in f && optStr(f.event),
+  gap: isGap,
+  ack: (f) => isInt(f.id) && isStr(f.eventId),
+  pong: (f) => optInt(f.id),
+  error: (f) => isErrorPayload(f) && optInt(f.id),
+}
+
+function decodeTyped<T>(text: string, checks: Record<string, (f: Obj) => boolean>): Decoded<T> {
+  const parsed = parseObject(text)
+  if (!parsed.ok) return parsed
+  const frame = parsed.value
+  const type = frame.type
+  if (!isStr(type) || !Object.prototype.hasOwnProperty.call(checks, type)) return fail('unknown frame type')
+  return (checks[type] as (f: Obj) => boolean)(frame) ? ok(frame as T) : fail(`malformed ${type} frame`)
+}
+
+/** Encodes any frame or payload as one line of JSON. */
+export function encodeFrame(frame: ClientFrame | ServerFrame | object): string {
+  return JSON.stringify(frame)
+}
+
+/** Decodes a frame sent by a client (server side). */
+export function decodeClientFrame(text: string): Decoded<ClientFrame> {
+  return decodeTyped<ClientFrame>(text, CLIENT_FRAME_CHECKS)
+}
+
+/** Decodes a frame sent by a server (client side). */
+export function decodeServerFrame(text: string): Decoded<ServerFrame> {
+  return decodeTyped<ServerFrame>(text, SERVER_FRAME_CHECKS)
+}
+
+/** Decodes the `data` of a channel event on the SSE stream. */
+export function decodeSseMessage(text: string): Decoded<SseMessagePayload> {
+  const parsed = parseObject(text)
+  if (!parsed.ok) return parsed
+  const f = parsed.value
+  return isStr(f.channel) && 'data' in f && optStr(f.event)
+    ? ok(f as unknown as SseMessagePayload)
+    : fail('malformed channel event')
+}
+
+/** Decodes the `data` of `sl-ready`. */
+export function decodeSseReady(text: string): Decoded<SseReadyPayload> {
+  const parsed = parseObject(text)
+  if (!parsed.ok) return parsed
+  const f = parsed.value
+  return isStr(f.epoch) && isInt(f.heartbeatMs) && Array.isArray(f.channels) && f.channels.every(isStr)
+    ? ok(f as unknown as SseReadyPayload)
+    : fail('malformed sl-ready')
+}
+
+/** Decodes the `data` of `sl-gap`. */
+export function decodeGap(text: string): Decoded<GapInfo> {
+  const parsed = parseObject(text)
+  if (!parsed.ok) return parsed
+  return isGap(parsed.value) ? ok(parsed.value as unknown as GapInfo) : fail('malformed gap')
+}
+
+/** Decodes an error body (`sl-error` data or an HTTP error response body). */
+export function decodeErrorPayload(text: string): Decoded<ErrorPayload> {
+  const parsed = parseObject(text)
+  if (!parsed.ok) return parsed
+  return isErrorPayload(parsed.value) ? ok(parsed.value as unknown as ErrorPayload) : fail('malformed error')
+}
+
+/** Decodes the body of `POST B/publish` (server side). */
+export function decodePublishRequest(text: string): Decoded<PublishRequest> {
+  const parsed = parseObject(text)
+  if (!parsed.ok) return parsed
+  const f = parsed.value
+  return isStr(f.channel) && 'data' in f && optStr(f.event) && optStr(f.mid)
+    ? ok(f as unknown as PublishRequest)
+    : fail('malformed publish request')
+}
+
+export type { Json }
