@@ -1,0 +1,58 @@
+/**
+ * The platform a subscription runs on. Everything is looked up at connect time (never captured at import), so
+ * msw, tests and unusual runtimes can replace it. `platform.ts` resolves defaults (browser globals, or the
+ * `ws` / `eventsource` packages in Node through the `#platform` import).
+ */
+import type { Timers } from './timers'
+
+/** The structural WebSocket the client needs (browser `WebSocket` and the `ws` package both fit). */
+export interface WebSocketLike {
+  readonly readyState: number
+  readonly protocol: string
+  readonly bufferedAmount: number
+  binaryType: string
+  onopen: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: unknown }) => void) | null
+  onerror: ((ev: unknown) => void) | null
+  onclose: ((ev: { code: number; reason: string; wasClean?: boolean }) => void) | null
+  send(data: string): void
+  close(code?: number, reason?: string): void
+}
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
+
+/** The structural EventSource the client needs (browser `EventSource` and the `eventsource` package both fit). */
+export interface EventSourceLike {
+  readonly readyState: number
+  onopen: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: string; lastEventId: string }) => void) | null
+  onerror: ((ev: unknown) => void) | null
+  addEventListener(type: string, listener: (ev: { data: string; lastEventId: string }) => void): void
+  close(): void
+}
+export type EventSourceConstructor = new (url: string, init?: { withCredentials?: boolean }) => EventSourceLike
+
+/** Online/offline (browser `navigator.onLine` + `online`/`offline` events; always online in Node). */
+export interface OnlineSource {
+  isOnline(): boolean
+  /** Calls `listener(online)` on every change; returns an unsubscribe function. */
+  subscribe(listener: (online: boolean) => void): () => void
+}
+
+/** Page visibility (browser `document.visibilityState`; always visible in Node). */
+export interface VisibilitySource {
+  isVisible(): boolean
+  subscribe(listener: (visible: boolean) => void): () => void
+}
+
+/** Everything platform-specific a subscription touches. */
+export interface Platform {
+  fetch: typeof fetch
+  WebSocket: WebSocketConstructor
+  /** `undefined` where no EventSource exists (then SSE always uses fetch). */
+  EventSource: EventSourceConstructor | undefined
+  timers: Timers
+  /** Returns [0, 1). Drives backoff jitter and message ids. */
+  random: () => number
+  online: OnlineSource
+  visibility: VisibilitySource
+}

@@ -1,0 +1,249 @@
+/**
+ * Public types of `@switchline/client`. Implementations live in `subscribe.ts` (one stream from any standard
+ * endpoint) and `client.ts` (channels over the Switchline protocol); both return a {@link Subscription}.
+ */
+import type { BackoffPolicy } from './backoff'
+import type { OverflowPolicy } from './async-queue'
+import type { DataFormat } from './decode'
+import type { SwitchlineError } from './errors'
+import type { GapInfo } from './protocol/frames'
+import type { StandardSchemaV1 } from './standard-schema'
+import type { Platform } from './platform'
+
+export type { GapInfo }
+
+/** Connection state of a subscription. Changes are emitted once each, as `{ from, to }`. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed'
+
+/** The transport a subscription currently rides. */
+export type TransportKind = 'sse' | 'websocket'
+
+/** Which transport to use: `'auto'` lets Switchline choose (see README, "Transport choice"). */
+export type TransportPreference = 'auto' | TransportKind
+
+/** One state change. */
+export interface StateChange {
+  from: ConnectionState
+  to: ConnectionState
+  /** Why, in a few words (e.g. `'ping timeout'`, `'offline'`, `'WebSocket blocked'`). */
+  reason?: string
+  /** The error that caused the change, if any. On `to: 'closed'` with an error, the subscription failed. */
+  error?: SwitchlineError
+  /** With `to: 'reconnecting'`: the 0-based attempt about to be made after `delayMs`. */
+  attempt?: number
+  /** With `to: 'reconnecting'`: how long the client waits before that attempt (jitter included). */
+  delayMs?: number
+}
+
+/** What comes with each event besides its data. */
+export interface EventMeta {
+  /** The event id (cursor), if the server gave one. */
+  id: string | undefined
+  /** The channel (Switchline protocol), or `undefined` for a plain stream. */
+  channel: string | undefined
+  /** The event name: the SSE `event` field (default `'message'`), or the publisher's name on Switchline. */
+  event: string
+  /** The transport the event arrived on. */
+  transport: TransportKind
+}
+
+/** Returns a bearer token, called on every (re)connect and again after a 401 / close 4001. */
+export type TokenProvider = () => string | undefined | null | Promise<string | undefined | null>
+
+/** Header values, or a function called on every (re)connect. */
+export type HeadersInit_ = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+
+/** Reconnection behaviour. */
+export interface ReconnectOptions {
+  /**
+   * The backoff policy `(attempt, random) → delay ms`.
+   * @defaultValue `defaultBackoff` (full jitter, 500 ms doubling up to 30 s)
+   */
+  backoff?: BackoffPolicy
+  /** Give up after this many consecutive failed attempts (then state `closed` with `max_attempts`). @defaultValue Infinity */
+  maxAttempts?: number
+  /** A connection that stayed open this long resets the attempt counter. @defaultValue 5000 */
+  resetAfterMs?: number
+  /** Wait while the page is hidden (browsers) and reconnect when it is visible again. @defaultValue false */
+  pauseWhenHidden?: boolean
+}
+
+/** WebSocket application-level ping. */
+export interface PingOptions {
+  /** How often to ping. @defaultValue 15000 */
+  intervalMs?: number
+  /** How long to wait for the pong before the socket is called dead, closed and reconnected. @defaultValue 10000 */
+  timeoutMs?: number
+}
+
+/** Raw-mode ping for third-party WebSocket servers: what to send and how to recognise the answer. */
+export interface RawPingOptions extends PingOptions {
+  /** The ping message to send. */
+  message: string | (() => string)
+  /** Whether an incoming text message is the pong (pongs are not delivered as events). */
+  isPong: (data: string) => boolean
+}
+
+/** Bounded buffer behind `for await … of subscription`. */
+export interface IteratorBufferOptions {
+  /** @defaultValue 1000 */
+  maxSize?: number
+  /**
+   * What happens when the consumer is slower than the stream and the buffer is full:
+   * `'error'` ends the iteration with a `buffer_overflow` error (nothing is lost silently);
+   * `'drop-oldest'` / `'drop-newest'` drop events and report them through `onError` (`buffer_overflow`).
+   * @defaultValue 'error'
+   */
+  overflow?: OverflowPolicy
+}
+
+/** Options shared by both forms of subscribe. */
+export interface BaseSubscriptionOptions<T> {
+  /** Called for every event, once, in order. */
+  onEvent?: (data: T, meta: EventMeta) => void
+  /** Called once per state change. */
+  onState?: (change: StateChange) => void
+  /** Called when the server reports events it can no longer replay (never silent loss). */
+  onGap?: (gap: GapInfo) => void
+  /** Called for every error: non-fatal ones (a malformed frame, a failed decode) and the fatal one that closes. */
+  onError?: (error: SwitchlineError) => void
+  /** Aborting it closes the subscription. */
+  signal?: AbortSignal
+  /** Resume after this event id. */
+  lastEventId?: string
+  /** Validates every incoming payload (zod, valibot, arktype… any Standard Schema). Failures go to `onError` (`validation`). */
+  schema?: StandardSchemaV1<unknown, T>
+  /** Async-iterator buffer. */
+  buffer?: IteratorBufferOptions
+  /** Reconnection, or `false` for none. */
+  reconnect?: ReconnectOptions | false
+  /** Platform overrides (fetch, WebSocket, EventSource, timers, random, online/visibility sources) — for tests and unusual runtimes. */
+  platform?: Partial<Platform>
+}
+
+/** Options of {@link subscribe} (one stream from any standard endpoint). */
+export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
+  /** `'auto'` picks SSE for http(s) URLs and WebSocket for ws(s) URLs. @defaultValue 'auto' */
+  transport?: TransportPreference
+  /** How to decode each payload. @defaultValue 'json' */
+  format?: DataFormat
+  /** SSE: a payload equal to this string (or for which the function returns true) ends the stream cleanly, no reconnect — e.g. `'[DONE]'`. */
+  done?: string | ((data: string) => boolean)
+  /** SSE: HTTP method (a non-GET method or a body means fetch is used). @defaultValue 'GET' */
+  method?: string
+  /** SSE: request body; a plain object is sent as JSON. */
+  body?: string | Record<string, unknown> | unknown[]
+  /** SSE: request headers (fetch is used when there are any). */
+  headers?: HeadersInit_
+  /** Bearer token provider (SSE header via fetch). */
+  token?: TokenProvider
+  /** SSE: send cookies cross-origin. @defaultValue false */
+  withCredentials?: boolean
+  /** SSE: event names to deliver. @defaultValue all events */
+  events?: string[]
+  /** SSE: no event or comment within this long → the stream is stalled and reconnected. `0` disables. @defaultValue 45000 */
+  stallTimeoutMs?: number
+  /** WebSocket: subprotocols. */
+  protocols?: string | string[]
+  /** WebSocket: application-level ping for third-party servers; off unless given. */
+  ping?: RawPingOptions | false
+}
+
+/** What a successful send resolves to. */
+export interface SendResult {
+  /** The id the server gave the published event (Switchline protocol), or `undefined` on a raw WebSocket. */
+  eventId: string | undefined
+}
+
+/** A live, resumable stream. Returned by both `subscribe()` and `client.subscribe()`. */
+export interface BaseSubscription<T> extends AsyncIterable<T> {
+  /** Current connection state. */
+  readonly state: ConnectionState
+  /** The id of the last event delivered (the resume cursor). */
+  readonly lastEventId: string | undefined
+  /** The transport in use, `undefined` before the first connect. */
+  readonly transport: TransportKind | undefined
+  /** Why that transport was chosen, in a few words (e.g. `'sends → WebSocket'`, `'WebSocket blocked → SSE + POST'`). */
+  readonly transportReason: string | undefined
+  /** Closes the subscription: no more events, no timers, no sockets (if it was the last user of a shared one). Idempotent. */
+  close(): void
+  /** Iterates events in order. `break` closes the subscription. One iterator per subscription. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T>
+}
+
+/** A subscription that can send `S`. */
+export interface Sendable<S> {
+  /**
+   * Sends one message. Queued (bounded) while disconnected; resolves when the server acknowledges it.
+   * Rejects with a `SwitchlineError`: `queue_full`, `payload_too_large`, `send_unsupported`, `closed`, `protocol`.
+   */
+  send(data: S): Promise<SendResult>
+}
+
+/** A subscription; it has `send` only when `S` is not `never`. */
+export type Subscription<T, S = never> = [S] extends [never] ? BaseSubscription<T> : BaseSubscription<T> & Sendable<S>
+
+// ---- Switchline protocol client ----
+
+/** One channel's types: what it receives and, if clients may publish, what they send. */
+export interface ChannelSpec {
+  receive: unknown
+  send?: unknown
+}
+
+/** A map of channel names to their types. */
+export type ChannelSchema = Record<string, ChannelSpec>
+
+/** The received type of a channel. */
+export type ReceiveOf<C extends ChannelSpec> = C['receive']
+/** The sent type of a channel, or `never` for receive-only channels. */
+export type SendOf<C extends ChannelSpec> = C extends { send: infer S } ? S : never
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** Base URL of a Switchline server (http or https), e.g. `'https://api.example.com/rt'`. */
+  url: string
+  /** Transport for every channel unless a channel says otherwise. @defaultValue 'auto' */
+  transport?: TransportPreference
+  /** Bearer token provider, called on every (re)connect. On WebSocket the token travels in the first frame. */
+  token?: TokenProvider
+  /** Extra headers on SSE and publish requests (fetch). */
+  headers?: HeadersInit_
+  /** Send cookies cross-origin. @defaultValue false */
+  withCredentials?: boolean
+  /** Reconnection for both connections. */
+  reconnect?: ReconnectOptions | false
+  /** WebSocket application-level ping. */
+  ping?: PingOptions
+  /** SSE stall timeout; by default derived from the server's heartbeat (2 × heartbeat + 5 s). `0` disables. */
+  stallTimeoutMs?: number
+  /** Bounded queue for sends made while disconnected. */
+  sendQueue?: { /** @defaultValue 100 */ maxCount?: number; /** @defaultValue 1_048_576 */ maxBytes?: number }
+  /** A send not acknowledged within this long rejects with `timeout`. @defaultValue 30000 */
+  ackTimeoutMs?: number
+  /** After WebSocket was found blocked, try it again after this long. @defaultValue 60000 */
+  reprobeWebSocketMs?: number
+  /** Platform overrides — for tests and unusual runtimes. */
+  platform?: Partial<Platform>
+  /** Called once per change of either connection's state (for dashboards). */
+  onConnectionState?: (change: StateChange & { transport: TransportKind }) => void
+}
+
+/** Options of `client.subscribe(channel, options)`. */
+export interface ChannelSubscribeOptions<T> extends Omit<BaseSubscriptionOptions<T>, 'reconnect' | 'platform'> {
+  /** Instance key: `subscribe('chat', { key: 'room-a' })` subscribes to channel `chat:room-a`. */
+  key?: string
+  /** Transport for this channel. @defaultValue the client's `transport` */
+  transport?: TransportPreference
+}
+
+/** A client for a Switchline server: many channels, at most one SSE stream and one WebSocket. */
+export interface Client<S extends ChannelSchema> {
+  /** Subscribes to a channel. */
+  subscribe<K extends keyof S & string>(
+    channel: K,
+    options?: ChannelSubscribeOptions<ReceiveOf<S[K]>>,
+  ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>>
+  /** Closes every subscription and connection. */
+  close(): void
+}
