@@ -1,0 +1,4 @@
+/** Shared, generic test helpers for @switchline/client. */
+export * from './async'
+export * from './chunks'
+export * from './prng'
