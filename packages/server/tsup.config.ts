@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   platform: 'node',
+  // The protocol code is bundled in, so the server's build does not depend on the client's.
+  noExternal: ['@switchline/client'],
 })
