@@ -10,4 +10,7 @@ export default defineConfig({
   platform: 'node',
   // The protocol code is bundled in, so the server's build does not depend on the client's.
   noExternal: ['@switchline/client'],
+  esbuildOptions(options) {
+    options.conditions = ['source']
+  },
 })
