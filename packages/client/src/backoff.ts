@@ -1,0 +1,78 @@
+/**
+ * Reconnect delays: exponential growth with full jitter. Pure: the caller passes the attempt number and a
+ * random source, so tests are deterministic and the supervisor owns all state.
+ */
+import { SwitchlineError } from './errors'
+
+/**
+ * A backoff policy: `attempt` is 0 for the first retry; `random()` returns a number in [0, 1).
+ * Returns a delay in ms. Must be pure.
+ */
+export type BackoffPolicy = (attempt: number, random: () => number) => number
+
+/** Options of {@link exponentialBackoff}. */
+export interface ExponentialBackoffOptions {
+  /** The ceiling of the first retry's delay. @defaultValue 500 */
+  initialDelayMs?: number
+  /** The ceiling never grows beyond this. @defaultValue 30000 */
+  maxDelayMs?: number
+  /** The ceiling is multiplied by this per attempt (≥ 1). @defaultValue 2 */
+  factor?: number
+  /** Every delay is at least this (≤ `maxDelayMs`). @defaultValue 0 */
+  minDelayMs?: number
+}
+
+function invalid(message: string): SwitchlineError {
+  return new SwitchlineError('invalid_options', `exponentialBackoff: ${message}`, { fatal: true })
+}
+
+function check(name: string, value: number, min: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw invalid(`${name} must be a finite number ≥ ${min}, got ${String(value)}`)
+  }
+}
+
+/**
+ * Exponential backoff with full jitter that survives the cap (AWS, "Exponential Backoff and Jitter"):
+ *
+ * `delay = minDelayMs + random() × (ceiling − minDelayMs)` where
+ * `ceiling = max(minDelayMs, min(maxDelayMs, initialDelayMs × factor^attempt))`.
+ *
+ * Once the ceiling reaches `maxDelayMs` delays stay spread over `[minDelayMs, maxDelayMs)` instead of all
+ * clients retrying at exactly `maxDelayMs` together. Huge, negative or `NaN` attempts never give `Infinity` or
+ * `NaN`; a `random()` outside [0, 1] is clamped.
+ *
+ * @throws SwitchlineError `invalid_options` for a negative or non-finite option, `factor < 1`, or
+ * `minDelayMs > maxDelayMs`.
+ * @example
+ * const backoff = exponentialBackoff({ initialDelayMs: 1000, maxDelayMs: 60_000 })
+ * backoff(0, Math.random) // somewhere in [0, 1000)
+ * backoff(10, Math.random) // somewhere in [0, 60000)
+ */
+export function exponentialBackoff(options: ExponentialBackoffOptions = {}): BackoffPolicy {
+  const { initialDelayMs = 500, maxDelayMs = 30_000, factor = 2, minDelayMs = 0 } = options
+  check('initialDelayMs', initialDelayMs, 0)
+  check('maxDelayMs', maxDelayMs, 0)
+  check('factor', factor, 1)
+  check('minDelayMs', minDelayMs, 0)
+  if (minDelayMs > maxDelayMs) throw invalid(`minDelayMs (${minDelayMs}) must not exceed maxDelayMs (${maxDelayMs})`)
+
+  return (attempt, random) => {
+    const n = attempt > 0 ? Math.floor(attempt) : 0
+    // initialDelayMs × factor^n, computed so that 0 × ∞ and 1^∞ (both NaN) cannot happen.
+    let ceiling = initialDelayMs === 0 || factor === 1 ? initialDelayMs : initialDelayMs * factor ** n
+    if (!(ceiling <= maxDelayMs)) ceiling = maxDelayMs
+    if (ceiling < minDelayMs) ceiling = minDelayMs
+    let r = random()
+    if (!(r > 0)) r = 0
+    else if (r > 1) r = 1
+    return minDelayMs + r * (ceiling - minDelayMs)
+  }
+}
+
+/**
+ * The client's default policy: full jitter, 500 ms doubling up to 30 s.
+ * @example
+ * defaultBackoff(3, Math.random) // somewhere in [0, 4000)
+ */
+export const defaultBackoff: BackoffPolicy = exponentialBackoff()
