@@ -1,0 +1,26 @@
+import { defineConfig } from '@playwright/test'
+import { playwrightUse } from '../scripts/browsers.mjs'
+
+/**
+ * Playwright e2e: the playground page in Chromium and Firefox ESR against the reference server with faults.
+ * `global-setup.ts` starts one playground (Vite + embedded server) per worker on 127.0.0.1:0 and passes the
+ * URLs through `process.env`; each worker uses its own, so server-wide faults and counts never mix.
+ */
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'chromium', use: playwrightUse('chromium') },
+    { name: 'firefox', use: playwrightUse('firefox') },
+  ],
+})
