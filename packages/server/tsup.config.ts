@@ -1,16 +1,28 @@
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
-  clean: true,
+// The protocol module of @switchline/client is bundled (from source) so dist runs without the client's build.
+const shared: Options = {
   sourcemap: true,
   target: 'node20',
   platform: 'node',
-  // The protocol code is bundled in, so the server's build does not depend on the client's.
   noExternal: ['@switchline/client'],
   esbuildOptions(options) {
-    options.conditions = ['source']
+    options.conditions = ['source', ...(options.conditions ?? [])]
   },
-})
+}
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+    clean: ['index.*', 'testing.*', 'chunk-*'],
+  },
+  {
+    ...shared,
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+])

@@ -1,0 +1,90 @@
+/** Parses `switchline-server` arguments. Pure: no I/O. */
+
+/** Parsed CLI arguments. */
+export interface CliArgs {
+  host: string
+  port: number
+  demo: boolean
+  faults: boolean
+  basePath: string
+  heartbeatMs: number | undefined
+  help: boolean
+}
+
+/** A usage error; the CLI prints it with the usage text and exits with 2. */
+export class CliUsageError extends Error {
+  override name = 'CliUsageError'
+  readonly code = 'usage'
+}
+
+/** The usage text. */
+export const USAGE = `Usage: switchline-server [options]
+
+  --host <host>          interface to listen on (default 127.0.0.1)
+  --port <port>          port, 0 picks a free one (default 0)
+  --base-path <path>     base path of the endpoints (default /rt)
+  --heartbeat-ms <ms>    SSE heartbeat interval (default 15000)
+  --demo                 serve the demo channels ticker, clock and chat
+  --faults               enable fault injection over HTTP (B/_faults/*); never in production
+  -h, --help             show this help
+
+The first line of stdout is the base URL, e.g. http://127.0.0.1:41234/rt`
+
+function integer(flag: string, value: string | undefined, min: number, max: number): number {
+  if (value === undefined || !/^\d+$/.test(value)) throw new CliUsageError(`${flag} needs an integer`)
+  const n = Number(value)
+  if (n < min || n > max) throw new CliUsageError(`${flag} must be between ${min} and ${max}`)
+  return n
+}
+
+/** Parses `argv` (without `node` and the script). Accepts `--flag value` and `--flag=value`. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = {
+    host: '127.0.0.1',
+    port: 0,
+    demo: false,
+    faults: false,
+    basePath: '/rt',
+    heartbeatMs: undefined,
+    help: false,
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1
+    const flag = eq === -1 ? raw : raw.slice(0, eq)
+    const value = (): string | undefined => (eq === -1 ? argv[++i] : raw.slice(eq + 1))
+    switch (flag) {
+      case '--host': {
+        const host = value()
+        if (!host) throw new CliUsageError('--host needs a value')
+        args.host = host
+        break
+      }
+      case '--port':
+        args.port = integer('--port', value(), 0, 65_535)
+        break
+      case '--base-path': {
+        const path = value()
+        if (path === undefined || !path.startsWith('/')) throw new CliUsageError('--base-path must start with /')
+        args.basePath = path
+        break
+      }
+      case '--heartbeat-ms':
+        args.heartbeatMs = integer('--heartbeat-ms', value(), 1, 3_600_000)
+        break
+      case '--demo':
+        args.demo = true
+        break
+      case '--faults':
+        args.faults = true
+        break
+      case '-h':
+      case '--help':
+        args.help = true
+        break
+      default:
+        throw new CliUsageError(`unknown argument: ${raw}`)
+    }
+  }
+  return args
+}

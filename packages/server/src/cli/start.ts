@@ -1,0 +1,64 @@
+/** Starts the CLI server in-process (the `switchline-server` bin is a thin wrapper around this). */
+import { createDemo, DEMO_CHANNELS, type Demo } from '../demo'
+import { createSwitchlineServer, type SwitchlineServer } from '../server'
+import { createFaultInjector, type FaultInjector } from '../testing/index'
+import { parseCliArgs, USAGE } from './args'
+
+/** Where the CLI writes. Each call is one line. */
+export interface CliOutput {
+  out(line: string): void
+  err(line: string): void
+}
+
+/** A running CLI server. */
+export interface RunningCli {
+  baseUrl: string
+  server: SwitchlineServer
+  faults: FaultInjector | undefined
+  /** Stops the demo, closes the server and the listener. */
+  stop(): Promise<void>
+}
+
+/**
+ * Parses `argv`, starts the server and prints the base URL as the first line of output.
+ * Resolves `undefined` after printing help.
+ * @throws {@link CliUsageError} on bad arguments.
+ */
+export async function startCli(argv: readonly string[], output: CliOutput): Promise<RunningCli | undefined> {
+  const args = parseCliArgs(argv)
+  if (args.help) {
+    output.out(USAGE)
+    return undefined
+  }
+  const server = createSwitchlineServer({
+    channels: args.demo ? { ...DEMO_CHANNELS } : {},
+    basePath: args.basePath,
+    faults: args.faults,
+    allowedOrigins: args.faults ? '*' : [],
+    ...(args.heartbeatMs !== undefined ? { heartbeatMs: args.heartbeatMs } : {}),
+    onPublish: (e) => {
+      if (e.source !== 'server') output.out(`publish ${e.channel} ${e.eventId} via ${e.source}: ${JSON.stringify(e.data)}`)
+    },
+  })
+  const faults = args.faults ? createFaultInjector(server) : undefined
+  const listener = await server.listen({ host: args.host, port: args.port })
+  const demo: Demo | undefined = args.demo ? createDemo(server) : undefined
+  output.out(listener.baseUrl)
+  output.out(`switchline-server listening, epoch ${server.epoch}`)
+  output.out(`  SSE        GET  ${listener.baseUrl}/sse?channels=...`)
+  output.out(`  WebSocket  GET  ${listener.baseUrl.replace(/^http/, 'ws')}/ws (subprotocol switchline.v1)`)
+  output.out(`  publish    POST ${listener.baseUrl}/publish`)
+  if (demo) output.out('  demo channels: ticker (10/s), clock (1/s), chat (send)')
+  if (faults) output.out(`  faults: POST ${listener.baseUrl}/_faults/<action>, GET ${listener.baseUrl}/_faults/stats (all origins allowed)`)
+  let stopping: Promise<void> | undefined
+  return {
+    baseUrl: listener.baseUrl,
+    server,
+    faults,
+    stop: () =>
+      (stopping ??= (async () => {
+        demo?.stop()
+        await listener.close()
+      })()),
+  }
+}

@@ -1,0 +1,150 @@
+/** Small HTTP helpers: origin allow-list and CORS (R21), JSON error bodies (§7), body reading, raw refusals. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { ERROR_CODES, type ErrorPayload, type ProtocolErrorCode } from '@switchline/client/protocol'
+
+/** Headers a browser client may send cross-origin. */
+export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID'
+
+/** Whether the request's `Origin` is allowed: no Origin, same host, `'*'`, or listed (R21). */
+export function isOriginAllowed(req: IncomingMessage, allowed: readonly string[] | '*'): boolean {
+  const origin = req.headers.origin
+  if (origin === undefined) return true
+  if (allowed === '*' || allowed.includes(origin)) return true
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
+}
+
+/** CORS response headers for an allowed request (none when the request has no Origin). */
+export function corsHeaders(req: IncomingMessage): Record<string, string> {
+  const origin = req.headers.origin
+  if (origin === undefined) return {}
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Credentials': 'true',
+    'Access-Control-Expose-Headers': 'Retry-After',
+    Vary: 'Origin',
+  }
+}
+
+/** Answers a CORS preflight with 204. */
+export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(204, {
+    ...corsHeaders(req),
+    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+    'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
+    'Access-Control-Max-Age': '600',
+    'Content-Length': '0',
+  })
+  res.end()
+}
+
+/** The JSON error body of a protocol error (§7). */
+export function errorBody(code: ProtocolErrorCode, message: string, channel?: string): ErrorPayload {
+  const body: ErrorPayload = { code, message, fatal: ERROR_CODES[code].fatal }
+  if (channel !== undefined) body.channel = channel
+  return body
+}
+
+/** Sends a JSON response. */
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.end()
+    return
+  }
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    ...corsHeaders(req),
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    ...headers,
+  })
+  res.end(text)
+}
+
+/** Sends a protocol error with the status of its code (or `status` when given, e.g. 401 for refusals). */
+export function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: ProtocolErrorCode,
+  message: string,
+  options: { channel?: string; status?: number; retryAfterSeconds?: number } = {},
+): void {
+  const status = options.status ?? ERROR_CODES[code].status ?? 500
+  const headers: Record<string, string> = {}
+  if (options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(options.retryAfterSeconds)
+  sendJson(req, res, status, errorBody(code, message, options.channel), headers)
+}
+
+/** Why a body could not be read. */
+export type BodyResult = { ok: true; text: string } | { ok: false; reason: 'too_large' | 'aborted' }
+
+/** Reads a request body as UTF-8, refusing more than `maxBytes` (checked on Content-Length and while reading). */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume()
+    return Promise.resolve({ ok: false, reason: 'too_large' })
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let done = false
+    const finish = (result: BodyResult): void => {
+      if (done) return
+      done = true
+      resolve(result)
+    }
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) {
+        finish({ ok: false, reason: 'too_large' })
+        req.resume()
+        return
+      }
+      if (!done) chunks.push(chunk)
+    })
+    req.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }))
+    req.on('error', () => finish({ ok: false, reason: 'aborted' }))
+    req.on('close', () => finish({ ok: false, reason: 'aborted' }))
+  })
+}
+
+/** Refuses an upgrade with a plain HTTP response on the raw socket, then closes it. */
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  body: ErrorPayload,
+  headers: Record<string, string> = {},
+): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  const text = JSON.stringify(body)
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Connection: close',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ]
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`)
+}
+
+/** The path of a request (no query). Express's `originalUrl` is preferred so mounting under a prefix works. */
+export function requestUrl(req: IncomingMessage): URL {
+  const raw = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'
+  return new URL(raw, 'http://localhost')
+}

@@ -1,0 +1,61 @@
+/**
+ * The minimal hook surface the fault injector (`@switchline/server/testing`) plugs into. Not part of the public
+ * API: reach it with `server[SERVER_INTERNALS]`. The production server only calls the hooks; fault logic lives in
+ * `src/testing/`.
+ * @internal
+ * @packageDocumentation
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ProtocolErrorCode } from '@switchline/client/protocol'
+import type { ResolvedOptions } from './options'
+
+/** The key of a server's internals. @internal */
+export const SERVER_INTERNALS: unique symbol = Symbol.for('@switchline/server/internals') as never
+
+/** A transport. */
+export type Transport = 'sse' | 'ws'
+
+/** Where the server asks the hooks whether to admit a connection or request. @internal */
+export type AdmissionPoint = 'sse' | 'publish' | 'upgrade' | 'hello'
+
+/** A refusal decided by a hook: an HTTP answer (`status` 204 has no body), or a close for `hello`. @internal */
+export interface Refusal {
+  status: number
+  code: ProtocolErrorCode
+  message: string
+  retryAfterSeconds?: number
+}
+
+/** One open SSE stream or WebSocket, as the hooks see it. @internal */
+export interface ConnectionHandle {
+  readonly id: number
+  readonly transport: Transport
+  /** Whether it is still open (writes to a closed connection are ignored). */
+  isOpen(): boolean
+  /** Writes raw text, bypassing the write hook: an SSE chunk, or one WebSocket text frame. */
+  writeRaw(text: string): void
+  /** Destroys the socket without a goodbye (network drop). */
+  drop(): void
+  /** Ends cleanly: an SSE stream ends, a WebSocket closes with `code` (default 1000). */
+  end(code?: number, reason?: string): void
+}
+
+/** Hooks a fault injector installs. @internal */
+export interface ServerHooks {
+  /** Consulted before a request/connection is served; a refusal is answered instead. */
+  admit?(point: AdmissionPoint, req: IncomingMessage): Refusal | undefined
+  /** Every outgoing write goes through here; call `write` now, later, or never. */
+  write?(conn: ConnectionHandle, write: () => void): void
+  /** Serves `B/_faults/<rest>` when the server has `faults: true`. Returns false when it does not know the path. */
+  http?(rest: string, req: IncomingMessage, res: ServerResponse): boolean
+}
+
+/** What `server[SERVER_INTERNALS]` exposes. @internal */
+export interface ServerInternals {
+  readonly options: ResolvedOptions
+  setHooks(hooks: ServerHooks | undefined): void
+  /** Every open connection. */
+  connections(): ConnectionHandle[]
+  /** Drops the log and its idempotency window; the server gets a new random epoch (a restart that lost it). */
+  resetLog(): void
+}

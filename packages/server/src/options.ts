@@ -1,0 +1,220 @@
+/** Options of `createSwitchlineServer`, their defaults, and how they are resolved. */
+import type { IncomingMessage } from 'node:http'
+import { PROTOCOL_DEFAULTS, type Json } from '@switchline/client/protocol'
+
+/** A channel definition: whether clients may publish to it. */
+export interface ChannelDefinition {
+  /** `true` lets clients publish (WebSocket `publish` frame or `POST B/publish`); `false` is receive-only (R4). */
+  send: boolean
+}
+
+/** What `authorize` is asked about (R25). */
+export type AuthorizeOp = 'connect' | 'subscribe' | 'publish'
+
+/** The question put to `authorize`. */
+export interface AuthorizeRequest {
+  /** The token from `authenticate` (or the WebSocket `hello`), `undefined` when there is none. */
+  token: string | undefined
+  /** The channel identifier (`name` or `name:key`); `undefined` for `op: 'connect'`. */
+  channel: string | undefined
+  op: AuthorizeOp
+  /** The HTTP request (for a WebSocket: the upgrade request). */
+  request: IncomingMessage
+}
+
+/** Timer functions the server uses; inject them to run on fake time. */
+export interface TimerFunctions {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+  setInterval(fn: () => void, ms: number): unknown
+  clearInterval(handle: unknown): void
+}
+
+/** Where a published event came from. */
+export type PublishSource = 'server' | 'http' | 'ws'
+
+/** Passed to `onPublish` after an event is appended to the log (not for idempotent repeats). */
+export interface PublishedEvent {
+  channel: string
+  eventId: string
+  data: Json
+  event: string | undefined
+  source: PublishSource
+}
+
+/** Options of {@link createSwitchlineServer}. */
+export interface SwitchlineServerOptions {
+  /**
+   * The channel definitions, by name. A channel identifier `name:key` selects an instance of `name`.
+   * @example `{ ticker: { send: false }, chat: { send: true } }`
+   */
+  channels: Record<string, ChannelDefinition>
+  /**
+   * The path of the base URL `B`; endpoints are `B/sse`, `B/ws`, `B/publish`.
+   * @defaultValue `'/rt'`
+   */
+  basePath?: string
+  /**
+   * Per-channel-instance log bounds. Older events are evicted (R6, R7).
+   * @defaultValue `{ maxEvents: 1000, maxAgeMs: 300000 }`
+   */
+  retention?: { maxEvents?: number; maxAgeMs?: number }
+  /**
+   * Interval of `sl-heartbeat` events on SSE streams (R13).
+   * @defaultValue `15000`
+   */
+  heartbeatMs?: number
+  /**
+   * The `retry:` hint at the start of an SSE stream (R11).
+   * @defaultValue `1000`
+   */
+  retryMs?: number
+  /**
+   * Time a WebSocket has to send `hello` before it is closed with 4008 (R16).
+   * @defaultValue `10000`
+   */
+  helloTimeoutMs?: number
+  /**
+   * Time a WebSocket may stay silent before it is closed with 4010 (R19).
+   * @defaultValue `45000`
+   */
+  idleTimeoutMs?: number
+  /**
+   * Largest WebSocket frame and publish body, in bytes (R18, R22).
+   * @defaultValue `65536`
+   */
+  maxFrameBytes?: number
+  /**
+   * Largest outgoing buffer per connection, in bytes, before it is treated as a slow consumer (R15, R20).
+   * @defaultValue `1048576`
+   */
+  maxBufferedBytes?: number
+  /**
+   * Origins allowed for SSE, publish and upgrades (R21). Requests without `Origin` and same-host origins are
+   * always allowed; `'*'` allows every origin.
+   * @defaultValue `[]` (no-Origin and same-host only)
+   * @example `['http://localhost:5173']`
+   */
+  allowedOrigins?: string[] | '*'
+  /**
+   * Reads the token of a request. May throw {@link UnauthorizedError}.
+   * @defaultValue reads `Authorization: Bearer <token>`
+   */
+  authenticate?: (request: IncomingMessage) => string | undefined
+  /**
+   * Decides whether an operation is allowed (R25): `false` answers `forbidden`; throwing
+   * {@link UnauthorizedError} answers `unauthorized` (401 / close 4001).
+   * @defaultValue allows everything
+   */
+  authorize?: (request: AuthorizeRequest) => boolean | Promise<boolean>
+  /** Called after every event appended to a log. Errors thrown here are ignored. */
+  onPublish?: (event: PublishedEvent) => void
+  /**
+   * The clock, in ms since the Unix epoch (retention age, heartbeat `t`).
+   * @defaultValue `Date.now`
+   */
+  now?: () => number
+  /**
+   * Timer functions (heartbeats, hello and idle timeouts).
+   * @defaultValue the global timers
+   */
+  timers?: TimerFunctions
+  /**
+   * The epoch of event ids: 1–16 characters `[a-z0-9]`.
+   * @defaultValue a random base36 string
+   */
+  epoch?: string
+  /**
+   * Serves `POST B/_faults/<action>` and `GET B/_faults/stats` for an attached fault injector
+   * (`@switchline/server/testing`). Never enable it in production.
+   * @defaultValue `false`
+   */
+  faults?: boolean
+}
+
+/** Options with every default applied. */
+export interface ResolvedOptions {
+  channels: ReadonlyMap<string, ChannelDefinition>
+  basePath: string
+  maxEvents: number
+  maxAgeMs: number
+  heartbeatMs: number
+  retryMs: number
+  helloTimeoutMs: number
+  idleTimeoutMs: number
+  maxFrameBytes: number
+  maxBufferedBytes: number
+  allowedOrigins: readonly string[] | '*'
+  authenticate: (request: IncomingMessage) => string | undefined
+  authorize: ((request: AuthorizeRequest) => boolean | Promise<boolean>) | undefined
+  onPublish: ((event: PublishedEvent) => void) | undefined
+  now: () => number
+  timers: TimerFunctions
+  epoch: string | undefined
+  faults: boolean
+}
+
+const EPOCH_RE = /^[a-z0-9]{1,16}$/
+
+/** Reads `Authorization: Bearer <token>`. */
+export function bearerToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match ? match[1] : undefined
+}
+
+const globalTimers: TimerFunctions = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`)
+  return value
+}
+
+/** A random epoch: 8 base36 characters. */
+export function randomEpoch(): string {
+  return Math.random().toString(36).slice(2, 10).padEnd(8, '0')
+}
+
+/** Applies defaults and validates. Throws `TypeError` on invalid options. */
+export function resolveOptions(options: SwitchlineServerOptions): ResolvedOptions {
+  const basePath = normalizeBasePath(options.basePath ?? '/rt')
+  if (options.epoch !== undefined && !EPOCH_RE.test(options.epoch)) {
+    throw new TypeError('epoch must be 1-16 characters [a-z0-9]')
+  }
+  for (const name of Object.keys(options.channels)) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new TypeError(`invalid channel name: ${JSON.stringify(name)}`)
+  }
+  return {
+    channels: new Map(Object.entries(options.channels)),
+    basePath,
+    maxEvents: positive('retention.maxEvents', options.retention?.maxEvents, PROTOCOL_DEFAULTS.retentionMaxEvents),
+    maxAgeMs: positive('retention.maxAgeMs', options.retention?.maxAgeMs, PROTOCOL_DEFAULTS.retentionMaxAgeMs),
+    heartbeatMs: positive('heartbeatMs', options.heartbeatMs, PROTOCOL_DEFAULTS.heartbeatMs),
+    retryMs: positive('retryMs', options.retryMs, PROTOCOL_DEFAULTS.retryMs),
+    helloTimeoutMs: positive('helloTimeoutMs', options.helloTimeoutMs, PROTOCOL_DEFAULTS.helloTimeoutMs),
+    idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, PROTOCOL_DEFAULTS.idleTimeoutMs),
+    maxFrameBytes: positive('maxFrameBytes', options.maxFrameBytes, PROTOCOL_DEFAULTS.maxFrameBytes),
+    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, PROTOCOL_DEFAULTS.maxBufferedBytes),
+    allowedOrigins: options.allowedOrigins ?? [],
+    authenticate: options.authenticate ?? bearerToken,
+    authorize: options.authorize,
+    onPublish: options.onPublish,
+    now: options.now ?? Date.now,
+    timers: options.timers ?? globalTimers,
+    epoch: options.epoch,
+    faults: options.faults ?? false,
+  }
+}
+
+/** `'rt/'` → `'/rt'`; `'/'` → `''`. */
+export function normalizeBasePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '')
+  if (trimmed === '') return ''
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`
+}

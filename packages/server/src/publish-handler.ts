@@ -1,0 +1,56 @@
+/** `POST B/publish` (R22): JSON body `{channel, data, event?, mid?}` → `200 {"eventId"}`. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { decodePublishRequest } from '@switchline/client/protocol'
+import { toServerError } from './errors'
+import { readBody, sendError, sendJson } from './http-util'
+import { publishFromClient } from './publish'
+import type { ServerCore } from './server-core'
+
+const JSON_TYPE_RE = /^application\/json\s*(;|$)/i
+
+/** Serves one publish request. */
+export async function handlePublish(core: ServerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') {
+    req.resume()
+    sendError(req, res, 'bad_request', 'publish with POST')
+    return
+  }
+  const refusal = core.admit('publish', req)
+  if (refusal) {
+    req.resume()
+    sendError(req, res, refusal.code, refusal.message, {
+      status: refusal.status,
+      ...(refusal.retryAfterSeconds !== undefined ? { retryAfterSeconds: refusal.retryAfterSeconds } : {}),
+    })
+    return
+  }
+  if (!JSON_TYPE_RE.test(req.headers['content-type'] ?? '')) {
+    req.resume()
+    sendError(req, res, 'unsupported_media_type', 'Content-Type must be application/json')
+    return
+  }
+  const body = await readBody(req, core.options.maxFrameBytes)
+  if (!body.ok) {
+    if (body.reason === 'too_large') {
+      // the rest of the body is not read; do not let the client reuse this connection
+      res.shouldKeepAlive = false
+      sendError(req, res, 'payload_too_large', `body over ${core.options.maxFrameBytes} bytes`)
+    } else res.destroy()
+    return
+  }
+  const decoded = decodePublishRequest(body.text)
+  if (!decoded.ok) {
+    sendError(req, res, 'bad_request', `bad publish body: ${decoded.reason}`)
+    return
+  }
+  let token: string | undefined
+  try {
+    token = core.options.authenticate(req)
+    const { channel, data, event, mid } = decoded.value
+    const eventId = await publishFromClient(core, { channel, data, event, mid, token, request: req, source: 'http' })
+    sendJson(req, res, 200, { eventId })
+  } catch (err) {
+    const error = toServerError(err)
+    sendError(req, res, error.code, error.message, error.channel !== undefined ? { channel: error.channel } : {})
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The one publish path for clients, shared by `POST B/publish` and the WebSocket `publish` frame, so both honour
+ * R3, R4, R25 and `mid` idempotency (R22) identically.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Json } from '@switchline/client/protocol'
+import { SendNotAllowedError, SwitchlineServerError } from './errors'
+import type { PublishSource } from './options'
+import type { ServerCore } from './server-core'
+
+/** A publish request from a client, already decoded. */
+export interface ClientPublish {
+  channel: string
+  data: Json
+  event: string | undefined
+  mid: string | undefined
+  token: string | undefined
+  request: IncomingMessage
+  source: Exclude<PublishSource, 'server'>
+}
+
+/** Publishes for a client. Resolves the event id, or rejects with a {@link SwitchlineServerError}. */
+export async function publishFromClient(core: ServerCore, input: ClientPublish): Promise<string> {
+  const def = core.channel(input.channel)
+  if (def instanceof SwitchlineServerError) throw def
+  if (!def.send) throw new SendNotAllowedError(input.channel)
+  const denied = await core.authorize(input.token, input.channel, 'publish', input.request)
+  if (denied) throw denied
+  return core.append(input.channel, input.data, { event: input.event, mid: input.mid, source: input.source })
+}

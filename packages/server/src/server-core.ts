@@ -1,0 +1,146 @@
+/**
+ * The state the transports share: the log (replaceable on a fault "restart"), channel definitions, fan-out to
+ * subscribers, the connection registry, hooks and counters. Transports depend on this, never on each other.
+ */
+import type { IncomingMessage } from 'node:http'
+import { PROTOCOL_DEFAULTS, channelName, isChannelId, type Json } from '@switchline/client/protocol'
+import { createChannelLog, type ChannelLog, type LoggedEvent } from './channel-log'
+import {
+  ForbiddenError,
+  SwitchlineServerError,
+  UnknownChannelError,
+  toServerError,
+} from './errors'
+import type { ConnectionHandle, Refusal, AdmissionPoint, ServerHooks, Transport } from './internals'
+import { createMidWindow, type MidWindow } from './mid-window'
+import { randomEpoch, type AuthorizeOp, type ChannelDefinition, type PublishSource, type ResolvedOptions } from './options'
+
+/** Receives live events of the channels it subscribed to. */
+export type Subscriber = (event: LoggedEvent) => void
+
+/** Live counters kept by the core. */
+export interface Counters {
+  accepted: Record<Transport, number>
+  upgradesRefused: number
+  publishes: number
+  eventsDelivered: number
+}
+
+/** A registered connection: the hook-facing handle plus a shutdown action. */
+export interface RegisteredConnection extends ConnectionHandle {
+  /** Ends the connection because the server closes (SSE: end; WS: close 1001). */
+  shutdown(): void
+}
+
+/** What the server's transports share. */
+export interface ServerCore {
+  readonly options: ResolvedOptions
+  readonly counters: Counters
+  log(): ChannelLog
+  hooks(): ServerHooks | undefined
+  setHooks(hooks: ServerHooks | undefined): void
+  resetLog(): void
+  /** The definition of a channel id, or an `unknown_channel` error (R3). */
+  channel(id: string): ChannelDefinition | UnknownChannelError
+  /** Runs `authorize`: `undefined` when allowed, else the error to answer (R25). */
+  authorize(token: string | undefined, channel: string | undefined, op: AuthorizeOp, request: IncomingMessage): Promise<SwitchlineServerError | undefined>
+  /** Asks the hooks whether to admit; `undefined` admits. */
+  admit(point: AdmissionPoint, req: IncomingMessage): Refusal | undefined
+  /** Adds a live subscriber; returns its removal. */
+  subscribe(channel: string, subscriber: Subscriber): () => void
+  subscriberCounts(): Record<string, number>
+  /** Appends, records `mid`, fans out. Returns the event id (the original one for a repeated `mid`). */
+  append(channel: string, data: Json, options: { event?: string | undefined; mid?: string | undefined; source: PublishSource }): string
+  register(conn: RegisteredConnection): () => void
+  connections(): RegisteredConnection[]
+  /** Sends through the write hook. */
+  write(conn: ConnectionHandle, write: () => void): void
+  nextConnectionId(): number
+}
+
+/** Creates the shared core. */
+export function createServerCore(options: ResolvedOptions): ServerCore {
+  const newLog = (epoch: string): ChannelLog =>
+    createChannelLog({ epoch, maxEvents: options.maxEvents, maxAgeMs: options.maxAgeMs, now: options.now })
+  let log = newLog(options.epoch ?? randomEpoch())
+  let mids: MidWindow = createMidWindow(PROTOCOL_DEFAULTS.publishIdempotencyWindow)
+  let hooks: ServerHooks | undefined
+  let connectionIds = 0
+  const subscribers = new Map<string, Set<Subscriber>>()
+  const connections = new Set<RegisteredConnection>()
+  const counters: Counters = { accepted: { sse: 0, ws: 0 }, upgradesRefused: 0, publishes: 0, eventsDelivered: 0 }
+
+  return {
+    options,
+    counters,
+    log: () => log,
+    hooks: () => hooks,
+    setHooks(next) {
+      hooks = next
+    },
+    resetLog() {
+      let epoch = randomEpoch()
+      while (epoch === log.epoch) epoch = randomEpoch()
+      log = newLog(epoch)
+      mids = createMidWindow(PROTOCOL_DEFAULTS.publishIdempotencyWindow)
+    },
+    channel(id) {
+      const def = isChannelId(id) ? options.channels.get(channelName(id)) : undefined
+      return def ?? new UnknownChannelError(id)
+    },
+    async authorize(token, channel, op, request) {
+      if (!options.authorize) return undefined
+      try {
+        const allowed = await options.authorize({ token, channel, op, request })
+        return allowed ? undefined : new ForbiddenError(`${op} denied`, channel)
+      } catch (err) {
+        return toServerError(err)
+      }
+    },
+    admit(point, req) {
+      return hooks?.admit?.(point, req)
+    },
+    subscribe(channel, subscriber) {
+      let set = subscribers.get(channel)
+      if (!set) subscribers.set(channel, (set = new Set()))
+      set.add(subscriber)
+      return () => {
+        set.delete(subscriber)
+        if (set.size === 0 && subscribers.get(channel) === set) subscribers.delete(channel)
+      }
+    },
+    subscriberCounts() {
+      const counts: Record<string, number> = {}
+      for (const [channel, set] of subscribers) counts[channel] = set.size
+      return counts
+    },
+    append(channel, data, { event, mid, source }) {
+      if (mid !== undefined) {
+        const original = mids.lookup(channel, mid)
+        if (original !== undefined) return original
+      }
+      const logged = log.append(channel, data, event)
+      mids.record(channel, mid, logged.id)
+      counters.publishes += 1
+      for (const subscriber of [...(subscribers.get(channel) ?? [])]) subscriber(logged)
+      try {
+        options.onPublish?.({ channel, eventId: logged.id, data, event, source })
+      } catch {
+        // a listener's error is not the publisher's problem
+      }
+      return logged.id
+    },
+    register(conn) {
+      connections.add(conn)
+      counters.accepted[conn.transport] += 1
+      return () => connections.delete(conn)
+    },
+    connections: () => [...connections],
+    write(conn, write) {
+      const hook = hooks?.write
+      if (hook) hook(conn, write)
+      else write()
+    },
+    nextConnectionId: () => ++connectionIds,
+  }
+}

@@ -1,0 +1,184 @@
+/** `createSwitchlineServer`: routes `B/sse`, `B/publish`, `B/ws` (and fault routes) onto the shared core. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Json } from '@switchline/client/protocol'
+import { SwitchlineServerError, toServerError } from './errors'
+import { answerPreflight, errorBody, isOriginAllowed, refuseUpgrade, requestUrl, sendError } from './http-util'
+import { SERVER_INTERNALS, type ServerInternals } from './internals'
+import { listen, type ListenOptions, type SwitchlineListener } from './listen'
+import { resolveOptions, type SwitchlineServerOptions } from './options'
+import { handlePublish } from './publish-handler'
+import { createServerCore } from './server-core'
+import { handleSse } from './sse-handler'
+import { createWsHandler } from './ws-handler'
+
+/** Live counts of a server, from {@link SwitchlineServer.stats}. */
+export interface ServerStats {
+  /** The current epoch of event ids. */
+  epoch: string
+  sse: {
+    /** Open SSE streams. */
+    open: number
+    /** SSE streams accepted since the server was created. */
+    accepted: number
+  }
+  ws: {
+    /** Open WebSockets (welcomed or waiting for `hello`). */
+    open: number
+    /** WebSockets accepted (upgraded) since the server was created. */
+    accepted: number
+    /** Upgrades answered with an HTTP error instead of 101 (origin, subprotocol, faults, shutdown). */
+    upgradesRefused: number
+  }
+  /** Events appended to the log (idempotent repeats are not counted). */
+  publishes: number
+  /** Channel events written to connections, replays included. */
+  eventsDelivered: number
+  /** Live subscribers per channel instance, e.g. `{ "chat:room-a": 2 }`. */
+  channels: Record<string, number>
+}
+
+/** Options of {@link SwitchlineServer.publish}. */
+export interface PublishOptions {
+  /** The event name clients see as `event`. */
+  event?: string
+  /** An idempotency key (R22): a repeat within the window returns the original id. */
+  mid?: string
+}
+
+/** A Switchline protocol v1 server. */
+export interface SwitchlineServer {
+  /**
+   * Serves requests under `basePath`; calls `next()` for other paths (or answers 404 without `next`).
+   * Mount it in `node:http`, Express (`app.use(server.handleRequest)`) or Fastify.
+   */
+  handleRequest(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void
+  /**
+   * Handles an HTTP upgrade. Returns `false`, leaving the socket untouched, when the path is outside
+   * `basePath`, so the host can route it elsewhere.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean
+  /**
+   * Publishes an event to a channel instance and returns its event id.
+   * @throws {@link UnknownChannelError} when the channel is malformed or not defined.
+   */
+  publish(channel: string, data: Json, options?: PublishOptions): string
+  /** Live counts. */
+  stats(): ServerStats
+  /** The current epoch of event ids. */
+  readonly epoch: string
+  /** The normalized base path, e.g. `'/rt'`. */
+  readonly basePath: string
+  /** Creates a `node:http` server wired to both handlers, listening on `host:port`. */
+  listen(options?: ListenOptions): Promise<SwitchlineListener>
+  /** Closes every connection, timer and listener. WebSockets get 1001; SSE streams end. */
+  close(): Promise<void>
+  /** @internal */
+  readonly [SERVER_INTERNALS]: ServerInternals
+}
+
+/** How long `close()` waits for WebSockets to answer the close handshake before terminating them. */
+const CLOSE_GRACE_MS = 500
+
+/**
+ * Creates a Switchline server.
+ * @example
+ * ```ts
+ * const server = createSwitchlineServer({ channels: { ticker: { send: false }, chat: { send: true } } })
+ * const { baseUrl } = await server.listen({ port: 8080 })
+ * server.publish('ticker', { price: 1 })
+ * ```
+ */
+export function createSwitchlineServer(options: SwitchlineServerOptions): SwitchlineServer {
+  const resolved = resolveOptions(options)
+  const core = createServerCore(resolved)
+  const ws = createWsHandler(core)
+  const base = resolved.basePath
+  const listeners = new Set<() => Promise<void>>()
+  let closed: Promise<void> | undefined
+
+  const underBase = (path: string): boolean => base === '' || path === base || path.startsWith(`${base}/`)
+
+  async function route(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    if (closed) return sendError(req, res, 'unavailable', 'server closed', { retryAfterSeconds: 1 })
+    if (!isOriginAllowed(req, resolved.allowedOrigins)) return sendError(req, res, 'forbidden', 'origin not allowed')
+    if (req.method === 'OPTIONS') return answerPreflight(req, res)
+    if (rest === '/sse') return handleSse(core, req, res)
+    if (rest === '/publish') return handlePublish(core, req, res)
+    if (rest === '/ws') return sendError(req, res, 'bad_request', 'WebSocket upgrade required', { status: 426 })
+    if (resolved.faults && rest.startsWith('/_faults/') && core.hooks()?.http?.(rest.slice('/_faults/'.length), req, res)) {
+      return
+    }
+    sendError(req, res, 'not_found', `no endpoint ${rest}`) // R1
+  }
+
+  const server: SwitchlineServer = {
+    handleRequest(req, res, next) {
+      const path = requestUrl(req).pathname
+      if (!underBase(path)) {
+        if (next) next()
+        else sendError(req, res, 'not_found', 'not found')
+        return
+      }
+      route(req, res, path.slice(base.length)).catch((err: unknown) => {
+        const error = toServerError(err)
+        sendError(req, res, error.code, error.message)
+      })
+    },
+    handleUpgrade(req, socket, head) {
+      const path = requestUrl(req).pathname
+      if (!underBase(path)) return false
+      if (path.slice(base.length) !== '/ws') {
+        core.counters.upgradesRefused += 1
+        refuseUpgrade(socket, 404, errorBody('not_found', 'no WebSocket endpoint here'))
+      } else if (closed) {
+        core.counters.upgradesRefused += 1
+        refuseUpgrade(socket, 503, errorBody('unavailable', 'server closed'), { 'Retry-After': '1' })
+      } else ws.upgrade(req, socket, head)
+      return true
+    },
+    publish(channel, data, publishOptions = {}) {
+      const def = core.channel(channel)
+      if (def instanceof SwitchlineServerError) throw def
+      return core.append(channel, data, { event: publishOptions.event, mid: publishOptions.mid, source: 'server' })
+    },
+    stats() {
+      const open = { sse: 0, ws: 0 }
+      for (const conn of core.connections()) open[conn.transport] += 1
+      const { counters } = core
+      return {
+        epoch: core.log().epoch,
+        sse: { open: open.sse, accepted: counters.accepted.sse },
+        ws: { open: open.ws, accepted: counters.accepted.ws, upgradesRefused: counters.upgradesRefused },
+        publishes: counters.publishes,
+        eventsDelivered: counters.eventsDelivered,
+        channels: core.subscriberCounts(),
+      }
+    },
+    get epoch() {
+      return core.log().epoch
+    },
+    basePath: base,
+    async listen(listenOptions) {
+      const { listener, closeHttp } = await listen(server, listenOptions)
+      listeners.add(closeHttp)
+      return listener
+    },
+    close() {
+      closed ??= (async () => {
+        core.setHooks(undefined)
+        for (const conn of core.connections()) conn.shutdown()
+        await ws.close(CLOSE_GRACE_MS)
+        await Promise.all([...listeners].map((closeHttp) => closeHttp()))
+      })()
+      return closed
+    },
+    [SERVER_INTERNALS]: {
+      options: resolved,
+      setHooks: (hooks) => core.setHooks(hooks),
+      connections: () => core.connections(),
+      resetLog: () => core.resetLog(),
+    },
+  }
+  return server
+}

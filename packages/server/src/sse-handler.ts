@@ -1,0 +1,164 @@
+/** `GET B/sse` (R10–R15): one SSE stream carrying one or many channels, with replay, gaps and heartbeats. */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { PROTOCOL_DEFAULTS, SSE_EVENTS, type GapInfo } from '@switchline/client/protocol'
+import type { LoggedEvent } from './channel-log'
+import { SwitchlineServerError, toServerError } from './errors'
+import { corsHeaders, errorBody, requestUrl, sendError } from './http-util'
+import type { RegisteredConnection, ServerCore } from './server-core'
+import { sseChannelEvent, sseControl, sseRetry } from './sse-format'
+
+interface Accepted {
+  channel: string
+  cursor: string | undefined
+}
+
+/** Parses `channels`: `undefined` when missing, empty or over-long (R10). Duplicates are removed. */
+export function parseChannelsParam(value: string | null): string[] | undefined {
+  if (value === null) return undefined
+  const list = [...new Set(value.split(',').map((c) => c.trim()).filter((c) => c !== ''))]
+  if (list.length === 0 || list.length > PROTOCOL_DEFAULTS.maxChannelsPerStream) return undefined
+  return list
+}
+
+/** The cursor of one channel: `since.<ch>`, else `Last-Event-ID`, else `lastEventId` (§5). */
+function cursorFor(channel: string, url: URL, req: IncomingMessage): string | undefined {
+  const since = url.searchParams.get(`since.${channel}`)
+  if (since !== null && since !== '') return since
+  const header = req.headers['last-event-id']
+  if (typeof header === 'string' && header !== '') return header
+  const param = url.searchParams.get('lastEventId')
+  return param !== null && param !== '' ? param : undefined
+}
+
+/** Serves one SSE request. */
+export async function handleSse(core: ServerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET') {
+    sendError(req, res, 'bad_request', 'the SSE endpoint takes GET')
+    return
+  }
+  const refusal = core.admit('sse', req)
+  if (refusal) {
+    if (refusal.status === 204) {
+      res.writeHead(204, corsHeaders(req))
+      res.end()
+      return
+    }
+    const { status, retryAfterSeconds } = refusal
+    sendError(req, res, refusal.code, refusal.message, { status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
+    return
+  }
+  const url = requestUrl(req)
+  const channels = parseChannelsParam(url.searchParams.get('channels'))
+  if (!channels) {
+    sendError(req, res, 'bad_request', `channels must list 1-${PROTOCOL_DEFAULTS.maxChannelsPerStream} channels`)
+    return
+  }
+  const accepted: Accepted[] = []
+  const rejected: SwitchlineServerError[] = []
+  try {
+    const token = core.options.authenticate(req)
+    const denied = await core.authorize(token, undefined, 'connect', req)
+    if (denied) throw denied
+    for (const channel of channels) {
+      const def = core.channel(channel)
+      const error = def instanceof SwitchlineServerError ? def : await core.authorize(token, channel, 'subscribe', req)
+      if (error?.code === 'unauthorized' || error?.code === 'internal') throw error
+      if (error) rejected.push(error)
+      else accepted.push({ channel, cursor: cursorFor(channel, url, req) })
+    }
+  } catch (err) {
+    const error = toServerError(err)
+    sendError(req, res, error.code, error.message, error.channel !== undefined ? { channel: error.channel } : {})
+    return
+  }
+  if (req.socket.destroyed) return
+  openStream(core, req, res, accepted, rejected)
+}
+
+function openStream(
+  core: ServerCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  accepted: Accepted[],
+  rejected: SwitchlineServerError[],
+): void {
+  const { options, counters } = core
+  const log = core.log()
+  let open = true
+  const cleanups: (() => void)[] = []
+  const cleanup = (): void => {
+    if (!open) return
+    open = false
+    for (const fn of cleanups.splice(0)) fn()
+  }
+
+  const conn: RegisteredConnection = {
+    id: core.nextConnectionId(),
+    transport: 'sse',
+    isOpen: () => open,
+    writeRaw(text) {
+      if (!open) return
+      res.write(text)
+      if (res.writableLength > options.maxBufferedBytes) {
+        // R15: tell the client (fatal: false) and close; it resumes from its cursor.
+        res.write(sseControl(SSE_EVENTS.error, errorBody('slow_consumer', 'outgoing buffer over limit')))
+        conn.end()
+      }
+    },
+    drop() {
+      cleanup()
+      res.destroy()
+    },
+    end() {
+      cleanup()
+      res.end()
+    },
+    shutdown() {
+      conn.end()
+    },
+  }
+  const send = (text: string, onWritten?: () => void): void =>
+    core.write(conn, () => {
+      if (!open) return
+      conn.writeRaw(text)
+      onWritten?.()
+    })
+  const deliver = (event: LoggedEvent): void => send(sseChannelEvent(event), () => (counters.eventsDelivered += 1))
+
+  req.socket.setNoDelay(true)
+  req.socket.setTimeout(0)
+  res.writeHead(200, {
+    ...corsHeaders(req),
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    'X-Accel-Buffering': 'no',
+    Connection: 'keep-alive',
+  })
+  res.on('close', cleanup)
+  cleanups.push(core.register(conn))
+
+  send(sseRetry(options.retryMs))
+  send(sseControl(SSE_EVENTS.ready, { epoch: log.epoch, heartbeatMs: options.heartbeatMs, channels: accepted.map((a) => a.channel) }))
+  for (const error of rejected) {
+    send(sseControl(SSE_EVENTS.error, { ...errorBody(error.code, error.message, error.channel), fatal: true }))
+  }
+  // Gaps first, then every channel's missed events merged in seq order, so the stream's ids only grow and its
+  // Last-Event-ID stays a valid cursor for all of its channels. No await from here to subscribe: nothing is
+  // published in between, so replay and live events neither overlap nor leave a hole (R6).
+  const gaps: GapInfo[] = []
+  const missed: LoggedEvent[] = []
+  for (const { channel, cursor } of accepted) {
+    const replay = log.replay(channel, cursor)
+    if (replay.gap) gaps.push(replay.gap)
+    missed.push(...replay.events)
+  }
+  for (const gap of gaps) send(sseControl(SSE_EVENTS.gap, gap))
+  for (const event of missed.sort((a, b) => a.seq - b.seq)) deliver(event)
+  for (const { channel } of accepted) cleanups.push(core.subscribe(channel, deliver))
+
+  const heartbeat = options.timers.setInterval(
+    () => send(sseControl(SSE_EVENTS.heartbeat, { t: options.now() })),
+    options.heartbeatMs,
+  )
+  cleanups.push(() => options.timers.clearInterval(heartbeat))
+}

@@ -1,0 +1,237 @@
+/**
+ * The fault injector: makes a real server misbehave on command — drops, stalls, delays, refusals, malformed
+ * frames, 401s, 204 stops and restarts — through the server's internal hooks.
+ */
+import { CLOSE_CODES } from '@switchline/client/protocol'
+import { SERVER_INTERNALS, type AdmissionPoint, type ConnectionHandle, type Refusal, type Transport } from '../internals'
+import type { TimerFunctions } from '../options'
+import type { SwitchlineServer } from '../server'
+import { handleFaultRequest } from './fault-routes'
+import { createOutputPipeline, type OutputPipeline } from './output-pipeline'
+
+/** Counters of what the faults did. */
+export interface FaultCounters {
+  /** Upgrades refused by `refuseWebSockets`. */
+  upgradesRefused: number
+  /** 401 answers and 4001 closes sent by `unauthorizeNext`. */
+  unauthorizedSent: number
+  /** 204 answers sent by `stopStreams`. */
+  streamsStopped: number
+  /** 503 answers sent while down after `restart({ downMs })`. */
+  refusedWhileDown: number
+  /** Connections dropped by `drop` / `dropAll`. */
+  dropped: number
+  /** Malformed frames/events injected. */
+  malformedInjected: number
+  /** Restarts performed. */
+  restarts: number
+}
+
+/** The current fault settings. */
+export interface FaultState {
+  stalled: Transport | 'all' | false
+  delayMs: number
+  refusingWebSockets: false | 403 | 502
+  stoppingStreams: boolean
+  unauthorizeRemaining: number
+  /** Remaining down time after a restart, in ms (0 when up). */
+  downRemainingMs: number
+}
+
+/** What `faults.stats()` returns. */
+export interface FaultStats extends FaultCounters {
+  state: FaultState
+}
+
+/** Fault controls over a server. */
+export interface FaultInjector {
+  /** Destroys every open connection without a goodbye (network drop). */
+  dropAll(): void
+  /** Destroys every open connection of one transport. */
+  drop(transport: Transport): void
+  /** While on, upgrades are answered `status` (default 403) like a blocking proxy. */
+  refuseWebSockets(on: boolean, options?: { status?: 403 | 502 }): void
+  /**
+   * While on, nothing is written to the affected connections (events, heartbeats, pongs); sockets stay open and
+   * writes are held, then released in order when the stall ends (like a buffering proxy).
+   */
+  stall(on: boolean, options?: { transport?: Transport }): void
+  /** Delays every outgoing write by `ms` (0 turns it off), preserving order. */
+  delay(ms: number): void
+  /** Sends one malformed SSE event / WebSocket frame to every open connection of `transport`. */
+  injectMalformed(transport: Transport): void
+  /** The next `n` SSE connects, publishes and WebSocket hellos answer 401 / close 4001. */
+  unauthorizeNext(n: number): void
+  /** Ends open SSE streams; from now on (until `reset`) SSE requests answer 204 (R23). */
+  stopStreams(): void
+  /**
+   * Simulates a restart: WebSockets close with 1012, SSE streams end; for `downMs` new requests and upgrades get
+   * 503 + Retry-After. `keepLog: false` drops the log (new epoch).
+   */
+  restart(options: { keepLog: boolean; downMs?: number }): void
+  /** Turns every fault off (held writes are released). Counters are kept. */
+  reset(): void
+  /** Counters and current settings. */
+  stats(): FaultStats
+  /** Removes the hooks from the server (implies `reset`). */
+  detach(): void
+}
+
+/** Options of {@link createFaultInjector}. */
+export interface FaultInjectorOptions {
+  /** Clock for delays and down time. @defaultValue `Date.now` */
+  now?: () => number
+  /** Timers for delays and down time. @defaultValue the global timers */
+  timers?: Pick<TimerFunctions, 'setTimeout' | 'clearTimeout'>
+}
+
+const MALFORMED = { sse: 'data: {malformed\n\n', ws: '{malformed' } as const
+
+/** Attaches a fault injector to `server`. With `faults: true` the same controls are served over HTTP. */
+export function createFaultInjector(server: SwitchlineServer, options: FaultInjectorOptions = {}): FaultInjector {
+  const internals = server[SERVER_INTERNALS]
+  const now = options.now ?? Date.now
+  const timers = options.timers ?? {
+    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+    clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  }
+  const counters: FaultCounters = {
+    upgradesRefused: 0,
+    unauthorizedSent: 0,
+    streamsStopped: 0,
+    refusedWhileDown: 0,
+    dropped: 0,
+    malformedInjected: 0,
+    restarts: 0,
+  }
+  let stalled: FaultState['stalled'] = false
+  let delayMs = 0
+  let refusingWebSockets: FaultState['refusingWebSockets'] = false
+  let stoppingStreams = false
+  let unauthorizeRemaining = 0
+  let downUntil = 0
+  const pipelines = new Map<ConnectionHandle, OutputPipeline>()
+
+  const isStalled = (conn: ConnectionHandle): boolean => stalled === 'all' || stalled === conn.transport
+  const pumpAll = (): void => {
+    for (const [conn, pipeline] of pipelines) {
+      if (!conn.isOpen()) {
+        pipeline.clear()
+        pipelines.delete(conn)
+      } else pipeline.pump()
+    }
+  }
+  const downRemaining = (): number => Math.max(0, downUntil - now())
+  const open = (transport?: Transport): ConnectionHandle[] =>
+    internals.connections().filter((c) => transport === undefined || c.transport === transport)
+
+  function admit(point: AdmissionPoint): Refusal | undefined {
+    const down = downRemaining()
+    if (down > 0 && point !== 'hello') {
+      counters.refusedWhileDown += 1
+      return { status: 503, code: 'unavailable', message: 'restarting', retryAfterSeconds: Math.max(1, Math.ceil(down / 1000)) }
+    }
+    if (point === 'upgrade' && refusingWebSockets !== false) {
+      counters.upgradesRefused += 1
+      return { status: refusingWebSockets, code: 'forbidden', message: 'WebSocket blocked (fault)' }
+    }
+    if (point !== 'upgrade' && unauthorizeRemaining > 0) {
+      unauthorizeRemaining -= 1
+      counters.unauthorizedSent += 1
+      return { status: 401, code: 'unauthorized', message: 'unauthorized (fault)' }
+    }
+    if (point === 'sse' && stoppingStreams) {
+      counters.streamsStopped += 1
+      return { status: 204, code: 'unavailable', message: 'stopped (fault)' }
+    }
+    return undefined
+  }
+
+  function write(conn: ConnectionHandle, doWrite: () => void): void {
+    let pipeline = pipelines.get(conn)
+    if (!pipeline) {
+      if (!isStalled(conn) && delayMs <= 0) return doWrite()
+      pipeline = createOutputPipeline(() => isStalled(conn), now, timers)
+      pipelines.set(conn, pipeline)
+    }
+    pipeline.push(doWrite, delayMs)
+  }
+
+  const faults: FaultInjector = {
+    dropAll() {
+      faults.drop('sse')
+      faults.drop('ws')
+    },
+    drop(transport) {
+      for (const conn of open(transport)) {
+        conn.drop()
+        counters.dropped += 1
+      }
+    },
+    refuseWebSockets(on, opts = {}) {
+      refusingWebSockets = on ? (opts.status ?? 403) : false
+    },
+    stall(on, opts = {}) {
+      stalled = on ? (opts.transport ?? 'all') : false
+      if (!on) pumpAll()
+    },
+    delay(ms) {
+      delayMs = Math.max(0, ms)
+      pumpAll()
+    },
+    injectMalformed(transport) {
+      for (const conn of open(transport)) {
+        conn.writeRaw(MALFORMED[transport])
+        counters.malformedInjected += 1
+      }
+    },
+    unauthorizeNext(n) {
+      unauthorizeRemaining = Math.max(0, Math.floor(n))
+    },
+    stopStreams() {
+      stoppingStreams = true
+      for (const conn of open('sse')) conn.end()
+    },
+    restart({ keepLog, downMs = 0 }) {
+      counters.restarts += 1
+      for (const conn of open()) conn.end(CLOSE_CODES.restart, 'server restarting')
+      for (const pipeline of pipelines.values()) pipeline.clear()
+      pipelines.clear()
+      if (!keepLog) internals.resetLog()
+      downUntil = downMs > 0 ? now() + downMs : 0
+    },
+    reset() {
+      stalled = false
+      delayMs = 0
+      refusingWebSockets = false
+      stoppingStreams = false
+      unauthorizeRemaining = 0
+      downUntil = 0
+      pumpAll()
+    },
+    stats() {
+      return {
+        ...counters,
+        state: {
+          stalled,
+          delayMs,
+          refusingWebSockets,
+          stoppingStreams,
+          unauthorizeRemaining,
+          downRemainingMs: downRemaining(),
+        },
+      }
+    },
+    detach() {
+      faults.reset()
+      internals.setHooks(undefined)
+    },
+  }
+
+  internals.setHooks({
+    admit,
+    write,
+    http: (rest, req, res) => handleFaultRequest(faults, server, rest, req, res),
+  })
+  return faults
+}

@@ -1,0 +1,68 @@
+/**
+ * Per-connection ordered output under faults: writes are held while the connection is stalled and released
+ * `delayMs` after they were made, always in the order they were made.
+ */
+import type { TimerFunctions } from '../options'
+
+interface Pending {
+  write: () => void
+  dueAt: number
+}
+
+/** The output queue of one connection. */
+export interface OutputPipeline {
+  /** Queues one write (or runs it now when nothing is held and there is no delay). */
+  push(write: () => void, delayMs: number): void
+  /** Runs every write that is due and not stalled; schedules a wake-up for the next one. */
+  pump(): void
+  /** Forgets queued writes and the wake-up timer. */
+  clear(): void
+}
+
+/** Creates the pipeline of one connection; `stalled()` is asked on every pump. */
+export function createOutputPipeline(
+  stalled: () => boolean,
+  now: () => number,
+  timers: Pick<TimerFunctions, 'setTimeout' | 'clearTimeout'>,
+): OutputPipeline {
+  const queue: Pending[] = []
+  let timer: unknown
+  let lastDue = 0
+
+  const pipeline: OutputPipeline = {
+    push(write, delayMs) {
+      if (queue.length === 0 && delayMs <= 0 && !stalled()) {
+        write()
+        return
+      }
+      lastDue = Math.max(lastDue, now() + delayMs)
+      queue.push({ write, dueAt: lastDue })
+      pipeline.pump()
+    },
+    pump() {
+      if (timer !== undefined) {
+        timers.clearTimeout(timer)
+        timer = undefined
+      }
+      while (queue.length > 0 && !stalled()) {
+        const head = queue[0] as Pending
+        const wait = head.dueAt - now()
+        if (wait > 0) {
+          timer = timers.setTimeout(() => {
+            timer = undefined
+            pipeline.pump()
+          }, wait)
+          return
+        }
+        queue.shift()
+        head.write()
+      }
+    },
+    clear() {
+      queue.length = 0
+      if (timer !== undefined) timers.clearTimeout(timer)
+      timer = undefined
+    },
+  }
+  return pipeline
+}

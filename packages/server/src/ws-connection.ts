@@ -1,0 +1,193 @@
+/**
+ * One WebSocket connection (R16–R20): hello handshake, subscribe/unsubscribe with replay, publish, ping, idle and
+ * slow-consumer limits. Frames are handled one at a time, in order, even when `authorize` is async.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { RawData, WebSocket } from 'ws'
+import {
+  CLOSE_CODES,
+  decodeClientFrame,
+  encodeFrame,
+  type ClientFrame,
+  type ServerFrame,
+} from '@switchline/client/protocol'
+import type { LoggedEvent } from './channel-log'
+import { SwitchlineServerError, toServerError } from './errors'
+import { errorBody } from './http-util'
+import type { Refusal } from './internals'
+import { publishFromClient } from './publish'
+import type { RegisteredConnection, ServerCore } from './server-core'
+
+const OPEN = 1
+
+/** The close code for a refusal decided at `hello` by the hooks. */
+function closeCodeOf(refusal: Refusal): number {
+  if (refusal.status === 401) return CLOSE_CODES.unauthorized
+  if (refusal.status === 403) return CLOSE_CODES.forbidden
+  if (refusal.status === 503 || refusal.status === 429) return CLOSE_CODES.try_again_later
+  return CLOSE_CODES.internal
+}
+
+/** The close code for an error met while authorizing (R25). */
+function closeCodeOfError(error: SwitchlineServerError): number {
+  if (error.code === 'unauthorized') return CLOSE_CODES.unauthorized
+  if (error.code === 'forbidden') return CLOSE_CODES.forbidden
+  return CLOSE_CODES.internal
+}
+
+/** Serves one accepted WebSocket until it closes. */
+export function startWsConnection(core: ServerCore, ws: WebSocket, req: IncomingMessage): RegisteredConnection {
+  const { options, counters } = core
+  const { timers } = options
+  let state: 'hello' | 'ready' | 'closed' = 'hello'
+  let token: string | undefined
+  const subscriptions = new Map<string, () => void>()
+  let queue: Promise<void> = Promise.resolve()
+
+  const helloTimer = timers.setTimeout(() => closeWith(CLOSE_CODES.hello_timeout, 'hello timeout'), options.helloTimeoutMs)
+  let idleTimer: unknown
+  const resetIdle = (): void => {
+    if (idleTimer !== undefined) timers.clearTimeout(idleTimer)
+    idleTimer = timers.setTimeout(() => closeWith(CLOSE_CODES.idle_timeout, 'idle timeout'), options.idleTimeoutMs)
+  }
+
+  let release: () => void = () => undefined
+  const cleanup = (): void => {
+    if (state === 'closed') return
+    state = 'closed'
+    timers.clearTimeout(helloTimer)
+    if (idleTimer !== undefined) timers.clearTimeout(idleTimer)
+    for (const unsubscribe of subscriptions.values()) unsubscribe()
+    subscriptions.clear()
+    release()
+  }
+  function closeWith(code: number, reason: string): void {
+    cleanup()
+    if (ws.readyState === OPEN) ws.close(code, reason)
+  }
+
+  const conn: RegisteredConnection = {
+    id: core.nextConnectionId(),
+    transport: 'ws',
+    isOpen: () => state !== 'closed' && ws.readyState === OPEN,
+    writeRaw(text) {
+      if (!conn.isOpen()) return
+      ws.send(text)
+      if (ws.bufferedAmount > options.maxBufferedBytes) closeWith(CLOSE_CODES.slow_consumer, 'slow consumer') // R20
+    },
+    drop() {
+      cleanup()
+      ws.terminate()
+    },
+    end(code = CLOSE_CODES.normal, reason = '') {
+      closeWith(code, reason)
+    },
+    shutdown() {
+      closeWith(CLOSE_CODES.going_away, 'server shutting down')
+    },
+  }
+  release = core.register(conn)
+
+  const send = (frame: ServerFrame, onWritten?: () => void): void =>
+    core.write(conn, () => {
+      if (!conn.isOpen()) return
+      conn.writeRaw(encodeFrame(frame))
+      onWritten?.()
+    })
+  const sendError = (error: SwitchlineServerError, id: number): void => {
+    send({ type: 'error', id, ...errorBody(error.code, error.message, error.channel) })
+  }
+  const deliver = (event: LoggedEvent): void => {
+    const frame: ServerFrame = { type: 'event', channel: event.channel, id: event.id, data: event.data }
+    if (event.event !== undefined) frame.event = event.event
+    send(frame, () => (counters.eventsDelivered += 1))
+  }
+
+  async function hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
+    timers.clearTimeout(helloTimer)
+    const refusal = core.admit('hello', req)
+    if (refusal) return closeWith(closeCodeOf(refusal), refusal.message)
+    let error: SwitchlineServerError | undefined
+    try {
+      token = frame.token ?? options.authenticate(req)
+      error = await core.authorize(token, undefined, 'connect', req)
+    } catch (err) {
+      error = toServerError(err)
+    }
+    if (error) return closeWith(closeCodeOfError(error), error.message)
+    if (state === 'closed') return
+    state = 'ready'
+    send({ type: 'welcome', epoch: core.log().epoch, idleTimeoutMs: options.idleTimeoutMs, maxFrameBytes: options.maxFrameBytes })
+  }
+
+  async function subscribe(frame: Extract<ClientFrame, { type: 'subscribe' }>): Promise<void> {
+    const { id, channel, cursor } = frame
+    const def = core.channel(channel)
+    const error = def instanceof SwitchlineServerError ? def : await core.authorize(token, channel, 'subscribe', req)
+    if (state === 'closed') return
+    if (error?.code === 'unauthorized') return closeWith(CLOSE_CODES.unauthorized, error.message)
+    if (error) return sendError(error, id)
+    subscriptions.get(channel)?.()
+    send({ type: 'subscribed', id, channel })
+    // Replay and live subscription happen in the same tick: no overlap, no hole (R6).
+    const replay = core.log().replay(channel, cursor)
+    if (replay.gap) send({ type: 'gap', ...replay.gap })
+    for (const event of replay.events) deliver(event)
+    subscriptions.set(channel, core.subscribe(channel, deliver))
+  }
+
+  async function publish(frame: Extract<ClientFrame, { type: 'publish' }>): Promise<void> {
+    const { id, channel, data, event, mid } = frame
+    try {
+      const eventId = await publishFromClient(core, { channel, data, event, mid, token, request: req, source: 'ws' })
+      send({ type: 'ack', id, eventId })
+    } catch (err) {
+      const error = toServerError(err)
+      if (error.code === 'unauthorized') return closeWith(CLOSE_CODES.unauthorized, error.message)
+      sendError(error.channel === undefined ? new SwitchlineServerError(error.code, error.message, channel) : error, id)
+    }
+  }
+
+  async function handle(frame: ClientFrame): Promise<void> {
+    if (state === 'closed') return
+    if (state === 'hello') {
+      // R16: the first frame must be hello; anything else is answered like a missing hello.
+      if (frame.type !== 'hello') return closeWith(CLOSE_CODES.hello_timeout, 'expected hello')
+      return hello(frame)
+    }
+    switch (frame.type) {
+      case 'hello':
+        return closeWith(CLOSE_CODES.bad_frame, 'duplicate hello')
+      case 'ping':
+        return send(frame.id === undefined ? { type: 'pong' } : { type: 'pong', id: frame.id })
+      case 'subscribe':
+        return subscribe(frame)
+      case 'unsubscribe':
+        subscriptions.get(frame.channel)?.()
+        subscriptions.delete(frame.channel)
+        return send({ type: 'unsubscribed', id: frame.id, channel: frame.channel })
+      case 'publish':
+        return publish(frame)
+    }
+  }
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (state === 'closed') return
+    resetIdle()
+    if (isBinary) return closeWith(CLOSE_CODES.bad_frame, 'binary frame') // R17
+    const decoded = decodeClientFrame(rawText(data))
+    if (!decoded.ok) return closeWith(CLOSE_CODES.bad_frame, decoded.reason) // R17
+    const frame = decoded.value
+    queue = queue.then(() => handle(frame)).catch(() => closeWith(CLOSE_CODES.internal, 'internal error'))
+  })
+  ws.on('ping', resetIdle)
+  ws.on('close', cleanup)
+  ws.on('error', cleanup) // e.g. 1009 over maxPayload (R18): ws closes the socket itself
+  resetIdle()
+  return conn
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
+}

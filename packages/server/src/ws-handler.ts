@@ -1,0 +1,82 @@
+/** Upgrades on `B/ws`: origin (R21), subprotocol (R2) and admission checks before the upgrade, then ws. */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer } from 'ws'
+import { SUBPROTOCOL } from '@switchline/client/protocol'
+import { errorBody, isOriginAllowed, refuseUpgrade } from './http-util'
+import type { ServerCore } from './server-core'
+import { startWsConnection } from './ws-connection'
+
+/** The WebSocket side of a server. */
+export interface WsHandler {
+  /** Checks and upgrades one request already known to be for `B/ws`. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Closes the ws server; resolves when every socket has closed (stragglers are terminated after `graceMs`). */
+  close(graceMs: number): Promise<void>
+}
+
+/** Whether the request offers the Switchline subprotocol. */
+export function offersSubprotocol(req: IncomingMessage): boolean {
+  const header = req.headers['sec-websocket-protocol']
+  if (header === undefined) return false
+  return header.split(',').some((p) => p.trim() === SUBPROTOCOL)
+}
+
+/** Creates the WebSocket handler of a server. */
+export function createWsHandler(core: ServerCore): WsHandler {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: core.options.maxFrameBytes, // R18: ws closes with 1009 beyond this
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    clientTracking: true,
+  })
+  let closing = false
+
+  const refuse = (socket: Duplex, status: number, body: ReturnType<typeof errorBody>, headers?: Record<string, string>): void => {
+    core.counters.upgradesRefused += 1
+    refuseUpgrade(socket, status, body, headers)
+  }
+
+  return {
+    upgrade(req, socket, head) {
+      socket.on('error', () => socket.destroy())
+      if (closing) return refuse(socket, 503, errorBody('unavailable', 'server shutting down'))
+      if (!isOriginAllowed(req, core.options.allowedOrigins)) {
+        return refuse(socket, 403, errorBody('forbidden', 'origin not allowed'))
+      }
+      if (!offersSubprotocol(req)) {
+        return refuse(socket, 400, errorBody('unsupported_protocol', `subprotocol ${SUBPROTOCOL} required`))
+      }
+      const refusal = core.admit('upgrade', req)
+      if (refusal) {
+        const headers: Record<string, string> =
+          refusal.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(refusal.retryAfterSeconds) }
+        return refuse(socket, refusal.status, errorBody(refusal.code, refusal.message), headers)
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (closing) {
+          ws.close(1001, 'server shutting down')
+          return
+        }
+        startWsConnection(core, ws, req)
+      })
+    },
+    async close(graceMs) {
+      closing = true
+      const sockets = [...wss.clients]
+      const closed = sockets.map(
+        (ws) => new Promise<void>((resolve) => (ws.readyState === 3 ? resolve() : ws.once('close', () => resolve()))),
+      )
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs)
+        timer.unref()
+      })
+      await Promise.race([Promise.all(closed), grace])
+      clearTimeout(timer)
+      for (const ws of wss.clients) ws.terminate()
+      await Promise.all(closed)
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+    },
+  }
+}
