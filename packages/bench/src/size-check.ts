@@ -1,0 +1,42 @@
+/**
+ * `pnpm size`: the CI size budget. Builds the three Switchline browser entries and fails (exit 1) when one is
+ * over its gzip budget in `packages/bench/size-budget.json`. No network, a few seconds at most.
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { measureSizes, PKG_ROOT, SWITCHLINE_ENTRIES } from './size'
+
+interface Budget {
+  /** Gzip budget in bytes, per entry id. */
+  gzipBytes: Record<string, number>
+}
+
+const budgetPath = resolve(PKG_ROOT, 'size-budget.json')
+const budget = JSON.parse(readFileSync(budgetPath, 'utf8')) as Budget
+const results = await measureSizes(SWITCHLINE_ENTRIES)
+const failures: string[] = []
+
+for (const r of results) {
+  const limit = budget.gzipBytes[r.id]
+  if (!r.ok) {
+    failures.push(`${r.id}: the entry did not build: ${r.error}`)
+    continue
+  }
+  const gz = r.gzipBytes as number
+  const line = `${r.id.padEnd(26)} ${String(gz).padStart(6)} B gzip  ${String(r.brotliBytes).padStart(6)} B brotli  ${String(r.rawBytes).padStart(7)} B min`
+  if (limit === undefined) {
+    console.log(`${line}   (no budget)`)
+  } else if (gz > limit) {
+    console.log(`${line}   OVER budget ${limit} B by ${gz - limit} B`)
+    const top = Object.entries(r.byPackage ?? {}).slice(0, 5).map(([k, v]) => `${k} ${v} B`).join(', ')
+    failures.push(`${r.id}: ${gz} B gzip is over the budget of ${limit} B (+${gz - limit} B). Largest inputs (minified): ${top}`)
+  } else {
+    console.log(`${line}   ok (budget ${limit} B, ${limit - gz} B left)`)
+  }
+}
+
+if (failures.length > 0) {
+  console.error(`\nsize budget FAILED (${budgetPath}):\n  - ${failures.join('\n  - ')}`)
+  process.exit(1)
+}
+console.log('\nsize budget ok')
