@@ -1,0 +1,38 @@
+/**
+ * Resolves the {@link Platform} a subscription runs on: the app's overrides, then the defaults of the runtime
+ * (`#platform`: `platform/browser.ts` under the `browser` condition, `platform/node.ts` otherwise).
+ */
+import { platformDefaults } from '#platform'
+import type { Platform } from './platform-types'
+import { systemTimers } from './timers'
+
+export type {
+  EventSourceConstructor,
+  EventSourceLike,
+  OnlineSource,
+  Platform,
+  VisibilitySource,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './platform-types'
+
+/**
+ * Returns the platform to use now. Call it at connect time (once per attempt), never at import: `fetch`,
+ * `WebSocket` and `EventSource` are read from the globals at the moment of the call, so msw, test doubles and
+ * polyfills installed later are seen.
+ * @param overrides - Members that replace the defaults (tests, unusual runtimes).
+ * @example
+ * const platform = resolvePlatform({ random: mulberry32(1) })
+ * const socket = new platform.WebSocket('wss://example.com/ws')
+ */
+export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
+  return {
+    fetch: overrides.fetch ?? platformDefaults.fetch,
+    WebSocket: overrides.WebSocket ?? platformDefaults.WebSocket,
+    EventSource: 'EventSource' in overrides ? overrides.EventSource : platformDefaults.EventSource,
+    timers: overrides.timers ?? systemTimers,
+    random: overrides.random ?? Math.random,
+    online: overrides.online ?? platformDefaults.online,
+    visibility: overrides.visibility ?? platformDefaults.visibility,
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Node platform defaults (resolved through the `#platform` import, default condition): the global `WebSocket` if
+ * one is defined (Node 22+, `--experimental-websocket`, or msw's interceptor in tests), else the `ws` package via
+ * `isomorphic-ws`; the global `EventSource` if defined, else the `eventsource` package; global `fetch`; always
+ * online and visible. Globals are looked up when read, never captured at import.
+ */
+import { EventSource as EventSourcePolyfill } from 'eventsource'
+import WebSocketPolyfill from 'isomorphic-ws'
+import type { EventSourceConstructor, WebSocketConstructor } from '../platform-types'
+import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults } from './defaults'
+
+/** Node defaults; see the file comment. */
+export const platformDefaults: PlatformDefaults = {
+  get fetch() {
+    return globalFetch
+  },
+  get WebSocket() {
+    return (globalThis.WebSocket ?? WebSocketPolyfill) as unknown as WebSocketConstructor
+  },
+  get EventSource() {
+    return (globalThis.EventSource ?? EventSourcePolyfill) as unknown as EventSourceConstructor
+  },
+  online: alwaysOnline,
+  visibility: alwaysVisible,
+}
