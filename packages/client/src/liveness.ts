@@ -1,0 +1,115 @@
+/**
+ * Liveness timers on injectable {@link Timers}: a stall watchdog (SSE: no byte for too long) and an
+ * application-level pinger (WebSocket: no pong in time). No I/O; the owner sends pings and closes sockets.
+ */
+import { createTimerGroup, type Timers } from './timers'
+
+/** A stall detector; see {@link createWatchdog}. */
+export interface Watchdog {
+  /** Proof of life: restarts the countdown. No-op after `stop()` or after it fired. */
+  kick(): void
+  /** Stops for good; clears its timer. Idempotent. */
+  stop(): void
+}
+
+/**
+ * Calls `onTimeout` once when `kick()` has not been called for `timeoutMs`. The countdown starts at creation.
+ * `timeoutMs <= 0` (or not finite) disables it: a watchdog that never fires and holds no timer.
+ * @example
+ * const watchdog = createWatchdog(platform.timers, 45_000, () => attempt.fail('stalled'))
+ * stream.onActivity = () => watchdog.kick()
+ */
+export function createWatchdog(timers: Timers, timeoutMs: number, onTimeout: () => void): Watchdog {
+  const group = createTimerGroup(timers)
+  const enabled = timeoutMs > 0 && Number.isFinite(timeoutMs)
+  let stopped = !enabled
+  const arm = (): void => {
+    group.clearAll()
+    group.set(() => {
+      stopped = true
+      onTimeout()
+    }, timeoutMs)
+  }
+  if (enabled) arm()
+  return {
+    kick() {
+      if (!stopped) arm()
+    },
+    stop() {
+      stopped = true
+      group.clearAll()
+    },
+  }
+}
+
+/** Options of {@link createPinger}. */
+export interface PingerOptions {
+  timers: Timers
+  /** Time between pings. */
+  intervalMs: number
+  /** How long to wait for `pong()` after a ping before calling `onTimeout`. */
+  timeoutMs: number
+  /** Sends one ping. A throw is swallowed: the pong timeout decides. */
+  sendPing(): void
+  /** No pong in time: the connection is dead. Called once; the pinger is stopped by then. */
+  onTimeout(): void
+}
+
+/** A running pinger; see {@link createPinger}. */
+export interface Pinger {
+  /** The answer to the outstanding ping arrived (extra pongs are harmless). */
+  pong(): void
+  /** Stops for good; clears its timers. Idempotent. */
+  stop(): void
+}
+
+/**
+ * Sends a ping every `intervalMs` (the first one `intervalMs` after creation) and expects `pong()` within
+ * `timeoutMs` of each. While a ping is unanswered no further ping is sent; its timeout runs on.
+ * @example
+ * const pinger = createPinger({
+ *   timers: platform.timers, intervalMs: 15_000, timeoutMs: 10_000,
+ *   sendPing: () => socket.send('ping'),
+ *   onTimeout: () => socket.closeWith(1000, 'ping timeout'),
+ * })
+ * // on every pong: pinger.pong(); on close: pinger.stop()
+ */
+export function createPinger(options: PingerOptions): Pinger {
+  const { timers, intervalMs, timeoutMs, sendPing, onTimeout } = options
+  const group = createTimerGroup(timers)
+  let stopped = false
+  let cancelTimeout: (() => void) | undefined
+
+  const schedulePing = (): void => {
+    group.set(ping, intervalMs)
+  }
+  function ping(): void {
+    if (stopped) return
+    if (cancelTimeout === undefined) {
+      cancelTimeout = group.set(() => {
+        stopped = true
+        group.clearAll()
+        onTimeout()
+      }, timeoutMs)
+      try {
+        sendPing()
+      } catch {
+        // The timeout decides whether the connection is dead.
+      }
+    }
+    if (!stopped) schedulePing()
+  }
+
+  schedulePing()
+  return {
+    pong() {
+      cancelTimeout?.()
+      cancelTimeout = undefined
+    },
+    stop() {
+      stopped = true
+      cancelTimeout = undefined
+      group.clearAll()
+    },
+  }
+}
