@@ -1,0 +1,138 @@
+/**
+ * Deduplication of delivered events. Switchline ids are ordered within an epoch (docs/protocol.md R5), so a
+ * per-channel high-water mark is enough; opaque ids (raw mode, third-party servers) use a window of recent ids.
+ * Pure: no I/O, no timers.
+ */
+import { SwitchlineError } from './errors'
+import { parseEventId, type EventId } from './protocol/cursor'
+
+/** Per-channel high-water marks for Switchline event ids (`<epoch>-<seq>`, R5 in docs/protocol.md). */
+export interface CursorTracker {
+  /**
+   * true if `id` is new for `channel` (and records it); false for a duplicate (seq ≤ high-water of the same
+   * epoch). An id of a different epoch is accepted and resets that channel's mark (the server reports such
+   * jumps with a gap). A malformed id is accepted if not in a window of recently seen raw ids (it is then
+   * remembered there, but does not move the channel's mark).
+   */
+  accept(channel: string, id: string): boolean
+  /** The channel's mark: its last accepted (or `set`) id — the cursor to resume it from. */
+  get(channel: string): string | undefined
+  /** Sets the channel's mark unconditionally (e.g. a cursor given by the app). */
+  set(channel: string, id: string): void
+  /** Forgets the channel's mark. */
+  delete(channel: string): void
+  /** the greatest accepted id of the current epoch across all channels (used as a stream-wide Last-Event-ID) */
+  latest(): string | undefined
+}
+
+interface Mark {
+  readonly raw: string
+  /** `undefined` for a malformed id given to `set()`. */
+  readonly parsed: EventId | undefined
+}
+
+/** How many malformed ids a {@link CursorTracker} remembers to drop their duplicates. */
+const MALFORMED_WINDOW = 1024
+
+/**
+ * Creates a {@link CursorTracker}. The "current epoch" is the epoch of the last well-formed id accepted or set.
+ * @example
+ * const cursors = createCursorTracker()
+ * cursors.accept('ticker', 'k3f9a-10') // true
+ * cursors.accept('ticker', 'k3f9a-10') // false: a replayed duplicate
+ * cursors.get('ticker') // 'k3f9a-10'
+ */
+export function createCursorTracker(): CursorTracker {
+  const marks = new Map<string, Mark>()
+  const malformed = createIdWindow(MALFORMED_WINDOW)
+  let currentEpoch: string | undefined
+
+  function record(channel: string, raw: string, parsed: EventId | undefined): void {
+    marks.set(channel, { raw, parsed })
+    if (parsed) currentEpoch = parsed.epoch
+  }
+
+  return {
+    accept(channel, id) {
+      const parsed = parseEventId(id)
+      if (!parsed) {
+        // channel and id cannot collide: a newline is not allowed in a channel identifier
+        const key = `${channel}\n${id}`
+        if (malformed.has(key)) return false
+        malformed.add(key)
+        return true
+      }
+      const mark = marks.get(channel)?.parsed
+      if (mark && mark.epoch === parsed.epoch && parsed.seq <= mark.seq) return false
+      record(channel, id, parsed)
+      return true
+    },
+    get(channel) {
+      return marks.get(channel)?.raw
+    },
+    set(channel, id) {
+      record(channel, id, parseEventId(id))
+    },
+    delete(channel) {
+      marks.delete(channel)
+    },
+    latest() {
+      let best: Mark | undefined
+      for (const mark of marks.values()) {
+        const p = mark.parsed
+        if (!p || p.epoch !== currentEpoch) continue
+        if (!best || p.seq > (best.parsed as EventId).seq) best = mark
+      }
+      return best?.raw
+    },
+  }
+}
+
+/** Dedupe for opaque ids (raw mode, third-party servers): remembers the last `size` ids. */
+export interface IdWindow {
+  /** Whether `id` is among the remembered ids. */
+  has(id: string): boolean
+  /** Remembers `id`, forgetting the oldest one when full. Adding a remembered id changes nothing. */
+  add(id: string): void
+  /** Forgets every id. */
+  clear(): void
+}
+
+/**
+ * Creates an {@link IdWindow} remembering the last `size` distinct ids (first in, first out).
+ * @param size - @defaultValue 1024
+ * @throws SwitchlineError `invalid_options` unless `size` is a positive integer.
+ * @example
+ * const seen = createIdWindow(100)
+ * if (!seen.has(event.id)) { seen.add(event.id); deliver(event) }
+ */
+export function createIdWindow(size = 1024): IdWindow {
+  if (!Number.isSafeInteger(size) || size < 1) {
+    throw new SwitchlineError('invalid_options', `IdWindow size must be a positive integer, got ${String(size)}`, {
+      fatal: true,
+    })
+  }
+  const ids = new Set<string>()
+  // a ring of the ids in insertion order; `ids` is the lookup
+  const ring: Array<string | undefined> = []
+  let oldest = 0
+  return {
+    has: (id) => ids.has(id),
+    add(id) {
+      if (ids.has(id)) return
+      if (ids.size >= size) {
+        ids.delete(ring[oldest] as string)
+        ring[oldest] = id
+        oldest = (oldest + 1) % size
+      } else {
+        ring.push(id)
+      }
+      ids.add(id)
+    },
+    clear() {
+      ids.clear()
+      ring.length = 0
+      oldest = 0
+    },
+  }
+}
