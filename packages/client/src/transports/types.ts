@@ -23,6 +23,11 @@ export interface SseAttemptHandlers {
   onActivity(): void
   /** The attempt ended: `error` says why (`fatal` decides whether to reconnect); `undefined` = the stream ended cleanly. */
   onClose(error: SwitchlineError | undefined): void
+  /**
+   * A non-fatal problem on a live stream (e.g. an event over `maxEventSize`, dropped); the stream goes on.
+   * Optional addition by the transports (fetch-based SSE only).
+   */
+  onError?(error: SwitchlineError): void
 }
 
 /** One SSE request. */

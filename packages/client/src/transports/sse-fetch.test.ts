@@ -1,0 +1,171 @@
+import { describe, expect, it, vi } from 'vitest'
+import { flushMicrotasks } from '../../test/support/async'
+import { fakePlatform } from '../../test/fakes/platform'
+import { openFetchSse } from './sse-fetch'
+import type { SseAttemptHandlers, SseRequest } from './types'
+
+const request = (over: Partial<SseRequest> = {}): SseRequest => ({
+  url: 'http://127.0.0.1/sse',
+  method: 'GET',
+  headers: {},
+  body: undefined,
+  withCredentials: false,
+  eventNames: [],
+  maxEventSize: 1_000_000,
+  ...over,
+})
+
+function handlers() {
+  return {
+    onOpen: vi.fn(),
+    onEvent: vi.fn(),
+    onRetry: vi.fn(),
+    onActivity: vi.fn(),
+    onClose: vi.fn(),
+    onError: vi.fn(),
+  } satisfies SseAttemptHandlers
+}
+
+/** A response whose body the test pushes bytes into. */
+function streamingResponse(init: ResponseInit = {}) {
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  const cancel = vi.fn()
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c
+    },
+    cancel,
+  })
+  const response = new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+    ...init,
+  })
+  return { response, push: (bytes: Uint8Array) => controller.enqueue(bytes), end: () => controller.close(), error: (e: unknown) => controller.error(e), cancel }
+}
+
+function fetchReturning(response: Response | Promise<Response>) {
+  const calls: Array<{ url: string; init: RequestInit }> = []
+  const fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {} })
+    return response
+  }) as unknown as typeof globalThis.fetch
+  return { fetch, calls }
+}
+
+describe('openFetchSse', () => {
+  it('sends method, headers, body and credentials; parses chunks split at awkward boundaries', async () => {
+    const stream = streamingResponse()
+    const { fetch, calls } = fetchReturning(stream.response)
+    const h = handlers()
+    openFetchSse(
+      request({ method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{"q":1}', withCredentials: true }),
+      h,
+      fakePlatform({ fetch }),
+    )
+    await flushMicrotasks()
+    const init = calls[0]!.init
+    expect(init.method).toBe('POST')
+    expect(init.headers).toEqual({ Accept: 'text/event-stream', Authorization: 'Bearer t' })
+    expect(init.body).toBe('{"q":1}')
+    expect(init.credentials).toBe('include')
+    expect(init.signal).toBeInstanceOf(AbortSignal)
+    expect(h.onOpen).toHaveBeenCalledOnce()
+
+    const bytes = new TextEncoder().encode('retry: 2500\nid: 1\nevent: tick\ndata: héllo 😀\n\r\n: comment\n\ndata: two\n\n')
+    // split inside the multi-byte é and 😀, and between \r and \n
+    const cuts = [0, 3, 29, 30, 36, 38, 41, bytes.length]
+    for (let i = 0; i < cuts.length - 1; i++) {
+      stream.push(bytes.slice(cuts[i], cuts[i + 1]))
+      await flushMicrotasks()
+    }
+    expect(h.onRetry).toHaveBeenCalledWith(2500)
+    expect(h.onEvent.mock.calls.map((c) => c[0])).toEqual([
+      { id: '1', event: 'tick', data: 'héllo 😀' },
+      { id: undefined, event: 'message', data: 'two' },
+    ])
+    expect(h.onActivity).toHaveBeenCalledTimes(cuts.length - 1)
+    stream.end()
+    await flushMicrotasks()
+    expect(h.onClose).toHaveBeenCalledWith(undefined)
+  })
+
+  it.each([
+    [204, 'text/event-stream', 'fatal', 'http_status'],
+    [200, 'application/json', 'fatal', 'content_type'],
+    [401, 'application/json', 'retry', 'unauthorized'],
+    [404, 'application/json', 'fatal', 'http_status'],
+    [503, 'text/plain', 'retry', 'http_status'],
+  ])('classifies %i %s as %s %s', async (status, type, kind, code) => {
+    const body = status === 204 ? null : JSON.stringify({ code: 'not_found', message: 'no such path' })
+    const { fetch } = fetchReturning(new Response(body, { status, headers: { 'content-type': type, 'retry-after': '3' } }))
+    const h = handlers()
+    openFetchSse(request(), h, fakePlatform({ fetch }))
+    await flushMicrotasks(20)
+    expect(h.onOpen).not.toHaveBeenCalled()
+    const error = h.onClose.mock.calls[0]?.[0]
+    expect(error).toMatchObject({ code, fatal: kind === 'fatal' })
+    if (status === 404) expect(error.protocolCode).toBe('not_found')
+    if (status === 503) expect(error.retryAfterMs).toBe(3000)
+  })
+
+  it('reports a network failure and a broken stream as retryable network errors', async () => {
+    const failing = vi.fn(async () => {
+      throw new TypeError('fetch failed')
+    }) as unknown as typeof fetch
+    const h = handlers()
+    openFetchSse(request(), h, fakePlatform({ fetch: failing }))
+    await flushMicrotasks()
+    expect(h.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'network', fatal: false })
+
+    const stream = streamingResponse()
+    const h2 = handlers()
+    openFetchSse(request(), h2, fakePlatform({ fetch: fetchReturning(stream.response).fetch }))
+    await flushMicrotasks()
+    stream.error(new Error('socket hang up'))
+    await flushMicrotasks()
+    expect(h2.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'network', message: expect.stringContaining('socket hang up') })
+  })
+
+  it('close() aborts the request, cancels the reader and fires nothing more', async () => {
+    const stream = streamingResponse()
+    const { fetch, calls } = fetchReturning(stream.response)
+    const h = handlers()
+    const attempt = openFetchSse(request(), h, fakePlatform({ fetch }))
+    await flushMicrotasks()
+    stream.push(new TextEncoder().encode('data: partial'))
+    await flushMicrotasks()
+    attempt.close()
+    attempt.close()
+    await flushMicrotasks()
+    expect(calls[0]!.init.signal?.aborted).toBe(true)
+    expect(stream.cancel).toHaveBeenCalled()
+    expect(h.onClose).not.toHaveBeenCalled()
+    expect(h.onEvent).not.toHaveBeenCalled()
+  })
+
+  it('close() before the response arrives cancels the late body', async () => {
+    let resolve!: (r: Response) => void
+    const { fetch } = fetchReturning(new Promise<Response>((r) => (resolve = r)))
+    const h = handlers()
+    const attempt = openFetchSse(request(), h, fakePlatform({ fetch }))
+    attempt.close()
+    const stream = streamingResponse()
+    resolve(stream.response)
+    await flushMicrotasks()
+    expect(stream.cancel).toHaveBeenCalled()
+    expect(h.onOpen).not.toHaveBeenCalled()
+    expect(h.onClose).not.toHaveBeenCalled()
+  })
+
+  it('reports an oversized event through onError and keeps streaming', async () => {
+    const stream = streamingResponse()
+    const h = handlers()
+    openFetchSse(request({ maxEventSize: 8 }), h, fakePlatform({ fetch: fetchReturning(stream.response).fetch }))
+    await flushMicrotasks()
+    stream.push(new TextEncoder().encode('data: 0123456789abcdef\n\ndata: ok\n\n'))
+    await flushMicrotasks()
+    expect(h.onError.mock.calls[0]?.[0]).toMatchObject({ code: 'malformed_frame' })
+    expect(h.onEvent.mock.calls.map((c) => c[0].data)).toEqual(['ok'])
+  })
+})

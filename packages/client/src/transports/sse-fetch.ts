@@ -1,0 +1,174 @@
+/**
+ * One SSE attempt over `fetch` (any method, headers, body, credentials): classifies the answer, then streams
+ * `res.body` through a TextDecoder into the SSE parser. Never reconnects; never leaks a reader or an unhandled
+ * rejection after `close()`.
+ */
+import { classifyHttpResponse, SwitchlineError } from '../errors'
+import type { Platform } from '../platform-types'
+import { createSseParser } from '../sse-parser'
+import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
+
+/** How much of a non-2xx body is read to find a JSON error (docs/protocol.md §7). */
+const MAX_ERROR_BODY_CHARS = 4096
+
+/**
+ * Opens one SSE stream with `platform.fetch` (looked up by the caller at connect time).
+ * - `Accept: text/event-stream`, `credentials: 'include'` when `withCredentials`, `cache: 'no-store'`;
+ * - the answer goes through `classifyHttpResponse` (a non-2xx body is read, bounded, for its JSON error);
+ * - a network failure or a broken stream → `onClose(network error)`, retryable;
+ * - the stream ending → `onClose(undefined)`: the owner decides whether to reconnect.
+ *
+ * Parser errors (an event over `maxEventSize`) go to the optional `handlers.onError` and the stream goes on.
+ * @example
+ * const attempt = openFetchSse(request, { onOpen, onEvent, onRetry, onActivity, onClose }, platform)
+ * attempt.close() // aborts the request; no callback fires after this
+ */
+export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, platform: Platform): AttemptHandle {
+  const controller = new AbortController()
+  let closed = false
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+
+  const parser = createSseParser(
+    {
+      onEvent: (event) => {
+        if (!closed) handlers.onEvent(event)
+      },
+      onRetry: (ms) => {
+        if (!closed) handlers.onRetry(ms)
+      },
+      onError: (error) => {
+        if (closed) return
+        handlers.onError?.(
+          new SwitchlineError(
+            'malformed_frame',
+            `SSE event over maxEventSize (${request.maxEventSize}) discarded (${error.size} chars seen)`,
+          ),
+        )
+      },
+    },
+    { maxEventSize: request.maxEventSize },
+  )
+
+  const release = (): void => {
+    controller.abort()
+    const current = reader
+    reader = undefined
+    if (current) current.cancel().catch(() => {})
+  }
+
+  const finish = (error: SwitchlineError | undefined): void => {
+    if (closed) return
+    closed = true
+    release()
+    handlers.onClose(error)
+  }
+
+  const network = (message: string, cause: unknown): SwitchlineError =>
+    new SwitchlineError('network', message, { cause })
+
+  async function run(): Promise<void> {
+    let response: Response
+    try {
+      const init: RequestInit = {
+        method: request.method,
+        headers: { Accept: 'text/event-stream', ...request.headers },
+        credentials: request.withCredentials ? 'include' : 'same-origin',
+        cache: 'no-store',
+        signal: controller.signal,
+      }
+      if (request.body !== undefined) init.body = request.body
+      response = await platform.fetch(request.url, init)
+    } catch (cause) {
+      finish(network(`SSE request failed: ${describe(cause)}`, cause))
+      return
+    }
+    if (closed) {
+      response.body?.cancel().catch(() => {})
+      return
+    }
+
+    const ok = response.status >= 200 && response.status < 300
+    const body = ok ? undefined : await readBounded(response)
+    if (closed) return
+    const verdict = classifyHttpResponse({
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      retryAfter: response.headers.get('retry-after'),
+      ...(body === undefined ? {} : { body }),
+      now: platform.timers.now(),
+    })
+    if (verdict.kind !== 'ok') {
+      if (ok) response.body?.cancel().catch(() => {})
+      finish(verdict.error)
+      return
+    }
+    if (!response.body) {
+      finish(network('SSE response has no body', undefined))
+      return
+    }
+
+    handlers.onOpen()
+    if (closed) {
+      response.body.cancel().catch(() => {})
+      return
+    }
+    reader = response.body.getReader()
+    await pump(reader)
+  }
+
+  async function pump(current: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder()
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await current.read()
+      } catch (cause) {
+        finish(network(`SSE stream broke: ${describe(cause)}`, cause))
+        return
+      }
+      if (closed) return
+      if (chunk.done) {
+        parser.feed(decoder.decode())
+        finish(undefined)
+        return
+      }
+      handlers.onActivity()
+      if (closed) return
+      parser.feed(decoder.decode(chunk.value, { stream: true }))
+      if (closed) return
+    }
+  }
+
+  run().catch((cause: unknown) => finish(network(`SSE attempt failed: ${describe(cause)}`, cause)))
+
+  return {
+    close() {
+      if (closed) return
+      closed = true
+      release()
+    },
+  }
+}
+
+async function readBounded(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  try {
+    while (text.length < MAX_ERROR_BODY_CHARS) {
+      const { done, value } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+    }
+  } catch {
+    // An unreadable error body is just a missing one.
+  } finally {
+    reader.cancel().catch(() => {})
+  }
+  return text.slice(0, MAX_ERROR_BODY_CHARS)
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause)
+}

@@ -1,0 +1,109 @@
+/**
+ * One WebSocket attempt over `platform.WebSocket` (browser `WebSocket`, msw's interceptor, or the `ws` package):
+ * text frames only, stale-callback-safe. Never reconnects.
+ */
+import { SwitchlineError } from '../errors'
+import type { Platform, WebSocketLike } from '../platform-types'
+import type { WsAttempt, WsAttemptHandlers } from './types'
+
+const OPEN = 1
+const noop = (): void => {}
+
+/** Whether browsers accept `code` in `WebSocket.close(code)`: 1000 or 3000–4999. */
+function isSendableCloseCode(code: number): boolean {
+  return code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999)
+}
+
+/**
+ * Opens one WebSocket. Callbacks fire only until the attempt is over: after `onClose`, `close()` or
+ * `closeWith()` nothing more is called. Binary messages are reported as `malformed_frame` through `onError` and
+ * dropped. `closeWith` is for local decisions (e.g. `closeWith(1000, 'ping timeout')`): it closes the socket and,
+ * like `close()`, fires no `onClose` — the owner already knows why.
+ *
+ * @throws SwitchlineError `invalid_options` (fatal) when the constructor rejects the URL or protocols.
+ * @example
+ * const attempt = openWebSocket('wss://example.com/feed', undefined, { onOpen, onMessage, onError, onClose }, platform)
+ * attempt.send('{"op":"subscribe"}')
+ */
+export function openWebSocket(
+  url: string,
+  protocols: string | string[] | undefined,
+  handlers: WsAttemptHandlers,
+  platform: Platform,
+): WsAttempt {
+  const WebSocketImpl = platform.WebSocket
+  let socket: WebSocketLike
+  try {
+    socket = protocols === undefined ? new WebSocketImpl(url) : new WebSocketImpl(url, protocols)
+  } catch (cause) {
+    throw new SwitchlineError('invalid_options', `cannot open WebSocket: ${String(cause)}`, { fatal: true, cause })
+  }
+  let done = false
+  let opened = false
+
+  // Keep no-op handlers rather than null: the `ws` package throws on an 'error' event without a listener.
+  const detach = (): void => {
+    done = true
+    socket.onopen = noop
+    socket.onmessage = noop
+    socket.onerror = noop
+    socket.onclose = noop
+  }
+
+  const closeSocket = (code: number, reason: string): void => {
+    try {
+      if (isSendableCloseCode(code)) socket.close(code, reason)
+      else socket.close(1000, reason)
+    } catch {
+      // Some implementations throw on a reason over 123 bytes; the socket is gone for us either way.
+      try {
+        socket.close()
+      } catch {
+        // ignore
+      }
+    }
+  }
+
+  try {
+    socket.binaryType = 'arraybuffer'
+  } catch {
+    // Not settable everywhere; binary frames are rejected whatever their type.
+  }
+
+  socket.onopen = () => {
+    if (done) return
+    opened = true
+    handlers.onOpen()
+  }
+  socket.onmessage = (ev) => {
+    if (done) return
+    if (typeof ev.data === 'string') handlers.onMessage(ev.data)
+    else handlers.onError(new SwitchlineError('malformed_frame', 'binary WebSocket message dropped (text only)'))
+  }
+  socket.onerror = noop // an error is always followed by a close, which carries the code
+  socket.onclose = (ev) => {
+    if (done) return
+    detach()
+    handlers.onClose({ code: ev.code, reason: ev.reason, opened })
+  }
+
+  return {
+    send(text) {
+      if (done || socket.readyState !== OPEN) throw new SwitchlineError('closed', 'WebSocket is not open')
+      socket.send(text)
+    },
+    close() {
+      if (done) return
+      detach()
+      closeSocket(1000, '')
+    },
+    closeWith(code, reason) {
+      if (done) return
+      detach()
+      closeSocket(code, reason)
+    },
+    get bufferedAmount() {
+      return socket.bufferedAmount
+    },
+  }
+}
