@@ -1,0 +1,60 @@
+/**
+ * The seam between a shared connection (the client's one SSE stream or one WebSocket) and the channel
+ * subscriptions riding it. Sessions deduplicate events (cursor tracker) before they reach a member.
+ */
+import type { SwitchlineError } from './errors'
+import type { GapInfo } from './protocol/frames'
+import type { ConnectionState, EventMeta, TransportKind } from './types'
+
+/** A state change of a session, as a member receives it (the member emits `{ from, to }` itself). */
+export interface MemberStateChange {
+  to: ConnectionState
+  reason?: string
+  error?: SwitchlineError
+  attempt?: number
+  delayMs?: number
+}
+
+/** One published message on its way out (the same `mid` on every retry). */
+export interface OutgoingMessage {
+  channel: string
+  data: unknown
+  mid: string
+  event?: string
+}
+
+/** Where a publish ends: the event id, or an error for that message. */
+export type PublishDone = (result: { eventId: string } | SwitchlineError) => void
+
+/** A live way out for sends (the WebSocket, or HTTP POST). */
+export interface SendPath {
+  readonly kind: TransportKind
+  /** The largest frame/body the server accepts. */
+  readonly maxFrameBytes: number
+  /**
+   * Sends one message; `done` is called once with the server's answer. When the path goes away first, `done` is
+   * never called: the owner learns through `setPath(undefined)` and re-sends with the same `mid`.
+   */
+  publish(message: OutgoingMessage, done: PublishDone): void
+}
+
+/** A channel as seen by a session. */
+export interface SessionMember {
+  /** The channel identifier (`name` or `name:key`). */
+  readonly channel: string
+  /** The cursor to resume from when the session has none for this channel (the app's `lastEventId`). */
+  readonly initialCursor: string | undefined
+  /** One new (deduplicated) event. */
+  deliver(data: unknown, meta: EventMeta): void
+  gap(info: GapInfo): void
+  /** A non-fatal error. */
+  error(error: SwitchlineError): void
+  /** The session dropped this channel for good (its fatal error); the member is already removed. */
+  fail(error: SwitchlineError, from: TransportKind): void
+  /** The session's connection state changed. */
+  state(from: TransportKind, change: MemberStateChange): void
+  /** The server accepted this channel on that transport (`sl-ready` lists it / `subscribed`). */
+  ready(from: TransportKind): void
+  /** The WebSocket send path came up (a path) or went away (`undefined`). */
+  wsPath?(path: SendPath | undefined): void
+}

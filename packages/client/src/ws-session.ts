@@ -1,0 +1,348 @@
+/**
+ * The ONE WebSocket of a client (docs/protocol.md §6): `B/ws` with subprotocol `switchline.v1`, `hello` → `welcome`,
+ * one `subscribe` per channel with its cursor, application-level ping, publishes acknowledged by `ack`, under a
+ * supervisor. Consecutive failures before open report the origin's WebSocket as blocked.
+ */
+import { classifyClose, SwitchlineError } from './errors'
+import { createPinger, type Pinger } from './liveness'
+import { decodeServerFrame, encodeFrame } from './protocol/codec'
+import { PATHS, SUBPROTOCOL } from './protocol/constants'
+import type { ErrorPayload, ServerFrame } from './protocol/frames'
+import { resolveToken } from './http-publisher'
+import { createSupervisor } from './supervisor'
+import { isBlockedAfter } from './transport-choice'
+import { openWebSocket } from './transports/ws'
+import type { CursorTracker } from './dedupe'
+import type { Platform } from './platform-types'
+import type { PublishDone, SendPath, SessionMember } from './session-member'
+import type { Supervisor, SupervisorOptions } from './supervisor-types'
+import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
+import type { PingOptions, StateChange, TokenProvider } from './types'
+
+/** Options of {@link createWsSession}. */
+export interface WsSessionOptions {
+  /** Base URL (http/https) without a trailing slash; the scheme becomes ws/wss. */
+  baseUrl: string
+  platform: () => Platform
+  tracker: CursorTracker
+  token?: TokenProvider | undefined
+  ping?: PingOptions | undefined
+  supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'>
+  onState?: (change: StateChange) => void
+  /** WebSocket failed to open `WS_FAILURES_BEFORE_BLOCKED` times in a row. The owner moves the members away. */
+  onBlocked?: () => void
+  /** A `welcome` arrived (the origin's WebSocket works). */
+  onWelcome?: () => void
+  /** The last member left (the session has stopped). */
+  onEmpty?: () => void
+}
+
+/** The client's WebSocket. */
+export interface WsSession {
+  add(member: SessionMember): void
+  remove(member: SessionMember): void
+  has(member: SessionMember): boolean
+  readonly size: number
+  readonly state: Supervisor['state']
+  /** Removes every member without telling them and stops (they are moving to another transport). */
+  evacuate(): SessionMember[]
+  close(): void
+}
+
+/** `http://h/rt` → `ws://h/rt/ws` (and https → wss). */
+export function wsUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/^http/i, 'ws')}${PATHS.ws}`
+}
+
+function protocolError(payload: ErrorPayload): SwitchlineError {
+  const { code, message, channel, fatal } = payload
+  return new SwitchlineError('protocol', `${code}: ${message}`, {
+    protocolCode: code,
+    fatal,
+    ...(channel === undefined ? {} : { channel }),
+  })
+}
+
+/**
+ * Creates the WebSocket session of a client. It connects when the first member is added.
+ * @example
+ * const ws = createWsSession({ baseUrl, platform: () => resolvePlatform(), tracker, supervisor, onBlocked })
+ * ws.add(member)
+ */
+export function createWsSession(options: WsSessionOptions): WsSession {
+  const members = new Map<string, Set<SessionMember>>()
+  const base = options.platform()
+  const pingIntervalMs = options.ping?.intervalMs ?? 15_000
+  const pingTimeoutMs = options.ping?.timeoutMs ?? 10_000
+  let attemptId = 0
+  let closed = false
+  let started = false
+  let failuresBeforeOpen = 0
+  let frameId = 0
+  /** The current connection once `welcome` arrived. */
+  let conn: { socket: WsAttempt; path: SendPath; acks: Map<number, PublishDone>; subs: Map<number, string> } | undefined
+
+  const each = (fn: (member: SessionMember) => void): void => {
+    for (const set of [...members.values()]) for (const member of [...set]) fn(member)
+  }
+  const named = (channel: string): SessionMember[] => [...(members.get(channel) ?? [])]
+
+  const supervisor = createSupervisor({
+    ...options.supervisor,
+    platform: base,
+    connect,
+    onState(change) {
+      options.onState?.(change)
+      if (closed) return
+      const { from: _from, ...rest } = change
+      if (change.to === 'closed') {
+        if (change.error) {
+          const error = change.error
+          each((member) => {
+            drop(member)
+            member.fail(error, 'websocket')
+          })
+        }
+        return
+      }
+      if (change.to !== 'open') each((member) => member.state('websocket', rest))
+    },
+  })
+
+  function drop(member: SessionMember): boolean {
+    const set = members.get(member.channel)
+    if (!set?.delete(member)) return false
+    if (set.size === 0) members.delete(member.channel)
+    return true
+  }
+
+  function subscribe(channel: string): void {
+    if (!conn) return
+    const id = ++frameId
+    const cursor = options.tracker.get(channel) ?? named(channel)[0]?.initialCursor
+    conn.subs.set(id, channel)
+    conn.socket.send(encodeFrame({ type: 'subscribe', id, channel, ...(cursor === undefined ? {} : { cursor }) }))
+  }
+
+  async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
+    const id = ++attemptId
+    const platform = options.platform()
+    const token = await resolveToken(options.token)
+    if (id !== attemptId) return { close() {} }
+    let opened = false
+    let welcomed = false
+    let done = false
+    let pinger: Pinger | undefined
+    const live = (): boolean => id === attemptId && !done
+
+    const end = (error: SwitchlineError): void => {
+      if (!live()) return
+      done = true
+      pinger?.stop()
+      const wasLive = conn !== undefined && conn.socket === socket
+      if (wasLive) conn = undefined
+      if (wasLive) each((member) => member.wsPath?.(undefined))
+      ctx.failed(error)
+    }
+
+    const socket = openWebSocket(
+      wsUrl(options.baseUrl),
+      [SUBPROTOCOL],
+      {
+        onOpen() {
+          if (!live()) return
+          opened = true
+          socket.send(encodeFrame({ type: 'hello', ...(token === undefined ? {} : { token }) }))
+        },
+        onMessage(text) {
+          if (live()) onFrame(text)
+        },
+        onError(error) {
+          if (live()) each((member) => member.error(error))
+        },
+        onClose({ code, reason, opened: everOpened }) {
+          if (!live()) return
+          if (!everOpened && !opened) {
+            failuresBeforeOpen++
+            end(new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code }))
+            if (isBlockedAfter(failuresBeforeOpen) && !closed) options.onBlocked?.()
+            return
+          }
+          end(classifyClose({ code, reason }).error)
+        },
+      },
+      platform,
+    )
+
+    function onFrame(text: string): void {
+      const decoded = decodeServerFrame(text)
+      if (!decoded.ok) {
+        const error = new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`)
+        each((member) => member.error(error))
+        return
+      }
+      const frame: ServerFrame = decoded.value
+      switch (frame.type) {
+        case 'welcome': {
+          if (welcomed) return
+          welcomed = true
+          failuresBeforeOpen = 0
+          const acks = new Map<number, PublishDone>()
+          const path: SendPath = {
+            kind: 'websocket',
+            maxFrameBytes: frame.maxFrameBytes,
+            publish(message, doneFn) {
+              if (conn?.path !== path) return // gone: the outbox re-sends on the next path
+              const frameNo = ++frameId
+              acks.set(frameNo, doneFn)
+              socket.send(encodeFrame({ type: 'publish', id: frameNo, ...message }))
+            },
+          }
+          conn = { socket, path, acks, subs: new Map() }
+          ctx.opened()
+          options.onWelcome?.()
+          pinger = createPinger({
+            timers: base.timers,
+            intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
+            timeoutMs: pingTimeoutMs,
+            sendPing: () => socket.send(encodeFrame({ type: 'ping', id: ++frameId })),
+            onTimeout: () => {
+              socket.closeWith(1000, 'ping timeout')
+              end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
+            },
+          })
+          for (const channel of members.keys()) subscribe(channel)
+          each((member) => member.wsPath?.(path))
+          return
+        }
+        case 'subscribed': {
+          conn?.subs.delete(frame.id)
+          for (const member of named(frame.channel)) member.ready('websocket')
+          return
+        }
+        case 'event': {
+          const targets = named(frame.channel)
+          if (targets.length === 0 || !options.tracker.accept(frame.channel, frame.id)) return
+          const meta = { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' as const }
+          for (const member of targets) member.deliver(frame.data, meta)
+          return
+        }
+        case 'gap': {
+          const { type: _type, ...gap } = frame
+          for (const member of named(gap.channel)) member.gap(gap)
+          return
+        }
+        case 'ack': {
+          const doneFn = conn?.acks.get(frame.id)
+          conn?.acks.delete(frame.id)
+          doneFn?.({ eventId: frame.eventId })
+          return
+        }
+        case 'pong':
+          pinger?.pong()
+          return
+        case 'error':
+          onErrorFrame(frame)
+          return
+        case 'unsubscribed':
+          return
+      }
+    }
+
+    function onErrorFrame(frame: ErrorPayload & { id?: number }): void {
+      const error = protocolError(frame)
+      if (frame.id !== undefined) {
+        const doneFn = conn?.acks.get(frame.id)
+        if (doneFn) {
+          conn?.acks.delete(frame.id)
+          doneFn(error)
+          return
+        }
+      }
+      const channel = frame.channel ?? (frame.id === undefined ? undefined : conn?.subs.get(frame.id))
+      if (frame.id !== undefined) conn?.subs.delete(frame.id)
+      if (channel === undefined || !members.has(channel)) {
+        each((member) => member.error(error))
+        return
+      }
+      for (const member of named(channel)) {
+        if (!frame.fatal) {
+          member.error(error)
+          continue
+        }
+        drop(member)
+        member.fail(error, 'websocket')
+      }
+      if (frame.fatal && !members.has(channel)) afterRemoval(channel, false)
+    }
+
+    return {
+      close() {
+        done = true
+        pinger?.stop()
+        if (conn?.socket === socket) conn = undefined
+        socket.close()
+      },
+    }
+  }
+
+  function afterRemoval(channel: string, unsubscribe: boolean): void {
+    if (members.size === 0) {
+      stop()
+      return
+    }
+    if (unsubscribe && conn) conn.socket.send(encodeFrame({ type: 'unsubscribe', id: ++frameId, channel }))
+  }
+
+  function stop(): void {
+    if (closed) return
+    closed = true
+    attemptId++
+    conn = undefined
+    supervisor.stop('no channels')
+    options.onEmpty?.()
+  }
+
+  return {
+    add(member) {
+      if (closed) throw new SwitchlineError('closed', 'WebSocket session is closed')
+      const isNew = !members.has(member.channel)
+      let set = members.get(member.channel)
+      if (!set) members.set(member.channel, (set = new Set()))
+      set.add(member)
+      if (!started) {
+        started = true
+        supervisor.start()
+        return
+      }
+      if (!conn) return
+      member.wsPath?.(conn.path)
+      if (isNew) subscribe(member.channel)
+      else member.ready('websocket')
+    },
+    remove(member) {
+      if (!drop(member)) return
+      if (!members.has(member.channel)) afterRemoval(member.channel, true)
+    },
+    has(member) {
+      return members.get(member.channel)?.has(member) ?? false
+    },
+    get size() {
+      return members.size
+    },
+    get state() {
+      return supervisor.state
+    },
+    evacuate() {
+      const out: SessionMember[] = []
+      each((member) => out.push(member))
+      members.clear()
+      stop()
+      return out
+    },
+    close() {
+      members.clear()
+      stop()
+    },
+  }
+}

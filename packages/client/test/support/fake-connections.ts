@@ -1,0 +1,175 @@
+/**
+ * In-memory stand-ins for the network, to inject as a platform: a scripted WebSocket and a fetch whose SSE
+ * responses and publish answers the test drives. No sockets, no timers of their own.
+ */
+import type { WebSocketLike } from '../../src/platform-types'
+
+/** A WebSocket the test opens, feeds and closes by hand. */
+export class FakeWebSocket implements WebSocketLike {
+  static instances: FakeWebSocket[] = []
+  static reset(): void {
+    FakeWebSocket.instances = []
+  }
+  /** The most recent socket. */
+  static get last(): FakeWebSocket {
+    const socket = FakeWebSocket.instances.at(-1)
+    if (!socket) throw new Error('no WebSocket was opened')
+    return socket
+  }
+
+  readyState = 0
+  protocol = ''
+  bufferedAmount = 0
+  binaryType = 'blob'
+  onopen: ((ev: unknown) => void) | null = null
+  onmessage: ((ev: { data: unknown }) => void) | null = null
+  onerror: ((ev: unknown) => void) | null = null
+  onclose: ((ev: { code: number; reason: string; wasClean?: boolean }) => void) | null = null
+  /** Every text the client sent, parsed. */
+  readonly sent: Array<Record<string, unknown>> = []
+  closedWith: { code: number | undefined; reason: string | undefined } | undefined
+
+  constructor(
+    readonly url: string,
+    readonly protocols?: string | string[],
+  ) {
+    FakeWebSocket.instances.push(this)
+  }
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error('send on a socket that is not open')
+    this.sent.push(JSON.parse(data) as Record<string, unknown>)
+  }
+  close(code?: number, reason?: string): void {
+    this.closedWith = { code, reason }
+    this.readyState = 3
+  }
+
+  /** Frames of one type the client sent. */
+  sentOf(type: string): Array<Record<string, unknown>> {
+    return this.sent.filter((frame) => frame.type === type)
+  }
+  /** Server side: accept the upgrade. */
+  open(): void {
+    this.readyState = 1
+    this.protocol = 'switchline.v1'
+    this.onopen?.({})
+  }
+  /** Server side: one frame (an object is JSON-encoded). */
+  receive(frame: object | string): void {
+    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) })
+  }
+  /** Server side: `open()` then `welcome`. */
+  welcome(extra: Partial<{ epoch: string; idleTimeoutMs: number; maxFrameBytes: number }> = {}): void {
+    this.open()
+    this.receive({ type: 'welcome', epoch: 'e1', idleTimeoutMs: 45_000, maxFrameBytes: 65_536, ...extra })
+  }
+  /** Server side: close (1006 without open = refused). */
+  serverClose(code: number, reason = ''): void {
+    this.readyState = 3
+    this.onclose?.({ code, reason, wasClean: code !== 1006 })
+  }
+}
+
+/** One SSE response the test writes to. */
+export interface FakeStream {
+  url: URL
+  init: RequestInit | undefined
+  headers: Record<string, string>
+  push(text: string): void
+  /** Writes one SSE event. */
+  event(fields: { event?: string; id?: string; data: unknown }): void
+  end(): void
+  readonly aborted: boolean
+}
+
+/** One publish request and how to answer it. */
+export interface FakePublish {
+  body: { channel: string; data: unknown; mid?: string; event?: string }
+  headers: Record<string, string>
+  respond(status: number, body?: unknown, headers?: Record<string, string>): void
+}
+
+/** A fetch that serves SSE streams (`/sse`) and publishes (`/publish`) under the test's control. */
+export function createFakeFetch() {
+  const streams: FakeStream[] = []
+  const publishes: FakePublish[] = []
+  /** Non-200 answers for the next SSE requests, in order. */
+  const sseAnswers: Array<{ status: number; body?: string; headers?: Record<string, string> }> = []
+  const encoder = new TextEncoder()
+
+  const fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(String(input))
+    const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]))
+    if (url.pathname.endsWith('/publish')) {
+      return new Promise<Response>((resolve) => {
+        publishes.push({
+          body: JSON.parse(String(init?.body)) as FakePublish['body'],
+          headers,
+          respond(status, body = {}, extra = {}) {
+            resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...extra } }))
+          },
+        })
+      })
+    }
+    const answer = sseAnswers.shift()
+    if (answer) {
+      return new Response(answer.body ?? '', { status: answer.status, headers: answer.headers ?? {} })
+    }
+    let controller!: ReadableStreamDefaultController<Uint8Array>
+    let aborted = false
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c
+      },
+      cancel() {
+        aborted = true
+      },
+    })
+    init?.signal?.addEventListener('abort', () => {
+      aborted = true
+    })
+    const stream: FakeStream = {
+      url,
+      init,
+      headers,
+      push(text) {
+        if (!aborted) controller.enqueue(encoder.encode(text))
+      },
+      event({ event, id, data }) {
+        let text = ''
+        if (event !== undefined) text += `event: ${event}\n`
+        if (id !== undefined) text += `id: ${id}\n`
+        text += `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`
+        stream.push(text)
+      },
+      end() {
+        if (!aborted) controller.close()
+      },
+      get aborted() {
+        return aborted
+      },
+    }
+    streams.push(stream)
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } })
+  }) as typeof globalThis.fetch
+
+  return {
+    fetch,
+    streams,
+    publishes,
+    sseAnswers,
+    /** The most recent stream. */
+    get last(): FakeStream {
+      const stream = streams.at(-1)
+      if (!stream) throw new Error('no SSE request was made')
+      return stream
+    },
+  }
+}
+
+/** `sl-ready` for a stream. */
+export function ready(stream: FakeStream, heartbeatMs = 15_000): void {
+  const channels = (stream.url.searchParams.get('channels') ?? '').split(',')
+  stream.event({ event: 'sl-ready', data: { epoch: 'e1', heartbeatMs, channels } })
+}
