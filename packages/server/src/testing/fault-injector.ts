@@ -36,6 +36,8 @@ export interface FaultState {
   unauthorizeRemaining: number
   /** Remaining down time after a restart, in ms (0 when up). */
   downRemainingMs: number
+  /** Writes currently held back by `stall` or `delay`. */
+  heldWrites: number
 }
 
 /** What `faults.stats()` returns. */
@@ -219,6 +221,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
           stoppingStreams,
           unauthorizeRemaining,
           downRemainingMs: downRemaining(),
+          heldWrites: [...pipelines.values()].reduce((sum, p) => sum + p.size(), 0),
         },
       }
     },

@@ -17,6 +17,8 @@ export interface OutputPipeline {
   pump(): void
   /** Forgets queued writes and the wake-up timer. */
   clear(): void
+  /** Writes held. */
+  size(): number
 }
 
 /** Creates the pipeline of one connection; `stalled()` is asked on every pump. */
@@ -58,6 +60,7 @@ export function createOutputPipeline(
         head.write()
       }
     },
+    size: () => queue.length,
     clear() {
       queue.length = 0
       if (timer !== undefined) timers.clearTimeout(timer)

@@ -1,0 +1,267 @@
+/**
+ * Test helpers: servers on 127.0.0.1:0, clients that are not ours (fetch, eventsource, ws), bounded waits, and
+ * cleanup of everything a test opened.
+ */
+import { afterEach } from 'vitest'
+import { EventSource } from 'eventsource'
+import { WebSocket } from 'ws'
+import { SUBPROTOCOL } from '@switchline/client/protocol'
+import { createSwitchlineServer, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
+
+type Disposer = () => unknown
+
+const disposers: Disposer[] = []
+
+/** Registers cleanup of everything opened through these helpers; call once at the top of a test file. */
+export function installCleanup(): void {
+  afterEach(async () => {
+    for (const dispose of disposers.splice(0).reverse()) await dispose()
+  })
+}
+
+/** Runs `fn` after the current test. */
+export function onCleanup(fn: Disposer): void {
+  disposers.push(fn)
+}
+
+/** Polls `predicate` every 5 ms until it holds, failing after `timeoutMs`. */
+export async function waitFor<T>(
+  predicate: () => T | undefined | false | null,
+  { timeoutMs = 2000, what = 'condition' }: { timeoutMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = predicate()
+    if (value !== undefined && value !== false && value !== null) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** A started server. */
+export interface Started {
+  server: SwitchlineServer
+  url: string
+  baseUrl: string
+  wsUrl: string
+}
+
+/** Creates and listens a server on 127.0.0.1:0; closed after the test. */
+export async function startServer(options: Partial<SwitchlineServerOptions> = {}): Promise<Started> {
+  const server = createSwitchlineServer({
+    channels: { ticker: { send: false }, chat: { send: true }, clock: { send: false } },
+    ...options,
+  })
+  const listener = await server.listen({ host: '127.0.0.1', port: 0 })
+  onCleanup(() => listener.close())
+  return { server, url: listener.url, baseUrl: listener.baseUrl, wsUrl: `${listener.baseUrl.replace(/^http/, 'ws')}/ws` }
+}
+
+// ---------------------------------------------------------------- raw SSE over fetch
+
+/** One parsed SSE event. */
+export interface SseEvent {
+  event: string
+  id: string | undefined
+  data: string
+}
+
+/** A raw SSE stream read with fetch + getReader, parsed by a minimal spec-following parser. */
+export interface RawSse {
+  response: Response
+  events: SseEvent[]
+  raw: () => string
+  /** Resolves when the body ends or errors. */
+  ended: Promise<'end' | 'error'>
+  isEnded(): boolean
+  /** Waits for the `n`-th (1-based) event matching `filter`. */
+  waitForEvents(filter: (e: SseEvent) => boolean, n?: number, timeoutMs?: number): Promise<SseEvent[]>
+  close(): void
+}
+
+/** Opens `GET url` and parses the stream as it arrives. Non-200 answers are returned without a stream. */
+export async function openRawSse(url: string, headers: Record<string, string> = {}): Promise<RawSse> {
+  const controller = new AbortController()
+  const response = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: controller.signal })
+  onCleanup(() => controller.abort())
+  const events: SseEvent[] = []
+  let raw = ''
+  let buffer = ''
+  let ended = false
+  let current: { event: string; id: string | undefined; data: string[] } = { event: 'message', id: undefined, data: [] }
+  const feed = (text: string): void => {
+    raw += text
+    buffer += text
+    let nl: number
+    while ((nl = buffer.indexOf('\n')) !== -1) {
+      const line = buffer.slice(0, nl).replace(/\r$/, '')
+      buffer = buffer.slice(nl + 1)
+      if (line === '') {
+        if (current.data.length > 0) events.push({ event: current.event, id: current.id, data: current.data.join('\n') })
+        current = { event: 'message', id: undefined, data: [] }
+        continue
+      }
+      if (line.startsWith(':')) continue
+      const colon = line.indexOf(':')
+      const field = colon === -1 ? line : line.slice(0, colon)
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '')
+      if (field === 'event') current.event = value
+      else if (field === 'id') current.id = value
+      else if (field === 'data') current.data.push(value)
+    }
+  }
+  const endedPromise: Promise<'end' | 'error'> = (async () => {
+    if (!response.body) return 'end'
+    const reader = response.body.getReader()
+    const decoder = new TextDecoder()
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) return 'end'
+        feed(decoder.decode(value, { stream: true }))
+      }
+    } catch {
+      return 'error'
+    } finally {
+      ended = true
+    }
+  })()
+  return {
+    response,
+    events,
+    raw: () => raw,
+    ended: endedPromise,
+    isEnded: () => ended,
+    async waitForEvents(filter, n = 1, timeoutMs = 2000) {
+      await waitFor(() => events.filter(filter).length >= n, { timeoutMs, what: `${n} SSE event(s)` })
+      return events.filter(filter)
+    },
+    close: () => controller.abort(),
+  }
+}
+
+/** Channel events (default `message`) of a raw stream, decoded. */
+export function channelEvents(events: SseEvent[]): { id: string; channel: string; data: unknown; event?: string }[] {
+  return events
+    .filter((e) => e.event === 'message')
+    .map((e) => ({ id: e.id as string, ...(JSON.parse(e.data) as { channel: string; data: unknown; event?: string }) }))
+}
+
+// ---------------------------------------------------------------- eventsource package
+
+/** An `eventsource` v4 client that records every event type it is told about. */
+export function openEventSource(
+  url: string,
+  { headers = {}, types = ['sl-ready', 'sl-heartbeat', 'sl-gap', 'sl-error'] }: { headers?: Record<string, string>; types?: string[] } = {},
+): { es: EventSource; received: { type: string; data: string; lastEventId: string }[]; errors: { code: number | undefined }[] } {
+  const es = new EventSource(url, {
+    fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...headers } }),
+  })
+  onCleanup(() => es.close())
+  const received: { type: string; data: string; lastEventId: string }[] = []
+  const errors: { code: number | undefined }[] = []
+  for (const type of ['message', ...types]) {
+    es.addEventListener(type, (e) => received.push({ type, data: e.data, lastEventId: e.lastEventId }))
+  }
+  es.addEventListener('error', (e) => errors.push({ code: e.code }))
+  return { es, received, errors }
+}
+
+// ---------------------------------------------------------------- ws package
+
+/** A `ws` client recording frames and its close. */
+export interface WsClient {
+  ws: WebSocket
+  frames: Record<string, unknown>[]
+  texts: string[]
+  opened: Promise<void>
+  closed: Promise<{ code: number; reason: string }>
+  /** The HTTP status when the upgrade was refused. */
+  refused: Promise<{ status: number; body: string }>
+  send(frame: object): void
+  /** Waits for the `n`-th frame matching `filter` (all matching frames are returned). */
+  waitFor(filter: (f: Record<string, unknown>) => boolean, n?: number, timeoutMs?: number): Promise<Record<string, unknown>[]>
+}
+
+/** Opens a WebSocket with the Switchline subprotocol (unless `protocols` says otherwise). */
+export function openWs(
+  url: string,
+  { protocols = [SUBPROTOCOL], origin, pause }: { protocols?: string[]; origin?: string; pause?: boolean } = {},
+): WsClient {
+  const ws = new WebSocket(url, protocols, origin === undefined ? {} : { origin })
+  onCleanup(() => ws.terminate())
+  const frames: Record<string, unknown>[] = []
+  const texts: string[] = []
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return
+    const text = data.toString()
+    texts.push(text)
+    try {
+      frames.push(JSON.parse(text) as Record<string, unknown>)
+    } catch {
+      // malformed frames are kept in `texts`
+    }
+  })
+  ws.on('error', () => undefined)
+  void pause
+  const opened = new Promise<void>((resolve) => ws.once('open', () => resolve()))
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  )
+  const refused = new Promise<{ status: number; body: string }>((resolve) =>
+    ws.once('unexpected-response', (_req, res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (body += c))
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body })
+        ws.terminate()
+      })
+    }),
+  )
+  return {
+    ws,
+    frames,
+    texts,
+    opened,
+    closed,
+    refused,
+    send: (frame) => ws.send(JSON.stringify(frame)),
+    async waitFor(filter, n = 1, timeoutMs = 2000) {
+      await waitFor(() => frames.filter(filter).length >= n, { timeoutMs, what: `${n} WebSocket frame(s)` })
+      return frames.filter(filter)
+    },
+  }
+}
+
+/** Opens a WebSocket, sends `hello` and waits for `welcome`. */
+export async function helloWs(url: string, token?: string): Promise<WsClient> {
+  const client = openWs(url)
+  await client.opened
+  client.send(token === undefined ? { type: 'hello' } : { type: 'hello', token })
+  await client.waitFor((f) => f.type === 'welcome')
+  return client
+}
+
+/** `hello` + `subscribe`, waiting for `subscribed`. */
+export async function subscribeWs(url: string, channel: string, cursor?: string): Promise<WsClient> {
+  const client = await helloWs(url)
+  client.send(cursor === undefined ? { type: 'subscribe', id: 1, channel } : { type: 'subscribe', id: 1, channel, cursor })
+  await client.waitFor((f) => f.type === 'subscribed' && f.channel === channel)
+  return client
+}
+
+/** `POST B/publish` with JSON. */
+export async function postPublish(
+  baseUrl: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+  const res = await fetch(`${baseUrl}/publish`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers }
+}

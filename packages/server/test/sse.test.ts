@@ -1,0 +1,289 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { once } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import { PROTOCOL_DEFAULTS, parseEventId } from '@switchline/client/protocol'
+import { UnauthorizedError } from '../src/index'
+import { createFaultInjector } from '../src/testing/index'
+import {
+  channelEvents,
+  installCleanup,
+  onCleanup,
+  openEventSource,
+  openRawSse,
+  startServer,
+  waitFor,
+} from './helpers'
+
+installCleanup()
+
+const isChannelEvent = (e: { event: string }): boolean => e.event === 'message'
+
+describe('SSE endpoint', () => {
+  it('R10: missing, empty or over-long channels list answers 400 bad_request', async () => {
+    const { baseUrl } = await startServer()
+    const tooMany = Array.from({ length: PROTOCOL_DEFAULTS.maxChannelsPerStream + 1 }, (_, i) => `chat:r${i}`).join(',')
+    for (const query of ['', '?channels=', '?channels=,,', `?channels=${tooMany}`]) {
+      const res = await fetch(`${baseUrl}/sse${query}`)
+      expect(res.status, query).toBe(400)
+      expect(await res.json()).toMatchObject({ code: 'bad_request', fatal: true })
+    }
+    const ok = await fetch(`${baseUrl}/sse?channels=${tooMany.split(',').slice(1).join(',')}`)
+    expect(ok.status).toBe(200)
+    await ok.body?.cancel()
+  })
+
+  it('R11: 200 with SSE headers, then retry: and sl-ready first', async () => {
+    const { baseUrl, server } = await startServer({ retryMs: 1234, heartbeatMs: 60_000 })
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat:room-a`)
+    expect(sse.response.status).toBe(200)
+    expect(sse.response.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    expect(sse.response.headers.get('cache-control')).toBe('no-cache')
+    expect(sse.response.headers.get('x-accel-buffering')).toBe('no')
+    const [ready] = await sse.waitForEvents(() => true)
+    expect(sse.raw().startsWith('retry: 1234\n\n')).toBe(true)
+    expect(ready?.event).toBe('sl-ready')
+    expect(JSON.parse(ready?.data ?? '')).toEqual({ epoch: server.epoch, heartbeatMs: 60_000, channels: ['ticker', 'chat:room-a'] })
+  })
+
+  it('R11: default retry is 1000 ms', async () => {
+    const { baseUrl } = await startServer()
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    expect(sse.raw().startsWith(`retry: ${PROTOCOL_DEFAULTS.retryMs}\n\n`)).toBe(true)
+  })
+
+  it('R12: unknown and forbidden channels get one fatal sl-error each and are left out; the stream lives', async () => {
+    const { baseUrl, server } = await startServer({
+      authorize: ({ channel, op }) => !(op === 'subscribe' && channel === 'chat:secret'),
+    })
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,nope,bad%20id,chat:secret`)
+    const errors = await sse.waitForEvents((e) => e.event === 'sl-error', 3)
+    expect(errors.map((e) => JSON.parse(e.data))).toEqual([
+      { code: 'unknown_channel', message: expect.any(String), channel: 'nope', fatal: true },
+      { code: 'unknown_channel', message: expect.any(String), channel: 'bad id', fatal: true },
+      { code: 'forbidden', message: expect.any(String), channel: 'chat:secret', fatal: true },
+    ])
+    const ready = sse.events.find((e) => e.event === 'sl-ready')
+    expect(JSON.parse(ready?.data ?? '').channels).toEqual(['ticker'])
+    server.publish('ticker', { p: 1 })
+    server.publish('chat:secret', 'hidden')
+    server.publish('ticker', { p: 2 })
+    await sse.waitForEvents(isChannelEvent, 2)
+    expect(channelEvents(sse.events).map((e) => e.data)).toEqual([{ p: 1 }, { p: 2 }])
+  })
+
+  it('§5: channel events are default message events with id and {"channel","data","event"?} envelope', async () => {
+    const { baseUrl, server } = await startServer()
+    const sse = await openRawSse(`${baseUrl}/sse?channels=chat:a`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    const id1 = server.publish('chat:a', { text: 'hi' })
+    const id2 = server.publish('chat:a', [1, 'two'], { event: 'typing' })
+    await sse.waitForEvents(isChannelEvent, 2)
+    expect(sse.raw()).toContain(`id: ${id1}\ndata: {"channel":"chat:a","data":{"text":"hi"}}\n\n`)
+    expect(sse.raw()).toContain(`id: ${id2}\ndata: {"channel":"chat:a","data":[1,"two"],"event":"typing"}\n\n`)
+  })
+
+  it('R13: sl-heartbeat events every heartbeatMs, observable by an eventsource client', async () => {
+    const { baseUrl } = await startServer({ heartbeatMs: 40 })
+    const { received } = openEventSource(`${baseUrl}/sse?channels=ticker`)
+    await waitFor(() => received.filter((e) => e.type === 'sl-heartbeat').length >= 3)
+    const beats = received.filter((e) => e.type === 'sl-heartbeat').map((e) => JSON.parse(e.data) as { t: number })
+    for (const beat of beats) expect(beat.t).toBeGreaterThan(1_600_000_000_000)
+  })
+
+  it('R13: heartbeat t comes from the injected clock', async () => {
+    const { baseUrl } = await startServer({ heartbeatMs: 30, now: () => 42_000 })
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`)
+    const [beat] = await sse.waitForEvents((e) => e.event === 'sl-heartbeat')
+    expect(JSON.parse(beat?.data ?? '')).toEqual({ t: 42_000 })
+  })
+
+  it('R14: control events never carry an id, so they never move the cursor', async () => {
+    const requests: (string | undefined)[] = []
+    const { baseUrl, server } = await startServer({
+      heartbeatMs: 30,
+      retryMs: 10,
+      authenticate: (req) => void requests.push(req.headers['last-event-id'] as string | undefined) ?? undefined,
+    })
+    const { received } = openEventSource(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
+    await waitFor(() => received.some((e) => e.type === 'sl-ready'))
+    const id = server.publish('ticker', 1)
+    await waitFor(() => received.filter((e) => e.type === 'sl-heartbeat').length >= 2 && received.some((e) => e.type === 'message'))
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
+    await sse.waitForEvents((e) => e.event === 'sl-heartbeat')
+    for (const e of sse.events.filter((x) => x.event.startsWith('sl-'))) expect(e.id).toBeUndefined()
+    expect(sse.events.map((e) => e.event)).toEqual(expect.arrayContaining(['sl-ready', 'sl-error', 'sl-gap', 'sl-heartbeat']))
+    // after heartbeats, the eventsource client reconnects with the channel event's id as Last-Event-ID
+    createFaultInjector(server).drop('sse')
+    // requests: eventsource, the raw stream above, then eventsource's reconnect
+    await waitFor(() => requests.length >= 3, { timeoutMs: 3000 })
+    expect(requests).toEqual([undefined, undefined, id])
+  })
+
+  it('R15: a consumer whose buffer exceeds maxBufferedBytes gets sl-error slow_consumer (fatal: false) and is closed', async () => {
+    const { baseUrl, server } = await startServer({
+      maxBufferedBytes: 64 * 1024,
+      retention: { maxEvents: 10 },
+      heartbeatMs: 60_000,
+    })
+    const req = httpRequest(`${baseUrl}/sse?channels=ticker`)
+    req.end()
+    const [res] = (await once(req, 'response')) as [IncomingMessage]
+    onCleanup(() => res.destroy())
+    res.pause() // a consumer that stops reading
+    await waitFor(() => server.stats().channels.ticker === 1)
+    const blob = 'x'.repeat(32 * 1024)
+    for (let i = 0; i < 2000 && server.stats().sse.open > 0; i++) server.publish('ticker', { i, blob })
+    expect(server.stats().sse.open).toBe(0)
+    expect(server.stats().channels.ticker).toBeUndefined()
+    let text = ''
+    res.setEncoding('utf8')
+    res.on('data', (chunk: string) => (text += chunk))
+    res.resume()
+    await once(res, 'end')
+    const tail = text.trimEnd().split('\n\n').at(-1) ?? ''
+    expect(tail.split('\n')[0]).toBe('event: sl-error')
+    expect(JSON.parse(tail.split('\n')[1]?.slice('data: '.length) ?? '')).toMatchObject({ code: 'slow_consumer', fatal: false })
+  })
+
+  it('R23: a normal stream never answers 204 (only the stopStreams fault does)', async () => {
+    const { baseUrl } = await startServer()
+    const res = await fetch(`${baseUrl}/sse?channels=ticker`)
+    expect(res.status).toBe(200)
+    await res.body?.cancel()
+  })
+
+  it('§8: an eventsource client sends Authorization through its fetch option; a missing token answers 401', async () => {
+    const { baseUrl, server } = await startServer({
+      authorize: ({ token }) => {
+        if (token !== 'good') throw new UnauthorizedError()
+        return true
+      },
+    })
+    const authed = openEventSource(`${baseUrl}/sse?channels=chat:a`, { headers: { Authorization: 'Bearer good' } })
+    await waitFor(() => authed.received.some((e) => e.type === 'sl-ready'))
+    server.publish('chat:a', 'hello')
+    await waitFor(() => authed.received.some((e) => e.type === 'message'))
+    const anon = openEventSource(`${baseUrl}/sse?channels=chat:a`)
+    await waitFor(() => anon.errors.length > 0)
+    expect(anon.errors[0]?.code).toBe(401)
+    const res = await fetch(`${baseUrl}/sse?channels=chat:a`)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toMatchObject({ code: 'unauthorized', fatal: false })
+  })
+})
+
+describe('SSE resume (§5 cursors, R6–R9)', () => {
+  it('R9: subscribing without a cursor delivers live events only', async () => {
+    const { baseUrl, server } = await startServer()
+    server.publish('ticker', 'old')
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    server.publish('ticker', 'new')
+    await sse.waitForEvents(isChannelEvent)
+    expect(channelEvents(sse.events).map((e) => e.data)).toEqual(['new'])
+  })
+
+  it('R6: Last-Event-ID replays exactly the missed events, in order, with original ids, before live events', async () => {
+    const { baseUrl, server } = await startServer()
+    const ids = [1, 2, 3, 4].map((n) => server.publish('ticker', n))
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`, { 'Last-Event-ID': ids[1] as string })
+    await sse.waitForEvents(isChannelEvent, 2)
+    const live = server.publish('ticker', 5)
+    await sse.waitForEvents(isChannelEvent, 3)
+    expect(channelEvents(sse.events).map((e) => [e.id, e.data])).toEqual([[ids[2], 3], [ids[3], 4], [live, 5]])
+    expect(sse.events.some((e) => e.event === 'sl-gap')).toBe(false)
+  })
+
+  it('R6: one Last-Event-ID resumes many channels; replay is merged in seq order', async () => {
+    const { baseUrl, server } = await startServer()
+    const cursor = server.publish('ticker', 0)
+    const a = server.publish('chat:x', 'a')
+    const b = server.publish('ticker', 'b')
+    const c = server.publish('chat:x', 'c')
+    server.publish('clock', 'not subscribed')
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat:x`, { 'Last-Event-ID': cursor })
+    await sse.waitForEvents(isChannelEvent, 3)
+    expect(channelEvents(sse.events).map((e) => e.id)).toEqual([a, b, c])
+  })
+
+  it('§5: lastEventId query works like the header; the header wins over it; since.<ch> wins over both', async () => {
+    const { baseUrl, server } = await startServer()
+    const ids = [1, 2, 3, 4, 5].map((n) => server.publish('ticker', n))
+    const chat = [1, 2, 3].map((n) => server.publish('chat', `c${n}`))
+    const byQuery = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=${ids[2]}`)
+    await byQuery.waitForEvents(isChannelEvent, 2)
+    expect(channelEvents(byQuery.events).map((e) => e.data)).toEqual([4, 5])
+
+    const headerWins = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=${ids[0]}`, { 'Last-Event-ID': ids[3] as string })
+    await headerWins.waitForEvents(isChannelEvent, 1)
+    const sinceWins = await openRawSse(
+      `${baseUrl}/sse?channels=ticker,chat&since.chat=${chat[1]}&lastEventId=${ids[0]}`,
+      { 'Last-Event-ID': ids[3] as string },
+    )
+    await sinceWins.waitForEvents(isChannelEvent, 2)
+    expect(channelEvents(headerWins.events).map((e) => e.data)).toEqual([5])
+    expect(channelEvents(sinceWins.events).map((e) => e.data)).toEqual([5, 'c3'])
+  })
+
+  it('R7: a cursor older than retention gets sl-gap then the retained events', async () => {
+    const { baseUrl, server } = await startServer({ retention: { maxEvents: 2 } })
+    const ids = [1, 2, 3, 4].map((n) => server.publish('ticker', n))
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`, { 'Last-Event-ID': ids[0] as string })
+    await sse.waitForEvents(isChannelEvent, 2)
+    const order = sse.events.filter((e) => e.event !== 'sl-ready').map((e) => e.event)
+    expect(order).toEqual(['sl-gap', 'message', 'message'])
+    expect(JSON.parse(sse.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({
+      channel: 'ticker', from: ids[0], to: ids[2], reason: 'retention',
+    })
+    expect(channelEvents(sse.events).map((e) => e.id)).toEqual([ids[2], ids[3]])
+  })
+
+  it('R7: a cursor of another epoch gets an epoch gap, then everything retained; to is null when empty', async () => {
+    const { baseUrl, server } = await startServer({ epoch: 'now1' })
+    const id = server.publish('ticker', 1)
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat`, { 'Last-Event-ID': 'old9-77' })
+    await sse.waitForEvents(isChannelEvent)
+    const gaps = sse.events.filter((e) => e.event === 'sl-gap').map((e) => JSON.parse(e.data))
+    expect(gaps).toEqual([
+      { channel: 'ticker', from: 'old9-77', to: id, reason: 'epoch' },
+      { channel: 'chat', from: 'old9-77', to: null, reason: 'epoch' },
+    ])
+  })
+
+  it('R8: a malformed cursor is treated as an unknown epoch', async () => {
+    const { baseUrl, server } = await startServer()
+    const id = server.publish('ticker', 1)
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=not-a-cursor`)
+    await sse.waitForEvents(isChannelEvent)
+    expect(JSON.parse(sse.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({
+      channel: 'ticker', from: 'not-a-cursor', to: id, reason: 'epoch',
+    })
+  })
+
+  it('R5: ids on a stream share the epoch and strictly increase in seq', async () => {
+    const { baseUrl, server } = await startServer()
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat,clock`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    for (let i = 0; i < 30; i++) server.publish((['ticker', 'chat', 'clock'] as const)[i % 3], i)
+    await sse.waitForEvents(isChannelEvent, 30)
+    const parsed = channelEvents(sse.events).map((e) => parseEventId(e.id))
+    for (let i = 1; i < parsed.length; i++) {
+      expect(parsed[i]?.epoch).toBe(server.epoch)
+      expect(parsed[i]?.seq).toBeGreaterThan(parsed[i - 1]?.seq ?? Infinity)
+    }
+  })
+
+  it('eventsource reconnects with Last-Event-ID by itself and gets exactly the missed events', async () => {
+    const { baseUrl, server } = await startServer({ retryMs: 20 })
+    const { received } = openEventSource(`${baseUrl}/sse?channels=chat`)
+    await waitFor(() => received.some((e) => e.type === 'sl-ready'))
+    const before = [1, 2].map((n) => server.publish('chat', n))
+    await waitFor(() => received.filter((e) => e.type === 'message').length === 2)
+    // drop the stream; eventsource reconnects after retry: 20 with Last-Event-ID
+    createFaultInjector(server).drop('sse')
+    const missed = [3, 4].map((n) => server.publish('chat', n))
+    await waitFor(() => received.filter((e) => e.type === 'message').length === 4, { timeoutMs: 3000 })
+    expect(received.filter((e) => e.type === 'message').map((e) => e.lastEventId)).toEqual([...before, ...missed])
+  })
+})
