@@ -114,7 +114,8 @@ export function createFakeFetch() {
     }
     const answer = sseAnswers.shift()
     if (answer) {
-      return new Response(answer.body ?? '', { status: answer.status, headers: answer.headers ?? {} })
+      const nullBody = answer.status === 204 || answer.status === 304
+      return new Response(nullBody ? null : (answer.body ?? ''), { status: answer.status, headers: answer.headers ?? {} })
     }
     let controller!: ReadableStreamDefaultController<Uint8Array>
     let aborted = false

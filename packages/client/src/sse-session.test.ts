@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { mulberry32 } from '../test/support'
+import { createFakeFetch, ready } from '../test/support/fake-connections'
+import { recordingMember } from '../test/support/fake-member'
+import { createCursorTracker } from './dedupe'
+import { resolvePlatform } from './platform'
+import { createSseSession, sseUrl, type SseSessionOptions } from './sse-session'
+
+function setup(extra: Partial<SseSessionOptions> = {}) {
+  const net = createFakeFetch()
+  const tracker = createCursorTracker()
+  const platform = () => resolvePlatform({ fetch: net.fetch, EventSource: undefined, random: mulberry32(5) })
+  const session = createSseSession({
+    baseUrl: 'http://example.test/rt',
+    platform,
+    tracker,
+    supervisor: { backoff: () => 100, maxAttempts: Infinity, resetAfterMs: 5000, pauseWhenHidden: false, reconnect: true },
+    ...extra,
+  })
+  return { net, tracker, session }
+}
+
+const tick = () => vi.advanceTimersByTimeAsync(0)
+
+describe('sse-session', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('builds B/sse?channels=…&since.<ch>=…', () => {
+    const url = new URL(sseUrl('http://h/rt', [['a', 'e1-4'], ['b:x', undefined]]))
+    expect(url.pathname).toBe('/rt/sse')
+    expect(url.searchParams.get('channels')).toBe('a,b:x')
+    expect(url.searchParams.get('since.a')).toBe('e1-4')
+    expect(url.searchParams.has('since.b:x')).toBe(false)
+  })
+
+  it('coalesces 10 subscribes in one tick into one connect', async () => {
+    const { net, session } = setup()
+    const members = Array.from({ length: 10 }, (_, i) => recordingMember(`ch${i}`))
+    for (const member of members) session.add(member)
+    await tick()
+    expect(net.streams).toHaveLength(1)
+    expect(net.last.url.searchParams.get('channels')?.split(',')).toHaveLength(10)
+    ready(net.last)
+    await tick()
+    for (const member of members) expect(member.readies).toEqual(['sse'])
+    session.close()
+  })
+
+  it('resumes each channel from its cursor; Last-Event-ID when every channel has one', async () => {
+    const { net, tracker, session } = setup({ token: () => 'tok' })
+    tracker.set('a', 'e1-10')
+    session.add(recordingMember('a'))
+    session.add(recordingMember('b', 'e1-3'))
+    await tick()
+    expect(net.last.url.searchParams.get('since.a')).toBe('e1-10')
+    expect(net.last.url.searchParams.get('since.b')).toBe('e1-3')
+    expect(net.last.headers['last-event-id']).toBe('e1-10')
+    expect(net.last.headers.authorization).toBe('Bearer tok')
+    session.close()
+  })
+
+  it('delivers channel events deduplicated, routes gaps, ignores control ids', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    const b = recordingMember('b')
+    session.add(a)
+    session.add(b)
+    await tick()
+    ready(net.last)
+    net.last.event({ id: 'e1-1', data: { channel: 'a', data: 1 } })
+    net.last.event({ id: 'e1-1', data: { channel: 'a', data: 1 } })
+    net.last.event({ id: 'e1-2', data: { channel: 'b', data: 2, event: 'tick' } })
+    net.last.event({ event: 'sl-heartbeat', data: { t: 1 } })
+    net.last.event({ event: 'sl-gap', data: { channel: 'b', from: 'e1-0', to: 'e1-2', reason: 'retention' } })
+    await tick()
+    expect(a.events.map((e) => e.data)).toEqual([1])
+    expect(b.events[0]?.meta).toEqual({ id: 'e1-2', channel: 'b', event: 'tick', transport: 'sse' })
+    expect(b.gaps).toHaveLength(1)
+    session.close()
+  })
+
+  it('a fatal sl-error fails that channel only; the stream restarts without it', async () => {
+    const { net, session } = setup()
+    const good = recordingMember('good')
+    const bad = recordingMember('bad')
+    session.add(good)
+    session.add(bad)
+    await tick()
+    net.last.event({ event: 'sl-error', data: { code: 'unknown_channel', message: 'no', channel: 'bad', fatal: true } })
+    net.last.event({ event: 'sl-ready', data: { epoch: 'e1', heartbeatMs: 15000, channels: ['good'] } })
+    await tick()
+    ready(net.last)
+    await tick()
+    expect(bad.failures[0]?.error).toMatchObject({ protocolCode: 'unknown_channel', fatal: true })
+    expect(good.failures).toEqual([])
+    expect(good.readies).toEqual(['sse'])
+    expect(net.streams).toHaveLength(2)
+    expect(net.last.url.searchParams.get('channels')).toBe('good')
+    // the quiet restart does not flap the channel that stayed
+    expect(good.states.filter((s) => s.to === 'connecting')).toEqual([])
+    session.close()
+  })
+
+  it('a malformed event goes to onError of the channels, and the stream goes on', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    session.add(a)
+    await tick()
+    ready(net.last)
+    net.last.push('data: {malformed\n\n')
+    net.last.event({ id: 'e1-1', data: { channel: 'a', data: 1 } })
+    await tick()
+    expect(a.errors.map((e) => e.code)).toEqual(['malformed_frame'])
+    expect(a.events).toHaveLength(1)
+    expect(net.streams).toHaveLength(1)
+    session.close()
+  })
+
+  it('a stalled stream (no event for 2 × heartbeat + 5 s) reconnects from the cursor', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    session.add(a)
+    await tick()
+    ready(net.last, 1000) // stall timeout 7000
+    net.last.event({ id: 'e1-5', data: { channel: 'a', data: 5 } })
+    await vi.advanceTimersByTimeAsync(6999)
+    expect(net.streams).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(net.streams[0]?.aborted).toBe(true)
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', from: 'sse' })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(net.streams).toHaveLength(2)
+    expect(net.last.url.searchParams.get('since.a')).toBe('e1-5')
+    session.close()
+  })
+
+  it('honours retry: as the minimum delay', async () => {
+    const { net, session } = setup()
+    session.add(recordingMember('a'))
+    await tick()
+    net.last.push('retry: 3000\n\n')
+    ready(net.last)
+    await tick()
+    net.last.end()
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(net.streams).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(net.streams).toHaveLength(2)
+    session.close()
+  })
+
+  it('401 → the token provider is asked again', async () => {
+    const token = vi.fn().mockReturnValueOnce('old').mockReturnValue('new')
+    const { net, session } = setup({ token })
+    net.sseAnswers.push({ status: 401, body: '{"code":"unauthorized","message":"no"}' })
+    session.add(recordingMember('a'))
+    await vi.advanceTimersByTimeAsync(10)
+    expect(token).toHaveBeenCalledTimes(2)
+    expect(net.last.headers.authorization).toBe('Bearer new')
+    session.close()
+  })
+
+  it('a fatal answer (204) fails every channel, no reconnect; removing the last channel leaves nothing running', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    net.sseAnswers.push({ status: 204 })
+    session.add(a)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(a.failures[0]?.error).toMatchObject({ code: 'http_status', fatal: true })
+    expect(net.streams).toHaveLength(0)
+
+    const second = setup()
+    const b = recordingMember('b')
+    second.session.add(b)
+    await tick()
+    ready(second.net.last)
+    second.session.remove(b)
+    await tick()
+    expect(second.net.last.aborted).toBe(true)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
