@@ -73,8 +73,11 @@ export class ForbiddenError extends SwitchlineServerError {
   }
 }
 
-/** Wraps anything thrown by a hook into a server error (`internal` unless it already is one). */
+/**
+ * Maps anything thrown by a hook to a server error: itself when it is one, else `internal` (whose message does not
+ * leak the original error to clients).
+ */
 export function toServerError(err: unknown): SwitchlineServerError {
   if (err instanceof SwitchlineServerError) return err
-  return new SwitchlineServerError('internal', err instanceof Error ? err.message : 'internal error')
+  return new SwitchlineServerError('internal', 'internal error')
 }

@@ -57,6 +57,7 @@ export function sendJson(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  cors = true,
 ): void {
   if (res.headersSent) {
     res.end()
@@ -64,7 +65,7 @@ export function sendJson(
   }
   const text = JSON.stringify(body)
   res.writeHead(status, {
-    ...corsHeaders(req),
+    ...(cors ? corsHeaders(req) : {}),
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': String(Buffer.byteLength(text)),
     'Cache-Control': 'no-store',
@@ -79,12 +80,12 @@ export function sendError(
   res: ServerResponse,
   code: ProtocolErrorCode,
   message: string,
-  options: { channel?: string; status?: number; retryAfterSeconds?: number } = {},
+  options: { channel?: string; status?: number; retryAfterSeconds?: number; cors?: boolean } = {},
 ): void {
   const status = options.status ?? ERROR_CODES[code].status ?? 500
   const headers: Record<string, string> = {}
   if (options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(options.retryAfterSeconds)
-  sendJson(req, res, status, errorBody(code, message, options.channel), headers)
+  sendJson(req, res, status, errorBody(code, message, options.channel), headers, options.cors ?? true)
 }
 
 /** Why a body could not be read. */

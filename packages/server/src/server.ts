@@ -101,7 +101,10 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
 
   async function route(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
     if (closed) return sendError(req, res, 'unavailable', 'server closed', { retryAfterSeconds: 1 })
-    if (!isOriginAllowed(req, resolved.allowedOrigins)) return sendError(req, res, 'forbidden', 'origin not allowed')
+    if (!isOriginAllowed(req, resolved.allowedOrigins)) {
+      req.resume()
+      return sendError(req, res, 'forbidden', 'origin not allowed', { cors: false }) // R21
+    }
     if (req.method === 'OPTIONS') return answerPreflight(req, res)
     if (rest === '/sse') return handleSse(core, req, res)
     if (rest === '/publish') return handlePublish(core, req, res)
