@@ -1,0 +1,54 @@
+/**
+ * Starts the playground programmatically (used by the e2e global setup): Vite + the embedded server on
+ * `host:port` (port 0 picks a free one). Resolves once the page's modules are ready to serve, so the first page
+ * load never triggers Vite's "new dependencies optimized, reloading".
+ */
+import { createServer } from 'vite'
+import { embeddedServer, type SwitchlinePluginOptions } from './switchline-plugin'
+import { playgroundConfig } from './vite.config'
+
+/** Options of {@link startPlayground}. */
+export interface StartPlaygroundOptions extends SwitchlinePluginOptions {
+  /** @defaultValue `'127.0.0.1'` */
+  host?: string
+  /** @defaultValue `0` (a free port) */
+  port?: number
+  /** Vite's dependency cache; separate instances running at once should not share one. */
+  cacheDir?: string
+}
+
+/** A running playground. */
+export interface RunningPlayground {
+  /** The page, e.g. `http://127.0.0.1:41234/`. */
+  url: string
+  /** The Switchline base URL, e.g. `http://127.0.0.1:41234/rt`. */
+  baseUrl: string
+  close(): Promise<void>
+}
+
+/** Starts Vite with the embedded Switchline server. */
+export async function startPlayground(options: StartPlaygroundOptions = {}): Promise<RunningPlayground> {
+  const { host = '127.0.0.1', port = 0, cacheDir, ...pluginOptions } = options
+  const base = playgroundConfig(pluginOptions)
+  const vite = await createServer({
+    ...base,
+    configFile: false,
+    logLevel: 'warn',
+    server: { ...base.server, host, port, strictPort: port !== 0 },
+    ...(cacheDir ? { cacheDir } : {}),
+  })
+  await vite.listen()
+  const address = vite.httpServer?.address()
+  if (!address || typeof address === 'string') throw new Error('playground: no TCP address')
+  const url = `http://${host}:${address.port}/`
+  const embedded = await embeddedServer(vite)
+  await vite.warmupRequest('/src/main.ts')
+  return {
+    url,
+    baseUrl: `${url}rt`,
+    async close() {
+      await embedded.close()
+      await vite.close()
+    },
+  }
+}
