@@ -1,0 +1,176 @@
+/**
+ * The SSE side of raw `subscribe()`: one standard event stream (no Switchline framing), put under the
+ * supervisor by `subscribe.ts`. Builds the request on every attempt (token, headers, Last-Event-ID), picks
+ * EventSource or fetch, filters, deduplicates and decodes events, and watches for stalls.
+ */
+import { createDecoder } from './decode'
+import { createIdWindow } from './dedupe'
+import { SwitchlineError } from './errors'
+import { resolveHeaders, resolveToken } from './http-publisher'
+import { createWatchdog } from './liveness'
+import { resolvePlatform } from './platform'
+import type { SseEvent } from './sse-parser'
+import type { SubscriptionSink } from './subscription-core'
+import { openEventSourceSse } from './transports/sse-eventsource'
+import { openFetchSse } from './transports/sse-fetch'
+import type { AttemptContext, AttemptHandle, SseAttemptHandlers, SseRequest } from './transports/types'
+import type { SendResult, SubscribeOptions } from './types'
+
+/** One raw connection (SSE or WebSocket) as `subscribe()` drives it. */
+export interface RawConnection {
+  /** Opens one attempt (the supervisor's `connect`). */
+  connect(ctx: AttemptContext): Promise<AttemptHandle>
+  send(data: unknown): Promise<SendResult>
+  /** The subscription is over: release what is held (pending sends reject with `error`). */
+  close(error: SwitchlineError): void
+}
+
+/** Default `stallTimeoutMs` of raw SSE. */
+export const DEFAULT_STALL_TIMEOUT_MS = 45_000
+/** Largest SSE event accepted by raw `subscribe()` (1 MiB); larger ones are reported and skipped. */
+export const RAW_MAX_EVENT_SIZE = 1_048_576
+
+/**
+ * Creates the SSE connection of a raw subscription. `onDone` is called when the `done` sentinel arrives.
+ * EventSource (when the platform has one) is used only for a plain GET without headers, token or body; it cannot
+ * set `Last-Event-ID`, so on reconnects the cursor travels as a `lastEventId` query parameter instead.
+ */
+export function createRawSse<T>(
+  url: string,
+  options: SubscribeOptions<T>,
+  sink: SubscriptionSink<T>,
+  onDone: () => void,
+): RawConnection {
+  const decode = createDecoder(options.format ?? 'json')
+  const seen = createIdWindow()
+  const events = options.events ? new Set(options.events) : undefined
+  const isDone = doneMatcher(options.done)
+  const method = (options.method ?? 'GET').toUpperCase()
+  const body = encodeBody(options.body)
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
+  const plain = method === 'GET' && body === undefined && options.headers === undefined && options.token === undefined
+  let cursor = options.lastEventId
+  let finished = false
+
+  function onEvent(event: SseEvent): void {
+    if (finished) return
+    let id: string | undefined
+    if (event.id !== undefined) {
+      if (event.id === '') cursor = undefined
+      else {
+        if (seen.has(event.id)) return
+        seen.add(event.id)
+        cursor = id = event.id
+      }
+    }
+    if (isDone?.(event.data)) {
+      finished = true
+      onDone()
+      return
+    }
+    if (events && !events.has(event.event)) return
+    let value: unknown
+    try {
+      value = decode(event.data)
+    } catch (error) {
+      sink.error(
+        error instanceof SwitchlineError ? error : new SwitchlineError('decode', String(error), { cause: error }),
+      )
+      return
+    }
+    sink.deliver(value, { id, channel: undefined, event: event.event, transport: 'sse' })
+  }
+
+  async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
+    const platform = resolvePlatform(options.platform)
+    const [headers, token] = await Promise.all([resolveHeaders(options.headers), resolveToken(options.token)])
+    if (sink.closed || finished) return { close() {} }
+    const useEventSource = plain && platform.EventSource !== undefined
+    const request: SseRequest = {
+      url: useEventSource ? withQueryCursor(url, cursor) : url,
+      method,
+      headers: fetchHeaders(headers, token, cursor, body !== undefined && typeof options.body !== 'string'),
+      body,
+      withCredentials: options.withCredentials ?? false,
+      eventNames: options.events ?? [],
+      maxEventSize: RAW_MAX_EVENT_SIZE,
+    }
+    let attempt: AttemptHandle | undefined
+    const watchdog = createWatchdog(platform.timers, stallTimeoutMs, () => {
+      attempt?.close()
+      ctx.failed(new SwitchlineError('timeout', `SSE stream stalled: nothing for ${stallTimeoutMs} ms`))
+    })
+    const handlers: SseAttemptHandlers = {
+      onOpen: () => ctx.opened(),
+      onEvent,
+      onRetry: (ms) => ctx.minDelay(ms),
+      onActivity: () => watchdog.kick(),
+      onClose: (error) => {
+        watchdog.stop()
+        ctx.failed(error ?? new SwitchlineError('network', 'SSE stream ended'))
+      },
+      onError: (error) => sink.error(error),
+    }
+    try {
+      attempt = useEventSource
+        ? openEventSourceSse(request, handlers, platform)
+        : openFetchSse(request, handlers, platform)
+    } catch (error) {
+      watchdog.stop()
+      throw error
+    }
+    const opened = attempt
+    return {
+      close() {
+        watchdog.stop()
+        opened.close()
+      },
+    }
+  }
+
+  return {
+    connect,
+    send: () =>
+      Promise.reject(
+        new SwitchlineError('send_unsupported', 'send() needs a WebSocket; this subscription rides SSE', {
+          fatal: true,
+        }),
+      ),
+    close() {
+      finished = true
+    },
+  }
+}
+
+function doneMatcher(done: SubscribeOptions<unknown>['done']): ((data: string) => boolean) | undefined {
+  if (done === undefined) return undefined
+  return typeof done === 'string' ? (data) => data === done : done
+}
+
+function encodeBody(body: SubscribeOptions<unknown>['body']): string | undefined {
+  if (body === undefined) return undefined
+  return typeof body === 'string' ? body : JSON.stringify(body)
+}
+
+function fetchHeaders(
+  headers: Record<string, string>,
+  token: string | undefined,
+  cursor: string | undefined,
+  jsonBody: boolean,
+): Record<string, string> {
+  const out = { ...headers }
+  const has = (name: string): boolean => Object.keys(out).some((key) => key.toLowerCase() === name)
+  if (token !== undefined) out.Authorization = `Bearer ${token}`
+  if (cursor !== undefined) out['Last-Event-ID'] = cursor
+  if (jsonBody && !has('content-type')) out['Content-Type'] = 'application/json'
+  return out
+}
+
+/** Appends `lastEventId=<cursor>` (the query fallback where no header can be set). */
+function withQueryCursor(url: string, cursor: string | undefined): string {
+  if (cursor === undefined) return url
+  const hash = url.indexOf('#')
+  const base = hash === -1 ? url : url.slice(0, hash)
+  const separator = base.includes('?') ? '&' : '?'
+  return `${base}${separator}lastEventId=${encodeURIComponent(cursor)}${hash === -1 ? '' : url.slice(hash)}`
+}

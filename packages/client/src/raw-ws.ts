@@ -1,0 +1,141 @@
+/**
+ * The WebSocket side of raw `subscribe()`: any WebSocket endpoint, text messages decoded per `format`, an
+ * optional application-level ping with a pong matcher, and `send()` with a bounded queue while disconnected.
+ */
+import { createDecoder } from './decode'
+import { classifyClose, SwitchlineError } from './errors'
+import { createPinger, type Pinger } from './liveness'
+import { resolvePlatform } from './platform'
+import type { RawConnection } from './raw-sse'
+import type { SubscriptionSink } from './subscription-core'
+import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
+import { openWebSocket } from './transports/ws'
+import type { SendResult, SubscribeOptions } from './types'
+
+/** Sends made while disconnected wait in a queue of at most this many; more reject with `queue_full`. */
+export const RAW_SEND_QUEUE_MAX = 100
+
+interface PendingSend {
+  text: string
+  resolve(result: SendResult): void
+  reject(error: SwitchlineError): void
+}
+
+/**
+ * Creates the WebSocket connection of a raw subscription. Pongs (per `ping.isPong`) are not delivered; a pong
+ * later than `ping.timeoutMs` closes the socket (`1000`, `'ping timeout'`) and fails the attempt (`timeout`).
+ * `token` is not used on a raw WebSocket (a third-party server has no standard place for it).
+ */
+export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
+  const decode = createDecoder(options.format ?? 'json')
+  const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
+  const ping = options.ping || undefined
+  const pending: PendingSend[] = []
+  let socket: WsAttempt | undefined
+  let closedError: SwitchlineError | undefined
+
+  function onMessage(text: string): boolean {
+    if (ping?.isPong(text)) return true
+    let value: unknown
+    try {
+      value = decode(text)
+    } catch (error) {
+      sink.error(error instanceof SwitchlineError ? error : new SwitchlineError('decode', String(error), { cause: error }))
+      return false
+    }
+    sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
+    return false
+  }
+
+  function flush(): void {
+    while (socket && pending.length > 0) {
+      const next = pending.shift() as PendingSend
+      write(next)
+    }
+  }
+
+  function write(item: PendingSend): void {
+    try {
+      ;(socket as WsAttempt).send(item.text)
+      item.resolve({ eventId: undefined })
+    } catch (cause) {
+      item.reject(new SwitchlineError('network', `WebSocket send failed: ${String(cause)}`, { cause }))
+    }
+  }
+
+  function connect(ctx: AttemptContext): Promise<AttemptHandle> {
+    const platform = resolvePlatform(options.platform)
+    let pinger: Pinger | undefined
+    let current: WsAttempt | undefined
+    const teardown = (): void => {
+      pinger?.stop()
+      pinger = undefined
+      if (socket === current) socket = undefined
+    }
+    current = openWebSocket(
+      url,
+      options.protocols,
+      {
+        onOpen() {
+          socket = current
+          ctx.opened()
+          if (ping) {
+            pinger = createPinger({
+              timers: platform.timers,
+              intervalMs: ping.intervalMs ?? 15_000,
+              timeoutMs: ping.timeoutMs ?? 10_000,
+              sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
+              onTimeout() {
+                teardown()
+                current?.closeWith(1000, 'ping timeout')
+                ctx.failed(new SwitchlineError('timeout', 'WebSocket ping timeout: no pong in time'))
+              },
+            })
+          }
+          flush()
+        },
+        onMessage(text) {
+          if (onMessage(text)) pinger?.pong()
+        },
+        onError: (error) => sink.error(error),
+        onClose({ code, reason }) {
+          teardown()
+          ctx.failed(classifyClose({ code, reason }).error)
+        },
+      },
+      platform,
+    )
+    const attempt = current
+    return Promise.resolve({
+      close() {
+        teardown()
+        attempt.close()
+      },
+    })
+  }
+
+  return {
+    connect,
+    send(data) {
+      if (closedError) return Promise.reject(closedError)
+      let text: string
+      try {
+        text = encode(data)
+      } catch (cause) {
+        return Promise.reject(new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause }))
+      }
+      return new Promise<SendResult>((resolve, reject) => {
+        const item = { text, resolve, reject }
+        if (socket) write(item)
+        else if (pending.length >= RAW_SEND_QUEUE_MAX) {
+          reject(new SwitchlineError('queue_full', `send queue full (${RAW_SEND_QUEUE_MAX} messages while disconnected)`))
+        } else pending.push(item)
+      })
+    },
+    close(error) {
+      closedError ??= error
+      socket = undefined
+      for (const item of pending.splice(0)) item.reject(closedError)
+    },
+  }
+}
