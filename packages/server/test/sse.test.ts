@@ -103,7 +103,10 @@ describe('SSE endpoint', () => {
     const { baseUrl, server } = await startServer({
       heartbeatMs: 30,
       retryMs: 10,
-      authenticate: (req) => void requests.push(req.headers['last-event-id'] as string | undefined) ?? undefined,
+      authenticate: (req) => {
+        requests.push(req.headers['last-event-id'] as string | undefined)
+        return undefined
+      },
     })
     const { received } = openEventSource(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
     await waitFor(() => received.some((e) => e.type === 'sl-ready'))
@@ -265,7 +268,7 @@ describe('SSE resume (§5 cursors, R6–R9)', () => {
     const { baseUrl, server } = await startServer()
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat,clock`)
     await sse.waitForEvents((e) => e.event === 'sl-ready')
-    for (let i = 0; i < 30; i++) server.publish((['ticker', 'chat', 'clock'] as const)[i % 3], i)
+    for (let i = 0; i < 30; i++) server.publish(['ticker', 'chat', 'clock'][i % 3] as string, i)
     await sse.waitForEvents(isChannelEvent, 30)
     const parsed = channelEvents(sse.events).map((e) => parseEventId(e.id))
     for (let i = 1; i < parsed.length; i++) {
