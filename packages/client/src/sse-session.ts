@@ -8,6 +8,7 @@ import { createWatchdog, type Watchdog } from './liveness'
 import { decodeErrorPayload, decodeGap, decodeSseMessage, decodeSseReady } from './protocol/codec'
 import { PATHS, PROTOCOL_DEFAULTS, SSE_EVENTS, sseStallTimeoutMs } from './protocol/constants'
 import { resolveHeaders, resolveToken } from './http-publisher'
+import { createCursorBorrowing } from './cursor-borrowing'
 import { createSupervisor } from './supervisor'
 import { openEventSourceSse } from './transports/sse-eventsource'
 import { openFetchSse } from './transports/sse-fetch'
@@ -86,6 +87,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   let closed = false
   let quietRestart = false
   const base = options.platform()
+  const borrowing = createCursorBorrowing(options.tracker)
 
   const each = (fn: (member: SessionMember) => void): void => {
     for (const set of [...members.values()]) for (const member of [...set]) fn(member)
@@ -161,6 +163,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
     const id = ++attemptId
     readyOn.clear()
+    borrowing.reset()
     const platform = options.platform()
     const channels = [...members.keys()].map((channel) => {
       const cursor = options.tracker.get(channel) ?? named(channel)[0]?.initialCursor
@@ -252,6 +255,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         quietRestart = false
         ctx.opened()
         for (const channel of ready.value.channels) {
+          borrowing.ready(channel)
           for (const member of named(channel)) {
             readyOn.add(member)
             member.ready('sse')
@@ -296,9 +300,13 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         if (!message.ok) return malformed(message.reason)
         const { channel, data } = message.value
         const targets = named(channel)
-        if (targets.length === 0) return
         const id = event.id === undefined || event.id === '' ? undefined : event.id
-        if (id !== undefined && !options.tracker.accept(channel, id)) return
+        if (id !== undefined) {
+          const fresh = options.tracker.accept(channel, id)
+          borrowing.seen(channel, id)
+          if (!fresh) return
+        }
+        if (targets.length === 0) return
         const meta = { id, channel, event: message.value.event ?? 'message', transport: 'sse' as const }
         for (const member of targets) member.deliver(data, meta)
       }

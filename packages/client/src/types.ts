@@ -205,6 +205,15 @@ export interface ClientOptions {
   url: string
   /** Transport for every channel unless a channel says otherwise. @defaultValue 'auto' */
   transport?: TransportPreference
+  /**
+   * Names of the channels that send — the runtime mirror of the schema's `send` (types vanish at run time). Under
+   * `transport: 'auto'` these ride the WebSocket; the others ride SSE. A channel not listed can still `send()`,
+   * over HTTP POST.
+   * @defaultValue []
+   * @example
+   * createClient<Schema>({ url, sendChannels: ['chat'] })
+   */
+  sendChannels?: readonly string[]
   /** Bearer token provider, called on every (re)connect. On WebSocket the token travels in the first frame. */
   token?: TokenProvider
   /** Extra headers on SSE and publish requests (fetch). */

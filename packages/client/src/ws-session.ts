@@ -9,6 +9,7 @@ import { decodeServerFrame, encodeFrame } from './protocol/codec'
 import { PATHS, SUBPROTOCOL } from './protocol/constants'
 import type { ErrorPayload, ServerFrame } from './protocol/frames'
 import { resolveToken } from './http-publisher'
+import { createCursorBorrowing } from './cursor-borrowing'
 import { createSupervisor } from './supervisor'
 import { isBlockedAfter } from './transport-choice'
 import { openWebSocket } from './transports/ws'
@@ -79,6 +80,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
   let started = false
   let failuresBeforeOpen = 0
   let frameId = 0
+  const borrowing = createCursorBorrowing(options.tracker)
   /** The current connection once `welcome` arrived. */
   let conn: { socket: WsAttempt; path: SendPath; acks: Map<number, PublishDone>; subs: Map<number, string> } | undefined
 
@@ -126,6 +128,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
 
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
     const id = ++attemptId
+    borrowing.reset()
     const platform = options.platform()
     const token = await resolveToken(options.token)
     if (id !== attemptId) return { close() {} }
@@ -217,12 +220,15 @@ export function createWsSession(options: WsSessionOptions): WsSession {
         }
         case 'subscribed': {
           conn?.subs.delete(frame.id)
+          borrowing.ready(frame.channel)
           for (const member of named(frame.channel)) member.ready('websocket')
           return
         }
         case 'event': {
           const targets = named(frame.channel)
-          if (targets.length === 0 || !options.tracker.accept(frame.channel, frame.id)) return
+          const fresh = options.tracker.accept(frame.channel, frame.id)
+          borrowing.seen(frame.channel, frame.id)
+          if (targets.length === 0 || !fresh) return
           const meta = { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' as const }
           for (const member of targets) member.deliver(frame.data, meta)
           return

@@ -1,0 +1,224 @@
+/**
+ * `createClient()`: channels over the Switchline protocol, multiplexed — at most one SSE stream and one WebSocket
+ * per client however many channels. Each channel picks its transport (`transport-choice.ts`); a blocked WebSocket
+ * moves its channels to SSE + POST and is re-probed later. Sessions own the connections; this file only wires.
+ */
+import { defaultBackoff } from './backoff'
+import { createChannelSubscription, type ChannelSubscription } from './channel-subscription'
+import { createCursorTracker } from './dedupe'
+import { SwitchlineError } from './errors'
+import { createHttpPublisher, httpSendPath } from './http-publisher'
+import { createOutbox } from './outbox'
+import { resolvePlatform } from './platform'
+import { channelName, isChannelId } from './protocol/constants'
+import type { SendPath } from './session-member'
+import { createSseSession, type SseSession } from './sse-session'
+import type { SupervisorOptions } from './supervisor-types'
+import { createTimerGroup } from './timers'
+import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
+import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, Subscription, TransportKind } from './types'
+import { createWsSession, type WsSession } from './ws-session'
+
+function invalid(message: string): SwitchlineError {
+  return new SwitchlineError('invalid_options', message, { fatal: true })
+}
+
+/** Checks the options and returns the normalised base URL and origin. */
+function parseBaseUrl(url: unknown): { baseUrl: string; origin: string } {
+  if (typeof url !== 'string') throw invalid('createClient: `url` must be a string')
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw invalid(`createClient: invalid URL ${JSON.stringify(url)}`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw invalid(`createClient: the URL must be http(s), got ${parsed.protocol}`)
+  }
+  return { baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`, origin: parsed.origin }
+}
+
+function checkPositive(name: string, value: number | undefined): void {
+  if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
+    throw invalid(`createClient: \`${name}\` must be a number ≥ 0`)
+  }
+}
+
+/**
+ * Creates a client for a Switchline server. Channels are typed by the schema `S`: what each receives and, when it
+ * declares `send`, what it sends (`send()` exists only then). Receive-only channels ride the client's one SSE
+ * stream; sending channels ride its one WebSocket (falling back to SSE + HTTP POST while WebSocket is blocked).
+ *
+ * The schema is types only; the runtime learns which channels send from `sendChannels`. A channel not listed
+ * there can still `send()` (over HTTP POST while it rides SSE).
+ *
+ * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL or bad numeric options.
+ * @example
+ * type Schema = { prices: { receive: Price }; chat: { receive: ChatMsg; send: ChatDraft } }
+ * const rt = createClient<Schema>({ url: 'https://api.example.com/rt', sendChannels: ['chat'] })
+ * const chat = rt.subscribe('chat', { key: 'room-a', onEvent: (msg) => render(msg) })
+ * await chat.send({ text: 'hi' })
+ * rt.close()
+ */
+export function createClient<S extends ChannelSchema>(options: ClientOptions): Client<S> {
+  if (typeof options !== 'object' || options === null) throw invalid('createClient: options are required')
+  return createClientWith<S>(options, sharedWsBlockRegistry)
+}
+
+/** {@link createClient} with its "WebSocket blocked" registry injected (tests). @internal */
+export function createClientWith<S extends ChannelSchema>(options: ClientOptions, registry: WsBlockRegistry): Client<S> {
+  const { baseUrl, origin } = parseBaseUrl(options.url)
+  checkPositive('ackTimeoutMs', options.ackTimeoutMs)
+  checkPositive('reprobeWebSocketMs', options.reprobeWebSocketMs)
+  checkPositive('stallTimeoutMs', options.stallTimeoutMs)
+  const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
+  const base = platform()
+  const timers = createTimerGroup(base.timers)
+  const tracker = createCursorTracker()
+  const reconnect = options.reconnect === false ? undefined : (options.reconnect ?? {})
+  const supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'> = {
+    backoff: reconnect?.backoff ?? defaultBackoff,
+    maxAttempts: reconnect?.maxAttempts ?? Infinity,
+    resetAfterMs: reconnect?.resetAfterMs ?? 5_000,
+    pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
+    reconnect: reconnect !== undefined,
+  }
+  const sendChannels = new Set(options.sendChannels ?? [])
+  const reprobeMs = options.reprobeWebSocketMs ?? 60_000
+  const publisher = createHttpPublisher({
+    baseUrl,
+    platform: base,
+    token: options.token,
+    headers: options.headers,
+    withCredentials: options.withCredentials === true,
+  })
+  const members = new Set<ChannelSubscription>()
+  let sse: SseSession | undefined
+  let ws: WsSession | undefined
+  let cancelReprobe: (() => void) | undefined
+  let closed = false
+
+  const httpPath = (): SendPath => httpSendPath(publisher)
+  const report = (transport: TransportKind) => (change: Parameters<NonNullable<ClientOptions['onConnectionState']>>[0]) =>
+    options.onConnectionState?.({ ...change, transport })
+
+  function ensureSse(): SseSession {
+    if (sse) return sse
+    const session: SseSession = createSseSession({
+      baseUrl,
+      platform,
+      tracker,
+      token: options.token,
+      headers: options.headers,
+      withCredentials: options.withCredentials === true,
+      stallTimeoutMs: options.stallTimeoutMs,
+      supervisor,
+      onState: (change) => report('sse')({ ...change, transport: 'sse' }),
+      onEmpty: () => {
+        if (sse === session) sse = undefined
+      },
+    })
+    return (sse = session)
+  }
+
+  function ensureWs(): WsSession {
+    if (ws) return ws
+    const session: WsSession = createWsSession({
+      baseUrl,
+      platform,
+      tracker,
+      token: options.token,
+      ping: options.ping,
+      supervisor,
+      onState: (change) => report('websocket')({ ...change, transport: 'websocket' }),
+      onBlocked: () => onBlocked(session),
+      onWelcome: () => registry.clear(origin),
+      onEmpty: () => {
+        if (ws === session) ws = undefined
+      },
+    })
+    return (ws = session)
+  }
+
+  function ride(member: ChannelSubscription, kind: TransportKind, reason: string): void {
+    member.ride(kind, reason, httpPath())
+    if (kind === 'sse') ensureSse().add(member)
+    else ensureWs().add(member)
+  }
+
+  function onBlocked(session: WsSession): void {
+    if (closed || ws !== session) return
+    registry.markBlocked(origin, base.timers.now() + reprobeMs)
+    const riders = [...members].filter((m) => session.has(m))
+    if (riders.every((m) => m.preference === 'websocket')) return // forced: keep trying
+    ws = undefined
+    session.evacuate()
+    for (const member of riders) {
+      if (member.closed) continue
+      if (member.preference === 'websocket') ride(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)
+      else if (member.primary === 'websocket') ride(member, 'sse', TRANSPORT_REASONS.blocked)
+    }
+    scheduleReprobe()
+  }
+
+  function scheduleReprobe(): void {
+    cancelReprobe?.()
+    cancelReprobe = timers.set(() => {
+      cancelReprobe = undefined
+      if (closed) return
+      const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.primary === 'sse')
+      if (candidates.length === 0) return
+      const session = ensureWs()
+      // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.promote).
+      for (const member of candidates) if (!session.has(member)) session.add(member)
+    }, reprobeMs)
+  }
+
+  const host = {
+    release(member: ChannelSubscription) {
+      members.delete(member)
+      sse?.remove(member)
+      ws?.remove(member)
+    },
+    promote(member: ChannelSubscription) {
+      if (closed || member.closed) return
+      member.ride('websocket', TRANSPORT_REASONS.sends, httpPath())
+      sse?.remove(member)
+    },
+  }
+
+  return {
+    subscribe(name, channelOptions = {}) {
+      if (closed) throw new SwitchlineError('closed', 'client is closed')
+      const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
+      if (!isChannelId(channel)) throw invalid(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
+      const preference = channelOptions.transport ?? options.transport ?? 'auto'
+      const sends = sendChannels.has(channelName(channel))
+      const outbox = createOutbox({
+        channel,
+        timers: base.timers,
+        random: base.random,
+        ...(options.sendQueue?.maxCount === undefined ? {} : { maxCount: options.sendQueue.maxCount }),
+        ...(options.sendQueue?.maxBytes === undefined ? {} : { maxBytes: options.sendQueue.maxBytes }),
+        ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+      })
+      const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, outbox, host })
+      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>> // signal already aborted
+      members.add(member)
+      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: registry.isBlocked(origin, base.timers.now()) })
+      ride(member, choice.kind, choice.reason)
+      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>>
+    },
+    close() {
+      if (closed) return
+      closed = true
+      for (const member of [...members]) member.subscription.close()
+      members.clear()
+      timers.clearAll()
+      sse?.close()
+      ws?.close()
+      sse = undefined
+      ws = undefined
+    },
+  }
+}
