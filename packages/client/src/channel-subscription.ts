@@ -59,6 +59,7 @@ export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>
   let httpPath: SendPath | undefined
   let closed = false
   let opened = false
+  let member: ChannelSubscription | undefined
 
   const { sink, subscription } = createSubscriptionCore<T, unknown>(init.options, {
     onClose() {
@@ -69,7 +70,6 @@ export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>
     },
   })
 
-  let member: ChannelSubscription | undefined
   function finish(error: SwitchlineError): void {
     if (closed) return
     closed = true

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { mulberry32, settle } from '../test/support'
+import { createFakeFetch, FakeWebSocket, ready } from '../test/support/fake-connections'
+import { createClient, createClientWith } from './client'
+import type { SwitchlineError } from './errors'
+import type { WebSocketConstructor } from './platform-types'
+import { createWsBlockRegistry } from './transport-choice'
+import type { ClientOptions, StateChange } from './types'
+
+type Schema = {
+  ticker: { receive: { n: number } }
+  chat: { receive: { text: string }; send: { text: string } }
+}
+
+const tick = () => vi.advanceTimersByTimeAsync(0)
+
+function setup(extra: Partial<ClientOptions> = {}) {
+  const net = createFakeFetch()
+  const registry = createWsBlockRegistry()
+  const client = createClientWith<Schema>(
+    {
+      url: 'http://example.test/rt/',
+      sendChannels: ['chat'],
+      reconnect: { backoff: () => 100 },
+      reprobeWebSocketMs: 5000,
+      platform: {
+        fetch: net.fetch,
+        WebSocket: FakeWebSocket as unknown as WebSocketConstructor,
+        EventSource: undefined,
+        random: mulberry32(9),
+      },
+      ...extra,
+    },
+    registry,
+  )
+  return { net, client, registry }
+}
+
+describe('createClient', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    FakeWebSocket.reset()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('rejects bad options with invalid_options', () => {
+    const code = (fn: () => unknown): string | undefined => {
+      try {
+        fn()
+      } catch (error) {
+        return (error as SwitchlineError).code
+      }
+      return undefined
+    }
+    expect(code(() => createClient({ url: 'not a url' }))).toBe('invalid_options')
+    expect(code(() => createClient({ url: 'ws://example.test/rt' }))).toBe('invalid_options')
+    expect(code(() => createClient({ url: 'http://example.test/rt', ackTimeoutMs: -1 }))).toBe('invalid_options')
+    const rt = createClient<Schema>({ url: 'http://example.test/rt' })
+    expect(code(() => rt.subscribe('chat', { key: 'room/a' }))).toBe('invalid_options')
+    expect(code(() => rt.subscribe('bad name' as 'chat'))).toBe('invalid_options')
+    rt.close()
+  })
+
+  it('receive-only channels ride SSE, sending channels the WebSocket', async () => {
+    const { net, client } = setup()
+    const ticker = client.subscribe('ticker')
+    const chat = client.subscribe('chat', { key: 'a' })
+    await tick()
+    expect(ticker.transport).toBe('sse')
+    expect(ticker.transportReason).toBe('receive-only → SSE')
+    expect(chat.transport).toBe('websocket')
+    expect(chat.transportReason).toBe('sends → WebSocket')
+    expect(net.last.url.toString()).toBe('http://example.test/rt/sse?channels=ticker')
+    expect(FakeWebSocket.last.url).toBe('ws://example.test/rt/ws')
+    client.close()
+  })
+
+  it('a blocked WebSocket moves the channel to SSE + POST (same mid), then the re-probe moves it back', async () => {
+    const { net, client, registry } = setup()
+    const states: StateChange[] = []
+    const chat = client.subscribe('chat', { key: 'a', onState: (s) => states.push(s) })
+    await tick()
+    FakeWebSocket.last.welcome()
+    const subscribe = FakeWebSocket.last.sentOf('subscribe')[0]
+    FakeWebSocket.last.receive({ type: 'subscribed', id: subscribe?.id, channel: 'chat:a' })
+    expect(chat.state).toBe('open')
+    const sent = chat.send({ text: 'hi' })
+    const publish = FakeWebSocket.last.sentOf('publish')[0]
+    expect(publish).toMatchObject({ channel: 'chat:a', data: { text: 'hi' }, mid: expect.any(String) })
+
+    // The socket drops before the ack; the next two upgrades are refused.
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await tick()
+    expect(chat.transport).toBe('sse')
+    expect(chat.transportReason).toBe('WebSocket blocked → SSE + POST')
+    expect(registry.isBlocked('http://example.test', Date.now())).toBe(true)
+    expect(net.last.url.searchParams.get('channels')).toBe('chat:a')
+    // the unacked message goes out again over POST with the same mid
+    expect(net.publishes).toHaveLength(1)
+    expect(net.publishes[0]?.body).toEqual({ channel: 'chat:a', data: { text: 'hi' }, mid: publish?.mid })
+    net.publishes[0]?.respond(200, { eventId: 'e1-3' })
+    expect(await sent).toEqual({ eventId: 'e1-3' })
+    ready(net.last)
+    await tick()
+    expect(chat.state).toBe('open')
+    const sockets = FakeWebSocket.instances.length
+
+    // Re-probe after reprobeWebSocketMs: a new WebSocket; the channel moves when it is subscribed there.
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(FakeWebSocket.instances.length).toBe(sockets + 1)
+    FakeWebSocket.last.welcome()
+    const again = FakeWebSocket.last.sentOf('subscribe')[0]
+    expect(again).toMatchObject({ channel: 'chat:a' })
+    FakeWebSocket.last.receive({ type: 'subscribed', id: again?.id, channel: 'chat:a' })
+    expect(chat.transport).toBe('websocket')
+    expect(chat.transportReason).toBe('sends → WebSocket')
+    await tick()
+    expect(net.last.aborted).toBe(true) // the SSE stream had no channel left
+    expect(registry.isBlocked('http://example.test', Date.now())).toBe(false)
+    expect(states.map((s) => s.to).at(-1)).toBe('open')
+    client.close()
+  })
+
+  it('a forced transport is kept; send on an SSE channel goes over POST', async () => {
+    const { net, client } = setup()
+    const chat = client.subscribe('chat', { key: 'b', transport: 'sse' })
+    await tick()
+    expect(chat.transportReason).toBe('forced SSE')
+    const result = chat.send({ text: 'x' })
+    await tick()
+    expect(net.publishes[0]?.body).toMatchObject({ channel: 'chat:b', data: { text: 'x' } })
+    net.publishes[0]?.respond(405, { code: 'send_not_allowed', message: 'no' })
+    const settled = await settle(result)
+    expect((settled as { reason: SwitchlineError }).reason).toMatchObject({ code: 'send_unsupported', fatal: true })
+    client.close()
+  })
+
+  it('close() closes every subscription, rejects pending sends, and leaves no timer or socket', async () => {
+    const { net, client } = setup()
+    const ticker = client.subscribe('ticker')
+    const chat = client.subscribe('chat', { key: 'c' })
+    await tick()
+    ready(net.last)
+    FakeWebSocket.last.welcome()
+    const pending = settle(chat.send({ text: 'late' }))
+    client.close()
+    expect(ticker.state).toBe('closed')
+    expect(chat.state).toBe('closed')
+    expect((await pending as { reason: SwitchlineError }).reason.code).toBe('closed')
+    await tick()
+    expect(net.last.aborted).toBe(true)
+    expect(FakeWebSocket.last.closedWith).toBeDefined()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('an already-aborted signal gives a closed subscription without connecting', async () => {
+    const { net, client } = setup()
+    const sub = client.subscribe('ticker', { signal: AbortSignal.abort() })
+    await tick()
+    expect(sub.state).toBe('closed')
+    expect(net.streams).toHaveLength(0)
+    client.close()
+  })
+})
