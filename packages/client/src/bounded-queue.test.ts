@@ -129,33 +129,45 @@ describe('createBoundedQueue', () => {
     const random = mulberry32(11)
     const q = createBoundedQueue<number>({ maxCount: 50, maxBytes: 500 })
     const model: Array<[number, number]> = []
+    let modelBytes = 0
+    const mismatches: string[] = []
+    const check = (ok: boolean, what: string, step: number) => {
+      if (!ok && mismatches.length < 5) mismatches.push(`step ${step}: ${what}`)
+    }
     for (let i = 0; i < 20_000; i++) {
       const op = random()
       if (op < 0.5) {
         const bytes = randomInt(random, 0, 30)
-        const fits = model.length < 50 && model.reduce((s, [, b]) => s + b, 0) + bytes <= 500
+        const fits = model.length < 50 && modelBytes + bytes <= 500
         const error = thrownBy(() => q.push(i, bytes))
         if (fits) {
-          expect(error).toBeUndefined()
+          check(error === undefined, 'push should fit', i)
           model.push([i, bytes])
+          modelBytes += bytes
         } else {
-          expect(isSwitchlineError(error, 'queue_full')).toBe(true)
+          check(isSwitchlineError(error, 'queue_full'), 'push should be queue_full', i)
         }
       } else if (op < 0.85) {
-        expect(q.shift()).toBe(model.shift()?.[0])
+        const expected = model.shift()
+        if (expected) modelBytes -= expected[1]
+        check(q.shift() === expected?.[0], 'shift', i)
       } else if (op < 0.97) {
         const pick = model[randomInt(random, 0, Math.max(0, model.length - 1))]
         const target = pick ? pick[0] : -1
         const at = model.findIndex(([v]) => v === target)
-        expect(q.remove(target)).toBe(at !== -1)
-        if (at !== -1) model.splice(at, 1)
+        check(q.remove(target) === (at !== -1), 'remove', i)
+        if (at !== -1) modelBytes -= model.splice(at, 1)[0]![1]
       } else {
-        expect(q.clear()).toEqual(model.splice(0).map(([v]) => v))
+        const cleared = q.clear()
+        check(cleared.join() === model.map(([v]) => v).join(), 'clear', i)
+        model.length = 0
+        modelBytes = 0
       }
-      expect(q.size).toBe(model.length)
-      expect(q.bytes).toBe(model.reduce((s, [, b]) => s + b, 0))
-      expect(q.peek()).toBe(model[0]?.[0])
+      check(q.size === model.length, 'size', i)
+      check(q.bytes === modelBytes, 'bytes', i)
+      check(q.peek() === model[0]?.[0], 'peek', i)
     }
+    expect(mismatches).toEqual([])
     expect(q.values()).toEqual(model.map(([v]) => v))
   })
 })

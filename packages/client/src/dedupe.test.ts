@@ -182,6 +182,7 @@ describe('createIdWindow', () => {
     const size = 16
     const w = createIdWindow(size)
     let model: string[] = []
+    let mismatches = 0
     for (let i = 0; i < 20_000; i++) {
       const id = String(randomInt(random, 0, 40))
       const op = random()
@@ -194,10 +195,11 @@ describe('createIdWindow', () => {
           if (model.length > size) model.shift()
         }
         w.add(id)
-      } else {
-        expect(w.has(id)).toBe(model.includes(id))
+      } else if (w.has(id) !== model.includes(id)) {
+        mismatches++
       }
     }
+    expect(mismatches).toBe(0)
   })
 
   it('rejects a bad size', () => {
