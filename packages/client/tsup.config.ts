@@ -1,11 +1,33 @@
 import { defineConfig } from 'tsup'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', protocol: 'src/protocol/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  treeshake: true,
-})
+/**
+ * Two builds:
+ * - Node (ESM + CJS + types) for `import`/`require`: `#platform` resolves to `src/platform/node.ts` (`ws` and
+ *   `eventsource` stay external dependencies).
+ * - Browser (ESM) at `dist/browser/`, for the `browser` export condition: `#platform` resolves to
+ *   `src/platform/browser.ts`, so no Node code (`ws`, `eventsource`, `isomorphic-ws`) is reachable.
+ */
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', protocol: 'src/protocol/index.ts' },
+    format: ['esm', 'cjs'],
+    platform: 'node',
+    dts: true,
+    // keep dist/browser: the two builds run in parallel
+    clean: ['!browser/**'],
+    sourcemap: true,
+    target: 'es2022',
+    treeshake: true,
+  },
+  {
+    entry: { index: 'src/index.ts' },
+    outDir: 'dist/browser',
+    format: ['esm'],
+    platform: 'browser',
+    dts: false,
+    clean: true,
+    sourcemap: true,
+    target: 'es2022',
+    treeshake: true,
+  },
+])
