@@ -1,0 +1,287 @@
+import { describe, expect, it } from 'vitest'
+import { CLOSE_CODES } from '@switchline/client/protocol'
+import { createFaultInjector, FAULT_ACTIONS } from '../src/testing/index'
+import {
+  channelEvents,
+  helloWs,
+  installCleanup,
+  openEventSource,
+  openRawSse,
+  openWs,
+  postPublish,
+  startServer,
+  subscribeWs,
+  waitFor,
+} from './helpers'
+
+installCleanup()
+
+async function withFaults(options: Parameters<typeof startServer>[0] = {}) {
+  const started = await startServer(options)
+  return { ...started, faults: createFaultInjector(started.server) }
+}
+
+async function openSse(baseUrl: string, channels = 'chat') {
+  const sse = await openRawSse(`${baseUrl}/sse?channels=${channels}`)
+  await sse.waitForEvents((e) => e.event === 'sl-ready')
+  return sse
+}
+
+describe('faults (Node API)', () => {
+  it('drop(transport) destroys only that transport without a goodbye; dropAll destroys both', async () => {
+    const { baseUrl, wsUrl, faults, server } = await withFaults()
+    const sse = await openSse(baseUrl)
+    const ws = await helloWs(wsUrl)
+    faults.drop('ws')
+    expect((await ws.closed).code).toBe(CLOSE_CODES.abnormal)
+    expect(sse.isEnded()).toBe(false)
+    const ws2 = await helloWs(wsUrl)
+    faults.dropAll()
+    expect(await sse.ended).toBe('error')
+    expect((await ws2.closed).code).toBe(CLOSE_CODES.abnormal)
+    expect(faults.stats().dropped).toBe(3)
+    expect(server.stats()).toMatchObject({ sse: { open: 0 }, ws: { open: 0 } })
+  })
+
+  it('refuseWebSockets(on) answers upgrades 403 (or 502) like a blocking proxy and counts them', async () => {
+    const { wsUrl, faults, server } = await withFaults()
+    faults.refuseWebSockets(true)
+    expect((await openWs(wsUrl).refused).status).toBe(403)
+    faults.refuseWebSockets(true, { status: 502 })
+    expect((await openWs(wsUrl).refused).status).toBe(502)
+    faults.refuseWebSockets(false)
+    await openWs(wsUrl).opened
+    expect(faults.stats().upgradesRefused).toBe(2)
+    expect(server.stats().ws).toMatchObject({ upgradesRefused: 2, accepted: 1 })
+  })
+
+  it('stall(on) keeps sockets open and writes nothing (events, heartbeats, pongs) until it ends, then releases in order', async () => {
+    const { baseUrl, wsUrl, faults, server } = await withFaults({ heartbeatMs: 20 })
+    const sse = await openSse(baseUrl)
+    const ws = await subscribeWs(wsUrl, 'chat')
+    faults.stall(true)
+    const delivered = server.stats().eventsDelivered
+    const ids = [1, 2].map((n) => server.publish('chat', n))
+    ws.send({ type: 'ping', id: 1 })
+    // held: 2 events + pong on ws; 2 events + at least 3 heartbeats on SSE
+    await waitFor(() => faults.stats().state.heldWrites >= 8)
+    expect(sse.events.filter((e) => e.event === 'message')).toEqual([])
+    expect(ws.frames.filter((f) => f.type === 'event' || f.type === 'pong')).toEqual([])
+    expect(server.stats().eventsDelivered).toBe(delivered)
+    expect(server.stats()).toMatchObject({ sse: { open: 1 }, ws: { open: 1 } })
+    faults.stall(false)
+    await ws.waitFor((f) => f.type === 'pong')
+    await sse.waitForEvents((e) => e.event === 'message', 2)
+    expect(ws.frames.filter((f) => f.type === 'event').map((f) => f.id)).toEqual(ids)
+    expect(channelEvents(sse.events).map((e) => e.id)).toEqual(ids)
+  })
+
+  it('stall(on, { transport }) stalls one transport only', async () => {
+    const { baseUrl, wsUrl, faults, server } = await withFaults({ heartbeatMs: 60_000 })
+    const sse = await openSse(baseUrl)
+    const ws = await subscribeWs(wsUrl, 'chat')
+    faults.stall(true, { transport: 'sse' })
+    server.publish('chat', 1)
+    await ws.waitFor((f) => f.type === 'event')
+    expect(faults.stats().state).toMatchObject({ stalled: 'sse', heldWrites: 1 })
+    expect(sse.events.filter((e) => e.event === 'message')).toEqual([])
+    faults.reset()
+    await sse.waitForEvents((e) => e.event === 'message')
+  })
+
+  it('delay(ms) delays every write by ms, preserving order', async () => {
+    const { wsUrl, faults, server } = await withFaults()
+    const ws = await subscribeWs(wsUrl, 'chat')
+    faults.delay(80)
+    const start = Date.now()
+    const ids = [1, 2, 3].map((n) => server.publish('chat', n))
+    ws.send({ type: 'ping', id: 1 })
+    await ws.waitFor((f) => f.type === 'pong')
+    expect(Date.now() - start).toBeGreaterThanOrEqual(75)
+    expect(ws.frames.slice(-4).map((f) => f.id)).toEqual([...ids, 1])
+    faults.delay(0)
+    server.publish('chat', 4)
+    await ws.waitFor((f) => f.type === 'event', 4)
+  })
+
+  it("injectMalformed('sse' | 'ws') sends one malformed event/frame to every open connection", async () => {
+    const { baseUrl, wsUrl, faults } = await withFaults()
+    const sse = await openSse(baseUrl)
+    const es = openEventSource(`${baseUrl}/sse?channels=chat`)
+    await waitFor(() => es.received.some((e) => e.type === 'sl-ready'))
+    const ws = await helloWs(wsUrl)
+    faults.injectMalformed('sse')
+    await sse.waitForEvents((e) => e.event === 'message')
+    expect(sse.events.find((e) => e.event === 'message')?.data).toBe('{malformed')
+    await waitFor(() => es.received.some((e) => e.type === 'message'))
+    expect(() => JSON.parse(es.received.find((e) => e.type === 'message')?.data ?? '')).toThrow()
+    faults.injectMalformed('ws')
+    await waitFor(() => ws.texts.includes('{malformed'))
+    expect(faults.stats().malformedInjected).toBe(3)
+  })
+
+  it('unauthorizeNext(n): the next n SSE connects, publishes and hellos answer 401 / close 4001', async () => {
+    const { baseUrl, wsUrl, faults } = await withFaults()
+    faults.unauthorizeNext(3)
+    const sse = await fetch(`${baseUrl}/sse?channels=chat`)
+    expect(sse.status).toBe(401)
+    expect(await sse.json()).toMatchObject({ code: 'unauthorized', fatal: false })
+    expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(401)
+    const ws = openWs(wsUrl)
+    await ws.opened
+    ws.send({ type: 'hello' })
+    expect((await ws.closed).code).toBe(CLOSE_CODES.unauthorized)
+    expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(200)
+    expect(faults.stats().unauthorizedSent).toBe(3)
+  })
+
+  it('stopStreams(): open SSE streams end and SSE answers 204 (eventsource stops) until reset', async () => {
+    const { baseUrl, faults } = await withFaults()
+    const sse = await openSse(baseUrl)
+    faults.stopStreams()
+    expect(await sse.ended).toBe('end')
+    const res = await fetch(`${baseUrl}/sse?channels=chat`)
+    expect(res.status).toBe(204)
+    const es = openEventSource(`${baseUrl}/sse?channels=chat`)
+    await waitFor(() => es.errors.length > 0)
+    expect(es.errors[0]?.code).toBe(204)
+    expect(es.es.readyState).toBe(es.es.CLOSED)
+    faults.reset()
+    const again = await fetch(`${baseUrl}/sse?channels=chat`)
+    expect(again.status).toBe(200)
+    await again.body?.cancel()
+    expect(faults.stats().streamsStopped).toBe(2)
+  })
+
+  it('restart({ keepLog: true }): WebSockets close 1012, SSE streams end, epoch and log survive', async () => {
+    const { baseUrl, wsUrl, faults, server } = await withFaults()
+    const epoch = server.epoch
+    const sse = await openSse(baseUrl)
+    const ws = await helloWs(wsUrl)
+    const cursor = server.publish('chat', 1)
+    const missed = server.publish('chat', 2)
+    faults.restart({ keepLog: true })
+    expect((await ws.closed).code).toBe(CLOSE_CODES.restart)
+    expect(await sse.ended).toBe('end')
+    expect(server.epoch).toBe(epoch)
+    const resumed = await subscribeWs(wsUrl, 'chat', cursor)
+    await resumed.waitFor((f) => f.type === 'event')
+    expect(resumed.frames.filter((f) => f.type === 'event' || f.type === 'gap').map((f) => f.id)).toEqual([missed])
+  })
+
+  it('restart({ keepLog: false, downMs }): 503 + Retry-After while down, then a new epoch and epoch gaps', async () => {
+    let now = 0
+    const started = await startServer()
+    const faults = createFaultInjector(started.server, { now: () => now })
+    const { baseUrl, wsUrl, server } = started
+    const oldEpoch = server.epoch
+    const cursor = server.publish('chat', 1)
+    faults.restart({ keepLog: false, downMs: 1500 })
+    expect(server.epoch).not.toBe(oldEpoch)
+    const down = await fetch(`${baseUrl}/sse?channels=chat`)
+    expect(down.status).toBe(503)
+    expect(down.headers.get('retry-after')).toBe('2')
+    expect((await openWs(wsUrl).refused).status).toBe(503)
+    expect(faults.stats()).toMatchObject({ refusedWhileDown: 2, restarts: 1, state: { downRemainingMs: 1500 } })
+    now = 1500
+    const sse = await openRawSse(`${baseUrl}/sse?channels=chat`, { 'Last-Event-ID': cursor })
+    const [gap] = await sse.waitForEvents((e) => e.event === 'sl-gap')
+    expect(JSON.parse(gap?.data ?? '')).toEqual({ channel: 'chat', from: cursor, to: null, reason: 'epoch' })
+    expect(server.publish('chat', 2)).toBe(`${server.epoch}-1`)
+  })
+
+  it('reset() turns every fault off; detach() removes the hooks', async () => {
+    const { baseUrl, wsUrl, faults } = await withFaults()
+    faults.refuseWebSockets(true)
+    faults.stall(true)
+    faults.delay(50)
+    faults.unauthorizeNext(5)
+    faults.stopStreams()
+    faults.reset()
+    expect(faults.stats().state).toEqual({
+      stalled: false,
+      delayMs: 0,
+      refusingWebSockets: false,
+      stoppingStreams: false,
+      unauthorizeRemaining: 0,
+      downRemainingMs: 0,
+      heldWrites: 0,
+    })
+    await helloWs(wsUrl)
+    faults.unauthorizeNext(1)
+    faults.detach()
+    expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(200)
+  })
+})
+
+describe('faults over HTTP (faults: true)', () => {
+  const post = (baseUrl: string, action: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}/_faults/${action}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+
+  it('every action is served; GET stats returns server stats plus fault counters', async () => {
+    const { baseUrl, wsUrl } = await withFaults({ faults: true })
+    expect(FAULT_ACTIONS).toEqual(
+      expect.arrayContaining(['dropAll', 'drop', 'refuseWebSockets', 'stall', 'delay', 'injectMalformed', 'unauthorizeNext', 'stopStreams', 'restart', 'reset']),
+    )
+    const ws = await helloWs(wsUrl)
+    const res = await post(baseUrl, 'restart', { keepLog: true })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ ok: true, action: 'restart', stats: { faults: { restarts: 1 } } })
+    expect((await ws.closed).code).toBe(CLOSE_CODES.restart)
+    expect((await post(baseUrl, 'refuseWebSockets', { on: true, status: 502 })).status).toBe(200)
+    expect((await openWs(wsUrl).refused).status).toBe(502)
+    for (const [action, body] of [
+      ['stall', { on: true, transport: 'ws' }],
+      ['delay', { ms: 10 }],
+      ['injectMalformed', { transport: 'sse' }],
+      ['unauthorizeNext', { n: 1 }],
+      ['drop', { transport: 'sse' }],
+      ['dropAll', undefined],
+      ['stopStreams', {}],
+      ['reset', undefined],
+    ] as const) {
+      expect((await post(baseUrl, action, body)).status, action).toBe(200)
+    }
+    const stats = await (await fetch(`${baseUrl}/_faults/stats`)).json()
+    expect(stats).toMatchObject({
+      sse: { open: 0 },
+      ws: { upgradesRefused: 1 },
+      faults: { upgradesRefused: 1, restarts: 1, state: { stalled: false, refusingWebSockets: false } },
+    })
+  })
+
+  it('bad bodies answer 400; unknown actions 404', async () => {
+    const { baseUrl } = await withFaults({ faults: true })
+    expect((await post(baseUrl, 'stall', { on: 'yes' })).status).toBe(400)
+    expect((await post(baseUrl, 'delay', { ms: -1 })).status).toBe(400)
+    expect((await post(baseUrl, 'drop', { transport: 'x' })).status).toBe(400)
+    const notJson = await fetch(`${baseUrl}/_faults/reset`, { method: 'POST', body: '{' })
+    expect(notJson.status).toBe(400)
+    expect((await post(baseUrl, 'explode', {})).status).toBe(404)
+    expect((await fetch(`${baseUrl}/_faults/reset`)).status).toBe(400)
+  })
+
+  it('is CORS-friendly for browser tests and the playground', async () => {
+    const { baseUrl } = await withFaults({ faults: true, allowedOrigins: ['http://localhost:5173'] })
+    const pre = await fetch(`${baseUrl}/_faults/stall`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' },
+    })
+    expect(pre.status).toBe(204)
+    expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    const res = await post(baseUrl, 'reset', {}, { Origin: 'http://localhost:5173' })
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+  })
+
+  it('without faults: true the fault paths are plain 404, even with an injector attached', async () => {
+    const { baseUrl } = await withFaults()
+    expect((await post(baseUrl, 'reset', {})).status).toBe(404)
+    const stats = await fetch(`${baseUrl}/_faults/stats`)
+    expect(stats.status).toBe(404)
+    expect(await stats.json()).toMatchObject({ code: 'not_found' })
+  })
+})
