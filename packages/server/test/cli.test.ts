@@ -17,10 +17,12 @@ function capture() {
 
 describe('CLI arguments', () => {
   it('has defaults and parses every flag, both --flag value and --flag=value', () => {
-    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, help: false })
-    expect(parseCliArgs(['--host', '0.0.0.0', '--port=8787', '--demo', '--faults', '--base-path', '/x', '--heartbeat-ms=500'])).toEqual({
-      host: '0.0.0.0', port: 8787, demo: true, faults: true, basePath: '/x', heartbeatMs: 500, help: false,
+    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, allowedOrigins: undefined, help: false })
+    expect(parseCliArgs(['--host', '0.0.0.0', '--port=8787', '--demo', '--faults', '--base-path', '/x', '--heartbeat-ms=500', '--allowed-origins', 'http://a.example, http://b.example'])).toEqual({
+      host: '0.0.0.0', port: 8787, demo: true, faults: true, basePath: '/x', heartbeatMs: 500,
+      allowedOrigins: ['http://a.example', 'http://b.example'], help: false,
     })
+    expect(parseCliArgs(['--allowed-origins=*']).allowedOrigins).toBe('*')
     expect(parseCliArgs(['-h']).help).toBe(true)
   })
 

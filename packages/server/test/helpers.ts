@@ -186,7 +186,7 @@ export interface WsClient {
 /** Opens a WebSocket with the Switchline subprotocol (unless `protocols` says otherwise). */
 export function openWs(
   url: string,
-  { protocols = [SUBPROTOCOL], origin, pause }: { protocols?: string[]; origin?: string; pause?: boolean } = {},
+  { protocols = [SUBPROTOCOL], origin }: { protocols?: string[]; origin?: string } = {},
 ): WsClient {
   const ws = new WebSocket(url, protocols, origin === undefined ? {} : { origin })
   onCleanup(() => ws.terminate())
@@ -203,7 +203,6 @@ export function openWs(
     }
   })
   ws.on('error', () => undefined)
-  void pause
   const opened = new Promise<void>((resolve) => ws.once('open', () => resolve()))
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),

@@ -8,6 +8,8 @@ export interface CliArgs {
   faults: boolean
   basePath: string
   heartbeatMs: number | undefined
+  /** `undefined`: the server default (no Origin and same-host only; all origins with `--faults`). */
+  allowedOrigins: string[] | '*' | undefined
   help: boolean
 }
 
@@ -24,6 +26,8 @@ export const USAGE = `Usage: switchline-server [options]
   --port <port>          port, 0 picks a free one (default 0)
   --base-path <path>     base path of the endpoints (default /rt)
   --heartbeat-ms <ms>    SSE heartbeat interval (default 15000)
+  --allowed-origins <o>  comma-separated origins allowed cross-origin, or * (default: same host only;
+                         * with --faults)
   --demo                 serve the demo channels ticker, clock and chat
   --faults               enable fault injection over HTTP (B/_faults/*); never in production
   -h, --help             show this help
@@ -46,6 +50,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     faults: false,
     basePath: '/rt',
     heartbeatMs: undefined,
+    allowedOrigins: undefined,
     help: false,
   }
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +77,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--heartbeat-ms':
         args.heartbeatMs = integer('--heartbeat-ms', value(), 1, 3_600_000)
         break
+      case '--allowed-origins': {
+        const list = value()
+        if (!list) throw new CliUsageError('--allowed-origins needs a value')
+        args.allowedOrigins = list === '*' ? '*' : list.split(',').map((o) => o.trim()).filter((o) => o !== '')
+        break
+      }
       case '--demo':
         args.demo = true
         break

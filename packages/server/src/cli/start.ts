@@ -34,7 +34,7 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
     channels: args.demo ? { ...DEMO_CHANNELS } : {},
     basePath: args.basePath,
     faults: args.faults,
-    allowedOrigins: args.faults ? '*' : [],
+    allowedOrigins: args.allowedOrigins ?? (args.faults ? '*' : []),
     ...(args.heartbeatMs !== undefined ? { heartbeatMs: args.heartbeatMs } : {}),
     onPublish: (e) => {
       if (e.source !== 'server') output.out(`publish ${e.channel} ${e.eventId} via ${e.source}: ${JSON.stringify(e.data)}`)
