@@ -64,10 +64,15 @@ describe('createClient', () => {
   })
 
   it('receive-only channels ride SSE, sending channels the WebSocket', async () => {
-    const { net, client } = setup()
+    const connections: string[] = []
+    const { net, client } = setup({ onConnectionState: (c) => connections.push(`${c.transport}:${c.from}→${c.to}`) })
     const ticker = client.subscribe('ticker')
     const chat = client.subscribe('chat', { key: 'a' })
     await tick()
+    ready(net.last)
+    FakeWebSocket.last.welcome()
+    await tick()
+    expect(connections.sort()).toEqual(['sse:connecting→open', 'websocket:connecting→open'])
     expect(ticker.transport).toBe('sse')
     expect(ticker.transportReason).toBe('receive-only → SSE')
     expect(chat.transport).toBe('websocket')
