@@ -128,6 +128,20 @@ describe('channels over one client', { timeout: 20_000 }, () => {
     expect(gaps.find((g) => g.channel === 'chat:g')).toMatchObject({ from: firstChat, reason: 'retention' })
   })
 
+  it('401 on SSE and close 4001 on WebSocket ask the token provider again, then connect', async () => {
+    const h = (harness = await startServer())
+    const waiter = createWaiter()
+    let calls = 0
+    const token = (): string => `token-${++calls}`
+    const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'], token })))
+    h.faults.unauthorizeNext(2) // the first SSE connect and the first hello
+    const ticker = rt.subscribe('ticker', { onState: () => waiter.notify() })
+    const chat = rt.subscribe('chat', { onState: () => waiter.notify() })
+    await waiter.until(() => ticker.state === 'open' && chat.state === 'open', 'both open after re-asking for a token')
+    expect(h.faults.stats().unauthorizedSent).toBe(2)
+    expect(calls).toBeGreaterThanOrEqual(4)
+  })
+
   it('a malformed SSE event or WebSocket frame is reported, and the channels go on', async () => {
     const h = (harness = await startServer())
     const waiter = createWaiter()
