@@ -27,7 +27,7 @@ const WRONG: Record<Kind, unknown[]> = {
   data: [], // any JSON value is valid data
   strOrNull: [1, true, {}, []],
   reason: ['other', 'Retention', '', 1, null],
-  code: ['no_such_code', 'Bad_Request', 1, null],
+  code: ['Bad_Request', 'has space', '', '_x', 1, null],
   bool: ['true', 1, 0, null],
   strArray: ['a', [1], ['a', null], {}, null],
 }
@@ -87,7 +87,7 @@ const SERVER: Record<ServerFrame['type'], { spec: Spec; samples: ServerFrame[] }
   ack: { spec: { id: int, eventId: str }, samples: [{ type: 'ack', id: 3, eventId: 'k3f9a-9' }] },
   pong: { spec: { id: optInt }, samples: [{ type: 'pong' }, { type: 'pong', id: 9 }] },
   error: {
-    spec: { code: { kind: 'code' }, message: str, channel: optStr, fatal: { kind: 'bool' }, id: optInt },
+    spec: { code: { kind: 'code' }, message: str, channel: optStr, fatal: { kind: 'bool', optional: true }, id: optInt },
     samples: [
       { type: 'error', code: 'unknown_channel', message: 'no such channel', channel: 'nope', fatal: true, id: 1 },
       { type: 'error', code: 'rate_limited', message: 'slow down', fatal: false },
@@ -324,7 +324,7 @@ describe('decodeErrorPayload', () => {
   })
 
   it('rejects malformed payloads with a reason', () => {
-    const spec: Spec = { code: { kind: 'code' }, message: str, channel: optStr, fatal: { kind: 'bool' } }
+    const spec: Spec = { code: { kind: 'code' }, message: str, channel: optStr, fatal: { kind: 'bool', optional: true } }
     for (const [label, bad] of mutations({ code: 'internal', message: 'm', fatal: false }, spec)) {
       const result = decodeErrorPayload(JSON.stringify(bad))
       expect(result.ok, label).toBe(false)
@@ -332,12 +332,15 @@ describe('decodeErrorPayload', () => {
     }
   })
 
-  // BUG (reported, not fixed here: the codec is not ours to edit). docs/protocol.md §7 says HTTP error bodies
-  // are `{"code","message","channel"?}` — no `fatal` — and decodeErrorPayload's TSDoc says it decodes HTTP error
-  // response bodies, but it requires `fatal`. errors.ts reads HTTP bodies with its own lenient parser meanwhile.
-  // `it.fails` keeps the suite green; when the codec is fixed this test starts failing: turn it into `it`.
-  it.fails('decodes a §7 HTTP error body, which has no `fatal`', () => {
-    expect(decodeErrorPayload('{"code":"not_found","message":"no such path"}').ok).toBe(true)
+  it('decodes a §7 HTTP error body, which has no `fatal`, defaulting it from the code table', () => {
+    expect(expectOk(decodeErrorPayload('{"code":"not_found","message":"no such path"}')).fatal).toBe(true)
+    expect(expectOk(decodeErrorPayload('{"code":"rate_limited","message":"later"}')).fatal).toBe(false)
+  })
+
+  it('accepts an unknown (newer) error code as retryable', () => {
+    expect(expectOk(decodeErrorPayload('{"code":"brand_new","message":"?"}')).fatal).toBe(false)
+    const frame = expectOk(decodeServerFrame('{"type":"error","code":"brand_new","message":"?"}'))
+    expect(frame).toMatchObject({ type: 'error', code: 'brand_new', fatal: false })
   })
 })
 
@@ -358,6 +361,18 @@ describe('decodePublishRequest', () => {
       const result = decodePublishRequest(JSON.stringify(bad))
       expect(result.ok, label).toBe(false)
       expectRejected(result, 'malformed publish request')
+    }
+  })
+})
+
+describe('welcome limits', () => {
+  it('rejects an empty epoch and non-positive limits', () => {
+    for (const bad of [
+      { epoch: '', idleTimeoutMs: 1, maxFrameBytes: 1 },
+      { epoch: 'e', idleTimeoutMs: 0, maxFrameBytes: 1 },
+      { epoch: 'e', idleTimeoutMs: 1, maxFrameBytes: -5 },
+    ]) {
+      expect(decodeServerFrame(JSON.stringify({ type: 'welcome', ...bad })).ok).toBe(false)
     }
   })
 })

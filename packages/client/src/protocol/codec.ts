@@ -2,7 +2,7 @@
  * Pure encode/decode of Switchline frames: fed text, returns typed values or a reason. No I/O, no timers.
  * Validation is structural and strict: a frame with a missing or mistyped required field is rejected (R17).
  */
-import { isProtocolErrorCode } from './codes'
+import { isFatalErrorCode } from './codes'
 import type {
   ClientFrame,
   ErrorPayload,
@@ -37,6 +37,7 @@ const isStr = (v: unknown): v is string => typeof v === 'string'
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v)
 const optStr = (v: unknown): boolean => v === undefined || isStr(v)
 const optInt = (v: unknown): boolean => v === undefined || isInt(v)
+const isPositiveInt = (v: unknown): v is number => isInt(v) && v > 0
 const isStrOrNull = (v: unknown): v is string | null => v === null || isStr(v)
 
 /** Field checks per frame type; each returns true when the object is well-formed for that type. */
@@ -51,11 +52,20 @@ const CLIENT_FRAME_CHECKS: Record<ClientFrame['type'], (f: Obj) => boolean> = {
 const isGap = (f: Obj): boolean =>
   isStr(f.channel) && isStrOrNull(f.from) && isStrOrNull(f.to) && (f.reason === 'retention' || f.reason === 'epoch')
 
+/** Error codes are lower_snake_case; unknown ones are accepted so a newer server's codes stay decodable. */
+const isCode = (v: unknown): v is string => isStr(v) && /^[a-z][a-z0-9_]{0,63}$/.test(v)
+const optBool = (v: unknown): boolean => v === undefined || typeof v === 'boolean'
+
 const isErrorPayload = (f: Obj): boolean =>
-  isProtocolErrorCode(f.code) && isStr(f.message) && optStr(f.channel) && typeof f.fatal === 'boolean'
+  isCode(f.code) && isStr(f.message) && optStr(f.channel) && optBool(f.fatal)
+
+/** HTTP error bodies carry no `fatal` (§7): it defaults to the code's entry in the table. */
+function withFatal<T extends Obj>(f: T): T & { fatal: boolean } {
+  return typeof f.fatal === 'boolean' ? (f as T & { fatal: boolean }) : { ...f, fatal: isFatalErrorCode(f.code as string) }
+}
 
 const SERVER_FRAME_CHECKS: Record<ServerFrame['type'], (f: Obj) => boolean> = {
-  welcome: (f) => isStr(f.epoch) && isInt(f.idleTimeoutMs) && isInt(f.maxFrameBytes),
+  welcome: (f) => isStr(f.epoch) && f.epoch !== '' && isPositiveInt(f.idleTimeoutMs) && isPositiveInt(f.maxFrameBytes),
   subscribed: (f) => isInt(f.id) && isStr(f.channel),
   unsubscribed: (f) => isInt(f.id) && isStr(f.channel),
   event: (f) => isStr(f.channel) && isStr(f.id) && 'data' in f && optStr(f.event),
@@ -86,7 +96,8 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
 
 /** Decodes a frame sent by a server (client side). */
 export function decodeServerFrame(text: string): Decoded<ServerFrame> {
-  return decodeTyped<ServerFrame>(text, SERVER_FRAME_CHECKS)
+  const decoded = decodeTyped<ServerFrame>(text, SERVER_FRAME_CHECKS)
+  return decoded.ok && decoded.value.type === 'error' ? ok(withFatal(decoded.value as unknown as Obj) as unknown as ServerFrame) : decoded
 }
 
 /** Decodes the `data` of a channel event on the SSE stream. */
@@ -120,7 +131,7 @@ export function decodeGap(text: string): Decoded<GapInfo> {
 export function decodeErrorPayload(text: string): Decoded<ErrorPayload> {
   const parsed = parseObject(text)
   if (!parsed.ok) return parsed
-  return isErrorPayload(parsed.value) ? ok(parsed.value as unknown as ErrorPayload) : fail('malformed error')
+  return isErrorPayload(parsed.value) ? ok(withFatal(parsed.value) as unknown as ErrorPayload) : fail('malformed error')
 }
 
 /** Decodes the body of `POST B/publish` (server side). */

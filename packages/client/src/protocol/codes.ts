@@ -54,7 +54,7 @@ export function isFatalCloseCode(code: number): boolean {
 
 /** Whether an error code means "do not retry" (docs/protocol.md §7). Unknown codes are treated as retryable. */
 export function isFatalErrorCode(code: string): boolean {
-  return code in ERROR_CODES ? ERROR_CODES[code as ProtocolErrorCode].fatal : false
+  return isProtocolErrorCode(code) ? ERROR_CODES[code].fatal : false
 }
 
 /** Whether a string is a protocol error code. */

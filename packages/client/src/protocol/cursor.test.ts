@@ -102,3 +102,12 @@ describe('compareEventIds', () => {
     }
   })
 })
+
+describe('formatEventId validation', () => {
+  it('refuses parts that would not parse back', () => {
+    expect(() => formatEventId('A', 1)).toThrow(RangeError)
+    expect(() => formatEventId('abc', -1)).toThrow(RangeError)
+    expect(() => formatEventId('abc', 1e21)).toThrow(RangeError)
+    expect(() => formatEventId('', 1)).toThrow(RangeError)
+  })
+})

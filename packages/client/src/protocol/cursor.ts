@@ -18,6 +18,9 @@ export function parseEventId(id: string): EventId | undefined {
 
 /** Formats an event id. */
 export function formatEventId(epoch: string, seq: number): string {
+  if (!/^[a-z0-9]{1,16}$/.test(epoch) || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new RangeError(`invalid event id parts: epoch ${JSON.stringify(epoch)}, seq ${seq}`)
+  }
   return `${epoch}-${seq}`
 }
 

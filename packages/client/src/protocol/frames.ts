@@ -18,7 +18,8 @@ export interface GapInfo {
 
 /** An error as carried by HTTP bodies, `sl-error` events and WebSocket `error` frames. */
 export interface ErrorPayload {
-  code: ProtocolErrorCode
+  /** A code from the table in docs/protocol.md §7; clients accept unknown codes (newer servers) as retryable. */
+  code: ProtocolErrorCode | (string & {})
   message: string
   channel?: string
   fatal: boolean
