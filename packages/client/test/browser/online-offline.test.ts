@@ -1,0 +1,52 @@
+/**
+ * The browser's online source (`navigator.onLine` + `online`/`offline` events): no reconnect attempt while
+ * offline, however long; an immediate one (no backoff wait) when the browser is back online.
+ */
+import { afterEach, expect, it } from 'vitest'
+import { subscribe, type StateChange } from '../../src/index'
+import { baseUrl, countEventSources, fault, manualTimers, restoreNatives, restorePlatform, setOnline, until } from './support'
+
+afterEach(() => {
+  restorePlatform()
+  restoreNatives()
+})
+
+it('makes no attempt while offline and reconnects at once when back online', async () => {
+  const clock = manualTimers()
+  const sources = countEventSources()
+  const changes: StateChange[] = []
+  const sub = subscribe(`${baseUrl()}/sse?channels=clock`, {
+    platform: { timers: clock.timers },
+    reconnect: { backoff: () => 250 },
+    onState: (change) => changes.push(change),
+  })
+  await until(() => sub.state === 'open')
+  expect(sources.count()).toBe(1)
+
+  setOnline(false)
+  await fault('drop', { transport: 'sse' }) // the network went away, and the connection with it
+  await until(() => sub.state === 'reconnecting')
+  clock.advance(60_000) // far beyond any backoff: still no attempt
+  expect(sources.count()).toBe(1)
+  expect(sub.state).toBe('reconnecting')
+  expect(changes.at(-1)?.reason).toMatch(/offline/)
+
+  setOnline(true) // no timer advanced: the attempt must be immediate
+  await until(() => sub.state === 'open')
+  expect(sources.count()).toBe(2)
+  expect(changes.some((c) => c.to === 'connecting' && /online/.test(c.reason ?? ''))).toBe(true)
+  sub.close()
+})
+
+it('starts offline without an attempt and connects on the online event', async () => {
+  setOnline(false)
+  const clock = manualTimers()
+  const sources = countEventSources()
+  const sub = subscribe(`${baseUrl()}/sse?channels=clock`, { platform: { timers: clock.timers } })
+  clock.advance(60_000)
+  expect(sources.count()).toBe(0)
+  setOnline(true)
+  await until(() => sub.state === 'open')
+  expect(sources.count()).toBe(1)
+  sub.close()
+})

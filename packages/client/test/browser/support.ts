@@ -1,0 +1,112 @@
+/** Helpers of the browser suite: the real server's controls, and switches for the page's online/visible state. */
+import { inject } from 'vitest'
+
+/** The real server's base URL (from global-setup.ts). */
+export const baseUrl = (): string => inject('switchlineUrl')
+
+export interface ServerStats {
+  sse: { open: number; accepted: number }
+  ws: { open: number; accepted: number }
+  faults: { dropped: number }
+}
+
+async function post(path: string, body: object): Promise<unknown> {
+  const res = await fetch(`${baseUrl()}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`)
+  return res.json()
+}
+
+export const fault = (action: string, body: object = {}): Promise<unknown> => post(`/_faults/${action}`, body)
+export const stats = async (): Promise<ServerStats> => (await fetch(`${baseUrl()}/_faults/stats`)).json() as Promise<ServerStats>
+export const publish = async (channel: string, data: unknown): Promise<string> =>
+  ((await post('/publish', { channel, data })) as { eventId: string }).eventId
+
+/**
+ * Makes `navigator.onLine` answer `online` and fires the matching window event — what the browser does when the
+ * network goes away (a page cannot cut its own network; Playwright's `setOffline` would cut the test runner too).
+ */
+export function setOnline(online: boolean): void {
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online })
+  window.dispatchEvent(new Event(online ? 'online' : 'offline'))
+}
+
+/** Makes `document.visibilityState` answer `visible`/`hidden` and fires `visibilitychange`. */
+export function setVisible(visible: boolean): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (visible ? 'visible' : 'hidden') })
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => !visible })
+  document.dispatchEvent(new Event('visibilitychange'))
+}
+
+/** Removes the overrides of {@link setOnline} and {@link setVisible}. */
+export function restorePlatform(): void {
+  delete (navigator as unknown as Record<string, unknown>).onLine
+  delete (document as unknown as Record<string, unknown>).visibilityState
+  delete (document as unknown as Record<string, unknown>).hidden
+}
+
+/** Timers the test drives by hand (given to the SDK as `platform.timers`): nothing fires unless `advance` says so. */
+export function manualTimers(): {
+  timers: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void; now(): number }
+  advance(ms: number): void
+} {
+  let now = Date.now()
+  let nextId = 0
+  const queue = new Map<number, { at: number; fn: () => void }>()
+  return {
+    timers: {
+      setTimeout(fn, ms) {
+        nextId += 1
+        queue.set(nextId, { at: now + Math.max(0, ms), fn })
+        return nextId
+      },
+      clearTimeout: (handle) => void queue.delete(handle as number),
+      now: () => now,
+    },
+    advance(ms) {
+      const until = now + ms
+      for (;;) {
+        const due = [...queue].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0]
+        if (!due) break
+        queue.delete(due[0])
+        now = due[1].at
+        due[1].fn()
+      }
+      now = until
+    },
+  }
+}
+
+/** Counts constructions of the native `EventSource` (and otherwise is it). Restore with {@link restoreNatives}. */
+export function countEventSources(): { count(): number } {
+  let count = 0
+  const Native = NATIVE_EVENT_SOURCE
+  globalThis.EventSource = class extends Native {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      count += 1
+      super(url, init)
+    }
+  }
+  return { count: () => count }
+}
+
+const NATIVE_EVENT_SOURCE = globalThis.EventSource
+const NATIVE_WEB_SOCKET = globalThis.WebSocket
+
+/** Puts the native `EventSource` and `WebSocket` back. */
+export function restoreNatives(): void {
+  globalThis.EventSource = NATIVE_EVENT_SOURCE
+  globalThis.WebSocket = NATIVE_WEB_SOCKET
+}
+
+/** Polls `check` on real timers until it returns true (fails after `timeoutMs`). */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${check.toString()}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

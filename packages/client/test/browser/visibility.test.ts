@@ -1,0 +1,46 @@
+/**
+ * `reconnect.pauseWhenHidden` with the browser's visibility source (`document.visibilityState` +
+ * `visibilitychange`): no attempt while the page is hidden; an immediate one when it is visible again.
+ */
+import { afterEach, expect, it } from 'vitest'
+import { subscribe, type StateChange } from '../../src/index'
+import { baseUrl, countEventSources, fault, manualTimers, restoreNatives, restorePlatform, setVisible, until } from './support'
+
+afterEach(() => {
+  restorePlatform()
+  restoreNatives()
+})
+
+it('waits while hidden and reconnects at once when visible', async () => {
+  const clock = manualTimers()
+  const sources = countEventSources()
+  const changes: StateChange[] = []
+  const sub = subscribe(`${baseUrl()}/sse?channels=clock`, {
+    platform: { timers: clock.timers },
+    reconnect: { backoff: () => 250, pauseWhenHidden: true },
+    onState: (change) => changes.push(change),
+  })
+  await until(() => sub.state === 'open')
+
+  setVisible(false)
+  await fault('drop', { transport: 'sse' })
+  await until(() => sub.state === 'reconnecting')
+  clock.advance(60_000)
+  expect(sources.count()).toBe(1)
+  expect(changes.at(-1)?.reason).toMatch(/hidden/)
+
+  setVisible(true)
+  await until(() => sub.state === 'open')
+  expect(sources.count()).toBe(2)
+  sub.close()
+})
+
+it('keeps reconnecting while hidden without pauseWhenHidden', async () => {
+  const sources = countEventSources()
+  const sub = subscribe(`${baseUrl()}/sse?channels=clock`, { reconnect: { backoff: () => 0 } })
+  await until(() => sub.state === 'open')
+  setVisible(false)
+  await fault('drop', { transport: 'sse' })
+  await until(() => sources.count() === 2 && sub.state === 'open')
+  sub.close()
+})
