@@ -7,7 +7,7 @@ const shared: Options = {
   platform: 'node',
   noExternal: ['@switchline/client'],
   esbuildOptions(options) {
-    options.conditions = ['source', ...(options.conditions ?? [])]
+    options.conditions = ['@switchline/source', ...(options.conditions ?? [])]
   },
 }
 
