@@ -151,8 +151,8 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
   async function handle(frame: ClientFrame): Promise<void> {
     if (state === 'closed') return
     if (state === 'hello') {
-      // R16: the first frame must be hello; anything else is answered like a missing hello.
-      if (frame.type !== 'hello') return closeWith(CLOSE_CODES.hello_timeout, 'expected hello')
+      // R16: the first frame must be hello; any other first frame is a protocol violation (fatal 4000).
+      if (frame.type !== 'hello') return closeWith(CLOSE_CODES.bad_frame, 'expected hello')
       return hello(frame)
     }
     switch (frame.type) {

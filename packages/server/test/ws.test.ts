@@ -42,12 +42,12 @@ describe('WebSocket endpoint', () => {
     expect((await client.closed).code).toBe(CLOSE_CODES.hello_timeout)
   })
 
-  it('R16: a first frame that is not hello closes with 4008', async () => {
+  it('R16: a first frame that is not hello is a protocol violation: fatal close 4000', async () => {
     const { wsUrl } = await startServer()
     const client = openWs(wsUrl)
     await client.opened
     client.send({ type: 'ping', id: 1 })
-    expect((await client.closed).code).toBe(CLOSE_CODES.hello_timeout)
+    expect((await client.closed).code).toBe(CLOSE_CODES.bad_frame)
     expect(client.frames).toEqual([])
   })
 
