@@ -46,6 +46,8 @@ export interface ChannelLog {
   replay(channel: string, cursor: string | undefined): Replay
   /** The last seq handed out (0 before the first append). */
   lastSeq(): number
+  /** The head cursor (R9): the id of the newest event, or `<epoch>-0` before the first. */
+  head(): string
   /** Retained events of `channel` (after age eviction). */
   retained(channel: string): readonly LoggedEvent[]
 }
@@ -117,6 +119,7 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
       return { gap, events: missed }
     },
     lastSeq: () => seq,
+    head: () => formatEventId(epoch, seq),
     retained: (channel) => stateOf(channel)?.events.slice() ?? [],
   }
 }

@@ -138,7 +138,8 @@ function openStream(
   cleanups.push(core.register(conn))
 
   send(sseRetry(options.retryMs))
-  send(sseControl(SSE_EVENTS.ready, { epoch: log.epoch, heartbeatMs: options.heartbeatMs, channels: accepted.map((a) => a.channel) }))
+  const channels = accepted.map((a) => a.channel)
+  send(sseControl(SSE_EVENTS.ready, { epoch: log.epoch, heartbeatMs: options.heartbeatMs, channels, cursor: log.head() }))
   for (const error of rejected) {
     send(sseControl(SSE_EVENTS.error, { ...errorBody(error.code, error.message, error.channel), fatal: true }))
   }

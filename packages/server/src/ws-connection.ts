@@ -128,9 +128,10 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
     if (error?.code === 'unauthorized') return closeWith(CLOSE_CODES.unauthorized, error.message)
     if (error) return sendError(error, id)
     subscriptions.get(channel)?.()
-    send({ type: 'subscribed', id, channel })
-    // Replay and live subscription happen in the same tick: no overlap, no hole (R6).
-    const replay = core.log().replay(channel, cursor)
+    // The head, the replay and the live subscription happen in the same tick: no overlap, no hole (R6, R9).
+    const log = core.log()
+    send({ type: 'subscribed', id, channel, cursor: log.head() })
+    const replay = log.replay(channel, cursor)
     if (replay.gap) send({ type: 'gap', ...replay.gap })
     for (const event of replay.events) deliver(event)
     subscriptions.set(channel, core.subscribe(channel, deliver))

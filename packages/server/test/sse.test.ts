@@ -42,7 +42,7 @@ describe('SSE endpoint', () => {
     const [ready] = await sse.waitForEvents(() => true)
     expect(sse.raw().startsWith('retry: 1234\n\n')).toBe(true)
     expect(ready?.event).toBe('sl-ready')
-    expect(JSON.parse(ready?.data ?? '')).toEqual({ epoch: server.epoch, heartbeatMs: 60_000, channels: ['ticker', 'chat:room-a'] })
+    expect(JSON.parse(ready?.data ?? '')).toEqual({ epoch: server.epoch, heartbeatMs: 60_000, channels: ['ticker', 'chat:room-a'], cursor: `${server.epoch}-0` })
   })
 
   it('R11: default retry is 1000 ms', async () => {

@@ -66,7 +66,10 @@ const SERVER: Record<ServerFrame['type'], { spec: Spec; samples: ServerFrame[] }
     spec: { epoch: str, idleTimeoutMs: int, maxFrameBytes: int },
     samples: [{ type: 'welcome', epoch: 'k3f9a', idleTimeoutMs: 45_000, maxFrameBytes: 65_536 }],
   },
-  subscribed: { spec: { id: int, channel: str }, samples: [{ type: 'subscribed', id: 1, channel: 'ticker' }] },
+  subscribed: {
+    spec: { id: int, channel: str, cursor: str },
+    samples: [{ type: 'subscribed', id: 1, channel: 'ticker', cursor: 'k3f9a-0' }],
+  },
   unsubscribed: { spec: { id: int, channel: str }, samples: [{ type: 'unsubscribed', id: 2, channel: 'ticker' }] },
   event: {
     spec: { channel: str, id: str, data, event: optStr },
@@ -273,7 +276,7 @@ describe('decodeSseMessage', () => {
 
 describe('decodeSseReady', () => {
   commonRejections(decodeSseReady)
-  const ready = { epoch: 'k3f9a', heartbeatMs: 15_000, channels: ['ticker', 'chat:a'] }
+  const ready = { epoch: 'k3f9a', heartbeatMs: 15_000, channels: ['ticker', 'chat:a'], cursor: 'k3f9a-12' }
 
   it('round-trips', () => {
     expect(expectOk(decodeSseReady(encodeFrame(ready)))).toEqual(ready)
@@ -281,7 +284,7 @@ describe('decodeSseReady', () => {
   })
 
   it('rejects malformed payloads with a reason', () => {
-    const spec: Spec = { epoch: str, heartbeatMs: int, channels: { kind: 'strArray' } }
+    const spec: Spec = { epoch: str, heartbeatMs: int, channels: { kind: 'strArray' }, cursor: str }
     for (const [label, bad] of mutations(ready, spec)) {
       const result = decodeSseReady(JSON.stringify(bad))
       expect(result.ok, label).toBe(false)

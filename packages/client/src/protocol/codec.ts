@@ -66,7 +66,7 @@ function withFatal<T extends Obj>(f: T): T & { fatal: boolean } {
 
 const SERVER_FRAME_CHECKS: Record<ServerFrame['type'], (f: Obj) => boolean> = {
   welcome: (f) => isStr(f.epoch) && f.epoch !== '' && isPositiveInt(f.idleTimeoutMs) && isPositiveInt(f.maxFrameBytes),
-  subscribed: (f) => isInt(f.id) && isStr(f.channel),
+  subscribed: (f) => isInt(f.id) && isStr(f.channel) && isStr(f.cursor),
   unsubscribed: (f) => isInt(f.id) && isStr(f.channel),
   event: (f) => isStr(f.channel) && isStr(f.id) && 'data' in f && optStr(f.event),
   gap: isGap,
@@ -115,7 +115,7 @@ export function decodeSseReady(text: string): Decoded<SseReadyPayload> {
   const parsed = parseObject(text)
   if (!parsed.ok) return parsed
   const f = parsed.value
-  return isStr(f.epoch) && isInt(f.heartbeatMs) && Array.isArray(f.channels) && f.channels.every(isStr)
+  return isStr(f.epoch) && isInt(f.heartbeatMs) && Array.isArray(f.channels) && f.channels.every(isStr) && isStr(f.cursor)
     ? ok(f as unknown as SseReadyPayload)
     : fail('malformed sl-ready')
 }

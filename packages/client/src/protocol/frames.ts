@@ -36,7 +36,8 @@ export type ClientFrame = HelloFrame | SubscribeFrame | UnsubscribeFrame | Publi
 
 // ---- server → client ----
 export interface WelcomeFrame { type: 'welcome'; epoch: string; idleTimeoutMs: number; maxFrameBytes: number }
-export interface SubscribedFrame { type: 'subscribed'; id: number; channel: string }
+/** `cursor` is the head cursor (R9): where live delivery began for a subscription made without a cursor. */
+export interface SubscribedFrame { type: 'subscribed'; id: number; channel: string; cursor: string }
 export interface UnsubscribedFrame { type: 'unsubscribed'; id: number; channel: string }
 export interface EventFrame { type: 'event'; channel: string; id: string; data: Json; event?: string }
 export interface GapFrame extends GapInfo { type: 'gap' }
@@ -57,8 +58,8 @@ export type ServerFrame =
 // ---- SSE ----
 /** `data` of a channel event on the SSE stream (default `message` event). */
 export interface SseMessagePayload { channel: string; data: Json; event?: string }
-/** `data` of `sl-ready`. */
-export interface SseReadyPayload { epoch: string; heartbeatMs: number; channels: string[] }
+/** `data` of `sl-ready`; `cursor` is the head cursor (R9). */
+export interface SseReadyPayload { epoch: string; heartbeatMs: number; channels: string[]; cursor: string }
 /** `data` of `sl-heartbeat`. */
 export interface SseHeartbeatPayload { t: number }
 
