@@ -48,6 +48,10 @@ export interface ServerHooks {
   write?(conn: ConnectionHandle, write: () => void): void
   /** Serves `B/_faults/<rest>` when the server has `faults: true`. Returns false when it does not know the path. */
   http?(rest: string, req: IncomingMessage, res: ServerResponse): boolean
+  /** Told once when a connection has closed (for any reason), so per-connection state can be forgotten. */
+  closed?(conn: ConnectionHandle): void
+  /** The server is closing: release every timer and forget held writes. The hooks are removed right after. */
+  dispose?(): void
 }
 
 /** What `server[SERVER_INTERNALS]` exposes. @internal */

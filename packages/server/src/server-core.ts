@@ -133,7 +133,9 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
     register(conn) {
       connections.add(conn)
       counters.accepted[conn.transport] += 1
-      return () => connections.delete(conn)
+      return () => {
+        if (connections.delete(conn)) hooks?.closed?.(conn)
+      }
     },
     connections: () => [...connections],
     write(conn, write) {

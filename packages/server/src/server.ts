@@ -169,6 +169,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
     },
     close() {
       closed ??= (async () => {
+        core.hooks()?.dispose?.()
         core.setHooks(undefined)
         for (const conn of core.connections()) conn.shutdown()
         await ws.close(CLOSE_GRACE_MS)

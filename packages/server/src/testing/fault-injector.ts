@@ -58,7 +58,7 @@ export interface FaultInjector {
    * writes are held, then released in order when the stall ends (like a buffering proxy).
    */
   stall(on: boolean, options?: { transport?: Transport }): void
-  /** Delays every outgoing write by `ms` (0 turns it off), preserving order. */
+  /** Delays every outgoing write by `ms`, preserving order. `0` turns it off and releases delayed writes at once. */
   delay(ms: number): void
   /** Sends one malformed SSE event / WebSocket frame to every open connection of `transport`. */
   injectMalformed(transport: Transport): void
@@ -71,11 +71,11 @@ export interface FaultInjector {
    * 503 + Retry-After. `keepLog: false` drops the log (new epoch).
    */
   restart(options: { keepLog: boolean; downMs?: number }): void
-  /** Turns every fault off (held writes are released). Counters are kept. */
+  /** Turns every fault off; held and delayed writes are released at once, in order. Counters are kept. */
   reset(): void
   /** Counters and current settings. */
   stats(): FaultStats
-  /** Removes the hooks from the server (implies `reset`). */
+  /** Removes the hooks from the server (implies `reset`: every held write is released first). */
   detach(): void
 }
 
@@ -115,13 +115,22 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
   const pipelines = new Map<ConnectionHandle, OutputPipeline>()
 
   const isStalled = (conn: ConnectionHandle): boolean => stalled === 'all' || stalled === conn.transport
-  const pumpAll = (): void => {
-    for (const [conn, pipeline] of pipelines) {
-      if (!conn.isOpen()) {
-        pipeline.clear()
-        pipelines.delete(conn)
-      } else pipeline.pump()
+  const forget = (conn: ConnectionHandle): void => {
+    pipelines.get(conn)?.clear()
+    pipelines.delete(conn)
+  }
+  const forgetAll = (): void => {
+    for (const pipeline of pipelines.values()) pipeline.clear()
+    pipelines.clear()
+  }
+  /** Pumps every pipeline; `flush` also releases what a delay still holds (the delay was turned off). */
+  const pumpAll = (flush = false): void => {
+    for (const [conn, pipeline] of [...pipelines]) {
+      if (!conn.isOpen()) forget(conn)
+      else if (flush) pipeline.flush()
+      else pipeline.pump()
     }
+    for (const [conn, pipeline] of [...pipelines]) if (pipeline.size() === 0) pipelines.delete(conn)
   }
   const downRemaining = (): number => Math.max(0, downUntil - now())
   const open = (transport?: Transport): ConnectionHandle[] =>
@@ -152,7 +161,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
   function write(conn: ConnectionHandle, doWrite: () => void): void {
     let pipeline = pipelines.get(conn)
     if (!pipeline) {
-      if (!isStalled(conn) && delayMs <= 0) return doWrite()
+      if (!conn.isOpen() || (!isStalled(conn) && delayMs <= 0)) return doWrite()
       pipeline = createOutputPipeline(() => isStalled(conn), now, timers)
       pipelines.set(conn, pipeline)
     }
@@ -179,7 +188,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
     },
     delay(ms) {
       delayMs = Math.max(0, ms)
-      pumpAll()
+      pumpAll(delayMs === 0)
     },
     injectMalformed(transport) {
       for (const conn of open(transport)) {
@@ -197,8 +206,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
     restart({ keepLog, downMs = 0 }) {
       counters.restarts += 1
       for (const conn of open()) conn.end(CLOSE_CODES.restart, 'server restarting')
-      for (const pipeline of pipelines.values()) pipeline.clear()
-      pipelines.clear()
+      forgetAll()
       if (!keepLog) internals.resetLog()
       downUntil = downMs > 0 ? now() + downMs : 0
     },
@@ -209,7 +217,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
       stoppingStreams = false
       unauthorizeRemaining = 0
       downUntil = 0
-      pumpAll()
+      pumpAll(true)
     },
     stats() {
       return {
@@ -227,6 +235,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
     },
     detach() {
       faults.reset()
+      forgetAll()
       internals.setHooks(undefined)
     },
   }
@@ -235,6 +244,8 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
     admit,
     write,
     http: (rest, req, res) => handleFaultRequest(faults, server, rest, req, res),
+    closed: forget,
+    dispose: forgetAll,
   })
   return faults
 }

@@ -1,6 +1,7 @@
 /**
  * Per-connection ordered output under faults: writes are held while the connection is stalled and released
- * `delayMs` after they were made, always in the order they were made.
+ * `delayMs` after they were made, always in the order they were made. `flush()` makes every held write due at
+ * once (the delay was turned off), so nothing waits out a delay that no longer applies.
  */
 import type { TimerFunctions } from '../options'
 
@@ -15,6 +16,8 @@ export interface OutputPipeline {
   push(write: () => void, delayMs: number): void
   /** Runs every write that is due and not stalled; schedules a wake-up for the next one. */
   pump(): void
+  /** Makes every queued write due now and pumps: all of them are released in order unless stalled. */
+  flush(): void
   /** Forgets queued writes and the wake-up timer. */
   clear(): void
   /** Writes held. */
@@ -59,6 +62,11 @@ export function createOutputPipeline(
         queue.shift()
         head.write()
       }
+    },
+    flush() {
+      for (const pending of queue) pending.dueAt = -Infinity
+      lastDue = 0
+      pipeline.pump()
     },
     size: () => queue.length,
     clear() {

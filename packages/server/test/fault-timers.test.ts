@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest'
+import { createFaultInjector } from '../src/testing/index'
+import { installCleanup, openRawSse, startServer, subscribeWs, waitFor } from './helpers'
+import { createManualTimers } from './manual-timers'
+
+installCleanup()
+
+/** A server and an injector on one manual clock: nothing here waits for real time to pass. */
+async function withManualFaults() {
+  const clock = createManualTimers()
+  const started = await startServer({ timers: clock, now: clock.now, heartbeatMs: 60_000 })
+  const faults = createFaultInjector(started.server, { now: clock.now, timers: clock })
+  return { ...started, clock, faults }
+}
+
+const isEvent = (f: Record<string, unknown>): boolean => f.type === 'event'
+
+describe('fault injector timers', () => {
+  it('delay(ms) releases a write exactly when the clock reaches ms, in order', async () => {
+    const { wsUrl, server, faults, clock } = await withManualFaults()
+    const ws = await subscribeWs(wsUrl, 'chat')
+    faults.delay(80)
+    const ids = [1, 2, 3].map((n) => server.publish('chat', n))
+    ws.send({ type: 'ping', id: 1 })
+    await waitFor(() => faults.stats().state.heldWrites === 4, { what: '3 events and a pong held' })
+    clock.advance(79)
+    expect(faults.stats().state.heldWrites).toBe(4)
+    clock.advance(1)
+    expect(faults.stats().state.heldWrites).toBe(0)
+    await ws.waitFor((f) => f.type === 'pong')
+    expect(ws.frames.filter((f) => isEvent(f) || f.type === 'pong').map((f) => f.id)).toEqual([...ids, 1])
+  })
+
+  it('delay(4000) then reset() releases every delayed write at once, in order, with no timer left', async () => {
+    const { wsUrl, baseUrl, server, faults, clock } = await withManualFaults()
+    const ws = await subscribeWs(wsUrl, 'chat')
+    const sse = await openRawSse(`${baseUrl}/sse?channels=chat`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    const pendingBefore = clock.pending() // server timers: idle timeout, heartbeat
+    faults.delay(4000)
+    const ids = [1, 2].map((n) => server.publish('chat', n))
+    expect(faults.stats().state.heldWrites).toBe(4)
+    expect(clock.pending()).toBe(pendingBefore + 2) // one wake-up per connection
+    faults.reset()
+    expect(faults.stats().state.heldWrites).toBe(0)
+    expect(clock.pending()).toBe(pendingBefore)
+    await ws.waitFor(isEvent, 2)
+    await sse.waitForEvents((e) => e.event === 'message', 2)
+    expect(ws.frames.filter(isEvent).map((f) => f.id)).toEqual(ids)
+  })
+
+  it('delay(0) and detach() also release delayed writes at once', async () => {
+    const { wsUrl, server, faults, clock } = await withManualFaults()
+    const ws = await subscribeWs(wsUrl, 'chat')
+    const pendingBefore = clock.pending()
+    faults.delay(4000)
+    server.publish('chat', 1)
+    faults.delay(0)
+    expect(faults.stats().state.heldWrites).toBe(0)
+    await ws.waitFor(isEvent)
+    faults.delay(4000)
+    server.publish('chat', 2)
+    faults.detach()
+    expect(faults.stats().state.heldWrites).toBe(0)
+    expect(clock.pending()).toBe(pendingBefore)
+    await ws.waitFor(isEvent, 2)
+  })
+
+  it('a stall outlives delay(0): stalled writes stay held until the stall ends', async () => {
+    const { wsUrl, server, faults } = await withManualFaults()
+    const ws = await subscribeWs(wsUrl, 'chat')
+    faults.delay(4000)
+    faults.stall(true)
+    server.publish('chat', 1)
+    faults.delay(0)
+    expect(faults.stats().state.heldWrites).toBe(1)
+    faults.stall(false)
+    expect(faults.stats().state.heldWrites).toBe(0)
+    await ws.waitFor(isEvent)
+  })
+
+  it("a closed connection's held writes and wake-up timer are forgotten", async () => {
+    const { wsUrl, server, faults, clock } = await withManualFaults()
+    const ws = await subscribeWs(wsUrl, 'chat')
+    faults.delay(4000)
+    server.publish('chat', 1)
+    expect(faults.stats().state.heldWrites).toBe(1)
+    ws.ws.close()
+    await waitFor(() => server.stats().ws.open === 0, { what: 'the server to see the close' })
+    expect(faults.stats().state.heldWrites).toBe(0)
+    expect(clock.pending()).toBe(0)
+  })
+
+  it('server.close() clears every held write and timer (server and injector on the same clock)', async () => {
+    const { wsUrl, baseUrl, server, faults, clock } = await withManualFaults()
+    await subscribeWs(wsUrl, 'chat')
+    const sse = await openRawSse(`${baseUrl}/sse?channels=chat`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    faults.delay(4000)
+    server.publish('chat', 1)
+    faults.stall(true)
+    server.publish('chat', 2)
+    expect(faults.stats().state.heldWrites).toBe(4)
+    expect(clock.pending()).toBeGreaterThan(0)
+    await server.close()
+    expect(faults.stats().state.heldWrites).toBe(0)
+    expect(clock.pending()).toBe(0)
+  })
+})
