@@ -11,7 +11,10 @@ import { startWsConnection } from './ws-connection'
 export interface WsHandler {
   /** Checks and upgrades one request already known to be for `B/ws`. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
-  /** Closes the ws server; resolves when every socket has closed (stragglers are terminated after `graceMs`). */
+  /**
+   * Closes the ws server; resolves when every socket has closed. Stragglers are terminated after `graceMs` on the
+   * server's (injected) timers.
+   */
   close(graceMs: number): Promise<void>
 }
 
@@ -67,13 +70,15 @@ export function createWsHandler(core: ServerCore): WsHandler {
       const closed = sockets.map(
         (ws) => new Promise<void>((resolve) => (ws.readyState === 3 ? resolve() : ws.once('close', () => resolve()))),
       )
-      let timer: ReturnType<typeof setTimeout> | undefined
+      const { timers } = core.options
+      let timer: unknown
       const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs)
-        timer.unref()
+        const handle = timers.setTimeout(resolve, graceMs) as { unref?: () => void }
+        handle.unref?.() // a global timer must not keep the process alive
+        timer = handle
       })
       await Promise.race([Promise.all(closed), grace])
-      clearTimeout(timer)
+      timers.clearTimeout(timer)
       for (const ws of wss.clients) ws.terminate()
       await Promise.all(closed)
       await new Promise<void>((resolve) => wss.close(() => resolve()))

@@ -13,6 +13,7 @@ import {
   subscribeWs,
   waitFor,
 } from './helpers'
+import { createManualTimers } from './manual-timers'
 
 installCleanup()
 
@@ -27,6 +28,8 @@ async function openSse(baseUrl: string, channels = 'chat') {
   return sse
 }
 
+// delay(ms) on a manual clock, reset()/delay(0)/detach() releasing delayed writes, and cleanup on close:
+// see fault-timers.test.ts.
 describe('faults (Node API)', () => {
   it('drop(transport) destroys only that transport without a goodbye; dropAll destroys both', async () => {
     const { baseUrl, wsUrl, faults, server } = await withFaults()
@@ -56,15 +59,17 @@ describe('faults (Node API)', () => {
   })
 
   it('stall(on) keeps sockets open and writes nothing (events, heartbeats, pongs) until it ends, then releases in order', async () => {
-    const { baseUrl, wsUrl, faults, server } = await withFaults({ heartbeatMs: 20 })
+    const clock = createManualTimers()
+    const { baseUrl, wsUrl, faults, server } = await withFaults({ heartbeatMs: 20, timers: clock, now: clock.now })
     const sse = await openSse(baseUrl)
     const ws = await subscribeWs(wsUrl, 'chat')
     faults.stall(true)
     const delivered = server.stats().eventsDelivered
     const ids = [1, 2].map((n) => server.publish('chat', n))
+    clock.advance(60) // three heartbeats
     ws.send({ type: 'ping', id: 1 })
-    // held: 2 events + pong on ws; 2 events + at least 3 heartbeats on SSE
-    await waitFor(() => faults.stats().state.heldWrites >= 8)
+    // held: 2 events + pong on ws; 2 events + 3 heartbeats on SSE
+    await waitFor(() => faults.stats().state.heldWrites === 8)
     expect(sse.events.filter((e) => e.event === 'message')).toEqual([])
     expect(ws.frames.filter((f) => f.type === 'event' || f.type === 'pong')).toEqual([])
     expect(server.stats().eventsDelivered).toBe(delivered)
@@ -87,21 +92,6 @@ describe('faults (Node API)', () => {
     expect(sse.events.filter((e) => e.event === 'message')).toEqual([])
     faults.reset()
     await sse.waitForEvents((e) => e.event === 'message')
-  })
-
-  it('delay(ms) delays every write by ms, preserving order', async () => {
-    const { wsUrl, faults, server } = await withFaults()
-    const ws = await subscribeWs(wsUrl, 'chat')
-    faults.delay(80)
-    const start = Date.now()
-    const ids = [1, 2, 3].map((n) => server.publish('chat', n))
-    ws.send({ type: 'ping', id: 1 })
-    await ws.waitFor((f) => f.type === 'pong')
-    expect(Date.now() - start).toBeGreaterThanOrEqual(75)
-    expect(ws.frames.slice(-4).map((f) => f.id)).toEqual([...ids, 1])
-    faults.delay(0)
-    server.publish('chat', 4)
-    await ws.waitFor((f) => f.type === 'event', 4)
   })
 
   it("injectMalformed('sse' | 'ws') sends one malformed event/frame to every open connection", async () => {
@@ -135,7 +125,7 @@ describe('faults (Node API)', () => {
     expect(faults.stats().unauthorizedSent).toBe(3)
   })
 
-  it('stopStreams(): open SSE streams end and SSE answers 204 (eventsource stops) until reset', async () => {
+  it('R23: stopStreams(): open SSE streams end and SSE answers 204 (eventsource stops) until reset', async () => {
     const { baseUrl, faults } = await withFaults()
     const sse = await openSse(baseUrl)
     faults.stopStreams()

@@ -13,6 +13,7 @@ import {
   startServer,
   waitFor,
 } from './helpers'
+import { createManualTimers } from './manual-timers'
 
 installCleanup()
 
@@ -84,24 +85,37 @@ describe('SSE endpoint', () => {
   })
 
   it('R13: sl-heartbeat events every heartbeatMs, observable by an eventsource client', async () => {
-    const { baseUrl } = await startServer({ heartbeatMs: 40 })
+    const clock = createManualTimers()
+    const { baseUrl } = await startServer({ heartbeatMs: 40, timers: clock, now: clock.now })
     const { received } = openEventSource(`${baseUrl}/sse?channels=ticker`)
-    await waitFor(() => received.filter((e) => e.type === 'sl-heartbeat').length >= 3)
-    const beats = received.filter((e) => e.type === 'sl-heartbeat').map((e) => JSON.parse(e.data) as { t: number })
-    for (const beat of beats) expect(beat.t).toBeGreaterThan(1_600_000_000_000)
+    await waitFor(() => received.some((e) => e.type === 'sl-ready'))
+    const beats = () => received.filter((e) => e.type === 'sl-heartbeat')
+    const start = clock.now()
+    clock.advance(39)
+    for (let n = 1; n <= 3; n++) {
+      clock.advance(n === 1 ? 1 : 40)
+      await waitFor(() => beats().length === n, { what: `heartbeat ${n}` })
+    }
+    expect(beats().map((e) => JSON.parse(e.data))).toEqual([{ t: start + 40 }, { t: start + 80 }, { t: start + 120 }])
   })
 
   it('R13: heartbeat t comes from the injected clock', async () => {
-    const { baseUrl } = await startServer({ heartbeatMs: 30, now: () => 42_000 })
+    const clock = createManualTimers()
+    const { baseUrl } = await startServer({ heartbeatMs: 30, timers: clock, now: () => 42_000 })
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    clock.advance(30)
     const [beat] = await sse.waitForEvents((e) => e.event === 'sl-heartbeat')
     expect(JSON.parse(beat?.data ?? '')).toEqual({ t: 42_000 })
   })
 
   it('R14: control events never carry an id, so they never move the cursor', async () => {
     const requests: (string | undefined)[] = []
+    const clock = createManualTimers()
     const { baseUrl, server } = await startServer({
       heartbeatMs: 30,
+      timers: clock,
+      now: clock.now,
       retryMs: 10,
       authenticate: (req) => {
         requests.push(req.headers['last-event-id'] as string | undefined)
@@ -111,8 +125,11 @@ describe('SSE endpoint', () => {
     const { received } = openEventSource(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
     await waitFor(() => received.some((e) => e.type === 'sl-ready'))
     const id = server.publish('ticker', 1)
-    await waitFor(() => received.filter((e) => e.type === 'sl-heartbeat').length >= 2 && received.some((e) => e.type === 'message'))
+    clock.advance(60) // two heartbeats after the channel event
+    await waitFor(() => received.filter((e) => e.type === 'sl-heartbeat').length === 2 && received.some((e) => e.type === 'message'))
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    clock.advance(30)
     await sse.waitForEvents((e) => e.event === 'sl-heartbeat')
     for (const e of sse.events.filter((x) => x.event.startsWith('sl-'))) expect(e.id).toBeUndefined()
     expect(sse.events.map((e) => e.event)).toEqual(expect.arrayContaining(['sl-ready', 'sl-error', 'sl-gap', 'sl-heartbeat']))

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES, PROTOCOL_DEFAULTS, decodeServerFrame } from '@switchline/client/protocol'
 import { UnauthorizedError } from '../src/index'
 import { helloWs, installCleanup, openWs, startServer, subscribeWs, waitFor } from './helpers'
+import { createManualTimers } from './manual-timers'
 
 installCleanup()
 
@@ -36,9 +37,15 @@ describe('WebSocket endpoint', () => {
   })
 
   it('R16: no hello within helloTimeoutMs closes with 4008', async () => {
-    const { wsUrl } = await startServer({ helloTimeoutMs: 60 })
+    const clock = createManualTimers()
+    const { wsUrl, server } = await startServer({ helloTimeoutMs: 60, timers: clock, now: clock.now })
     const client = openWs(wsUrl)
     await client.opened
+    await waitFor(() => server.stats().ws.open === 1)
+    clock.advance(59)
+    expect(server.stats().ws.open).toBe(1)
+    clock.advance(1)
+    expect(server.stats().ws.open).toBe(0)
     expect((await client.closed).code).toBe(CLOSE_CODES.hello_timeout)
   })
 
@@ -112,18 +119,22 @@ describe('WebSocket endpoint', () => {
   })
 
   it('R19: a socket silent for idleTimeoutMs is closed with 4010; pinging keeps it open', async () => {
-    const { wsUrl } = await startServer({ idleTimeoutMs: 120 })
+    const clock = createManualTimers()
+    const { wsUrl, server } = await startServer({ idleTimeoutMs: 120, timers: clock, now: clock.now })
     const silent = await helloWs(wsUrl)
     const chatty = await helloWs(wsUrl)
-    let pings = 0
-    const timer = setInterval(() => chatty.send({ type: 'ping', id: ++pings }), 30)
-    try {
-      expect((await silent.closed).code).toBe(CLOSE_CODES.idle_timeout)
-      await chatty.waitFor((f) => f.type === 'pong', 8) // ~240 ms, twice the idle timeout
-      expect(chatty.ws.readyState).toBe(chatty.ws.OPEN)
-    } finally {
-      clearInterval(timer)
+    // every 100 ms (of the manual clock) chatty pings; the server has seen the ping once the pong is back
+    for (let i = 1; i <= 3; i++) {
+      clock.advance(100)
+      chatty.send({ type: 'ping', id: i })
+      await chatty.waitFor((f) => f.type === 'pong', i)
     }
+    // 300 ms have passed: silent is long gone, chatty (last heard at 300) is still open
+    expect((await silent.closed).code).toBe(CLOSE_CODES.idle_timeout)
+    expect(server.stats().ws.open).toBe(1)
+    clock.advance(119)
+    expect(server.stats().ws.open).toBe(1)
+    clock.advance(1)
     expect((await chatty.closed).code).toBe(CLOSE_CODES.idle_timeout)
   })
 
