@@ -89,7 +89,7 @@ describe('createClient', () => {
     await tick()
     FakeWebSocket.last.welcome()
     const subscribe = FakeWebSocket.last.sentOf('subscribe')[0]
-    FakeWebSocket.last.receive({ type: 'subscribed', id: subscribe?.id, channel: 'chat:a' })
+    FakeWebSocket.last.receive({ type: 'subscribed', id: subscribe?.id, channel: 'chat:a', cursor: 'e1-0' })
     expect(chat.state).toBe('open')
     const sent = chat.send({ text: 'hi' })
     const publish = FakeWebSocket.last.sentOf('publish')[0]
@@ -122,7 +122,7 @@ describe('createClient', () => {
     FakeWebSocket.last.welcome()
     const again = FakeWebSocket.last.sentOf('subscribe')[0]
     expect(again).toMatchObject({ channel: 'chat:a' })
-    FakeWebSocket.last.receive({ type: 'subscribed', id: again?.id, channel: 'chat:a' })
+    FakeWebSocket.last.receive({ type: 'subscribed', id: again?.id, channel: 'chat:a', cursor: 'e1-0' })
     expect(chat.transport).toBe('websocket')
     expect(chat.transportReason).toBe('sends → WebSocket')
     await tick()

@@ -92,7 +92,7 @@ describe('sse-session', () => {
     session.add(bad)
     await tick()
     net.last.event({ event: 'sl-error', data: { code: 'unknown_channel', message: 'no', channel: 'bad', fatal: true } })
-    net.last.event({ event: 'sl-ready', data: { epoch: 'e1', heartbeatMs: 15000, channels: ['good'] } })
+    net.last.event({ event: 'sl-ready', data: { epoch: 'e1', heartbeatMs: 15000, channels: ['good'], cursor: 'e1-0' } })
     await tick()
     ready(net.last)
     await tick()

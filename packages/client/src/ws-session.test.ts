@@ -60,7 +60,7 @@ describe('ws-session', () => {
       { type: 'subscribe', id: expect.any(Number), channel: 'chat:a', cursor: 'e1-7' },
       { type: 'subscribe', id: expect.any(Number), channel: 'chat:b', cursor: 'e1-3' },
     ])
-    socket.receive({ type: 'subscribed', id: subs[0]?.id, channel: 'chat:a' })
+    socket.receive({ type: 'subscribed', id: subs[0]?.id, channel: 'chat:a', cursor: 'e1-0' })
     expect(a.readies).toEqual(['websocket'])
     expect(a.path?.kind).toBe('websocket')
     socket.receive({ type: 'event', channel: 'chat:a', id: 'e1-8', data: { n: 1 } })

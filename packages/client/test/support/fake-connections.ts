@@ -64,6 +64,12 @@ export class FakeWebSocket implements WebSocketLike {
     this.open()
     this.receive({ type: 'welcome', epoch: 'e1', idleTimeoutMs: 45_000, maxFrameBytes: 65_536, ...extra })
   }
+  /** Server side: answers the client's `subscribe` for `channel` with `subscribed` and the head cursor (R9). */
+  subscribed(channel: string, cursor = 'e1-0'): void {
+    const frame = this.sentOf('subscribe').filter((f) => f.channel === channel).at(-1)
+    if (!frame) throw new Error(`no subscribe for ${channel} was sent`)
+    this.receive({ type: 'subscribed', id: frame.id, channel, cursor })
+  }
   /** Server side: close (1006 without open = refused). */
   serverClose(code: number, reason = ''): void {
     this.readyState = 3
@@ -169,8 +175,8 @@ export function createFakeFetch() {
   }
 }
 
-/** `sl-ready` for a stream. */
-export function ready(stream: FakeStream, heartbeatMs = 15_000): void {
+/** `sl-ready` for a stream, with the head cursor (R9; `e1-0`: an empty log). */
+export function ready(stream: FakeStream, heartbeatMs = 15_000, cursor = 'e1-0'): void {
   const channels = (stream.url.searchParams.get('channels') ?? '').split(',')
-  stream.event({ event: 'sl-ready', data: { epoch: 'e1', heartbeatMs, channels } })
+  stream.event({ event: 'sl-ready', data: { epoch: 'e1', heartbeatMs, channels, cursor } })
 }
