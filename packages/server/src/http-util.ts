@@ -80,10 +80,10 @@ export function sendError(
   res: ServerResponse,
   code: ProtocolErrorCode,
   message: string,
-  options: { channel?: string; status?: number; retryAfterSeconds?: number; cors?: boolean } = {},
+  options: { channel?: string; status?: number; retryAfterSeconds?: number; cors?: boolean; headers?: Record<string, string> } = {},
 ): void {
   const status = options.status ?? ERROR_CODES[code].status ?? 500
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...options.headers }
   if (options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(options.retryAfterSeconds)
   sendJson(req, res, status, errorBody(code, message, options.channel), headers, options.cors ?? true)
 }

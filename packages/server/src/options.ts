@@ -90,8 +90,15 @@ export interface SwitchlineServerOptions {
    */
   maxBufferedBytes?: number
   /**
-   * Origins allowed for SSE, publish and upgrades (R21). Requests without `Origin` and same-host origins are
-   * always allowed; `'*'` allows every origin.
+   * Extra origins allowed for SSE, publish and upgrades (R21); others get `403`. Two kinds of request are
+   * **always allowed, whatever this list says**:
+   * - requests without an `Origin` header (non-browser clients);
+   * - same-host requests: an `Origin` whose `host` (name and port) equals the request's `Host` header, i.e. a
+   *   page served from this very server. This is a deliberate default of this server, beyond the allow-list of
+   *   docs/protocol.md R21.
+   *
+   * `'*'` allows every origin. Allowed cross-origin requests get CORS headers that reflect the origin with
+   * `Access-Control-Allow-Credentials: true`, so list only origins you trust with your users' cookies.
    * @defaultValue `[]` (no-Origin and same-host only)
    * @example `['http://localhost:5173']`
    */

@@ -108,7 +108,12 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
     if (req.method === 'OPTIONS') return answerPreflight(req, res)
     if (rest === '/sse') return handleSse(core, req, res)
     if (rest === '/publish') return handlePublish(core, req, res)
-    if (rest === '/ws') return sendError(req, res, 'bad_request', 'WebSocket upgrade required', { status: 426 })
+    if (rest === '/ws') {
+      // R1: a plain GET without an upgrade answers 426; any other method is simply a wrong method (400)
+      req.resume()
+      if (req.method !== 'GET') return sendError(req, res, 'bad_request', 'the WebSocket endpoint takes GET + Upgrade')
+      return sendError(req, res, 'bad_request', 'WebSocket upgrade required', { status: 426, headers: { Upgrade: 'websocket' } })
+    }
     if (resolved.faults && rest.startsWith('/_faults/') && core.hooks()?.http?.(rest.slice('/_faults/'.length), req, res)) {
       return
     }

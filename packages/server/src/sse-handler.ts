@@ -5,7 +5,11 @@ import type { LoggedEvent } from './channel-log'
 import { SwitchlineServerError, toServerError } from './errors'
 import { corsHeaders, errorBody, requestUrl, sendError } from './http-util'
 import type { RegisteredConnection, ServerCore } from './server-core'
+import { planSseWrite } from './sse-budget'
 import { sseChannelEvent, sseControl, sseRetry } from './sse-format'
+
+const SLOW_CONSUMER_NOTICE = sseControl(SSE_EVENTS.error, errorBody('slow_consumer', 'outgoing buffer over limit'))
+const SLOW_CONSUMER_BYTES = Buffer.byteLength(SLOW_CONSUMER_NOTICE)
 
 interface Accepted {
   channel: string
@@ -98,12 +102,11 @@ function openStream(
     isOpen: () => open,
     writeRaw(text) {
       if (!open) return
-      res.write(text)
-      if (res.writableLength > options.maxBufferedBytes) {
-        // R15: tell the client (fatal: false) and close; it resumes from its cursor.
-        res.write(sseControl(SSE_EVENTS.error, errorBody('slow_consumer', 'outgoing buffer over limit')))
-        conn.end()
-      }
+      // R15: a slow consumer is told (fatal: false) if the notice fits, and closed; it resumes from its cursor.
+      const plan = planSseWrite(res.writableLength, Buffer.byteLength(text), SLOW_CONSUMER_BYTES, options.maxBufferedBytes)
+      if (plan === 'write') return void res.write(text)
+      if (plan === 'notify-and-close') res.write(SLOW_CONSUMER_NOTICE)
+      conn.end()
     },
     drop() {
       cleanup()

@@ -71,9 +71,21 @@ describe('routing', () => {
     expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(200)
   })
 
-  it('a plain GET on B/ws answers 426', async () => {
+  it('R1: a plain GET on B/ws without an upgrade answers 426 bad_request', async () => {
     const { baseUrl } = await startServer()
-    expect((await fetch(`${baseUrl}/ws`)).status).toBe(426)
+    const res = await fetch(`${baseUrl}/ws`)
+    expect(res.status).toBe(426)
+    expect(res.headers.get('upgrade')).toBe('websocket')
+    expect(await res.json()).toEqual({ code: 'bad_request', message: expect.any(String), fatal: true })
+  })
+
+  it('R1: a wrong method on a known path answers 400 bad_request', async () => {
+    const { baseUrl } = await startServer()
+    for (const [method, path] of [['GET', '/publish'], ['PUT', '/publish'], ['POST', '/sse'], ['DELETE', '/sse'], ['POST', '/ws'], ['PUT', '/ws']]) {
+      const res = await fetch(`${baseUrl}${path}?channels=chat`, { method, ...(method === 'GET' ? {} : { body: '{}' }) })
+      expect(res.status, `${method} ${path}`).toBe(400)
+      expect(await res.json(), `${method} ${path}`).toEqual({ code: 'bad_request', message: expect.any(String), fatal: true })
+    }
   })
 
   it('after close() the server answers 503 unavailable', async () => {
