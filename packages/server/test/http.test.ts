@@ -81,7 +81,8 @@ describe('routing', () => {
 
   it('R1: a wrong method on a known path answers 400 bad_request', async () => {
     const { baseUrl } = await startServer()
-    for (const [method, path] of [['GET', '/publish'], ['PUT', '/publish'], ['POST', '/sse'], ['DELETE', '/sse'], ['POST', '/ws'], ['PUT', '/ws']]) {
+    const wrong: [string, string][] = [['GET', '/publish'], ['PUT', '/publish'], ['POST', '/sse'], ['DELETE', '/sse'], ['POST', '/ws'], ['PUT', '/ws']]
+    for (const [method, path] of wrong) {
       const res = await fetch(`${baseUrl}${path}?channels=chat`, { method, ...(method === 'GET' ? {} : { body: '{}' }) })
       expect(res.status, `${method} ${path}`).toBe(400)
       expect(await res.json(), `${method} ${path}`).toEqual({ code: 'bad_request', message: expect.any(String), fatal: true })

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CLOSE_CODES } from '@switchline/client/protocol'
-import { ForbiddenError, UnauthorizedError, type AuthorizeRequest } from '../src/index'
 import { createFaultInjector } from '../src/testing/index'
-import { helloWs, installCleanup, openRawSse, openWs, postPublish, startServer, subscribeWs } from './helpers'
+import { helloWs, installCleanup, openWs, postPublish, startServer, subscribeWs } from './helpers'
 
 installCleanup()
 
@@ -121,93 +119,5 @@ describe('R24: Retry-After', () => {
     expect(refused.status).toBe(503)
     now += 2500
     expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(200)
-  })
-})
-
-describe('R25: authorize', () => {
-  const policy = (calls: Omit<AuthorizeRequest, 'request'>[]) => ({ token, channel, op }: AuthorizeRequest): boolean => {
-    calls.push({ token, channel, op })
-    if (token === undefined) throw new UnauthorizedError()
-    if (token === 'throw-forbidden') throw new ForbiddenError()
-    if (op === 'connect') return token !== 'banned'
-    return channel !== 'chat:private'
-  }
-
-  it('is asked connect, subscribe and publish with the token (SSE via Authorization: Bearer)', async () => {
-    const calls: Omit<AuthorizeRequest, 'request'>[] = []
-    const { baseUrl } = await startServer({ authorize: policy(calls) })
-    const sse = await openRawSse(`${baseUrl}/sse?channels=chat:a,chat:private`, { Authorization: 'Bearer t1' })
-    const [err] = await sse.waitForEvents((e) => e.event === 'sl-error')
-    expect(JSON.parse(err?.data ?? '')).toMatchObject({ code: 'forbidden', channel: 'chat:private', fatal: true })
-    await postPublish(baseUrl, { channel: 'chat:a', data: 1 }, { Authorization: 'Bearer t1' })
-    expect(calls).toEqual([
-      { token: 't1', channel: undefined, op: 'connect' },
-      { token: 't1', channel: 'chat:a', op: 'subscribe' },
-      { token: 't1', channel: 'chat:private', op: 'subscribe' },
-      { token: 't1', channel: 'chat:a', op: 'publish' },
-    ])
-  })
-
-  it('false gives forbidden (403), UnauthorizedError gives 401, over SSE and publish', async () => {
-    const { baseUrl } = await startServer({ authorize: policy([]) })
-    const anon = await fetch(`${baseUrl}/sse?channels=chat`)
-    expect(anon.status).toBe(401)
-    expect(await anon.json()).toMatchObject({ code: 'unauthorized', fatal: false })
-    const banned = await fetch(`${baseUrl}/sse?channels=chat`, { headers: { Authorization: 'Bearer banned' } })
-    expect(banned.status).toBe(403)
-    expect(await banned.json()).toMatchObject({ code: 'forbidden', fatal: true })
-    expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(401)
-    const denied = await postPublish(baseUrl, { channel: 'chat:private', data: 1 }, { Authorization: 'Bearer t' })
-    expect(denied.status).toBe(403)
-    expect(denied.json).toMatchObject({ code: 'forbidden', channel: 'chat:private' })
-    const thrown = await postPublish(baseUrl, { channel: 'chat', data: 1 }, { Authorization: 'Bearer throw-forbidden' })
-    expect(thrown.status).toBe(403)
-  })
-
-  it('over WebSocket: missing token closes 4001, connect denied closes 4003, channel denied is an error frame', async () => {
-    const { wsUrl } = await startServer({ authorize: policy([]) })
-    const anon = openWs(wsUrl)
-    await anon.opened
-    anon.send({ type: 'hello' })
-    expect((await anon.closed).code).toBe(CLOSE_CODES.unauthorized)
-    const banned = openWs(wsUrl)
-    await banned.opened
-    banned.send({ type: 'hello', token: 'banned' })
-    expect((await banned.closed).code).toBe(CLOSE_CODES.forbidden)
-    const ok = await helloWs(wsUrl, 'tok')
-    ok.send({ type: 'subscribe', id: 1, channel: 'chat:private' })
-    ok.send({ type: 'publish', id: 2, channel: 'chat:private', data: 1 })
-    const errors = await ok.waitFor((f) => f.type === 'error', 2)
-    expect(errors).toEqual([
-      { type: 'error', id: 1, code: 'forbidden', message: expect.any(String), channel: 'chat:private', fatal: true },
-      { type: 'error', id: 2, code: 'forbidden', message: expect.any(String), channel: 'chat:private', fatal: true },
-    ])
-  })
-
-  it('over WebSocket: hello without token falls back to authenticate(upgrade request)', async () => {
-    const { wsUrl } = await startServer({
-      authenticate: (req) => (req.headers.cookie === 'session=abc' ? 'from-cookie' : undefined),
-      authorize: ({ token }) => token === 'from-cookie',
-    })
-    const { WebSocket } = await import('ws')
-    const ws = new WebSocket(wsUrl, ['switchline.v1'], { headers: { Cookie: 'session=abc' } })
-    const welcome = await new Promise<string>((resolve, reject) => {
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'hello' })))
-      ws.on('message', (data) => resolve(data.toString()))
-      ws.on('close', (code) => reject(new Error(`closed ${code}`)))
-    })
-    expect(JSON.parse(welcome)).toMatchObject({ type: 'welcome' })
-    ws.terminate()
-  })
-
-  it('a throwing authorize (not UnauthorizedError) answers 500 internal', async () => {
-    const { baseUrl } = await startServer({
-      authorize: () => {
-        throw new Error('db down')
-      },
-    })
-    const res = await fetch(`${baseUrl}/sse?channels=chat`)
-    expect(res.status).toBe(500)
-    expect(await res.json()).toMatchObject({ code: 'internal', fatal: false })
   })
 })

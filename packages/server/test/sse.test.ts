@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { PROTOCOL_DEFAULTS, parseEventId } from '@switchline/client/protocol'
+import { PROTOCOL_DEFAULTS } from '@switchline/client/protocol'
 import { UnauthorizedError } from '../src/index'
 import { createFaultInjector } from '../src/testing/index'
 import {
@@ -71,6 +71,34 @@ describe('SSE endpoint', () => {
     server.publish('ticker', { p: 2 })
     await sse.waitForEvents(isChannelEvent, 2)
     expect(channelEvents(sse.events).map((e) => e.data)).toEqual([{ p: 1 }, { p: 2 }])
+  })
+
+  it('R12: the start of one stream is retry:, sl-ready, sl-error per refused channel, sl-gap, replay, live', async () => {
+    const { baseUrl, server } = await startServer({
+      retention: { maxEvents: 2 },
+      authorize: ({ channel, op }) => !(op === 'subscribe' && channel === 'chat:secret'),
+    })
+    const cursor = server.publish('ticker', 0)
+    server.publish('ticker', 1) // evicted below: the cursor gets a retention gap
+    const t2 = server.publish('ticker', 2)
+    const x = server.publish('chat:x', 'x')
+    const t3 = server.publish('ticker', 3)
+    const head = server.publish('clock', 'not subscribed')
+    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,nope,chat:secret,chat:x`, { 'Last-Event-ID': cursor })
+    await sse.waitForEvents(isChannelEvent, 3)
+    const live = server.publish('chat:x', 'live')
+    await sse.waitForEvents(isChannelEvent, 4)
+    expect(sse.raw().startsWith('retry: 1000\n\n')).toBe(true)
+    expect(sse.events.map((e) => [e.event, e.id, JSON.parse(e.data)])).toEqual([
+      ['sl-ready', undefined, { epoch: server.epoch, heartbeatMs: 15_000, channels: ['ticker', 'chat:x'], cursor: head }],
+      ['sl-error', undefined, { code: 'unknown_channel', message: expect.any(String), channel: 'nope', fatal: true }],
+      ['sl-error', undefined, { code: 'forbidden', message: expect.any(String), channel: 'chat:secret', fatal: true }],
+      ['sl-gap', undefined, { channel: 'ticker', from: cursor, to: t2, reason: 'retention' }],
+      ['message', t2, { channel: 'ticker', data: 2 }],
+      ['message', x, { channel: 'chat:x', data: 'x' }],
+      ['message', t3, { channel: 'ticker', data: 3 }],
+      ['message', live, { channel: 'chat:x', data: 'live' }],
+    ])
   })
 
   it('§5: channel events are default message events with id and {"channel","data","event"?} envelope', async () => {
@@ -166,6 +194,8 @@ describe('SSE endpoint', () => {
     expect(JSON.parse(tail.split('\n')[1]?.slice('data: '.length) ?? '')).toMatchObject({ code: 'slow_consumer', fatal: false })
   })
 
+  // R23 itself — stopStreams() answers 204 and an `eventsource` client stops for good — is tested in
+  // faults.test.ts ('R23: stopStreams(): …'), where the fault that makes the server want the client to stop lives.
   it('R23: a normal stream never answers 204 (only the stopStreams fault does)', async () => {
     const { baseUrl } = await startServer()
     const res = await fetch(`${baseUrl}/sse?channels=ticker`)
@@ -190,120 +220,5 @@ describe('SSE endpoint', () => {
     const res = await fetch(`${baseUrl}/sse?channels=chat:a`)
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ code: 'unauthorized', fatal: false })
-  })
-})
-
-describe('SSE resume (§5 cursors, R6–R9)', () => {
-  it('R9: subscribing without a cursor delivers live events only', async () => {
-    const { baseUrl, server } = await startServer()
-    server.publish('ticker', 'old')
-    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`)
-    await sse.waitForEvents((e) => e.event === 'sl-ready')
-    server.publish('ticker', 'new')
-    await sse.waitForEvents(isChannelEvent)
-    expect(channelEvents(sse.events).map((e) => e.data)).toEqual(['new'])
-  })
-
-  it('R6: Last-Event-ID replays exactly the missed events, in order, with original ids, before live events', async () => {
-    const { baseUrl, server } = await startServer()
-    const ids = [1, 2, 3, 4].map((n) => server.publish('ticker', n))
-    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`, { 'Last-Event-ID': ids[1] as string })
-    await sse.waitForEvents(isChannelEvent, 2)
-    const live = server.publish('ticker', 5)
-    await sse.waitForEvents(isChannelEvent, 3)
-    expect(channelEvents(sse.events).map((e) => [e.id, e.data])).toEqual([[ids[2], 3], [ids[3], 4], [live, 5]])
-    expect(sse.events.some((e) => e.event === 'sl-gap')).toBe(false)
-  })
-
-  it('R6: one Last-Event-ID resumes many channels; replay is merged in seq order', async () => {
-    const { baseUrl, server } = await startServer()
-    const cursor = server.publish('ticker', 0)
-    const a = server.publish('chat:x', 'a')
-    const b = server.publish('ticker', 'b')
-    const c = server.publish('chat:x', 'c')
-    server.publish('clock', 'not subscribed')
-    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat:x`, { 'Last-Event-ID': cursor })
-    await sse.waitForEvents(isChannelEvent, 3)
-    expect(channelEvents(sse.events).map((e) => e.id)).toEqual([a, b, c])
-  })
-
-  it('§5: lastEventId query works like the header; the header wins over it; since.<ch> wins over both', async () => {
-    const { baseUrl, server } = await startServer()
-    const ids = [1, 2, 3, 4, 5].map((n) => server.publish('ticker', n))
-    const chat = [1, 2, 3].map((n) => server.publish('chat', `c${n}`))
-    const byQuery = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=${ids[2]}`)
-    await byQuery.waitForEvents(isChannelEvent, 2)
-    expect(channelEvents(byQuery.events).map((e) => e.data)).toEqual([4, 5])
-
-    const headerWins = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=${ids[0]}`, { 'Last-Event-ID': ids[3] as string })
-    await headerWins.waitForEvents(isChannelEvent, 1)
-    const sinceWins = await openRawSse(
-      `${baseUrl}/sse?channels=ticker,chat&since.chat=${chat[1]}&lastEventId=${ids[0]}`,
-      { 'Last-Event-ID': ids[3] as string },
-    )
-    await sinceWins.waitForEvents(isChannelEvent, 2)
-    expect(channelEvents(headerWins.events).map((e) => e.data)).toEqual([5])
-    expect(channelEvents(sinceWins.events).map((e) => e.data)).toEqual([5, 'c3'])
-  })
-
-  it('R7: a cursor older than retention gets sl-gap then the retained events', async () => {
-    const { baseUrl, server } = await startServer({ retention: { maxEvents: 2 } })
-    const ids = [1, 2, 3, 4].map((n) => server.publish('ticker', n))
-    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker`, { 'Last-Event-ID': ids[0] as string })
-    await sse.waitForEvents(isChannelEvent, 2)
-    const order = sse.events.filter((e) => e.event !== 'sl-ready').map((e) => e.event)
-    expect(order).toEqual(['sl-gap', 'message', 'message'])
-    expect(JSON.parse(sse.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({
-      channel: 'ticker', from: ids[0], to: ids[2], reason: 'retention',
-    })
-    expect(channelEvents(sse.events).map((e) => e.id)).toEqual([ids[2], ids[3]])
-  })
-
-  it('R7: a cursor of another epoch gets an epoch gap, then everything retained; to is null when empty', async () => {
-    const { baseUrl, server } = await startServer({ epoch: 'now1' })
-    const id = server.publish('ticker', 1)
-    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat`, { 'Last-Event-ID': 'old9-77' })
-    await sse.waitForEvents(isChannelEvent)
-    const gaps = sse.events.filter((e) => e.event === 'sl-gap').map((e) => JSON.parse(e.data))
-    expect(gaps).toEqual([
-      { channel: 'ticker', from: 'old9-77', to: id, reason: 'epoch' },
-      { channel: 'chat', from: 'old9-77', to: null, reason: 'epoch' },
-    ])
-  })
-
-  it('R8: a malformed cursor is treated as an unknown epoch', async () => {
-    const { baseUrl, server } = await startServer()
-    const id = server.publish('ticker', 1)
-    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=not-a-cursor`)
-    await sse.waitForEvents(isChannelEvent)
-    expect(JSON.parse(sse.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({
-      channel: 'ticker', from: 'not-a-cursor', to: id, reason: 'epoch',
-    })
-  })
-
-  it('R5: ids on a stream share the epoch and strictly increase in seq', async () => {
-    const { baseUrl, server } = await startServer()
-    const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,chat,clock`)
-    await sse.waitForEvents((e) => e.event === 'sl-ready')
-    for (let i = 0; i < 30; i++) server.publish(['ticker', 'chat', 'clock'][i % 3] as string, i)
-    await sse.waitForEvents(isChannelEvent, 30)
-    const parsed = channelEvents(sse.events).map((e) => parseEventId(e.id))
-    for (let i = 1; i < parsed.length; i++) {
-      expect(parsed[i]?.epoch).toBe(server.epoch)
-      expect(parsed[i]?.seq).toBeGreaterThan(parsed[i - 1]?.seq ?? Infinity)
-    }
-  })
-
-  it('eventsource reconnects with Last-Event-ID by itself and gets exactly the missed events', async () => {
-    const { baseUrl, server } = await startServer({ retryMs: 20 })
-    const { received } = openEventSource(`${baseUrl}/sse?channels=chat`)
-    await waitFor(() => received.some((e) => e.type === 'sl-ready'))
-    const before = [1, 2].map((n) => server.publish('chat', n))
-    await waitFor(() => received.filter((e) => e.type === 'message').length === 2)
-    // drop the stream; eventsource reconnects after retry: 20 with Last-Event-ID
-    createFaultInjector(server).drop('sse')
-    const missed = [3, 4].map((n) => server.publish('chat', n))
-    await waitFor(() => received.filter((e) => e.type === 'message').length === 4, { timeoutMs: 3000 })
-    expect(received.filter((e) => e.type === 'message').map((e) => e.lastEventId)).toEqual([...before, ...missed])
   })
 })
