@@ -3,7 +3,7 @@
 //
 //   node scripts/esrun.mjs src/run.ts [args…]
 //
-// Workspace packages (@switchline/*) are bundled from source (the `source` export condition), so the bench
+// Workspace packages (@switchline/*) are bundled from source (the `@switchline/source` export condition), so the bench
 // never needs their `dist/`. Every other bare import stays external, pinned to the absolute file esbuild
 // resolved, so Node loads exactly the copy the workspace package itself would get. A workspace module that does
 // not exist yet (the SDK is still landing) becomes an empty module, and the benchmark reports it as missing.
@@ -27,7 +27,7 @@ export async function bundleNode(entry) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    conditions: ['source'],
+    conditions: ['@switchline/source'],
     sourcemap: 'linked',
     logLevel: 'warning',
     // CommonJS code bundled into ESM (rare here) gets a real `require`.
@@ -38,6 +38,7 @@ export async function bundleNode(entry) {
         setup(b) {
           b.onResolve({ filter: /^[^./]/ }, async (args) => {
             if (args.pluginData === SKIP) return undefined
+            if (args.path.startsWith('#')) return undefined // a package's own subpath imports (`#platform`): bundle
             const bare = args.path.replace(/^node:/, '')
             if (builtins.has(bare) || builtins.has(bare.split('/')[0] ?? '')) return { path: args.path, external: true }
             const result = await b.resolve(args.path, {
@@ -47,8 +48,8 @@ export async function bundleNode(entry) {
               pluginData: SKIP,
             })
             if (args.path.startsWith('@switchline/')) {
-              if (result.errors.length > 0) return { path: args.path, namespace: 'sl-missing' }
-              return { path: result.path } // bundle workspace source
+              // bundled from source; a workspace module that does not exist yet becomes an empty module
+              return result.errors.length > 0 ? { path: args.path, namespace: 'sl-missing' } : { path: result.path }
             }
             if (result.errors.length > 0) return { errors: result.errors }
             return { path: pathToFileURL(result.path).href, external: true }

@@ -1,7 +1,7 @@
 /**
  * Browser bundle size: each entry is bundled by esbuild (minified, browser platform, ESM, tree-shaken) and
  * measured raw, gzip (level 9) and brotli (quality 11) with node:zlib. Switchline entries resolve
- * `@switchline/client` with the `browser` + `source` conditions, so they measure the source as a browser app
+ * `@switchline/client` with the `browser` + `@switchline/source` conditions, so they measure the source as a browser app
  * would bundle it, without a build step.
  */
 import { build, type Metafile } from 'esbuild'
@@ -57,7 +57,7 @@ function packageOf(path: string): string {
     const rest = path.slice(nm + 'node_modules/'.length).split('/')
     return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? path)
   }
-  const m = /packages\/([^/]+)\/(.*)$/.exec(path)
+  const m = /(?:packages\/|^\.\.\/)([^/]+)\/(.*)$/.exec(path)
   if (m) return `@switchline/${m[1]}: ${m[2]}`
   return path
 }
@@ -84,7 +84,8 @@ export async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
-      conditions: ['browser', 'source'],
+      // `browser` comes with the platform; `@switchline/source` reads workspace packages from source.
+      conditions: ['@switchline/source'],
       define: { 'process.env.NODE_ENV': '"production"' },
       metafile: true,
       logLevel: 'silent',

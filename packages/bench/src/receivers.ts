@@ -1,0 +1,176 @@
+/**
+ * Node receivers for the throughput benchmark: each connects one stream, decodes every message as its users
+ * would (JSON.parse, or the SDK's own decoding) and hands the object to `onMessage`.
+ */
+import WebSocket from 'ws'
+import { EventSource } from 'eventsource'
+import { createParser } from 'eventsource-parser'
+import { io } from 'socket.io-client'
+import type { ServerInfo, StreamKind } from './server-child'
+import type { BenchMessage } from './payloads'
+import { benchClient, subscribe } from './switchline'
+
+export interface Receiver {
+  id: string
+  label: string
+  /** Which server kind feeds it. */
+  kind: StreamKind
+  transport: 'websocket' | 'sse'
+  switchline: boolean
+  /** Fraction of the configured message count (server-bound contenders take fewer, the rate is still stable). */
+  scale?: number
+  /** Connects; resolves a closer once the connection is being set up (readiness is detected by probes). */
+  open(info: ServerInfo, sid: string, onMessage: (m: BenchMessage) => void): Promise<() => void>
+}
+
+const host = '127.0.0.1'
+
+export const RECEIVERS: Receiver[] = [
+  {
+    id: 'ws',
+    label: 'raw `ws`',
+    kind: 'ws',
+    transport: 'websocket',
+    switchline: false,
+    async open(info, sid, onMessage) {
+      const ws = new WebSocket(`ws://${host}:${info.rawPort}/ws?sid=${sid}`, { perMessageDeflate: false })
+      ws.on('message', (data) => onMessage(JSON.parse(String(data)) as BenchMessage))
+      ws.on('error', () => {})
+      return () => ws.close()
+    },
+  },
+  {
+    id: 'switchline-ws-raw',
+    label: 'Switchline `subscribe(ws://…)` (raw ws server)',
+    kind: 'ws',
+    transport: 'websocket',
+    switchline: true,
+    async open(info, sid, onMessage) {
+      const sub = subscribe(`ws://${host}:${info.rawPort}/ws?sid=${sid}`, {
+        transport: 'websocket',
+        reconnect: false,
+        onEvent: (data) => onMessage(data as BenchMessage),
+      })
+      return () => sub.close()
+    },
+  },
+  {
+    id: 'switchline-ws',
+    label: 'Switchline `createClient` over WebSocket (protocol mock, prebuilt frames)',
+    kind: 'slmock-ws',
+    transport: 'websocket',
+    switchline: true,
+    async open(info, sid, onMessage) {
+      const client = benchClient(info.slMockBaseUrl, 'websocket')
+      client.subscribe('bench', { key: sid, onEvent: onMessage })
+      return () => client.close()
+    },
+  },
+  {
+    id: 'switchline-ws-server',
+    label: 'Switchline `createClient` over WebSocket (@switchline/server `publish`)',
+    kind: 'sl',
+    transport: 'websocket',
+    switchline: true,
+    scale: 0.2,
+    async open(info, sid, onMessage) {
+      const client = benchClient(info.slBaseUrl, 'websocket')
+      client.subscribe('bench', { key: sid, onEvent: onMessage })
+      return () => client.close()
+    },
+  },
+  {
+    id: 'socket.io-client',
+    label: 'socket.io-client (websocket transport)',
+    kind: 'sio',
+    transport: 'websocket',
+    switchline: false,
+    async open(info, sid, onMessage) {
+      const socket = io(`http://${host}:${info.sioPort}`, {
+        transports: ['websocket'],
+        query: { stream: sid },
+        forceNew: true,
+        reconnection: false,
+      })
+      socket.on('m', (m: BenchMessage) => onMessage(m))
+      return () => socket.close()
+    },
+  },
+  {
+    id: 'eventsource',
+    label: '`eventsource` package',
+    kind: 'sse',
+    transport: 'sse',
+    switchline: false,
+    async open(info, sid, onMessage) {
+      const es = new EventSource(`http://${host}:${info.rawPort}/sse?sid=${sid}`)
+      es.onmessage = (e) => onMessage(JSON.parse(e.data as string) as BenchMessage)
+      return () => es.close()
+    },
+  },
+  {
+    id: 'fetch-parser',
+    label: 'fetch + eventsource-parser',
+    kind: 'sse',
+    transport: 'sse',
+    switchline: false,
+    async open(info, sid, onMessage) {
+      const controller = new AbortController()
+      const parser = createParser({ onEvent: (e) => onMessage(JSON.parse(e.data) as BenchMessage) })
+      void (async () => {
+        const res = await fetch(`http://${host}:${info.rawPort}/sse?sid=${sid}`, {
+          headers: { accept: 'text/event-stream' },
+          signal: controller.signal,
+        })
+        const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+        const decoder = new TextDecoder()
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          parser.feed(decoder.decode(value, { stream: true }))
+        }
+      })().catch(() => {})
+      return () => controller.abort()
+    },
+  },
+  {
+    id: 'switchline-sse-raw',
+    label: 'Switchline `subscribe(http://…)` (plain SSE server)',
+    kind: 'sse',
+    transport: 'sse',
+    switchline: true,
+    async open(info, sid, onMessage) {
+      const sub = subscribe(`http://${host}:${info.rawPort}/sse?sid=${sid}`, {
+        transport: 'sse',
+        reconnect: false,
+        onEvent: (data) => onMessage(data as BenchMessage),
+      })
+      return () => sub.close()
+    },
+  },
+  {
+    id: 'switchline-sse',
+    label: 'Switchline `createClient` over SSE (protocol mock, prebuilt events)',
+    kind: 'slmock-sse',
+    transport: 'sse',
+    switchline: true,
+    async open(info, sid, onMessage) {
+      const client = benchClient(info.slMockBaseUrl, 'sse')
+      client.subscribe('bench', { key: sid, onEvent: onMessage })
+      return () => client.close()
+    },
+  },
+  {
+    id: 'switchline-sse-server',
+    label: 'Switchline `createClient` over SSE (@switchline/server `publish`)',
+    kind: 'sl',
+    transport: 'sse',
+    switchline: true,
+    scale: 0.2,
+    async open(info, sid, onMessage) {
+      const client = benchClient(info.slBaseUrl, 'sse')
+      client.subscribe('bench', { key: sid, onEvent: onMessage })
+      return () => client.close()
+    },
+  },
+]
