@@ -3,6 +3,7 @@
  * `POST B/_faults/<action>` with a JSON body, `GET B/_faults/stats`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { toServerError } from '../errors'
 import { readBody, sendError, sendJson } from '../http-util'
 import type { Transport } from '../internals'
 import type { SwitchlineServer } from '../server'
@@ -12,8 +13,10 @@ type Body = Record<string, unknown>
 
 const isTransport = (v: unknown): v is Transport => v === 'sse' || v === 'ws'
 
-/** Each action: validates its body and applies it; returns an error message for a bad body. */
-const ACTIONS: Record<string, (faults: FaultInjector, body: Body) => string | undefined> = {
+/** An action: validates its body and applies it; returns an error message for a bad body. */
+type Action = (faults: FaultInjector, body: Body) => string | undefined
+
+const ACTIONS: Record<string, Action> = {
   dropAll: (f) => void f.dropAll(),
   drop(f, { transport }) {
     if (!isTransport(transport)) return 'transport must be "sse" or "ws"'
@@ -77,28 +80,41 @@ export function handleFaultRequest(
     sendError(req, res, 'bad_request', 'use POST')
     return true
   }
-  void readBody(req, 65_536).then((body) => {
-    if (!body.ok) {
-      if (body.reason === 'too_large') sendError(req, res, 'payload_too_large', 'body too large')
-      else res.destroy()
-      return
-    }
-    let parsed: unknown = {}
-    if (body.text.trim() !== '') {
-      try {
-        parsed = JSON.parse(body.text)
-      } catch {
-        sendError(req, res, 'bad_request', 'body is not JSON')
-        return
-      }
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      sendError(req, res, 'bad_request', 'body must be a JSON object')
-      return
-    }
-    const problem = action(faults, parsed as Body)
-    if (problem !== undefined) sendError(req, res, 'bad_request', problem)
-    else sendJson(req, res, 200, { ok: true, action: rest, stats: statsOf(faults, server) })
+  serveAction(faults, server, rest, action, req, res).catch((err: unknown) => {
+    // never an unhandled rejection: a failing action (or a broken request) is answered 500 internal
+    const error = toServerError(err)
+    if (res.headersSent) res.destroy()
+    else sendError(req, res, error.code, error.message)
   })
   return true
+}
+
+async function serveAction(
+  faults: FaultInjector,
+  server: SwitchlineServer,
+  name: string,
+  action: Action,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const body = await readBody(req, 65_536)
+  if (!body.ok) {
+    if (body.reason === 'too_large') sendError(req, res, 'payload_too_large', 'body too large')
+    else res.destroy()
+    return
+  }
+  let parsed: unknown = {}
+  if (body.text.trim() !== '') {
+    try {
+      parsed = JSON.parse(body.text)
+    } catch {
+      return sendError(req, res, 'bad_request', 'body is not JSON')
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return sendError(req, res, 'bad_request', 'body must be a JSON object')
+  }
+  const problem = action(faults, parsed as Body)
+  if (problem !== undefined) sendError(req, res, 'bad_request', problem)
+  else sendJson(req, res, 200, { ok: true, action: name, stats: statsOf(faults, server) })
 }
