@@ -1,6 +1,7 @@
 /**
  * Idempotent publish (R22): remembers, per channel, the `mid` of the last `size` publishes and the event id each
- * produced, so a repeated `mid` answers the original id instead of publishing again.
+ * produced, so a repeated `mid` answers the original id instead of publishing again. Every operation is O(1):
+ * a fixed ring of the last `size` publishes plus a map from `mid` to its newest id and its count in the ring.
  */
 
 /** The idempotency window of a server. */
@@ -11,26 +12,41 @@ export interface MidWindow {
   record(channel: string, mid: string | undefined, eventId: string): void
 }
 
+interface Remembered {
+  eventId: string
+  /** How many publishes in the ring carry this mid (a mid repeated later stays through its newer publish). */
+  count: number
+}
+
 interface ChannelWindow {
-  ids: Map<string, string>
-  order: (string | undefined)[]
+  ids: Map<string, Remembered>
+  /** The last `size` publishes' mids, oldest at `next` once full. */
+  ring: (string | undefined)[]
+  next: number
 }
 
 /** Creates a window of the last `size` publishes per channel. */
 export function createMidWindow(size: number): MidWindow {
   const windows = new Map<string, ChannelWindow>()
   return {
-    lookup: (channel, mid) => windows.get(channel)?.ids.get(mid),
+    lookup: (channel, mid) => windows.get(channel)?.ids.get(mid)?.eventId,
     record(channel, mid, eventId) {
+      if (size <= 0) return
       let w = windows.get(channel)
-      if (!w) windows.set(channel, (w = { ids: new Map(), order: [] }))
-      w.order.push(mid)
-      if (mid !== undefined) w.ids.set(mid, eventId)
-      while (w.order.length > size) {
-        const old = w.order.shift()
-        // A mid repeated later is still in the window through its newer publish.
-        if (old !== undefined && !w.order.includes(old)) w.ids.delete(old)
-      }
+      if (!w) windows.set(channel, (w = { ids: new Map(), ring: [], next: 0 }))
+      if (w.ring.length === size) {
+        const old = w.ring[w.next]
+        const remembered = old === undefined ? undefined : w.ids.get(old)
+        if (old !== undefined && remembered && --remembered.count === 0) w.ids.delete(old)
+        w.ring[w.next] = mid
+        w.next = (w.next + 1) % size
+      } else w.ring.push(mid)
+      if (mid === undefined) return
+      const remembered = w.ids.get(mid)
+      if (remembered) {
+        remembered.eventId = eventId
+        remembered.count += 1
+      } else w.ids.set(mid, { eventId, count: 1 })
     },
   }
 }
