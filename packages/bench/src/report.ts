@@ -6,6 +6,7 @@ import type { MachineInfo } from './machine'
 import { PKG_ROOT, type SizeResult } from './size'
 import type { ThroughputRow } from './throughput'
 import type { StormSimRow } from './storm-sim'
+import type { LatencyRow } from './latency'
 
 export interface BenchResults {
   command: string
@@ -16,6 +17,7 @@ export interface BenchResults {
   size?: SizeResult[]
   throughput?: ThroughputRow[]
   stormSim?: StormSimRow[]
+  latency?: LatencyRow[]
   errors: Record<string, string>
 }
 
@@ -34,6 +36,8 @@ const int = (n: number | null | undefined): string => (n == null ? '—' : Math.
 const fixed = (n: number | null | undefined, d = 2): string => (n == null ? '—' : n.toFixed(d))
 const kb = (bytes: number | null | undefined): string => (bytes == null ? '—' : `${(bytes / 1000).toFixed(2)} kB`)
 const x = (r: number | null | undefined): string => (r == null ? '—' : `${r.toFixed(2)}×`)
+const ms = (v: number | null | undefined): string => (v == null ? '—' : `${v.toFixed(3)} ms`)
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null || b === 0 ? null : a / b)
 const secs = (ms: number | null | undefined): string => (ms == null ? '—' : `${(ms / 1000).toFixed(1)} s`)
 /** Block sparkline, one character per value, scaled to `max`. */
 export function sparkline(values: readonly number[], max: number): string {
@@ -164,6 +168,31 @@ export function renderMarkdown(results: BenchResults): string {
       r.errors.length ? `${r.errors.length} failed run(s)` : '',
     ])
     out.push(table(['receiver', 'payload', 'msg/s (median)', 'vs raw ws', 'vs raw ws (CPU)', 'vs fetch+parser', 'CPU µs/msg', 'receiver CPU', 'notes'], rows))
+    out.push('')
+  }
+
+  if (results.latency) {
+    out.push('## Round-trip latency')
+    out.push('')
+    out.push(
+      `One request in flight, 64 B JSON payload, ${int(results.config.latencyRoundTrips)} timed round trips per contender over ${results.config.runs} interleaved runs (50 warm-up round trips per run). ` +
+        'Switchline paths go through @switchline/server: the ack comes after the event is appended to its log and fanned out.',
+    )
+    out.push('')
+    const wsP50 = results.latency.find((r) => r.id === 'ws')?.p50Ms
+    out.push(
+      table(
+        ['path', 'p50', 'p99', 'mean', 'p50 vs raw ws echo', 'notes'],
+        results.latency.map((r) => [
+          r.label,
+          ms(r.p50Ms),
+          ms(r.p99Ms),
+          ms(r.meanMs),
+          x(ratio(r.p50Ms, wsP50)),
+          r.errors.length ? `${r.errors.length} failed run(s): ${r.errors[0]}` : '',
+        ]),
+      ),
+    )
     out.push('')
   }
 

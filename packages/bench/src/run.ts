@@ -12,6 +12,7 @@ import { serverChildMain } from './server-child'
 import { measureSizes } from './size'
 import { runThroughput } from './throughput'
 import { runStormSim } from './storm-sim'
+import { runLatency } from './latency'
 
 const bundle = fileURLToPath(import.meta.url)
 const childArg = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length)
@@ -82,6 +83,10 @@ async function main(): Promise<void> {
     await step('throughput', 180_000, async () => {
       const s = server as ServerProcess
       results.throughput = await runThroughput({ info: s.info, ctl: s.ctl, runs: config.runs, messages: config.throughputMessages, log })
+    })
+    await step('latency', 90_000, async () => {
+      const s = server as ServerProcess
+      results.latency = await runLatency({ info: s.info, roundTrips: config.latencyRoundTrips, runs: config.runs, log })
     })
   } finally {
     await server?.stop()
