@@ -64,6 +64,37 @@ describe('sse-session', () => {
     session.close()
   })
 
+  it('a channel without a cursor takes the head cursor of sl-ready (R9); a real cursor is never replaced', async () => {
+    const { net, tracker, session } = setup()
+    tracker.set('tracked', 'e1-2')
+    session.add(recordingMember('quiet'))
+    session.add(recordingMember('tracked'))
+    session.add(recordingMember('given', 'e1-1'))
+    await tick()
+    expect(net.last.url.searchParams.has('since.quiet')).toBe(false)
+    expect(net.last.headers['last-event-id']).toBeUndefined() // a new channel: live only
+    ready(net.last, 15_000, 'e1-40')
+    await tick()
+    expect(tracker.get('quiet')).toBe('e1-40')
+    expect(tracker.get('tracked')).toBe('e1-2')
+    expect(tracker.get('given')).toBeUndefined() // its replay starts at e1-1 and must not look like duplicates
+    net.last.event({ id: 'e1-3', data: { channel: 'given', data: 3 } })
+    await tick()
+    expect(tracker.get('given')).toBe('e1-3')
+
+    net.last.end() // dropped before 'quiet' saw an event: it resumes from the head, not live-only
+    await vi.advanceTimersByTimeAsync(100)
+    expect(net.streams).toHaveLength(2)
+    expect(net.last.url.searchParams.get('since.quiet')).toBe('e1-40')
+    expect(net.last.url.searchParams.get('since.tracked')).toBe('e1-2')
+    expect(net.last.url.searchParams.get('since.given')).toBe('e1-3')
+    expect(net.last.headers['last-event-id']).toBe('e1-40')
+    ready(net.last, 15_000, 'e1-50')
+    await tick()
+    expect(tracker.get('quiet')).toBe('e1-40')
+    session.close()
+  })
+
   it('delivers channel events deduplicated, routes gaps, ignores control ids', async () => {
     const { net, session } = setup()
     const a = recordingMember('a')

@@ -1,14 +1,15 @@
 /**
  * The ONE SSE stream of a client (docs/protocol.md §5): all receive-side channels on `GET B/sse`, under a
  * supervisor (backoff, `retry:` hints, token on every connect). Changes to the channel set restart the stream,
- * coalesced per tick; each channel resumes from its own cursor (`since.<ch>`).
+ * coalesced per tick; each channel resumes from its own cursor (`since.<ch>`). A channel requested without a
+ * cursor takes the head cursor of `sl-ready` (R9, head-cursor.ts), so it resumes without loss after a drop.
  */
 import { SwitchlineError } from './errors'
 import { createWatchdog, type Watchdog } from './liveness'
 import { decodeErrorPayload, decodeGap, decodeSseMessage, decodeSseReady } from './protocol/codec'
 import { PATHS, PROTOCOL_DEFAULTS, SSE_EVENTS, sseStallTimeoutMs } from './protocol/constants'
 import { resolveHeaders, resolveToken } from './http-publisher'
-import { createCursorBorrowing } from './cursor-borrowing'
+import { adoptHeadCursor } from './head-cursor'
 import { createSupervisor } from './supervisor'
 import { openEventSourceSse } from './transports/sse-eventsource'
 import { openFetchSse } from './transports/sse-fetch'
@@ -87,7 +88,6 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   let closed = false
   let quietRestart = false
   const base = options.platform()
-  const borrowing = createCursorBorrowing(options.tracker)
 
   const each = (fn: (member: SessionMember) => void): void => {
     for (const set of [...members.values()]) for (const member of [...set]) fn(member)
@@ -163,15 +163,21 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
     const id = ++attemptId
     readyOn.clear()
-    borrowing.reset()
     const platform = options.platform()
     const channels = [...members.keys()].map((channel) => {
       const cursor = options.tracker.get(channel) ?? named(channel)[0]?.initialCursor
       return [channel, cursor] as const
     })
+    /** The cursor each channel was requested with (`undefined`: none, live only — R9). */
+    const sent = new Map(channels)
     const headers = await resolveHeaders(options.headers)
     const token = await resolveToken(options.token)
     if (token !== undefined) headers.authorization = `Bearer ${token}`
+    // Every channel that has been on a stream has a cursor (its own, or the head cursor of its first sl-ready, R9),
+    // and each travels as since.<ch>, which wins over Last-Event-ID. So Last-Event-ID changes nothing for those; it
+    // is the stream-wide cursor of §3 for servers and proxies that only know the standard header. It is left out
+    // while a channel is new (no cursor yet): the server would resume that channel from it instead of starting
+    // live, replaying history the app did not ask for.
     const latest = channels.every(([, cursor]) => cursor !== undefined) ? options.tracker.latest() : undefined
     const useFetch = Object.keys(headers).length > 0 || platform.EventSource === undefined || isNode()
     let url = sseUrl(options.baseUrl, channels)
@@ -213,7 +219,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         if (live()) arm(options.stallTimeoutMs ?? sseStallTimeoutMs(PROTOCOL_DEFAULTS.heartbeatMs))
       },
       onEvent(event: SseEvent) {
-        if (live()) onEvent(event, ctx, arm)
+        if (live()) onEvent(event, ctx, arm, sent)
       },
       onRetry(ms: number) {
         if (live()) ctx.minDelay(ms)
@@ -240,7 +246,12 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     }
   }
 
-  function onEvent(event: SseEvent, ctx: AttemptContext, arm: (ms: number) => void): void {
+  function onEvent(
+    event: SseEvent,
+    ctx: AttemptContext,
+    arm: (ms: number) => void,
+    sent: ReadonlyMap<string, string | undefined>,
+  ): void {
     const name = event.event ?? 'message'
     const malformed = (reason: string, channel?: string): void => {
       const error = new SwitchlineError('malformed_frame', `SSE ${name}: ${reason}`, channel ? { channel } : {})
@@ -255,7 +266,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         quietRestart = false
         ctx.opened()
         for (const channel of ready.value.channels) {
-          borrowing.ready(channel)
+          adoptHeadCursor(options.tracker, channel, ready.value.cursor, sent.get(channel))
           for (const member of named(channel)) {
             readyOn.add(member)
             member.ready('sse')
@@ -302,9 +313,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         const targets = named(channel)
         const id = event.id === undefined || event.id === '' ? undefined : event.id
         if (id !== undefined) {
-          const fresh = options.tracker.accept(channel, id)
-          borrowing.seen(channel, id)
-          if (!fresh) return
+          if (!options.tracker.accept(channel, id)) return
         }
         if (targets.length === 0) return
         const meta = { id, channel, event: message.value.event ?? 'message', transport: 'sse' as const }

@@ -76,6 +76,35 @@ describe('ws-session', () => {
     session.close()
   })
 
+  it('a channel subscribed without a cursor takes the head cursor of subscribed (R9); a real cursor is kept', async () => {
+    const { session, tracker } = setup()
+    session.add(recordingMember('chat:quiet'))
+    session.add(recordingMember('chat:given', 'e1-3'))
+    await tick()
+    const first = FakeWebSocket.last
+    first.welcome()
+    expect(first.sentOf('subscribe').find((f) => f.channel === 'chat:quiet')).not.toHaveProperty('cursor')
+    first.subscribed('chat:quiet', 'e1-40')
+    first.subscribed('chat:given', 'e1-40')
+    expect(tracker.get('chat:quiet')).toBe('e1-40')
+    expect(tracker.get('chat:given')).toBeUndefined() // its replay from e1-3 follows
+    first.receive({ type: 'event', channel: 'chat:given', id: 'e1-4', data: 4 })
+    expect(tracker.get('chat:given')).toBe('e1-4')
+
+    first.serverClose(1006) // dropped before 'chat:quiet' saw an event
+    await vi.advanceTimersByTimeAsync(100)
+    const second = FakeWebSocket.last
+    expect(second).not.toBe(first)
+    second.welcome()
+    expect(second.sentOf('subscribe')).toEqual([
+      { type: 'subscribe', id: expect.any(Number), channel: 'chat:quiet', cursor: 'e1-40' },
+      { type: 'subscribe', id: expect.any(Number), channel: 'chat:given', cursor: 'e1-4' },
+    ])
+    second.subscribed('chat:quiet', 'e1-50')
+    expect(tracker.get('chat:quiet')).toBe('e1-40')
+    session.close()
+  })
+
   it('publish frames carry id + mid; ack resolves, an error frame with that id rejects', async () => {
     const { session } = setup()
     const a = recordingMember('chat:a')

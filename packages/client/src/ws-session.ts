@@ -9,7 +9,7 @@ import { decodeServerFrame, encodeFrame } from './protocol/codec'
 import { PATHS, SUBPROTOCOL } from './protocol/constants'
 import type { ErrorPayload, ServerFrame } from './protocol/frames'
 import { resolveToken } from './http-publisher'
-import { createCursorBorrowing } from './cursor-borrowing'
+import { adoptHeadCursor } from './head-cursor'
 import { createSupervisor } from './supervisor'
 import { isBlockedAfter } from './transport-choice'
 import { openWebSocket } from './transports/ws'
@@ -80,9 +80,8 @@ export function createWsSession(options: WsSessionOptions): WsSession {
   let started = false
   let failuresBeforeOpen = 0
   let frameId = 0
-  const borrowing = createCursorBorrowing(options.tracker)
   /** The current connection once `welcome` arrived. */
-  let conn: { socket: WsAttempt; path: SendPath; acks: Map<number, PublishDone>; subs: Map<number, string> } | undefined
+  let conn: { socket: WsAttempt; path: SendPath; acks: Map<number, PublishDone>; subs: Map<number, { channel: string; cursor: string | undefined }> } | undefined
 
   const each = (fn: (member: SessionMember) => void): void => {
     for (const set of [...members.values()]) for (const member of [...set]) fn(member)
@@ -122,13 +121,12 @@ export function createWsSession(options: WsSessionOptions): WsSession {
     if (!conn) return
     const id = ++frameId
     const cursor = options.tracker.get(channel) ?? named(channel)[0]?.initialCursor
-    conn.subs.set(id, channel)
+    conn.subs.set(id, { channel, cursor })
     conn.socket.send(encodeFrame({ type: 'subscribe', id, channel, ...(cursor === undefined ? {} : { cursor }) }))
   }
 
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
     const id = ++attemptId
-    borrowing.reset()
     const platform = options.platform()
     const token = await resolveToken(options.token)
     if (id !== attemptId) return { close() {} }
@@ -219,15 +217,15 @@ export function createWsSession(options: WsSessionOptions): WsSession {
           return
         }
         case 'subscribed': {
+          const sub = conn?.subs.get(frame.id)
           conn?.subs.delete(frame.id)
-          borrowing.ready(frame.channel)
+          if (sub?.channel === frame.channel) adoptHeadCursor(options.tracker, frame.channel, frame.cursor, sub.cursor)
           for (const member of named(frame.channel)) member.ready('websocket')
           return
         }
         case 'event': {
           const targets = named(frame.channel)
           const fresh = options.tracker.accept(frame.channel, frame.id)
-          borrowing.seen(frame.channel, frame.id)
           if (targets.length === 0 || !fresh) return
           const meta = { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' as const }
           for (const member of targets) member.deliver(frame.data, meta)
@@ -265,7 +263,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
           return
         }
       }
-      const channel = frame.channel ?? (frame.id === undefined ? undefined : conn?.subs.get(frame.id))
+      const channel = frame.channel ?? (frame.id === undefined ? undefined : conn?.subs.get(frame.id)?.channel)
       if (frame.id !== undefined) conn?.subs.delete(frame.id)
       if (channel === undefined || !members.has(channel)) {
         each((member) => member.error(error))
