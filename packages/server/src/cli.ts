@@ -1,31 +1,11 @@
-/** The `switchline-server` bin. See `src/cli/start.ts`; run the built file with `node dist/cli.js`. */
-import { CliUsageError, USAGE } from './cli/args'
-import { startCli } from './cli/start'
+/** The `switchline-server` bin: `runCli` (src/cli/main.ts) on the real process. Run the built `dist/cli.js`. */
+import { runCli } from './cli/main'
 
-const output = {
-  out: (line: string) => void process.stdout.write(`${line}\n`),
-  err: (line: string) => void process.stderr.write(`${line}\n`),
-}
-
-startCli(process.argv.slice(2), output).then(
-  (running) => {
-    if (!running) return
-    const shutdown = (signal: string): void => {
-      output.err(`${signal}: shutting down`)
-      running.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      )
-    }
-    process.once('SIGINT', () => shutdown('SIGINT'))
-    process.once('SIGTERM', () => shutdown('SIGTERM'))
+void runCli(process.argv.slice(2), {
+  output: {
+    out: (line) => void process.stdout.write(`${line}\n`),
+    err: (line) => void process.stderr.write(`${line}\n`),
   },
-  (err: unknown) => {
-    if (err instanceof CliUsageError) {
-      output.err(`${err.message}\n\n${USAGE}`)
-      process.exit(2)
-    }
-    output.err(err instanceof Error ? (err.stack ?? err.message) : String(err))
-    process.exit(1)
-  },
-)
+  onSignal: (signal, handler) => void process.once(signal, handler),
+  exit: (code) => process.exit(code),
+})

@@ -1,11 +1,7 @@
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { once } from 'node:events'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { CliUsageError, parseCliArgs } from '../src/cli/args'
-import { startCli } from '../src/cli/start'
+import { runCli, type CliProcess } from '../src/cli/main'
+import { faultsWarning, startCli } from '../src/cli/start'
 import { helloWs, installCleanup, onCleanup, openRawSse, postPublish } from './helpers'
 
 installCleanup()
@@ -59,11 +55,25 @@ describe('startCli (in-process)', () => {
     if (!running) throw new Error('expected a server')
     onCleanup(() => running.stop())
     expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live$/)
+    expect(lines[1]).toBe(faultsWarning(running.baseUrl, '*'))
+    expect(lines[1]).toMatch(/^WARNING: fault injection routes are enabled .*Allowed origins: every origin \(\*\), with credentials/)
     const stats = await fetch(`${running.baseUrl}/_faults/stats`)
     expect(stats.status).toBe(200)
     expect(await stats.json()).toMatchObject({ faults: { restarts: 0 } })
     const ws = await helloWs(`${running.baseUrl.replace('http', 'ws')}/ws`)
     expect(ws.frames[0]).toMatchObject({ type: 'welcome' })
+  })
+
+  it('--faults with --allowed-origins: the warning names the allowed origins; without --faults no warning', async () => {
+    const { lines, output } = capture()
+    const running = await startCli(['--faults', '--allowed-origins', 'http://localhost:5173'], output)
+    if (!running) throw new Error('expected a server')
+    onCleanup(() => running.stop())
+    expect(lines[1]).toMatch(/^WARNING: .*Allowed origins: same-host, http:\/\/localhost:5173\./)
+    const plain = capture()
+    const quiet = await startCli([], plain.output)
+    onCleanup(() => quiet?.stop())
+    expect(plain.lines.some((l) => l.includes('WARNING'))).toBe(false)
   })
 
   it('--help prints usage and starts nothing', async () => {
@@ -73,21 +83,45 @@ describe('startCli (in-process)', () => {
   })
 })
 
-const cliPath = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+function fakeProcess() {
+  const { lines, output } = capture()
+  const signals = new Map<string, () => void>()
+  let exited!: (code: number) => void
+  const exit = new Promise<number>((resolve) => (exited = resolve))
+  const proc: CliProcess = {
+    output,
+    onSignal: (signal, handler) => void signals.set(signal, handler),
+    exit: (code) => exited(code),
+  }
+  return { lines, signals, exit, proc }
+}
 
-describe('built CLI (dist/cli.js)', () => {
-  it.skipIf(!existsSync(cliPath))('runs with node: first stdout line is the base URL; SIGTERM exits 0', async () => {
-    const child = spawn(process.execPath, [cliPath, '--port', '0', '--demo'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    onCleanup(() => child.kill('SIGKILL'))
-    const exited = once(child, 'exit') as Promise<[number | null, string | null]>
-    const rl = createInterface({ input: child.stdout })
-    const [first] = (await once(rl, 'line')) as [string]
-    expect(first).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/rt$/)
-    const sse = await openRawSse(`${first}/sse?channels=clock,ticker`)
-    await sse.waitForEvents((e) => e.event === 'message', 1, 5000)
-    sse.close()
-    child.kill('SIGTERM')
-    const [code] = await exited
-    expect(code).toBe(0)
-  }, 15_000)
+describe('the bin program (runCli, in-process)', () => {
+  it('first output line is the base URL; SIGTERM closes everything and exits 0', async () => {
+    const { lines, signals, exit, proc } = fakeProcess()
+    const running = await runCli(['--port', '0', '--demo'], proc)
+    if (!running) throw new Error('expected a server')
+    onCleanup(() => running.stop())
+    expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/rt$/)
+    expect([...signals.keys()].sort()).toEqual(['SIGINT', 'SIGTERM'])
+    const sse = await openRawSse(`${lines[0]}/sse?channels=clock,chat`)
+    await sse.waitForEvents((e) => e.event === 'sl-ready')
+    signals.get('SIGTERM')?.()
+    expect(await exit).toBe(0)
+    expect(lines).toContain('ERR SIGTERM: shutting down')
+    expect(await sse.ended).toBe('end')
+    expect(running.server.stats().sse.open).toBe(0)
+  })
+
+  it('bad arguments print the usage and exit 2; --help exits nothing and starts nothing', async () => {
+    const bad = fakeProcess()
+    expect(await runCli(['--port', 'x'], bad.proc)).toBeUndefined()
+    expect(await bad.exit).toBe(2)
+    expect(bad.lines[0]).toMatch(/^ERR --port needs an integer/)
+    expect(bad.lines[0]).toContain('Usage: switchline-server')
+    const help = fakeProcess()
+    expect(await runCli(['--help'], help.proc)).toBeUndefined()
+    expect(help.lines[0]).toContain('Usage: switchline-server')
+    expect(help.signals.size).toBe(0)
+  })
 })

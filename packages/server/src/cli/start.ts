@@ -30,11 +30,14 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
     output.out(USAGE)
     return undefined
   }
+  // --faults lets the playground and browser tests on other ports drive the server, so it allows every origin
+  // (with credentials) unless --allowed-origins says otherwise; the warning below says so.
+  const allowedOrigins = args.allowedOrigins ?? (args.faults ? '*' : [])
   const server = createSwitchlineServer({
     channels: args.demo ? { ...DEMO_CHANNELS } : {},
     basePath: args.basePath,
     faults: args.faults,
-    allowedOrigins: args.allowedOrigins ?? (args.faults ? '*' : []),
+    allowedOrigins,
     ...(args.heartbeatMs !== undefined ? { heartbeatMs: args.heartbeatMs } : {}),
     onPublish: (e) => {
       if (e.source !== 'server') output.out(`publish ${e.channel} ${e.eventId} via ${e.source}: ${JSON.stringify(e.data)}`)
@@ -44,12 +47,13 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
   const listener = await server.listen({ host: args.host, port: args.port })
   const demo: Demo | undefined = args.demo ? createDemo(server) : undefined
   output.out(listener.baseUrl)
+  if (faults) output.out(faultsWarning(listener.baseUrl, allowedOrigins))
   output.out(`switchline-server listening, epoch ${server.epoch}`)
   output.out(`  SSE        GET  ${listener.baseUrl}/sse?channels=...`)
   output.out(`  WebSocket  GET  ${listener.baseUrl.replace(/^http/, 'ws')}/ws (subprotocol switchline.v1)`)
   output.out(`  publish    POST ${listener.baseUrl}/publish`)
   if (demo) output.out('  demo channels: ticker (10/s), clock (1/s), chat (send)')
-  if (faults) output.out(`  faults: POST ${listener.baseUrl}/_faults/<action>, GET ${listener.baseUrl}/_faults/stats (all origins allowed)`)
+  if (faults) output.out(`  faults: POST ${listener.baseUrl}/_faults/<action>, GET ${listener.baseUrl}/_faults/stats`)
   let stopping: Promise<void> | undefined
   return {
     baseUrl: listener.baseUrl,
@@ -61,4 +65,13 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
         await listener.close()
       })()),
   }
+}
+
+/** The line printed right after the base URL when fault routes are on: what is exposed, and to which origins. */
+export function faultsWarning(baseUrl: string, allowedOrigins: readonly string[] | '*'): string {
+  const origins =
+    allowedOrigins === '*'
+      ? 'every origin (*), with credentials'
+      : ['same-host', ...allowedOrigins].join(', ')
+  return `WARNING: fault injection routes are enabled (${baseUrl}/_faults/*): anyone allowed can drop, stall or restart this server. Allowed origins: ${origins}. Never use --faults in production.`
 }
