@@ -10,20 +10,23 @@ import {
   startServer,
   waitFor,
 } from './helpers'
+import { createManualTimers } from './manual-timers'
 
 installCleanup()
 
+/** The demo on a manual clock: it publishes only when the test advances time. */
 async function startDemo() {
   const published: PublishedEvent[] = []
-  const started = await startServer({ channels: { ...DEMO_CHANNELS }, onPublish: (e) => void published.push(e) })
-  const demo = createDemo(started.server, { tickerIntervalMs: 10, clockIntervalMs: 30 })
+  const clock = createManualTimers()
+  const started = await startServer({ channels: { ...DEMO_CHANNELS }, timers: clock, now: clock.now, onPublish: (e) => void published.push(e) })
+  const demo = createDemo(started.server, { tickerIntervalMs: 10, clockIntervalMs: 30, timers: clock, now: clock.now })
   onCleanup(() => demo.stop())
-  return { ...started, published }
+  return { ...started, published, clock }
 }
 
 describe('demo acceptance', () => {
   it('serves ticker, clock and chat over SSE and WebSocket', async () => {
-    const { baseUrl, wsUrl } = await startDemo()
+    const { baseUrl, wsUrl, clock } = await startDemo()
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,clock,chat`)
     const ws = await helloWs(wsUrl)
     for (const [id, channel] of ['ticker', 'clock', 'chat'].entries()) ws.send({ type: 'subscribe', id, channel })
@@ -33,6 +36,7 @@ describe('demo acceptance', () => {
     await ws.waitFor((f) => f.type === 'ack')
     expect((await postPublish(baseUrl, { channel: 'chat', data: { text: 'from http' } })).status).toBe(200)
     expect((await postPublish(baseUrl, { channel: 'ticker', data: 1 })).status).toBe(405)
+    clock.advance(60) // 6 ticks, 2 clock events
 
     const seen = <T extends { channel?: unknown }>(events: T[], channel: string) => events.filter((e) => e.channel === channel)
     await waitFor(() => ['ticker', 'clock'].every((c) => seen(channelEvents(sse.events), c).length >= 2) && seen(channelEvents(sse.events), 'chat').length >= 2)
@@ -40,19 +44,20 @@ describe('demo acceptance', () => {
     const sseEvents = channelEvents(sse.events)
     const tick = seen(sseEvents, 'ticker')[0]?.data as { symbol: string; price: number; ts: number }
     expect(tick).toEqual({ symbol: expect.any(String), price: expect.any(Number), ts: expect.any(Number) })
-    const clock = seen(sseEvents, 'clock')[0]?.data as { iso: string; ts: number }
-    expect(new Date(clock.iso).getTime()).toBe(clock.ts)
+    const time = seen(sseEvents, 'clock')[0]?.data as { iso: string; ts: number }
+    expect(new Date(time.iso).getTime()).toBe(time.ts)
     expect(seen(sseEvents, 'chat').map((e) => e.data)).toEqual([{ text: 'from ws' }, { text: 'from http' }])
     await ws.waitFor((f) => f.type === 'event' && f.channel === 'chat', 2)
   })
 
   it('a client that reconnects with the last id it saw receives exactly the events it missed (SSE)', async () => {
-    const { baseUrl, server, published } = await startDemo()
+    const { baseUrl, server, published, clock } = await startDemo()
     const channels = ['ticker', 'clock', 'chat']
     const first = await openRawSse(`${baseUrl}/sse?channels=${channels.join(',')}`)
     await first.waitForEvents((e) => e.event === 'sl-ready')
     server.publish('chat', { text: 'before' })
     await first.waitForEvents((e) => e.event === 'message' && e.data.includes('"before"'))
+    clock.advance(50)
     await first.waitForEvents((e) => e.event === 'message', 5)
     first.close()
     await waitFor(() => server.stats().sse.open === 0)
@@ -61,7 +66,8 @@ describe('demo acceptance', () => {
 
     server.publish('chat', { text: 'while away' })
     const countAtDisconnect = published.length
-    await waitFor(() => published.length >= countAtDisconnect + 5) // the demo keeps publishing meanwhile
+    clock.advance(50) // the demo keeps publishing meanwhile
+    expect(published.length).toBeGreaterThanOrEqual(countAtDisconnect + 5)
     server.publish('chat', { text: 'just before reconnect' })
 
     const second = await openRawSse(`${baseUrl}/sse?channels=${channels.join(',')}`, { 'Last-Event-ID': lastId })
