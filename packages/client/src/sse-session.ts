@@ -6,10 +6,11 @@
  */
 import { SwitchlineError } from './errors'
 import { createWatchdog, type Watchdog } from './liveness'
-import { decodeErrorPayload, decodeGap, decodeSseMessage, decodeSseReady } from './protocol/codec'
-import { PATHS, PROTOCOL_DEFAULTS, SSE_EVENTS, sseStallTimeoutMs } from './protocol/constants'
+import { PROTOCOL_DEFAULTS, sseStallTimeoutMs } from './protocol/constants'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { adoptHeadCursor } from './head-cursor'
+import { buildSseRequest } from './sse-request'
+import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
 import { createSupervisor } from './supervisor'
 import { openEventSourceSse } from './transports/sse-eventsource'
 import { openFetchSse } from './transports/sse-fetch'
@@ -18,8 +19,10 @@ import type { Platform } from './platform-types'
 import type { SessionMember } from './session-member'
 import type { SseEvent } from './sse-parser'
 import type { Supervisor, SupervisorOptions } from './supervisor-types'
-import type { AttemptContext, AttemptHandle, SseRequest } from './transports/types'
+import type { AttemptContext, AttemptHandle } from './transports/types'
 import type { HeadersInit_, StateChange, TokenProvider } from './types'
+
+export { sseUrl } from './sse-request'
 
 /** Options of {@link createSseSession}. */
 export interface SseSessionOptions {
@@ -52,24 +55,6 @@ export interface SseSession {
   readonly state: Supervisor['state']
   /** Stops the stream for good; members get no further callbacks. */
   close(): void
-}
-
-const EVENT_NAMES = [SSE_EVENTS.ready, SSE_EVENTS.heartbeat, SSE_EVENTS.gap, SSE_EVENTS.error, 'message']
-
-function isNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process
-  return typeof proc?.versions?.node === 'string'
-}
-
-/**
- * Builds the stream URL: `B/sse?channels=a,b&since.a=<cursor>`.
- * @example
- * sseUrl('https://x/rt', [['a', 'k-1'], ['b', undefined]]) // 'https://x/rt/sse?channels=a%2Cb&since.a=k-1'
- */
-export function sseUrl(baseUrl: string, channels: ReadonlyArray<readonly [string, string | undefined]>): string {
-  const query = new URLSearchParams({ channels: channels.map(([channel]) => channel).join(',') })
-  for (const [channel, cursor] of channels) if (cursor !== undefined) query.set(`since.${channel}`, cursor)
-  return `${baseUrl}${PATHS.sse}?${query.toString()}`
 }
 
 /**
@@ -173,18 +158,14 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     const headers = await resolveHeaders(options.headers)
     const token = await resolveToken(options.token)
     if (token !== undefined) headers.authorization = `Bearer ${token}`
-    // Every channel that has been on a stream has a cursor (its own, or the head cursor of its first sl-ready, R9),
-    // and each travels as since.<ch>, which wins over Last-Event-ID. So Last-Event-ID changes nothing for those; it
-    // is the stream-wide cursor of §3 for servers and proxies that only know the standard header. It is left out
-    // while a channel is new (no cursor yet): the server would resume that channel from it instead of starting
-    // live, replaying history the app did not ask for.
-    const latest = channels.every(([, cursor]) => cursor !== undefined) ? options.tracker.latest() : undefined
-    const useFetch = Object.keys(headers).length > 0 || platform.EventSource === undefined || isNode()
-    let url = sseUrl(options.baseUrl, channels)
-    if (latest !== undefined) {
-      if (useFetch) headers['last-event-id'] = latest
-      else url += `&lastEventId=${encodeURIComponent(latest)}`
-    }
+    const { request, useFetch } = buildSseRequest({
+      baseUrl: options.baseUrl,
+      channels,
+      latest: options.tracker.latest(),
+      headers,
+      withCredentials: options.withCredentials === true,
+      platform,
+    })
     if (id !== attemptId) return { close() {} }
 
     let watchdog: Watchdog | undefined
@@ -205,21 +186,13 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       )
     }
 
-    const request: SseRequest = {
-      url,
-      method: 'GET',
-      headers,
-      body: undefined,
-      withCredentials: options.withCredentials === true,
-      eventNames: EVENT_NAMES,
-      maxEventSize: 4 * PROTOCOL_DEFAULTS.maxFrameBytes,
-    }
+    const routes = routesFor(ctx, arm, sent)
     const handlers = {
       onOpen() {
         if (live()) arm(options.stallTimeoutMs ?? sseStallTimeoutMs(PROTOCOL_DEFAULTS.heartbeatMs))
       },
       onEvent(event: SseEvent) {
-        if (live()) onEvent(event, ctx, arm, sent)
+        if (live()) routeSseEvent(event, routes)
       },
       onRetry(ms: number) {
         if (live()) ctx.minDelay(ms)
@@ -246,79 +219,35 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     }
   }
 
-  function onEvent(
-    event: SseEvent,
+  function routesFor(
     ctx: AttemptContext,
     arm: (ms: number) => void,
     sent: ReadonlyMap<string, string | undefined>,
-  ): void {
-    const name = event.event ?? 'message'
-    const malformed = (reason: string, channel?: string): void => {
-      const error = new SwitchlineError('malformed_frame', `SSE ${name}: ${reason}`, channel ? { channel } : {})
-      if (channel !== undefined && members.has(channel)) for (const m of named(channel)) m.error(error)
-      else each((member) => member.error(error))
-    }
-    switch (name) {
-      case SSE_EVENTS.ready: {
-        const ready = decodeSseReady(event.data)
-        if (!ready.ok) return malformed(ready.reason)
-        if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(ready.value.heartbeatMs))
+  ): SseEventRoutes {
+    return {
+      tracker: options.tracker,
+      named,
+      has: (channel) => members.has(channel),
+      each,
+      ready(payload) {
+        if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(payload.heartbeatMs))
         quietRestart = false
         ctx.opened()
-        for (const channel of ready.value.channels) {
-          adoptHeadCursor(options.tracker, channel, ready.value.cursor, sent.get(channel))
+        for (const channel of payload.channels) {
+          adoptHeadCursor(options.tracker, channel, payload.cursor, sent.get(channel))
           for (const member of named(channel)) {
             readyOn.add(member)
             member.ready('sse')
           }
         }
-        return
-      }
-      case SSE_EVENTS.heartbeat:
-        return
-      case SSE_EVENTS.gap: {
-        const gap = decodeGap(event.data)
-        if (!gap.ok) return malformed(gap.reason)
-        for (const member of named(gap.value.channel)) member.gap(gap.value)
-        return
-      }
-      case SSE_EVENTS.error: {
-        const payload = decodeErrorPayload(event.data)
-        if (!payload.ok) return malformed(payload.reason)
-        const { code, message, channel, fatal } = payload.value
-        const error = new SwitchlineError('protocol', `${code}: ${message}`, {
-          protocolCode: code,
-          fatal,
-          ...(channel === undefined ? {} : { channel }),
-        })
-        if (channel === undefined || !members.has(channel)) {
-          each((member) => member.error(error))
-          return
-        }
+      },
+      failChannel(channel, error) {
         for (const member of named(channel)) {
-          if (!fatal) {
-            member.error(error)
-            continue
-          }
           dropMember(member)
           member.fail(error, 'sse')
         }
-        if (fatal) schedule()
-        return
-      }
-      default: {
-        const message = decodeSseMessage(event.data)
-        if (!message.ok) return malformed(message.reason)
-        const { channel, data } = message.value
-        const targets = named(channel)
-        const id = event.id === undefined || event.id === '' ? undefined : event.id
-        if (id !== undefined) {
-          if (!options.tracker.accept(channel, id)) return
-        }
-        if (targets.length === 0) return
-        const meta = { id, channel, event: message.value.event ?? 'message', transport: 'sse' as const }
-        for (const member of targets) member.deliver(data, meta)
-      }
+        schedule()
+      },
     }
   }
 

@@ -5,14 +5,13 @@
  */
 import { classifyClose, SwitchlineError } from './errors'
 import { createPinger, type Pinger } from './liveness'
-import { decodeServerFrame, encodeFrame } from './protocol/codec'
+import { encodeFrame } from './protocol/codec'
 import { PATHS, SUBPROTOCOL } from './protocol/constants'
-import type { ErrorPayload, ServerFrame } from './protocol/frames'
 import { resolveToken } from './http-publisher'
-import { adoptHeadCursor } from './head-cursor'
 import { createSupervisor } from './supervisor'
 import { isBlockedAfter } from './transport-choice'
 import { openWebSocket } from './transports/ws'
+import { createWsFrameRouter, type WsPending } from './ws-session-frames'
 import type { CursorTracker } from './dedupe'
 import type { Platform } from './platform-types'
 import type { PublishDone, SendPath, SessionMember } from './session-member'
@@ -55,15 +54,6 @@ export function wsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/^http/i, 'ws')}${PATHS.ws}`
 }
 
-function protocolError(payload: ErrorPayload): SwitchlineError {
-  const { code, message, channel, fatal } = payload
-  return new SwitchlineError('protocol', `${code}: ${message}`, {
-    protocolCode: code,
-    fatal,
-    ...(channel === undefined ? {} : { channel }),
-  })
-}
-
 /**
  * Creates the WebSocket session of a client. It connects when the first member is added.
  * @example
@@ -81,7 +71,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
   let failuresBeforeOpen = 0
   let frameId = 0
   /** The current connection once `welcome` arrived. */
-  let conn: { socket: WsAttempt; path: SendPath; acks: Map<number, PublishDone>; subs: Map<number, { channel: string; cursor: string | undefined }> } | undefined
+  let conn: ({ socket: WsAttempt; path: SendPath } & WsPending) | undefined
 
   const each = (fn: (member: SessionMember) => void): void => {
     for (const set of [...members.values()]) for (const member of [...set]) fn(member)
@@ -131,7 +121,6 @@ export function createWsSession(options: WsSessionOptions): WsSession {
     const token = await resolveToken(options.token)
     if (id !== attemptId) return { close() {} }
     let opened = false
-    let welcomed = false
     let done = false
     let pinger: Pinger | undefined
     const live = (): boolean => id === attemptId && !done
@@ -175,110 +164,50 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       platform,
     )
 
-    function onFrame(text: string): void {
-      const decoded = decodeServerFrame(text)
-      if (!decoded.ok) {
-        const error = new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`)
-        each((member) => member.error(error))
-        return
-      }
-      const frame: ServerFrame = decoded.value
-      switch (frame.type) {
-        case 'welcome': {
-          if (welcomed) return
-          welcomed = true
-          failuresBeforeOpen = 0
-          const acks = new Map<number, PublishDone>()
-          const path: SendPath = {
-            kind: 'websocket',
-            maxFrameBytes: frame.maxFrameBytes,
-            publish(message, doneFn) {
-              if (conn?.path !== path) return // gone: the outbox re-sends on the next path
-              const frameNo = ++frameId
-              acks.set(frameNo, doneFn)
-              socket.send(encodeFrame({ type: 'publish', id: frameNo, ...message }))
-            },
-          }
-          conn = { socket, path, acks, subs: new Map() }
-          ctx.opened()
-          options.onWelcome?.()
-          pinger = createPinger({
-            timers: base.timers,
-            intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
-            timeoutMs: pingTimeoutMs,
-            sendPing: () => socket.send(encodeFrame({ type: 'ping', id: ++frameId })),
-            onTimeout: () => {
-              socket.closeWith(1000, 'ping timeout')
-              end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
-            },
-          })
-          for (const channel of members.keys()) subscribe(channel)
-          each((member) => member.wsPath?.(path))
-          return
+    const onFrame = createWsFrameRouter({
+      tracker: options.tracker,
+      named,
+      has: (channel) => members.has(channel),
+      each,
+      pending: () => conn,
+      pong: () => pinger?.pong(),
+      failChannel(channel, error) {
+        for (const member of named(channel)) {
+          drop(member)
+          member.fail(error, 'websocket')
         }
-        case 'subscribed': {
-          const sub = conn?.subs.get(frame.id)
-          conn?.subs.delete(frame.id)
-          if (sub?.channel === frame.channel) adoptHeadCursor(options.tracker, frame.channel, frame.cursor, sub.cursor)
-          for (const member of named(frame.channel)) member.ready('websocket')
-          return
+        if (!members.has(channel)) afterRemoval(channel, false)
+      },
+      welcome(frame) {
+        failuresBeforeOpen = 0
+        const acks = new Map<number, PublishDone>()
+        const path: SendPath = {
+          kind: 'websocket',
+          maxFrameBytes: frame.maxFrameBytes,
+          publish(message, doneFn) {
+            if (conn?.path !== path) return // gone: the outbox re-sends on the next path
+            const frameNo = ++frameId
+            acks.set(frameNo, doneFn)
+            socket.send(encodeFrame({ type: 'publish', id: frameNo, ...message }))
+          },
         }
-        case 'event': {
-          const targets = named(frame.channel)
-          const fresh = options.tracker.accept(frame.channel, frame.id)
-          if (targets.length === 0 || !fresh) return
-          const meta = { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' as const }
-          for (const member of targets) member.deliver(frame.data, meta)
-          return
-        }
-        case 'gap': {
-          const { type: _type, ...gap } = frame
-          for (const member of named(gap.channel)) member.gap(gap)
-          return
-        }
-        case 'ack': {
-          const doneFn = conn?.acks.get(frame.id)
-          conn?.acks.delete(frame.id)
-          doneFn?.({ eventId: frame.eventId })
-          return
-        }
-        case 'pong':
-          pinger?.pong()
-          return
-        case 'error':
-          onErrorFrame(frame)
-          return
-        case 'unsubscribed':
-          return
-      }
-    }
-
-    function onErrorFrame(frame: ErrorPayload & { id?: number }): void {
-      const error = protocolError(frame)
-      if (frame.id !== undefined) {
-        const doneFn = conn?.acks.get(frame.id)
-        if (doneFn) {
-          conn?.acks.delete(frame.id)
-          doneFn(error)
-          return
-        }
-      }
-      const channel = frame.channel ?? (frame.id === undefined ? undefined : conn?.subs.get(frame.id)?.channel)
-      if (frame.id !== undefined) conn?.subs.delete(frame.id)
-      if (channel === undefined || !members.has(channel)) {
-        each((member) => member.error(error))
-        return
-      }
-      for (const member of named(channel)) {
-        if (!frame.fatal) {
-          member.error(error)
-          continue
-        }
-        drop(member)
-        member.fail(error, 'websocket')
-      }
-      if (frame.fatal && !members.has(channel)) afterRemoval(channel, false)
-    }
+        conn = { socket, path, acks, subs: new Map() }
+        ctx.opened()
+        options.onWelcome?.()
+        pinger = createPinger({
+          timers: base.timers,
+          intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
+          timeoutMs: pingTimeoutMs,
+          sendPing: () => socket.send(encodeFrame({ type: 'ping', id: ++frameId })),
+          onTimeout: () => {
+            socket.closeWith(1000, 'ping timeout')
+            end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
+          },
+        })
+        for (const channel of members.keys()) subscribe(channel)
+        each((member) => member.wsPath?.(path))
+      },
+    })
 
     return {
       close() {

@@ -1,0 +1,72 @@
+/**
+ * The request of the client's SSE stream (docs/protocol.md §5): `B/sse?channels=…&since.<ch>=…`, the stream-wide
+ * `Last-Event-ID`, and the choice between fetch and a native `EventSource`. Pure: no I/O.
+ */
+import { PATHS, PROTOCOL_DEFAULTS, SSE_EVENTS } from './protocol/constants'
+import type { Platform } from './platform-types'
+import type { SseRequest } from './transports/types'
+
+const EVENT_NAMES = [SSE_EVENTS.ready, SSE_EVENTS.heartbeat, SSE_EVENTS.gap, SSE_EVENTS.error, 'message']
+
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process
+  return typeof proc?.versions?.node === 'string'
+}
+
+/**
+ * Builds the stream URL: `B/sse?channels=a,b&since.a=<cursor>`.
+ * @example
+ * sseUrl('https://x/rt', [['a', 'k-1'], ['b', undefined]]) // 'https://x/rt/sse?channels=a%2Cb&since.a=k-1'
+ */
+export function sseUrl(baseUrl: string, channels: ReadonlyArray<readonly [string, string | undefined]>): string {
+  const query = new URLSearchParams({ channels: channels.map(([channel]) => channel).join(',') })
+  for (const [channel, cursor] of channels) if (cursor !== undefined) query.set(`since.${channel}`, cursor)
+  return `${baseUrl}${PATHS.sse}?${query.toString()}`
+}
+
+/** The inputs of {@link buildSseRequest}. */
+export interface SseRequestInput {
+  baseUrl: string
+  /** Each channel with the cursor it resumes from (`undefined`: none, live only). */
+  channels: ReadonlyArray<readonly [string, string | undefined]>
+  /** The stream-wide cursor (the tracker's latest id), sent only when every channel has a cursor. */
+  latest: string | undefined
+  /** Resolved headers, `authorization` included; sent only over fetch. */
+  headers: Record<string, string>
+  withCredentials: boolean
+  platform: Platform
+}
+
+/**
+ * Builds the stream request. fetch is used when there are headers, in Node, or without an `EventSource`; a native
+ * `EventSource` otherwise (it cannot set headers, so the stream-wide cursor travels as `lastEventId=`).
+ *
+ * Every channel that has been on a stream has a cursor (its own, or the head cursor of its first `sl-ready`, R9),
+ * and each travels as `since.<ch>`, which wins over `Last-Event-ID`. So `Last-Event-ID` changes nothing for those;
+ * it is the stream-wide cursor of §3 for servers and proxies that only know the standard header. It is left out
+ * while a channel is new (no cursor yet): the server would resume that channel from it instead of starting live,
+ * replaying history the app did not ask for.
+ * @example
+ * const { request, useFetch } = buildSseRequest({ baseUrl, channels: [['a', 'k-1']], latest: 'k-1', headers: {}, withCredentials: false, platform })
+ */
+export function buildSseRequest(input: SseRequestInput): { request: SseRequest; useFetch: boolean } {
+  const { channels, platform } = input
+  const headers = { ...input.headers }
+  const latest = channels.every(([, cursor]) => cursor !== undefined) ? input.latest : undefined
+  const useFetch = Object.keys(headers).length > 0 || platform.EventSource === undefined || isNode()
+  let url = sseUrl(input.baseUrl, channels)
+  if (latest !== undefined) {
+    if (useFetch) headers['last-event-id'] = latest
+    else url += `&lastEventId=${encodeURIComponent(latest)}`
+  }
+  const request: SseRequest = {
+    url,
+    method: 'GET',
+    headers,
+    body: undefined,
+    withCredentials: input.withCredentials,
+    eventNames: EVENT_NAMES,
+    maxEventSize: 4 * PROTOCOL_DEFAULTS.maxFrameBytes,
+  }
+  return { request, useFetch }
+}

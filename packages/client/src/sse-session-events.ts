@@ -1,0 +1,87 @@
+/**
+ * The events of the client's SSE stream (docs/protocol.md §5), decoded and routed to the channel members:
+ * `sl-ready`, `sl-heartbeat`, `sl-gap`, `sl-error` and channel events (deduplicated by the cursor tracker).
+ * The session (sse-session.ts) owns the connection; this file only decides who hears what.
+ */
+import { SwitchlineError } from './errors'
+import { decodeErrorPayload, decodeGap, decodeSseMessage, decodeSseReady } from './protocol/codec'
+import { SSE_EVENTS } from './protocol/constants'
+import type { SseReadyPayload } from './protocol/frames'
+import type { CursorTracker } from './dedupe'
+import type { SessionMember } from './session-member'
+import type { SseEvent } from './sse-parser'
+
+/** What the event routing needs from the session. */
+export interface SseEventRoutes {
+  tracker: CursorTracker
+  /** The members of one channel (a copy). */
+  named(channel: string): SessionMember[]
+  /** Whether a channel has members. */
+  has(channel: string): boolean
+  /** Calls `fn` for every member. */
+  each(fn: (member: SessionMember) => void): void
+  /** A well-formed `sl-ready` arrived: the stream is open. */
+  ready(payload: SseReadyPayload): void
+  /** A fatal `sl-error` for a channel that has members: drop them and fail them. */
+  failChannel(channel: string, error: SwitchlineError): void
+}
+
+/**
+ * Routes one event of the stream. A malformed event is reported (`malformed_frame`) to its channel's members
+ * (or to every member) and skipped.
+ * @example
+ * handlers.onEvent = (event) => routeSseEvent(event, routes)
+ */
+export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
+  const { named } = routes
+  const name = event.event ?? 'message'
+  const malformed = (reason: string, channel?: string): void => {
+    const error = new SwitchlineError('malformed_frame', `SSE ${name}: ${reason}`, channel ? { channel } : {})
+    if (channel !== undefined && routes.has(channel)) for (const m of named(channel)) m.error(error)
+    else routes.each((member) => member.error(error))
+  }
+  switch (name) {
+    case SSE_EVENTS.ready: {
+      const ready = decodeSseReady(event.data)
+      if (!ready.ok) return malformed(ready.reason)
+      routes.ready(ready.value)
+      return
+    }
+    case SSE_EVENTS.heartbeat:
+      return
+    case SSE_EVENTS.gap: {
+      const gap = decodeGap(event.data)
+      if (!gap.ok) return malformed(gap.reason)
+      for (const member of named(gap.value.channel)) member.gap(gap.value)
+      return
+    }
+    case SSE_EVENTS.error: {
+      const payload = decodeErrorPayload(event.data)
+      if (!payload.ok) return malformed(payload.reason)
+      const { code, message, channel, fatal } = payload.value
+      const error = new SwitchlineError('protocol', `${code}: ${message}`, {
+        protocolCode: code,
+        fatal,
+        ...(channel === undefined ? {} : { channel }),
+      })
+      if (channel === undefined || !routes.has(channel)) {
+        routes.each((member) => member.error(error))
+        return
+      }
+      if (fatal) routes.failChannel(channel, error)
+      else for (const member of named(channel)) member.error(error)
+      return
+    }
+    default: {
+      const message = decodeSseMessage(event.data)
+      if (!message.ok) return malformed(message.reason)
+      const { channel, data } = message.value
+      const targets = named(channel)
+      const id = event.id === undefined || event.id === '' ? undefined : event.id
+      if (id !== undefined && !routes.tracker.accept(channel, id)) return
+      if (targets.length === 0) return
+      const meta = { id, channel, event: message.value.event ?? 'message', transport: 'sse' as const }
+      for (const member of targets) member.deliver(data, meta)
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The frames the server sends on the client's WebSocket (docs/protocol.md §6), decoded and routed: `subscribed`,
+ * `event` (deduplicated by the cursor tracker), `gap`, `ack`, `error` to the channel members and pending sends;
+ * `welcome` and `pong` back to the session (ws-session.ts), which owns the socket.
+ */
+import { SwitchlineError } from './errors'
+import { adoptHeadCursor } from './head-cursor'
+import { decodeServerFrame } from './protocol/codec'
+import type { ErrorPayload, WelcomeFrame } from './protocol/frames'
+import type { CursorTracker } from './dedupe'
+import type { PublishDone, SessionMember } from './session-member'
+
+/** What is pending on one welcomed connection: publishes awaiting `ack`, subscribes awaiting `subscribed`. */
+export interface WsPending {
+  acks: Map<number, PublishDone>
+  /** Per subscribe frame id: the channel and the cursor it was sent with (`undefined`: none, live only). */
+  subs: Map<number, { channel: string; cursor: string | undefined }>
+}
+
+/** What the frame routing needs from the session. */
+export interface WsFrameRoutes {
+  tracker: CursorTracker
+  /** The members of one channel (a copy). */
+  named(channel: string): SessionMember[]
+  /** Whether a channel has members. */
+  has(channel: string): boolean
+  /** Calls `fn` for every member. */
+  each(fn: (member: SessionMember) => void): void
+  /** The pending maps of the current connection, once welcomed. */
+  pending(): WsPending | undefined
+  /** The first `welcome` of this connection (later ones are ignored here). */
+  welcome(frame: WelcomeFrame): void
+  pong(): void
+  /** A fatal error for a channel that has members: drop them and fail them. */
+  failChannel(channel: string, error: SwitchlineError): void
+}
+
+/** A protocol error frame as a {@link SwitchlineError}. */
+export function protocolError(payload: ErrorPayload): SwitchlineError {
+  const { code, message, channel, fatal } = payload
+  return new SwitchlineError('protocol', `${code}: ${message}`, {
+    protocolCode: code,
+    fatal,
+    ...(channel === undefined ? {} : { channel }),
+  })
+}
+
+/**
+ * Creates the router of one connection. A malformed frame is reported (`malformed_frame`) to every member and
+ * skipped; the socket stays.
+ * @example
+ * const onFrame = createWsFrameRouter(routes)
+ * handlers.onMessage = (text) => onFrame(text)
+ */
+export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => void {
+  const { named, tracker } = routes
+  let welcomed = false
+
+  function onError(frame: ErrorPayload & { id?: number }): void {
+    const error = protocolError(frame)
+    const pending = routes.pending()
+    if (frame.id !== undefined) {
+      const doneFn = pending?.acks.get(frame.id)
+      if (doneFn) {
+        pending?.acks.delete(frame.id)
+        doneFn(error)
+        return
+      }
+    }
+    const channel = frame.channel ?? (frame.id === undefined ? undefined : pending?.subs.get(frame.id)?.channel)
+    if (frame.id !== undefined) pending?.subs.delete(frame.id)
+    if (channel === undefined || !routes.has(channel)) {
+      routes.each((member) => member.error(error))
+      return
+    }
+    if (frame.fatal) routes.failChannel(channel, error)
+    else for (const member of named(channel)) member.error(error)
+  }
+
+  return (text) => {
+    const decoded = decodeServerFrame(text)
+    if (!decoded.ok) {
+      const error = new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`)
+      routes.each((member) => member.error(error))
+      return
+    }
+    const frame = decoded.value
+    switch (frame.type) {
+      case 'welcome':
+        if (welcomed) return
+        welcomed = true
+        routes.welcome(frame)
+        return
+      case 'subscribed': {
+        const pending = routes.pending()
+        const sub = pending?.subs.get(frame.id)
+        pending?.subs.delete(frame.id)
+        if (sub?.channel === frame.channel) adoptHeadCursor(tracker, frame.channel, frame.cursor, sub.cursor)
+        for (const member of named(frame.channel)) member.ready('websocket')
+        return
+      }
+      case 'event': {
+        const targets = named(frame.channel)
+        const fresh = tracker.accept(frame.channel, frame.id)
+        if (targets.length === 0 || !fresh) return
+        const meta = { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' as const }
+        for (const member of targets) member.deliver(frame.data, meta)
+        return
+      }
+      case 'gap': {
+        const { type: _type, ...gap } = frame
+        for (const member of named(gap.channel)) member.gap(gap)
+        return
+      }
+      case 'ack': {
+        const pending = routes.pending()
+        const doneFn = pending?.acks.get(frame.id)
+        pending?.acks.delete(frame.id)
+        doneFn?.({ eventId: frame.eventId })
+        return
+      }
+      case 'pong':
+        routes.pong()
+        return
+      case 'error':
+        onError(frame)
+        return
+      case 'unsubscribed':
+        return
+    }
+  }
+}
