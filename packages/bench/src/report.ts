@@ -7,6 +7,7 @@ import { PKG_ROOT, type SizeResult } from './size'
 import type { ThroughputRow } from './throughput'
 import type { StormSimRow } from './storm-sim'
 import type { LatencyRow } from './latency'
+import type { MemoryRow } from './memory'
 
 export interface BenchResults {
   command: string
@@ -18,6 +19,7 @@ export interface BenchResults {
   throughput?: ThroughputRow[]
   stormSim?: StormSimRow[]
   latency?: LatencyRow[]
+  memory?: MemoryRow[]
   errors: Record<string, string>
 }
 
@@ -38,6 +40,7 @@ const kb = (bytes: number | null | undefined): string => (bytes == null ? '—' 
 const x = (r: number | null | undefined): string => (r == null ? '—' : `${r.toFixed(2)}×`)
 const ms = (v: number | null | undefined): string => (v == null ? '—' : `${v.toFixed(3)} ms`)
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null || b === 0 ? null : a / b)
+const bytes = (v: number | null | undefined): string => (v == null ? '—' : `${(v / 1000).toFixed(1)} kB`)
 const secs = (ms: number | null | undefined): string => (ms == null ? '—' : `${(ms / 1000).toFixed(1)} s`)
 /** Block sparkline, one character per value, scaled to `max`. */
 export function sparkline(values: readonly number[], max: number): string {
@@ -99,6 +102,35 @@ export function targets(results: BenchResults): TargetRow[] {
       goal: '≥ 2× socket.io-client',
       measured: r?.notMeasured ? 'not measured' : x(r?.ratioToSocketIo),
       met: r?.ratioToSocketIo == null ? null : r.ratioToSocketIo >= 2,
+    })
+  }
+  const mem = (id: string): MemoryRow | undefined => results.memory?.find((r) => r.id === id && r.heapBytesPerSub != null && !r.error)
+  const memRatio = (a: string, b: string): number | null => ratio(mem(a)?.heapBytesPerSub, mem(b)?.heapBytesPerSub)
+  for (const [id, what] of [['switchline-ws-each', '`createClient`'], ['switchline-ws-raw-each', '`subscribe(ws://…)`']] as const) {
+    const r = memRatio(id, 'ws')
+    rows.push({
+      target: `Heap per idle subscription, WebSocket, ${what}, one connection each`,
+      goal: '≤ 1.5× raw ws',
+      measured: r == null ? 'not measured' : `${x(r)} (${bytes(mem(id)?.heapBytesPerSub)} vs ${bytes(mem('ws')?.heapBytesPerSub)})`,
+      met: r == null ? null : r <= 1.5,
+    })
+  }
+  for (const [id, what] of [['switchline-sse-each', '`createClient`'], ['switchline-sse-raw-each', '`subscribe(http://…)`']] as const) {
+    const r = memRatio(id, 'eventsource')
+    rows.push({
+      target: `Heap per idle subscription, SSE, ${what}, one connection each`,
+      goal: '≤ 0.5× `eventsource`',
+      measured: r == null ? 'not measured' : `${x(r)} (${bytes(mem(id)?.heapBytesPerSub)} vs ${bytes(mem('eventsource')?.heapBytesPerSub)})`,
+      met: r == null ? null : r <= 0.5,
+    })
+  }
+  for (const [id, what] of [['switchline-ws-shared', 'WebSocket'], ['switchline-sse-shared', 'SSE']] as const) {
+    const m = mem(id)
+    rows.push({
+      target: `Heap per extra channel sharing one connection, ${what}`,
+      goal: '≤ 1 kB',
+      measured: m ? `${bytes(m.heapBytesPerSub)} (${m.count} channels)` : 'not measured',
+      met: m ? (m.heapBytesPerSub as number) <= 1000 : null,
     })
   }
   const full = results.size?.find((s) => s.id === 'switchline-full')
@@ -190,6 +222,30 @@ export function renderMarkdown(results: BenchResults): string {
           ms(r.meanMs),
           x(ratio(r.p50Ms, wsP50)),
           r.errors.length ? `${r.errors.length} failed run(s): ${r.errors[0]}` : '',
+        ]),
+      ),
+    )
+    out.push('')
+  }
+
+  if (results.memory) {
+    out.push('## Memory per idle subscription')
+    out.push('')
+    out.push(
+      `Node, one child process per row (\`--expose-gc\`): ${int(results.config.memorySubscriptions)} idle subscriptions opened in batches of 100 after one warm-up subscription, ` +
+        'then heap delta after `gc()` ÷ subscriptions. Switchline `createClient` rows use @switchline/server, the others the raw ws / SSE / socket.io servers.',
+    )
+    out.push('')
+    out.push(
+      table(
+        ['subscriptions', 'heap / sub', 'RSS / sub', 'external / sub', 'opened', 'notes'],
+        results.memory.map((r) => [
+          r.label,
+          bytes(r.heapBytesPerSub),
+          bytes(r.rssBytesPerSub),
+          bytes(r.externalBytesPerSub),
+          `${r.opened}/${r.count}`,
+          r.error ?? '',
         ]),
       ),
     )

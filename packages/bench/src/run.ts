@@ -13,6 +13,7 @@ import { measureSizes } from './size'
 import { runThroughput } from './throughput'
 import { runStormSim } from './storm-sim'
 import { runLatency } from './latency'
+import { memoryChildMain, runMemory } from './memory'
 
 const bundle = fileURLToPath(import.meta.url)
 const childArg = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length)
@@ -88,6 +89,10 @@ async function main(): Promise<void> {
       const s = server as ServerProcess
       results.latency = await runLatency({ info: s.info, roundTrips: config.latencyRoundTrips, runs: config.runs, log })
     })
+    await step('memory', 150_000, async () => {
+      const s = server as ServerProcess
+      results.memory = await runMemory({ bundle, info: s.info, count: config.memorySubscriptions, log })
+    })
   } finally {
     await server?.stop()
   }
@@ -104,6 +109,8 @@ async function main(): Promise<void> {
 
 if (childArg === 'server') {
   await serverChildMain()
+} else if (childArg === 'memory') {
+  await memoryChildMain()
 } else if (childArg) {
   console.error(`unknown child mode ${childArg}`)
   process.exit(2)
