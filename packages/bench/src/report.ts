@@ -8,6 +8,7 @@ import type { ThroughputRow } from './throughput'
 import type { StormSimRow } from './storm-sim'
 import type { LatencyRow } from './latency'
 import type { MemoryRow } from './memory'
+import type { BrowserRow } from './browser'
 
 export interface BenchResults {
   command: string
@@ -20,6 +21,7 @@ export interface BenchResults {
   stormSim?: StormSimRow[]
   latency?: LatencyRow[]
   memory?: MemoryRow[]
+  browser?: { browser: string; rows: BrowserRow[] }
   errors: Record<string, string>
 }
 
@@ -246,6 +248,29 @@ export function renderMarkdown(results: BenchResults): string {
           bytes(r.externalBytesPerSub),
           `${r.opened}/${r.count}`,
           r.error ?? '',
+        ]),
+      ),
+    )
+    out.push('')
+  }
+
+  if (results.browser) {
+    out.push('## In-browser throughput')
+    out.push('')
+    out.push(
+      `${results.browser.browser} (headless, through Playwright), one page; ${int(results.config.browserMessages)} messages per run after a 20 % warm-up, ` +
+        `median of ${results.config.runs} interleaved runs, same credit-paced bursts as in Node. Ratios compare with the native API of the same transport in the same page.`,
+    )
+    out.push('')
+    out.push(
+      table(
+        ['receiver', 'payload', 'events/s (median)', 'vs native', 'notes'],
+        results.browser.rows.map((r) => [
+          r.label,
+          `${r.payloadBytes} B`,
+          int(r.medianMsgPerSec),
+          x(r.ratioToNative),
+          r.errors.length ? `${r.errors.length} failed run(s): ${r.errors[0]}` : '',
         ]),
       ),
     )

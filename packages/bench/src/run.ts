@@ -14,6 +14,7 @@ import { runThroughput } from './throughput'
 import { runStormSim } from './storm-sim'
 import { runLatency } from './latency'
 import { memoryChildMain, runMemory } from './memory'
+import { runBrowser } from './browser'
 
 const bundle = fileURLToPath(import.meta.url)
 const childArg = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length)
@@ -92,6 +93,13 @@ async function main(): Promise<void> {
     await step('memory', 150_000, async () => {
       const s = server as ServerProcess
       results.memory = await runMemory({ bundle, info: s.info, count: config.memorySubscriptions, log })
+    })
+    await step('browser', 120_000, async () => {
+      results.browser = await runBrowser({
+        server: server as ServerProcess,
+        config: { sizes: [64, 1024], messages: config.browserMessages, runs: config.runs },
+        log,
+      })
     })
   } finally {
     await server?.stop()

@@ -1,0 +1,120 @@
+/**
+ * In-browser throughput: Chromium (through Playwright, Debian's /usr/bin/chromium by default) loads a page from
+ * the bench server and measures events/s through the SDK and through the native WebSocket / EventSource.
+ */
+import { build } from 'esbuild'
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { chromium } from 'playwright'
+import type { ServerProcess } from './ctl'
+import type { BrowserConfig, BrowserSample } from './browser-page'
+import { PKG_ROOT } from './size'
+import { median, ratio } from './stats'
+
+/** Chromium flags that keep it quiet on a closed network (see /work/shared/TOOLCHAIN.md). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** `CHROMIUM_PATH`, else Debian's Chromium, else Playwright's own browser. */
+export function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
+  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined
+}
+
+export interface BrowserRow {
+  id: string
+  label: string
+  payloadBytes: number
+  runs: number
+  medianMsgPerSec: number | null
+  /** vs the native API of the same transport in the same page. */
+  ratioToNative: number | null
+  errors: string[]
+}
+
+const LABELS: Record<string, string> = {
+  'native-websocket': 'native `WebSocket` + JSON.parse',
+  'switchline-ws-raw': 'Switchline `subscribe(ws://…)`',
+  'switchline-ws': 'Switchline `createClient`, WebSocket (protocol mock)',
+  'native-eventsource': 'native `EventSource` + JSON.parse',
+  'switchline-sse-raw': 'Switchline `subscribe(http://…)`',
+  'switchline-sse': 'Switchline `createClient`, SSE (protocol mock)',
+}
+
+async function bundlePage(): Promise<Record<string, { type: string; path: string }>> {
+  const dir = resolve(PKG_ROOT, 'dist/page')
+  await mkdir(dir, { recursive: true })
+  await build({
+    entryPoints: [resolve(PKG_ROOT, 'src/browser-page.ts')],
+    outfile: resolve(dir, 'bundle.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['@switchline/source'],
+    minify: true,
+    logLevel: 'warning',
+  })
+  await writeFile(resolve(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/page/bundle.js"></script>\n')
+  return {
+    '/page/index.html': { type: 'text/html; charset=utf-8', path: resolve(dir, 'index.html') },
+    '/page/bundle.js': { type: 'text/javascript; charset=utf-8', path: resolve(dir, 'bundle.js') },
+  }
+}
+
+export async function runBrowser(opts: { server: ServerProcess; config: BrowserConfig; log?: (s: string) => void }): Promise<{ browser: string; rows: BrowserRow[] }> {
+  const log = opts.log ?? (() => {})
+  const files = await bundlePage()
+  const { child } = opts.server
+  await new Promise<void>((resolveSent) => {
+    child.once('message', () => resolveSent())
+    child.send({ type: 'page-files', files })
+  })
+  const executablePath = chromiumPath()
+  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS })
+  try {
+    const version = `Chromium ${browser.version()}`
+    const page = await browser.newPage()
+    page.on('pageerror', (e) => log(`  page error: ${e.message}`))
+    await page.goto(`http://127.0.0.1:${opts.server.info.rawPort}/page/index.html`)
+    await page.waitForFunction(() => typeof (globalThis as { benchRun?: unknown }).benchRun === 'function')
+    const samples = await page.evaluate(
+      (cfg) => (globalThis as unknown as { benchRun: (c: BrowserConfig) => Promise<BrowserSample[]> }).benchRun(cfg),
+      opts.config,
+    )
+    const rows: BrowserRow[] = []
+    for (const size of opts.config.sizes) {
+      const med = (id: string): number | null => {
+        const v = samples.filter((s) => s.id === id && s.size === size && s.msgPerSec != null).map((s) => s.msgPerSec as number)
+        return v.length ? median(v) : null
+      }
+      for (const id of Object.keys(LABELS)) {
+        const native = id.includes('sse') || id.includes('eventsource') ? 'native-eventsource' : 'native-websocket'
+        const mine = samples.filter((s) => s.id === id && s.size === size)
+        const rate = med(id)
+        rows.push({
+          id,
+          label: LABELS[id] as string,
+          payloadBytes: size,
+          runs: mine.filter((s) => s.msgPerSec != null).length,
+          medianMsgPerSec: rate,
+          ratioToNative: ratio(rate, med(native)),
+          errors: mine.flatMap((s) => (s.error ? [s.error] : [])),
+        })
+        log(`  ${String(size).padStart(4)} B ${id.padEnd(20)} ${rate == null ? '—' : Math.round(rate).toLocaleString('en-US')} msg/s`)
+      }
+    }
+    return { browser: version, rows }
+  } finally {
+    await browser.close()
+  }
+}
