@@ -9,6 +9,7 @@ import type { StormSimRow } from './storm-sim'
 import type { LatencyRow } from './latency'
 import type { MemoryRow } from './memory'
 import type { BrowserRow } from './browser'
+import type { StormRealRow } from './storm-real'
 
 export interface BenchResults {
   command: string
@@ -21,6 +22,7 @@ export interface BenchResults {
   stormSim?: StormSimRow[]
   latency?: LatencyRow[]
   memory?: MemoryRow[]
+  stormReal?: StormRealRow[]
   browser?: { browser: string; rows: BrowserRow[] }
   errors: Record<string, string>
 }
@@ -300,6 +302,36 @@ export function renderMarkdown(results: BenchResults): string {
           int(r.refused),
           int(r.peakAttemptsPer100ms),
           `\`${sparkline(rebucket(r.arrivalsPer100ms, 5).slice(0, 60), r.scenario.acceptPer100ms * 5)}\``,
+        ]),
+      ),
+    )
+    out.push('')
+  }
+
+  if (results.stormReal) {
+    const first = results.stormReal[0]
+    out.push('## Reconnect storm (real, loopback)')
+    out.push('')
+    out.push(
+      `${first?.clients ?? '?'} Node clients, one WebSocket each, dropped at once by a server restart that keeps the server down for ${((first?.downMs ?? 0) / 1000).toFixed(1)} s. ` +
+        'Switchline: @switchline/server\'s fault injector `restart({ keepLog: true, downMs })` (close 1012, then 503 + `Retry-After: 1` while down). ' +
+        'socket.io: the socket.io server is closed and listens again on the same port after the same down time. No admission limit: the curve is the policy\'s own spread. ' +
+        'Sparkline: arrivals per 100 ms over the first 15 s.',
+    )
+    out.push('')
+    out.push(
+      table(
+        ['clients', 'back', 'all back', 'p50 back', 'p99 back', 'attempts (client)', 'attempts (server)', 'arrivals / 100 ms (0–15 s)', 'notes'],
+        results.stormReal.map((r) => [
+          r.label,
+          `${r.back}/${r.connectedBefore}`,
+          secs(r.allBackMs),
+          secs(r.p50BackMs),
+          secs(r.p99BackMs),
+          int(r.attempts),
+          r.serverAttempts == null ? '—' : int(r.serverAttempts),
+          `\`${sparkline(r.arrivalsPer100ms.slice(0, 150), Math.max(1, ...r.arrivalsPer100ms))}\``,
+          r.error ?? '',
         ]),
       ),
     )

@@ -15,6 +15,7 @@ import { runStormSim } from './storm-sim'
 import { runLatency } from './latency'
 import { memoryChildMain, runMemory } from './memory'
 import { runBrowser } from './browser'
+import { runStormReal } from './storm-real'
 
 const bundle = fileURLToPath(import.meta.url)
 const childArg = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length)
@@ -93,6 +94,10 @@ async function main(): Promise<void> {
     await step('memory', 150_000, async () => {
       const s = server as ServerProcess
       results.memory = await runMemory({ bundle, info: s.info, count: config.memorySubscriptions, log })
+    })
+    await step('storm-real', 150_000, async () => {
+      const s = server as ServerProcess
+      results.stormReal = await runStormReal({ info: s.info, ctl: s.ctl, clients: config.stormClients, log })
     })
     await step('browser', 120_000, async () => {
       results.browser = await runBrowser({

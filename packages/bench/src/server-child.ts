@@ -146,7 +146,7 @@ export async function serverChildMain(): Promise<void> {
   }
 
   // ---- socket.io ----
-  const sioHttp = createServer()
+  let sioHttp = createServer()
   let sio = new SocketIoServer(sioHttp, { transports: ['websocket'], serveClient: false, cors: { origin: '*' } })
   const sioConnections = { accepted: 0 }
   const wireSio = (io: SocketIoServer): void => {
@@ -337,15 +337,18 @@ export async function serverChildMain(): Promise<void> {
       case 'sl-stats':
         return reply(ws, req.reqId, { ok: true, stats: sl.stats(), faults: faults.stats() })
       case 'sio-restart': {
-        // A restart: every socket is cut (transport close → the client reconnects), the server is down for
-        // `downMs` (connections refused), then a fresh socket.io server listens on the same port.
+        // A restart: every socket is cut (transport close → the clients reconnect), nothing listens for
+        // `downMs` (connections refused), then a fresh http + socket.io server listens on the same port.
         const port = (sioHttp.address() as AddressInfo).port
-        void sio.close().then(async () => {
-          await sleep(req.downMs)
+        const old = sioHttp
+        void sio.close()
+        old.closeAllConnections()
+        setTimeout(() => {
+          sioHttp = createServer()
           sio = new SocketIoServer(sioHttp, { transports: ['websocket'], serveClient: false })
           wireSio(sio)
-          await new Promise<void>((resolve) => sioHttp.listen(port, '127.0.0.1', resolve))
-        })
+          sioHttp.listen(port, '127.0.0.1')
+        }, req.downMs)
         return reply(ws, req.reqId, { ok: true })
       }
       case 'sio-stats':
