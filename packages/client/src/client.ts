@@ -71,6 +71,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   checkPositive('ackTimeoutMs', options.ackTimeoutMs)
   checkPositive('reprobeWebSocketMs', options.reprobeWebSocketMs)
   checkPositive('stallTimeoutMs', options.stallTimeoutMs)
+  checkPositive('connectTimeoutMs', options.connectTimeoutMs)
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
   const timers = createTimerGroup(base.timers)
@@ -112,6 +113,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       headers: options.headers,
       withCredentials: options.withCredentials === true,
       stallTimeoutMs: options.stallTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs,
       supervisor,
       onState: (change) => report('sse')({ ...change, transport: 'sse' }),
       onEmpty: () => {
@@ -129,6 +131,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       tracker,
       token: options.token,
       ping: options.ping,
+      connectTimeoutMs: options.connectTimeoutMs,
       supervisor,
       onState: (change) => report('websocket')({ ...change, transport: 'websocket' }),
       onBlocked: () => onBlocked(session),

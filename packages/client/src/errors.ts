@@ -36,7 +36,7 @@ export type SwitchlineErrorCode =
   | 'max_attempts'
   /** the async-iterator buffer overflowed with policy `'error'` */
   | 'buffer_overflow'
-  /** e.g. ack timeout, connect timeout */
+  /** a send not acknowledged in `ackTimeoutMs`, an attempt over `connectTimeoutMs`, an SSE stall, a missing pong */
   | 'timeout'
   /** bad options passed by the app */
   | 'invalid_options'

@@ -4,6 +4,12 @@
  */
 import { createTimerGroup, type Timers } from './timers'
 
+/**
+ * Default `connectTimeoutMs`: how long one connection attempt may take (SSE until `sl-ready` / the first byte,
+ * WebSocket until `welcome` / `open`) before it fails with a retryable `timeout`.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
+
 /** A stall detector; see {@link createWatchdog}. */
 export interface Watchdog {
   /** Proof of life: restarts the countdown. No-op after `stop()` or after it fired. */

@@ -7,7 +7,7 @@ import { createDecoder } from './decode'
 import { createIdWindow } from './dedupe'
 import { SwitchlineError } from './errors'
 import { resolveHeaders, resolveToken } from './http-publisher'
-import { createWatchdog } from './liveness'
+import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
 import { resolvePlatform } from './platform'
 import type { SseEvent } from './sse-parser'
 import type { SubscriptionSink } from './subscription-core'
@@ -48,6 +48,7 @@ export function createRawSse<T>(
   const method = (options.method ?? 'GET').toUpperCase()
   const body = encodeBody(options.body)
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const plain = method === 'GET' && body === undefined && options.headers === undefined && options.token === undefined
   let cursor = options.lastEventId
   let finished = false
@@ -97,15 +98,27 @@ export function createRawSse<T>(
     }
     let attempt: AttemptHandle | undefined
     const watchdog = createWatchdog(platform.timers, stallTimeoutMs, () => {
+      connectTimer.stop()
       attempt?.close()
       ctx.failed(new SwitchlineError('timeout', `SSE stream stalled: nothing for ${stallTimeoutMs} ms`))
+    })
+    // Until the first byte: a server that accepts and never answers (or sends headers, then nothing) fails the
+    // attempt instead of hanging in `await fetch`.
+    const connectTimer = createWatchdog(platform.timers, connectTimeoutMs, () => {
+      watchdog.stop()
+      attempt?.close()
+      ctx.failed(new SwitchlineError('timeout', `SSE connect timed out: no byte within ${connectTimeoutMs} ms`))
     })
     const handlers: SseAttemptHandlers = {
       onOpen: () => ctx.opened(),
       onEvent,
       onRetry: (ms) => ctx.minDelay(ms),
-      onActivity: () => watchdog.kick(),
+      onActivity: () => {
+        connectTimer.stop()
+        watchdog.kick()
+      },
       onClose: (error) => {
+        connectTimer.stop()
         watchdog.stop()
         ctx.failed(error ?? new SwitchlineError('network', 'SSE stream ended'))
       },
@@ -117,12 +130,14 @@ export function createRawSse<T>(
         : openFetchSse(request, handlers, platform)
     } catch (error) {
       watchdog.stop()
+      connectTimer.stop()
       throw error
     }
     const opened = attempt
     return {
       close() {
         watchdog.stop()
+        connectTimer.stop()
         opened.close()
       },
     }

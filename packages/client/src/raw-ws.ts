@@ -4,7 +4,7 @@
  */
 import { createDecoder } from './decode'
 import { classifyClose, SwitchlineError } from './errors'
-import { createPinger, type Pinger } from './liveness'
+import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger } from './liveness'
 import { resolvePlatform } from './platform'
 import type { RawConnection } from './raw-sse'
 import type { SubscriptionSink } from './subscription-core'
@@ -67,44 +67,58 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     const platform = resolvePlatform(options.platform)
     let pinger: Pinger | undefined
     let current: WsAttempt | undefined
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+    // From construction until open: an upgrade nobody answers fails the attempt instead of hanging.
+    const connectTimer = createWatchdog(platform.timers, connectTimeoutMs, () => {
+      teardown()
+      current?.closeWith(1000, 'connect timeout')
+      ctx.failed(new SwitchlineError('timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`))
+    })
     const teardown = (): void => {
+      connectTimer.stop()
       pinger?.stop()
       pinger = undefined
       if (socket === current) socket = undefined
     }
-    current = openWebSocket(
-      url,
-      options.protocols,
-      {
-        onOpen() {
-          socket = current
-          ctx.opened()
-          if (ping) {
-            pinger = createPinger({
-              timers: platform.timers,
-              intervalMs: ping.intervalMs ?? 15_000,
-              timeoutMs: ping.timeoutMs ?? 10_000,
-              sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
-              onTimeout() {
-                teardown()
-                current?.closeWith(1000, 'ping timeout')
-                ctx.failed(new SwitchlineError('timeout', 'WebSocket ping timeout: no pong in time'))
-              },
-            })
-          }
-          flush()
+    try {
+      current = openWebSocket(
+        url,
+        options.protocols,
+        {
+          onOpen() {
+            connectTimer.stop()
+            socket = current
+            ctx.opened()
+            if (ping) {
+              pinger = createPinger({
+                timers: platform.timers,
+                intervalMs: ping.intervalMs ?? 15_000,
+                timeoutMs: ping.timeoutMs ?? 10_000,
+                sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
+                onTimeout() {
+                  teardown()
+                  current?.closeWith(1000, 'ping timeout')
+                  ctx.failed(new SwitchlineError('timeout', 'WebSocket ping timeout: no pong in time'))
+                },
+              })
+            }
+            flush()
+          },
+          onMessage(text) {
+            if (onMessage(text)) pinger?.pong()
+          },
+          onError: (error) => sink.error(error),
+          onClose({ code, reason }) {
+            teardown()
+            ctx.failed(classifyClose({ code, reason }).error)
+          },
         },
-        onMessage(text) {
-          if (onMessage(text)) pinger?.pong()
-        },
-        onError: (error) => sink.error(error),
-        onClose({ code, reason }) {
-          teardown()
-          ctx.failed(classifyClose({ code, reason }).error)
-        },
-      },
-      platform,
-    )
+        platform,
+      )
+    } catch (error) {
+      connectTimer.stop()
+      throw error
+    }
     const attempt = current
     return Promise.resolve({
       close() {

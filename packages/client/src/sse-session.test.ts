@@ -170,6 +170,46 @@ describe('sse-session', () => {
     session.close()
   })
 
+  it('connect timeout: a request that never answers is aborted after connectTimeoutMs, then retried with backoff', async () => {
+    const { net, session } = setup({ connectTimeoutMs: 2000 })
+    const a = recordingMember('a')
+    net.sseAnswers.push({ hang: true })
+    session.add(a)
+    await tick()
+    expect(net.hung).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1999)
+    expect(net.hung[0]?.aborted).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(net.hung[0]?.aborted).toBe(true)
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', fatal: false }, attempt: 1, delayMs: 100 })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(net.streams).toHaveLength(1) // the retry
+    ready(net.last)
+    await tick()
+    expect(a.readies).toEqual(['sse'])
+    expect(a.failures).toEqual([])
+    session.close()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('connect timeout: headers without sl-ready count too; sl-ready in time stops the timer', async () => {
+    const { net, session } = setup({ connectTimeoutMs: 2000, stallTimeoutMs: 0 })
+    const a = recordingMember('a')
+    session.add(a)
+    await tick()
+    net.last.push('retry: 10\n\n') // bytes, but no sl-ready
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(net.streams[0]?.aborted).toBe(true)
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(net.streams).toHaveLength(2)
+    ready(net.last)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(net.streams).toHaveLength(2)
+    expect(net.last.aborted).toBe(false)
+    session.close()
+  })
+
   it('honours retry: as the minimum delay', async () => {
     const { net, session } = setup()
     session.add(recordingMember('a'))

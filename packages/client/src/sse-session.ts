@@ -5,7 +5,7 @@
  * cursor takes the head cursor of `sl-ready` (R9, head-cursor.ts), so it resumes without loss after a drop.
  */
 import { SwitchlineError } from './errors'
-import { createWatchdog, type Watchdog } from './liveness'
+import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Watchdog } from './liveness'
 import { PROTOCOL_DEFAULTS, sseStallTimeoutMs } from './protocol/constants'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { adoptHeadCursor } from './head-cursor'
@@ -36,6 +36,8 @@ export interface SseSessionOptions {
   withCredentials?: boolean
   /** Fixed stall timeout; by default `2 × heartbeatMs + 5000` from `sl-ready`. `0` disables. */
   stallTimeoutMs?: number | undefined
+  /** From the start of the request until `sl-ready`. `0` disables. @defaultValue 10000 */
+  connectTimeoutMs?: number | undefined
   /** Supervisor settings (backoff, attempts…); `connect`, `platform` and `onState` are filled in here. */
   supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'>
   /** Every state change of the stream (for `onConnectionState`). */
@@ -169,12 +171,19 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     if (id !== attemptId) return { close() {} }
 
     let watchdog: Watchdog | undefined
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+    // Node's http writes no SSE headers before the first byte: a server that accepts and never writes would hang
+    // `await fetch` forever. The attempt must reach sl-ready in time.
+    const connectTimer = createWatchdog(base.timers, connectTimeoutMs, () =>
+      fail(new SwitchlineError('timeout', `SSE connect timed out (no sl-ready within ${connectTimeoutMs} ms)`)),
+    )
     let done = false
     const live = (): boolean => id === attemptId && !done
     const fail = (error: SwitchlineError): void => {
       if (!live()) return
       done = true
       watchdog?.stop()
+      connectTimer.stop()
       handle.close()
       quietRestart = false
       ctx.failed(error)
@@ -186,7 +195,10 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       )
     }
 
-    const routes = routesFor(ctx, arm, sent)
+    const routes = routesFor(ctx, sent, (heartbeatMs) => {
+      connectTimer.stop()
+      if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(heartbeatMs))
+    })
     const handlers = {
       onOpen() {
         if (live()) arm(options.stallTimeoutMs ?? sseStallTimeoutMs(PROTOCOL_DEFAULTS.heartbeatMs))
@@ -207,13 +219,18 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         fail(error ?? new SwitchlineError('network', 'SSE stream ended'))
       },
     }
-    const handle = useFetch
-      ? openFetchSse(request, handlers, platform)
-      : openEventSourceSse(request, handlers, platform)
+    let handle: AttemptHandle
+    try {
+      handle = useFetch ? openFetchSse(request, handlers, platform) : openEventSourceSse(request, handlers, platform)
+    } catch (error) {
+      connectTimer.stop()
+      throw error
+    }
     return {
       close() {
         done = true
         watchdog?.stop()
+        connectTimer.stop()
         handle.close()
       },
     }
@@ -221,8 +238,8 @@ export function createSseSession(options: SseSessionOptions): SseSession {
 
   function routesFor(
     ctx: AttemptContext,
-    arm: (ms: number) => void,
     sent: ReadonlyMap<string, string | undefined>,
+    onReady: (heartbeatMs: number) => void,
   ): SseEventRoutes {
     return {
       tracker: options.tracker,
@@ -230,7 +247,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       has: (channel) => members.has(channel),
       each,
       ready(payload) {
-        if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(payload.heartbeatMs))
+        onReady(payload.heartbeatMs)
         quietRestart = false
         ctx.opened()
         for (const channel of payload.channels) {

@@ -88,6 +88,8 @@ describe('subscribe() over SSE — stall and teardown', () => {
     const timers = manualTimers()
     const sub = subscribe('https://x.test/s', { stallTimeoutMs: 0, platform: { fetch, EventSource: undefined, timers } })
     await flushMicrotasks(20)
+    calls[0]!.push(': first byte\n\n') // stops the connect timer
+    await flushMicrotasks(20)
     expect(timers.pending).toBe(1) // only reset-after-healthy
     timers.advance(10 * 60_000)
     expect(timers.pending).toBe(0)
@@ -107,7 +109,7 @@ describe('subscribe() over SSE — stall and teardown', () => {
     })
     await flushMicrotasks(20)
     expect(sub.state).toBe('open')
-    expect(timers.pending).toBe(2) // stall watchdog + reset-after-healthy
+    expect(timers.pending).toBe(3) // connect timer (no byte yet) + stall watchdog + reset-after-healthy
     expect(online.listeners + visibility.listeners).toBe(2)
     sub.close()
     expect(timers.pending).toBe(0)
@@ -147,5 +149,89 @@ describe('subscribe() over WebSocket — send queue', () => {
     FakeWebSocket.last.serverClose(4003, 'forbidden')
     expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'close_code', fatal: true } })
     expect(sub.state).toBe('closed')
+  })
+})
+
+describe('subscribe() — connect timeout', () => {
+  beforeEach(() => FakeWebSocket.reset())
+
+  it('SSE: a fetch that never answers is aborted after connectTimeoutMs and retried with backoff', async () => {
+    const timers = manualTimers()
+    const signals: AbortSignal[] = []
+    const fetch = vi.fn(
+      (_url: string | URL | Request, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          signals.push(init?.signal as AbortSignal)
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+        }),
+    ) as unknown as typeof globalThis.fetch
+    const states: StateChange[] = []
+    const sub = subscribe('https://x.test/s', {
+      connectTimeoutMs: 500,
+      onState: (c) => states.push(c),
+      reconnect: { backoff: () => 50 },
+      platform: { fetch, EventSource: undefined, timers },
+    })
+    await flushMicrotasks(20)
+    timers.advance(499)
+    expect(signals[0]?.aborted).toBe(false)
+    timers.advance(1)
+    expect(signals[0]?.aborted).toBe(true)
+    expect(states.map((s) => s.to)).toEqual(['reconnecting'])
+    expect(states[0]).toMatchObject({ error: { code: 'timeout', fatal: false }, attempt: 1, delayMs: 50 })
+    timers.advance(50)
+    await flushMicrotasks(20)
+    expect(signals).toHaveLength(2)
+    sub.close()
+    expect(timers.pending).toBe(0)
+  })
+
+  it('SSE: headers without a first byte time out too; the first byte stops the timer', async () => {
+    const { fetch, calls } = streamingFetch()
+    const timers = manualTimers()
+    const states: StateChange[] = []
+    const sub = subscribe('https://x.test/s', {
+      connectTimeoutMs: 500,
+      stallTimeoutMs: 0,
+      onState: (c) => states.push(c),
+      reconnect: { backoff: () => 50 },
+      platform: { fetch, EventSource: undefined, timers },
+    })
+    await flushMicrotasks(20)
+    expect(sub.state).toBe('open') // headers arrived
+    timers.advance(500)
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+    expect(calls[0]!.init.signal?.aborted).toBe(true)
+    timers.advance(50)
+    await flushMicrotasks(20)
+    expect(calls).toHaveLength(2)
+    calls[1]!.push(': hello\n\n')
+    await flushMicrotasks(20)
+    timers.advance(60_000)
+    expect(calls).toHaveLength(2)
+    expect(sub.state).toBe('open')
+    sub.close()
+  })
+
+  it('WebSocket: a socket that never opens is closed after connectTimeoutMs and retried; open stops the timer', async () => {
+    const timers = manualTimers()
+    const states: StateChange[] = []
+    const sub = subscribe('wss://x.test/', {
+      connectTimeoutMs: 500,
+      onState: (c) => states.push(c),
+      reconnect: { backoff: () => 50 },
+      platform: { WebSocket: FakeWebSocketConstructor, timers },
+    })
+    await flushMicrotasks()
+    timers.advance(500)
+    expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: 'connect timeout' })
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', fatal: false }, delayMs: 50 })
+    timers.advance(50)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    FakeWebSocket.last.open()
+    timers.advance(60_000)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    expect(sub.state).toBe('open')
+    sub.close()
   })
 })

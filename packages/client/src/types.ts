@@ -143,6 +143,16 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   events?: string[]
   /** SSE: no event or comment within this long → the stream is stalled and reconnected. `0` disables. @defaultValue 45000 */
   stallTimeoutMs?: number
+  /**
+   * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
+   * reconnect with backoff. SSE: from the start of the request until its first byte (a server that accepts the
+   * connection but never answers, or sends headers and then nothing). WebSocket: from construction until `open`.
+   * `0` disables.
+   * @defaultValue 10000
+   * @example
+   * subscribe(url, { connectTimeoutMs: 5_000 })
+   */
+  connectTimeoutMs?: number
   /** WebSocket: subprotocols. */
   protocols?: string | string[]
   /** WebSocket: application-level ping for third-party servers; off unless given. */
@@ -226,6 +236,15 @@ export interface ClientOptions {
   ping?: PingOptions
   /** SSE stall timeout; by default derived from the server's heartbeat (2 × heartbeat + 5 s). `0` disables. */
   stallTimeoutMs?: number
+  /**
+   * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
+   * reconnect with backoff. SSE: from the start of the request until `sl-ready`; WebSocket: from construction
+   * until the server's `welcome`. `0` disables.
+   * @defaultValue 10000
+   * @example
+   * createClient({ url, connectTimeoutMs: 5_000 })
+   */
+  connectTimeoutMs?: number
   /** Bounded queue for sends made while disconnected. */
   sendQueue?: { /** @defaultValue 100 */ maxCount?: number; /** @defaultValue 1_048_576 */ maxBytes?: number }
   /** A send not acknowledged within this long rejects with `timeout`. @defaultValue 30000 */

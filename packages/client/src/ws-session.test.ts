@@ -105,6 +105,48 @@ describe('ws-session', () => {
     session.close()
   })
 
+  it('connect timeout: a socket that never opens is closed after connectTimeoutMs and counts as a failure before open', async () => {
+    const { session, blocked } = setup({ connectTimeoutMs: 3000 })
+    const a = recordingMember('chat:a')
+    session.add(a)
+    await tick()
+    const first = FakeWebSocket.last
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(first.closedWith).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(first.closedWith).toEqual({ code: 1000, reason: 'connect timeout' })
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', fatal: false }, attempt: 1 })
+    expect(blocked).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(3000) // the second one times out before open too: blocked
+    expect(blocked).toHaveBeenCalledOnce()
+    session.close()
+  })
+
+  it('connect timeout: open without welcome times out (not blocked); welcome in time stops the timer', async () => {
+    const { session, blocked } = setup({ connectTimeoutMs: 3000 })
+    const a = recordingMember('chat:a')
+    session.add(a)
+    await tick()
+    FakeWebSocket.last.open()
+    expect(FakeWebSocket.last.sentOf('hello')).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: 'connect timeout' })
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.open()
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.receive({ type: 'welcome', epoch: 'e1', idleTimeoutMs: 45_000, maxFrameBytes: 65_536 })
+    FakeWebSocket.last.subscribed('chat:a')
+    expect(a.readies).toEqual(['websocket'])
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    expect(FakeWebSocket.last.closedWith).toBeUndefined()
+    expect(blocked).not.toHaveBeenCalled()
+    session.close()
+  })
+
   it('publish frames carry id + mid; ack resolves, an error frame with that id rejects', async () => {
     const { session } = setup()
     const a = recordingMember('chat:a')

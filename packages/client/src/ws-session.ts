@@ -4,7 +4,7 @@
  * supervisor. Consecutive failures before open report the origin's WebSocket as blocked.
  */
 import { classifyClose, SwitchlineError } from './errors'
-import { createPinger, type Pinger } from './liveness'
+import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger } from './liveness'
 import { encodeFrame } from './protocol/codec'
 import { PATHS, SUBPROTOCOL } from './protocol/constants'
 import { resolveToken } from './http-publisher'
@@ -27,6 +27,8 @@ export interface WsSessionOptions {
   tracker: CursorTracker
   token?: TokenProvider | undefined
   ping?: PingOptions | undefined
+  /** From construction until `welcome`. `0` disables. @defaultValue 10000 */
+  connectTimeoutMs?: number | undefined
   supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'>
   onState?: (change: StateChange) => void
   /** WebSocket failed to open `WS_FAILURES_BEFORE_BLOCKED` times in a row. The owner moves the members away. */
@@ -129,40 +131,63 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       if (!live()) return
       done = true
       pinger?.stop()
+      connectTimer.stop()
       const wasLive = conn !== undefined && conn.socket === socket
       if (wasLive) conn = undefined
       if (wasLive) each((member) => member.wsPath?.(undefined))
       ctx.failed(error)
     }
 
-    const socket = openWebSocket(
-      wsUrl(options.baseUrl),
-      [SUBPROTOCOL],
-      {
-        onOpen() {
-          if (!live()) return
-          opened = true
-          socket.send(encodeFrame({ type: 'hello', ...(token === undefined ? {} : { token }) }))
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+    // From construction until welcome: a proxy that swallows the upgrade, or a server that opens and never says
+    // welcome, fails the attempt (retryable). Before open it counts like any failure before open (blocked, twice).
+    const connectTimer = createWatchdog(base.timers, connectTimeoutMs, () => {
+      const what = opened ? 'no welcome' : 'not open'
+      socket.closeWith(1000, 'connect timeout')
+      failBeforeOpen(new SwitchlineError('timeout', `WebSocket connect timed out (${what} within ${connectTimeoutMs} ms)`))
+    })
+    const failBeforeOpen = (error: SwitchlineError): void => {
+      if (opened) {
+        end(error)
+        return
+      }
+      failuresBeforeOpen++
+      end(error)
+      if (isBlockedAfter(failuresBeforeOpen) && !closed) options.onBlocked?.()
+    }
+
+    let socket: WsAttempt
+    try {
+      socket = openWebSocket(
+        wsUrl(options.baseUrl),
+        [SUBPROTOCOL],
+        {
+          onOpen() {
+            if (!live()) return
+            opened = true
+            socket.send(encodeFrame({ type: 'hello', ...(token === undefined ? {} : { token }) }))
+          },
+          onMessage(text) {
+            if (live()) onFrame(text)
+          },
+          onError(error) {
+            if (live()) each((member) => member.error(error))
+          },
+          onClose({ code, reason, opened: everOpened }) {
+            if (!live()) return
+            if (!everOpened && !opened) {
+              failBeforeOpen(new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code }))
+              return
+            }
+            end(classifyClose({ code, reason }).error)
+          },
         },
-        onMessage(text) {
-          if (live()) onFrame(text)
-        },
-        onError(error) {
-          if (live()) each((member) => member.error(error))
-        },
-        onClose({ code, reason, opened: everOpened }) {
-          if (!live()) return
-          if (!everOpened && !opened) {
-            failuresBeforeOpen++
-            end(new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code }))
-            if (isBlockedAfter(failuresBeforeOpen) && !closed) options.onBlocked?.()
-            return
-          }
-          end(classifyClose({ code, reason }).error)
-        },
-      },
-      platform,
-    )
+        platform,
+      )
+    } catch (error) {
+      connectTimer.stop()
+      throw error
+    }
 
     const onFrame = createWsFrameRouter({
       tracker: options.tracker,
@@ -179,6 +204,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
         if (!members.has(channel)) afterRemoval(channel, false)
       },
       welcome(frame) {
+        connectTimer.stop()
         failuresBeforeOpen = 0
         const acks = new Map<number, PublishDone>()
         const path: SendPath = {
@@ -213,6 +239,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       close() {
         done = true
         pinger?.stop()
+        connectTimer.stop()
         if (conn?.socket === socket) conn = undefined
         socket.close()
       },

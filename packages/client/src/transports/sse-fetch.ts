@@ -19,6 +19,9 @@ const MAX_ERROR_BODY_CHARS = 4096
  * - the stream ending → `onClose(undefined)`: the owner decides whether to reconnect.
  *
  * Parser errors (an event over `maxEventSize`) go to the optional `handlers.onError` and the stream goes on.
+ * There is no timer here: `await fetch` can wait forever for a server that accepted and never answers (Node's http
+ * sends SSE headers only with the first write), so the owner bounds the attempt with its `connectTimeoutMs` and
+ * `close()`s it, which aborts the request.
  * @example
  * const attempt = openFetchSse(request, { onOpen, onEvent, onRetry, onActivity, onClose }, platform)
  * attempt.close() // aborts the request; no callback fires after this

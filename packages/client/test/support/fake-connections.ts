@@ -100,8 +100,15 @@ export interface FakePublish {
 export function createFakeFetch() {
   const streams: FakeStream[] = []
   const publishes: FakePublish[] = []
-  /** Non-200 answers for the next SSE requests, in order. */
-  const sseAnswers: Array<{ status: number; body?: string; headers?: Record<string, string> }> = []
+  /**
+   * Answers for the next SSE requests, in order: a status (with body and headers), or `hang` — a server that
+   * accepted the connection and never answers (the fetch settles only when aborted).
+   */
+  const sseAnswers: Array<
+    { status: number; body?: string; headers?: Record<string, string>; hang?: never } | { hang: true; status?: never }
+  > = []
+  /** Requests left hanging (by a `hang` answer): whether each was aborted. */
+  const hung: Array<{ url: URL; readonly aborted: boolean }> = []
   const encoder = new TextEncoder()
 
   const fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -119,6 +126,16 @@ export function createFakeFetch() {
       })
     }
     const answer = sseAnswers.shift()
+    if (answer?.hang) {
+      return new Promise<Response>((_resolve, reject) => {
+        const entry = { url, aborted: false }
+        hung.push(entry)
+        init?.signal?.addEventListener('abort', () => {
+          entry.aborted = true
+          reject(new DOMException('The operation was aborted.', 'AbortError'))
+        })
+      })
+    }
     if (answer) {
       const nullBody = answer.status === 204 || answer.status === 304
       return new Response(nullBody ? null : (answer.body ?? ''), { status: answer.status, headers: answer.headers ?? {} })
@@ -166,6 +183,7 @@ export function createFakeFetch() {
     streams,
     publishes,
     sseAnswers,
+    hung,
     /** The most recent stream. */
     get last(): FakeStream {
       const stream = streams.at(-1)
