@@ -51,8 +51,11 @@ interface Waiter<T> {
  * @throws SwitchlineError `invalid_options` for a bad `maxSize` or `overflow`.
  * @example
  * const queue = createAsyncQueue<Message>({ maxSize: 100, onReturn: () => subscription.close() })
- * subscription.on('message', (m) => queue.push(m))
- * subscription.on('close', () => queue.end())
+ * const subscription = subscribe<Message>(url, {
+ *   onEvent: (message) => queue.push(message),
+ *   onError: (error) => error.fatal && queue.fail(error),
+ *   onState: ({ to }) => to === 'closed' && queue.end(),
+ * })
  * for await (const message of queue.iterator()) render(message)
  */
 export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue<T> {

@@ -64,8 +64,10 @@ export interface SwitchlineErrorDetails {
 /**
  * Every error the client reports or rejects with. Switch on `code`; `fatal` says whether retrying can help.
  * @example
- * subscription.on('error', (error) => {
- *   if (error.code === 'protocol' && error.protocolCode === 'forbidden') showLogin()
+ * const chat = rt.subscribe('chat', {
+ *   onError: (error) => {
+ *     if (error.code === 'protocol' && error.protocolCode === 'forbidden') showLogin()
+ *   },
  * })
  */
 export class SwitchlineError extends Error {

@@ -29,7 +29,12 @@ export interface StateChange {
   reason?: string
   /** The error that caused the change, if any. On `to: 'closed'` with an error, the subscription failed. */
   error?: SwitchlineError
-  /** With `to: 'reconnecting'`: the 0-based attempt about to be made after `delayMs`. */
+  /**
+   * With `to: 'reconnecting'`: how many attempts in a row have failed, 1-based — `1` after the first failure,
+   * `2` after the second… (docs/decisions/0004); the next attempt comes after `delayMs`. The count resets once a
+   * connection stayed open `resetAfterMs`. On a wait for the platform (`reason: 'offline' | 'hidden'`) there is
+   * no `delayMs`.
+   */
   attempt?: number
   /** With `to: 'reconnecting'`: how long the client waits before that attempt (jitter included). */
   delayMs?: number
