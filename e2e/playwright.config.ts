@@ -8,14 +8,17 @@ import { playwrightUse } from '../scripts/browsers.mjs'
  */
 export default defineConfig({
   testDir: './tests',
+  globalSetup: './global-setup.ts',
   outputDir: './test-results',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: 2,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  // One worker by default: on a 2-core machine two browsers plus Vite at once starve each other (page loads
+  // over 10 s in Firefox). Each worker gets its own playground, so E2E_WORKERS=2 is safe on bigger machines.
+  workers: Number(process.env.E2E_WORKERS ?? 1),
+  reporter: 'list',
   use: {
     trace: 'retain-on-failure',
   },

@@ -4,7 +4,7 @@
  * load never triggers Vite's "new dependencies optimized, reloading".
  */
 import { createServer } from 'vite'
-import { embeddedServer, type SwitchlinePluginOptions } from './switchline-plugin'
+import { switchlinePlugin, type SwitchlinePluginOptions } from './switchline-plugin'
 import { playgroundConfig } from './vite.config'
 
 /** Options of {@link startPlayground}. */
@@ -15,6 +15,12 @@ export interface StartPlaygroundOptions extends SwitchlinePluginOptions {
   port?: number
   /** Vite's dependency cache; separate instances running at once should not share one. */
   cacheDir?: string
+  /**
+   * Watch files and reload the page on changes. Off by default: a test run must not see its page reloaded
+   * because a source file changed underneath it.
+   * @defaultValue false
+   */
+  watch?: boolean
 }
 
 /** A running playground. */
@@ -28,20 +34,21 @@ export interface RunningPlayground {
 
 /** Starts Vite with the embedded Switchline server. */
 export async function startPlayground(options: StartPlaygroundOptions = {}): Promise<RunningPlayground> {
-  const { host = '127.0.0.1', port = 0, cacheDir, ...pluginOptions } = options
-  const base = playgroundConfig(pluginOptions)
+  const { host = '127.0.0.1', port = 0, cacheDir, watch = false, ...pluginOptions } = options
+  const plugin = switchlinePlugin(pluginOptions)
+  const base = playgroundConfig(plugin)
   const vite = await createServer({
     ...base,
     configFile: false,
     logLevel: 'warn',
-    server: { ...base.server, host, port, strictPort: port !== 0 },
+    server: { ...base.server, host, port, strictPort: port !== 0, ...(watch ? {} : { watch: null }) },
     ...(cacheDir ? { cacheDir } : {}),
   })
   await vite.listen()
   const address = vite.httpServer?.address()
   if (!address || typeof address === 'string') throw new Error('playground: no TCP address')
   const url = `http://${host}:${address.port}/`
-  const embedded = await embeddedServer(vite)
+  const embedded = await plugin.api.embedded()
   await vite.warmupRequest('/src/main.ts')
   return {
     url,

@@ -25,13 +25,9 @@ export interface EmbeddedServer {
   close(): Promise<void>
 }
 
-const embedded = new WeakMap<ViteDevServer, () => Promise<EmbeddedServer>>()
-
-/** The embedded Switchline server of `vite` (created on first use). */
-export function embeddedServer(vite: ViteDevServer): Promise<EmbeddedServer> {
-  const get = embedded.get(vite)
-  if (!get) return Promise.reject(new Error('switchlinePlugin is not installed on this dev server'))
-  return get()
+/** The plugin, with `api.embedded()`: the embedded server once the dev server runs. */
+export interface SwitchlinePlugin extends Plugin {
+  api: { embedded(): Promise<EmbeddedServer> }
 }
 
 async function createEmbedded(vite: ViteDevServer, options: SwitchlinePluginOptions): Promise<EmbeddedServer> {
@@ -54,21 +50,47 @@ async function createEmbedded(vite: ViteDevServer, options: SwitchlinePluginOpti
   }
 }
 
+/** `POST` here with `{ channel, data }` publishes from the server (receive-only channels too). For tests. */
+export const SERVER_PUBLISH_PATH = '/__playground/publish'
+
 function pathOf(req: IncomingMessage): string {
   return new URL(req.url ?? '/', 'http://localhost').pathname
 }
 
 /** Mounts the Switchline demo server (with faults) in Vite's dev server. */
-export function switchlinePlugin(options: SwitchlinePluginOptions = {}): Plugin {
+export function switchlinePlugin(options: SwitchlinePluginOptions = {}): SwitchlinePlugin {
   const basePath = options.server?.basePath ?? '/rt'
+  let dev: ViteDevServer | undefined
+  let created: Promise<EmbeddedServer> | undefined
+  const get = (): Promise<EmbeddedServer> => {
+    if (!dev) return Promise.reject(new Error('switchline: the dev server is not running'))
+    return (created ??= createEmbedded(dev, options))
+  }
   return {
     name: 'switchline-server',
     apply: 'serve',
+    api: { embedded: get },
     configureServer(vite) {
-      let created: Promise<EmbeddedServer> | undefined
-      const get = (): Promise<EmbeddedServer> => (created ??= createEmbedded(vite, options))
-      embedded.set(vite, get)
+      dev = vite
 
+      // Server-side publish (any channel, receive-only ones included) for tests: POST {channel, data}.
+      vite.middlewares.use(SERVER_PUBLISH_PATH, (req, res, next) => {
+        if (req.method !== 'POST') return next()
+        let body = ''
+        req.setEncoding('utf8')
+        req.on('data', (chunk: string) => (body += chunk))
+        req.on('end', () => {
+          get()
+            .then(({ server }) => {
+              const { channel, data } = JSON.parse(body) as { channel: string; data: never }
+              const eventId = server.publish(channel, data)
+              res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ eventId }))
+            })
+            .catch((err: unknown) => {
+              res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(err) }))
+            })
+        })
+      })
       vite.middlewares.use((req, res, next) => {
         const path = pathOf(req)
         if (path !== basePath && !path.startsWith(`${basePath}/`)) return next()

@@ -1,18 +1,18 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig, defaultClientConditions, defaultServerConditions, type UserConfig } from 'vite'
-import { switchlinePlugin, type SwitchlinePluginOptions } from './switchline-plugin'
+import { switchlinePlugin, type SwitchlinePlugin } from './switchline-plugin'
 
 /**
  * The playground: this page plus the embedded Switchline demo server (with faults) in one dev server.
  * `@switchline/client` (browser) and `@switchline/server` (SSR loader) resolve from their TypeScript sources
  * through the `source` export condition, so nothing needs building first.
  */
-export function playgroundConfig(options: SwitchlinePluginOptions = {}): UserConfig {
+export function playgroundConfig(plugin: SwitchlinePlugin = switchlinePlugin()): UserConfig {
   return {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    plugins: [switchlinePlugin(options)],
-    resolve: { conditions: ['source', ...defaultClientConditions] },
-    ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+    plugins: [plugin],
+    resolve: { conditions: ['@switchline/source', ...defaultClientConditions] },
+    ssr: { resolve: { conditions: ['@switchline/source', ...defaultServerConditions] } },
     server: { host: '127.0.0.1', port: 8787 },
     clearScreen: false,
   }

@@ -7,7 +7,7 @@ export interface RateTracker {
   perSecond(now: number): number
 }
 
-export function createRateTracker(windowSeconds = 40): RateTracker {
+export function createRateTracker(windowSeconds = 30): RateTracker {
   const buckets = new Map<number, number>()
   const prune = (second: number): void => {
     for (const key of buckets.keys()) if (key <= second - windowSeconds) buckets.delete(key)

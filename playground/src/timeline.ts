@@ -43,12 +43,13 @@ export function createTimeline(capMs: number): Timeline {
           title: `attempt ${entry.attempt} after ${Math.round(entry.delayMs)} ms — ${entry.reason}`,
         },
         h('span', { class: 'timeline-value' }, formatMs(entry.delayMs)),
-        h('span', { class: 'timeline-fill', style: `height:${pct.toFixed(1)}%` }),
+        h('span', { class: 'timeline-fill', style: `height:calc(${pct.toFixed(1)}% - 12px)` }),
         h('span', { class: 'timeline-label' }, `#${entry.attempt}`),
       )
       bars.append(bar)
       while (bars.children.length > SHOWN) bars.firstElementChild?.remove()
       setText(summary, `${count} · last ${formatMs(entry.delayMs)} · ${entry.reason}`)
+      summary.title = entry.reason
     },
   }
 }

@@ -1,0 +1,31 @@
+import { expect, test } from '../fixtures'
+
+const CAP_MS = 400
+const DROPS = 8
+
+test('reconnect delays shown in the page are jittered and never above the cap', async ({ playground, server }) => {
+  await playground.open({ channels: ['ticker'], initialDelayMs: 200, maxDelayMs: CAP_MS, resetAfterMs: 60_000 })
+  await expect(playground.field('ticker', 'state')).toHaveText('open')
+  const before = await server.stats()
+
+  for (let i = 1; i <= DROPS; i++) {
+    await playground.page.getByTestId('fault-drop').click()
+    await expect(playground.field('ticker', 'reconnect')).toHaveCount(i)
+    await expect(playground.field('ticker', 'state')).toHaveText('open')
+  }
+
+  const delays = await playground.shownDelays('ticker')
+  expect(delays).toHaveLength(DROPS)
+  for (const d of delays) {
+    expect(d).toBeGreaterThanOrEqual(0)
+    expect(d).toBeLessThanOrEqual(CAP_MS)
+  }
+  expect(new Set(delays).size).toBeGreaterThan(1)
+  // The attempt counter kept growing (no reset within resetAfterMs), so later delays were drawn under the cap.
+  const attempts = await playground.field('ticker', 'reconnect').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-attempt'))))
+  expect(attempts.at(-1)).toBeGreaterThan(attempts[0]!)
+
+  const after = await server.stats()
+  expect(after.faults.dropped - before.faults.dropped).toBe(DROPS)
+  expect(after.sse.accepted - before.sse.accepted).toBe(DROPS)
+})
