@@ -4,6 +4,9 @@
  */
 import { SwitchlineError } from './errors'
 
+/** The bounds of a send queue unless the app sets `sendQueue` (client and raw WebSocket alike). */
+export const SEND_QUEUE_DEFAULTS = { maxCount: 100, maxBytes: 1_048_576 } as const
+
 /** Options of {@link createBoundedQueue}. */
 export interface BoundedQueueOptions {
   /** At most this many items (a positive integer, or `Infinity`). @defaultValue 1000 */
@@ -37,6 +40,23 @@ function invalid(message: string): SwitchlineError {
 }
 
 /**
+ * Checks bounds before anything is built (what {@link createBoundedQueue} would throw).
+ * @throws SwitchlineError `invalid_options` for a `maxCount` that is not a positive integer (or `Infinity`), or a
+ * negative or `NaN` `maxBytes`.
+ * @example
+ * checkBoundedQueueOptions(options.sendQueue ?? {})
+ */
+export function checkBoundedQueueOptions(options: BoundedQueueOptions): void {
+  const { maxCount, maxBytes } = options
+  if (maxCount !== undefined && !(maxCount === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxCount) && maxCount >= 1))) {
+    throw invalid(`maxCount must be a positive integer, got ${String(maxCount)}`)
+  }
+  if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !(maxBytes >= 0))) {
+    throw invalid(`maxBytes must be a number ≥ 0, got ${String(maxBytes)}`)
+  }
+}
+
+/**
  * Creates a {@link BoundedQueue}.
  * @throws SwitchlineError `invalid_options` for a `maxCount` that is not a positive integer (or `Infinity`), or a
  * negative or `NaN` `maxBytes`.
@@ -46,12 +66,7 @@ function invalid(message: string): SwitchlineError {
  */
 export function createBoundedQueue<T>(options: BoundedQueueOptions = {}): BoundedQueue<T> {
   const { maxCount = 1000, maxBytes = 1_048_576 } = options
-  if (!(maxCount === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxCount) && maxCount >= 1))) {
-    throw invalid(`maxCount must be a positive integer, got ${String(maxCount)}`)
-  }
-  if (typeof maxBytes !== 'number' || !(maxBytes >= 0)) {
-    throw invalid(`maxBytes must be a number ≥ 0, got ${String(maxBytes)}`)
-  }
+  checkBoundedQueueOptions({ maxCount, maxBytes })
 
   let items: T[] = []
   let sizes: number[] = []

@@ -43,6 +43,7 @@ export type {
   ReconnectOptions,
   Sendable,
   SendOf,
+  SendQueueOptions,
   SendResult,
   StateChange,
   SubscribeOptions,

@@ -6,7 +6,7 @@
  */
 import { defaultBackoff, type BackoffPolicy } from './backoff'
 import { SwitchlineError } from './errors'
-import { createBoundedQueue, utf8ByteLength } from './bounded-queue'
+import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from './bounded-queue'
 import { encodeFrame } from './protocol/codec'
 import { PROTOCOL_DEFAULTS } from './protocol/constants'
 import { createTimerGroup, type Timers } from './timers'
@@ -78,8 +78,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const ackTimeoutMs = options.ackTimeoutMs ?? 30_000
   const backoff = options.backoff ?? defaultBackoff
   const queue = createBoundedQueue<Entry>({
-    maxCount: options.maxCount ?? 100,
-    maxBytes: options.maxBytes ?? 1_048_576,
+    maxCount: options.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
+    maxBytes: options.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
   })
   const group = createTimerGroup(timers)
   let path: SendPath | undefined

@@ -1,7 +1,9 @@
 /**
  * The WebSocket side of raw `subscribe()`: any WebSocket endpoint, text messages decoded per `format`, an
- * optional application-level ping with a pong matcher, and `send()` with a bounded queue while disconnected.
+ * optional application-level ping with a pong matcher, and `send()` with a queue bounded by count and bytes while
+ * disconnected.
  */
+import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from './bounded-queue'
 import { createDecoder } from './decode'
 import { classifyClose, SwitchlineError } from './errors'
 import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger } from './liveness'
@@ -11,9 +13,6 @@ import type { SubscriptionSink } from './subscription-core'
 import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
 import { openWebSocket } from './transports/ws'
 import type { SendResult, SubscribeOptions } from './types'
-
-/** Sends made while disconnected wait in a queue of at most this many; more reject with `queue_full`. */
-export const RAW_SEND_QUEUE_MAX = 100
 
 interface PendingSend {
   text: string
@@ -30,7 +29,11 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   const decode = createDecoder(options.format ?? 'json')
   const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
   const ping = options.ping || undefined
-  const pending: PendingSend[] = []
+  // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
+  const pending = createBoundedQueue<PendingSend>({
+    maxCount: options.sendQueue?.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
+    maxBytes: options.sendQueue?.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
+  })
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
@@ -48,10 +51,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   }
 
   function flush(): void {
-    while (socket && pending.length > 0) {
-      const next = pending.shift() as PendingSend
-      write(next)
-    }
+    while (socket && pending.size > 0) write(pending.shift() as PendingSend)
   }
 
   function write(item: PendingSend): void {
@@ -140,16 +140,21 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
       }
       return new Promise<SendResult>((resolve, reject) => {
         const item = { text, resolve, reject }
-        if (socket) write(item)
-        else if (pending.length >= RAW_SEND_QUEUE_MAX) {
-          reject(new SwitchlineError('queue_full', `send queue full (${RAW_SEND_QUEUE_MAX} messages while disconnected)`))
-        } else pending.push(item)
+        if (socket) {
+          write(item)
+          return
+        }
+        try {
+          pending.push(item, utf8ByteLength(text))
+        } catch (error) {
+          reject(error instanceof SwitchlineError ? error : new SwitchlineError('queue_full', String(error)))
+        }
       })
     },
     close(error) {
       closedError ??= error
       socket = undefined
-      for (const item of pending.splice(0)) item.reject(closedError)
+      for (const item of pending.clear()) item.reject(closedError)
     },
   }
 }

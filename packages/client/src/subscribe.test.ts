@@ -132,6 +132,40 @@ describe('subscribe() over WebSocket — send queue', () => {
     expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: '' })
   })
 
+  it('the queue is bounded by bytes too (sendQueue.maxBytes): a send that does not fit rejects with queue_full', async () => {
+    const sub = subscribe('wss://x.test/', {
+      format: 'text',
+      sendQueue: { maxBytes: 10 },
+      platform: { WebSocket: FakeWebSocketConstructor, timers: manualTimers() },
+    })
+    const first = settle(sub.send('12345678')) // 8 bytes
+    const tooBig = await settle(sub.send('abc')) // 8 + 3 > 10
+    expect(tooBig).toMatchObject({ status: 'rejected', reason: { code: 'queue_full' } })
+    expect((tooBig as { reason: Error }).reason.message).toMatch(/bytes/)
+    const fits = settle(sub.send('é')) // 2 bytes in UTF-8: 8 + 2 = 10
+    FakeWebSocket.last.open()
+    expect(await first).toMatchObject({ status: 'fulfilled' })
+    expect(await fits).toMatchObject({ status: 'fulfilled' })
+    expect(FakeWebSocket.last.sent).toEqual(['12345678', 'é'])
+    sub.close()
+  })
+
+  it('sendQueue.maxCount bounds the count; bad bounds throw invalid_options', async () => {
+    const sub = subscribe('wss://x.test/', {
+      sendQueue: { maxCount: 2 },
+      platform: { WebSocket: FakeWebSocketConstructor, timers: manualTimers() },
+    })
+    const sends = [1, 2, 3].map((n) => settle(sub.send(n)))
+    expect(await sends[2]).toMatchObject({ status: 'rejected', reason: { code: 'queue_full' } })
+    sub.close()
+    expect(() => subscribe('wss://x.test/', { sendQueue: { maxCount: 0 } })).toThrow(
+      expect.objectContaining({ code: 'invalid_options' }),
+    )
+    expect(() => subscribe('wss://x.test/', { sendQueue: { maxBytes: -1 } })).toThrow(
+      expect.objectContaining({ code: 'invalid_options' }),
+    )
+  })
+
   it('a fatal close code closes the subscription; a retryable one reconnects', async () => {
     const timers = manualTimers()
     const states: StateChange[] = []

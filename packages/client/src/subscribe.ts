@@ -3,6 +3,7 @@
  * reconnection, resume, liveness, validation and a bounded async iterator.
  */
 import { defaultBackoff } from './backoff'
+import { checkBoundedQueueOptions } from './bounded-queue'
 import { SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
 import { createRawSse, type RawConnection } from './raw-sse'
@@ -21,11 +22,13 @@ import type { Subscription, SubscribeOptions, TransportKind, TransportPreference
  *   parameter (EventSource). `retry:` is honoured as the minimum delay; nothing for `stallTimeoutMs` → reconnect;
  *   a payload matching `done` ends the subscription cleanly. Events are deduplicated by id.
  * - **WebSocket**: text messages decoded per `format`; `ping` adds an application-level ping; `send()` writes
- *   `JSON.stringify(data)` (or `String(data)` with `format: 'text'`) and queues up to 100 sends while disconnected.
+ *   `JSON.stringify(data)` (or `String(data)` with `format: 'text'`) and queues sends while disconnected, bounded by
+ *   `sendQueue` (100 messages and 1 MiB by default).
  * - The token provider is asked on every (re)connect (SSE: `Authorization: Bearer …`), and at once again after
  *   a 401. A decode failure is reported to `onError` (`decode`) and the stream goes on.
  *
- * @throws SwitchlineError `invalid_options` for a URL that does not parse or has another scheme.
+ * @throws SwitchlineError `invalid_options` for a URL that does not parse or has another scheme, or bad `sendQueue`
+ * bounds.
  * @example
  * // An LLM-style token stream: POST with a JSON body, ends on [DONE]
  * for await (const chunk of subscribe<Chunk>('https://api.example.com/v1/chat', {
@@ -40,6 +43,7 @@ import type { Subscription, SubscribeOptions, TransportKind, TransportPreference
  */
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
   const target = resolveTarget(url, options.transport ?? 'auto')
+  if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue)
   let supervisor: Supervisor | undefined
   let connection: RawConnection | undefined
   const { sink, subscription } = createSubscriptionCore<T, unknown>(options, {

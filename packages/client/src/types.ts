@@ -89,6 +89,14 @@ export interface RawPingOptions extends PingOptions {
   isPong: (data: string) => boolean
 }
 
+/** The bound of the queue that holds sends made while disconnected: count AND bytes (UTF-8 of the encoded message). */
+export interface SendQueueOptions {
+  /** At most this many queued sends. @defaultValue 100 */
+  maxCount?: number
+  /** At most this many bytes queued in total. @defaultValue 1_048_576 (1 MiB) */
+  maxBytes?: number
+}
+
 /** Bounded buffer behind `for await … of subscription`. */
 export interface IteratorBufferOptions {
   /** @defaultValue 1000 */
@@ -162,6 +170,14 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   protocols?: string | string[]
   /** WebSocket: application-level ping for third-party servers; off unless given. */
   ping?: RawPingOptions | false
+  /**
+   * WebSocket: the queue for sends made while disconnected, bounded by count and bytes; a send that does not fit
+   * rejects with `queue_full`. Queued sends go out in order when the socket opens.
+   * @defaultValue `{ maxCount: 100, maxBytes: 1_048_576 }`
+   * @example
+   * subscribe(wsUrl, { sendQueue: { maxCount: 20, maxBytes: 64 * 1024 } })
+   */
+  sendQueue?: SendQueueOptions
 }
 
 /** What a successful send resolves to. */
@@ -250,8 +266,8 @@ export interface ClientOptions {
    * createClient({ url, connectTimeoutMs: 5_000 })
    */
   connectTimeoutMs?: number
-  /** Bounded queue for sends made while disconnected. */
-  sendQueue?: { /** @defaultValue 100 */ maxCount?: number; /** @defaultValue 1_048_576 */ maxBytes?: number }
+  /** Bounded queue for sends made while disconnected (count and bytes); a send that does not fit rejects with `queue_full`. */
+  sendQueue?: SendQueueOptions
   /** A send not acknowledged within this long rejects with `timeout`. @defaultValue 30000 */
   ackTimeoutMs?: number
   /** After WebSocket was found blocked, try it again after this long. @defaultValue 60000 */
