@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32, settle } from '../test/support'
+import { fakeOnline, fakeVisibility } from '../test/fakes/platform'
 import { createFakeFetch, FakeWebSocket, ready } from '../test/support/fake-connections'
 import { createClient, createClientWith } from './client'
 import type { SwitchlineError } from './errors'
@@ -160,7 +161,61 @@ describe('createClient', () => {
     expect((await pending as { reason: SwitchlineError }).reason.code).toBe('closed')
     await tick()
     expect(net.last.aborted).toBe(true)
-    expect(FakeWebSocket.last.closedWith).toBeDefined()
+    expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: '' })
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  for (const [what, answer, expected] of [
+    ['403', { status: 403, body: '{"code":"forbidden","message":"no"}' }, { code: 'http_status', status: 403, protocolCode: 'forbidden' }],
+    ['404', { status: 404, body: '{"code":"not_found","message":"no"}' }, { code: 'http_status', status: 404, protocolCode: 'not_found' }],
+    ['a wrong content type', { status: 200, body: '<html></html>', headers: { 'content-type': 'text/html' } }, { code: 'content_type', status: 200 }],
+  ] as const) {
+    it(`a fatal answer on the SSE stream (${what}) closes its channels with a typed error, no reconnect loop`, async () => {
+      const { net, client } = setup()
+      net.sseAnswers.push(answer)
+      const errors: SwitchlineError[] = []
+      const states: StateChange[] = []
+      const ticker = client.subscribe('ticker', { onError: (e) => errors.push(e), onState: (s) => states.push(s) })
+      const feed = client.subscribe('ticker', { key: 'b', onError: (e) => errors.push(e) })
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(ticker.state).toBe('closed')
+      expect(feed.state).toBe('closed')
+      expect(states.at(-1)).toMatchObject({ to: 'closed', error: { ...expected, fatal: true } })
+      expect(errors.map((e) => e.code)).toEqual([expected.code, expected.code])
+      expect(states.filter((s) => s.to === 'reconnecting')).toEqual([])
+      expect(net.streams).toHaveLength(0) // one request (the refused one), never retried
+      expect(net.sseAnswers).toHaveLength(0)
+      expect(vi.getTimerCount()).toBe(0)
+      client.close()
+    })
+  }
+
+  it('close() leaves no listener on the online/visibility sources and no pending timer', async () => {
+    const online = fakeOnline()
+    const visibility = fakeVisibility()
+    const { client } = setup({
+      reconnect: { backoff: () => 100, pauseWhenHidden: true },
+      platform: {
+        fetch: createFakeFetch().fetch,
+        WebSocket: FakeWebSocket as unknown as WebSocketConstructor,
+        EventSource: undefined,
+        random: mulberry32(9),
+        online,
+        visibility,
+      },
+    })
+    client.subscribe('ticker')
+    client.subscribe('chat', { key: 'a' })
+    await tick()
+    FakeWebSocket.last.welcome()
+    await tick()
+    expect(online.listeners).toBe(2) // one per connection
+    expect(visibility.listeners).toBe(2)
+    expect(vi.getTimerCount()).toBeGreaterThan(0)
+    client.close()
+    await tick()
+    expect(online.listeners).toBe(0)
+    expect(visibility.listeners).toBe(0)
     expect(vi.getTimerCount()).toBe(0)
   })
 

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32, settle } from '../test/support'
 import { SwitchlineError } from './errors'
+import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createMid, createOutbox } from './outbox'
+import { resolvePlatform } from './platform'
 import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
 import { systemTimers } from './timers'
 
@@ -147,5 +149,29 @@ describe('outbox', () => {
     expect((await settle(outbox.send('b')) as { reason: SwitchlineError }).reason.code).toBe('closed')
     await flush()
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('over the HTTP publisher: 503 + Retry-After holds the re-send back at least that long, then the same mid goes out', async () => {
+    const bodies: Array<{ mid?: string }> = []
+    const answers = [
+      () => new Response(JSON.stringify({ code: 'unavailable', message: 'restarting' }), { status: 503, headers: { 'retry-after': '3' } }),
+      () => new Response(JSON.stringify({ eventId: 'e1-9' }), { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]
+    const fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+      bodies.push(JSON.parse(String(init?.body)) as { mid?: string })
+      return (answers.shift() as () => Response)()
+    }) as unknown as typeof globalThis.fetch
+    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }) })
+    const outbox = make({ backoff: () => 10 })
+    outbox.setPath(httpSendPath(publisher))
+    const result = outbox.send({ text: 'hi' })
+    await flush()
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(2999) // backoff says 10 ms; Retry-After says 3 s
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]?.mid).toBe(bodies[0]?.mid)
+    await expect(result).resolves.toEqual({ eventId: 'e1-9' })
   })
 })

@@ -225,6 +225,20 @@ describe('sse-session', () => {
     session.close()
   })
 
+  it('503 + Retry-After: the next attempt waits at least that long (more than the backoff)', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    net.sseAnswers.push({ status: 503, body: '{"code":"unavailable","message":"restarting"}', headers: { 'retry-after': '2' } })
+    session.add(a)
+    await tick()
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 2000, error: { code: 'http_status', status: 503, retryAfterMs: 2000 } })
+    await vi.advanceTimersByTimeAsync(1999)
+    expect(net.streams).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(net.streams).toHaveLength(1)
+    session.close()
+  })
+
   it('401 → the token provider is asked again', async () => {
     const token = vi.fn().mockReturnValueOnce('old').mockReturnValue('new')
     const { net, session } = setup({ token })

@@ -191,6 +191,21 @@ describe('ws-session', () => {
     session.close()
   })
 
+  it('close 1013 with retry-after=<ms>: the next attempt waits at least that long', async () => {
+    const { session } = setup()
+    const a = recordingMember('chat:a')
+    session.add(a)
+    await tick()
+    FakeWebSocket.last.welcome()
+    FakeWebSocket.last.serverClose(1013, 'retry-after=2500')
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 2500, error: { closeCode: 1013, retryAfterMs: 2500 } })
+    await vi.advanceTimersByTimeAsync(2499)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    session.close()
+  })
+
   it('close 4001 asks the token provider again', async () => {
     const tokens = ['t1', 't2']
     const token = vi.fn(() => tokens.shift())
@@ -270,7 +285,7 @@ describe('ws-session', () => {
     expect(FakeWebSocket.last.sentOf('unsubscribe')).toEqual([{ type: 'unsubscribe', id: expect.any(Number), channel: 'chat:a' }])
     session.remove(b)
     expect(onEmpty).toHaveBeenCalledOnce()
-    expect(FakeWebSocket.last.closedWith).toBeDefined()
+    expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: '' })
     expect(vi.getTimerCount()).toBe(0)
   })
 
