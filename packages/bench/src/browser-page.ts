@@ -8,8 +8,8 @@ import type { BenchMessage } from './payloads'
 import type { CtlRequest, StreamKind } from './server-child'
 
 export interface BrowserConfig {
-  sizes: number[]
-  messages: number
+  /** Messages timed per run, by payload size. */
+  messages: Record<number, number>
   runs: number
 }
 
@@ -137,11 +137,11 @@ async function benchRun(config: BrowserConfig): Promise<BrowserSample[]> {
   const send = await connectCtl()
   const samples: BrowserSample[] = []
   for (let run = 0; run < config.runs; run++) {
-    for (const size of config.sizes) {
+    for (const size of Object.keys(config.messages).map(Number)) {
       const k = run % RECEIVERS.length
       for (const r of [...RECEIVERS.slice(k), ...RECEIVERS.slice(0, k)]) {
         try {
-          samples.push({ id: r.id, size, msgPerSec: await measure(send, r, size, config.messages) })
+          samples.push({ id: r.id, size, msgPerSec: await measure(send, r, size, config.messages[size] as number) })
         } catch (error) {
           samples.push({ id: r.id, size, msgPerSec: null, error: String((error as Error).message ?? error) })
         }

@@ -92,7 +92,7 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
       opts.config,
     )
     const rows: BrowserRow[] = []
-    for (const size of opts.config.sizes) {
+    for (const size of Object.keys(opts.config.messages).map(Number)) {
       const med = (id: string): number | null => {
         const v = samples.filter((s) => s.id === id && s.size === size && s.msgPerSec != null).map((s) => s.msgPerSec as number)
         return v.length ? median(v) : null

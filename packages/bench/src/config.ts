@@ -17,8 +17,10 @@ export interface BenchConfig {
   memorySubscriptions: number
   /** Real reconnect storm: clients. */
   stormClients: number
-  /** Browser: messages per run. */
-  browserMessages: number
+  /** Browser: messages timed per run, by payload size. */
+  browserMessages: Record<number, number>
+  /** Browser: interleaved runs (Chromium here moves ~10k small messages/s, so fewer than in Node). */
+  browserRuns: number
   /** Write results/latest.json and docs/benchmarks.md. */
   write: boolean
 }
@@ -42,7 +44,8 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
     latencyRoundTrips: quick ? 300 : 2000,
     memorySubscriptions: quick ? 300 : 2000,
     stormClients: quick ? 60 : 250,
-    browserMessages: quick ? 3000 : 30_000,
+    browserMessages: quick ? { 64: 2000, 1024: 1000 } : { 64: 10_000, 1024: 4000 },
+    browserRuns: quick ? 1 : 3,
     // A quick run is a smoke test: it writes only when asked (--write).
     write: quick ? flag('write') !== undefined : flag('no-write') === undefined,
   }

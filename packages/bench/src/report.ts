@@ -260,8 +260,8 @@ export function renderMarkdown(results: BenchResults): string {
     out.push('## In-browser throughput')
     out.push('')
     out.push(
-      `${results.browser.browser} (headless, through Playwright), one page; ${int(results.config.browserMessages)} messages per run after a 20 % warm-up, ` +
-        `median of ${results.config.runs} interleaved runs, same credit-paced bursts as in Node. Ratios compare with the native API of the same transport in the same page.`,
+      `${results.browser.browser} (headless, through Playwright), one page; ${Object.entries(results.config.browserMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed per run after a 20 % warm-up, ` +
+        `median of ${results.config.browserRuns} interleaved runs, same credit-paced bursts as in Node. Ratios compare with the native API of the same transport in the same page.`,
     )
     out.push('')
     out.push(

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     await step('browser', 120_000, async () => {
       results.browser = await runBrowser({
         server: server as ServerProcess,
-        config: { sizes: [64, 1024], messages: config.browserMessages, runs: config.runs },
+        config: { messages: config.browserMessages, runs: config.browserRuns },
         log,
       })
     })
