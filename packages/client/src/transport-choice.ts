@@ -46,7 +46,15 @@ export function chooseTransport(input: TransportChoiceInput): TransportChoice {
   return { kind: 'websocket', reason: TRANSPORT_REASONS.sends }
 }
 
-/** How many consecutive WebSocket failures before open mark the origin blocked. */
+/**
+ * How many consecutive WebSocket failures before open mark the origin blocked. A failure before open is an
+ * upgrade refused or closed before `open` (1006), or a connect timeout before `open`.
+ *
+ * A socket that opens is never counted, however often it then drops — even before `welcome` or any event: the
+ * upgrade got through, so no proxy is blocking WebSocket, and moving to SSE would not fix what drops it. Such a
+ * socket is retried with backoff on WebSocket, and an `open` resets the count (the failures are no longer
+ * consecutive). The one exception is on the app's side: `transport: 'sse'` on the channel or the client.
+ */
 export const WS_FAILURES_BEFORE_BLOCKED = 2
 
 /** Remembers, per origin, until when WebSocket counts as blocked. */
@@ -89,8 +97,11 @@ export function createWsBlockRegistry(): WsBlockRegistry {
 export const sharedWsBlockRegistry: WsBlockRegistry = createWsBlockRegistry()
 
 /**
- * Whether a WebSocket close should count toward "blocked": it never opened (upgrade refused, 1006 before open).
- * `consecutive` is the number of such closes in a row, this one included.
+ * Whether the origin's WebSocket is now blocked, after `consecutive` failures before open in a row (this one
+ * included) — see {@link WS_FAILURES_BEFORE_BLOCKED} for what counts and what does not.
+ * @example
+ * isBlockedAfter(1) // false
+ * isBlockedAfter(2) // true
  */
 export function isBlockedAfter(consecutive: number): boolean {
   return consecutive >= WS_FAILURES_BEFORE_BLOCKED

@@ -314,4 +314,27 @@ describe('ws-session', () => {
     expect(blocked).not.toHaveBeenCalled()
     session.close()
   })
+
+  it('a socket that opens and then drops, again and again (before welcome or any event), is never marked blocked', async () => {
+    const { session, blocked } = setup()
+    const a = recordingMember('chat:a')
+    session.add(a)
+    await tick()
+    FakeWebSocket.last.serverClose(1006) // one failure before open
+    for (let i = 0; i < 6; i++) {
+      await vi.advanceTimersByTimeAsync(100)
+      FakeWebSocket.last.open()
+      FakeWebSocket.last.serverClose(1006)
+    }
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006) // a failure before open again: not consecutive with the first
+    expect(blocked).not.toHaveBeenCalled()
+    expect(FakeWebSocket.instances).toHaveLength(8)
+    expect(a.states.filter((s) => s.to === 'reconnecting').map((s) => s.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(a.failures).toEqual([])
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006) // and a second one in a row: now it is blocked
+    expect(blocked).toHaveBeenCalledOnce()
+    session.close()
+  })
 })

@@ -165,6 +165,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
           onOpen() {
             if (!live()) return
             opened = true
+            failuresBeforeOpen = 0 // the upgrade got through: whatever drops it next, it is not blocked
             socket.send(encodeFrame({ type: 'hello', ...(token === undefined ? {} : { token }) }))
           },
           onMessage(text) {
