@@ -3,6 +3,7 @@
  * outbox decides about retries (it re-sends with the same `mid`, which the server deduplicates).
  */
 import { SwitchlineError, parseRetryAfterHeader } from './errors'
+import { normalizeHeaders, setDefaultHeader } from './headers'
 import { PATHS } from './protocol/constants'
 import { encodeFrame } from './protocol/codec'
 import type { Platform } from './platform-types'
@@ -30,10 +31,10 @@ export interface HttpPublisher {
   publish(message: OutgoingMessage): Promise<{ eventId: string }>
 }
 
-/** Resolves the `headers` option (object or function). */
+/** Resolves the `headers` option (object or function), with lower-case names (see headers.ts). */
 export async function resolveHeaders(headers: HeadersInit_ | undefined): Promise<Record<string, string>> {
   if (headers === undefined) return {}
-  return typeof headers === 'function' ? { ...(await headers()) } : { ...headers }
+  return normalizeHeaders(typeof headers === 'function' ? await headers() : headers)
 }
 
 /** Asks the token provider; `undefined` when there is none or it gave nothing. */
@@ -75,6 +76,7 @@ export async function classifyPublishResponse(response: Response, now: number, c
 
 /**
  * Creates the HTTP publisher of a client. The token provider is asked on every publish, and once more after a 401.
+ * Header names are matched case-insensitively: the app's `content-type` and `authorization` win (headers.ts).
  * @example
  * const publisher = createHttpPublisher({ baseUrl: 'https://api.example.com/rt', platform })
  * await publisher.publish({ channel: 'chat:a', data: { text: 'hi' }, mid: 'x1' }) // { eventId: 'k3f9a-12' }
@@ -84,9 +86,10 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
   const url = `${baseUrl}${PATHS.publish}`
 
   async function attempt(message: OutgoingMessage): Promise<Response> {
-    const headers: Record<string, string> = { ...(await resolveHeaders(options.headers)), 'content-type': 'application/json' }
+    const headers = await resolveHeaders(options.headers)
+    setDefaultHeader(headers, 'content-type', 'application/json')
     const token = await resolveToken(options.token)
-    if (token !== undefined) headers.authorization = `Bearer ${token}`
+    if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
     const body: Record<string, unknown> = { channel: message.channel, data: message.data, mid: message.mid }
     if (message.event !== undefined) body.event = message.event
     try {

@@ -6,6 +6,7 @@
 import { createDecoder } from './decode'
 import { createIdWindow } from './dedupe'
 import { SwitchlineError } from './errors'
+import { normalizeHeaders, setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
 import { resolvePlatform } from './platform'
@@ -173,11 +174,10 @@ function fetchHeaders(
   cursor: string | undefined,
   jsonBody: boolean,
 ): Record<string, string> {
-  const out = { ...headers }
-  const has = (name: string): boolean => Object.keys(out).some((key) => key.toLowerCase() === name)
-  if (token !== undefined) out.Authorization = `Bearer ${token}`
-  if (cursor !== undefined) out['Last-Event-ID'] = cursor
-  if (jsonBody && !has('content-type')) out['Content-Type'] = 'application/json'
+  const out = normalizeHeaders(headers)
+  if (token !== undefined) setDefaultHeader(out, 'authorization', `Bearer ${token}`)
+  if (cursor !== undefined) out['last-event-id'] = cursor
+  if (jsonBody) setDefaultHeader(out, 'content-type', 'application/json')
   return out
 }
 

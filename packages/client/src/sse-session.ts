@@ -7,6 +7,7 @@
 import { SwitchlineError } from './errors'
 import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Watchdog } from './liveness'
 import { PROTOCOL_DEFAULTS, sseStallTimeoutMs } from './protocol/constants'
+import { setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { adoptHeadCursor } from './head-cursor'
 import { buildSseRequest } from './sse-request'
@@ -159,7 +160,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     const sent = new Map(channels)
     const headers = await resolveHeaders(options.headers)
     const token = await resolveToken(options.token)
-    if (token !== undefined) headers.authorization = `Bearer ${token}`
+    if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
     const { request, useFetch } = buildSseRequest({
       baseUrl: options.baseUrl,
       channels,

@@ -78,7 +78,7 @@ describe('subscribe() over SSE — stall and teardown', () => {
     timers.advance(50)
     await flushMicrotasks(20)
     expect(calls).toHaveLength(2)
-    expect((calls[1]!.init.headers as Record<string, string>)['Last-Event-ID']).toBe('7')
+    expect((calls[1]!.init.headers as Record<string, string>)['last-event-id']).toBe('7')
     expect(events).toEqual([1])
     sub.close()
   })

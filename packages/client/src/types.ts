@@ -146,7 +146,11 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   method?: string
   /** SSE: request body; a plain object is sent as JSON. */
   body?: string | Record<string, unknown> | unknown[]
-  /** SSE: request headers (fetch is used when there are any). */
+  /**
+   * SSE: request headers (fetch is used when there are any). Names are case-insensitive: yours win over the SDK's
+   * `content-type` and `accept`, and an `authorization` of yours wins over `token` (used only when you give none);
+   * `last-event-id` is the SDK's (the resume cursor).
+   */
   headers?: HeadersInit_
   /** Bearer token provider (SSE header via fetch). */
   token?: TokenProvider
@@ -247,7 +251,10 @@ export interface ClientOptions {
   sendChannels?: readonly string[]
   /** Bearer token provider, called on every (re)connect. On WebSocket the token travels in the first frame. */
   token?: TokenProvider
-  /** Extra headers on SSE and publish requests (fetch). */
+  /**
+   * Extra headers on SSE and publish requests (fetch). Names are case-insensitive: yours win over the SDK's
+   * `content-type`, and an `authorization` of yours wins over `token` (used only when you give none).
+   */
   headers?: HeadersInit_
   /** Send cookies cross-origin. @defaultValue false */
   withCredentials?: boolean

@@ -66,7 +66,7 @@ describe('openFetchSse', () => {
     await flushMicrotasks()
     const init = calls[0]!.init
     expect(init.method).toBe('POST')
-    expect(init.headers).toEqual({ Accept: 'text/event-stream', Authorization: 'Bearer t' })
+    expect(init.headers).toEqual({ accept: 'text/event-stream', authorization: 'Bearer t' })
     expect(init.body).toBe('{"q":1}')
     expect(init.credentials).toBe('include')
     expect(init.signal).toBeInstanceOf(AbortSignal)

@@ -5,6 +5,7 @@
  */
 import { classifyHttpResponse, SwitchlineError } from '../errors'
 import type { Platform } from '../platform-types'
+import { normalizeHeaders, setDefaultHeader } from '../headers'
 import { createSseParser } from '../sse-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
@@ -13,7 +14,8 @@ const MAX_ERROR_BODY_CHARS = 4096
 
 /**
  * Opens one SSE stream with `platform.fetch` (looked up by the caller at connect time).
- * - `Accept: text/event-stream`, `credentials: 'include'` when `withCredentials`, `cache: 'no-store'`;
+ * - `accept: text/event-stream` unless the request has one (names compared case-insensitively), `credentials:
+ *   'include'` when `withCredentials`, `cache: 'no-store'`;
  * - the answer goes through `classifyHttpResponse` (a non-2xx body is read, bounded, for its JSON error);
  * - a network failure or a broken stream → `onClose(network error)`, retryable;
  * - the stream ending → `onClose(undefined)`: the owner decides whether to reconnect.
@@ -71,10 +73,12 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
 
   async function run(): Promise<void> {
     let response: Response
+    const headers = normalizeHeaders(request.headers)
+    setDefaultHeader(headers, 'accept', 'text/event-stream')
     try {
       const init: RequestInit = {
         method: request.method,
-        headers: { Accept: 'text/event-stream', ...request.headers },
+        headers,
         credentials: request.withCredentials ? 'include' : 'same-origin',
         cache: 'no-store',
         signal: controller.signal,
