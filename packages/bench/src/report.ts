@@ -160,6 +160,11 @@ export function renderMarkdown(results: BenchResults): string {
   out.push(`- **Command:** \`${results.command}\`${results.quick ? ' (quick smoke run — small counts, not for comparison)' : ''}`)
   out.push(`- **Wall time:** ${results.wallSeconds.toFixed(0)} s`)
   out.push('')
+  out.push(
+    `- **Machine load:** 1-minute load average ${m.loadAverage.start} at the start and ${m.loadAverage.end ?? '?'} at the end, on ${m.cores} cores. ` +
+      'Other work on the machine slows wall-clock rates unevenly between runs; interleaving and medians soften that, and the CPU-time ratios in the throughput tables are the steadier comparison.',
+  )
+  out.push('')
   out.push('## Targets')
   out.push('')
   out.push(table(['target', 'goal', 'measured', 'met?'], targets(results).map((t) => [t.target, t.goal, t.measured, met(t.met)])))
