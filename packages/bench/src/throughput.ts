@@ -35,6 +35,8 @@ export interface ThroughputRow {
   cpuRatioToWs: number | null
   /** fetch + eventsource-parser CPU µs/msg ÷ this row's. */
   cpuRatioToFetchParser: number | null
+  /** socket.io-client CPU µs/msg ÷ this row's. */
+  cpuRatioToSocketIo: number | null
   /** vs fetch + eventsource-parser (SSE rows). */
   ratioToFetchParser: number | null
   /** vs socket.io-client. */
@@ -186,6 +188,7 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
         ratioToWs: ratio(rate, wsRate),
         cpuRatioToWs: ratio(wsCpu, medCpu(r.id)),
         cpuRatioToFetchParser: ratio(fpCpu, medCpu(r.id)),
+        cpuRatioToSocketIo: ratio(medCpu('socket.io-client'), medCpu(r.id)),
         ratioToFetchParser: ratio(rate, fpRate),
         ratioToSocketIo: ratio(rate, sioRate),
         errors: errors.get(key(r.id, size)) ?? [],
