@@ -30,7 +30,14 @@ export interface BenchResults {
 export const RESULTS_FILE = resolve(PKG_ROOT, 'results/latest.json')
 export const MARKDOWN_FILE = resolve(PKG_ROOT, '../../docs/benchmarks.md')
 
+/** Histograms in the JSON keep their first minute (600 buckets of 100 ms); the markdown shows less anyway. */
+const KEEP_BUCKETS = 600
+
 export async function writeReport(results: BenchResults): Promise<string[]> {
+  for (const r of [...(results.stormSim ?? []), ...(results.stormReal ?? [])]) {
+    r.arrivalsPer100ms = r.arrivalsPer100ms.slice(0, KEEP_BUCKETS)
+    if ('attemptsPer100ms' in r) r.attemptsPer100ms = r.attemptsPer100ms.slice(0, KEEP_BUCKETS)
+  }
   await mkdir(resolve(PKG_ROOT, 'results'), { recursive: true })
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`)
   await writeFile(MARKDOWN_FILE, renderMarkdown(results))

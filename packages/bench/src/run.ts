@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: runs every benchmark in one process tree and writes `results/latest.json` and
  * `docs/benchmarks.md`. Flags: `--quick` (small counts, no files unless `--write`), `--only=size,throughput`,
- * `--runs=N`, `--no-write`. Child modes (`--child=…`) are the server process and the memory probes.
+ * `--runs=N`, `--no-write`, `--rerender` (rewrite the files from the last results, nothing measured). Child modes (`--child=…`) are the server process and the memory probes.
  */
 import { fileURLToPath } from 'node:url'
 import { parseConfig, type BenchName } from './config'
@@ -120,7 +120,13 @@ async function main(): Promise<void> {
   log(`\nbench finished in ${results.wallSeconds.toFixed(1)} s`)
 }
 
-if (childArg === 'server') {
+if (process.argv.includes('--rerender')) {
+  // Rewrites results/latest.json and docs/benchmarks.md from the last results (after a change to the report).
+  const { readFile } = await import('node:fs/promises')
+  const { RESULTS_FILE } = await import('./report')
+  const files = await writeReport(JSON.parse(await readFile(RESULTS_FILE, 'utf8')) as BenchResults)
+  console.log(`rewrote ${files.join(', ')}`)
+} else if (childArg === 'server') {
   await serverChildMain()
 } else if (childArg === 'memory') {
   await memoryChildMain()
