@@ -20,8 +20,10 @@ export interface ServerProcess {
 
 /** Forks this same bundle as the server child (`--child=server`) and connects to its control socket. */
 export async function startServerProcess(bundle: string, timeoutMs = 20_000): Promise<ServerProcess> {
-  // execArgv: [] so profiling flags given to the parent (--cpu-prof) don't apply to the server
-  const child = fork(bundle, ['--child=server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
+  // Profiling flags given to the parent (--cpu-prof) don't apply to the server; BENCH_SERVER_EXEC_ARGV
+  // (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof-server") profiles the server instead.
+  const execArgv = process.env.BENCH_SERVER_EXEC_ARGV?.split(' ').filter(Boolean) ?? []
+  const child = fork(bundle, ['--child=server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv })
   const info = await new Promise<ServerInfo>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server child did not start')), timeoutMs)
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)))
