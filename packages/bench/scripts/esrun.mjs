@@ -5,8 +5,7 @@
 //
 // Workspace packages (@switchline/*) are bundled from source (the `@switchline/source` export condition), so the bench
 // never needs their `dist/`. Every other bare import stays external, pinned to the absolute file esbuild
-// resolved, so Node loads exactly the copy the workspace package itself would get. A workspace module that does
-// not exist yet (the SDK is still landing) becomes an empty module, and the benchmark reports it as missing.
+// resolved, so Node loads exactly the copy the workspace package itself would get.
 import { build } from 'esbuild'
 import { builtinModules } from 'node:module'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -47,17 +46,10 @@ export async function bundleNode(entry) {
               importer: args.importer,
               pluginData: SKIP,
             })
-            if (args.path.startsWith('@switchline/')) {
-              // bundled from source; a workspace module that does not exist yet becomes an empty module
-              return result.errors.length > 0 ? { path: args.path, namespace: 'sl-missing' } : { path: result.path }
-            }
             if (result.errors.length > 0) return { errors: result.errors }
+            if (args.path.startsWith('@switchline/')) return { path: result.path } // bundled from source
             return { path: pathToFileURL(result.path).href, external: true }
           })
-          b.onLoad({ filter: /.*/, namespace: 'sl-missing' }, (args) => ({
-            contents: `export const __missing = ${JSON.stringify(args.path)}`,
-            loader: 'js',
-          }))
         },
       },
     ],

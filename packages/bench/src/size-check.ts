@@ -1,14 +1,17 @@
 /**
  * `pnpm size`: the CI size budget. Builds the three Switchline browser entries and fails (exit 1) when one is
- * over its gzip budget in `packages/bench/size-budget.json`. No network, a few seconds at most.
+ * over its gzip ceiling in `packages/bench/size-budget.json` (a regression guard, tightened as the code shrinks).
+ * The goal from issue 5 (`targetGzipBytes`) is reported on every run, met or not. No network, a few seconds.
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { measureSizes, PKG_ROOT, SWITCHLINE_ENTRIES } from './size'
 
 interface Budget {
-  /** Gzip budget in bytes, per entry id. */
+  /** Gzip ceiling in bytes, per entry id: over it, the check fails. */
   gzipBytes: Record<string, number>
+  /** The size goal in bytes, per entry id: reported, not enforced until it is met (then it becomes the ceiling). */
+  targetGzipBytes?: Record<string, number>
 }
 
 const budgetPath = resolve(PKG_ROOT, 'size-budget.json')
@@ -32,6 +35,11 @@ for (const r of results) {
     failures.push(`${r.id}: ${gz} B gzip is over the budget of ${limit} B (+${gz - limit} B). Largest inputs (minified): ${top}`)
   } else {
     console.log(`${line}   ok (budget ${limit} B, ${limit - gz} B left)`)
+  }
+  const target = budget.targetGzipBytes?.[r.id]
+  if (target !== undefined) {
+    const verdict = gz <= target ? 'met' : `NOT met, ${gz - target} B to go`
+    console.log(`${' '.repeat(26)} target ${target} B gzip: ${verdict}`)
   }
 }
 
