@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compareEventIds, parseEventId } from '@switchline/client/protocol'
-import { createChannelLog } from './channel-log'
+import { createChannelLog, type LoggedEvent } from './channel-log'
 import { createMidWindow } from './mid-window'
 
 function setup(opts: { maxEvents?: number; maxAgeMs?: number } = {}) {
@@ -61,6 +61,37 @@ describe('channel log', () => {
     const replay = log.replay('a', c.id)
     expect(replay.gap).toEqual({ channel: 'a', from: c.id, to: all[2]?.id, reason: 'retention' })
     expect(replay.events).toEqual(all.slice(2))
+  })
+
+  it('R6/R7: eviction at the boundary stays exact after many wraps of a full log (count and age)', () => {
+    const { log, advance } = setup({ maxEvents: 5, maxAgeMs: 10_000 })
+    let a: LoggedEvent[] = []
+    for (let i = 0; i < 10_007; i++) {
+      a.push(log.append('a', i))
+      if (i % 3 === 0) log.append('b', i) // interleaved: a's seqs are not contiguous
+      advance(1)
+    }
+    a = a.slice(-6) // the newest evicted event of 'a', then the 5 retained
+    const [lastEvicted, ...kept] = a as [LoggedEvent, ...LoggedEvent[]]
+    expect(log.retained('a')).toEqual(kept)
+    // a cursor at the newest evicted event is complete; one seq earlier has lost it
+    expect(log.replay('a', lastEvicted.id)).toEqual({ gap: undefined, events: kept })
+    const before = `ep1-${lastEvicted.seq - 1}`
+    expect(log.replay('a', before)).toEqual({ gap: { channel: 'a', from: before, to: kept[0]?.id, reason: 'retention' }, events: kept })
+    expect(log.replay('a', kept[2]?.id)).toEqual({ gap: undefined, events: kept.slice(3) })
+    // age: the oldest two retained events pass maxAgeMs one ms apart
+    advance(10_000 - 4)
+    expect(log.retained('a')).toEqual(kept.slice(1))
+    advance(1)
+    expect(log.retained('a')).toEqual(kept.slice(2))
+    expect(log.replay('a', lastEvicted.id).gap).toEqual({ channel: 'a', from: lastEvicted.id, to: kept[2]?.id, reason: 'retention' })
+    expect(log.replay('a', kept[1]?.id)).toEqual({ gap: undefined, events: kept.slice(2) })
+    advance(10_000)
+    expect(log.replay('a', kept[4]?.id)).toEqual({ gap: undefined, events: [] })
+    expect(log.replay('a', kept[3]?.id).gap).toEqual({ channel: 'a', from: kept[3]?.id, to: null, reason: 'retention' })
+    // and the log keeps working after emptying out
+    const next = log.append('a', 'again')
+    expect(log.replay('a', kept[4]?.id)).toEqual({ gap: undefined, events: [next] })
   })
 
   it('R7: eviction by age (injected clock) gives a retention gap; to is null when nothing is retained', () => {

@@ -52,11 +52,21 @@ export interface ChannelLog {
   retained(channel: string): readonly LoggedEvent[]
 }
 
+/**
+ * One channel instance's log: `events[head..]` are retained, oldest first. Eviction only moves `head`; the dead
+ * prefix is cut off once it is at least as long as the live part, so an append costs O(1) amortised (a full log
+ * evicts one event per append) and the array never holds more than about twice what is retained.
+ */
 interface ChannelState {
   events: LoggedEvent[]
+  /** Index of the oldest retained event in `events`. */
+  head: number
   /** The largest seq ever evicted from this channel, 0 if none. */
   evictedSeq: number
 }
+
+/** The dead prefix is compacted away only from this length on, so tiny logs are not copied on every append. */
+const MIN_COMPACT = 32
 
 /** Creates an empty log. */
 export function createChannelLog(options: ChannelLogOptions): ChannelLog {
@@ -65,24 +75,28 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
   let seq = 0
 
   function evictOld(state: ChannelState): void {
+    const { events } = state
     const oldest = now() - maxAgeMs
-    let drop = 0
-    while (drop < state.events.length && (state.events[drop] as LoggedEvent).at < oldest) drop++
-    while (state.events.length - drop > maxEvents) drop++
-    if (drop === 0) return
-    state.evictedSeq = (state.events[drop - 1] as LoggedEvent).seq
-    state.events.splice(0, drop)
+    let head = Math.max(state.head, events.length - maxEvents)
+    while (head < events.length && (events[head] as LoggedEvent).at < oldest) head++
+    if (head === state.head) return
+    state.evictedSeq = (events[head - 1] as LoggedEvent).seq
+    if (head === events.length || (head >= MIN_COMPACT && head * 2 >= events.length)) {
+      state.events = events.slice(head)
+      state.head = 0
+    } else state.head = head
   }
 
-  function stateOf(channel: string): ChannelState | undefined {
+  /** The retained events of `channel`, after eviction: `events[from..]`. */
+  function retainedOf(channel: string): { events: readonly LoggedEvent[]; from: number } {
     const state = channels.get(channel)
-    if (state) evictOld(state)
-    return state
+    if (!state) return { events: [], from: 0 }
+    evictOld(state)
+    return { events: state.events, from: state.head }
   }
 
-  /** Index of the first event with seq > `after`. */
-  function firstAfter(events: readonly LoggedEvent[], after: number): number {
-    let lo = 0
+  /** Index of the first event at or after `lo` with seq > `after`. */
+  function firstAfter(events: readonly LoggedEvent[], lo: number, after: number): number {
     let hi = events.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
@@ -96,7 +110,7 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
     epoch,
     append(channel, data, event) {
       let state = channels.get(channel)
-      if (!state) channels.set(channel, (state = { events: [], evictedSeq: 0 }))
+      if (!state) channels.set(channel, (state = { events: [], head: 0, evictedSeq: 0 }))
       seq += 1
       const logged: LoggedEvent = { channel, id: formatEventId(epoch, seq), seq, data, event, at: now() }
       state.events.push(logged)
@@ -105,22 +119,24 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
     },
     replay(channel, cursor) {
       if (cursor === undefined) return { gap: undefined, events: [] }
-      const events = stateOf(channel)?.events ?? []
+      const { events, from } = retainedOf(channel)
       const parsed = parseEventId(cursor)
       // R8: malformed → unknown epoch. A same-epoch cursor beyond our counter was not issued by this log
       // (e.g. a restart that kept a configured epoch but lost the log), so it is treated as another epoch too.
       if (!parsed || parsed.epoch !== epoch || parsed.seq > seq) {
-        return { gap: gapOf(channel, cursor, events[0], 'epoch'), events: events.slice() }
+        return { gap: gapOf(channel, cursor, events[from], 'epoch'), events: events.slice(from) }
       }
       const evictedSeq = channels.get(channel)?.evictedSeq ?? 0
-      const start = firstAfter(events, parsed.seq)
-      const missed = events.slice(start)
+      const missed = events.slice(firstAfter(events, from, parsed.seq))
       const gap = evictedSeq > parsed.seq ? gapOf(channel, cursor, missed[0], 'retention') : undefined
       return { gap, events: missed }
     },
     lastSeq: () => seq,
     head: () => formatEventId(epoch, seq),
-    retained: (channel) => stateOf(channel)?.events.slice() ?? [],
+    retained(channel) {
+      const { events, from } = retainedOf(channel)
+      return events.slice(from)
+    },
   }
 }
 
