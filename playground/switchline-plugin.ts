@@ -3,7 +3,7 @@
  * middlewares (before Vite's own), `handleUpgrade` on the HTTP server's `upgrade` event for `<basePath>/ws` only
  * (Vite's HMR socket keeps working), demo channels publishing, and fault injection over HTTP (`faults: true`).
  *
- * The server package is loaded through Vite's SSR module loader with the `source` condition, so the playground
+ * The server package is loaded through Vite's SSR module loader with the `@switchline/source` condition, so the playground
  * runs from TypeScript sources without a build.
  */
 import type { IncomingMessage } from 'node:http'

@@ -5,7 +5,7 @@ import { switchlinePlugin, type SwitchlinePlugin } from './switchline-plugin'
 /**
  * The playground: this page plus the embedded Switchline demo server (with faults) in one dev server.
  * `@switchline/client` (browser) and `@switchline/server` (SSR loader) resolve from their TypeScript sources
- * through the `source` export condition, so nothing needs building first.
+ * through the `@switchline/source` export condition, so nothing needs building first.
  */
 export function playgroundConfig(plugin: SwitchlinePlugin = switchlinePlugin()): UserConfig {
   return {

@@ -16,8 +16,7 @@ test('each channel picks its transport: ticker on SSE and chat on WebSocket, at 
   await expect(playground.field('chat', 'last-event-id')).toHaveText(id)
   await expect(playground.field('chat', 'event-log')).toContainText('e2e: hello from e2e')
 
+  await expect.poll(async () => { const s = await server.stats(); return [s.sse.open, s.ws.open] }).toEqual([1, 1])
   const stats = await server.stats()
-  expect(stats.sse.open).toBe(1)
-  expect(stats.ws.open).toBe(1)
   expect(stats.channels).toMatchObject({ ticker: 1, chat: 1 })
 })

@@ -10,10 +10,10 @@ import { launchOptions } from '../../scripts/browsers.mjs'
  */
 // Vite's default conditions (client / server), with the workspace's `source` condition first.
 export default defineProject({
-  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
+  resolve: { conditions: ['@switchline/source', 'module', 'browser', 'development|production'] },
+  ssr: { resolve: { conditions: ['@switchline/source', 'module', 'node', 'development|production'] } },
   publicDir: 'test/browser/public',
-  optimizeDeps: { include: ['msw/browser', 'msw', 'mitt'] },
+  optimizeDeps: { include: ['msw/browser', 'msw'] },
   test: {
     name: 'client-browser',
     include: ['test/browser/**/*.test.ts'],
