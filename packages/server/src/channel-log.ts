@@ -17,6 +17,17 @@ export interface LoggedEvent {
   readonly at: number
 }
 
+/**
+ * How the log stores an event: the {@link LoggedEvent} plus its wire texts, empty until a transport first delivers
+ * it (`event-text.ts`), then shared by every subscriber and replay. Created with both slots so that every stored
+ * event has one shape.
+ * @internal
+ */
+export interface StoredEvent extends LoggedEvent {
+  sseText: string | undefined
+  wsText: string | undefined
+}
+
 /** What to deliver when a channel is resumed from a cursor. */
 export interface Replay {
   /** Sent first when the cursor cannot be served completely (R7, R8). */
@@ -112,7 +123,8 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
       let state = channels.get(channel)
       if (!state) channels.set(channel, (state = { events: [], head: 0, evictedSeq: 0 }))
       seq += 1
-      const logged: LoggedEvent = { channel, id: formatEventId(epoch, seq), seq, data, event, at: now() }
+      const id = formatEventId(epoch, seq)
+      const logged: StoredEvent = { channel, id, seq, data, event, at: now(), sseText: undefined, wsText: undefined }
       state.events.push(logged)
       evictOld(state)
       return logged

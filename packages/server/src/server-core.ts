@@ -53,8 +53,11 @@ export interface ServerCore {
   append(channel: string, data: Json, options: { event?: string | undefined; mid?: string | undefined; source: PublishSource }): string
   register(conn: RegisteredConnection): () => void
   connections(): RegisteredConnection[]
-  /** Sends through the write hook. */
-  write(conn: ConnectionHandle, write: () => void): void
+  /**
+   * Writes `text` with `writeNow(text)`, through the write hook when one is installed. Without a hook nothing is
+   * allocated: the per-event fan-out calls this once per subscriber.
+   */
+  send(conn: ConnectionHandle, text: string, writeNow: (text: string) => void): void
   nextConnectionId(): number
 }
 
@@ -122,11 +125,16 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       const logged = log.append(channel, data, event)
       mids.record(channel, mid, logged.id)
       counters.publishes += 1
-      for (const subscriber of [...(subscribers.get(channel) ?? [])]) subscriber(logged)
-      try {
-        options.onPublish?.({ channel, eventId: logged.id, data, event, source })
-      } catch {
-        // a listener's error is not the publisher's problem
+      // No copy of the set: a subscriber removed during the fan-out (a slow consumer closed) is skipped, and none
+      // is added synchronously by a delivery.
+      const set = subscribers.get(channel)
+      if (set) for (const subscriber of set) subscriber(logged)
+      if (options.onPublish) {
+        try {
+          options.onPublish({ channel, eventId: logged.id, data, event, source })
+        } catch {
+          // a listener's error is not the publisher's problem
+        }
       }
       return logged.id
     },
@@ -138,10 +146,10 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       }
     },
     connections: () => [...connections],
-    write(conn, write) {
+    send(conn, text, writeNow) {
       const hook = hooks?.write
-      if (hook) hook(conn, write)
-      else write()
+      if (hook) hook(conn, () => writeNow(text))
+      else writeNow(text)
     },
     nextConnectionId: () => ++connectionIds,
   }

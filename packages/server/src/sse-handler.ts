@@ -6,7 +6,8 @@ import { SwitchlineServerError, toServerError } from './errors'
 import { corsHeaders, errorBody, requestUrl, sendError } from './http-util'
 import type { RegisteredConnection, ServerCore } from './server-core'
 import { planSseWrite } from './sse-budget'
-import { sseChannelEvent, sseControl, sseRetry } from './sse-format'
+import { sseEventText } from './event-text'
+import { sseControl, sseRetry } from './sse-format'
 
 const SLOW_CONSUMER_NOTICE = sseControl(SSE_EVENTS.error, errorBody('slow_consumer', 'outgoing buffer over limit'))
 const SLOW_CONSUMER_BYTES = Buffer.byteLength(SLOW_CONSUMER_NOTICE)
@@ -120,13 +121,17 @@ function openStream(
       conn.end()
     },
   }
-  const send = (text: string, onWritten?: () => void): void =>
-    core.write(conn, () => {
-      if (!open) return
-      conn.writeRaw(text)
-      onWritten?.()
-    })
-  const deliver = (event: LoggedEvent): void => send(sseChannelEvent(event), () => (counters.eventsDelivered += 1))
+  // One function per kind of write, made once per stream: delivering an event allocates nothing of its own.
+  const writeControl = (text: string): void => {
+    if (open) conn.writeRaw(text)
+  }
+  const writeEvent = (text: string): void => {
+    if (!open) return
+    conn.writeRaw(text)
+    counters.eventsDelivered += 1
+  }
+  const send = (text: string): void => core.send(conn, text, writeControl)
+  const deliver = (event: LoggedEvent): void => core.send(conn, sseEventText(event), writeEvent)
 
   req.socket.setNoDelay(true)
   req.socket.setTimeout(0)

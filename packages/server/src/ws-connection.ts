@@ -12,6 +12,7 @@ import {
   type ServerFrame,
 } from '@switchline/client/protocol'
 import type { LoggedEvent } from './channel-log'
+import { wsEventText } from './event-text'
 import { SwitchlineServerError, toServerError } from './errors'
 import { errorBody } from './http-util'
 import type { Refusal } from './internals'
@@ -88,20 +89,18 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
   }
   release = core.register(conn)
 
-  const send = (frame: ServerFrame, onWritten?: () => void): void =>
-    core.write(conn, () => {
-      if (!conn.isOpen()) return
-      conn.writeRaw(encodeFrame(frame))
-      onWritten?.()
-    })
+  // One function per kind of write, made once per connection: delivering an event allocates nothing of its own.
+  const writeControl = (text: string): void => conn.writeRaw(text)
+  const writeEvent = (text: string): void => {
+    if (!conn.isOpen()) return
+    conn.writeRaw(text)
+    counters.eventsDelivered += 1
+  }
+  const send = (frame: ServerFrame): void => core.send(conn, encodeFrame(frame), writeControl)
   const sendError = (error: SwitchlineServerError, id: number): void => {
     send({ type: 'error', id, ...errorBody(error.code, error.message, error.channel) })
   }
-  const deliver = (event: LoggedEvent): void => {
-    const frame: ServerFrame = { type: 'event', channel: event.channel, id: event.id, data: event.data }
-    if (event.event !== undefined) frame.event = event.event
-    send(frame, () => (counters.eventsDelivered += 1))
-  }
+  const deliver = (event: LoggedEvent): void => core.send(conn, wsEventText(event), writeEvent)
 
   async function hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     timers.clearTimeout(helloTimer)

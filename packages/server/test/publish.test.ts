@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createFaultInjector } from '../src/testing/index'
-import { helloWs, installCleanup, openWs, postPublish, startServer, subscribeWs } from './helpers'
+import { helloWs, installCleanup, openRawSse, openWs, postPublish, startServer, subscribeWs } from './helpers'
 
 installCleanup()
 
@@ -13,6 +13,23 @@ describe('R22: POST B/publish', () => {
     expect(res.json).toEqual({ eventId: expect.stringMatching(new RegExp(`^${server.epoch}-\\d+$`)) })
     const [event] = await sub.waitFor((f) => f.type === 'event')
     expect(event).toEqual({ type: 'event', channel: 'chat:room', id: res.json.eventId, data: { text: 'yo' }, event: 'msg' })
+  })
+
+  it('one publish reaches every subscriber of both transports with the same text; a full log keeps delivering', async () => {
+    const { baseUrl, wsUrl, server } = await startServer({ retention: { maxEvents: 3 } })
+    const wss = await Promise.all([1, 2, 3].map(() => subscribeWs(wsUrl, 'ticker')))
+    const sses = await Promise.all([1, 2].map(() => openRawSse(`${baseUrl}/sse?channels=ticker`)))
+    for (const sse of sses) await sse.waitForEvents((e) => e.event === 'sl-ready')
+    const ids = Array.from({ length: 10 }, (_, i) => server.publish('ticker', { i }, i === 9 ? { event: 'last' } : {}))
+    for (const ws of wss) await ws.waitFor((f) => f.type === 'event', 10)
+    for (const sse of sses) await sse.waitForEvents((e) => e.event === 'message', 10)
+    const texts = wss.map((ws) => ws.texts.filter((t) => t.includes('"type":"event"')))
+    expect(texts[1]).toEqual(texts[0])
+    expect(texts[2]).toEqual(texts[0])
+    expect(texts[0]?.map((t) => (JSON.parse(t) as { id: string }).id)).toEqual(ids)
+    expect(JSON.parse(texts[0]?.[9] ?? '')).toEqual({ type: 'event', channel: 'ticker', id: ids[9], data: { i: 9 }, event: 'last' })
+    expect(sses[1]?.events.filter((e) => e.event === 'message')).toEqual(sses[0]?.events.filter((e) => e.event === 'message'))
+    expect(server.stats().eventsDelivered).toBe(50)
   })
 
   it('accepts application/json with parameters; refuses other content types with 415', async () => {
