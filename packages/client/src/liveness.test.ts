@@ -85,3 +85,37 @@ describe('createPinger', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 })
+
+describe('createWatchdog on elapsed time', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('a kick sets no timer; the one timer re-arms for the remainder since the last kick', () => {
+    const onTimeout = vi.fn()
+    const watchdog = createWatchdog(systemTimers, 1000, onTimeout)
+    expect(vi.getTimerCount()).toBe(1)
+    for (let t = 0; t < 10; t++) {
+      vi.advanceTimersByTime(50)
+      watchdog.kick()
+      expect(vi.getTimerCount()).toBe(1)
+    }
+    // last kick at 500: the timer fires at 1000 and re-arms for 500 more
+    vi.advanceTimersByTime(999)
+    expect(onTimeout).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    expect(onTimeout).toHaveBeenCalledOnce()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('still fires when the clock does not move with the timers (a kick then counts from the check)', () => {
+    let fire: (() => void) | undefined
+    const timers = { setTimeout: (fn: () => void) => ((fire = fn), 1), clearTimeout: () => {}, now: () => 0 }
+    const onTimeout = vi.fn()
+    const watchdog = createWatchdog(timers, 1000, onTimeout)
+    watchdog.kick()
+    fire?.()
+    expect(onTimeout).not.toHaveBeenCalled()
+    fire?.()
+    expect(onTimeout).toHaveBeenCalledOnce()
+  })
+})

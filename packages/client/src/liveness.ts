@@ -2,7 +2,7 @@
  * Liveness timers on injectable {@link Timers}: a stall watchdog (SSE: no byte for too long) and an
  * application-level pinger (WebSocket: no pong in time). No I/O; the owner sends pings and closes sockets.
  */
-import { createTimerGroup, type Timers } from './timers'
+import { clampDelay, type TimerHandle, type Timers } from './timers'
 
 /**
  * Default `connectTimeoutMs`: how long one connection attempt may take (SSE until `sl-ready` / the first byte,
@@ -26,24 +26,33 @@ export interface Watchdog {
  * stream.onActivity = () => watchdog.kick()
  */
 export function createWatchdog(timers: Timers, timeoutMs: number, onTimeout: () => void): Watchdog {
-  const group = createTimerGroup(timers)
-  const enabled = timeoutMs > 0 && Number.isFinite(timeoutMs)
-  let stopped = !enabled
-  const arm = (): void => {
-    group.clearAll()
-    group.set(() => {
-      stopped = true
-      onTimeout()
-    }, timeoutMs)
+  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) return { kick() {}, stop() {} }
+  // kick() only records the time (it runs once per event); the one timer checks the elapsed time when it fires
+  // and re-arms itself for the remainder.
+  let handle: TimerHandle | undefined
+  let kicked = false
+  let lastKick = 0
+  const check = (): void => {
+    const remaining = kicked ? timeoutMs - (timers.now() - lastKick) : 0
+    kicked = false
+    if (remaining > 0) {
+      handle = timers.setTimeout(check, clampDelay(remaining))
+      return
+    }
+    handle = undefined
+    onTimeout()
   }
-  if (enabled) arm()
+  handle = timers.setTimeout(check, clampDelay(timeoutMs))
   return {
     kick() {
-      if (!stopped) arm()
+      if (handle === undefined) return
+      kicked = true
+      lastKick = timers.now()
     },
     stop() {
-      stopped = true
-      group.clearAll()
+      if (handle === undefined) return
+      timers.clearTimeout(handle)
+      handle = undefined
     },
   }
 }
@@ -82,40 +91,40 @@ export interface Pinger {
  */
 export function createPinger(options: PingerOptions): Pinger {
   const { timers, intervalMs, timeoutMs, sendPing, onTimeout } = options
-  const group = createTimerGroup(timers)
   let stopped = false
-  let cancelTimeout: (() => void) | undefined
+  let pingTimer: TimerHandle | undefined
+  let pongTimer: TimerHandle | undefined
 
-  const schedulePing = (): void => {
-    group.set(ping, intervalMs)
+  const stop = (): void => {
+    stopped = true
+    if (pingTimer !== undefined) timers.clearTimeout(pingTimer)
+    if (pongTimer !== undefined) timers.clearTimeout(pongTimer)
+    pingTimer = pongTimer = undefined
   }
-  function ping(): void {
+  const ping = (): void => {
+    pingTimer = undefined
     if (stopped) return
-    if (cancelTimeout === undefined) {
-      cancelTimeout = group.set(() => {
-        stopped = true
-        group.clearAll()
+    if (pongTimer === undefined) {
+      pongTimer = timers.setTimeout(() => {
+        pongTimer = undefined
+        stop()
         onTimeout()
-      }, timeoutMs)
+      }, clampDelay(timeoutMs))
       try {
         sendPing()
       } catch {
         // The timeout decides whether the connection is dead.
       }
     }
-    if (!stopped) schedulePing()
+    if (!stopped) pingTimer = timers.setTimeout(ping, clampDelay(intervalMs))
   }
 
-  schedulePing()
+  pingTimer = timers.setTimeout(ping, clampDelay(intervalMs))
   return {
     pong() {
-      cancelTimeout?.()
-      cancelTimeout = undefined
+      if (pongTimer !== undefined) timers.clearTimeout(pongTimer)
+      pongTimer = undefined
     },
-    stop() {
-      stopped = true
-      cancelTimeout = undefined
-      group.clearAll()
-    },
+    stop,
   }
 }
