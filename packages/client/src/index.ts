@@ -45,6 +45,7 @@ export type {
   SendOf,
   SendQueueOptions,
   SendResult,
+  SseClientPreference,
   StateChange,
   SubscribeOptions,
   Subscription,

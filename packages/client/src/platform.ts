@@ -36,3 +36,9 @@ export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
     visibility: overrides.visibility ?? platformDefaults.visibility,
   }
 }
+
+/** Whether this runtime is Node (or a runtime that says it is, like Bun and Deno's Node compatibility). */
+export function isNodeRuntime(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process
+  return typeof proc?.versions?.node === 'string'
+}

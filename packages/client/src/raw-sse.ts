@@ -9,7 +9,7 @@ import { SwitchlineError } from './errors'
 import { normalizeHeaders, setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
-import { resolvePlatform } from './platform'
+import { isNodeRuntime, resolvePlatform } from './platform'
 import type { SseEvent } from './sse-parser'
 import type { SubscriptionSink } from './subscription-core'
 import { openEventSourceSse } from './transports/sse-eventsource'
@@ -33,8 +33,9 @@ export const RAW_MAX_EVENT_SIZE = 1_048_576
 
 /**
  * Creates the SSE connection of a raw subscription. `onDone` is called when the `done` sentinel arrives.
- * EventSource (when the platform has one) is used only for a plain GET without headers, token or body; it cannot
- * set `Last-Event-ID`, so on reconnects the cursor travels as a `lastEventId` query parameter instead.
+ * EventSource is used with `sse: 'eventsource'`, and with `'auto'` in browsers for a plain GET (see
+ * {@link isPlainSseRequest}) when the platform has one; fetch otherwise (always in Node under `'auto'`).
+ * EventSource cannot set `Last-Event-ID`, so on reconnects the cursor travels as a `lastEventId` query parameter.
  */
 export function createRawSse<T>(
   url: string,
@@ -50,7 +51,8 @@ export function createRawSse<T>(
   const body = encodeBody(options.body)
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-  const plain = method === 'GET' && body === undefined && options.headers === undefined && options.token === undefined
+  const plain = isPlainSseRequest(options)
+  const sseClient = options.sse ?? 'auto'
   let cursor = options.lastEventId
   let finished = false
 
@@ -87,7 +89,8 @@ export function createRawSse<T>(
     const platform = resolvePlatform(options.platform)
     const [headers, token] = await Promise.all([resolveHeaders(options.headers), resolveToken(options.token)])
     if (sink.closed || finished) return { close() {} }
-    const useEventSource = plain && platform.EventSource !== undefined
+    const useEventSource =
+      sseClient === 'eventsource' || (sseClient === 'auto' && plain && platform.EventSource !== undefined && !isNodeRuntime())
     const request: SseRequest = {
       url: useEventSource ? withQueryCursor(url, cursor) : url,
       method,
@@ -156,6 +159,16 @@ export function createRawSse<T>(
       finished = true
     },
   }
+}
+
+/** A plain GET without headers, token or body: what `EventSource` can request. */
+export function isPlainSseRequest(options: Pick<SubscribeOptions<unknown>, 'method' | 'body' | 'headers' | 'token'>): boolean {
+  return (
+    (options.method ?? 'GET').toUpperCase() === 'GET' &&
+    options.body === undefined &&
+    options.headers === undefined &&
+    options.token === undefined
+  )
 }
 
 function doneMatcher(done: SubscribeOptions<unknown>['done']): ((data: string) => boolean) | undefined {

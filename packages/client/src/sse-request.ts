@@ -3,15 +3,11 @@
  * `Last-Event-ID`, and the choice between fetch and a native `EventSource`. Pure: no I/O.
  */
 import { PATHS, PROTOCOL_DEFAULTS, SSE_EVENTS } from './protocol/constants'
+import { isNodeRuntime } from './platform'
 import type { Platform } from './platform-types'
 import type { SseRequest } from './transports/types'
 
 const EVENT_NAMES = [SSE_EVENTS.ready, SSE_EVENTS.heartbeat, SSE_EVENTS.gap, SSE_EVENTS.error, 'message']
-
-function isNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process
-  return typeof proc?.versions?.node === 'string'
-}
 
 /**
  * Builds the stream URL: `B/sse?channels=a,b&since.a=<cursor>`.
@@ -53,7 +49,7 @@ export function buildSseRequest(input: SseRequestInput): { request: SseRequest; 
   const { channels, platform } = input
   const headers = { ...input.headers }
   const latest = channels.every(([, cursor]) => cursor !== undefined) ? input.latest : undefined
-  const useFetch = Object.keys(headers).length > 0 || platform.EventSource === undefined || isNode()
+  const useFetch = Object.keys(headers).length > 0 || platform.EventSource === undefined || isNodeRuntime()
   let url = sseUrl(input.baseUrl, channels)
   if (latest !== undefined) {
     if (useFetch) headers['last-event-id'] = latest

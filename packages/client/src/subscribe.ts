@@ -6,7 +6,7 @@ import { defaultBackoff } from './backoff'
 import { checkBoundedQueueOptions } from './bounded-queue'
 import { SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
-import { createRawSse, type RawConnection } from './raw-sse'
+import { createRawSse, isPlainSseRequest, type RawConnection } from './raw-sse'
 import { createRawWs } from './raw-ws'
 import { createSubscriptionCore } from './subscription-core'
 import { createSupervisor } from './supervisor'
@@ -17,8 +17,8 @@ import type { Subscription, SubscribeOptions, TransportKind, TransportPreference
  * Subscribes to one stream. `http(s)` URLs ride SSE, `ws(s)` URLs a WebSocket; `transport` forces one (the URL's
  * scheme is converted: `https` ↔ `wss`, `http` ↔ `ws`). Relative URLs resolve against `location` in browsers.
  *
- * - **SSE** uses `EventSource` for a plain GET (no `headers`, `token`, `body`, other `method`) where the platform
- *   has one, else `fetch`. Reconnects resume with the `Last-Event-ID` header (fetch) or a `lastEventId` query
+ * - **SSE** uses `fetch` (always in Node), or `EventSource` in browsers for a plain GET (no `headers`, `token`,
+ *   `body`, other `method`); `sse` chooses explicitly. Reconnects resume with the `Last-Event-ID` header (fetch) or a `lastEventId` query
  *   parameter (EventSource). `retry:` is honoured as the minimum delay; nothing for `stallTimeoutMs` → reconnect;
  *   a payload matching `done` ends the subscription cleanly. Events are deduplicated by id.
  * - **WebSocket**: text messages decoded per `format`; `ping` adds an application-level ping; `send()` writes
@@ -27,8 +27,8 @@ import type { Subscription, SubscribeOptions, TransportKind, TransportPreference
  * - The token provider is asked on every (re)connect (SSE: `Authorization: Bearer …`), and at once again after
  *   a 401. A decode failure is reported to `onError` (`decode`) and the stream goes on.
  *
- * @throws SwitchlineError `invalid_options` for a URL that does not parse or has another scheme, or bad `sendQueue`
- * bounds.
+ * @throws SwitchlineError `invalid_options` for a URL that does not parse or has another scheme, bad `sendQueue`
+ * bounds, or `sse: 'eventsource'` with `headers`, `token`, `body` or a non-GET `method`.
  * @example
  * // An LLM-style token stream: POST with a JSON body, ends on [DONE]
  * for await (const chunk of subscribe<Chunk>('https://api.example.com/v1/chat', {
@@ -44,6 +44,11 @@ import type { Subscription, SubscribeOptions, TransportKind, TransportPreference
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
   const target = resolveTarget(url, options.transport ?? 'auto')
   if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue)
+  if (target.kind === 'sse' && options.sse === 'eventsource' && !isPlainSseRequest(options)) {
+    throw new SwitchlineError('invalid_options', "subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)", {
+      fatal: true,
+    })
+  }
   let supervisor: Supervisor | undefined
   let connection: RawConnection | undefined
   const { sink, subscription } = createSubscriptionCore<T, unknown>(options, {

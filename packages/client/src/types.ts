@@ -110,6 +110,9 @@ export interface IteratorBufferOptions {
   overflow?: OverflowPolicy
 }
 
+/** The HTTP client of a raw SSE stream; see {@link SubscribeOptions.sse}. */
+export type SseClientPreference = 'auto' | 'fetch' | 'eventsource'
+
 /** Options shared by both forms of subscribe. */
 export interface BaseSubscriptionOptions<T> {
   /** Called for every event, once, in order. */
@@ -156,6 +159,17 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   token?: TokenProvider
   /** SSE: send cookies cross-origin. @defaultValue false */
   withCredentials?: boolean
+  /**
+   * SSE: which HTTP client carries the stream. `'fetch'` (streaming `fetch` + the SDK's parser) supports every
+   * option; `'eventsource'` uses the platform's `EventSource` (native in browsers, the `eventsource` package in
+   * Node) and allows only a plain GET — no `headers`, `token`, `body` or other `method`. `'auto'` uses
+   * `EventSource` in browsers for a plain GET and `fetch` otherwise; in Node it always uses `fetch` (cheaper per
+   * event, and `Last-Event-ID` travels as a header).
+   * @defaultValue 'auto'
+   * @example
+   * subscribe('https://example.com/ticks', { sse: 'eventsource' }) // the platform's EventSource, also in Node
+   */
+  sse?: SseClientPreference
   /** SSE: event names to deliver. @defaultValue all events */
   events?: string[]
   /** SSE: no event or comment within this long → the stream is stalled and reconnected. `0` disables. @defaultValue 45000 */

@@ -44,7 +44,11 @@ describe('raw subscribe() over SSE (msw)', () => {
       }),
     )
     const errors: SwitchlineError[] = []
-    const sub = subscribe<{ n: number }>(`${API}/ticks`, { onError: (e) => errors.push(e), events: ['message'] })
+    const sub = subscribe<{ n: number }>(`${API}/ticks`, {
+      sse: 'eventsource',
+      onError: (e) => errors.push(e),
+      events: ['message'],
+    })
     expect(sub.transport).toBe('sse')
     const got: Array<{ n: number }> = []
     for await (const event of sub) {
@@ -91,7 +95,7 @@ describe('raw subscribe() over SSE (msw)', () => {
   })
 
   it.each([
-    ['EventSource', {}],
+    ['EventSource', { sse: 'eventsource' as const }],
     ['fetch', { headers: { 'x-app': '1' } }],
   ])('204 is fatal, no reconnect (%s)', async (_path, extra) => {
     const handler = vi.fn(() => new HttpResponse(null, { status: 204 }))
@@ -172,12 +176,42 @@ describe('raw subscribe() over SSE (msw)', () => {
       }),
     )
     const got: number[] = []
-    for await (const n of subscribe<number>(`${API}/es?room=a`, { reconnect: { backoff: () => 0 } })) {
+    for await (const n of subscribe<number>(`${API}/es?room=a`, { sse: 'eventsource', reconnect: { backoff: () => 0 } })) {
       got.push(n)
       if (n === 2) break
     }
     expect(got).toEqual([1, 2])
     expect(urls[0]).toBe(`${API}/es?room=a`)
     expect(urls[1]).toBe(`${API}/es?room=a&lastEventId=x1`)
+  })
+
+  it("in Node, 'auto' streams a plain GET over fetch: the cursor travels as Last-Event-ID", async () => {
+    const seen: Array<{ url: string; last: string | null }> = []
+    server.use(
+      http.get(`${API}/plain`, ({ request }) => {
+        seen.push({ url: request.url, last: request.headers.get('last-event-id') })
+        if (seen.length === 1) return eventStream(['id: p1\ndata: 1\n\n'])
+        return eventStream(['id: p2\ndata: 2\n\n'])
+      }),
+    )
+    const got: number[] = []
+    for await (const n of subscribe<number>(`${API}/plain`, { reconnect: { backoff: () => 0 } })) {
+      got.push(n)
+      if (n === 2) break
+    }
+    expect(got).toEqual([1, 2])
+    expect(seen.slice(0, 2)).toEqual([
+      { url: `${API}/plain`, last: null },
+      { url: `${API}/plain`, last: 'p1' },
+    ])
+  })
+
+  it("sse: 'eventsource' refuses what EventSource cannot send", () => {
+    expect(() => subscribe(`${API}/x`, { sse: 'eventsource', headers: { 'x-app': '1' } })).toThrow(
+      expect.objectContaining({ code: 'invalid_options', fatal: true }),
+    )
+    expect(() => subscribe(`${API}/x`, { sse: 'eventsource', method: 'POST' })).toThrow(
+      expect.objectContaining({ code: 'invalid_options' }),
+    )
   })
 })
