@@ -24,6 +24,12 @@ export interface Refusal {
   code: ProtocolErrorCode
   message: string
   retryAfterSeconds?: number
+  /**
+   * At `upgrade` only: complete the upgrade, then close at once with 1013 and reason `retry-after=<ms>` instead of
+   * answering `status`. A browser's WebSocket API cannot read an HTTP status (a refused upgrade is just a failed
+   * connection, which clients count toward "WebSocket blocked"); an open-then-1013 is a visible "try again later".
+   */
+  closeAfterUpgrade?: { retryAfterMs: number }
 }
 
 /** One open SSE stream or WebSocket, as the hooks see it. @internal */

@@ -132,6 +132,16 @@ export interface SwitchlineServerOptions {
    */
   epoch?: string
   /**
+   * Admission limit for realistic reconnect storms: at most this many new connections (SSE streams and WebSocket
+   * upgrades together) per one-second window of the server clock (`now`). Over it, SSE answers `503` with
+   * `Retry-After: 1`, and a WebSocket upgrade is accepted and closed at once with `1013` and reason
+   * `retry-after=<ms until the window ends>` — a close code a browser can see, unlike an HTTP status. Turned-away
+   * connections are counted in `stats().admissionLimited`. Publishes and open connections are not limited.
+   * @defaultValue `undefined` (unlimited)
+   * @example `maxConnectionsPerSecond: 200`
+   */
+  maxConnectionsPerSecond?: number
+  /**
    * Serves `POST B/_faults/<action>` and `GET B/_faults/stats` for an attached fault injector
    * (`@switchline/server/testing`). Never enable it in production.
    * @defaultValue `false`
@@ -151,6 +161,7 @@ export interface ResolvedOptions {
   idleTimeoutMs: number
   maxFrameBytes: number
   maxBufferedBytes: number
+  maxConnectionsPerSecond: number | undefined
   allowedOrigins: readonly string[] | '*'
   authenticate: (request: IncomingMessage) => string | undefined
   authorize: ((request: AuthorizeRequest) => boolean | Promise<boolean>) | undefined
@@ -183,6 +194,13 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value
 }
 
+/** `undefined` or `Infinity` is unlimited; anything else must be a positive integer. */
+function connectionLimit(value: number | undefined): number | undefined {
+  if (value === undefined || value === Infinity) return undefined
+  if (!Number.isInteger(value) || value <= 0) throw new TypeError('maxConnectionsPerSecond must be a positive integer')
+  return value
+}
+
 /** A random epoch: 8 base36 characters. */
 export function randomEpoch(): string {
   return Math.random().toString(36).slice(2, 10).padEnd(8, '0')
@@ -208,6 +226,7 @@ export function resolveOptions(options: SwitchlineServerOptions): ResolvedOption
     idleTimeoutMs: positive('idleTimeoutMs', options.idleTimeoutMs, PROTOCOL_DEFAULTS.idleTimeoutMs),
     maxFrameBytes: positive('maxFrameBytes', options.maxFrameBytes, PROTOCOL_DEFAULTS.maxFrameBytes),
     maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, PROTOCOL_DEFAULTS.maxBufferedBytes),
+    maxConnectionsPerSecond: connectionLimit(options.maxConnectionsPerSecond),
     allowedOrigins: options.allowedOrigins ?? [],
     authenticate: options.authenticate ?? bearerToken,
     authorize: options.authorize,

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { PROTOCOL_DEFAULTS, channelName, isChannelId, type Json } from '@switchline/client/protocol'
+import { createAdmissionLimit } from './admission-limit'
 import { createChannelLog, type ChannelLog, type LoggedEvent } from './channel-log'
 import {
   ForbiddenError,
@@ -22,6 +23,10 @@ export type Subscriber = (event: LoggedEvent) => void
 export interface Counters {
   accepted: Record<Transport, number>
   upgradesRefused: number
+  /** Upgrades completed only to close at once with 1013 `retry-after=<ms>`. */
+  closedAtUpgrade: number
+  /** Connections turned away by `maxConnectionsPerSecond`. */
+  admissionLimited: Record<Transport, number>
   publishes: number
   eventsDelivered: number
 }
@@ -46,6 +51,11 @@ export interface ServerCore {
   authorize(token: string | undefined, channel: string | undefined, op: AuthorizeOp, request: IncomingMessage): Promise<SwitchlineServerError | undefined>
   /** Asks the hooks whether to admit; `undefined` admits. */
   admit(point: AdmissionPoint, req: IncomingMessage): Refusal | undefined
+  /**
+   * Takes a `maxConnectionsPerSecond` slot for a new SSE stream or WebSocket: `undefined` when admitted, else the
+   * ms until one is free (counted in `admissionLimited`).
+   */
+  limitConnection(transport: Transport): number | undefined
   /** Adds a live subscriber; returns its removal. */
   subscribe(channel: string, subscriber: Subscriber): () => void
   subscriberCounts(): Record<string, number>
@@ -71,7 +81,15 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
   let connectionIds = 0
   const subscribers = new Map<string, Set<Subscriber>>()
   const connections = new Set<RegisteredConnection>()
-  const counters: Counters = { accepted: { sse: 0, ws: 0 }, upgradesRefused: 0, publishes: 0, eventsDelivered: 0 }
+  const counters: Counters = {
+    accepted: { sse: 0, ws: 0 },
+    upgradesRefused: 0,
+    closedAtUpgrade: 0,
+    admissionLimited: { sse: 0, ws: 0 },
+    publishes: 0,
+    eventsDelivered: 0,
+  }
+  const admission = createAdmissionLimit(options.maxConnectionsPerSecond, options.now)
 
   return {
     options,
@@ -102,6 +120,11 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
     },
     admit(point, req) {
       return hooks?.admit?.(point, req)
+    },
+    limitConnection(transport) {
+      const retryAfterMs = admission.take()
+      if (retryAfterMs !== undefined) counters.admissionLimited[transport] += 1
+      return retryAfterMs
     },
     subscribe(channel, subscriber) {
       let set = subscribers.get(channel)

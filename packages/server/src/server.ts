@@ -29,7 +29,14 @@ export interface ServerStats {
     accepted: number
     /** Upgrades answered with an HTTP error instead of 101 (origin, subprotocol, faults, shutdown). */
     upgradesRefused: number
+    /**
+     * Upgrades completed only to close at once with 1013 `retry-after=<ms>` (`maxConnectionsPerSecond`, a fault
+     * injector's restart down window). Not counted in `accepted`.
+     */
+    closedAtUpgrade: number
   }
+  /** New connections turned away by `maxConnectionsPerSecond`: SSE `503`s and WebSocket `1013` closes. */
+  admissionLimited: { sse: number; ws: number }
   /** Events appended to the log (idempotent repeats are not counted). */
   publishes: number
   /** Channel events written to connections, replays included. */
@@ -157,7 +164,13 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
       return {
         epoch: core.log().epoch,
         sse: { open: open.sse, accepted: counters.accepted.sse },
-        ws: { open: open.ws, accepted: counters.accepted.ws, upgradesRefused: counters.upgradesRefused },
+        ws: {
+          open: open.ws,
+          accepted: counters.accepted.ws,
+          upgradesRefused: counters.upgradesRefused,
+          closedAtUpgrade: counters.closedAtUpgrade,
+        },
+        admissionLimited: { ...counters.admissionLimited },
         publishes: counters.publishes,
         eventsDelivered: counters.eventsDelivered,
         channels: core.subscriberCounts(),

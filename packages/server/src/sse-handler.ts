@@ -52,6 +52,10 @@ export async function handleSse(core: ServerCore, req: IncomingMessage, res: Ser
     sendError(req, res, refusal.code, refusal.message, { status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
     return
   }
+  if (core.limitConnection('sse') !== undefined) {
+    sendError(req, res, 'unavailable', 'too many new connections', { retryAfterSeconds: 1 })
+    return
+  }
   const url = requestUrl(req)
   const channels = parseChannelsParam(url.searchParams.get('channels'))
   if (!channels) {

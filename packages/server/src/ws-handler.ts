@@ -1,8 +1,11 @@
-/** Upgrades on `B/ws`: origin (R21), subprotocol (R2) and admission checks before the upgrade, then ws. */
+/**
+ * Upgrades on `B/ws`: origin (R21), subprotocol (R2) and admission checks before the upgrade, then ws. A "try again
+ * later" (restart down window, `maxConnectionsPerSecond`) is an accepted upgrade closed at once with 1013.
+ */
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
-import { SUBPROTOCOL } from '@switchline/client/protocol'
+import { CLOSE_CODES, SUBPROTOCOL } from '@switchline/client/protocol'
 import { errorBody, isOriginAllowed, refuseUpgrade } from './http-util'
 import type { ServerCore } from './server-core'
 import { startWsConnection } from './ws-connection'
@@ -40,6 +43,15 @@ export function createWsHandler(core: ServerCore): WsHandler {
     refuseUpgrade(socket, status, body, headers)
   }
 
+  /** "Try again later" that a browser can see: open, then close 1013 `retry-after=<ms>` (docs/protocol.md §7). */
+  const closeAfterUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, retryAfterMs: number): void => {
+    core.counters.closedAtUpgrade += 1
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate())
+      ws.close(CLOSE_CODES.try_again_later, `retry-after=${Math.max(0, Math.ceil(retryAfterMs))}`)
+    })
+  }
+
   return {
     upgrade(req, socket, head) {
       socket.on('error', () => socket.destroy())
@@ -51,11 +63,14 @@ export function createWsHandler(core: ServerCore): WsHandler {
         return refuse(socket, 400, errorBody('unsupported_protocol', `subprotocol ${SUBPROTOCOL} required`))
       }
       const refusal = core.admit('upgrade', req)
+      if (refusal?.closeAfterUpgrade) return closeAfterUpgrade(req, socket, head, refusal.closeAfterUpgrade.retryAfterMs)
       if (refusal) {
         const headers: Record<string, string> =
           refusal.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(refusal.retryAfterSeconds) }
         return refuse(socket, refusal.status, errorBody(refusal.code, refusal.message), headers)
       }
+      const limitedMs = core.limitConnection('ws')
+      if (limitedMs !== undefined) return closeAfterUpgrade(req, socket, head, limitedMs)
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (closing) {
           ws.close(1001, 'server shutting down')

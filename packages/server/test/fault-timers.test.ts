@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createFaultInjector } from '../src/testing/index'
-import { installCleanup, openRawSse, startServer, subscribeWs, waitFor } from './helpers'
+import { CLOSE_CODES, parseRetryAfterReason } from '@switchline/client/protocol'
+import { helloWs, installCleanup, openRawSse, openWs, startServer, subscribeWs, waitFor } from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -89,6 +90,30 @@ describe('fault injector timers', () => {
     await waitFor(() => server.stats().ws.open === 0, { what: 'the server to see the close' })
     expect(faults.stats().state.heldWrites).toBe(0)
     expect(clock.pending()).toBe(0)
+  })
+
+  it('restart({ downMs }): upgrades are accepted and closed 1013 retry-after=<remaining ms> until the clock is up', async () => {
+    const { wsUrl, baseUrl, server, faults, clock } = await withManualFaults()
+    const before = await helloWs(wsUrl)
+    faults.restart({ keepLog: true, downMs: 1500 })
+    expect((await before.closed).code).toBe(CLOSE_CODES.restart)
+    const closeOf = async (): Promise<{ code: number; reason: string }> => {
+      const ws = openWs(wsUrl)
+      await ws.opened // the browser's WebSocket sees open, then the close code and reason
+      return ws.closed
+    }
+    expect(await closeOf()).toEqual({ code: CLOSE_CODES.try_again_later, reason: 'retry-after=1500' })
+    clock.advance(1000)
+    expect(await closeOf()).toEqual({ code: CLOSE_CODES.try_again_later, reason: 'retry-after=500' })
+    const sse = await fetch(`${baseUrl}/sse?channels=chat`)
+    expect([sse.status, sse.headers.get('retry-after')]).toEqual([503, '1']) // SSE and publish keep 503
+    await sse.body?.cancel()
+    clock.advance(499)
+    expect(parseRetryAfterReason((await closeOf()).reason)).toBe(1)
+    clock.advance(1)
+    await helloWs(wsUrl)
+    expect(faults.stats().refusedWhileDown).toBe(4)
+    expect(server.stats().ws).toMatchObject({ accepted: 2, closedAtUpgrade: 3, upgradesRefused: 0 })
   })
 
   it('server.close() clears every held write and timer (server and injector on the same clock)', async () => {

@@ -159,7 +159,7 @@ describe('faults (Node API)', () => {
     expect(resumed.frames.filter((f) => f.type === 'event' || f.type === 'gap').map((f) => f.id)).toEqual([missed])
   })
 
-  it('restart({ keepLog: false, downMs }): 503 + Retry-After while down, then a new epoch and epoch gaps', async () => {
+  it('restart({ keepLog: false, downMs }): 503 + Retry-After (WebSocket: 1013) while down, then a new epoch and epoch gaps', async () => {
     let now = 0
     const started = await startServer()
     const faults = createFaultInjector(started.server, { now: () => now })
@@ -171,8 +171,11 @@ describe('faults (Node API)', () => {
     const down = await fetch(`${baseUrl}/sse?channels=chat`)
     expect(down.status).toBe(503)
     expect(down.headers.get('retry-after')).toBe('2')
-    expect((await openWs(wsUrl).refused).status).toBe(503)
+    const ws = openWs(wsUrl)
+    await ws.opened
+    expect(await ws.closed).toEqual({ code: CLOSE_CODES.try_again_later, reason: 'retry-after=1500' })
     expect(faults.stats()).toMatchObject({ refusedWhileDown: 2, restarts: 1, state: { downRemainingMs: 1500 } })
+    expect(server.stats().ws).toMatchObject({ accepted: 0, upgradesRefused: 0, closedAtUpgrade: 1 })
     now = 1500
     const sse = await openRawSse(`${baseUrl}/sse?channels=chat`, { 'Last-Event-ID': cursor })
     const [gap] = await sse.waitForEvents((e) => e.event === 'sl-gap')

@@ -157,7 +157,8 @@ describe('stats', () => {
     expect(server.stats()).toEqual({
       epoch: server.epoch,
       sse: { open: 1, accepted: 1 },
-      ws: { open: 1, accepted: 1, upgradesRefused: 0 },
+      ws: { open: 1, accepted: 1, upgradesRefused: 0, closedAtUpgrade: 0 },
+      admissionLimited: { sse: 0, ws: 0 },
       publishes: 1,
       eventsDelivered: 2,
       channels: { chat: 2, ticker: 1 },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { CLOSE_CODES, parseRetryAfterReason } from '@switchline/client/protocol'
 import { createFaultInjector } from '../src/testing/index'
 import { helloWs, installCleanup, openRawSse, openWs, postPublish, startServer, subscribeWs } from './helpers'
 
@@ -131,9 +132,13 @@ describe('R24: Retry-After', () => {
     const pub = await postPublish(baseUrl, { channel: 'chat', data: 1 })
     expect(pub.status).toBe(503)
     expect(pub.headers.get('retry-after')).toBe('3')
+    // WebSocket: a browser cannot read an upgrade's status, so the upgrade is accepted and closed 1013 with the
+    // remaining ms in the reason, in the format the client parses (§7)
     const ws = openWs(wsUrl)
-    const refused = await ws.refused
-    expect(refused.status).toBe(503)
+    await ws.opened
+    const closed = await ws.closed
+    expect(closed.code).toBe(CLOSE_CODES.try_again_later)
+    expect(parseRetryAfterReason(closed.reason)).toBe(2500)
     now += 2500
     expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(200)
   })

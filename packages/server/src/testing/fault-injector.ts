@@ -17,7 +17,7 @@ export interface FaultCounters {
   unauthorizedSent: number
   /** 204 answers sent by `stopStreams`. */
   streamsStopped: number
-  /** 503 answers sent while down after `restart({ downMs })`. */
+  /** 503 answers (SSE, publish) and 1013 closes (WebSocket upgrades) sent while down after `restart({ downMs })`. */
   refusedWhileDown: number
   /** Connections dropped by `drop` / `dropAll`. */
   dropped: number
@@ -67,8 +67,10 @@ export interface FaultInjector {
   /** Ends open SSE streams; from now on (until `reset`) SSE requests answer 204 (R23). */
   stopStreams(): void
   /**
-   * Simulates a restart: WebSockets close with 1012, SSE streams end; for `downMs` new requests and upgrades get
-   * 503 + Retry-After. `keepLog: false` drops the log (new epoch).
+   * Simulates a restart: WebSockets close with 1012, SSE streams end; for `downMs` new SSE and publish requests get
+   * 503 + Retry-After, and WebSocket upgrades are accepted then closed at once with 1013 and reason
+   * `retry-after=<remaining ms>` (a browser cannot see an upgrade's HTTP status). `keepLog: false` drops the log
+   * (new epoch).
    */
   restart(options: { keepLog: boolean; downMs?: number }): void
   /** Turns every fault off; held and delayed writes are released at once, in order. Counters are kept. */
@@ -140,7 +142,10 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
     const down = downRemaining()
     if (down > 0 && point !== 'hello') {
       counters.refusedWhileDown += 1
-      return { status: 503, code: 'unavailable', message: 'restarting', retryAfterSeconds: Math.max(1, Math.ceil(down / 1000)) }
+      const refusal: Refusal = { status: 503, code: 'unavailable', message: 'restarting', retryAfterSeconds: Math.max(1, Math.ceil(down / 1000)) }
+      // A browser cannot see a refused upgrade's 503: WebSockets are accepted and closed 1013 `retry-after=<ms>`.
+      if (point === 'upgrade') refusal.closeAfterUpgrade = { retryAfterMs: down }
+      return refusal
     }
     if (point === 'upgrade' && refusingWebSockets !== false) {
       counters.upgradesRefused += 1
