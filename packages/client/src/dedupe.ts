@@ -25,14 +25,34 @@ export interface CursorTracker {
   latest(): string | undefined
 }
 
+/** A channel's mark. Updated in place: accepting an event allocates nothing. */
 interface Mark {
-  readonly raw: string
+  raw: string
   /** `undefined` for a malformed id given to `set()`. */
-  readonly parsed: EventId | undefined
+  epoch: string | undefined
+  seq: number
 }
 
 /** How many malformed ids a {@link CursorTracker} remembers to drop their duplicates. */
 const MALFORMED_WINDOW = 1024
+
+/**
+ * The seq of `id` when it is `<epoch>-<seq>` for this (well-formed) `epoch`, else -1. The common case of
+ * {@link CursorTracker.accept}: the same epoch as the channel's mark, checked without `parseEventId`'s object.
+ */
+function seqInEpoch(id: string, epoch: string): number {
+  const start = epoch.length + 1
+  const digits = id.length - start
+  if (digits < 1 || digits > 15 || id.charCodeAt(epoch.length) !== 45 || !id.startsWith(epoch)) return -1
+  if (digits > 1 && id.charCodeAt(start) === 48) return -1
+  let seq = 0
+  for (let i = start; i < id.length; i++) {
+    const d = id.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return -1
+    seq = seq * 10 + d
+  }
+  return seq
+}
 
 /**
  * Creates a {@link CursorTracker}. The "current epoch" is the epoch of the last well-formed id accepted or set.
@@ -44,25 +64,43 @@ const MALFORMED_WINDOW = 1024
  */
 export function createCursorTracker(): CursorTracker {
   const marks = new Map<string, Mark>()
-  const malformed = createIdWindow(MALFORMED_WINDOW)
+  let malformed: IdWindow | undefined // only a server sending malformed ids needs it
   let currentEpoch: string | undefined
 
   function record(channel: string, raw: string, parsed: EventId | undefined): void {
-    marks.set(channel, { raw, parsed })
-    if (parsed) currentEpoch = parsed.epoch
+    const mark = marks.get(channel)
+    const epoch = parsed?.epoch
+    const seq = parsed?.seq ?? 0
+    if (mark) {
+      mark.raw = raw
+      mark.epoch = epoch
+      mark.seq = seq
+    } else marks.set(channel, { raw, epoch, seq })
+    if (epoch !== undefined) currentEpoch = epoch
   }
 
   return {
     accept(channel, id) {
+      const mark = marks.get(channel)
+      if (mark?.epoch !== undefined) {
+        const seq = seqInEpoch(id, mark.epoch)
+        if (seq >= 0) {
+          if (seq <= mark.seq) return false
+          mark.raw = id
+          mark.seq = seq
+          currentEpoch = mark.epoch
+          return true
+        }
+      }
       const parsed = parseEventId(id)
       if (!parsed) {
         // channel and id cannot collide: a newline is not allowed in a channel identifier
         const key = `${channel}\n${id}`
+        malformed ??= createIdWindow(MALFORMED_WINDOW)
         if (malformed.has(key)) return false
         malformed.add(key)
         return true
       }
-      const mark = marks.get(channel)?.parsed
       if (mark && mark.epoch === parsed.epoch && parsed.seq <= mark.seq) return false
       record(channel, id, parsed)
       return true
@@ -79,9 +117,8 @@ export function createCursorTracker(): CursorTracker {
     latest() {
       let best: Mark | undefined
       for (const mark of marks.values()) {
-        const p = mark.parsed
-        if (!p || p.epoch !== currentEpoch) continue
-        if (!best || p.seq > (best.parsed as EventId).seq) best = mark
+        if (mark.epoch === undefined || mark.epoch !== currentEpoch) continue
+        if (!best || mark.seq > best.seq) best = mark
       }
       return best?.raw
     },

@@ -8,7 +8,8 @@ import { decodeErrorPayload, decodeGap, decodeSseMessage, decodeSseReady } from 
 import { SSE_EVENTS } from './protocol/constants'
 import type { SseReadyPayload } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
-import type { SessionMember } from './session-member'
+import { deliverTo, type SessionMember } from './session-member'
+import { protocolError } from './ws-session-frames'
 import type { SseEvent } from './sse-parser'
 
 /** What the event routing needs from the session. */
@@ -16,6 +17,8 @@ export interface SseEventRoutes {
   tracker: CursorTracker
   /** The members of one channel (a copy). */
   named(channel: string): SessionMember[]
+  /** The members of one channel (live; `undefined` when none). */
+  members(channel: string): ReadonlySet<SessionMember> | undefined
   /** Whether a channel has members. */
   has(channel: string): boolean
   /** Calls `fn` for every member. */
@@ -27,23 +30,18 @@ export interface SseEventRoutes {
 }
 
 /**
- * Routes one event of the stream. A malformed event is reported (`malformed_frame`) to its channel's members
- * (or to every member) and skipped.
+ * Routes one event of the stream. A malformed event is reported (`malformed_frame`) to every member and
+ * skipped.
  * @example
  * handlers.onEvent = (event) => routeSseEvent(event, routes)
  */
 export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
   const { named } = routes
   const name = event.event ?? 'message'
-  const malformed = (reason: string, channel?: string): void => {
-    const error = new SwitchlineError('malformed_frame', `SSE ${name}: ${reason}`, channel ? { channel } : {})
-    if (channel !== undefined && routes.has(channel)) for (const m of named(channel)) m.error(error)
-    else routes.each((member) => member.error(error))
-  }
   switch (name) {
     case SSE_EVENTS.ready: {
       const ready = decodeSseReady(event.data)
-      if (!ready.ok) return malformed(ready.reason)
+      if (!ready.ok) return malformed(routes, name, ready.reason)
       routes.ready(ready.value)
       return
     }
@@ -51,37 +49,36 @@ export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
       return
     case SSE_EVENTS.gap: {
       const gap = decodeGap(event.data)
-      if (!gap.ok) return malformed(gap.reason)
+      if (!gap.ok) return malformed(routes, name, gap.reason)
       for (const member of named(gap.value.channel)) member.gap(gap.value)
       return
     }
     case SSE_EVENTS.error: {
       const payload = decodeErrorPayload(event.data)
-      if (!payload.ok) return malformed(payload.reason)
-      const { code, message, channel, fatal } = payload.value
-      const error = new SwitchlineError('protocol', `${code}: ${message}`, {
-        protocolCode: code,
-        fatal,
-        ...(channel === undefined ? {} : { channel }),
-      })
+      if (!payload.ok) return malformed(routes, name, payload.reason)
+      const error = protocolError(payload.value)
+      const { channel } = payload.value
       if (channel === undefined || !routes.has(channel)) {
         routes.each((member) => member.error(error))
         return
       }
-      if (fatal) routes.failChannel(channel, error)
+      if (error.fatal) routes.failChannel(channel, error)
       else for (const member of named(channel)) member.error(error)
       return
     }
     default: {
       const message = decodeSseMessage(event.data)
-      if (!message.ok) return malformed(message.reason)
+      if (!message.ok) return malformed(routes, name, message.reason)
       const { channel, data } = message.value
-      const targets = named(channel)
       const id = event.id === undefined || event.id === '' ? undefined : event.id
       if (id !== undefined && !routes.tracker.accept(channel, id)) return
-      if (targets.length === 0) return
-      const meta = { id, channel, event: message.value.event ?? 'message', transport: 'sse' as const }
-      for (const member of targets) member.deliver(data, meta)
+      deliverTo(routes.members(channel), data, { id, channel, event: message.value.event ?? 'message', transport: 'sse' })
     }
   }
+}
+
+/** A malformed event is reported to every member (`malformed_frame`) and skipped. */
+function malformed(routes: SseEventRoutes, name: string, reason: string): void {
+  const error = new SwitchlineError('malformed_frame', `SSE ${name}: ${reason}`)
+  routes.each((member) => member.error(error))
 }

@@ -245,6 +245,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     return {
       tracker: options.tracker,
       named,
+      members: (channel) => members.get(channel),
       has: (channel) => members.has(channel),
       each,
       ready(payload) {

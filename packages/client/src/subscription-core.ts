@@ -195,7 +195,15 @@ export function createSubscriptionCore<T, S = never>(
 
   const sink: SubscriptionSink<T> = {
     deliver(data, meta) {
-      if (!closed) enqueue(deliverStep(data, meta))
+      if (closed) return
+      if (running || options.schema) {
+        enqueue(deliverStep(data, meta))
+        return
+      }
+      // Nothing queued ahead and nothing to validate: emit now, without a step closure (the per-event path).
+      running = true
+      emit(data as T, meta)
+      drain()
     },
     setState(change) {
       if (!closed) enqueue(() => applyState(change))

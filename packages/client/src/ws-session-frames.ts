@@ -8,7 +8,7 @@ import { adoptHeadCursor } from './head-cursor'
 import { decodeServerFrame } from './protocol/codec'
 import type { ErrorPayload, WelcomeFrame } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
-import type { PublishDone, SessionMember } from './session-member'
+import { deliverTo, type PublishDone, type SessionMember } from './session-member'
 
 /** What is pending on one welcomed connection: publishes awaiting `ack`, subscribes awaiting `subscribed`. */
 export interface WsPending {
@@ -22,6 +22,8 @@ export interface WsFrameRoutes {
   tracker: CursorTracker
   /** The members of one channel (a copy). */
   named(channel: string): SessionMember[]
+  /** The members of one channel (live; `undefined` when none). */
+  members(channel: string): ReadonlySet<SessionMember> | undefined
   /** Whether a channel has members. */
   has(channel: string): boolean
   /** Calls `fn` for every member. */
@@ -100,11 +102,10 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
         return
       }
       case 'event': {
-        const targets = named(frame.channel)
         const fresh = tracker.accept(frame.channel, frame.id)
-        if (targets.length === 0 || !fresh) return
-        const meta = { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' as const }
-        for (const member of targets) member.deliver(frame.data, meta)
+        const targets = routes.members(frame.channel)
+        if (targets === undefined || !fresh) return
+        deliverTo(targets, frame.data, { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' })
         return
       }
       case 'gap': {

@@ -193,6 +193,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
     const onFrame = createWsFrameRouter({
       tracker: options.tracker,
       named,
+      members: (channel) => members.get(channel),
       has: (channel) => members.has(channel),
       each,
       pending: () => conn,

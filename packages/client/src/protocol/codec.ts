@@ -22,14 +22,15 @@ type Obj = Record<string, unknown>
 const ok = <T>(value: T): Decoded<T> => ({ ok: true, value })
 const fail = (reason: string): Decoded<never> => ({ ok: false, reason })
 
-function parseObject(text: string): Decoded<Obj> {
+/** Parses a JSON object; a string is the reason it is not one. */
+function parseObject(text: string): Obj | string {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
-    return fail('not JSON')
+    return 'not JSON'
   }
-  return isObj(value) ? ok(value) : fail('not a JSON object')
+  return isObj(value) ? value : 'not a JSON object'
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -64,11 +65,13 @@ function withFatal<T extends Obj>(f: T): T & { fatal: boolean } {
   return typeof f.fatal === 'boolean' ? (f as T & { fatal: boolean }) : { ...f, fatal: isFatalErrorCode(f.code as string) }
 }
 
+const isEventFrame = (f: Obj): boolean => isStr(f.channel) && isStr(f.id) && 'data' in f && optStr(f.event)
+
 const SERVER_FRAME_CHECKS: Record<ServerFrame['type'], (f: Obj) => boolean> = {
   welcome: (f) => isStr(f.epoch) && f.epoch !== '' && isPositiveInt(f.idleTimeoutMs) && isPositiveInt(f.maxFrameBytes),
   subscribed: (f) => isInt(f.id) && isStr(f.channel) && isStr(f.cursor),
   unsubscribed: (f) => isInt(f.id) && isStr(f.channel),
-  event: (f) => isStr(f.channel) && isStr(f.id) && 'data' in f && optStr(f.event),
+  event: isEventFrame,
   gap: isGap,
   ack: (f) => isInt(f.id) && isStr(f.eventId),
   pong: (f) => optInt(f.id),
@@ -76,10 +79,11 @@ const SERVER_FRAME_CHECKS: Record<ServerFrame['type'], (f: Obj) => boolean> = {
 }
 
 function decodeTyped<T>(text: string, checks: Record<string, (f: Obj) => boolean>): Decoded<T> {
-  const parsed = parseObject(text)
-  if (!parsed.ok) return parsed
-  const frame = parsed.value
+  const frame = parseObject(text)
+  if (typeof frame === 'string') return fail(frame)
   const type = frame.type
+  // The hot path (every delivered event) skips the table lookup.
+  if (type === 'event' && checks === SERVER_FRAME_CHECKS) return isEventFrame(frame) ? ok(frame as T) : fail('malformed event frame')
   if (!isStr(type) || !Object.prototype.hasOwnProperty.call(checks, type)) return fail('unknown frame type')
   return (checks[type] as (f: Obj) => boolean)(frame) ? ok(frame as T) : fail(`malformed ${type} frame`)
 }
@@ -102,9 +106,8 @@ export function decodeServerFrame(text: string): Decoded<ServerFrame> {
 
 /** Decodes the `data` of a channel event on the SSE stream. */
 export function decodeSseMessage(text: string): Decoded<SseMessagePayload> {
-  const parsed = parseObject(text)
-  if (!parsed.ok) return parsed
-  const f = parsed.value
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
   return isStr(f.channel) && 'data' in f && optStr(f.event)
     ? ok(f as unknown as SseMessagePayload)
     : fail('malformed channel event')
@@ -112,9 +115,8 @@ export function decodeSseMessage(text: string): Decoded<SseMessagePayload> {
 
 /** Decodes the `data` of `sl-ready`. */
 export function decodeSseReady(text: string): Decoded<SseReadyPayload> {
-  const parsed = parseObject(text)
-  if (!parsed.ok) return parsed
-  const f = parsed.value
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
   return isStr(f.epoch) && isInt(f.heartbeatMs) && Array.isArray(f.channels) && f.channels.every(isStr) && isStr(f.cursor)
     ? ok(f as unknown as SseReadyPayload)
     : fail('malformed sl-ready')
@@ -122,23 +124,22 @@ export function decodeSseReady(text: string): Decoded<SseReadyPayload> {
 
 /** Decodes the `data` of `sl-gap`. */
 export function decodeGap(text: string): Decoded<GapInfo> {
-  const parsed = parseObject(text)
-  if (!parsed.ok) return parsed
-  return isGap(parsed.value) ? ok(parsed.value as unknown as GapInfo) : fail('malformed gap')
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
+  return isGap(f) ? ok(f as unknown as GapInfo) : fail('malformed gap')
 }
 
 /** Decodes an error body (`sl-error` data or an HTTP error response body). */
 export function decodeErrorPayload(text: string): Decoded<ErrorPayload> {
-  const parsed = parseObject(text)
-  if (!parsed.ok) return parsed
-  return isErrorPayload(parsed.value) ? ok(withFatal(parsed.value) as unknown as ErrorPayload) : fail('malformed error')
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
+  return isErrorPayload(f) ? ok(withFatal(f) as unknown as ErrorPayload) : fail('malformed error')
 }
 
 /** Decodes the body of `POST B/publish` (server side). */
 export function decodePublishRequest(text: string): Decoded<PublishRequest> {
-  const parsed = parseObject(text)
-  if (!parsed.ok) return parsed
-  const f = parsed.value
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
   return isStr(f.channel) && 'data' in f && optStr(f.event) && optStr(f.mid)
     ? ok(f as unknown as PublishRequest)
     : fail('malformed publish request')

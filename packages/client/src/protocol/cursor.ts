@@ -6,19 +6,43 @@ export interface EventId {
   readonly seq: number
 }
 
-const ID_RE = /^([a-z0-9]{1,16})-(0|[1-9][0-9]{0,15})$/
+/** Largest epoch length and seq digit count (R8). */
+const MAX_PART = 16
 
-/** Parses an event id, or returns `undefined` if it is not of the form `<epoch>-<seq>` (R8). */
+/** Whether `c` (a char code) is `[a-z0-9]`. */
+const isEpochChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57)
+
+/**
+ * Parses an event id, or returns `undefined` if it is not of the form `<epoch>-<seq>` (R8): `epoch` is 1–16 of
+ * `[a-z0-9]`, `seq` 1–16 decimal digits without a leading zero (except `0` itself) and a safe integer.
+ */
 export function parseEventId(id: string): EventId | undefined {
-  const match = ID_RE.exec(id)
-  if (!match) return undefined
-  const seq = Number(match[2])
-  return Number.isSafeInteger(seq) ? { epoch: match[1] as string, seq } : undefined
+  // A character loop, not a regular expression: this runs once per delivered event.
+  const dash = id.indexOf('-')
+  const digits = id.length - dash - 1
+  if (dash < 1 || dash > MAX_PART || digits < 1 || digits > MAX_PART) return undefined
+  for (let i = 0; i < dash; i++) if (!isEpochChar(id.charCodeAt(i))) return undefined
+  if (digits > 1 && id.charCodeAt(dash + 1) === 48) return undefined
+  let seq = 0
+  for (let i = dash + 1; i < id.length; i++) {
+    const d = id.charCodeAt(i) - 48
+    if (d < 0 || d > 9) return undefined
+    seq = seq * 10 + d
+  }
+  // Beyond 2^53 the running product may round; Number() of the digits is exact to the nearest double.
+  if (digits > 15) seq = Number(id.slice(dash + 1))
+  return Number.isSafeInteger(seq) ? { epoch: id.slice(0, dash), seq } : undefined
+}
+
+function isEpoch(epoch: string): boolean {
+  if (epoch.length < 1 || epoch.length > MAX_PART) return false
+  for (let i = 0; i < epoch.length; i++) if (!isEpochChar(epoch.charCodeAt(i))) return false
+  return true
 }
 
 /** Formats an event id. */
 export function formatEventId(epoch: string, seq: number): string {
-  if (!/^[a-z0-9]{1,16}$/.test(epoch) || !Number.isSafeInteger(seq) || seq < 0) {
+  if (!isEpoch(epoch) || !Number.isSafeInteger(seq) || seq < 0) {
     throw new RangeError(`invalid event id parts: epoch ${JSON.stringify(epoch)}, seq ${seq}`)
   }
   return `${epoch}-${seq}`
