@@ -3,9 +3,9 @@
  * measures events/s through the Switchline SDK and through the native WebSocket / EventSource in the same page,
  * with the same probe → credit-paced burst protocol as the Node benchmark (server-child.ts).
  */
-import { createClient, subscribe } from '@switchline/client'
 import type { BenchMessage } from './payloads'
 import type { CtlRequest, StreamKind } from './server-child'
+import { openBenchChannel, openSubscription } from './switchline'
 
 export interface BrowserConfig {
   /** Messages timed per run, by payload size. */
@@ -43,17 +43,14 @@ const RECEIVERS: PageReceiver[] = [
     id: 'switchline-ws-raw',
     kind: 'ws',
     open(sid, onMessage) {
-      const sub = subscribe<BenchMessage>(`${wsOrigin}/ws?sid=${sid}`, { transport: 'websocket', reconnect: false, onEvent: onMessage })
-      return () => sub.close()
+      return openSubscription(`${wsOrigin}/ws?sid=${sid}`, 'websocket', onMessage)
     },
   },
   {
     id: 'switchline-ws',
     kind: 'slmock-ws',
     open(sid, onMessage) {
-      const client = createClient<{ bench: { receive: BenchMessage } }>({ url: `${origin}/slmock`, transport: 'websocket', reconnect: false })
-      client.subscribe('bench', { key: sid, onEvent: onMessage })
-      return () => client.close()
+      return openBenchChannel(`${origin}/slmock`, 'websocket', sid, onMessage)
     },
   },
   {
@@ -69,17 +66,14 @@ const RECEIVERS: PageReceiver[] = [
     id: 'switchline-sse-raw',
     kind: 'sse',
     open(sid, onMessage) {
-      const sub = subscribe<BenchMessage>(`${origin}/sse?sid=${sid}`, { transport: 'sse', reconnect: false, onEvent: onMessage })
-      return () => sub.close()
+      return openSubscription(`${origin}/sse?sid=${sid}`, 'sse', onMessage)
     },
   },
   {
     id: 'switchline-sse',
     kind: 'slmock-sse',
     open(sid, onMessage) {
-      const client = createClient<{ bench: { receive: BenchMessage } }>({ url: `${origin}/slmock`, transport: 'sse', reconnect: false })
-      client.subscribe('bench', { key: sid, onEvent: onMessage })
-      return () => client.close()
+      return openBenchChannel(`${origin}/slmock`, 'sse', sid, onMessage)
     },
   },
 ]

@@ -8,7 +8,7 @@ import { createParser } from 'eventsource-parser'
 import { io } from 'socket.io-client'
 import type { ServerInfo, StreamKind } from './server-child'
 import type { BenchMessage } from './payloads'
-import { benchClient, subscribe } from './switchline'
+import { openBenchChannel, openSubscription } from './switchline'
 
 export interface Receiver {
   id: string
@@ -46,12 +46,7 @@ export const RECEIVERS: Receiver[] = [
     transport: 'websocket',
     switchline: true,
     async open(info, sid, onMessage) {
-      const sub = subscribe(`ws://${host}:${info.rawPort}/ws?sid=${sid}`, {
-        transport: 'websocket',
-        reconnect: false,
-        onEvent: (data) => onMessage(data as BenchMessage),
-      })
-      return () => sub.close()
+      return openSubscription(`ws://${host}:${info.rawPort}/ws?sid=${sid}`, 'websocket', onMessage)
     },
   },
   {
@@ -61,9 +56,7 @@ export const RECEIVERS: Receiver[] = [
     transport: 'websocket',
     switchline: true,
     async open(info, sid, onMessage) {
-      const client = benchClient(info.slMockBaseUrl, 'websocket')
-      client.subscribe('bench', { key: sid, onEvent: onMessage })
-      return () => client.close()
+      return openBenchChannel(info.slMockBaseUrl, 'websocket', sid, onMessage)
     },
   },
   {
@@ -74,9 +67,7 @@ export const RECEIVERS: Receiver[] = [
     switchline: true,
     scale: 0.2,
     async open(info, sid, onMessage) {
-      const client = benchClient(info.slBaseUrl, 'websocket')
-      client.subscribe('bench', { key: sid, onEvent: onMessage })
-      return () => client.close()
+      return openBenchChannel(info.slBaseUrl, 'websocket', sid, onMessage)
     },
   },
   {
@@ -140,12 +131,7 @@ export const RECEIVERS: Receiver[] = [
     transport: 'sse',
     switchline: true,
     async open(info, sid, onMessage) {
-      const sub = subscribe(`http://${host}:${info.rawPort}/sse?sid=${sid}`, {
-        transport: 'sse',
-        reconnect: false,
-        onEvent: (data) => onMessage(data as BenchMessage),
-      })
-      return () => sub.close()
+      return openSubscription(`http://${host}:${info.rawPort}/sse?sid=${sid}`, 'sse', onMessage)
     },
   },
   {
@@ -155,9 +141,7 @@ export const RECEIVERS: Receiver[] = [
     transport: 'sse',
     switchline: true,
     async open(info, sid, onMessage) {
-      const client = benchClient(info.slMockBaseUrl, 'sse')
-      client.subscribe('bench', { key: sid, onEvent: onMessage })
-      return () => client.close()
+      return openBenchChannel(info.slMockBaseUrl, 'sse', sid, onMessage)
     },
   },
   {
@@ -168,9 +152,7 @@ export const RECEIVERS: Receiver[] = [
     switchline: true,
     scale: 0.2,
     async open(info, sid, onMessage) {
-      const client = benchClient(info.slBaseUrl, 'sse')
-      client.subscribe('bench', { key: sid, onEvent: onMessage })
-      return () => client.close()
+      return openBenchChannel(info.slBaseUrl, 'sse', sid, onMessage)
     },
   },
 ]
