@@ -1,33 +1,21 @@
 /**
- * In-browser throughput: Chromium (through Playwright, Debian's /usr/bin/chromium by default) loads a page from
- * the bench server and measures events/s through the SDK and through the native WebSocket / EventSource.
+ * In-browser throughput: Chromium (through Playwright, found like the workspace's test browsers, Debian's
+ * /usr/bin/chromium by default) loads a page from the bench server and measures events/s through the SDK and
+ * through the native WebSocket / EventSource.
  */
 import { build } from 'esbuild'
-import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { chromium } from 'playwright'
+import { CHROMIUM_ARGS, findBrowser } from '../../../scripts/browsers.mjs'
 import type { ServerProcess } from './ctl'
 import type { BrowserConfig, BrowserSample } from './browser-page'
 import { PKG_ROOT } from './size'
 import { median, ratio } from './stats'
 
-/** Chromium flags that keep it quiet on a closed network (see /work/shared/TOOLCHAIN.md). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-/** `CHROMIUM_PATH`, else Debian's Chromium, else Playwright's own browser. */
+/** `CHROMIUM_PATH`, else the workspace's lookup: `SWITCHLINE_CHROMIUM`, Debian's Chromium, else Playwright's own browser. */
 export function chromiumPath(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined
+  return process.env.CHROMIUM_PATH || findBrowser('chromium').executablePath
 }
 
 export interface BrowserRow {
