@@ -26,7 +26,8 @@ export interface ChannelSubscriptionOptions<T> {
   preference: TransportPreference
   /** Whether the channel declares sends (drives the transport choice). */
   sends: boolean
-  outbox: Outbox
+  /** Builds the channel's outbox, on its first `send()` (receive-only channels never pay for one). */
+  createOutbox: () => Outbox
   host: ChannelHost
 }
 
@@ -48,15 +49,20 @@ export interface ChannelSubscription extends SessionMember {
  * Creates the subscription of one channel. The host adds it to a session with {@link ChannelSubscription.ride}
  * and the session's `add()`.
  * @example
- * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, outbox, host })
+ * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, createOutbox, host })
  * member.ride('websocket', 'sends → WebSocket', httpPath)
  * ws.add(member)
  */
 export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>): ChannelSubscription {
-  const { channel, outbox, host } = init
+  const { channel, host } = init
   let primary: TransportKind | undefined
   let wsPath: SendPath | undefined
   let httpPath: SendPath | undefined
+  let outbox: Outbox | undefined
+  /** The send path as the outbox must see it, and the last defined one (its `maxFrameBytes` outlives it). */
+  let sendPath: SendPath | undefined
+  let lastSendPath: SendPath | undefined
+  let closedError: SwitchlineError | undefined
   let closed = false
   let opened = false
   let member: ChannelSubscription | undefined
@@ -66,6 +72,12 @@ export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>
       finish(new SwitchlineError('closed', `subscription to ${channel} closed`))
     },
     send(data: unknown): Promise<SendResult> {
+      if (closedError) return Promise.reject(closedError)
+      if (!outbox) {
+        outbox = init.createOutbox()
+        if (lastSendPath !== undefined && lastSendPath !== sendPath) outbox.setPath(lastSendPath)
+        outbox.setPath(sendPath)
+      }
       return outbox.send(data)
     },
   })
@@ -73,8 +85,15 @@ export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>
   function finish(error: SwitchlineError): void {
     if (closed) return
     closed = true
-    outbox.close(error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel }))
+    closedError = error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
+    outbox?.close(closedError)
     if (member) host.release(member)
+  }
+
+  function setSendPath(path: SendPath | undefined): void {
+    sendPath = path
+    if (path !== undefined) lastSendPath = path
+    outbox?.setPath(path)
   }
 
   const setState = (change: MemberStateChange): void => {
@@ -126,7 +145,7 @@ export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>
     },
     wsPath(path: SendPath | undefined) {
       wsPath = path
-      if (primary === 'websocket' && !closed) outbox.setPath(path)
+      if (primary === 'websocket' && !closed) setSendPath(path)
     },
     ride(kind: TransportKind, reason: string, sseSendPath: SendPath) {
       if (closed) return
@@ -134,7 +153,7 @@ export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>
       const moved = primary !== undefined && primary !== kind
       primary = kind
       sink.setTransport(kind, reason)
-      outbox.setPath(kind === 'websocket' ? wsPath : httpPath)
+      setSendPath(kind === 'websocket' ? wsPath : httpPath)
       if (moved && !opened) setState({ to: 'reconnecting', reason })
     },
   }

@@ -8,7 +8,7 @@ import { createChannelSubscription, type ChannelSubscription } from './channel-s
 import { createCursorTracker } from './dedupe'
 import { SwitchlineError } from './errors'
 import { createHttpPublisher, httpSendPath } from './http-publisher'
-import { createOutbox } from './outbox'
+import { createOutbox, type Outbox } from './outbox'
 import { resolvePlatform } from './platform'
 import { channelName, isChannelId } from './protocol/constants'
 import type { SendPath } from './session-member'
@@ -51,6 +51,10 @@ function checkPositive(name: string, value: number | undefined): void {
  *
  * The schema is types only; the runtime learns which channels send from `sendChannels`. A channel not listed
  * there can still `send()` (over HTTP POST while it rides SSE).
+ *
+ * One SSE stream carries at most 64 channels (the server's limit, protocol R10). A channel that would be the 65th
+ * on it fails alone: its subscription closes with `too_many_channels` (fatal) a microtask after `subscribe()`; the
+ * others are unaffected. Channels with `transport: 'websocket'` have no such limit.
  *
  * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL or bad numeric options.
  * @example
@@ -197,7 +201,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       if (!isChannelId(channel)) throw invalid(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
       const sends = sendChannels.has(channelName(channel))
-      const outbox = createOutbox({
+      const outbox = (): Outbox => createOutbox({
         channel,
         timers: base.timers,
         random: base.random,
@@ -205,7 +209,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
         ...(options.sendQueue?.maxBytes === undefined ? {} : { maxBytes: options.sendQueue.maxBytes }),
         ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
       })
-      const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, outbox, host })
+      const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, createOutbox: outbox, host })
       if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>> // signal already aborted
       members.add(member)
       const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: registry.isBlocked(origin, base.timers.now()) })

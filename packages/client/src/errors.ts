@@ -40,6 +40,11 @@ export type SwitchlineErrorCode =
   | 'timeout'
   /** bad options passed by the app */
   | 'invalid_options'
+  /**
+   * a channel that would be the 65th on the client's one SSE stream (the server takes at most 64 per stream, R10):
+   * that channel fails alone (fatal); the others stay
+   */
+  | 'too_many_channels'
   /** a transport-level failure (retryable) */
   | 'network'
 

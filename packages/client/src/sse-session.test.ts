@@ -269,4 +269,21 @@ describe('sse-session', () => {
     expect(second.net.last.aborted).toBe(true)
     expect(vi.getTimerCount()).toBe(0)
   })
+
+  it('a new channel beyond 64 fails alone (too_many_channels, a microtask later); the stream keeps 64', async () => {
+    const { net, session } = setup()
+    const members = Array.from({ length: 65 }, (_, i) => recordingMember(`ch${i}`))
+    for (const member of members) session.add(member)
+    const extra = members[64]!
+    expect(extra.failures).toEqual([])
+    await tick()
+    expect(extra.failures).toEqual([{ error: expect.objectContaining({ code: 'too_many_channels', fatal: true, channel: 'ch64' }), from: 'sse' }])
+    expect(session.has(extra)).toBe(false)
+    expect(session.size).toBe(64)
+    expect(net.streams).toHaveLength(1)
+    expect(net.last.url.searchParams.get('channels')?.split(',')).toHaveLength(64)
+    session.add(recordingMember('ch0')) // a channel already on the stream still joins
+    expect(session.size).toBe(64)
+    session.close()
+  })
 })

@@ -49,7 +49,10 @@ export interface SseSessionOptions {
 
 /** The client's SSE stream. */
 export interface SseSession {
-  /** Adds a channel member (the stream restarts, coalesced). */
+  /**
+   * Adds a channel member (the stream restarts, coalesced). A new channel beyond the 64 a stream may carry (R10)
+   * is not added: it fails alone with `too_many_channels` (fatal), a microtask later.
+   */
   add(member: SessionMember): void
   /** Removes a member; the last one out stops the stream. */
   remove(member: SessionMember): void
@@ -270,10 +273,22 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     }
   }
 
+  /** A new channel on a full stream fails alone, a microtask later (never inside the app's `subscribe()` call). */
+  function refuse(member: SessionMember): void {
+    const max = PROTOCOL_DEFAULTS.maxChannelsPerStream
+    const error = new SwitchlineError(
+      'too_many_channels',
+      `${member.channel}: the SSE stream already carries ${max} channels, the most a server accepts (R10)`,
+      { fatal: true, channel: member.channel },
+    )
+    queueMicrotask(() => member.fail(error, 'sse'))
+  }
+
   return {
     add(member) {
       if (closed) throw new SwitchlineError('closed', 'SSE session is closed')
       let set = members.get(member.channel)
+      if (set === undefined && members.size >= PROTOCOL_DEFAULTS.maxChannelsPerStream) return refuse(member)
       const isNew = set === undefined
       if (!set) members.set(member.channel, (set = new Set()))
       set.add(member)

@@ -309,7 +309,10 @@ export interface ChannelSubscribeOptions<T> extends Omit<BaseSubscriptionOptions
 
 /** A client for a Switchline server: many channels, at most one SSE stream and one WebSocket. */
 export interface Client<S extends ChannelSchema> {
-  /** Subscribes to a channel. */
+  /**
+   * Subscribes to a channel. A channel that would be the 65th on the client's SSE stream (the server accepts 64)
+   * closes alone with a fatal `too_many_channels` error, a microtask later; the others are unaffected.
+   */
   subscribe<K extends keyof S & string>(
     channel: K,
     options?: ChannelSubscribeOptions<ReceiveOf<S[K]>>,

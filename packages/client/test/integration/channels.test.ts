@@ -171,4 +171,31 @@ describe('channels over one client', { timeout: 20_000 }, () => {
     await waiter.until(() => got.length === 2, 'events after the malformed ones')
     expect(got.sort()).toEqual([1, 2])
   })
+
+  it('the 65th channel on the SSE stream fails alone with too_many_channels; the 64 others stream', async () => {
+    const h = (harness = await startServer())
+    const waiter = createWaiter()
+    const rt = (client = createClient<Schema>(fastClient(h.baseUrl)))
+    const errors = new Map<number, SwitchlineError>()
+    const subs = range(66).map((i) =>
+      rt.subscribe('ticker', {
+        key: `k${i}`,
+        onState: () => waiter.notify(),
+        onError: (error) => {
+          errors.set(i, error)
+          waiter.notify()
+        },
+      }),
+    )
+    await waiter.until(() => subs.every((s) => s.state === 'open' || s.state === 'closed'), 'every channel settled')
+    expect(subs.filter((s) => s.state === 'open')).toHaveLength(64)
+    expect([...errors.keys()]).toEqual([64, 65])
+    expect(errors.get(64)).toMatchObject({ code: 'too_many_channels', fatal: true, channel: 'ticker:k64' })
+    expect(subs[64]?.state).toBe('closed')
+    expect(h.server.stats().sse.open).toBe(1)
+    // a freed slot takes a new channel
+    subs[0]?.close()
+    const late = rt.subscribe('ticker', { key: 'late', onState: () => waiter.notify() })
+    await waiter.until(() => late.state === 'open', 'the late channel open')
+  })
 })
