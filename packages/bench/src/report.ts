@@ -74,6 +74,14 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
 }
 
+/** The lines of one report section: heading, introduction, body (a table), each followed by a blank line. */
+function section(heading: string, intro: string, body: string): string[] {
+  return [`## ${heading}`, '', intro, '', body, '']
+}
+
+/** The notes cell of a row whose runs failed: how many, and the first error. */
+const failedRuns = (errors: readonly string[]): string => (errors.length ? `${errors.length} failed run(s): ${errors[0]}` : '')
+
 // ---- targets ----
 export interface TargetRow {
   target: string
@@ -86,54 +94,41 @@ export function targets(results: BenchResults): TargetRow[] {
   const rows: TargetRow[] = []
   const tp = results.throughput ?? []
   const tpRow = (id: string, size: number): ThroughputRow | undefined => tp.find((r) => r.id === id && r.payloadBytes === size)
-  const both = (r: ThroughputRow | undefined, wall: number | null | undefined, cpu: number | null | undefined): string =>
-    r?.notMeasured ? 'not measured' : `${x(wall)} (CPU: ${x(cpu)})`
+  /** A throughput ratio (wall clock, CPU in parentheses) that should be at least `min`. */
+  const rateAtLeast = (target: string, goal: string, r: ThroughputRow | undefined, wall: number | null | undefined, cpu: number | null | undefined, min: number): TargetRow => ({
+    target,
+    goal,
+    measured: r?.notMeasured ? 'not measured' : `${x(wall)} (CPU: ${x(cpu)})`,
+    met: wall == null ? null : wall >= min,
+  })
   for (const size of [64, 1024]) {
     for (const [id, what] of [['switchline-ws-raw', '`subscribe(ws://…)`'], ['switchline-ws', '`createClient`']] as const) {
       const r = tpRow(id, size)
-      rows.push({
-        target: `WebSocket receive, ${what}, ${size} B`,
-        goal: '≥ 0.9× raw ws',
-        measured: both(r, r?.ratioToWs, r?.cpuRatioToWs),
-        met: r?.ratioToWs == null ? null : r.ratioToWs >= 0.9,
-      })
+      rows.push(rateAtLeast(`WebSocket receive, ${what}, ${size} B`, '≥ 0.9× raw ws', r, r?.ratioToWs, r?.cpuRatioToWs, 0.9))
     }
     for (const [id, what] of [['switchline-sse-raw', '`subscribe(http://…)`'], ['switchline-sse', '`createClient`']] as const) {
       const r = tpRow(id, size)
-      rows.push({
-        target: `SSE receive, ${what}, ${size} B`,
-        goal: '≥ 1.0× fetch + eventsource-parser',
-        measured: both(r, r?.ratioToFetchParser, r?.cpuRatioToFetchParser),
-        met: r?.ratioToFetchParser == null ? null : r.ratioToFetchParser >= 1.0,
-      })
+      rows.push(rateAtLeast(`SSE receive, ${what}, ${size} B`, '≥ 1.0× fetch + eventsource-parser', r, r?.ratioToFetchParser, r?.cpuRatioToFetchParser, 1.0))
     }
     const r = tpRow('switchline-ws', size)
-    rows.push({
-      target: `WebSocket receive, \`createClient\` vs socket.io-client, ${size} B`,
-      goal: '≥ 2× socket.io-client',
-      measured: r?.notMeasured ? 'not measured' : `${x(r?.ratioToSocketIo)} (CPU: ${x(r?.cpuRatioToSocketIo)})`,
-      met: r?.ratioToSocketIo == null ? null : r.ratioToSocketIo >= 2,
-    })
+    rows.push(rateAtLeast(`WebSocket receive, \`createClient\` vs socket.io-client, ${size} B`, '≥ 2× socket.io-client', r, r?.ratioToSocketIo, r?.cpuRatioToSocketIo, 2))
   }
   const mem = (id: string): MemoryRow | undefined => results.memory?.find((r) => r.id === id && r.heapBytesPerSub != null && !r.error)
-  const memRatio = (a: string, b: string): number | null => ratio(mem(a)?.heapBytesPerSub, mem(b)?.heapBytesPerSub)
+  /** Heap per subscription of `id` over that of `baseline`, which should be at most `max`. */
+  const heapAtMost = (target: string, goal: string, id: string, baseline: string, max: number): TargetRow => {
+    const r = ratio(mem(id)?.heapBytesPerSub, mem(baseline)?.heapBytesPerSub)
+    return {
+      target,
+      goal,
+      measured: r == null ? 'not measured' : `${x(r)} (${bytes(mem(id)?.heapBytesPerSub)} vs ${bytes(mem(baseline)?.heapBytesPerSub)})`,
+      met: r == null ? null : r <= max,
+    }
+  }
   for (const [id, what] of [['switchline-ws-each', '`createClient`'], ['switchline-ws-raw-each', '`subscribe(ws://…)`']] as const) {
-    const r = memRatio(id, 'ws')
-    rows.push({
-      target: `Heap per idle subscription, WebSocket, ${what}, one connection each`,
-      goal: '≤ 1.5× raw ws',
-      measured: r == null ? 'not measured' : `${x(r)} (${bytes(mem(id)?.heapBytesPerSub)} vs ${bytes(mem('ws')?.heapBytesPerSub)})`,
-      met: r == null ? null : r <= 1.5,
-    })
+    rows.push(heapAtMost(`Heap per idle subscription, WebSocket, ${what}, one connection each`, '≤ 1.5× raw ws', id, 'ws', 1.5))
   }
   for (const [id, what] of [['switchline-sse-each', '`createClient`'], ['switchline-sse-raw-each', '`subscribe(http://…)`']] as const) {
-    const r = memRatio(id, 'eventsource')
-    rows.push({
-      target: `Heap per idle subscription, SSE, ${what}, one connection each`,
-      goal: '≤ 0.5× `eventsource`',
-      measured: r == null ? 'not measured' : `${x(r)} (${bytes(mem(id)?.heapBytesPerSub)} vs ${bytes(mem('eventsource')?.heapBytesPerSub)})`,
-      met: r == null ? null : r <= 0.5,
-    })
+    rows.push(heapAtMost(`Heap per idle subscription, SSE, ${what}, one connection each`, '≤ 0.5× `eventsource`', id, 'eventsource', 0.5))
   }
   for (const [id, what] of [['switchline-ws-shared', 'WebSocket'], ['switchline-sse-shared', 'SSE']] as const) {
     const m = mem(id)
@@ -172,40 +167,28 @@ export function renderMarkdown(results: BenchResults): string {
       'Other work on the machine slows wall-clock rates unevenly between runs; interleaving and medians soften that, and the CPU-time ratios in the throughput tables are the steadier comparison.',
   )
   out.push('')
-  out.push('## Targets')
-  out.push('')
-  out.push('Reported, not asserted. "CPU" in parentheses: the same ratio from the receiver\'s CPU time per message.')
-  out.push('')
-  out.push(table(['target', 'goal', 'measured', 'met?'], targets(results).map((t) => [t.target, t.goal, t.measured, met(t.met)])))
-  out.push('')
+  out.push(
+    ...section(
+      'Targets',
+      'Reported, not asserted. "CPU" in parentheses: the same ratio from the receiver\'s CPU time per message.',
+      table(['target', 'goal', 'measured', 'met?'], targets(results).map((t) => [t.target, t.goal, t.measured, met(t.met)])),
+    ),
+  )
 
   if (results.size) {
-    out.push('## Browser bundle size')
-    out.push('')
-    out.push('esbuild, `platform: browser`, ESM, minified, tree-shaken; gzip level 9 and brotli quality 11 (node:zlib). Switchline is bundled from its TypeScript source (the `@switchline/source` export condition) with the `browser` condition, as an app bundler would; the budget check (`pnpm size`) builds the same three entries.')
-    out.push('')
     out.push(
-      table(
-        ['bundle', 'minified', 'gzip', 'brotli'],
-        results.size.map((s) => (s.ok ? [s.label, kb(s.rawBytes), kb(s.gzipBytes), kb(s.brotliBytes)] : [s.label, `not built: ${s.error}`, '—', '—'])),
+      ...section(
+        'Browser bundle size',
+        'esbuild, `platform: browser`, ESM, minified, tree-shaken; gzip level 9 and brotli quality 11 (node:zlib). Switchline is bundled from its TypeScript source (the `@switchline/source` export condition) with the `browser` condition, as an app bundler would; the budget check (`pnpm size`) builds the same three entries.',
+        table(
+          ['bundle', 'minified', 'gzip', 'brotli'],
+          results.size.map((s) => (s.ok ? [s.label, kb(s.rawBytes), kb(s.gzipBytes), kb(s.brotliBytes)] : [s.label, `not built: ${s.error}`, '—', '—'])),
+        ),
       ),
     )
-    out.push('')
   }
 
   if (results.throughput) {
-    out.push('## Node receive throughput')
-    out.push('')
-    out.push(
-      `One stream, one receiver, messages decoded with JSON.parse (or the SDK's decoding). Median of ${results.config.runs} interleaved runs ` +
-        `(${Object.entries(results.config.throughputMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed after a 20 % warm-up). ` +
-        'Servers run in a separate process; bursts are credit-paced (at most ~384 KiB in flight) the same way for every contender. ' +
-        '"CPU µs/msg" is the receiving process\'s CPU time per message (user + system, all its threads); "(CPU)" ratios compare those costs ' +
-        '(raw ws µs/msg ÷ this row\'s), which a busy machine disturbs far less than wall-clock rates. Rows marked "protocol mock" get prebuilt ' +
-        'Switchline frames from a minimal protocol server, so they measure the SDK alone; rows marked "@switchline/server" go through the ' +
-        "reference server's `publish()` and are limited by it (the receiver is mostly idle there).",
-    )
-    out.push('')
     const rows = results.throughput.map((r) => [
       r.label,
       `${r.payloadBytes} B`,
@@ -217,139 +200,135 @@ export function renderMarkdown(results: BenchResults): string {
       r.medianCpuUtil == null ? '—' : `${Math.round(r.medianCpuUtil * 100)} %`,
       r.errors.length ? `${r.errors.length} failed run(s)` : '',
     ])
-    out.push(table(['receiver', 'payload', 'msg/s (median)', 'vs raw ws', 'vs raw ws (CPU)', 'vs fetch+parser', 'CPU µs/msg', 'receiver CPU', 'notes'], rows))
-    out.push('')
+    out.push(
+      ...section(
+        'Node receive throughput',
+        `One stream, one receiver, messages decoded with JSON.parse (or the SDK's decoding). Median of ${results.config.runs} interleaved runs ` +
+          `(${Object.entries(results.config.throughputMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed after a 20 % warm-up). ` +
+          'Servers run in a separate process; bursts are credit-paced (at most ~384 KiB in flight) the same way for every contender. ' +
+          '"CPU µs/msg" is the receiving process\'s CPU time per message (user + system, all its threads); "(CPU)" ratios compare those costs ' +
+          '(raw ws µs/msg ÷ this row\'s), which a busy machine disturbs far less than wall-clock rates. Rows marked "protocol mock" get prebuilt ' +
+          'Switchline frames from a minimal protocol server, so they measure the SDK alone; rows marked "@switchline/server" go through the ' +
+          "reference server's `publish()` and are limited by it (the receiver is mostly idle there).",
+        table(['receiver', 'payload', 'msg/s (median)', 'vs raw ws', 'vs raw ws (CPU)', 'vs fetch+parser', 'CPU µs/msg', 'receiver CPU', 'notes'], rows),
+      ),
+    )
   }
 
   if (results.latency) {
-    out.push('## Round-trip latency')
-    out.push('')
-    out.push(
-      `One request in flight, 64 B JSON payload, ${int(results.config.latencyRoundTrips)} timed round trips per contender over ${results.config.runs} interleaved runs (50 warm-up round trips per run). ` +
-        'Switchline paths go through @switchline/server: the ack comes after the event is appended to its log and fanned out.',
-    )
-    out.push('')
     const wsP50 = results.latency.find((r) => r.id === 'ws')?.p50Ms
     out.push(
-      table(
-        ['path', 'p50', 'p99', 'mean', 'p50 vs raw ws echo', 'notes'],
-        results.latency.map((r) => [
-          r.label,
-          ms(r.p50Ms),
-          ms(r.p99Ms),
-          ms(r.meanMs),
-          x(ratio(r.p50Ms, wsP50)),
-          r.errors.length ? `${r.errors.length} failed run(s): ${r.errors[0]}` : '',
-        ]),
+      ...section(
+        'Round-trip latency',
+        `One request in flight, 64 B JSON payload, ${int(results.config.latencyRoundTrips)} timed round trips per contender over ${results.config.runs} interleaved runs (50 warm-up round trips per run). ` +
+          'Switchline paths go through @switchline/server: the ack comes after the event is appended to its log and fanned out.',
+        table(
+          ['path', 'p50', 'p99', 'mean', 'p50 vs raw ws echo', 'notes'],
+          results.latency.map((r) => [
+            r.label,
+            ms(r.p50Ms),
+            ms(r.p99Ms),
+            ms(r.meanMs),
+            x(ratio(r.p50Ms, wsP50)),
+            failedRuns(r.errors),
+          ]),
+        ),
       ),
     )
-    out.push('')
   }
 
   if (results.memory) {
-    out.push('## Memory per idle subscription')
-    out.push('')
     out.push(
-      `Node, one child process per row (\`--expose-gc\`): ${int(results.config.memorySubscriptions)} idle subscriptions opened in batches of 100 after one warm-up subscription, ` +
-        'then heap delta after `gc()` ÷ subscriptions. Switchline `createClient` rows use @switchline/server, the others the raw ws / SSE / socket.io servers.',
-    )
-    out.push('')
-    out.push(
-      table(
-        ['subscriptions', 'heap / sub', 'RSS / sub', 'external / sub', 'opened', 'notes'],
-        results.memory.map((r) => [
-          r.label,
-          bytes(r.heapBytesPerSub),
-          bytes(r.rssBytesPerSub),
-          bytes(r.externalBytesPerSub),
-          `${r.opened}/${r.count}`,
-          r.error ?? '',
-        ]),
+      ...section(
+        'Memory per idle subscription',
+        `Node, one child process per row (\`--expose-gc\`): ${int(results.config.memorySubscriptions)} idle subscriptions opened in batches of 100 after one warm-up subscription, ` +
+          'then heap delta after `gc()` ÷ subscriptions. Switchline `createClient` rows use @switchline/server, the others the raw ws / SSE / socket.io servers.',
+        table(
+          ['subscriptions', 'heap / sub', 'RSS / sub', 'external / sub', 'opened', 'notes'],
+          results.memory.map((r) => [
+            r.label,
+            bytes(r.heapBytesPerSub),
+            bytes(r.rssBytesPerSub),
+            bytes(r.externalBytesPerSub),
+            `${r.opened}/${r.count}`,
+            r.error ?? '',
+          ]),
+        ),
       ),
     )
-    out.push('')
   }
 
   if (results.browser) {
-    out.push('## In-browser throughput')
-    out.push('')
     out.push(
-      `${results.browser.browser} (headless, through Playwright), one page; ${Object.entries(results.config.browserMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed per run after a 20 % warm-up, ` +
-        `median of ${results.config.browserRuns} interleaved runs, same credit-paced bursts as in Node. Ratios compare with the native API of the same transport in the same page.`,
-    )
-    out.push('')
-    out.push(
-      table(
-        ['receiver', 'payload', 'events/s (median)', 'vs native', 'notes'],
-        results.browser.rows.map((r) => [
-          r.label,
-          `${r.payloadBytes} B`,
-          int(r.medianMsgPerSec),
-          x(r.ratioToNative),
-          r.errors.length ? `${r.errors.length} failed run(s): ${r.errors[0]}` : '',
-        ]),
+      ...section(
+        'In-browser throughput',
+        `${results.browser.browser} (headless, through Playwright), one page; ${Object.entries(results.config.browserMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed per run after a 20 % warm-up, ` +
+          `median of ${results.config.browserRuns} interleaved runs, same credit-paced bursts as in Node. Ratios compare with the native API of the same transport in the same page.`,
+        table(
+          ['receiver', 'payload', 'events/s (median)', 'vs native', 'notes'],
+          results.browser.rows.map((r) => [
+            r.label,
+            `${r.payloadBytes} B`,
+            int(r.medianMsgPerSec),
+            x(r.ratioToNative),
+            failedRuns(r.errors),
+          ]),
+        ),
       ),
     )
-    out.push('')
   }
 
   if (results.stormSim) {
-    out.push('## Reconnect storm (simulation)')
-    out.push('')
     out.push(
-      'Virtual clock, no sockets. All clients are dropped at t = 0 by a server restart; the server is down for "down" ms, then accepts at ' +
-        'most K new connections per 100 ms and refuses the rest, which back off by their policy. Medians over ' +
-        `${results.stormSim[0]?.seeds ?? '?'} seeds. The sparkline shows accepted connections per 500 ms over the first 30 s (first seed; full height = the server's capacity). ` +
-        'Ideal for 1000 clients at K = 50: everyone back 2 s after the server is up, 1000 attempts.',
-    )
-    out.push('')
-    out.push(
-      table(
-        ['scenario', 'policy', 'all back', 'p50 back', 'p99 back', 'attempts', 'refused', 'peak attempts / 100 ms', 'arrivals / 500 ms (0–30 s)'],
-        results.stormSim.map((r) => [
-          `${r.scenario.clients} clients, down ${r.scenario.downMs / 1000} s, K = ${r.scenario.acceptPer100ms}`,
-          r.label,
-          secs(r.allBackMs),
-          secs(r.p50BackMs),
-          secs(r.p99BackMs),
-          int(r.attempts),
-          int(r.refused),
-          int(r.peakAttemptsPer100ms),
-          `\`${sparkline(rebucket(r.arrivalsPer100ms, 5).slice(0, 60), r.scenario.acceptPer100ms * 5)}\``,
-        ]),
+      ...section(
+        'Reconnect storm (simulation)',
+        'Virtual clock, no sockets. All clients are dropped at t = 0 by a server restart; the server is down for "down" ms, then accepts at ' +
+          'most K new connections per 100 ms and refuses the rest, which back off by their policy. Medians over ' +
+          `${results.stormSim[0]?.seeds ?? '?'} seeds. The sparkline shows accepted connections per 500 ms over the first 30 s (first seed; full height = the server's capacity). ` +
+          'Ideal for 1000 clients at K = 50: everyone back 2 s after the server is up, 1000 attempts.',
+        table(
+          ['scenario', 'policy', 'all back', 'p50 back', 'p99 back', 'attempts', 'refused', 'peak attempts / 100 ms', 'arrivals / 500 ms (0–30 s)'],
+          results.stormSim.map((r) => [
+            `${r.scenario.clients} clients, down ${r.scenario.downMs / 1000} s, K = ${r.scenario.acceptPer100ms}`,
+            r.label,
+            secs(r.allBackMs),
+            secs(r.p50BackMs),
+            secs(r.p99BackMs),
+            int(r.attempts),
+            int(r.refused),
+            int(r.peakAttemptsPer100ms),
+            `\`${sparkline(rebucket(r.arrivalsPer100ms, 5).slice(0, 60), r.scenario.acceptPer100ms * 5)}\``,
+          ]),
+        ),
       ),
     )
-    out.push('')
   }
 
   if (results.stormReal) {
     const first = results.stormReal[0]
-    out.push('## Reconnect storm (real, loopback)')
-    out.push('')
     out.push(
-      `${first?.clients ?? '?'} Node clients, one WebSocket each, dropped at once by a server restart that keeps the server down for ${((first?.downMs ?? 0) / 1000).toFixed(1)} s. ` +
-        'Switchline: @switchline/server\'s fault injector `restart({ keepLog: true, downMs })` (close 1012, then 503 + `Retry-After: 1` while down). ' +
-        'socket.io: the socket.io server is closed and listens again on the same port after the same down time. No admission limit: the curve is the policy\'s own spread. ' +
-        'Sparkline: arrivals per 100 ms over the first 15 s.',
-    )
-    out.push('')
-    out.push(
-      table(
-        ['clients', 'back', 'all back', 'p50 back', 'p99 back', 'attempts (client)', 'attempts (server)', 'arrivals / 100 ms (0–15 s)', 'notes'],
-        results.stormReal.map((r) => [
-          r.label,
-          `${r.back}/${r.connectedBefore}`,
-          secs(r.allBackMs),
-          secs(r.p50BackMs),
-          secs(r.p99BackMs),
-          int(r.attempts),
-          r.serverAttempts == null ? '—' : int(r.serverAttempts),
-          `\`${sparkline(r.arrivalsPer100ms.slice(0, 150), Math.max(1, ...r.arrivalsPer100ms))}\``,
-          r.error ?? '',
-        ]),
+      ...section(
+        'Reconnect storm (real, loopback)',
+        `${first?.clients ?? '?'} Node clients, one WebSocket each, dropped at once by a server restart that keeps the server down for ${((first?.downMs ?? 0) / 1000).toFixed(1)} s. ` +
+          'Switchline: @switchline/server\'s fault injector `restart({ keepLog: true, downMs })` (close 1012, then 503 + `Retry-After: 1` while down). ' +
+          'socket.io: the socket.io server is closed and listens again on the same port after the same down time. No admission limit: the curve is the policy\'s own spread. ' +
+          'Sparkline: arrivals per 100 ms over the first 15 s.',
+        table(
+          ['clients', 'back', 'all back', 'p50 back', 'p99 back', 'attempts (client)', 'attempts (server)', 'arrivals / 100 ms (0–15 s)', 'notes'],
+          results.stormReal.map((r) => [
+            r.label,
+            `${r.back}/${r.connectedBefore}`,
+            secs(r.allBackMs),
+            secs(r.p50BackMs),
+            secs(r.p99BackMs),
+            int(r.attempts),
+            r.serverAttempts == null ? '—' : int(r.serverAttempts),
+            `\`${sparkline(r.arrivalsPer100ms.slice(0, 150), Math.max(1, ...r.arrivalsPer100ms))}\``,
+            r.error ?? '',
+          ]),
+        ),
       ),
     )
-    out.push('')
   }
 
   const errs = Object.entries(results.errors)
