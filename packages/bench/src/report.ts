@@ -10,6 +10,7 @@ import type { LatencyRow } from './latency'
 import type { MemoryRow } from './memory'
 import type { BrowserRow } from './browser'
 import type { StormRealRow } from './storm-real'
+import { ratio } from './stats'
 
 export interface BenchResults {
   command: string
@@ -50,7 +51,6 @@ const fixed = (n: number | null | undefined, d = 2): string => (n == null ? '—
 const kb = (bytes: number | null | undefined): string => (bytes == null ? '—' : `${(bytes / 1000).toFixed(2)} kB`)
 const x = (r: number | null | undefined): string => (r == null ? '—' : `${r.toFixed(2)}×`)
 const ms = (v: number | null | undefined): string => (v == null ? '—' : `${v.toFixed(3)} ms`)
-const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null || b === 0 ? null : a / b)
 const bytes = (v: number | null | undefined): string => (v == null ? '—' : `${(v / 1000).toFixed(1)} kB`)
 const secs = (ms: number | null | undefined): string => (ms == null ? '—' : `${(ms / 1000).toFixed(1)} s`)
 /** Block sparkline, one character per value, scaled to `max`. */
