@@ -6,7 +6,7 @@
 import { SwitchlineError } from './errors'
 import type { Outbox } from './outbox'
 import type { MemberStateChange, SendPath, SessionMember } from './session-member'
-import { createSubscriptionCore } from './subscription-core'
+import { createSubscriptionCore, type SubscriptionSink } from './subscription-core'
 import type { ChannelSubscribeOptions, EventMeta, GapInfo, SendResult, Subscription, TransportKind, TransportPreference } from './types'
 
 /** What a channel subscription needs from its client. */
@@ -54,109 +54,121 @@ export interface ChannelSubscription extends SessionMember {
  * ws.add(member)
  */
 export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>): ChannelSubscription {
-  const { channel, host } = init
-  let primary: TransportKind | undefined
-  let wsPath: SendPath | undefined
-  let httpPath: SendPath | undefined
-  let outbox: Outbox | undefined
+  return new ChannelMember(init as ChannelSubscriptionOptions<unknown>)
+}
+
+/**
+ * A class, not a closure-per-method object: a client may hold thousands of channels, and the methods then live
+ * once on the prototype instead of once per channel.
+ */
+class ChannelMember implements ChannelSubscription {
+  readonly channel: string
+  readonly initialCursor: string | undefined
+  readonly preference: TransportPreference
+  readonly sends: boolean
+  readonly subscription: Subscription<unknown, unknown>
+  primary: TransportKind | undefined
+  closed = false
+  private readonly host: ChannelHost
+  private readonly sink: SubscriptionSink<unknown>
+  private readonly createOutbox: () => Outbox
+  private opened = false
+  private constructed = false
+  private wsSendPath: SendPath | undefined
+  private httpPath: SendPath | undefined
+  private outbox: Outbox | undefined
   /** The send path as the outbox must see it, and the last defined one (its `maxFrameBytes` outlives it). */
-  let sendPath: SendPath | undefined
-  let lastSendPath: SendPath | undefined
-  let closedError: SwitchlineError | undefined
-  let closed = false
-  let opened = false
-  let member: ChannelSubscription | undefined
+  private sendPath: SendPath | undefined
+  private lastSendPath: SendPath | undefined
+  private closedError: SwitchlineError | undefined
 
-  const { sink, subscription } = createSubscriptionCore<T, unknown>(init.options, {
-    onClose() {
-      finish(new SwitchlineError('closed', `subscription to ${channel} closed`))
-    },
-    send(data: unknown): Promise<SendResult> {
-      if (closedError) return Promise.reject(closedError)
-      if (!outbox) {
-        outbox = init.createOutbox()
-        if (lastSendPath !== undefined && lastSendPath !== sendPath) outbox.setPath(lastSendPath)
-        outbox.setPath(sendPath)
-      }
-      return outbox.send(data)
-    },
-  })
-
-  function finish(error: SwitchlineError): void {
-    if (closed) return
-    closed = true
-    closedError = error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
-    outbox?.close(closedError)
-    if (member) host.release(member)
+  constructor(init: ChannelSubscriptionOptions<unknown>) {
+    this.channel = init.channel
+    this.initialCursor = init.options.lastEventId
+    this.preference = init.preference
+    this.sends = init.sends
+    this.host = init.host
+    this.createOutbox = init.createOutbox
+    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, {
+      onClose: () => this.finish(new SwitchlineError('closed', `subscription to ${this.channel} closed`)),
+      send: (data) => this.send(data),
+    })
+    this.sink = sink
+    this.subscription = subscription
+    this.constructed = true
   }
 
-  function setSendPath(path: SendPath | undefined): void {
-    sendPath = path
-    if (path !== undefined) lastSendPath = path
-    outbox?.setPath(path)
+  private send(data: unknown): Promise<SendResult> {
+    if (this.closedError) return Promise.reject(this.closedError)
+    if (!this.outbox) {
+      const outbox = (this.outbox = this.createOutbox())
+      if (this.lastSendPath !== undefined && this.lastSendPath !== this.sendPath) outbox.setPath(this.lastSendPath)
+      outbox.setPath(this.sendPath)
+    }
+    return this.outbox.send(data)
   }
 
-  const setState = (change: MemberStateChange): void => {
-    if (closed) return
-    sink.setState(change)
+  private finish(error: SwitchlineError): void {
+    if (this.closed) return
+    this.closed = true
+    const { channel } = this
+    this.closedError =
+      error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
+    this.outbox?.close(this.closedError)
+    if (this.constructed) this.host.release(this)
   }
 
-  const self: ChannelSubscription = {
-    channel,
-    initialCursor: init.options.lastEventId,
-    preference: init.preference,
-    sends: init.sends,
-    get primary() {
-      return primary
-    },
-    get closed() {
-      return closed
-    },
-    subscription: subscription as Subscription<unknown, unknown>,
-    deliver(data: unknown, meta: EventMeta) {
-      if (!closed) sink.deliver(data as T, meta)
-    },
-    gap(info: GapInfo) {
-      if (!closed) sink.gap(info)
-    },
-    error(error: SwitchlineError) {
-      if (!closed) sink.error(error)
-    },
-    fail(error: SwitchlineError, from: TransportKind) {
-      if (closed || from !== primary) return
-      finish(error)
-      sink.setState({ to: 'closed', error, reason: error.message })
-    },
-    state(from: TransportKind, change: MemberStateChange) {
-      if (from !== primary || change.to === 'open') return
-      if (change.to === 'closed') return // the session stopped without an error: a move, not an end
-      opened = false
-      setState(change)
-    },
-    ready(from: TransportKind) {
-      if (closed) return
-      if (from === 'websocket' && primary === 'sse') {
-        host.promote(self)
-        return
-      }
-      if (from !== primary) return
-      opened = true
-      setState({ to: 'open' })
-    },
-    wsPath(path: SendPath | undefined) {
-      wsPath = path
-      if (primary === 'websocket' && !closed) setSendPath(path)
-    },
-    ride(kind: TransportKind, reason: string, sseSendPath: SendPath) {
-      if (closed) return
-      httpPath = sseSendPath
-      const moved = primary !== undefined && primary !== kind
-      primary = kind
-      sink.setTransport(kind, reason)
-      setSendPath(kind === 'websocket' ? wsPath : httpPath)
-      if (moved && !opened) setState({ to: 'reconnecting', reason })
-    },
+  private setSendPath(path: SendPath | undefined): void {
+    this.sendPath = path
+    if (path !== undefined) this.lastSendPath = path
+    this.outbox?.setPath(path)
   }
-  member = self
-  return self
+
+  private setState(change: MemberStateChange): void {
+    if (!this.closed) this.sink.setState(change)
+  }
+
+  deliver(data: unknown, meta: EventMeta): void {
+    if (!this.closed) this.sink.deliver(data, meta)
+  }
+  gap(info: GapInfo): void {
+    if (!this.closed) this.sink.gap(info)
+  }
+  error(error: SwitchlineError): void {
+    if (!this.closed) this.sink.error(error)
+  }
+  fail(error: SwitchlineError, from: TransportKind): void {
+    if (this.closed || from !== this.primary) return
+    this.finish(error)
+    this.sink.setState({ to: 'closed', error, reason: error.message })
+  }
+  state(from: TransportKind, change: MemberStateChange): void {
+    if (from !== this.primary || change.to === 'open') return
+    if (change.to === 'closed') return // the session stopped without an error: a move, not an end
+    this.opened = false
+    this.setState(change)
+  }
+  ready(from: TransportKind): void {
+    if (this.closed) return
+    if (from === 'websocket' && this.primary === 'sse') {
+      this.host.promote(this)
+      return
+    }
+    if (from !== this.primary) return
+    this.opened = true
+    this.setState({ to: 'open' })
+  }
+  wsPath(path: SendPath | undefined): void {
+    this.wsSendPath = path
+    if (this.primary === 'websocket' && !this.closed) this.setSendPath(path)
+  }
+  ride(kind: TransportKind, reason: string, sseSendPath: SendPath): void {
+    if (this.closed) return
+    this.httpPath = sseSendPath
+    const moved = this.primary !== undefined && this.primary !== kind
+    this.primary = kind
+    this.sink.setTransport(kind, reason)
+    this.setSendPath(kind === 'websocket' ? this.wsSendPath : this.httpPath)
+    if (moved && !this.opened) this.setState({ to: 'reconnecting', reason })
+  }
 }
