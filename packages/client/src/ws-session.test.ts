@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32 } from '../test/support'
-import { FakeWebSocket } from '../test/support/fake-connections'
+import { FakeWebSocket, FakeWebSocketConstructor } from '../test/fakes/websocket'
 import { recordingMember } from '../test/support/fake-member'
 import { createCursorTracker } from './dedupe'
 import type { SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
-import type { WebSocketConstructor } from './platform-types'
 import { createWsSession, wsUrl, type WsSessionOptions } from './ws-session'
 
 const platform = () =>
-  resolvePlatform({ WebSocket: FakeWebSocket as unknown as WebSocketConstructor, EventSource: undefined, random: mulberry32(3) })
+  resolvePlatform({ WebSocket: FakeWebSocketConstructor, EventSource: undefined, random: mulberry32(3) })
 
 function setup(extra: Partial<WsSessionOptions> = {}) {
   const tracker = createCursorTracker()
@@ -54,7 +53,7 @@ describe('ws-session', () => {
     expect(socket.url).toBe('ws://example.test/rt/ws')
     expect(socket.protocols).toEqual(['switchline.v1'])
     socket.welcome()
-    expect(socket.sent[0]).toEqual({ type: 'hello', token: 'tok-1' })
+    expect(socket.frames[0]).toEqual({ type: 'hello', token: 'tok-1' })
     const subs = socket.sentOf('subscribe')
     expect(subs).toEqual([
       { type: 'subscribe', id: expect.any(Number), channel: 'chat:a', cursor: 'e1-7' },
@@ -219,7 +218,7 @@ describe('ws-session', () => {
     expect(token).toHaveBeenCalledTimes(2)
     expect(FakeWebSocket.instances).toHaveLength(2)
     FakeWebSocket.last.open()
-    expect(FakeWebSocket.last.sent[0]).toEqual({ type: 'hello', token: 't2' })
+    expect(FakeWebSocket.last.frames[0]).toEqual({ type: 'hello', token: 't2' })
     session.close()
   })
 

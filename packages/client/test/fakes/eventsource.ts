@@ -8,6 +8,7 @@ export class FakeEventSource implements EventSourceLike {
   static reset(): void {
     FakeEventSource.instances = []
   }
+  /** The most recent source. */
   static get last(): FakeEventSource {
     const source = FakeEventSource.instances.at(-1)
     if (!source) throw new Error('no FakeEventSource created')
@@ -37,7 +38,7 @@ export class FakeEventSource implements EventSourceLike {
     this.readyState = 2
   }
 
-  // ---- driven by tests ----
+  // ---- driven by tests (the server side) ----
   open(): void {
     this.readyState = 1
     this.onopen?.({})
