@@ -2,11 +2,10 @@
  * Channel-level behaviour against the real server: multiplexing (10 channels → 1 SSE stream + 1 WebSocket), a
  * typed error on an unknown channel that leaves the others running, gaps after retention, malformed frames.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { createClient } from '../../src/client'
+import { describe, expect, it } from 'vitest'
 import type { SwitchlineError } from '../../src/errors'
-import type { Client, GapInfo } from '../../src/types'
-import { createWaiter, fastClient, range, startServer, type Harness } from './harness'
+import type { GapInfo } from '../../src/types'
+import { createWaiter, range, useServerAndClient } from './harness'
 
 type Schema = {
   ticker: { receive: { n: number } }
@@ -15,20 +14,13 @@ type Schema = {
   nope: { receive: unknown }
 }
 
-let harness: Harness | undefined
-let client: Client<Schema> | undefined
-afterEach(async () => {
-  client?.close()
-  client = undefined
-  await harness?.close()
-  harness = undefined
-})
+const setup = useServerAndClient<Schema>()
 
 describe('channels over one client', { timeout: 20_000 }, () => {
   it('10 channels ride 1 SSE stream + 1 WebSocket; closing them all leaves no connection', async () => {
-    const h = (harness = await startServer())
+    const h = await setup.startServer()
     const waiter = createWaiter()
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'] })))
+    const rt = setup.createClient({ sendChannels: ['chat'] })
     const received = new Map<string, number[]>()
     const subs = range(10).map((i) => {
       const name = i % 2 === 0 ? 'ticker' : 'chat'
@@ -59,9 +51,9 @@ describe('channels over one client', { timeout: 20_000 }, () => {
   })
 
   it('an unknown channel gets a typed error on that channel only, over SSE and over WebSocket', async () => {
-    const h = (harness = await startServer())
+    const h = await setup.startServer()
     const waiter = createWaiter()
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl)))
+    const rt = setup.createClient()
     const errors: SwitchlineError[] = []
     const wsErrors: SwitchlineError[] = []
     const ticks: number[] = []
@@ -91,7 +83,7 @@ describe('channels over one client', { timeout: 20_000 }, () => {
   })
 
   it('resuming after the retention window reports a gap, then delivers what is retained', async () => {
-    const h = (harness = await startServer({ retention: { maxEvents: 5 } }))
+    const h = await setup.startServer({ retention: { maxEvents: 5 } })
     const waiter = createWaiter()
     const first = h.server.publish('feed', { n: 0 })
     for (let n = 1; n <= 20; n++) h.server.publish('feed', { n })
@@ -99,7 +91,7 @@ describe('channels over one client', { timeout: 20_000 }, () => {
     const firstChat = h.server.publish('chat:g', { n: 0 })
     for (let n = 1; n <= 20; n++) h.server.publish('chat:g', { n })
 
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'] })))
+    const rt = setup.createClient({ sendChannels: ['chat'] })
     const gaps: GapInfo[] = []
     const feed: number[] = []
     const chat: number[] = []
@@ -129,11 +121,11 @@ describe('channels over one client', { timeout: 20_000 }, () => {
   })
 
   it('401 on SSE and close 4001 on WebSocket ask the token provider again, then connect', async () => {
-    const h = (harness = await startServer())
+    const h = await setup.startServer()
     const waiter = createWaiter()
     let calls = 0
     const token = (): string => `token-${++calls}`
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'], token })))
+    const rt = setup.createClient({ sendChannels: ['chat'], token })
     h.faults.unauthorizeNext(2) // the first SSE connect and the first hello
     const ticker = rt.subscribe('ticker', { onState: () => waiter.notify() })
     const chat = rt.subscribe('chat', { onState: () => waiter.notify() })
@@ -143,9 +135,9 @@ describe('channels over one client', { timeout: 20_000 }, () => {
   })
 
   it('a malformed SSE event or WebSocket frame is reported, and the channels go on', async () => {
-    const h = (harness = await startServer())
+    const h = await setup.startServer()
     const waiter = createWaiter()
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'] })))
+    const rt = setup.createClient({ sendChannels: ['chat'] })
     const errors: string[] = []
     const got: number[] = []
     const opts = {
@@ -173,9 +165,9 @@ describe('channels over one client', { timeout: 20_000 }, () => {
   })
 
   it('the 65th channel on the SSE stream fails alone with too_many_channels; the 64 others stream', async () => {
-    const h = (harness = await startServer())
+    const h = await setup.startServer()
     const waiter = createWaiter()
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl)))
+    const rt = setup.createClient()
     const errors = new Map<number, SwitchlineError>()
     const subs = range(66).map((i) =>
       rt.subscribe('ticker', {

@@ -4,24 +4,16 @@
  * never hears `welcome`. Each attempt fails with a retryable `timeout` and is retried; the client recovers once
  * the stall ends.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { createClient } from '../../src/client'
-import type { Client, StateChange } from '../../src/types'
-import { createWaiter, fastClient, startServer, type Harness } from './harness'
+import { describe, expect, it } from 'vitest'
+import type { StateChange } from '../../src/types'
+import { createWaiter, useServerAndClient } from './harness'
 
 type Schema = {
   ticker: { receive: { n: number } }
   chat: { receive: { n: number }; send: { text: string } }
 }
 
-let harness: Harness | undefined
-let client: Client<Schema> | undefined
-afterEach(async () => {
-  client?.close()
-  client = undefined
-  await harness?.close()
-  harness = undefined
-})
+const setup = useServerAndClient<Schema>()
 
 describe('connect timeout', { timeout: 20_000 }, () => {
   for (const [channel, transport] of [
@@ -29,10 +21,10 @@ describe('connect timeout', { timeout: 20_000 }, () => {
     ['chat', 'websocket'],
   ] as const) {
     it(`over ${transport}: a server that accepts and never answers → connecting → reconnecting (timeout), then recovers`, async () => {
-      const h = (harness = await startServer())
+      const h = await setup.startServer()
       h.faults.stall(true)
       const waiter = createWaiter()
-      const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'], connectTimeoutMs: 150 })))
+      const rt = setup.createClient({ sendChannels: ['chat'], connectTimeoutMs: 150 })
       const states: StateChange[] = []
       const received: number[] = []
       const sub = rt.subscribe(channel, {

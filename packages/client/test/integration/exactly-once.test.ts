@@ -2,10 +2,9 @@
  * Every event exactly once, in order, while the fault injector drops connections repeatedly — over SSE, over
  * WebSocket, and across a forced fallback (WebSocket refused mid-stream → SSE + POST, later re-probed).
  */
-import { afterEach, describe, expect, it, onTestFailed } from 'vitest'
-import { createClient } from '../../src/client'
-import type { Client, Subscription } from '../../src/types'
-import { createWaiter, fastClient, range, startServer, yieldToIo, type Harness } from './harness'
+import { describe, expect, it, onTestFailed } from 'vitest'
+import type { Subscription } from '../../src/types'
+import { createWaiter, range, type Harness, useServerAndClient, yieldToIo } from './harness'
 
 type Schema = {
   ticker: { receive: { n: number } }
@@ -14,14 +13,7 @@ type Schema = {
 
 const EVENTS = 2000
 
-let harness: Harness | undefined
-let client: Client<Schema> | undefined
-afterEach(async () => {
-  client?.close()
-  client = undefined
-  await harness?.close()
-  harness = undefined
-})
+const setup = useServerAndClient<Schema>()
 
 /** Publishes `count` events on `channel`, calling `fault(i)` as it goes and yielding to I/O every 10 events. */
 async function publishWhile(h: Harness, channel: string, from: number, count: number, fault: (i: number) => void | Promise<void>) {
@@ -38,10 +30,10 @@ function numbers(received: Array<{ n?: number }>): number[] {
 
 describe('exactly once, in order, across drops', { timeout: 30_000 }, () => {
   it('(a) over SSE: 2,000 events, 8 drops', async () => {
-    const h = (harness = await startServer())
+    const h = await setup.startServer()
     const waiter = createWaiter()
     const received: Array<{ n: number }> = []
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl)))
+    const rt = setup.createClient()
     const sub = rt.subscribe('ticker', {
       onEvent: (data) => {
         received.push(data)
@@ -64,10 +56,10 @@ describe('exactly once, in order, across drops', { timeout: 30_000 }, () => {
   })
 
   it('(b) over WebSocket: 2,000 events, 8 drops', async () => {
-    const h = (harness = await startServer())
+    const h = await setup.startServer()
     const waiter = createWaiter()
     const received: Array<{ n?: number }> = []
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'] })))
+    const rt = setup.createClient({ sendChannels: ['chat'] })
     const sub = rt.subscribe('chat', {
       key: 'room',
       onEvent: (data) => {
@@ -93,18 +85,18 @@ describe('exactly once, in order, across drops', { timeout: 30_000 }, () => {
 
   it('(c) across a forced fallback: WebSocket refused mid-stream → SSE + POST, re-probed → back to WebSocket; sends delivered once', async () => {
     const sources = new Map<string, string[]>()
-    const h = (harness = await startServer({
+    const h = await setup.startServer({
       onPublish: (event) => {
         const text = (event.data as { text?: string } | null)?.text
         if (text !== undefined) sources.set(text, [...(sources.get(text) ?? []), event.source])
       },
-    }))
+    })
     const waiter = createWaiter()
     const received: Array<{ n?: number; text?: string }> = []
     const transports: string[] = []
     const states: string[] = []
     onTestFailed(() => console.log(states.join('\n')))
-    const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'], reprobeWebSocketMs: 300 })))
+    const rt = setup.createClient({ sendChannels: ['chat'], reprobeWebSocketMs: 300 })
     const sub = rt.subscribe('chat', {
       key: 'fallback',
       onEvent: (data, meta) => {

@@ -5,8 +5,10 @@
  */
 import { createSwitchlineServer, type SwitchlineServer, type SwitchlineServerOptions } from '@switchline/server'
 import { createFaultInjector, type FaultInjector } from '@switchline/server/testing'
+import { afterEach } from 'vitest'
 import { exponentialBackoff } from '../../src/backoff'
-import type { ClientOptions } from '../../src/types'
+import { createClient } from '../../src/client'
+import type { ChannelSchema, Client, ClientOptions } from '../../src/types'
 
 export interface Harness {
   server: SwitchlineServer
@@ -48,6 +50,46 @@ export function fastClient(baseUrl: string, extra: Partial<ClientOptions> = {}):
     ping: { intervalMs: 1000, timeoutMs: 1000 },
     reprobeWebSocketMs: 300,
     ...extra,
+  }
+}
+
+/** Starts a test's server and client; both are closed (client first) after each test. */
+export interface ServerAndClient<S extends ChannelSchema> {
+  /** Starts this test's server ({@link startServer}). */
+  startServer(extra?: Partial<SwitchlineServerOptions>): Promise<Harness>
+  /** Creates this test's client on the started server, with {@link fastClient} options. */
+  createClient(extra?: Partial<ClientOptions>): Client<S>
+}
+
+/**
+ * Call once at the top of a test file: registers an `afterEach` that closes the client, then the server, that
+ * the test started through the returned functions.
+ * @example
+ * const setup = useServerAndClient<Schema>()
+ * it('…', async () => {
+ *   const h = await setup.startServer()
+ *   const rt = setup.createClient({ sendChannels: ['chat'] })
+ * })
+ */
+export function useServerAndClient<S extends ChannelSchema>(): ServerAndClient<S> {
+  let harness: Harness | undefined
+  let client: Client<S> | undefined
+  afterEach(async () => {
+    client?.close()
+    client = undefined
+    await harness?.close()
+    harness = undefined
+  })
+  return {
+    async startServer(extra) {
+      harness = await startServer(extra)
+      return harness
+    },
+    createClient(extra) {
+      if (!harness) throw new Error('createClient() before startServer()')
+      client = createClient<S>(fastClient(harness.baseUrl, extra))
+      return client
+    },
   }
 }
 

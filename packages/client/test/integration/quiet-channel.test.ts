@@ -2,24 +2,16 @@
  * A channel subscribed without a cursor that has not received an event yet ("quiet") still resumes without
  * loss: the client takes the server's head cursor (R9) from `sl-ready` / `subscribed` as the channel's cursor.
  */
-import { afterEach, describe, expect, it } from 'vitest'
-import { createClient } from '../../src/client'
-import type { Client, GapInfo, StateChange } from '../../src/types'
-import { createWaiter, fastClient, startServer, type Harness } from './harness'
+import { describe, expect, it } from 'vitest'
+import type { GapInfo, StateChange } from '../../src/types'
+import { createWaiter, useServerAndClient } from './harness'
 
 type Schema = {
   ticker: { receive: { n: number } }
   chat: { receive: { n: number }; send: { text: string } }
 }
 
-let harness: Harness | undefined
-let client: Client<Schema> | undefined
-afterEach(async () => {
-  client?.close()
-  client = undefined
-  await harness?.close()
-  harness = undefined
-})
+const setup = useServerAndClient<Schema>()
 
 describe('a quiet channel (no cursor, no event yet) across a drop', { timeout: 20_000 }, () => {
   for (const [channel, transport] of [
@@ -27,10 +19,10 @@ describe('a quiet channel (no cursor, no event yet) across a drop', { timeout: 2
     ['chat', 'websocket'],
   ] as const) {
     it(`over ${transport}: every event published during the drop arrives exactly once, no gap`, async () => {
-      const h = (harness = await startServer())
+      const h = await setup.startServer()
       h.server.publish('ticker:other', { n: -1 }) // the log is not empty: the head cursor is a real id
       const waiter = createWaiter()
-      const rt = (client = createClient<Schema>(fastClient(h.baseUrl, { sendChannels: ['chat'] })))
+      const rt = setup.createClient({ sendChannels: ['chat'] })
       const received: number[] = []
       const gaps: GapInfo[] = []
       const states: StateChange[] = []
