@@ -66,6 +66,9 @@ export interface SwitchlineErrorDetails {
   cause?: unknown
 }
 
+/** The optional details copied onto a {@link SwitchlineError} when given. */
+const OPTIONAL_DETAILS = ['status', 'closeCode', 'protocolCode', 'channel', 'retryAfterMs'] as const
+
 /**
  * Every error the client reports or rejects with. Switch on `code`; `fatal` says whether retrying can help.
  * @example
@@ -90,11 +93,10 @@ export class SwitchlineError extends Error {
     super(message, 'cause' in details ? { cause: details.cause } : undefined)
     this.code = code
     this.fatal = details.fatal ?? false
-    if (details.status !== undefined) this.status = details.status
-    if (details.closeCode !== undefined) this.closeCode = details.closeCode
-    if (details.protocolCode !== undefined) this.protocolCode = details.protocolCode
-    if (details.channel !== undefined) this.channel = details.channel
-    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs
+    // Only the details given become own properties, in this order.
+    for (const key of OPTIONAL_DETAILS) {
+      if (details[key] !== undefined) (this as Record<typeof key, unknown>)[key] = details[key]
+    }
   }
 }
 
