@@ -1,35 +1,16 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { FakeEventSource, FakeEventSourceConstructor } from '../../test/fakes/eventsource'
 import { fakePlatform } from '../../test/fakes/platform'
+import { sseHandlers, sseRequest } from '../../test/support/sse-attempt'
 import { openEventSourceSse } from './sse-eventsource'
-import type { SseAttemptHandlers, SseRequest } from './types'
-
-const request = (over: Partial<SseRequest> = {}): SseRequest => ({
-  url: 'http://127.0.0.1/sse',
-  method: 'GET',
-  headers: {},
-  body: undefined,
-  withCredentials: false,
-  eventNames: [],
-  maxEventSize: 1_000_000,
-  ...over,
-})
-const handlers = () =>
-  ({
-    onOpen: vi.fn(),
-    onEvent: vi.fn(),
-    onRetry: vi.fn(),
-    onActivity: vi.fn(),
-    onClose: vi.fn(),
-  }) satisfies SseAttemptHandlers
 
 describe('openEventSourceSse', () => {
   beforeEach(() => FakeEventSource.reset())
   const platform = fakePlatform({ EventSource: FakeEventSourceConstructor })
 
   it('listens for message + named events and reports ids only when they change', () => {
-    const h = handlers()
-    openEventSourceSse(request({ eventNames: ['tick', 'message'], withCredentials: true }), h, platform)
+    const h = sseHandlers()
+    openEventSourceSse(sseRequest({ eventNames: ['tick', 'message'], withCredentials: true }), h, platform)
     const source = FakeEventSource.last
     expect(source.init).toEqual({ withCredentials: true })
     expect([...source.listeners.keys()]).toEqual(['message', 'tick'])
@@ -47,37 +28,37 @@ describe('openEventSourceSse', () => {
   })
 
   it('closes itself on error: network before/after open is retryable', () => {
-    const h = handlers()
-    openEventSourceSse(request(), h, platform)
+    const h = sseHandlers()
+    openEventSourceSse(sseRequest(), h, platform)
     FakeEventSource.last.fail()
     expect(FakeEventSource.last.closed).toBe(true)
     expect(h.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'network', fatal: false })
 
-    const h2 = handlers()
-    openEventSourceSse(request(), h2, platform)
+    const h2 = sseHandlers()
+    openEventSourceSse(sseRequest(), h2, platform)
     FakeEventSource.last.open()
     FakeEventSource.last.fail()
     expect(h2.onClose.mock.calls[0]?.[0].message).toContain('lost')
   })
 
   it('classifies a status exposed by the eventsource package (error.code)', () => {
-    const h = handlers()
-    openEventSourceSse(request(), h, platform)
+    const h = sseHandlers()
+    openEventSourceSse(sseRequest(), h, platform)
     FakeEventSource.last.fail({ code: 204, message: 'Server sent HTTP 204' }, 2)
     expect(h.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'http_status', fatal: true, status: 204 })
-    const h2 = handlers()
-    openEventSourceSse(request(), h2, platform)
+    const h2 = sseHandlers()
+    openEventSourceSse(sseRequest(), h2, platform)
     FakeEventSource.last.fail({ code: 200, message: 'Invalid content type' }, 2)
     expect(h2.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'content_type', fatal: true })
-    const h3 = handlers()
-    openEventSourceSse(request(), h3, platform)
+    const h3 = sseHandlers()
+    openEventSourceSse(sseRequest(), h3, platform)
     FakeEventSource.last.fail({ code: 503, message: 'Non-200 status code (503)' }, 2)
     expect(h3.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'http_status', fatal: false })
   })
 
   it('close() fires nothing more', () => {
-    const h = handlers()
-    const attempt = openEventSourceSse(request(), h, platform)
+    const h = sseHandlers()
+    const attempt = openEventSourceSse(sseRequest(), h, platform)
     const source = FakeEventSource.last
     attempt.close()
     attempt.close()
@@ -89,7 +70,7 @@ describe('openEventSourceSse', () => {
   })
 
   it('throws invalid_options without an EventSource', () => {
-    expect(() => openEventSourceSse(request(), handlers(), fakePlatform())).toThrow(
+    expect(() => openEventSourceSse(sseRequest(), sseHandlers(), fakePlatform())).toThrow(
       expect.objectContaining({ code: 'invalid_options' }),
     )
   })

@@ -1,30 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { flushMicrotasks } from '../../test/support/async'
 import { fakePlatform } from '../../test/fakes/platform'
+import { sseHandlers, sseRequest } from '../../test/support/sse-attempt'
 import { openFetchSse } from './sse-fetch'
-import type { SseAttemptHandlers, SseRequest } from './types'
-
-const request = (over: Partial<SseRequest> = {}): SseRequest => ({
-  url: 'http://127.0.0.1/sse',
-  method: 'GET',
-  headers: {},
-  body: undefined,
-  withCredentials: false,
-  eventNames: [],
-  maxEventSize: 1_000_000,
-  ...over,
-})
-
-function handlers() {
-  return {
-    onOpen: vi.fn(),
-    onEvent: vi.fn(),
-    onRetry: vi.fn(),
-    onActivity: vi.fn(),
-    onClose: vi.fn(),
-    onError: vi.fn(),
-  } satisfies SseAttemptHandlers
-}
 
 /** A response whose body the test pushes bytes into. */
 function streamingResponse(init: ResponseInit = {}) {
@@ -57,9 +35,9 @@ describe('openFetchSse', () => {
   it('sends method, headers, body and credentials; parses chunks split at awkward boundaries', async () => {
     const stream = streamingResponse()
     const { fetch, calls } = fetchReturning(stream.response)
-    const h = handlers()
+    const h = sseHandlers()
     openFetchSse(
-      request({ method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{"q":1}', withCredentials: true }),
+      sseRequest({ method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{"q":1}', withCredentials: true }),
       h,
       fakePlatform({ fetch }),
     )
@@ -99,8 +77,8 @@ describe('openFetchSse', () => {
   ])('classifies %i %s as %s %s', async (status, type, kind, code) => {
     const body = status === 204 ? null : JSON.stringify({ code: 'not_found', message: 'no such path' })
     const { fetch } = fetchReturning(new Response(body, { status, headers: { 'content-type': type, 'retry-after': '3' } }))
-    const h = handlers()
-    openFetchSse(request(), h, fakePlatform({ fetch }))
+    const h = sseHandlers()
+    openFetchSse(sseRequest(), h, fakePlatform({ fetch }))
     await flushMicrotasks(20)
     expect(h.onOpen).not.toHaveBeenCalled()
     const error = h.onClose.mock.calls[0]?.[0]
@@ -113,14 +91,14 @@ describe('openFetchSse', () => {
     const failing = vi.fn(async () => {
       throw new TypeError('fetch failed')
     }) as unknown as typeof fetch
-    const h = handlers()
-    openFetchSse(request(), h, fakePlatform({ fetch: failing }))
+    const h = sseHandlers()
+    openFetchSse(sseRequest(), h, fakePlatform({ fetch: failing }))
     await flushMicrotasks()
     expect(h.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'network', fatal: false })
 
     const stream = streamingResponse()
-    const h2 = handlers()
-    openFetchSse(request(), h2, fakePlatform({ fetch: fetchReturning(stream.response).fetch }))
+    const h2 = sseHandlers()
+    openFetchSse(sseRequest(), h2, fakePlatform({ fetch: fetchReturning(stream.response).fetch }))
     await flushMicrotasks()
     stream.error(new Error('socket hang up'))
     await flushMicrotasks()
@@ -130,8 +108,8 @@ describe('openFetchSse', () => {
   it('close() aborts the request, cancels the reader and fires nothing more', async () => {
     const stream = streamingResponse()
     const { fetch, calls } = fetchReturning(stream.response)
-    const h = handlers()
-    const attempt = openFetchSse(request(), h, fakePlatform({ fetch }))
+    const h = sseHandlers()
+    const attempt = openFetchSse(sseRequest(), h, fakePlatform({ fetch }))
     await flushMicrotasks()
     stream.push(new TextEncoder().encode('data: partial'))
     await flushMicrotasks()
@@ -147,8 +125,8 @@ describe('openFetchSse', () => {
   it('close() before the response arrives cancels the late body', async () => {
     let resolve!: (r: Response) => void
     const { fetch } = fetchReturning(new Promise<Response>((r) => (resolve = r)))
-    const h = handlers()
-    const attempt = openFetchSse(request(), h, fakePlatform({ fetch }))
+    const h = sseHandlers()
+    const attempt = openFetchSse(sseRequest(), h, fakePlatform({ fetch }))
     attempt.close()
     const stream = streamingResponse()
     resolve(stream.response)
@@ -160,8 +138,8 @@ describe('openFetchSse', () => {
 
   it('reports an oversized event through onError and keeps streaming', async () => {
     const stream = streamingResponse()
-    const h = handlers()
-    openFetchSse(request({ maxEventSize: 8 }), h, fakePlatform({ fetch: fetchReturning(stream.response).fetch }))
+    const h = sseHandlers()
+    openFetchSse(sseRequest({ maxEventSize: 8 }), h, fakePlatform({ fetch: fetchReturning(stream.response).fetch }))
     await flushMicrotasks()
     stream.push(new TextEncoder().encode('data: 0123456789abcdef\n\ndata: ok\n\n'))
     await flushMicrotasks()
