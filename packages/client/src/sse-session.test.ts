@@ -2,25 +2,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32 } from '../test/support'
 import { createFakeFetch, ready } from '../test/support/fake-connections'
 import { recordingMember } from '../test/support/fake-member'
-import { createCursorTracker } from './dedupe'
+import { sessionOptions, tick } from '../test/support/session'
 import { resolvePlatform } from './platform'
 import { createSseSession, sseUrl, type SseSessionOptions } from './sse-session'
 
 function setup(extra: Partial<SseSessionOptions> = {}) {
   const net = createFakeFetch()
-  const tracker = createCursorTracker()
+  const base = sessionOptions()
   const platform = () => resolvePlatform({ fetch: net.fetch, EventSource: undefined, random: mulberry32(5) })
-  const session = createSseSession({
-    baseUrl: 'http://example.test/rt',
-    platform,
-    tracker,
-    supervisor: { backoff: () => 100, maxAttempts: Infinity, resetAfterMs: 5000, pauseWhenHidden: false, reconnect: true },
-    ...extra,
-  })
-  return { net, tracker, session }
+  const session = createSseSession({ ...base, platform, ...extra })
+  return { net, tracker: base.tracker, session }
 }
-
-const tick = () => vi.advanceTimersByTimeAsync(0)
 
 describe('sse-session', () => {
   beforeEach(() => {

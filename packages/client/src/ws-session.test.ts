@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32 } from '../test/support'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../test/fakes/websocket'
 import { recordingMember } from '../test/support/fake-member'
-import { createCursorTracker } from './dedupe'
+import { sessionOptions, tick } from '../test/support/session'
 import type { SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
 import { createWsSession, wsUrl, type WsSessionOptions } from './ws-session'
@@ -11,20 +11,11 @@ const platform = () =>
   resolvePlatform({ WebSocket: FakeWebSocketConstructor, EventSource: undefined, random: mulberry32(3) })
 
 function setup(extra: Partial<WsSessionOptions> = {}) {
-  const tracker = createCursorTracker()
+  const base = sessionOptions()
   const blocked = vi.fn()
-  const session = createWsSession({
-    baseUrl: 'http://example.test/rt',
-    platform,
-    tracker,
-    supervisor: { backoff: () => 100, maxAttempts: Infinity, resetAfterMs: 5000, pauseWhenHidden: false, reconnect: true },
-    onBlocked: blocked,
-    ...extra,
-  })
-  return { session, tracker, blocked }
+  const session = createWsSession({ ...base, platform, onBlocked: blocked, ...extra })
+  return { session, tracker: base.tracker, blocked }
 }
-
-const tick = () => vi.advanceTimersByTimeAsync(0)
 
 describe('ws-session', () => {
   beforeEach(() => {
