@@ -6,9 +6,11 @@
  * Missing, root on Debian: `apt-get install -y chromium firefox-esr` (non-interactive).
  * Missing elsewhere: `playwright install chromium firefox`.
  * Still missing: prints exactly what to do and exits 1.
+ * An env var naming something that is not an executable file (missing, a directory, not executable) is never
+ * "fixed" by installing: every browser is checked first, then every problem is printed with what to do, exit 1.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { BROWSERS, DEBIAN_PACKAGES, DEBIAN_PATHS, ENV_VARS, findBrowser } from './browsers.mjs'
@@ -26,10 +28,30 @@ async function playwrightExecutable(name) {
   }
 }
 
+/** Why `path` cannot be run as a browser, or undefined when it can. */
+function problemWith(path) {
+  if (path === undefined) return 'is not installed'
+  let stat
+  try {
+    stat = statSync(path)
+  } catch {
+    return 'does not exist'
+  }
+  if (stat.isDirectory()) return 'is a directory, not an executable'
+  if (!stat.isFile()) return 'is not a regular file'
+  try {
+    accessSync(path, constants.X_OK)
+  } catch {
+    return 'is not executable'
+  }
+  return undefined
+}
+
 async function locate(name) {
   const found = findBrowser(name)
   const path = found.executablePath ?? (await playwrightExecutable(name))
-  return { ...found, path, ok: path !== undefined && existsSync(path) }
+  const problem = problemWith(path)
+  return { ...found, path, problem, ok: problem === undefined }
 }
 
 async function missingBrowsers() {
@@ -62,9 +84,29 @@ const isDebian = existsSync('/etc/debian_version') && hasCommand('apt-get')
 let missing = await missingBrowsers()
 if (missing.length === 0) process.exit(0)
 
+/** The standard ways to get `browsers` installed. */
+function installOptions(browsers) {
+  return `  - on Debian/Ubuntu, as root:  apt-get update && apt-get install -y ${browsers.map((b) => DEBIAN_PACKAGES[b.name]).join(' ')}
+    (then they are found at ${browsers.map((b) => DEBIAN_PATHS[b.name]).join(', ')})
+  - with internet access:       pnpm --filter @switchline/e2e exec playwright install ${browsers.map((b) => b.name).join(' ')}
+  - point at an installed browser: ${browsers.map((b) => `${ENV_VARS[b.name]}=/path/to/${b.name}`).join('  ')}`
+}
+
+// A wrong env var wins over every other lookup, so installing cannot help: report every problem (all browsers
+// were checked above) and stop.
 const envVarWrong = missing.filter((b) => b.source === 'env')
 if (envVarWrong.length > 0) {
-  for (const b of envVarWrong) console.error(`ensure-browsers: ${ENV_VARS[b.name]}=${b.path} does not exist`)
+  const lines = missing.map((b) =>
+    b.source === 'env'
+      ? `  - ${ENV_VARS[b.name]}=${b.path} ${b.problem}: unset ${ENV_VARS[b.name]} or point it at an executable`
+      : `  - ${b.name} (${b.source}${b.path ? ` ${b.path}` : ''}) ${b.problem}`,
+  )
+  console.error(`
+ensure-browsers: cannot use ${missing.map((b) => b.name).join(', ')}:
+${lines.join('\n')}
+Then, for a browser that is not installed, do one of:
+${installOptions(missing)}
+`)
   process.exit(1)
 }
 
@@ -87,9 +129,6 @@ if (missing.length === 0) process.exit(0)
 const names = missing.map((b) => b.name).join(', ')
 console.error(`
 ensure-browsers: missing ${names}. Do one of:
-  - on Debian/Ubuntu, as root:  apt-get update && apt-get install -y ${missing.map((b) => DEBIAN_PACKAGES[b.name]).join(' ')}
-    (then they are found at ${missing.map((b) => DEBIAN_PATHS[b.name]).join(', ')})
-  - with internet access:       pnpm --filter @switchline/e2e exec playwright install ${missing.map((b) => b.name).join(' ')}
-  - point at an installed browser: ${missing.map((b) => `${ENV_VARS[b.name]}=/path/to/${b.name}`).join('  ')}
+${installOptions(missing)}
 `)
 process.exit(1)
