@@ -69,106 +69,106 @@ class ChannelMember implements ChannelSubscription {
   readonly subscription: Subscription<unknown, unknown>
   primary: TransportKind | undefined
   closed = false
-  private readonly host: ChannelHost
-  private readonly sink: SubscriptionSink<unknown>
-  private readonly createOutbox: () => Outbox
-  private opened = false
-  private constructed = false
-  private wsSendPath: SendPath | undefined
-  private httpPath: SendPath | undefined
-  private outbox: Outbox | undefined
+  readonly #host: ChannelHost
+  readonly #sink: SubscriptionSink<unknown>
+  readonly #createOutbox: () => Outbox
+  #opened = false
+  #constructed = false
+  #wsSendPath: SendPath | undefined
+  #httpPath: SendPath | undefined
+  #outbox: Outbox | undefined
   /** The send path as the outbox must see it, and the last defined one (its `maxFrameBytes` outlives it). */
-  private sendPath: SendPath | undefined
-  private lastSendPath: SendPath | undefined
-  private closedError: SwitchlineError | undefined
+  #sendPath: SendPath | undefined
+  #lastSendPath: SendPath | undefined
+  #closedError: SwitchlineError | undefined
 
   constructor(init: ChannelSubscriptionOptions<unknown>) {
     this.channel = init.channel
     this.initialCursor = init.options.lastEventId
     this.preference = init.preference
     this.sends = init.sends
-    this.host = init.host
-    this.createOutbox = init.createOutbox
+    this.#host = init.host
+    this.#createOutbox = init.createOutbox
     const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, {
-      onClose: () => this.finish(new SwitchlineError('closed', `subscription to ${this.channel} closed`)),
-      send: (data) => this.send(data),
+      onClose: () => this.#finish(new SwitchlineError('closed', `subscription to ${this.channel} closed`)),
+      send: (data) => this.#send(data),
     })
-    this.sink = sink
+    this.#sink = sink
     this.subscription = subscription
-    this.constructed = true
+    this.#constructed = true
   }
 
-  private send(data: unknown): Promise<SendResult> {
-    if (this.closedError) return Promise.reject(this.closedError)
-    if (!this.outbox) {
-      const outbox = (this.outbox = this.createOutbox())
-      if (this.lastSendPath !== undefined && this.lastSendPath !== this.sendPath) outbox.setPath(this.lastSendPath)
-      outbox.setPath(this.sendPath)
+  #send(data: unknown): Promise<SendResult> {
+    if (this.#closedError) return Promise.reject(this.#closedError)
+    if (!this.#outbox) {
+      const outbox = (this.#outbox = this.#createOutbox())
+      if (this.#lastSendPath !== undefined && this.#lastSendPath !== this.#sendPath) outbox.setPath(this.#lastSendPath)
+      outbox.setPath(this.#sendPath)
     }
-    return this.outbox.send(data)
+    return this.#outbox.send(data)
   }
 
-  private finish(error: SwitchlineError): void {
+  #finish(error: SwitchlineError): void {
     if (this.closed) return
     this.closed = true
     const { channel } = this
-    this.closedError =
+    this.#closedError =
       error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
-    this.outbox?.close(this.closedError)
-    if (this.constructed) this.host.release(this)
+    this.#outbox?.close(this.#closedError)
+    if (this.#constructed) this.#host.release(this)
   }
 
-  private setSendPath(path: SendPath | undefined): void {
-    this.sendPath = path
-    if (path !== undefined) this.lastSendPath = path
-    this.outbox?.setPath(path)
+  #setSendPath(path: SendPath | undefined): void {
+    this.#sendPath = path
+    if (path !== undefined) this.#lastSendPath = path
+    this.#outbox?.setPath(path)
   }
 
-  private setState(change: MemberStateChange): void {
-    if (!this.closed) this.sink.setState(change)
+  #setState(change: MemberStateChange): void {
+    if (!this.closed) this.#sink.setState(change)
   }
 
   deliver(data: unknown, meta: EventMeta): void {
-    if (!this.closed) this.sink.deliver(data, meta)
+    if (!this.closed) this.#sink.deliver(data, meta)
   }
   gap(info: GapInfo): void {
-    if (!this.closed) this.sink.gap(info)
+    if (!this.closed) this.#sink.gap(info)
   }
   error(error: SwitchlineError): void {
-    if (!this.closed) this.sink.error(error)
+    if (!this.closed) this.#sink.error(error)
   }
   fail(error: SwitchlineError, from: TransportKind): void {
     if (this.closed || from !== this.primary) return
-    this.finish(error)
-    this.sink.setState({ to: 'closed', error, reason: error.message })
+    this.#finish(error)
+    this.#sink.setState({ to: 'closed', error, reason: error.message })
   }
   state(from: TransportKind, change: MemberStateChange): void {
     if (from !== this.primary || change.to === 'open') return
     if (change.to === 'closed') return // the session stopped without an error: a move, not an end
-    this.opened = false
-    this.setState(change)
+    this.#opened = false
+    this.#setState(change)
   }
   ready(from: TransportKind): void {
     if (this.closed) return
     if (from === 'websocket' && this.primary === 'sse') {
-      this.host.promote(this)
+      this.#host.promote(this)
       return
     }
     if (from !== this.primary) return
-    this.opened = true
-    this.setState({ to: 'open' })
+    this.#opened = true
+    this.#setState({ to: 'open' })
   }
   wsPath(path: SendPath | undefined): void {
-    this.wsSendPath = path
-    if (this.primary === 'websocket' && !this.closed) this.setSendPath(path)
+    this.#wsSendPath = path
+    if (this.primary === 'websocket' && !this.closed) this.#setSendPath(path)
   }
   ride(kind: TransportKind, reason: string, sseSendPath: SendPath): void {
     if (this.closed) return
-    this.httpPath = sseSendPath
+    this.#httpPath = sseSendPath
     const moved = this.primary !== undefined && this.primary !== kind
     this.primary = kind
-    this.sink.setTransport(kind, reason)
-    this.setSendPath(kind === 'websocket' ? this.wsSendPath : this.httpPath)
-    if (moved && !this.opened) this.setState({ to: 'reconnecting', reason })
+    this.#sink.setTransport(kind, reason)
+    this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : this.#httpPath)
+    if (moved && !this.#opened) this.#setState({ to: 'reconnecting', reason })
   }
 }
