@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32, randomInt, randomString } from '../test/support/prng'
+import { thrownBy } from '../test/support/thrown'
 import { createBoundedQueue, utf8ByteLength } from './bounded-queue'
 import { isSwitchlineError, type SwitchlineErrorCode } from './errors'
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (error) {
-    return error
-  }
-  return undefined
-}
 
 function expectCode(fn: () => unknown, code: SwitchlineErrorCode): void {
   const error = thrownBy(fn)

@@ -1,16 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
+import { thrownBy } from '../test/support/thrown'
 import { createDecoder, validateWith, type DataFormat } from './decode'
 import { isSwitchlineError, SwitchlineError } from './errors'
 import type { StandardSchemaV1 } from './standard-schema'
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn()
-  } catch (error) {
-    return error
-  }
-  return undefined
-}
 
 /** A tiny hand-written Standard Schema: `{ price: number }`, sync or async. */
 function priceSchema(mode: 'sync' | 'async'): StandardSchemaV1<unknown, { price: number }> {

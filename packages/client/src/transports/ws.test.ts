@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakePlatform } from '../../test/fakes/platform'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../../test/fakes/websocket'
+import { thrownBy } from '../../test/support/thrown'
 import { isSwitchlineError } from '../errors'
 import type { WsAttemptHandlers } from './types'
 import { openWebSocket } from './ws'
@@ -84,12 +85,7 @@ describe('openWebSocket', () => {
         throw new SyntaxError('bad url')
       }
     } as unknown as typeof FakeWebSocketConstructor
-    let caught: unknown
-    try {
-      openWebSocket('nope', undefined, handlers(), fakePlatform({ WebSocket: Throwing }))
-    } catch (e) {
-      caught = e
-    }
+    const caught = thrownBy(() => openWebSocket('nope', undefined, handlers(), fakePlatform({ WebSocket: Throwing })))
     expect(isSwitchlineError(caught, 'invalid_options')).toBe(true)
     expect((caught as { fatal: boolean }).fatal).toBe(true)
   })

@@ -2,3 +2,4 @@
 export * from './async'
 export * from './chunks'
 export * from './prng'
+export * from './thrown'
