@@ -166,18 +166,11 @@ export function utf8ByteLength(text: string): number {
     if (c < 0x80) continue
     if (c < 0x800) {
       bytes += 1
-    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1)
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        // a pair: 2 UTF-16 units, 4 bytes
-        bytes += 2
-        i++
-      } else {
-        bytes += 2
-      }
-    } else {
-      bytes += 2
+      continue
     }
+    bytes += 2
+    // A high surrogate (0xd800–0xdbff) followed by a low one (0xdc00–0xdfff) is a pair: 2 units, 4 bytes.
+    if (c >> 10 === 0x36 && text.charCodeAt(i + 1) >> 10 === 0x37) i++
   }
   return bytes
 }
