@@ -205,9 +205,9 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
         channel,
         timers: base.timers,
         random: base.random,
-        ...(options.sendQueue?.maxCount === undefined ? {} : { maxCount: options.sendQueue.maxCount }),
-        ...(options.sendQueue?.maxBytes === undefined ? {} : { maxBytes: options.sendQueue.maxBytes }),
-        ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+        maxCount: options.sendQueue?.maxCount,
+        maxBytes: options.sendQueue?.maxBytes,
+        ackTimeoutMs: options.ackTimeoutMs,
       })
       const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, createOutbox: outbox, host })
       if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>> // signal already aborted

@@ -17,11 +17,11 @@ import type { SendResult } from './types'
 export interface OutboxOptions {
   channel: string
   /** Most messages waiting for an answer (queued or in flight). @defaultValue 100 */
-  maxCount?: number
+  maxCount?: number | undefined
   /** Most bytes (encoded) waiting for an answer. @defaultValue 1_048_576 */
-  maxBytes?: number
+  maxBytes?: number | undefined
   /** A message not acknowledged within this long (from `send()`) rejects with `timeout`. @defaultValue 30000 */
-  ackTimeoutMs?: number
+  ackTimeoutMs?: number | undefined
   timers: Timers
   /** [0, 1): message ids and retry jitter. */
   random: () => number
