@@ -16,7 +16,7 @@ import { createSseSession, type SseSession } from './sse-session'
 import type { SupervisorOptions } from './supervisor-types'
 import { createTimerGroup } from './timers'
 import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
-import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, Subscription, TransportKind } from './types'
+import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
 import { createWsSession, type WsSession } from './ws-session'
 
 function invalid(message: string): SwitchlineError {
@@ -104,8 +104,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   let closed = false
 
   const httpPath = (): SendPath => httpSendPath(publisher)
-  const report = (transport: TransportKind) => (change: Parameters<NonNullable<ClientOptions['onConnectionState']>>[0]) =>
-    options.onConnectionState?.({ ...change, transport })
+  const report = (transport: TransportKind) => (change: StateChange) => options.onConnectionState?.({ ...change, transport })
 
   function ensureSse(): SseSession {
     if (sse) return sse
@@ -119,7 +118,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       stallTimeoutMs: options.stallTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
       supervisor,
-      onState: (change) => report('sse')({ ...change, transport: 'sse' }),
+      onState: report('sse'),
       onEmpty: () => {
         if (sse === session) sse = undefined
       },
@@ -137,7 +136,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       ping: options.ping,
       connectTimeoutMs: options.connectTimeoutMs,
       supervisor,
-      onState: (change) => report('websocket')({ ...change, transport: 'websocket' }),
+      onState: report('websocket'),
       onBlocked: () => onBlocked(session),
       onWelcome: () => registry.clear(origin),
       onEmpty: () => {
