@@ -116,8 +116,8 @@ export function isSwitchlineError(e: unknown, code?: SwitchlineErrorCode): e is 
 /** The longest delay `setTimeout` honours (2^31 − 1 ms); longer retry hints are clamped to it. */
 export const MAX_RETRY_AFTER_MS = 2_147_483_647
 
-const IMF_FIXDATE = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/
-const RFC850_DATE = /^[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/
+/** IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) or RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`). */
+const GMT_DATE = /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4}|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2}) \d{2}:\d{2}:\d{2} GMT$/
 const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
 
 /**
@@ -132,7 +132,7 @@ export function parseRetryAfterHeader(value: string | null | undefined, now: num
   const text = value.trim()
   if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS)
   let date: number
-  if (IMF_FIXDATE.test(text) || RFC850_DATE.test(text)) date = Date.parse(text)
+  if (GMT_DATE.test(text)) date = Date.parse(text)
   else if (ASCTIME_DATE.test(text)) date = Date.parse(`${text} GMT`)
   else return undefined
   if (Number.isNaN(date)) return undefined
