@@ -4,6 +4,9 @@
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import type { TestSurface } from '../playground/src/surface'
+import type { AnsweredRequest } from '../playground/switchline-plugin'
+
+export type { AnsweredRequest }
 
 /** What `GET <base>/_faults/stats` answers. */
 export interface Stats {
@@ -31,6 +34,12 @@ export interface ServerHandle {
   publish(channel: string, data: unknown): Promise<string>
   /** Publishes from the server side (any channel, receive-only ones too) and returns the event id. */
   serverPublish(channel: string, data: unknown): Promise<string>
+  /**
+   * Every HTTP request to `/rt/*` (fault routes excepted) the server answered, with its bearer token and status,
+   * oldest first (`GET /__playground/requests`). Cumulative over the run: pass `fromSeq` (a `length` taken
+   * earlier) to get only the later ones.
+   */
+  requests(fromSeq?: number): Promise<AnsweredRequest[]>
 }
 
 function serverHandle(url: string): ServerHandle {
@@ -55,6 +64,8 @@ function serverHandle(url: string): ServerHandle {
       })
       return (await json<{ eventId: string }>(res)).eventId
     },
+    requests: async (fromSeq = 0) =>
+      (await json<{ requests: AnsweredRequest[] }>(await fetch(`${url}__playground/requests`))).requests.filter((r) => r.seq >= fromSeq),
   }
 }
 

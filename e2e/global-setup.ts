@@ -17,6 +17,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     running.push(
       await startPlayground({
         server: { ...E2E_SERVER },
+        testRoutes: true, // POST /__playground/publish, GET /__playground/requests
         cacheDir: fileURLToPath(new URL(`./node_modules/.vite-e2e-${i}`, import.meta.url)),
       }),
     )

@@ -1,7 +1,8 @@
 /**
  * Starts the playground programmatically (used by the e2e global setup): Vite + the embedded server on
  * `host:port` (port 0 picks a free one). Resolves once the page's modules are ready to serve, so the first page
- * load never triggers Vite's "new dependencies optimized, reloading".
+ * load never triggers Vite's "new dependencies optimized, reloading". The test-only routes under `/__playground/`
+ * are mounted only when asked for (`testRoutes: true`, which the e2e global setup passes).
  */
 import { createServer } from 'vite'
 import { switchlinePlugin, type SwitchlinePluginOptions } from './switchline-plugin'

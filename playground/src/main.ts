@@ -66,7 +66,14 @@ for (const id of config.channels) {
     },
     onState(change) {
       record.state = change.to
-      record.states.push({ from: change.from, to: change.to, reason: change.reason, at: performance.now() })
+      record.states.push({
+        from: change.from,
+        to: change.to,
+        reason: change.reason,
+        attempt: change.attempt,
+        delayMs: change.delayMs,
+        at: performance.now(),
+      })
       if (change.to === 'reconnecting' && change.attempt !== undefined && change.delayMs !== undefined) {
         const entry = { attempt: change.attempt, delayMs: change.delayMs, reason: change.reason ?? '', at: Date.now() }
         record.reconnects.push(entry)

@@ -12,8 +12,11 @@ export interface ChannelRecord {
   lastEventId: string | undefined
   /** Every event id delivered, in delivery order. */
   ids: string[]
-  /** Every state change `{ from, to, reason }`, in order. */
-  states: { from: string; to: string; reason: string | undefined; at: number }[]
+  /**
+   * Every state change `{ from, to, reason, attempt, delayMs }`, in order (`delayMs` only on a `reconnecting`
+   * that waits for a backoff timer; one waiting for the platform, e.g. offline, has none).
+   */
+  states: { from: string; to: string; reason: string | undefined; attempt: number | undefined; delayMs: number | undefined; at: number }[]
   /** Every `to: 'reconnecting'` change with its attempt and delay. */
   reconnects: ReconnectEntry[]
   gaps: number
