@@ -4,6 +4,8 @@ test('WebSocket upgrades blocked → chat moves to SSE + POST and still sends an
   await playground.open({ channels: ['ticker', 'chat'] })
   await expect(playground.field('chat', 'transport')).toHaveText('WebSocket')
   await expect(playground.field('chat', 'state')).toHaveText('open')
+  // Counters are cumulative over the run (both browser projects share the server): compare with this snapshot.
+  const before = await server.stats()
 
   // The page's own buttons: block upgrades, then cut the connections so the client has to reconnect.
   await playground.page.getByTestId('fault-block-ws').click()
@@ -29,5 +31,8 @@ test('WebSocket upgrades blocked → chat moves to SSE + POST and still sends an
   await expect.poll(async () => (await server.stats()).sse.open).toBe(1)
   const stats = await server.stats()
   expect(stats.ws.open).toBe(0)
-  expect(stats.faults.upgradesRefused).toBeGreaterThanOrEqual(1)
+  // The upgrade was tried and refused while blocked, and no WebSocket got through.
+  expect(stats.faults.upgradesRefused - before.faults.upgradesRefused).toBeGreaterThanOrEqual(1)
+  expect(stats.ws.upgradesRefused - before.ws.upgradesRefused).toBe(stats.faults.upgradesRefused - before.faults.upgradesRefused)
+  expect(stats.ws.accepted).toBe(before.ws.accepted)
 })
