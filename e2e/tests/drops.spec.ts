@@ -23,9 +23,12 @@ test('connections dropped repeatedly while events flow → every published id sh
   }
 
   expect(await playground.loggedIds(channel)).toEqual(published)
+  expect(await playground.surface((s) => s.channels['chat:order']!.gaps)).toBe(0)
   await expect(playground.field(channel, 'event-count')).toHaveText(String(published.length))
   const tickerIds = await playground.surface((s) => s.channels.ticker!.ids)
   expect(new Set(tickerIds).size).toBe(tickerIds.length)
+  // Every drop was bridged by replay: no channel reported lost events.
+  expect(await playground.surface((s) => s.channels.ticker!.gaps)).toBe(0)
 
   // The last drop's reconnects have landed: one SSE stream and one WebSocket again.
   await expect.poll(async () => { const s = await server.stats(); return [s.sse.open, s.ws.open] }).toEqual([1, 1])

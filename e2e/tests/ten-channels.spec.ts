@@ -4,6 +4,7 @@ const RECEIVE = ['ticker:1', 'ticker:2', 'ticker:3', 'ticker:4', 'ticker:5']
 const SEND = ['chat:1', 'chat:2', 'chat:3', 'chat:4', 'chat:5']
 
 test('ten channels ride one SSE stream and one WebSocket, beating six connections per origin', async ({ playground, server }) => {
+  const before = await server.stats()
   await playground.open({ channels: [...RECEIVE, ...SEND] })
   for (const channel of RECEIVE) await expect(playground.field(channel, 'transport')).toHaveText('SSE')
   for (const channel of SEND) await expect(playground.field(channel, 'transport')).toHaveText('WebSocket')
@@ -19,4 +20,7 @@ test('ten channels ride one SSE stream and one WebSocket, beating six connection
   const stats = await server.stats()
   expect(Object.keys(stats.channels).sort()).toEqual([...RECEIVE, ...SEND].sort())
   for (const count of Object.values(stats.channels)) expect(count).toBe(1)
+  // Since the test began, exactly one SSE stream and one WebSocket were accepted (no reconnects, no extras).
+  expect(stats.sse.accepted - before.sse.accepted).toBe(1)
+  expect(stats.ws.accepted - before.ws.accepted).toBe(1)
 })
