@@ -24,7 +24,7 @@ export default defineConfig({
   },
   projects: [
     { name: 'chromium', use: playwrightUse('chromium') },
-    // The screenshot artifact is taken once, in Chromium.
-    { name: 'firefox', use: playwrightUse('firefox'), testIgnore: /screenshot\.spec\.ts/ },
+    // Run once, in Chromium: the screenshot artifact, and the server-only checks of the test routes.
+    { name: 'firefox', use: playwrightUse('firefox'), testIgnore: /(screenshot|test-routes)\.spec\.ts/ },
   ],
 })
