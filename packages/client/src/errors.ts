@@ -2,6 +2,7 @@
  * The one error class of `@switchline/client`, and the pure rules that turn an HTTP answer or a WebSocket close
  * into "retry" or "stop" (docs/protocol.md §7). No I/O.
  */
+import { parseJsonObject } from './json-object'
 import { CLOSE_CODES, isFatalCloseCode, isProtocolErrorCode, parseRetryAfterReason } from './protocol/codes'
 
 /** What went wrong, as a discriminant. */
@@ -141,15 +142,9 @@ export function parseRetryAfterHeader(value: string | null | undefined, now: num
 
 /** The `{ code, message, channel? }` JSON error body of docs/protocol.md §7, read leniently. */
 function parseErrorBody(body: string | undefined): { code: string; message: string; channel?: string } | undefined {
-  if (body === undefined || body === '') return undefined
-  let value: unknown
-  try {
-    value = JSON.parse(body)
-  } catch {
-    return undefined
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
-  const { code, message, channel } = value as Record<string, unknown>
+  const value = parseJsonObject(body ?? '')
+  if (value === undefined) return undefined
+  const { code, message, channel } = value
   if (typeof code !== 'string' || typeof message !== 'string') return undefined
   return typeof channel === 'string' ? { code, message, channel } : { code, message }
 }

@@ -4,6 +4,7 @@
  */
 import { SwitchlineError, parseRetryAfterHeader } from './errors'
 import { normalizeHeaders, setDefaultHeader } from './headers'
+import { parseJsonObject } from './json-object'
 import { PATHS } from './protocol/constants'
 import { encodeFrame } from './protocol/codec'
 import type { Platform } from './platform-types'
@@ -46,12 +47,9 @@ export async function resolveToken(token: TokenProvider | undefined): Promise<st
 
 async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {
   try {
-    const value: unknown = JSON.parse(await response.text())
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
+    return parseJsonObject(await response.text())
   } catch {
-    return undefined
+    return undefined // an unreadable body is a missing one
   }
 }
 
