@@ -2,15 +2,12 @@
  * Turning event payload text into values: a decoder per `format`, and validation with any Standard Schema.
  * Pure: no I/O.
  */
-import { SwitchlineError } from './errors'
+import { messageOf, SwitchlineError } from './errors'
 import type { StandardSchemaV1 } from './standard-schema'
 
 /** How payload text becomes a value: `JSON.parse`, the text itself, or your function. */
 export type DataFormat = 'json' | 'text' | ((text: string) => unknown)
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
 
 /**
  * Returns a function that decodes text, throwing `SwitchlineError('decode', …, { cause })` on failure.
@@ -28,7 +25,7 @@ export function createDecoder(format: DataFormat = 'json'): (text: string) => un
       try {
         return JSON.parse(text) as unknown
       } catch (cause) {
-        throw new SwitchlineError('decode', `data is not valid JSON: ${describe(cause)}`, { cause })
+        throw new SwitchlineError('decode', `data is not valid JSON: ${messageOf(cause)}`, { cause })
       }
     }
   }
@@ -38,7 +35,7 @@ export function createDecoder(format: DataFormat = 'json'): (text: string) => un
         return format(text)
       } catch (cause) {
         if (cause instanceof SwitchlineError && cause.code === 'decode') throw cause
-        throw new SwitchlineError('decode', `the custom decoder threw: ${describe(cause)}`, { cause })
+        throw new SwitchlineError('decode', `the custom decoder threw: ${messageOf(cause)}`, { cause })
       }
     }
   }
@@ -93,11 +90,11 @@ export function validateWith<T>(schema: StandardSchemaV1<unknown, T>, value: unk
   try {
     result = schema['~standard'].validate(value)
   } catch (cause) {
-    throw new SwitchlineError('validation', `the schema threw: ${describe(cause)}`, { cause })
+    throw new SwitchlineError('validation', `the schema threw: ${messageOf(cause)}`, { cause })
   }
   if (isPromiseLike<StandardSchemaV1.Result<T>>(result)) {
     return Promise.resolve(result).then(check, (cause: unknown) => {
-      throw new SwitchlineError('validation', `the schema threw: ${describe(cause)}`, { cause })
+      throw new SwitchlineError('validation', `the schema threw: ${messageOf(cause)}`, { cause })
     })
   }
   return check(result)

@@ -114,6 +114,15 @@ export function isSwitchlineError(e: unknown, code?: SwitchlineErrorCode): e is 
   return matches && (code === undefined || (e as SwitchlineError).code === code)
 }
 
+/**
+ * The message of a thrown value: `error.message` for an `Error`, `String(value)` otherwise.
+ * @example
+ * messageOf(new TypeError('boom')) // 'boom'
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** The longest delay `setTimeout` honours (2^31 − 1 ms); longer retry hints are clamped to it. */
 export const MAX_RETRY_AFTER_MS = 2_147_483_647
 

@@ -5,7 +5,7 @@
  * `'reconnecting'` while waiting before the next attempt (the change carries `attempt` and `delayMs`; while offline
  * or hidden it carries `reason` and no delay), `'closed'` at the end. Each change is emitted once, as `{ from, to }`.
  */
-import { SwitchlineError } from './errors'
+import { messageOf, SwitchlineError } from './errors'
 import type { Supervisor, SupervisorOptions } from './supervisor-types'
 import { createTimerGroup } from './timers'
 import type { AttemptContext, AttemptHandle } from './transports/types'
@@ -220,6 +220,5 @@ function closeQuietly(handle: AttemptHandle): void {
 
 function asError(error: unknown): SwitchlineError {
   if (error instanceof SwitchlineError) return error
-  const message = error instanceof Error ? error.message : String(error)
-  return new SwitchlineError('network', `connect failed: ${message}`, { cause: error })
+  return new SwitchlineError('network', `connect failed: ${messageOf(error)}`, { cause: error })
 }

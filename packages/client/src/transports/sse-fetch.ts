@@ -3,7 +3,7 @@
  * `res.body` through a TextDecoder into the SSE parser. Never reconnects; never leaks a reader or an unhandled
  * rejection after `close()`.
  */
-import { classifyHttpResponse, SwitchlineError } from '../errors'
+import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
 import type { Platform } from '../platform-types'
 import { normalizeHeaders, setDefaultHeader } from '../headers'
 import { createSseParser } from '../sse-parser'
@@ -86,7 +86,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       if (request.body !== undefined) init.body = request.body
       response = await platform.fetch(request.url, init)
     } catch (cause) {
-      finish(network(`SSE request failed: ${describe(cause)}`, cause))
+      finish(network(`SSE request failed: ${messageOf(cause)}`, cause))
       return
     }
     if (closed) {
@@ -130,7 +130,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       try {
         chunk = await current.read()
       } catch (cause) {
-        finish(network(`SSE stream broke: ${describe(cause)}`, cause))
+        finish(network(`SSE stream broke: ${messageOf(cause)}`, cause))
         return
       }
       if (closed) return
@@ -146,7 +146,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
     }
   }
 
-  run().catch((cause: unknown) => finish(network(`SSE attempt failed: ${describe(cause)}`, cause)))
+  run().catch((cause: unknown) => finish(network(`SSE attempt failed: ${messageOf(cause)}`, cause)))
 
   return {
     close() {
@@ -174,8 +174,4 @@ async function readBounded(response: Response): Promise<string | undefined> {
     reader.cancel().catch(() => {})
   }
   return text.slice(0, MAX_ERROR_BODY_CHARS)
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause)
 }
