@@ -73,7 +73,8 @@ function check<T>(result: StandardSchemaV1.Result<T>): T {
   return result.value
 }
 
-function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+/** Whether a schema's (or `validateWith`'s) result is a thenable, to be awaited. */
+export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
@@ -92,7 +93,7 @@ export function validateWith<T>(schema: StandardSchemaV1<unknown, T>, value: unk
   } catch (cause) {
     throw new SwitchlineError('validation', `the schema threw: ${messageOf(cause)}`, { cause })
   }
-  if (isPromiseLike<StandardSchemaV1.Result<T>>(result)) {
+  if (isPromiseLike(result)) {
     return Promise.resolve(result).then(check, (cause: unknown) => {
       throw new SwitchlineError('validation', `the schema threw: ${messageOf(cause)}`, { cause })
     })

@@ -5,7 +5,7 @@
  */
 import { createAsyncQueue, type AsyncQueue } from './async-queue'
 import { isSwitchlineError, SwitchlineError } from './errors'
-import { validateWith } from './decode'
+import { isPromiseLike, validateWith } from './decode'
 import type {
   BaseSubscriptionOptions,
   ConnectionState,
@@ -274,10 +274,6 @@ export function createSubscriptionCore<T, S = never>(
   else options.signal?.addEventListener('abort', onAbort, { once: true })
 
   return { sink, subscription: subscription as unknown as Subscription<T, S> }
-}
-
-function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 function asValidationError(error: unknown): SwitchlineError {
