@@ -8,7 +8,7 @@ import { defaultBackoff, type BackoffPolicy } from './backoff'
 import { SwitchlineError } from './errors'
 import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from './bounded-queue'
 import { encodeFrame } from './protocol/codec'
-import { PROTOCOL_DEFAULTS } from './protocol/constants'
+import { DEFAULT_MAX_FRAME_BYTES } from './protocol/defaults'
 import { createTimerGroup, type Timers } from './timers'
 import type { OutgoingMessage, SendPath } from './session-member'
 import type { SendResult } from './types'
@@ -84,7 +84,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const group = createTimerGroup(timers)
   let path: SendPath | undefined
   let generation = 0
-  let maxFrameBytes: number = PROTOCOL_DEFAULTS.maxFrameBytes
+  let maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES
   let closed: SwitchlineError | undefined
   let retryPending = false
   let retryAttempt = 0

@@ -2,7 +2,8 @@
  * The request of the client's SSE stream (docs/protocol.md §5): `B/sse?channels=…&since.<ch>=…`, the stream-wide
  * `Last-Event-ID`, and the choice between fetch and a native `EventSource`. Pure: no I/O.
  */
-import { PATHS, PROTOCOL_DEFAULTS, SSE_EVENTS } from './protocol/constants'
+import { PATHS, SSE_EVENTS } from './protocol/constants'
+import { DEFAULT_MAX_FRAME_BYTES } from './protocol/defaults'
 import { isNodeRuntime } from './platform'
 import type { Platform } from './platform-types'
 import type { SseRequest } from './transports/types'
@@ -62,7 +63,7 @@ export function buildSseRequest(input: SseRequestInput): { request: SseRequest; 
     body: undefined,
     withCredentials: input.withCredentials,
     eventNames: EVENT_NAMES,
-    maxEventSize: 4 * PROTOCOL_DEFAULTS.maxFrameBytes,
+    maxEventSize: 4 * DEFAULT_MAX_FRAME_BYTES,
   }
   return { request, useFetch }
 }

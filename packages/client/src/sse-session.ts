@@ -6,7 +6,8 @@
  */
 import { SwitchlineError } from './errors'
 import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Watchdog } from './liveness'
-import { PROTOCOL_DEFAULTS, sseStallTimeoutMs } from './protocol/constants'
+import { sseStallTimeoutMs } from './protocol/constants'
+import { DEFAULT_HEARTBEAT_MS, MAX_CHANNELS_PER_STREAM } from './protocol/defaults'
 import { setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { adoptHeadCursor } from './head-cursor'
@@ -205,7 +206,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     })
     const handlers = {
       onOpen() {
-        if (live()) arm(options.stallTimeoutMs ?? sseStallTimeoutMs(PROTOCOL_DEFAULTS.heartbeatMs))
+        if (live()) arm(options.stallTimeoutMs ?? sseStallTimeoutMs(DEFAULT_HEARTBEAT_MS))
       },
       onEvent(event: SseEvent) {
         if (live()) routeSseEvent(event, routes)
@@ -275,7 +276,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
 
   /** A new channel on a full stream fails alone, a microtask later (never inside the app's `subscribe()` call). */
   function refuse(member: SessionMember): void {
-    const max = PROTOCOL_DEFAULTS.maxChannelsPerStream
+    const max = MAX_CHANNELS_PER_STREAM
     const error = new SwitchlineError(
       'too_many_channels',
       `${member.channel}: the SSE stream already carries ${max} channels, the most a server accepts (R10)`,
@@ -288,7 +289,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     add(member) {
       if (closed) throw new SwitchlineError('closed', 'SSE session is closed')
       let set = members.get(member.channel)
-      if (set === undefined && members.size >= PROTOCOL_DEFAULTS.maxChannelsPerStream) return refuse(member)
+      if (set === undefined && members.size >= MAX_CHANNELS_PER_STREAM) return refuse(member)
       const isNew = set === undefined
       if (!set) members.set(member.channel, (set = new Set()))
       set.add(member)

@@ -1,4 +1,5 @@
 /** Protocol-level constants (docs/protocol.md). */
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_MAX_FRAME_BYTES, MAX_CHANNELS_PER_STREAM } from './defaults'
 
 /** The WebSocket subprotocol of Switchline v1. */
 export const SUBPROTOCOL = 'switchline.v1'
@@ -16,13 +17,13 @@ export const SSE_EVENTS = {
 
 /** Defaults the protocol names (a server may be configured otherwise; it says so in `sl-ready` / `welcome`). */
 export const PROTOCOL_DEFAULTS = {
-  heartbeatMs: 15_000,
+  heartbeatMs: DEFAULT_HEARTBEAT_MS,
   retryMs: 1_000,
   helloTimeoutMs: 10_000,
   idleTimeoutMs: 45_000,
-  maxFrameBytes: 65_536,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
   maxBufferedBytes: 1_048_576,
-  maxChannelsPerStream: 64,
+  maxChannelsPerStream: MAX_CHANNELS_PER_STREAM,
   retentionMaxEvents: 1_000,
   retentionMaxAgeMs: 300_000,
   publishIdempotencyWindow: 1_000,
