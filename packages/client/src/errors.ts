@@ -49,20 +49,20 @@ export type SwitchlineErrorCode =
   /** a transport-level failure (retryable) */
   | 'network'
 
-/** Optional context of a {@link SwitchlineError}. */
+/** Optional context of a {@link SwitchlineError}. A detail given as `undefined` is the same as one left out. */
 export interface SwitchlineErrorDetails {
   /** HTTP status of the answer that failed. */
-  status?: number
+  status?: number | undefined
   /** WebSocket close code. */
-  closeCode?: number
+  closeCode?: number | undefined
   /** The protocol error code the server sent (docs/protocol.md §7), e.g. `'unknown_channel'`. */
-  protocolCode?: string
+  protocolCode?: string | undefined
   /** The channel the error is about, when it is about one. */
-  channel?: string
+  channel?: string | undefined
   /** Retrying cannot succeed. @defaultValue `false` */
   fatal?: boolean
   /** The server asked to wait at least this long before retrying. */
-  retryAfterMs?: number
+  retryAfterMs?: number | undefined
   /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown
 }
@@ -184,7 +184,7 @@ export function classifyHttpResponse(input: {
   status: number
   contentType: string | null
   retryAfter: string | null
-  body?: string
+  body?: string | undefined
   now: number
 }): HttpClassification {
   const { status, contentType } = input
@@ -200,14 +200,12 @@ export function classifyHttpResponse(input: {
 
   const body = parseErrorBody(input.body)
   const retryable = status === 401 || status === 408 || status === 429 || (status >= 500 && status <= 599)
-  const details: SwitchlineErrorDetails = { status, fatal: !retryable }
-  if (body) {
-    details.protocolCode = body.code
-    if (body.channel !== undefined) details.channel = body.channel
-  }
-  if (retryable && status !== 401) {
-    const retryAfterMs = parseRetryAfterHeader(input.retryAfter, input.now)
-    if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs
+  const details: SwitchlineErrorDetails = {
+    status,
+    fatal: !retryable,
+    protocolCode: body?.code,
+    channel: body?.channel,
+    retryAfterMs: retryable && status !== 401 ? parseRetryAfterHeader(input.retryAfter, input.now) : undefined,
   }
 
   let message: string
@@ -236,11 +234,11 @@ export function classifyClose(input: { code: number; reason: string }): { fatal:
   const { code, reason } = input
   const name = CLOSE_CODE_NAMES.get(code)
   const fatal = isFatalCloseCode(code)
-  const details: SwitchlineErrorDetails = { closeCode: code, fatal }
-  if (name !== undefined && isProtocolErrorCode(name)) details.protocolCode = name
-  if (code === CLOSE_CODES.try_again_later) {
-    const retryAfterMs = parseRetryAfterReason(reason)
-    if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs
+  const details: SwitchlineErrorDetails = {
+    closeCode: code,
+    fatal,
+    protocolCode: isProtocolErrorCode(name) ? name : undefined,
+    retryAfterMs: code === CLOSE_CODES.try_again_later ? parseRetryAfterReason(reason) : undefined,
   }
   const message = `WebSocket closed with ${code}${name ? ` (${name})` : ''}${reason ? `: ${reason}` : ''}`
   const errorCode: SwitchlineErrorCode = fatal

@@ -59,7 +59,7 @@ export async function classifyPublishResponse(response: Response, now: number, c
   const body = await readJson(response)
   const protocolCode = typeof body?.code === 'string' ? body.code : undefined
   const text = typeof body?.message === 'string' ? `: ${body.message}` : ''
-  const base = { status, channel, ...(protocolCode === undefined ? {} : { protocolCode }) }
+  const base = { status, channel, protocolCode }
   if (status === 413) return new SwitchlineError('payload_too_large', `publish rejected: HTTP 413${text}`, { ...base, fatal: true })
   if (status === 405) return new SwitchlineError('send_unsupported', `publish not allowed on ${channel}${text}`, { ...base, fatal: true })
   if (status === 401) return new SwitchlineError('unauthorized', `publish unauthorized${text}`, { ...base, fatal: false })
@@ -68,7 +68,7 @@ export async function classifyPublishResponse(response: Response, now: number, c
   return new SwitchlineError(retryable ? 'http_status' : 'protocol', `publish failed: HTTP ${status}${text}`, {
     ...base,
     fatal: !retryable,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    retryAfterMs,
   })
 }
 

@@ -43,7 +43,7 @@ export function protocolError(payload: ErrorPayload): SwitchlineError {
   return new SwitchlineError('protocol', `${code}: ${message}`, {
     protocolCode: code,
     fatal,
-    ...(channel === undefined ? {} : { channel }),
+    channel,
   })
 }
 

@@ -114,7 +114,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
     const id = ++frameId
     const cursor = options.tracker.get(channel) ?? named(channel)[0]?.initialCursor
     conn.subs.set(id, { channel, cursor })
-    conn.socket.send(encodeFrame({ type: 'subscribe', id, channel, ...(cursor === undefined ? {} : { cursor }) }))
+    conn.socket.send(encodeFrame({ type: 'subscribe', id, channel, cursor }))
   }
 
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
@@ -166,7 +166,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
             if (!live()) return
             opened = true
             failuresBeforeOpen = 0 // the upgrade got through: whatever drops it next, it is not blocked
-            socket.send(encodeFrame({ type: 'hello', ...(token === undefined ? {} : { token }) }))
+            socket.send(encodeFrame({ type: 'hello', token }))
           },
           onMessage(text) {
             if (live()) onFrame(text)

@@ -101,7 +101,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       status: response.status,
       contentType: response.headers.get('content-type'),
       retryAfter: response.headers.get('retry-after'),
-      ...(body === undefined ? {} : { body }),
+      body,
       now: platform.timers.now(),
     })
     if (verdict.kind !== 'ok') {
