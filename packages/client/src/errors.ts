@@ -150,12 +150,12 @@ export function parseRetryAfterHeader(value: string | null | undefined, now: num
 }
 
 /** The `{ code, message, channel? }` JSON error body of docs/protocol.md §7, read leniently. */
-function parseErrorBody(body: string | undefined): { code: string; message: string; channel?: string } | undefined {
+function parseErrorBody(body: string | undefined): { code: string; message: string; channel: string | undefined } | undefined {
   const value = parseJsonObject(body ?? '')
   if (value === undefined) return undefined
   const { code, message, channel } = value
   if (typeof code !== 'string' || typeof message !== 'string') return undefined
-  return typeof channel === 'string' ? { code, message, channel } : { code, message }
+  return { code, message, channel: typeof channel === 'string' ? channel : undefined }
 }
 
 function isEventStream(contentType: string | null): boolean {

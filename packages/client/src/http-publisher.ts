@@ -88,8 +88,8 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
     setDefaultHeader(headers, 'content-type', 'application/json')
     const token = await resolveToken(options.token)
     if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
-    const body: Record<string, unknown> = { channel: message.channel, data: message.data, mid: message.mid }
-    if (message.event !== undefined) body.event = message.event
+    // JSON leaves out an undefined `event`.
+    const body = { channel: message.channel, data: message.data, mid: message.mid, event: message.event }
     try {
       return await platform.fetch(url, {
         method: 'POST',
