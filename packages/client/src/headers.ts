@@ -26,5 +26,5 @@ export function normalizeHeaders(headers: Record<string, string>): Record<string
  * setDefaultHeader(headers, 'content-type', 'application/json') // kept: 'application/json; charset=utf-8'
  */
 export function setDefaultHeader(headers: Record<string, string>, name: string, value: string): void {
-  if (!Object.prototype.hasOwnProperty.call(headers, name)) headers[name] = value
+  if (!Object.hasOwn(headers, name)) headers[name] = value
 }

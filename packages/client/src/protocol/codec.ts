@@ -84,7 +84,7 @@ function decodeTyped<T>(text: string, checks: Record<string, (f: Obj) => boolean
   const type = frame.type
   // The hot path (every delivered event) skips the table lookup.
   if (type === 'event' && checks === SERVER_FRAME_CHECKS) return isEventFrame(frame) ? ok(frame as T) : fail('malformed event frame')
-  if (!isStr(type) || !Object.prototype.hasOwnProperty.call(checks, type)) return fail('unknown frame type')
+  if (!isStr(type) || !Object.hasOwn(checks, type)) return fail('unknown frame type')
   return (checks[type] as (f: Obj) => boolean)(frame) ? ok(frame as T) : fail(`malformed ${type} frame`)
 }
 

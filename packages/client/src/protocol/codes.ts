@@ -59,7 +59,7 @@ export function isFatalErrorCode(code: string): boolean {
 
 /** Whether a string is a protocol error code. */
 export function isProtocolErrorCode(code: unknown): code is ProtocolErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code)
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code)
 }
 
 /**
