@@ -132,9 +132,10 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       done = true
       pinger?.stop()
       connectTimer.stop()
-      const wasLive = conn !== undefined && conn.socket === socket
-      if (wasLive) conn = undefined
-      if (wasLive) each((member) => member.wsPath?.(undefined))
+      if (conn !== undefined && conn.socket === socket) {
+        conn = undefined
+        each((member) => member.wsPath?.(undefined))
+      }
       ctx.failed(error)
     }
 
