@@ -102,7 +102,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (closed || path === undefined || retryPending) return
     const live = path
     // Over HTTP one request at a time keeps the channel's messages in order; a WebSocket is ordered already.
-    for (const entry of [...queue.values()]) {
+    for (const entry of queue.values()) {
       if (entry.sentOn === generation) {
         if (live.kind === 'sse') return
         continue
@@ -182,7 +182,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (closed) return
       closed = error
       path = undefined
-      const entries = [...queue.values()]
+      const entries = queue.values()
       for (const entry of entries) settle(entry, error)
       queue.clear()
       group.clearAll()
