@@ -9,7 +9,7 @@ import { SSE_EVENTS } from './protocol/constants'
 import type { SseReadyPayload } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
 import { deliverTo, type SessionMember } from './session-member'
-import { protocolError } from './ws-session-frames'
+import { protocolError, routeProtocolError } from './ws-session-frames'
 import type { SseEvent } from './sse-parser'
 
 /** What the event routing needs from the session. */
@@ -56,14 +56,7 @@ export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
     case SSE_EVENTS.error: {
       const payload = decodeErrorPayload(event.data)
       if (!payload.ok) return malformed(routes, name, payload.reason)
-      const error = protocolError(payload.value)
-      const { channel } = payload.value
-      if (channel === undefined || !routes.has(channel)) {
-        routes.each((member) => member.error(error))
-        return
-      }
-      if (error.fatal) routes.failChannel(channel, error)
-      else for (const member of named(channel)) member.error(error)
+      routeProtocolError(routes, payload.value.channel, protocolError(payload.value))
       return
     }
     default: {

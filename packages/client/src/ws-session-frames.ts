@@ -48,6 +48,21 @@ export function protocolError(payload: ErrorPayload): SwitchlineError {
 }
 
 /**
+ * Reports a protocol error (from an error frame or `sl-error`) to the members it concerns: a fatal one for a
+ * channel that has members drops and fails that channel; a non-fatal one goes to that channel's members; one
+ * without a known channel goes to every member.
+ */
+export function routeProtocolError(
+  routes: Pick<WsFrameRoutes, 'named' | 'has' | 'each' | 'failChannel'>,
+  channel: string | undefined,
+  error: SwitchlineError,
+): void {
+  if (channel === undefined || !routes.has(channel)) routes.each((member) => member.error(error))
+  else if (error.fatal) routes.failChannel(channel, error)
+  else for (const member of routes.named(channel)) member.error(error)
+}
+
+/**
  * Creates the router of one connection. A malformed frame is reported (`malformed_frame`) to every member and
  * skipped; the socket stays.
  * @example
@@ -71,12 +86,7 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
     }
     const channel = frame.channel ?? (frame.id === undefined ? undefined : pending?.subs.get(frame.id)?.channel)
     if (frame.id !== undefined) pending?.subs.delete(frame.id)
-    if (channel === undefined || !routes.has(channel)) {
-      routes.each((member) => member.error(error))
-      return
-    }
-    if (frame.fatal) routes.failChannel(channel, error)
-    else for (const member of named(channel)) member.error(error)
+    routeProtocolError(routes, channel, error)
   }
 
   return (text) => {
