@@ -77,9 +77,7 @@ export function createRawSse<T>(
     try {
       value = decode(event.data)
     } catch (error) {
-      sink.error(
-        error instanceof SwitchlineError ? error : new SwitchlineError('decode', String(error), { cause: error }),
-      )
+      sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
       return
     }
     sink.deliver(value, { id, channel: undefined, event: event.event, transport: 'sse' })

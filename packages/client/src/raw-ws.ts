@@ -43,7 +43,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     try {
       value = decode(text)
     } catch (error) {
-      sink.error(error instanceof SwitchlineError ? error : new SwitchlineError('decode', String(error), { cause: error }))
+      sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
       return false
     }
     sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
@@ -147,7 +147,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         try {
           pending.push(item, utf8ByteLength(text))
         } catch (error) {
-          reject(error instanceof SwitchlineError ? error : new SwitchlineError('queue_full', String(error)))
+          reject(error) // the queue throws SwitchlineError('queue_full') only
         }
       })
     },
