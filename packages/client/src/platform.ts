@@ -6,16 +6,6 @@ import { platformDefaults } from '#platform'
 import type { Platform } from './platform-types'
 import { systemTimers } from './timers'
 
-export type {
-  EventSourceConstructor,
-  EventSourceLike,
-  OnlineSource,
-  Platform,
-  VisibilitySource,
-  WebSocketConstructor,
-  WebSocketLike,
-} from './platform-types'
-
 /**
  * Returns the platform to use now. Call it at connect time (once per attempt), never at import: `fetch`,
  * `WebSocket` and `EventSource` are read from the globals at the moment of the call, so msw, test doubles and

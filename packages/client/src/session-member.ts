@@ -2,9 +2,12 @@
  * The seam between a shared connection (the client's one SSE stream or one WebSocket) and the channel
  * subscriptions riding it. Sessions deduplicate events (cursor tracker) before they reach a member.
  */
+import type { CursorTracker } from './dedupe'
 import type { SwitchlineError } from './errors'
+import type { Platform } from './platform-types'
 import type { GapInfo } from './protocol/frames'
-import type { ConnectionState, EventMeta, TransportKind } from './types'
+import type { Supervisor, SupervisorOptions } from './supervisor-types'
+import type { ConnectionState, EventMeta, StateChange, TokenProvider, TransportKind } from './types'
 
 /** A state change of a session, as a member receives it (the member emits `{ from, to }` itself). */
 export interface MemberStateChange {
@@ -67,4 +70,35 @@ export function deliverTo(members: ReadonlySet<SessionMember> | undefined, data:
   if (members === undefined) return
   if (members.size === 1) (members.values().next().value as SessionMember).deliver(data, meta)
   else for (const member of [...members]) member.deliver(data, meta)
+}
+
+/** Options every session (the client's SSE stream, its WebSocket) takes. */
+export interface SessionOptions {
+  /** Base URL (http/https) without a trailing slash. */
+  baseUrl: string
+  /** Resolves the platform at connect time. */
+  platform: () => Platform
+  tracker: CursorTracker
+  token?: TokenProvider | undefined
+  /** From the start of an attempt until the server's first protocol message. `0` disables. @defaultValue 10000 */
+  connectTimeoutMs?: number | undefined
+  /** Supervisor settings (backoff, attempts…); `connect`, `platform` and `onState` are filled in by the session. */
+  supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'>
+  /** Every state change of the connection (for `onConnectionState`). */
+  onState?: (change: StateChange) => void
+  /** The last member left (the session has stopped). */
+  onEmpty?: () => void
+}
+
+/** What every session offers the channels riding it. */
+export interface MemberSession {
+  /** Adds a channel member; the session connects (or re-subscribes) as needed. */
+  add(member: SessionMember): void
+  /** Removes a member; the last one out stops the session. */
+  remove(member: SessionMember): void
+  has(member: SessionMember): boolean
+  readonly size: number
+  readonly state: Supervisor['state']
+  /** Stops for good; members get no further callbacks. */
+  close(): void
 }

@@ -16,53 +16,27 @@ import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
 import { createSupervisor } from './supervisor'
 import { openEventSourceSse } from './transports/sse-eventsource'
 import { openFetchSse } from './transports/sse-fetch'
-import type { CursorTracker } from './dedupe'
-import type { Platform } from './platform-types'
-import type { SessionMember } from './session-member'
+import type { MemberSession, SessionMember, SessionOptions } from './session-member'
 import type { SseEvent } from './sse-parser'
-import type { Supervisor, SupervisorOptions } from './supervisor-types'
 import type { AttemptContext, AttemptHandle } from './transports/types'
-import type { HeadersInit_, StateChange, TokenProvider } from './types'
+import type { HeadersInit_, StateChange } from './types'
 
 export { sseUrl } from './sse-request'
 
 /** Options of {@link createSseSession}. */
-export interface SseSessionOptions {
-  /** Base URL without a trailing slash. */
-  baseUrl: string
-  /** Resolves the platform at connect time. */
-  platform: () => Platform
-  tracker: CursorTracker
-  token?: TokenProvider | undefined
+export interface SseSessionOptions extends SessionOptions {
   headers?: HeadersInit_ | undefined
   withCredentials?: boolean
   /** Fixed stall timeout; by default `2 × heartbeatMs + 5000` from `sl-ready`. `0` disables. */
   stallTimeoutMs?: number | undefined
-  /** From the start of the request until `sl-ready`. `0` disables. @defaultValue 10000 */
-  connectTimeoutMs?: number | undefined
-  /** Supervisor settings (backoff, attempts…); `connect`, `platform` and `onState` are filled in here. */
-  supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'>
-  /** Every state change of the stream (for `onConnectionState`). */
-  onState?: (change: StateChange) => void
-  /** The last member left (the session has stopped). */
-  onEmpty?: () => void
 }
 
-/** The client's SSE stream. */
-export interface SseSession {
-  /**
-   * Adds a channel member (the stream restarts, coalesced). A new channel beyond the 64 a stream may carry (R10)
-   * is not added: it fails alone with `too_many_channels` (fatal), a microtask later.
-   */
-  add(member: SessionMember): void
-  /** Removes a member; the last one out stops the stream. */
-  remove(member: SessionMember): void
-  has(member: SessionMember): boolean
-  readonly size: number
-  readonly state: Supervisor['state']
-  /** Stops the stream for good; members get no further callbacks. */
-  close(): void
-}
+/**
+ * The client's SSE stream. The connect timeout runs from the start of the request until `sl-ready`. A new channel
+ * beyond the 64 a stream may carry (R10) is not added: it fails alone with `too_many_channels` (fatal), a
+ * microtask later; other additions restart the stream, coalesced.
+ */
+export type SseSession = MemberSession
 
 /**
  * Creates the SSE session of a client. It connects when the first member is added.

@@ -8,7 +8,7 @@ import type { DataFormat } from './decode'
 import type { SwitchlineError } from './errors'
 import type { GapInfo } from './protocol/frames'
 import type { StandardSchemaV1 } from './standard-schema'
-import type { Platform } from './platform'
+import type { Platform } from './platform-types'
 
 export type { GapInfo }
 

@@ -12,43 +12,26 @@ import { createSupervisor } from './supervisor'
 import { isBlockedAfter } from './transport-choice'
 import { openWebSocket } from './transports/ws'
 import { createWsFrameRouter, type WsPending } from './ws-session-frames'
-import type { CursorTracker } from './dedupe'
-import type { Platform } from './platform-types'
-import type { PublishDone, SendPath, SessionMember } from './session-member'
-import type { Supervisor, SupervisorOptions } from './supervisor-types'
+import type { MemberSession, PublishDone, SendPath, SessionMember, SessionOptions } from './session-member'
 import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
-import type { PingOptions, StateChange, TokenProvider } from './types'
+import type { PingOptions } from './types'
 
 /** Options of {@link createWsSession}. */
-export interface WsSessionOptions {
-  /** Base URL (http/https) without a trailing slash; the scheme becomes ws/wss. */
-  baseUrl: string
-  platform: () => Platform
-  tracker: CursorTracker
-  token?: TokenProvider | undefined
+export interface WsSessionOptions extends SessionOptions {
   ping?: PingOptions | undefined
-  /** From construction until `welcome`. `0` disables. @defaultValue 10000 */
-  connectTimeoutMs?: number | undefined
-  supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'>
-  onState?: (change: StateChange) => void
   /** WebSocket failed to open `WS_FAILURES_BEFORE_BLOCKED` times in a row. The owner moves the members away. */
   onBlocked?: () => void
   /** A `welcome` arrived (the origin's WebSocket works). */
   onWelcome?: () => void
-  /** The last member left (the session has stopped). */
-  onEmpty?: () => void
 }
 
-/** The client's WebSocket. */
-export interface WsSession {
-  add(member: SessionMember): void
-  remove(member: SessionMember): void
-  has(member: SessionMember): boolean
-  readonly size: number
-  readonly state: Supervisor['state']
+/**
+ * The client's WebSocket (`baseUrl`'s scheme becomes ws/wss). The connect timeout runs from construction until
+ * `welcome`.
+ */
+export interface WsSession extends MemberSession {
   /** Removes every member without telling them and stops (they are moving to another transport). */
   evacuate(): SessionMember[]
-  close(): void
 }
 
 /** `http://h/rt` → `ws://h/rt/ws` (and https → wss). */
