@@ -42,11 +42,11 @@ function socketIoDelay(attempt: number, random: () => number, ms = 1000, max = 5
 describe('exponentialBackoff: distribution (seeded)', () => {
   it('at the cap (attempt 20) delays spread uniformly over [0, maxDelayMs)', () => {
     const N = 10_000
-    const stats = sample(defaultBackoff, 20, 1234, N, 0, 30_000)
+    const stats = sample(defaultBackoff, 20, 1234, N, 0, 5000)
     expect(stats.min).toBeGreaterThanOrEqual(0)
-    expect(stats.max).toBeLessThanOrEqual(30_000)
-    // uniform on [0, 30000): mean 15000, sd of the mean ≈ 30000/√12/√N ≈ 87; allow > 5 sd
-    expect(Math.abs(stats.mean - 15_000)).toBeLessThan(500)
+    expect(stats.max).toBeLessThanOrEqual(5000)
+    // uniform on [0, 5000): mean 2500, sd of the mean ≈ 5000/√12/√N ≈ 14.4; allow > 5 sd
+    expect(Math.abs(stats.mean - 2500)).toBeLessThan(85)
     expect(stats.distinct).toBeGreaterThanOrEqual(0.9 * N)
     // every decile holds ~1000 (binomial sd ≈ 30): allow 1000 ± 150
     for (const count of stats.deciles) {
@@ -54,8 +54,8 @@ describe('exponentialBackoff: distribution (seeded)', () => {
       expect(count).toBeLessThan(1150)
     }
     // it reaches near both ends
-    expect(stats.min).toBeLessThan(30)
-    expect(stats.max).toBeGreaterThan(29_970)
+    expect(stats.min).toBeLessThan(5)
+    expect(stats.max).toBeGreaterThan(4995)
   })
 
   it('with minDelayMs the spread is over [minDelayMs, maxDelayMs)', () => {
@@ -70,10 +70,10 @@ describe('exponentialBackoff: distribution (seeded)', () => {
   })
 
   it('below the cap, attempt n spreads over [0, initial × factor^n)', () => {
-    const stats = sample(defaultBackoff, 3, 5, 10_000, 0, 4000)
+    const stats = sample(defaultBackoff, 1, 5, 10_000, 0, 3000)
     expect(stats.min).toBeGreaterThanOrEqual(0)
-    expect(stats.max).toBeLessThan(4000)
-    expect(Math.abs(stats.mean - 2000)).toBeLessThan(100)
+    expect(stats.max).toBeLessThan(3000)
+    expect(Math.abs(stats.mean - 1500)).toBeLessThan(75)
     for (const count of stats.deciles) expect(Math.abs(count - 1000)).toBeLessThan(150)
   })
 
@@ -113,9 +113,9 @@ describe('exponentialBackoff: bounds and growth', () => {
   it('the ceiling grows by factor per attempt until the cap, then stays', () => {
     const ceilings = Array.from({ length: 40 }, (_, attempt) => defaultBackoff(attempt, top))
     for (let i = 1; i < ceilings.length; i++) expect(ceilings[i]!).toBeGreaterThanOrEqual(ceilings[i - 1]!)
-    expect(ceilings.slice(0, 6).map(Math.round)).toEqual([500, 1000, 2000, 4000, 8000, 16_000])
-    expect(Math.round(ceilings[6]!)).toBe(30_000)
-    expect(new Set(ceilings.slice(6).map(Math.round))).toEqual(new Set([30_000]))
+    expect(ceilings.slice(0, 2).map(Math.round)).toEqual([1500, 3000])
+    expect(Math.round(ceilings[2]!)).toBe(5000)
+    expect(new Set(ceilings.slice(2).map(Math.round))).toEqual(new Set([5000]))
   })
 
   it('honours factor', () => {
@@ -149,17 +149,18 @@ describe('exponentialBackoff: bounds and growth', () => {
         }
       }
     }
-    expect(defaultBackoff(Number.POSITIVE_INFINITY, top)).toBeCloseTo(30_000, 6)
-    expect(defaultBackoff(-3, top)).toBeCloseTo(500, 6)
-    expect(defaultBackoff(Number.NaN, top)).toBeCloseTo(500, 6)
-    expect(defaultBackoff(2.7, top)).toBeCloseTo(2000, 6)
+    expect(defaultBackoff(Number.POSITIVE_INFINITY, top)).toBeCloseTo(5000, 6)
+    expect(defaultBackoff(-3, top)).toBeCloseTo(1500, 6)
+    expect(defaultBackoff(Number.NaN, top)).toBeCloseTo(1500, 6)
+    // attempt 1.7 floors to 1 (3000), not 1500 × 2^1.7 ≈ 4873 nor 2 (capped at 5000); 2.7 would hit the new cap
+    expect(defaultBackoff(1.7, top)).toBeCloseTo(3000, 6)
     expect(exponentialBackoff({ initialDelayMs: 0 })(1e6, top)).toBe(0)
   })
 
   it('clamps a random() outside [0, 1]', () => {
     expect(defaultBackoff(0, () => -5)).toBe(0)
     expect(defaultBackoff(0, () => Number.NaN)).toBe(0)
-    expect(defaultBackoff(0, () => 7)).toBe(500)
+    expect(defaultBackoff(0, () => 7)).toBe(1500)
   })
 
   it('maxDelayMs 0 always gives 0', () => {
@@ -195,7 +196,7 @@ describe('exponentialBackoff: option validation', () => {
 
   it('accepts edge values', () => {
     expect(() => exponentialBackoff({ initialDelayMs: 0, maxDelayMs: 0, minDelayMs: 0, factor: 1 })).not.toThrow()
-    expect(() => exponentialBackoff({ minDelayMs: 30_000 })).not.toThrow()
+    expect(() => exponentialBackoff({ minDelayMs: 5000 })).not.toThrow() // equal to the default maxDelayMs
     expect(() => exponentialBackoff({})).not.toThrow()
   })
 })

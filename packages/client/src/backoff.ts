@@ -12,9 +12,9 @@ export type BackoffPolicy = (attempt: number, random: () => number) => number
 
 /** Options of {@link exponentialBackoff}. */
 export interface ExponentialBackoffOptions {
-  /** The ceiling of the first retry's delay. @defaultValue 500 */
+  /** The ceiling of the first retry's delay. @defaultValue 1500 */
   initialDelayMs?: number
-  /** The ceiling never grows beyond this. @defaultValue 30000 */
+  /** The ceiling never grows beyond this. @defaultValue 5000 */
   maxDelayMs?: number
   /** The ceiling is multiplied by this per attempt (≥ 1). @defaultValue 2 */
   factor?: number
@@ -50,7 +50,7 @@ function check(name: string, value: number, min: number): void {
  * backoff(10, Math.random) // somewhere in [0, 60000)
  */
 export function exponentialBackoff(options: ExponentialBackoffOptions = {}): BackoffPolicy {
-  const { initialDelayMs = 500, maxDelayMs = 30_000, factor = 2, minDelayMs = 0 } = options
+  const { initialDelayMs = 1500, maxDelayMs = 5000, factor = 2, minDelayMs = 0 } = options
   check('initialDelayMs', initialDelayMs, 0)
   check('maxDelayMs', maxDelayMs, 0)
   check('factor', factor, 1)
@@ -71,8 +71,11 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
 }
 
 /**
- * The client's default policy: full jitter, 500 ms doubling up to 30 s.
+ * The client's default policy: full jitter, 1.5 s doubling up to 5 s (no floor), so a lone client's first retry
+ * comes after 0.75 s on average and never later than 1.5 s. Chosen with the reconnect-storm simulation, see
+ * docs/decisions/0003-full-jitter-backoff.md.
  * @example
- * defaultBackoff(3, Math.random) // somewhere in [0, 4000)
+ * defaultBackoff(0, Math.random) // somewhere in [0, 1500)
+ * defaultBackoff(3, Math.random) // somewhere in [0, 5000)
  */
 export const defaultBackoff: BackoffPolicy = exponentialBackoff()
