@@ -62,7 +62,7 @@ export type HeadersInit_ = Record<string, string> | (() => Record<string, string
 export interface ReconnectOptions {
   /**
    * The backoff policy `(attempt, random) → delay ms`.
-   * @defaultValue `defaultBackoff` (full jitter, 500 ms doubling up to 30 s)
+   * @defaultValue `defaultBackoff` (full jitter, 1.5 s doubling up to 5 s)
    */
   backoff?: BackoffPolicy
   /** Give up after this many consecutive failed attempts (then state `closed` with `max_attempts`). @defaultValue Infinity */
