@@ -4,7 +4,7 @@
  * 100 ms window and refuses the rest. A refused client backs off by its policy and tries again. Pure and
  * deterministic (seeded random), no timers.
  *
- * Policies: Switchline's `defaultBackoff` (full jitter, 500 ms doubling to 30 s — the SDK's own function,
+ * Policies: Switchline's `defaultBackoff` (full jitter, 1.5 s doubling to 5 s — the SDK's own function,
  * applied as its supervisor does: retry n waits `backoff(n − 1)`), socket.io-client's default (1000·2^n with
  * ±50 % randomization, then `min(…, 5000)` — the formula of socket.io-client's backo2), and an unjittered
  * exponential for reference.
@@ -28,11 +28,11 @@ export const socketIoBackoff: StormPolicy = (attempt, random) => {
 export const noJitterBackoff: StormPolicy = (attempt) => Math.min(500 * 2 ** attempt, 30_000)
 
 export const STORM_POLICIES: { id: string; label: string; policy: StormPolicy }[] = [
-  { id: 'switchline', label: 'Switchline `defaultBackoff` (full jitter, 0.5 s → 30 s)', policy: defaultBackoff },
+  { id: 'switchline', label: 'Switchline `defaultBackoff` (full jitter, 1.5 s → 5 s)', policy: defaultBackoff },
   {
-    id: 'switchline-1s-5s',
-    label: 'Switchline `exponentialBackoff({ initialDelayMs: 1000, maxDelayMs: 5000 })` (socket.io\'s bounds, full jitter)',
-    policy: exponentialBackoff({ initialDelayMs: 1000, maxDelayMs: 5000 }),
+    id: 'switchline-previous',
+    label: 'Switchline\'s previous default, `exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 30000 })` (decision 0003)',
+    policy: exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 30_000 }),
   },
   { id: 'socket.io', label: 'socket.io-client default (1 s·2ⁿ ± 50 %, min(…, 5 s))', policy: socketIoBackoff },
   { id: 'no-jitter', label: 'exponential, no jitter (0.5 s → 30 s), reference', policy: noJitterBackoff },
