@@ -70,210 +70,258 @@ export function createSubscriptionCore<T, S = never>(
   options: BaseSubscriptionOptions<T>,
   hooks: SubscriptionHooks<S>,
 ): { sink: SubscriptionSink<T>; subscription: Subscription<T, S> } {
-  let state: ConnectionState = 'connecting'
-  let closed = false
-  let lastEventId = options.lastEventId
-  let transport: TransportKind | undefined
-  let transportReason: string | undefined
-  let queue: AsyncQueue<T> | undefined
-  let iterator: AsyncIterableIterator<T> | undefined
-  let iteratorTaken = false
-  const steps: Step[] = []
-  let running = false
+  const core = new Core<T, S>(options, hooks)
+  return { sink: core, subscription: core.subscription as unknown as Subscription<T, S> }
+}
 
-  const call = <A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void => {
-    if (!fn) return
-    try {
-      fn(...args)
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error
-      })
+/** Calls an app callback; a throw is rethrown from a microtask (the app's global handler sees it). */
+function call<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
+  if (!fn) return
+  try {
+    fn(...args)
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error
+    })
+  }
+}
+
+/**
+ * The state and the sink, as a class: a client may hold thousands of subscriptions, and methods on the prototype
+ * cost nothing per subscription (closures cost ~20 per subscription). Pipeline steps, the abort listener and the
+ * iterator queue are allocated only when needed.
+ */
+class Core<T, S> implements SubscriptionSink<T> {
+  state: ConnectionState = 'connecting'
+  #closed = false
+  lastEventId: string | undefined
+  transport: TransportKind | undefined
+  transportReason: string | undefined
+  #queue: AsyncQueue<T> | undefined
+  #iterator: AsyncIterableIterator<T> | undefined
+  #iteratorTaken = false
+  /** Steps waiting behind a running one; allocated only when a step has to wait. */
+  #steps: Step[] | undefined
+  #running = false
+  #onAbort: (() => void) | undefined
+  readonly #options: BaseSubscriptionOptions<T>
+  readonly #hooks: SubscriptionHooks<S>
+  readonly subscription: SubscriptionHandle<T, S>
+
+  constructor(options: BaseSubscriptionOptions<T>, hooks: SubscriptionHooks<S>) {
+    this.#options = options
+    this.#hooks = hooks
+    this.lastEventId = options.lastEventId
+    this.subscription = hooks.send ? new SendableHandle<T, S>(this) : new SubscriptionHandle<T, S>(this)
+    const signal = options.signal
+    if (signal?.aborted) this.close('aborted')
+    else if (signal) signal.addEventListener('abort', (this.#onAbort = () => this.close('aborted')), { once: true })
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  deliver(data: unknown, meta: EventMeta): void {
+    if (this.#closed) return
+    if (this.#running || this.#options.schema) {
+      this.#enqueue(deliverStep(this, this.#options.schema, data, meta))
+      return
     }
+    // Nothing queued ahead and nothing to validate: emit now, without a step closure (the per-event path).
+    this.#running = true
+    this.emit(data as T, meta)
+    this.#drain()
+  }
+  setState(change: Omit<StateChange, 'from'>): void {
+    if (this.#closed) return
+    this.#enqueue(() => this.#applyState(change))
+  }
+  gap(info: GapInfo): void {
+    if (this.#closed) return
+    const onGap = this.#options.onGap
+    this.#enqueue(() => call(onGap, info))
+  }
+  error(error: SwitchlineError): void {
+    if (!this.#closed) call(this.#options.onError, error)
+  }
+  setTransport(kind: TransportKind | undefined, reason: string | undefined): void {
+    if (this.#closed) return
+    this.transport = kind
+    this.transportReason = reason
   }
 
   /** Runs steps in order; a step returning a promise holds the rest until it settles. */
-  function enqueue(step: Step): void {
-    steps.push(step)
-    if (!running) drain()
+  #enqueue(step: Step): void {
+    ;(this.#steps ??= []).push(step)
+    if (!this.#running) this.#drain()
   }
-  function drain(): void {
-    running = true
-    while (steps.length > 0 && !closed) {
+  #drain(): void {
+    this.#running = true
+    const steps = this.#steps
+    while (steps && steps.length > 0 && !this.#closed) {
       const step = steps.shift() as Step
       const pending = step()
       if (pending) {
-        pending.then(drain, drain)
+        pending.then(() => this.#drain(), () => this.#drain())
         return
       }
     }
-    if (closed) steps.length = 0
-    running = false
+    // Dropped once empty: an idle subscription holds no array.
+    if (this.#closed || steps?.length === 0) this.#steps = undefined
+    this.#running = false
   }
 
-  function emit(data: T, meta: EventMeta): void {
-    if (meta.id !== undefined) lastEventId = meta.id
-    call(options.onEvent, data, meta)
-    if (!closed) queue?.push(data)
+  emit(data: T, meta: EventMeta): void {
+    if (meta.id !== undefined) this.lastEventId = meta.id
+    call(this.#options.onEvent, data, meta)
+    if (!this.#closed) this.#queue?.push(data)
   }
 
-  /** Policy `'error'`: the iterator yields what it holds, then throws; the subscription ends with that error. */
-  function overflow(error: SwitchlineError): void {
-    finalize({ to: 'closed', reason: 'iterator buffer overflow', error })
-    hooks.onClose()
+  /** A payload that failed validation: its id still moves `lastEventId`, the error goes to `onError`. */
+  rejected(error: unknown, meta: EventMeta): void {
+    if (meta.id !== undefined) this.lastEventId = meta.id
+    call(this.#options.onError, asValidationError(error))
   }
 
-  function deliverStep(data: unknown, meta: EventMeta): Step {
-    return () => {
-      if (!options.schema) {
-        emit(data as T, meta)
-        return
-      }
-      const rejected = (error: unknown): void => {
-        if (meta.id !== undefined) lastEventId = meta.id
-        call(options.onError, asValidationError(error))
-      }
-      let result: T | Promise<T>
-      try {
-        result = validateWith(options.schema, data)
-      } catch (error) {
-        rejected(error)
-        return
-      }
-      if (!isPromiseLike(result)) {
-        emit(result, meta)
-        return
-      }
-      return result.then(
-        (value) => {
-          if (!closed) emit(value, meta)
-        },
-        (error: unknown) => {
-          if (!closed) rejected(error)
-        },
-      )
-    }
-  }
-
-  function applyState(change: Omit<StateChange, 'from'>): void {
-    if (closed || change.to === state) return
+  #applyState(change: Omit<StateChange, 'from'>): void {
+    if (this.#closed || change.to === this.state) return
     if (change.to === 'closed') {
-      finalize(change)
+      this.#finalize(change)
       return
     }
-    const from = state
-    state = change.to
-    call(options.onState, { from, ...change })
+    const from = this.state
+    this.state = change.to
+    call(this.#options.onState, { from, ...change })
   }
 
   /**
    * The one way to `closed`: state, callbacks, iterator, signal listener. `byApp` (close(), abort, break) drops
    * what the iterator still buffers; otherwise (the stream ended, or failed) the iterator drains it first.
    */
-  function finalize(change: Omit<StateChange, 'from'>, byApp = false): void {
-    if (closed) return
-    closed = true
-    steps.length = 0
-    const from = state
-    state = 'closed'
-    options.signal?.removeEventListener('abort', onAbort)
+  #finalize(change: Omit<StateChange, 'from'>, byApp = false): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#steps = undefined
+    const from = this.state
+    this.state = 'closed'
+    const options = this.#options
+    if (this.#onAbort) options.signal?.removeEventListener('abort', this.#onAbort)
     call(options.onState, { from, ...change, to: 'closed' })
     if (change.error) call(options.onError, change.error)
-    if (byApp) void iterator?.return?.()
-    else if (change.error) queue?.fail(change.error)
-    else queue?.end()
+    if (byApp) void this.#iterator?.return?.()
+    else if (change.error) this.#queue?.fail(change.error)
+    else this.#queue?.end()
   }
 
-  function close(reason: string): void {
-    if (closed) return
-    finalize({ to: 'closed', reason }, true)
-    hooks.onClose()
-  }
-  function onAbort(): void {
-    close('aborted')
+  close(reason: string): void {
+    if (this.#closed) return
+    this.#finalize({ to: 'closed', reason }, true)
+    this.#hooks.onClose()
   }
 
-  const sink: SubscriptionSink<T> = {
-    deliver(data, meta) {
-      if (closed) return
-      if (running || options.schema) {
-        enqueue(deliverStep(data, meta))
-        return
-      }
-      // Nothing queued ahead and nothing to validate: emit now, without a step closure (the per-event path).
-      running = true
-      emit(data as T, meta)
-      drain()
-    },
-    setState(change) {
-      if (!closed) enqueue(() => applyState(change))
-    },
-    gap(info) {
-      if (!closed) enqueue(() => call(options.onGap, info))
-    },
-    error(error) {
-      if (!closed) call(options.onError, error)
-    },
-    setTransport(kind, reason) {
-      if (closed) return
-      transport = kind
-      transportReason = reason
-    },
-    get closed() {
-      return closed
-    },
+  send(data: S): Promise<SendResult> {
+    if (this.#closed) return Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))
+    return (this.#hooks.send as (data: S) => Promise<SendResult>).call(this.#hooks, data)
   }
 
-  const base = {
-    get state() {
-      return state
-    },
-    get lastEventId() {
-      return lastEventId
-    },
-    get transport() {
-      return transport
-    },
-    get transportReason() {
-      return transportReason
-    },
-    close() {
-      close('closed')
-    },
-    [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-      if (iteratorTaken) {
-        throw new SwitchlineError('invalid_options', 'a subscription has one iterator; subscribe again for another')
-      }
-      iteratorTaken = true
-      queue = createAsyncQueue<T>({
-        maxSize: options.buffer?.maxSize ?? 1000,
-        overflow: options.buffer?.overflow ?? 'error',
-        onReturn: () => close('iterator returned'),
-        onDrop: (count) =>
-          call(
-            options.onError,
-            new SwitchlineError('buffer_overflow', `async-iterator buffer full: ${count} event(s) dropped`),
-          ),
-        onOverflow: overflow,
-      })
-      iterator = queue.iterator()
-      if (closed) queue.end()
-      return iterator
-    },
+  iterator(): AsyncIterableIterator<T> {
+    if (this.#iteratorTaken) {
+      throw new SwitchlineError('invalid_options', 'a subscription has one iterator; subscribe again for another')
+    }
+    this.#iteratorTaken = true
+    const options = this.#options
+    const queue = (this.#queue = createAsyncQueue<T>({
+      maxSize: options.buffer?.maxSize ?? 1000,
+      overflow: options.buffer?.overflow ?? 'error',
+      onReturn: () => this.close('iterator returned'),
+      onDrop: (count) =>
+        call(
+          options.onError,
+          new SwitchlineError('buffer_overflow', `async-iterator buffer full: ${count} event(s) dropped`),
+        ),
+      // Policy `'error'`: the iterator yields what it holds, then throws; the subscription ends with that error.
+      onOverflow: (error) => {
+        this.#finalize({ to: 'closed', reason: 'iterator buffer overflow', error })
+        this.#hooks.onClose()
+      },
+    }))
+    const iterator = (this.#iterator = queue.iterator())
+    if (this.#closed) queue.end()
+    return iterator
   }
-  const subscription = hooks.send
-    ? Object.assign(base, {
-        send(data: S): Promise<SendResult> {
-          if (closed) return Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))
-          return (hooks.send as (data: S) => Promise<SendResult>)(data)
-        },
-      })
-    : base
+}
 
-  if (options.signal?.aborted) close('aborted')
-  else options.signal?.addEventListener('abort', onAbort, { once: true })
+/** One delivery with a schema (or behind a running step), as a pipeline step. */
+function deliverStep<T, S>(core: Core<T, S>, schema: BaseSubscriptionOptions<T>['schema'], data: unknown, meta: EventMeta): Step {
+  return () => {
+    if (!schema) {
+      core.emit(data as T, meta)
+      return
+    }
+    let result: T | Promise<T>
+    try {
+      result = validateWith(schema, data)
+    } catch (error) {
+      core.rejected(error, meta)
+      return
+    }
+    if (!isPromiseLike(result)) {
+      core.emit(result, meta)
+      return
+    }
+    return result.then(
+      (value) => {
+        if (!core.closed) core.emit(value, meta)
+      },
+      (error: unknown) => {
+        if (!core.closed) core.rejected(error, meta)
+      },
+    )
+  }
+}
 
-  return { sink, subscription: subscription as unknown as Subscription<T, S> }
+/**
+ * The public subscription. The getters and the iterator live on the prototype; `close` (and `send`) are own
+ * bound functions, so they keep working when destructured (`const { close } = sub`) or passed as callbacks.
+ * `[Symbol.asyncIterator]` is a prototype getter returning a function bound on first use, so it too works detached.
+ */
+class SubscriptionHandle<T, S> {
+  readonly #core: Core<T, S>
+  readonly close: () => void
+
+  constructor(core: Core<T, S>) {
+    this.#core = core
+    this.close = core.close.bind(core, 'closed') as () => void
+  }
+
+  get state(): ConnectionState {
+    return this.#core.state
+  }
+  get lastEventId(): string | undefined {
+    return this.#core.lastEventId
+  }
+  get transport(): TransportKind | undefined {
+    return this.#core.transport
+  }
+  get transportReason(): string | undefined {
+    return this.#core.transportReason
+  }
+  get [Symbol.asyncIterator](): () => AsyncIterableIterator<T> {
+    const core = this.#core
+    // Cached as an own property: later reads return the same function.
+    Object.defineProperty(this, Symbol.asyncIterator, { value: () => core.iterator(), writable: true, enumerable: true })
+    return this[Symbol.asyncIterator]
+  }
+}
+
+class SendableHandle<T, S> extends SubscriptionHandle<T, S> {
+  readonly send: (data: S) => Promise<SendResult>
+
+  constructor(core: Core<T, S>) {
+    super(core)
+    this.send = core.send.bind(core) as (data: S) => Promise<SendResult>
+  }
 }
 
 function asValidationError(error: unknown): SwitchlineError {
