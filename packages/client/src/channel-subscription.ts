@@ -15,6 +15,8 @@ export interface ChannelHost {
   release(member: ChannelSubscription): void
   /** The WebSocket accepted a channel whose primary is SSE (a re-probe worked): move it. */
   promote(member: ChannelSubscription): void
+  /** Builds a channel's outbox, on its first `send()` (receive-only channels never pay for one). */
+  createOutbox(channel: string): Outbox
 }
 
 /** Options of {@link createChannelSubscription}. */
@@ -26,8 +28,6 @@ export interface ChannelSubscriptionOptions<T> {
   preference: TransportPreference
   /** Whether the channel declares sends (drives the transport choice). */
   sends: boolean
-  /** Builds the channel's outbox, on its first `send()` (receive-only channels never pay for one). */
-  createOutbox: () => Outbox
   host: ChannelHost
 }
 
@@ -49,7 +49,7 @@ export interface ChannelSubscription extends SessionMember {
  * Creates the subscription of one channel. The host adds it to a session with {@link ChannelSubscription.ride}
  * and the session's `add()`.
  * @example
- * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, createOutbox, host })
+ * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, host })
  * member.ride('websocket', 'sends → WebSocket', httpPath)
  * ws.add(member)
  */
@@ -71,7 +71,6 @@ class ChannelMember implements ChannelSubscription {
   closed = false
   readonly #host: ChannelHost
   readonly #sink: SubscriptionSink<unknown>
-  readonly #createOutbox: () => Outbox
   #opened = false
   #constructed = false
   #wsSendPath: SendPath | undefined
@@ -88,20 +87,23 @@ class ChannelMember implements ChannelSubscription {
     this.preference = init.preference
     this.sends = init.sends
     this.#host = init.host
-    this.#createOutbox = init.createOutbox
-    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, {
-      onClose: () => this.#finish(new SwitchlineError('closed', `subscription to ${this.channel} closed`)),
-      send: (data) => this.#send(data),
-    })
+    // The member is its own SubscriptionHooks (`onClose`, `send`): no closures per channel.
+    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, this)
     this.#sink = sink
     this.subscription = subscription
     this.#constructed = true
   }
 
-  #send(data: unknown): Promise<SendResult> {
+  /** SubscriptionHooks: the app closed the subscription. */
+  onClose(): void {
+    this.#finish(new SwitchlineError('closed', `subscription to ${this.channel} closed`))
+  }
+
+  /** SubscriptionHooks: the subscription's `send()`. */
+  send(data: unknown): Promise<SendResult> {
     if (this.#closedError) return Promise.reject(this.#closedError)
     if (!this.#outbox) {
-      const outbox = (this.#outbox = this.#createOutbox())
+      const outbox = (this.#outbox = this.#host.createOutbox(this.channel))
       if (this.#lastSendPath !== undefined && this.#lastSendPath !== this.#sendPath) outbox.setPath(this.#lastSendPath)
       outbox.setPath(this.#sendPath)
     }

@@ -148,6 +148,25 @@ describe('createClient', () => {
     client.close()
   })
 
+  it('two SSE channels send over POST, each with its own channel; destructured send and close work', async () => {
+    const { net, client } = setup()
+    const { send: sendB, close: closeB } = client.subscribe('chat', { key: 'b', transport: 'sse' })
+    const chatC = client.subscribe('chat', { key: 'c', transport: 'sse' })
+    await tick()
+    const first = settle(sendB({ text: 'b1' }))
+    const second = settle(chatC.send({ text: 'c1' }))
+    await tick()
+    expect(net.publishes.map((p) => (p.body as { channel: string }).channel)).toEqual(['chat:b', 'chat:c'])
+    net.publishes[0]?.respond(200, { eventId: 'e-b' })
+    net.publishes[1]?.respond(200, { eventId: 'e-c' })
+    expect(await first).toMatchObject({ value: { eventId: 'e-b' } })
+    expect(await second).toMatchObject({ value: { eventId: 'e-c' } })
+    ;[0].forEach(closeB)
+    expect((await settle(sendB({ text: 'late' })) as { reason: SwitchlineError }).reason.code).toBe('closed')
+    expect(chatC.state).not.toBe('closed')
+    client.close()
+  })
+
   it('close() closes every subscription, rejects pending sends, and leaves no timer or socket', async () => {
     const { net, client } = setup()
     const ticker = client.subscribe('ticker')

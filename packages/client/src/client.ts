@@ -103,7 +103,9 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   let cancelReprobe: (() => void) | undefined
   let closed = false
 
-  const httpPath = (): SendPath => httpSendPath(publisher)
+  // One SSE send path for every channel of the client (it holds nothing per channel).
+  let sharedHttpPath: SendPath | undefined
+  const httpPath = (): SendPath => (sharedHttpPath ??= httpSendPath(publisher))
   const report = (transport: TransportKind) => (change: StateChange) => options.onConnectionState?.({ ...change, transport })
 
   function ensureSse(): SseSession {
@@ -191,6 +193,15 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       member.ride('websocket', TRANSPORT_REASONS.sends, httpPath())
       sse?.remove(member)
     },
+    createOutbox: (channel: string): Outbox =>
+      createOutbox({
+        channel,
+        timers: base.timers,
+        random: base.random,
+        maxCount: options.sendQueue?.maxCount,
+        maxBytes: options.sendQueue?.maxBytes,
+        ackTimeoutMs: options.ackTimeoutMs,
+      }),
   }
 
   return {
@@ -200,15 +211,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       if (!isChannelId(channel)) throw invalid(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
       const sends = sendChannels.has(channelName(channel))
-      const outbox = (): Outbox => createOutbox({
-        channel,
-        timers: base.timers,
-        random: base.random,
-        maxCount: options.sendQueue?.maxCount,
-        maxBytes: options.sendQueue?.maxBytes,
-        ackTimeoutMs: options.ackTimeoutMs,
-      })
-      const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, createOutbox: outbox, host })
+      const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, host })
       if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>> // signal already aborted
       members.add(member)
       const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: registry.isBlocked(origin, base.timers.now()) })
