@@ -72,7 +72,6 @@ class ChannelMember implements ChannelSubscription {
   readonly #host: ChannelHost
   readonly #sink: SubscriptionSink<unknown>
   #opened = false
-  #constructed = false
   #wsSendPath: SendPath | undefined
   #httpPath: SendPath | undefined
   #outbox: Outbox | undefined
@@ -91,7 +90,6 @@ class ChannelMember implements ChannelSubscription {
     const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, this)
     this.#sink = sink
     this.subscription = subscription
-    this.#constructed = true
   }
 
   /** SubscriptionHooks: the app closed the subscription. */
@@ -117,7 +115,8 @@ class ChannelMember implements ChannelSubscription {
     this.#closedError =
       error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
     this.#outbox?.close(this.#closedError)
-    if (this.#constructed) this.#host.release(this)
+    // Not yet constructed (an already-aborted signal closes inside the constructor): nothing to release.
+    if (this.#sink !== undefined) this.#host.release(this)
   }
 
   #setSendPath(path: SendPath | undefined): void {

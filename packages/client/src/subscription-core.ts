@@ -220,9 +220,14 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.#hooks.onClose()
   }
 
+  /** The public `close()`: bound without arguments (no bound-arguments array per subscription). */
+  closeByApp(): void {
+    this.close('closed')
+  }
+
   send(data: S): Promise<SendResult> {
     if (this.#closed) return Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))
-    return (this.#hooks.send as (data: S) => Promise<SendResult>).call(this.#hooks, data)
+    return (this.#hooks as Required<SubscriptionHooks<S>>).send(data)
   }
 
   iterator(): AsyncIterableIterator<T> {
@@ -292,7 +297,7 @@ class SubscriptionHandle<T, S> {
 
   constructor(core: Core<T, S>) {
     this.#core = core
-    this.close = core.close.bind(core, 'closed') as () => void
+    this.close = core.closeByApp.bind(core)
   }
 
   get state(): ConnectionState {
