@@ -68,16 +68,15 @@ class ChannelMember implements ChannelSubscription {
   readonly sends: boolean
   readonly subscription: Subscription<unknown, unknown>
   primary: TransportKind | undefined
-  closed = false
   readonly #host: ChannelHost
   readonly #sink: SubscriptionSink<unknown>
   #opened = false
   #wsSendPath: SendPath | undefined
-  #httpPath: SendPath | undefined
   #outbox: Outbox | undefined
   /** The send path as the outbox must see it, and the last defined one (its `maxFrameBytes` outlives it). */
   #sendPath: SendPath | undefined
   #lastSendPath: SendPath | undefined
+  /** Set when it closes (what a later `send()` rejects with); `closed` is derived from it. */
   #closedError: SwitchlineError | undefined
 
   constructor(init: ChannelSubscriptionOptions<unknown>) {
@@ -90,6 +89,10 @@ class ChannelMember implements ChannelSubscription {
     const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, this)
     this.#sink = sink
     this.subscription = subscription
+  }
+
+  get closed(): boolean {
+    return this.#closedError !== undefined
   }
 
   /** SubscriptionHooks: the app closed the subscription. */
@@ -110,7 +113,6 @@ class ChannelMember implements ChannelSubscription {
 
   #finish(error: SwitchlineError): void {
     if (this.closed) return
-    this.closed = true
     const { channel } = this
     this.#closedError =
       error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
@@ -165,11 +167,10 @@ class ChannelMember implements ChannelSubscription {
   }
   ride(kind: TransportKind, reason: string, sseSendPath: SendPath): void {
     if (this.closed) return
-    this.#httpPath = sseSendPath
     const moved = this.primary !== undefined && this.primary !== kind
     this.primary = kind
     this.#sink.setTransport(kind, reason)
-    this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : this.#httpPath)
+    this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : sseSendPath)
     if (moved && !this.#opened) this.#setState({ to: 'reconnecting', reason })
   }
 }
