@@ -13,6 +13,7 @@ import { resolveHeaders, resolveToken } from './http-publisher'
 import { adoptHeadCursor } from './head-cursor'
 import { buildSseRequest } from './sse-request'
 import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
+import { createMemberRegistry } from './member-registry'
 import { createSupervisor } from './supervisor'
 import { openEventSourceSse } from './transports/sse-eventsource'
 import { openFetchSse } from './transports/sse-fetch'
@@ -45,7 +46,7 @@ export type SseSession = MemberSession
  * sse.add(member)
  */
 export function createSseSession(options: SseSessionOptions): SseSession {
-  const members = new Map<string, Set<SessionMember>>()
+  const members = createMemberRegistry()
   /** Members the current stream's `sl-ready` accepted (for quiet restarts). */
   const readyOn = new Set<SessionMember>()
   let attemptId = 0
@@ -55,10 +56,6 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   let quietRestart = false
   const base = options.platform()
 
-  const each = (fn: (member: SessionMember) => void): void => {
-    for (const set of [...members.values()]) for (const member of [...set]) fn(member)
-  }
-  const named = (channel: string): SessionMember[] => [...(members.get(channel) ?? [])]
 
   const supervisor = createSupervisor({
     ...options.supervisor,
@@ -70,14 +67,14 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       if (change.to === 'closed') {
         const error = change.error
         if (error) {
-          each((member) => {
+          members.each((member) => {
             dropMember(member)
             member.fail(error, 'sse')
           })
         }
         return
       }
-      each((member) => {
+      members.each((member) => {
         if (change.to === 'open') return // a member is open when sl-ready accepts it
         if (quietRestart && readyOn.has(member) && change.to === 'connecting') return
         member.state('sse', stateOf(change))
@@ -91,9 +88,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   }
 
   function dropMember(member: SessionMember): boolean {
-    const set = members.get(member.channel)
-    if (!set?.delete(member)) return false
-    if (set.size === 0) members.delete(member.channel)
+    if (!members.remove(member)) return false
     readyOn.delete(member)
     return true
   }
@@ -130,10 +125,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     const id = ++attemptId
     readyOn.clear()
     const platform = options.platform()
-    const channels = [...members.keys()].map((channel) => {
-      const cursor = options.tracker.get(channel) ?? named(channel)[0]?.initialCursor
-      return [channel, cursor] as const
-    })
+    const channels = members.channels().map((channel) => [channel, members.cursorFor(channel, options.tracker)] as const)
     /** The cursor each channel was requested with (`undefined`: none, live only — R9). */
     const sent = new Map(channels)
     const headers = await resolveHeaders(options.headers)
@@ -192,7 +184,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         if (live()) watchdog?.kick()
       },
       onError(error: SwitchlineError) {
-        if (live()) each((member) => member.error(error))
+        if (live()) members.each((member) => member.error(error))
       },
       onClose(error: SwitchlineError | undefined) {
         fail(error ?? new SwitchlineError('network', 'SSE stream ended'))
@@ -222,24 +214,24 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   ): SseEventRoutes {
     return {
       tracker: options.tracker,
-      named,
-      members: (channel) => members.get(channel),
-      has: (channel) => members.has(channel),
-      each,
+      named: members.named,
+      members: members.get,
+      has: members.hasChannel,
+      each: members.each,
       ready(payload) {
         onReady(payload.heartbeatMs)
         quietRestart = false
         ctx.opened()
         for (const channel of payload.channels) {
           adoptHeadCursor(options.tracker, channel, payload.cursor, sent.get(channel))
-          for (const member of named(channel)) {
+          for (const member of members.named(channel)) {
             readyOn.add(member)
             member.ready('sse')
           }
         }
       },
       failChannel(channel, error) {
-        for (const member of named(channel)) {
+        for (const member of members.named(channel)) {
           dropMember(member)
           member.fail(error, 'sse')
         }
@@ -262,24 +254,18 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   return {
     add(member) {
       if (closed) throw new SwitchlineError('closed', 'SSE session is closed')
-      let set = members.get(member.channel)
-      if (set === undefined && members.size >= MAX_CHANNELS_PER_STREAM) return refuse(member)
-      const isNew = set === undefined
-      if (!set) members.set(member.channel, (set = new Set()))
-      set.add(member)
-      if (isNew) schedule()
-      else if (started && supervisor.state === 'open' && [...set].some((m) => readyOn.has(m))) {
+      if (!members.hasChannel(member.channel) && members.size >= MAX_CHANNELS_PER_STREAM) return refuse(member)
+      if (members.add(member)) schedule()
+      else if (started && supervisor.state === 'open' && members.named(member.channel).some((m) => readyOn.has(m))) {
         readyOn.add(member)
         member.ready('sse')
       }
     },
     remove(member) {
       if (!dropMember(member)) return
-      if (!members.has(member.channel)) schedule()
+      if (!members.hasChannel(member.channel)) schedule()
     },
-    has(member) {
-      return members.get(member.channel)?.has(member) ?? false
-    },
+    has: members.has,
     get size() {
       return members.size
     },

@@ -8,6 +8,7 @@ import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger }
 import { encodeFrame } from './protocol/codec'
 import { PATHS, SUBPROTOCOL } from './protocol/constants'
 import { resolveToken } from './http-publisher'
+import { createMemberRegistry } from './member-registry'
 import { createSupervisor } from './supervisor'
 import { isBlockedAfter } from './transport-choice'
 import { openWebSocket } from './transports/ws'
@@ -46,7 +47,7 @@ export function wsUrl(baseUrl: string): string {
  * ws.add(member)
  */
 export function createWsSession(options: WsSessionOptions): WsSession {
-  const members = new Map<string, Set<SessionMember>>()
+  const members = createMemberRegistry()
   const base = options.platform()
   const pingIntervalMs = options.ping?.intervalMs ?? 15_000
   const pingTimeoutMs = options.ping?.timeoutMs ?? 10_000
@@ -58,10 +59,6 @@ export function createWsSession(options: WsSessionOptions): WsSession {
   /** The current connection once `welcome` arrived. */
   let conn: ({ socket: WsAttempt; path: SendPath } & WsPending) | undefined
 
-  const each = (fn: (member: SessionMember) => void): void => {
-    for (const set of [...members.values()]) for (const member of [...set]) fn(member)
-  }
-  const named = (channel: string): SessionMember[] => [...(members.get(channel) ?? [])]
 
   const supervisor = createSupervisor({
     ...options.supervisor,
@@ -74,28 +71,21 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       if (change.to === 'closed') {
         if (change.error) {
           const error = change.error
-          each((member) => {
-            drop(member)
+          members.each((member) => {
+            members.remove(member)
             member.fail(error, 'websocket')
           })
         }
         return
       }
-      if (change.to !== 'open') each((member) => member.state('websocket', rest))
+      if (change.to !== 'open') members.each((member) => member.state('websocket', rest))
     },
   })
-
-  function drop(member: SessionMember): boolean {
-    const set = members.get(member.channel)
-    if (!set?.delete(member)) return false
-    if (set.size === 0) members.delete(member.channel)
-    return true
-  }
 
   function subscribe(channel: string): void {
     if (!conn) return
     const id = ++frameId
-    const cursor = options.tracker.get(channel) ?? named(channel)[0]?.initialCursor
+    const cursor = members.cursorFor(channel, options.tracker)
     conn.subs.set(id, { channel, cursor })
     conn.socket.send(encodeFrame({ type: 'subscribe', id, channel, cursor }))
   }
@@ -117,7 +107,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       connectTimer.stop()
       if (conn !== undefined && conn.socket === socket) {
         conn = undefined
-        each((member) => member.wsPath?.(undefined))
+        members.each((member) => member.wsPath?.(undefined))
       }
       ctx.failed(error)
     }
@@ -156,7 +146,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
             if (live()) onFrame(text)
           },
           onError(error) {
-            if (live()) each((member) => member.error(error))
+            if (live()) members.each((member) => member.error(error))
           },
           onClose({ code, reason, opened: everOpened }) {
             if (!live()) return
@@ -176,18 +166,18 @@ export function createWsSession(options: WsSessionOptions): WsSession {
 
     const onFrame = createWsFrameRouter({
       tracker: options.tracker,
-      named,
-      members: (channel) => members.get(channel),
-      has: (channel) => members.has(channel),
-      each,
+      named: members.named,
+      members: members.get,
+      has: members.hasChannel,
+      each: members.each,
       pending: () => conn,
       pong: () => pinger?.pong(),
       failChannel(channel, error) {
-        for (const member of named(channel)) {
-          drop(member)
+        for (const member of members.named(channel)) {
+          members.remove(member)
           member.fail(error, 'websocket')
         }
-        if (!members.has(channel)) afterRemoval(channel, false)
+        if (!members.hasChannel(channel)) afterRemoval(channel, false)
       },
       welcome(frame) {
         connectTimer.stop()
@@ -216,8 +206,8 @@ export function createWsSession(options: WsSessionOptions): WsSession {
             end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
           },
         })
-        for (const channel of members.keys()) subscribe(channel)
-        each((member) => member.wsPath?.(path))
+        for (const channel of members.channels()) subscribe(channel)
+        members.each((member) => member.wsPath?.(path))
       },
     })
 
@@ -252,10 +242,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
   return {
     add(member) {
       if (closed) throw new SwitchlineError('closed', 'WebSocket session is closed')
-      const isNew = !members.has(member.channel)
-      let set = members.get(member.channel)
-      if (!set) members.set(member.channel, (set = new Set()))
-      set.add(member)
+      const isNew = members.add(member)
       if (!started) {
         started = true
         supervisor.start()
@@ -267,12 +254,10 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       else member.ready('websocket')
     },
     remove(member) {
-      if (!drop(member)) return
-      if (!members.has(member.channel)) afterRemoval(member.channel, true)
+      if (!members.remove(member)) return
+      if (!members.hasChannel(member.channel)) afterRemoval(member.channel, true)
     },
-    has(member) {
-      return members.get(member.channel)?.has(member) ?? false
-    },
+    has: members.has,
     get size() {
       return members.size
     },
@@ -280,9 +265,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       return supervisor.state
     },
     evacuate() {
-      const out: SessionMember[] = []
-      each((member) => out.push(member))
-      members.clear()
+      const out = members.clear()
       stop()
       return out
     },
