@@ -11,7 +11,7 @@ import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createOutbox, type Outbox } from './outbox'
 import { resolvePlatform } from './platform'
 import { channelName, isChannelId } from './protocol/constants'
-import type { SendPath } from './session-member'
+import type { SendPath, SessionOptions } from './session-member'
 import { createSseSession, type SseSession } from './sse-session'
 import type { SupervisorOptions } from './supervisor-types'
 import { createTimerGroup } from './timers'
@@ -106,21 +106,24 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   // One SSE send path for every channel of the client (it holds nothing per channel).
   let sharedHttpPath: SendPath | undefined
   const httpPath = (): SendPath => (sharedHttpPath ??= httpSendPath(publisher))
-  const report = (transport: TransportKind) => (change: StateChange) => options.onConnectionState?.({ ...change, transport })
+  /** What both sessions are built with; `kind` labels their state changes for `onConnectionState`. */
+  const sessionOptions = (kind: TransportKind): Omit<SessionOptions, 'onEmpty'> => ({
+    baseUrl,
+    platform,
+    tracker,
+    token: options.token,
+    connectTimeoutMs: options.connectTimeoutMs,
+    supervisor,
+    onState: (change: StateChange) => options.onConnectionState?.({ ...change, transport: kind }),
+  })
 
   function ensureSse(): SseSession {
     if (sse) return sse
     const session: SseSession = createSseSession({
-      baseUrl,
-      platform,
-      tracker,
-      token: options.token,
+      ...sessionOptions('sse'),
       headers: options.headers,
       withCredentials: options.withCredentials === true,
       stallTimeoutMs: options.stallTimeoutMs,
-      connectTimeoutMs: options.connectTimeoutMs,
-      supervisor,
-      onState: report('sse'),
       onEmpty: () => {
         if (sse === session) sse = undefined
       },
@@ -131,14 +134,8 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   function ensureWs(): WsSession {
     if (ws) return ws
     const session: WsSession = createWsSession({
-      baseUrl,
-      platform,
-      tracker,
-      token: options.token,
+      ...sessionOptions('websocket'),
       ping: options.ping,
-      connectTimeoutMs: options.connectTimeoutMs,
-      supervisor,
-      onState: report('websocket'),
       onBlocked: () => onBlocked(session),
       onWelcome: () => registry.clear(origin),
       onEmpty: () => {
