@@ -4,7 +4,7 @@
  */
 import WebSocket from 'ws'
 import { EventSource } from 'eventsource'
-import { createParser } from 'eventsource-parser'
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { io } from 'socket.io-client'
 import type { ServerInfo, StreamKind } from './server-child'
 import type { BenchMessage } from './payloads'
@@ -60,6 +60,27 @@ export const RECEIVERS: Receiver[] = [
     },
   },
   {
+    id: 'ws-frames',
+    label: 'raw `ws` + JSON.parse of the same Switchline frames (protocol mock; the floor for `createClient`)',
+    kind: 'slmock-ws',
+    transport: 'websocket',
+    switchline: false,
+    async open(info, sid, onMessage) {
+      // The least any client of the protocol does: hello, subscribe, then parse each `event` frame whole.
+      const ws = new WebSocket(`${info.slMockBaseUrl.replace('http', 'ws')}/ws`, 'switchline.v1', { perMessageDeflate: false })
+      ws.on('open', () => {
+        ws.send('{"type":"hello"}')
+        ws.send(JSON.stringify({ type: 'subscribe', id: 1, channel: `bench:${sid}` }))
+      })
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { type: string; data?: BenchMessage }
+        if (frame.type === 'event') onMessage(frame.data as BenchMessage)
+      })
+      ws.on('error', () => {})
+      return () => ws.close()
+    },
+  },
+  {
     id: 'switchline-ws-server',
     label: 'Switchline `createClient` over WebSocket (@switchline/server `publish`)',
     kind: 'sl',
@@ -106,22 +127,7 @@ export const RECEIVERS: Receiver[] = [
     transport: 'sse',
     switchline: false,
     async open(info, sid, onMessage) {
-      const controller = new AbortController()
-      const parser = createParser({ onEvent: (e) => onMessage(JSON.parse(e.data) as BenchMessage) })
-      void (async () => {
-        const res = await fetch(`http://${host}:${info.rawPort}/sse?sid=${sid}`, {
-          headers: { accept: 'text/event-stream' },
-          signal: controller.signal,
-        })
-        const reader = (res.body as ReadableStream<Uint8Array>).getReader()
-        const decoder = new TextDecoder()
-        for (;;) {
-          const { done, value } = await reader.read()
-          if (done) break
-          parser.feed(decoder.decode(value, { stream: true }))
-        }
-      })().catch(() => {})
-      return () => controller.abort()
+      return readSse(`http://${host}:${info.rawPort}/sse?sid=${sid}`, (e) => onMessage(JSON.parse(e.data) as BenchMessage))
     },
   },
   {
@@ -145,6 +151,18 @@ export const RECEIVERS: Receiver[] = [
     },
   },
   {
+    id: 'fetch-parser-frames',
+    label: 'fetch + eventsource-parser + JSON.parse of the same Switchline events (protocol mock; the floor for `createClient`)',
+    kind: 'slmock-sse',
+    transport: 'sse',
+    switchline: false,
+    async open(info, sid, onMessage) {
+      return readSse(`${info.slMockBaseUrl}/sse?channels=bench:${sid}`, (e) => {
+        if (e.event === undefined) onMessage((JSON.parse(e.data) as { data: BenchMessage }).data)
+      })
+    },
+  },
+  {
     id: 'switchline-sse-server',
     label: 'Switchline `createClient` over SSE (@switchline/server `publish`)',
     kind: 'sl',
@@ -156,3 +174,20 @@ export const RECEIVERS: Receiver[] = [
     },
   },
 ]
+
+/** fetch + eventsource-parser: reads one SSE stream and hands each event to `onEvent`; returns the closer. */
+function readSse(url: string, onEvent: (e: EventSourceMessage) => void): () => void {
+  const controller = new AbortController()
+  const parser = createParser({ onEvent })
+  void (async () => {
+    const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: controller.signal })
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    const decoder = new TextDecoder()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      parser.feed(decoder.decode(value, { stream: true }))
+    }
+  })().catch(() => {})
+  return () => controller.abort()
+}

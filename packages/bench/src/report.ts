@@ -98,9 +98,19 @@ export function targets(results: BenchResults): TargetRow[] {
   const rateAtLeast = (target: string, goal: string, r: ThroughputRow | undefined, wall: number | null | undefined, cpu: number | null | undefined, min: number): TargetRow => ({
     target,
     goal,
-    measured: r?.notMeasured ? 'not measured' : `${x(wall)} (CPU: ${x(cpu)})`,
+    measured: r?.notMeasured ? 'not measured' : `${x(wall)} (CPU: ${x(cpu)})${floorNote(r)}`,
     met: wall == null ? null : wall >= min,
   })
+  /**
+   * For `createClient` rows: the same ratio against a bare reader of the same protocol frames (`ws-frames`,
+   * `fetch-parser-frames`), which separates the SDK's own cost from the bytes the protocol's envelope adds.
+   */
+  const floorNote = (r: ThroughputRow | undefined): string => {
+    const floorId = r?.id === 'switchline-ws' ? 'ws-frames' : r?.id === 'switchline-sse' ? 'fetch-parser-frames' : undefined
+    const floor = floorId === undefined ? undefined : tpRow(floorId, r?.payloadBytes ?? 0)
+    if (!r || !floor) return ''
+    return `; ${x(ratio(r.medianMsgPerSec, floor.medianMsgPerSec))} of the same frames read bare (CPU: ${x(ratio(floor.medianCpuUsPerMsg, r.medianCpuUsPerMsg))})`
+  }
   for (const size of [64, 1024]) {
     for (const [id, what] of [['switchline-ws-raw', '`subscribe(ws://…)`'], ['switchline-ws', '`createClient`']] as const) {
       const r = tpRow(id, size)
