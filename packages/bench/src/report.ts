@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import type { BenchConfig } from './config'
 import type { MachineInfo } from './machine'
 import { PKG_ROOT, type SizeResult } from './size'
+import { featureShares } from './size-features'
 import type { ThroughputRow } from './throughput'
 import type { StormSimRow } from './storm-sim'
 import type { LatencyRow } from './latency'
@@ -196,6 +197,17 @@ export function renderMarkdown(results: BenchResults): string {
         ),
       ),
     )
+    const full = results.size.find((s) => s.id === 'switchline-full')
+    const shares = full ? featureShares(full) : []
+    if (shares.length > 0) {
+      out.push(
+        ...section(
+          'What the full bundle is made of',
+          'The "everything" entry by feature: minified bytes per area from esbuild\'s metafile; gzip is not additive per file, so the gzip column shares the measured total pro rata (an estimate). See docs/decisions/0006-size-budget.md for what the 6 kB goal would take.',
+          table(['area', 'minified', 'gzip (est.)'], shares.map((f) => [f.area, kb(f.minifiedBytes), kb(f.gzipBytesEstimate)])),
+        ),
+      )
+    }
   }
 
   if (results.throughput) {

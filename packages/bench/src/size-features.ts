@@ -1,0 +1,56 @@
+/**
+ * What the Switchline browser bundle is made of, by feature: each source file of `@switchline/client` belongs to
+ * one area, and an entry's minified bytes (esbuild's metafile `bytesInOutput`) are summed per area. Gzip is not
+ * additive per file, so an area's gzip share is estimated pro rata to its minified bytes.
+ */
+import type { SizeResult } from './size'
+
+/** Areas in the order the report lists them, each with the client source files (under `src/`) it owns. */
+export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string[] }> = [
+  { area: 'createClient: client, channels, the two multiplexed sessions', files: ['client.ts', 'ws-session.ts', 'ws-session-frames.ts', 'sse-session.ts', 'sse-session-events.ts', 'sse-request.ts', 'member-registry.ts', 'session-member.ts', 'head-cursor.ts'] },
+  { area: 'Raw `subscribe(url)` for any SSE / WebSocket server', files: ['subscribe.ts', 'raw-sse.ts', 'raw-ws.ts'] },
+  { area: 'Subscription object (callbacks, state, close, AbortSignal)', files: ['subscription-core.ts', 'channel-subscription.ts'] },
+  { area: 'Reconnect: supervisor, backoff, liveness, transport choice and fallback, timers', files: ['supervisor.ts', 'backoff.ts', 'liveness.ts', 'transport-choice.ts', 'timers.ts'] },
+  { area: 'Sends: bounded queue, acks, re-send across switches, HTTP publish', files: ['outbox.ts', 'http-publisher.ts', 'bounded-queue.ts'] },
+  { area: 'SSE over fetch: stream reader and event-stream parser', files: ['sse-parser.ts', 'transports/sse-fetch.ts'] },
+  { area: 'SSE over EventSource', files: ['transports/sse-eventsource.ts'] },
+  { area: 'WebSocket transport', files: ['transports/ws.ts'] },
+  { area: 'Protocol: frame codec, constants, cursors, error and close codes', files: ['protocol/codec.ts', 'protocol/constants.ts', 'protocol/cursor.ts', 'protocol/codes.ts', 'protocol/defaults.ts', 'protocol/frames.ts', 'protocol/index.ts'] },
+  { area: 'Resume: per-channel cursors and dedupe', files: ['dedupe.ts'] },
+  { area: 'Async iterator (`for await`) with overflow policy', files: ['async-queue.ts'] },
+  { area: 'Errors and their retry/stop classification', files: ['errors.ts'] },
+  { area: 'Decoding and Standard Schema validation', files: ['decode.ts', 'standard-schema.ts', 'json-object.ts'] },
+  { area: 'Platform: browser globals, online / visibility, headers', files: ['platform.ts', 'platform/browser.ts', 'platform/defaults.ts', 'platform-types.ts', 'headers.ts'] },
+]
+
+export interface FeatureShare {
+  area: string
+  minifiedBytes: number
+  /** Estimated: the entry's gzip size × this area's share of its minified bytes. */
+  gzipBytesEstimate: number
+}
+
+const CLIENT_PREFIX = '@switchline/client: src/'
+
+/**
+ * Sums an entry's per-input minified bytes by area (largest first). Inputs outside the client's `src/` (or not
+ * listed) land in an "other" row, so the rows always add up to the whole bundle.
+ * @example
+ * featureShares(await measureEntry(SWITCHLINE_ENTRIES[2]))
+ */
+export function featureShares(result: SizeResult): FeatureShare[] {
+  if (!result.ok || !result.byPackage || !result.gzipBytes) return []
+  const totals = new Map<string, number>()
+  let all = 0
+  for (const [input, bytes] of Object.entries(result.byPackage)) {
+    all += bytes
+    const file = input.startsWith(CLIENT_PREFIX) ? input.slice(CLIENT_PREFIX.length) : input
+    const area = FEATURE_AREAS.find((a) => a.files.includes(file))?.area ?? `other (${file})`
+    totals.set(area, (totals.get(area) ?? 0) + bytes)
+  }
+  const gzip = result.gzipBytes
+  return [...totals]
+    .filter(([, bytes]) => bytes > 0)
+    .map(([area, minifiedBytes]) => ({ area, minifiedBytes, gzipBytesEstimate: all === 0 ? 0 : Math.round((gzip * minifiedBytes) / all) }))
+    .sort((a, b) => b.minifiedBytes - a.minifiedBytes)
+}
