@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { ERROR_CODES, type ErrorPayload, type ProtocolErrorCode } from '@switchline/client/protocol'
+import type { Refusal } from './internals'
 
 /** Headers a browser client may send cross-origin. */
 export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID'
@@ -86,6 +87,17 @@ export function sendError(
   const headers: Record<string, string> = { ...options.headers }
   if (options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(options.retryAfterSeconds)
   sendJson(req, res, status, errorBody(code, message, options.channel), headers, options.cors ?? true)
+}
+
+/** Answers a hook's refusal: its status and error body (`204` has none), with `Retry-After` when it has one. */
+export function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  if (refusal.status === 204) {
+    res.writeHead(204, corsHeaders(req))
+    res.end()
+    return
+  }
+  const { status, retryAfterSeconds } = refusal
+  sendError(req, res, refusal.code, refusal.message, { status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
 }
 
 /** Why a body could not be read. */

@@ -15,10 +15,16 @@ export const SERVER_INTERNALS: unique symbol = Symbol.for('@switchline/server/in
 /** A transport. */
 export type Transport = 'sse' | 'ws'
 
-/** Where the server asks the hooks whether to admit a connection or request. @internal */
-export type AdmissionPoint = 'sse' | 'publish' | 'upgrade' | 'hello'
+/** Where the server asks the hooks whether to admit a connection or request, before its credentials. @internal */
+export type AdmissionPoint = 'sse' | 'publish' | 'upgrade'
 
-/** A refusal decided by a hook: an HTTP answer (`status` 204 has no body), or a close for `hello`. @internal */
+/**
+ * Where the server asks the hooks again once `authenticate` and `authorize` have allowed a request: an SSE connect,
+ * an HTTP publish (before it is appended), a WebSocket `hello` (before `welcome`). @internal
+ */
+export type AuthorizedPoint = 'sse' | 'publish' | 'hello'
+
+/** A refusal decided by a hook: an HTTP answer (`status` 204 has no body), or a close at `hello`. @internal */
 export interface Refusal {
   status: number
   code: ProtocolErrorCode
@@ -48,8 +54,13 @@ export interface ConnectionHandle {
 
 /** Hooks a fault injector installs. @internal */
 export interface ServerHooks {
-  /** Consulted before a request/connection is served; a refusal is answered instead. */
+  /** Consulted before a request/connection is served, before its credentials; a refusal is answered instead. */
   admit?(point: AdmissionPoint, req: IncomingMessage): Refusal | undefined
+  /**
+   * Consulted after `authenticate` and `authorize` have seen and allowed the request's credentials, right before it
+   * is served; a refusal is answered instead (at `hello`: a close, 401 → 4001).
+   */
+  afterAuthorize?(point: AuthorizedPoint, req: IncomingMessage): Refusal | undefined
   /** Every outgoing write goes through here; call `write` now, later, or never. */
   write?(conn: ConnectionHandle, write: () => void): void
   /** Serves `B/_faults/<rest>` when the server has `faults: true`. Returns false when it does not know the path. */

@@ -2,8 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { decodePublishRequest } from '@switchline/client/protocol'
 import { toServerError } from './errors'
-import { readBody, sendError, sendJson } from './http-util'
-import { publishFromClient } from './publish'
+import { readBody, sendError, sendJson, sendRefusal } from './http-util'
+import { appendPublish, authorizePublish, type ClientPublish } from './publish'
 import type { ServerCore } from './server-core'
 
 const JSON_TYPE_RE = /^application\/json\s*(;|$)/i
@@ -18,10 +18,7 @@ export async function handlePublish(core: ServerCore, req: IncomingMessage, res:
   const refusal = core.admit('publish', req)
   if (refusal) {
     req.resume()
-    sendError(req, res, refusal.code, refusal.message, {
-      status: refusal.status,
-      ...(refusal.retryAfterSeconds !== undefined ? { retryAfterSeconds: refusal.retryAfterSeconds } : {}),
-    })
+    sendRefusal(req, res, refusal)
     return
   }
   if (!JSON_TYPE_RE.test(req.headers['content-type'] ?? '')) {
@@ -43,12 +40,18 @@ export async function handlePublish(core: ServerCore, req: IncomingMessage, res:
     sendError(req, res, 'bad_request', `bad publish body: ${decoded.reason}`)
     return
   }
-  let token: string | undefined
   try {
-    token = core.options.authenticate(req)
+    const token = core.options.authenticate(req)
     const { channel, data, event, mid } = decoded.value
-    const eventId = await publishFromClient(core, { channel, data, event, mid, token, request: req, source: 'http' })
-    sendJson(req, res, 200, { eventId })
+    const publish: ClientPublish = { channel, data, event, mid, token, request: req, source: 'http' }
+    await authorizePublish(core, publish)
+    // The hooks have seen the token; a fault may still answer as if it had been rejected (nothing is published).
+    const late = core.afterAuthorize('publish', req)
+    if (late) {
+      sendRefusal(req, res, late)
+      return
+    }
+    sendJson(req, res, 200, { eventId: appendPublish(core, publish) })
   } catch (err) {
     const error = toServerError(err)
     sendError(req, res, error.code, error.message, error.channel !== undefined ? { channel: error.channel } : {})

@@ -19,12 +19,22 @@ export interface ClientPublish {
   source: Exclude<PublishSource, 'server'>
 }
 
-/** Publishes for a client. Resolves the event id, or rejects with a {@link SwitchlineServerError}. */
-export async function publishFromClient(core: ServerCore, input: ClientPublish): Promise<string> {
+/** Checks that a client may publish (R3, R4, R25). Rejects with a {@link SwitchlineServerError} when it may not. */
+export async function authorizePublish(core: ServerCore, input: ClientPublish): Promise<void> {
   const def = core.channel(input.channel)
   if (def instanceof SwitchlineServerError) throw def
   if (!def.send) throw new SendNotAllowedError(input.channel)
   const denied = await core.authorize(input.token, input.channel, 'publish', input.request)
   if (denied) throw denied
+}
+
+/** Appends an authorized publish (a repeated `mid` answers the original id, R22). Returns the event id. */
+export function appendPublish(core: ServerCore, input: ClientPublish): string {
   return core.append(input.channel, input.data, { event: input.event, mid: input.mid, source: input.source })
+}
+
+/** Publishes for a client. Resolves the event id, or rejects with a {@link SwitchlineServerError}. */
+export async function publishFromClient(core: ServerCore, input: ClientPublish): Promise<string> {
+  await authorizePublish(core, input)
+  return appendPublish(core, input)
 }

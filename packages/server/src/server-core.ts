@@ -12,7 +12,7 @@ import {
   UnknownChannelError,
   toServerError,
 } from './errors'
-import type { ConnectionHandle, Refusal, AdmissionPoint, ServerHooks, Transport } from './internals'
+import type { AdmissionPoint, AuthorizedPoint, ConnectionHandle, Refusal, ServerHooks, Transport } from './internals'
 import { createMidWindow, type MidWindow } from './mid-window'
 import { randomEpoch, type AuthorizeOp, type ChannelDefinition, type PublishSource, type ResolvedOptions } from './options'
 
@@ -49,8 +49,10 @@ export interface ServerCore {
   channel(id: string): ChannelDefinition | UnknownChannelError
   /** Runs `authorize`: `undefined` when allowed, else the error to answer (R25). */
   authorize(token: string | undefined, channel: string | undefined, op: AuthorizeOp, request: IncomingMessage): Promise<SwitchlineServerError | undefined>
-  /** Asks the hooks whether to admit; `undefined` admits. */
+  /** Asks the hooks whether to admit, before credentials are read; `undefined` admits. */
   admit(point: AdmissionPoint, req: IncomingMessage): Refusal | undefined
+  /** Asks the hooks again once `authorize` allowed the request; `undefined` serves it. */
+  afterAuthorize(point: AuthorizedPoint, req: IncomingMessage): Refusal | undefined
   /**
    * Takes a `maxConnectionsPerSecond` slot for a new SSE stream or WebSocket: `undefined` when admitted, else the
    * ms until one is free (counted in `admissionLimited`).
@@ -120,6 +122,9 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
     },
     admit(point, req) {
       return hooks?.admit?.(point, req)
+    },
+    afterAuthorize(point, req) {
+      return hooks?.afterAuthorize?.(point, req)
     },
     limitConnection(transport) {
       const retryAfterMs = admission.take()

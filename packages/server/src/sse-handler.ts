@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { PROTOCOL_DEFAULTS, SSE_EVENTS, type GapInfo } from '@switchline/client/protocol'
 import type { LoggedEvent } from './channel-log'
 import { SwitchlineServerError, toServerError } from './errors'
-import { corsHeaders, errorBody, requestUrl, sendError } from './http-util'
+import { corsHeaders, errorBody, requestUrl, sendError, sendRefusal } from './http-util'
 import type { RegisteredConnection, ServerCore } from './server-core'
 import { planSseWrite } from './sse-budget'
 import { sseEventText } from './event-text'
@@ -43,13 +43,7 @@ export async function handleSse(core: ServerCore, req: IncomingMessage, res: Ser
   }
   const refusal = core.admit('sse', req)
   if (refusal) {
-    if (refusal.status === 204) {
-      res.writeHead(204, corsHeaders(req))
-      res.end()
-      return
-    }
-    const { status, retryAfterSeconds } = refusal
-    sendError(req, res, refusal.code, refusal.message, { status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
+    sendRefusal(req, res, refusal)
     return
   }
   if (core.limitConnection('sse') !== undefined) {
@@ -81,6 +75,12 @@ export async function handleSse(core: ServerCore, req: IncomingMessage, res: Ser
     return
   }
   if (req.socket.destroyed) return
+  // The hooks have seen the token; a fault may still answer as if it had been rejected.
+  const late = core.afterAuthorize('sse', req)
+  if (late) {
+    sendRefusal(req, res, late)
+    return
+  }
   openStream(core, req, res, accepted, rejected)
 }
 

@@ -21,7 +21,7 @@ import type { RegisteredConnection, ServerCore } from './server-core'
 
 const OPEN = 1
 
-/** The close code for a refusal decided at `hello` by the hooks. */
+/** The close code for a refusal decided at `hello` by the hooks (after `authorize`). */
 function closeCodeOf(refusal: Refusal): number {
   if (refusal.status === 401) return CLOSE_CODES.unauthorized
   if (refusal.status === 403) return CLOSE_CODES.forbidden
@@ -104,8 +104,6 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
 
   async function hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     timers.clearTimeout(helloTimer)
-    const refusal = core.admit('hello', req)
-    if (refusal) return closeWith(closeCodeOf(refusal), refusal.message)
     let error: SwitchlineServerError | undefined
     try {
       token = frame.token ?? options.authenticate(req)
@@ -115,6 +113,9 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
     }
     if (error) return closeWith(closeCodeOfError(error), error.message)
     if (state === 'closed') return
+    // The hooks have seen the token; a fault may still answer as if it had been rejected.
+    const refusal = core.afterAuthorize('hello', req)
+    if (refusal) return closeWith(closeCodeOf(refusal), refusal.message)
     state = 'ready'
     send({ type: 'welcome', epoch: core.log().epoch, idleTimeoutMs: options.idleTimeoutMs, maxFrameBytes: options.maxFrameBytes })
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CliUsageError, parseCliArgs } from '../src/cli/args'
 import { runCli, type CliProcess } from '../src/cli/main'
 import { faultsWarning, startCli } from '../src/cli/start'
+import { SERVER_INTERNALS } from '../src/internals'
 import { helloWs, installCleanup, onCleanup, openRawSse, postPublish } from './helpers'
 
 installCleanup()
@@ -13,11 +14,12 @@ function capture() {
 
 describe('CLI arguments', () => {
   it('has defaults and parses every flag, both --flag value and --flag=value', () => {
-    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, allowedOrigins: undefined, help: false })
-    expect(parseCliArgs(['--host', '0.0.0.0', '--port=8787', '--demo', '--faults', '--base-path', '/x', '--heartbeat-ms=500', '--allowed-origins', 'http://a.example, http://b.example'])).toEqual({
-      host: '0.0.0.0', port: 8787, demo: true, faults: true, basePath: '/x', heartbeatMs: 500,
+    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, maxConnectionsPerSecond: undefined, allowedOrigins: undefined, help: false })
+    expect(parseCliArgs(['--host', '0.0.0.0', '--port=8787', '--demo', '--faults', '--base-path', '/x', '--heartbeat-ms=500', '--max-connections-per-second', '200', '--allowed-origins', 'http://a.example, http://b.example'])).toEqual({
+      host: '0.0.0.0', port: 8787, demo: true, faults: true, basePath: '/x', heartbeatMs: 500, maxConnectionsPerSecond: 200,
       allowedOrigins: ['http://a.example', 'http://b.example'], help: false,
     })
+    expect(parseCliArgs(['--max-connections-per-second=1']).maxConnectionsPerSecond).toBe(1)
     expect(parseCliArgs(['--allowed-origins=*']).allowedOrigins).toBe('*')
     expect(parseCliArgs(['-h']).help).toBe(true)
   })
@@ -26,6 +28,17 @@ describe('CLI arguments', () => {
     for (const argv of [['--nope'], ['--port'], ['--port', 'x'], ['--port', '70000'], ['--base-path', 'rt'], ['--heartbeat-ms', '0']]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow(CliUsageError)
     }
+  })
+
+  it('--max-connections-per-second takes an integer from 1 to 1000000, with a message naming the flag', () => {
+    const flag = '--max-connections-per-second'
+    for (const bad of [[flag], [flag, 'x'], [flag, '1.5'], [flag, '-1'], [`${flag}=`]]) {
+      expect(() => parseCliArgs(bad), bad.join(' ')).toThrow(`${flag} needs an integer`)
+    }
+    for (const bad of [[flag, '0'], [flag, '1000001']]) {
+      expect(() => parseCliArgs(bad), bad.join(' ')).toThrow(`${flag} must be between 1 and 1000000`)
+    }
+    expect(parseCliArgs([flag, '1000000']).maxConnectionsPerSecond).toBe(1_000_000)
   })
 })
 
@@ -76,10 +89,22 @@ describe('startCli (in-process)', () => {
     expect(plain.lines.some((l) => l.includes('WARNING'))).toBe(false)
   })
 
+  it('--max-connections-per-second sets the server admission limit; without it the server is unlimited', async () => {
+    const { output } = capture()
+    const running = await startCli(['--max-connections-per-second', '25'], output)
+    if (!running) throw new Error('expected a server')
+    onCleanup(() => running.stop())
+    expect(running.server[SERVER_INTERNALS].options.maxConnectionsPerSecond).toBe(25)
+    const plain = await startCli([], capture().output)
+    onCleanup(() => plain?.stop())
+    expect(plain?.server[SERVER_INTERNALS].options.maxConnectionsPerSecond).toBeUndefined()
+  })
+
   it('--help prints usage and starts nothing', async () => {
     const { lines, output } = capture()
     expect(await startCli(['--help'], output)).toBeUndefined()
     expect(lines[0]).toContain('Usage: switchline-server')
+    expect(lines[0]).toMatch(/^ {2}--max-connections-per-second <n>\n {25}admit at most n new SSE streams \+ WebSocket upgrades per second/m)
   })
 })
 
@@ -119,6 +144,10 @@ describe('the bin program (runCli, in-process)', () => {
     expect(await bad.exit).toBe(2)
     expect(bad.lines[0]).toMatch(/^ERR --port needs an integer/)
     expect(bad.lines[0]).toContain('Usage: switchline-server')
+    const limit = fakeProcess()
+    expect(await runCli(['--max-connections-per-second', '0'], limit.proc)).toBeUndefined()
+    expect(await limit.exit).toBe(2)
+    expect(limit.lines[0]).toMatch(/^ERR --max-connections-per-second must be between 1 and 1000000\n\nUsage: switchline-server/)
     const help = fakeProcess()
     expect(await runCli(['--help'], help.proc)).toBeUndefined()
     expect(help.lines[0]).toContain('Usage: switchline-server')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
+import { bearerToken } from '../src/index'
 import { createFaultInjector } from '../src/testing/index'
 import {
   channelEvents,
@@ -123,6 +124,65 @@ describe('faults (Node API)', () => {
     expect((await ws.closed).code).toBe(CLOSE_CODES.unauthorized)
     expect((await postPublish(baseUrl, { channel: 'chat', data: 1 })).status).toBe(200)
     expect(faults.stats().unauthorizedSent).toBe(3)
+  })
+
+  it('unauthorizeNext(n) answers after authenticate and authorize: the hooks see the token of every refused attempt', async () => {
+    const seen: string[] = []
+    const { baseUrl, wsUrl, faults, server } = await withFaults({
+      authenticate: (req) => {
+        const token = bearerToken(req)
+        seen.push(`authenticate ${token}`)
+        return token
+      },
+      authorize: ({ token, op, channel }) => {
+        seen.push(`${op} ${channel ?? '-'} ${token}`)
+        return true
+      },
+    })
+    faults.unauthorizeNext(3)
+    const sse = await fetch(`${baseUrl}/sse?channels=chat`, { headers: { Authorization: 'Bearer t-sse' } })
+    expect(sse.status).toBe(401)
+    expect(await sse.json()).toEqual({ code: 'unauthorized', message: 'unauthorized (fault)', fatal: false })
+    const pub = await postPublish(baseUrl, { channel: 'chat', data: 1 }, { Authorization: 'Bearer t-pub' })
+    expect(pub.status).toBe(401)
+    const ws = openWs(wsUrl)
+    await ws.opened
+    ws.send({ type: 'hello', token: 't-ws' })
+    expect(await ws.closed).toEqual({ code: CLOSE_CODES.unauthorized, reason: 'unauthorized (fault)' })
+    expect(seen).toEqual([
+      'authenticate t-sse',
+      'connect - t-sse',
+      'subscribe chat t-sse',
+      'authenticate t-pub',
+      'publish chat t-pub',
+      'connect - t-ws', // hello.token: authenticate(upgrade request) is only the fallback
+    ])
+    // The refused publish was not published, and no stream or socket was served.
+    expect(server.stats()).toMatchObject({ publishes: 0, sse: { accepted: 0 }, ws: { open: 0 } })
+    expect(faults.stats()).toMatchObject({ unauthorizedSent: 3, state: { unauthorizeRemaining: 0 } })
+    expect((await postPublish(baseUrl, { channel: 'chat', data: 2 }, { Authorization: 'Bearer t-ok' })).status).toBe(200)
+    expect(seen.slice(-2)).toEqual(['authenticate t-ok', 'publish chat t-ok'])
+  })
+
+  it('unauthorizeNext(n) counts only attempts the server and its hooks would serve', async () => {
+    const { baseUrl, wsUrl, faults } = await withFaults({ authorize: ({ token }) => token !== 'banned' })
+    faults.unauthorizeNext(1)
+    const banned = { Authorization: 'Bearer banned' }
+    expect((await fetch(`${baseUrl}/sse?channels=chat`, { headers: banned })).status).toBe(403)
+    expect((await fetch(`${baseUrl}/sse`)).status).toBe(400) // no channels
+    expect((await postPublish(baseUrl, { channel: 'chat', data: 1 }, banned)).status).toBe(403)
+    expect((await postPublish(baseUrl, { channel: 'ticker', data: 1 })).status).toBe(405) // send_not_allowed
+    const ws = openWs(wsUrl)
+    await ws.opened
+    ws.send({ type: 'hello', token: 'banned' })
+    expect((await ws.closed).code).toBe(CLOSE_CODES.forbidden)
+    expect(faults.stats()).toMatchObject({ unauthorizedSent: 0, state: { unauthorizeRemaining: 1 } })
+    const refused = openWs(wsUrl)
+    await refused.opened
+    refused.send({ type: 'hello', token: 'ok' })
+    expect((await refused.closed).code).toBe(CLOSE_CODES.unauthorized)
+    expect(faults.stats()).toMatchObject({ unauthorizedSent: 1, state: { unauthorizeRemaining: 0 } })
+    await helloWs(wsUrl, 'ok')
   })
 
   it('R23: stopStreams(): open SSE streams end and SSE answers 204 (eventsource stops) until reset', async () => {

@@ -8,6 +8,8 @@ export interface CliArgs {
   faults: boolean
   basePath: string
   heartbeatMs: number | undefined
+  /** `undefined`: the server default (unlimited). */
+  maxConnectionsPerSecond: number | undefined
   /** `undefined`: the server default (no Origin and same-host only; all origins with `--faults`). */
   allowedOrigins: string[] | '*' | undefined
   help: boolean
@@ -26,6 +28,9 @@ export const USAGE = `Usage: switchline-server [options]
   --port <port>          port, 0 picks a free one (default 0)
   --base-path <path>     base path of the endpoints (default /rt)
   --heartbeat-ms <ms>    SSE heartbeat interval (default 15000)
+  --max-connections-per-second <n>
+                         admit at most n new SSE streams + WebSocket upgrades per second; over it SSE
+                         answers 503 and WebSockets close 1013 (default unlimited)
   --allowed-origins <o>  comma-separated origins allowed cross-origin, or * (default: same host only;
                          * with --faults)
   --demo                 serve the demo channels ticker, clock and chat
@@ -50,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     faults: false,
     basePath: '/rt',
     heartbeatMs: undefined,
+    maxConnectionsPerSecond: undefined,
     allowedOrigins: undefined,
     help: false,
   }
@@ -76,6 +82,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       }
       case '--heartbeat-ms':
         args.heartbeatMs = integer('--heartbeat-ms', value(), 1, 3_600_000)
+        break
+      case '--max-connections-per-second':
+        args.maxConnectionsPerSecond = integer('--max-connections-per-second', value(), 1, 1_000_000)
         break
       case '--allowed-origins': {
         const list = value()

@@ -39,6 +39,7 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
     faults: args.faults,
     allowedOrigins,
     ...(args.heartbeatMs !== undefined ? { heartbeatMs: args.heartbeatMs } : {}),
+    ...(args.maxConnectionsPerSecond !== undefined ? { maxConnectionsPerSecond: args.maxConnectionsPerSecond } : {}),
     onPublish: (e) => {
       if (e.source !== 'server') output.out(`publish ${e.channel} ${e.eventId} via ${e.source}: ${JSON.stringify(e.data)}`)
     },

@@ -62,7 +62,12 @@ export interface FaultInjector {
   delay(ms: number): void
   /** Sends one malformed SSE event / WebSocket frame to every open connection of `transport`. */
   injectMalformed(transport: Transport): void
-  /** The next `n` SSE connects, publishes and WebSocket hellos answer 401 / close 4001. */
+  /**
+   * The next `n` SSE connects, HTTP publishes and WebSocket hellos that `authenticate` and `authorize` allow answer
+   * 401 / close 4001 instead, as if the token had been rejected: the hooks still see (and may record) the token of
+   * each refused attempt, and a refused publish is not published. Requests the hooks or the server refuse
+   * themselves do not count.
+   */
   unauthorizeNext(n: number): void
   /** Ends open SSE streams; from now on (until `reset`) SSE requests answer 204 (R23). */
   stopStreams(): void
@@ -140,7 +145,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
 
   function admit(point: AdmissionPoint): Refusal | undefined {
     const down = downRemaining()
-    if (down > 0 && point !== 'hello') {
+    if (down > 0) {
       counters.refusedWhileDown += 1
       const refusal: Refusal = { status: 503, code: 'unavailable', message: 'restarting', retryAfterSeconds: Math.max(1, Math.ceil(down / 1000)) }
       // A browser cannot see a refused upgrade's 503: WebSockets are accepted and closed 1013 `retry-after=<ms>`.
@@ -151,16 +156,19 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
       counters.upgradesRefused += 1
       return { status: refusingWebSockets, code: 'forbidden', message: 'WebSocket blocked (fault)' }
     }
-    if (point !== 'upgrade' && unauthorizeRemaining > 0) {
-      unauthorizeRemaining -= 1
-      counters.unauthorizedSent += 1
-      return { status: 401, code: 'unauthorized', message: 'unauthorized (fault)' }
-    }
     if (point === 'sse' && stoppingStreams) {
       counters.streamsStopped += 1
       return { status: 204, code: 'unavailable', message: 'stopped (fault)' }
     }
     return undefined
+  }
+
+  /** After `authenticate` and `authorize` allowed the request: `unauthorizeNext` overrides their answer. */
+  function afterAuthorize(): Refusal | undefined {
+    if (unauthorizeRemaining === 0) return undefined
+    unauthorizeRemaining -= 1
+    counters.unauthorizedSent += 1
+    return { status: 401, code: 'unauthorized', message: 'unauthorized (fault)' }
   }
 
   function write(conn: ConnectionHandle, doWrite: () => void): void {
@@ -247,6 +255,7 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
 
   internals.setHooks({
     admit,
+    afterAuthorize,
     write,
     http: (rest, req, res) => handleFaultRequest(faults, server, rest, req, res),
     closed: forget,
