@@ -25,6 +25,7 @@ describe('R25: authorize', () => {
       { token: 't1', channel: undefined, op: 'connect' },
       { token: 't1', channel: 'chat:a', op: 'subscribe' },
       { token: 't1', channel: 'chat:private', op: 'subscribe' },
+      { token: 't1', channel: undefined, op: 'connect' },
       { token: 't1', channel: 'chat:a', op: 'publish' },
     ])
   })
@@ -43,6 +44,10 @@ describe('R25: authorize', () => {
     expect(denied.json).toMatchObject({ code: 'forbidden', channel: 'chat:private' })
     const thrown = await postPublish(baseUrl, { channel: 'chat', data: 1 }, { Authorization: 'Bearer throw-forbidden' })
     expect(thrown.status).toBe(403)
+    // A token refused at `connect` cannot publish either, whatever the channel check would say.
+    const bannedPublish = await postPublish(baseUrl, { channel: 'chat', data: 1 }, { Authorization: 'Bearer banned' })
+    expect(bannedPublish.status).toBe(403)
+    expect(bannedPublish.json).toMatchObject({ code: 'forbidden' })
   })
 
   it('over WebSocket: missing token closes 4001, connect denied closes 4003, channel denied is an error frame', async () => {

@@ -154,6 +154,7 @@ describe('faults (Node API)', () => {
       'connect - t-sse',
       'subscribe chat t-sse',
       'authenticate t-pub',
+      'connect - t-pub',
       'publish chat t-pub',
       'connect - t-ws', // hello.token: authenticate(upgrade request) is only the fallback
     ])
@@ -161,7 +162,7 @@ describe('faults (Node API)', () => {
     expect(server.stats()).toMatchObject({ publishes: 0, sse: { accepted: 0 }, ws: { open: 0 } })
     expect(faults.stats()).toMatchObject({ unauthorizedSent: 3, state: { unauthorizeRemaining: 0 } })
     expect((await postPublish(baseUrl, { channel: 'chat', data: 2 }, { Authorization: 'Bearer t-ok' })).status).toBe(200)
-    expect(seen.slice(-2)).toEqual(['authenticate t-ok', 'publish chat t-ok'])
+    expect(seen.slice(-3)).toEqual(['authenticate t-ok', 'connect - t-ok', 'publish chat t-ok'])
   })
 
   it('unauthorizeNext(n) counts only attempts the server and its hooks would serve', async () => {
