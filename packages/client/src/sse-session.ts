@@ -214,10 +214,10 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   ): SseEventRoutes {
     return {
       tracker: options.tracker,
-      named: members.named,
-      members: members.get,
-      has: members.hasChannel,
-      each: members.each,
+      named: (channel) => members.named(channel),
+      members: (channel) => members.get(channel),
+      has: (channel) => members.hasChannel(channel),
+      each: (fn) => members.each(fn),
       ready(payload) {
         onReady(payload.heartbeatMs)
         quietRestart = false
@@ -265,7 +265,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       if (!dropMember(member)) return
       if (!members.hasChannel(member.channel)) schedule()
     },
-    has: members.has,
+    has: (member) => members.has(member),
     get size() {
       return members.size
     },
