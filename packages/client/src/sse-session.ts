@@ -266,12 +266,8 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       if (!members.hasChannel(member.channel)) schedule()
     },
     has: (member) => members.has(member),
-    get size() {
-      return members.size
-    },
-    get state() {
-      return supervisor.state
-    },
+    size: () => members.size,
+    state: () => supervisor.state,
     close() {
       members.clear()
       readyOn.clear()

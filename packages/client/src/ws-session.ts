@@ -258,12 +258,8 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       if (!members.hasChannel(member.channel)) afterRemoval(member.channel, true)
     },
     has: (member) => members.has(member),
-    get size() {
-      return members.size
-    },
-    get state() {
-      return supervisor.state
-    },
+    size: () => members.size,
+    state: () => supervisor.state,
     evacuate() {
       const out = members.clear()
       stop()
