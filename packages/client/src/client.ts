@@ -14,7 +14,7 @@ import { channelName, isChannelId } from './protocol/constants'
 import type { SendPath, SessionOptions } from './session-member'
 import { createSseSession, type SseSession } from './sse-session'
 import type { SupervisorOptions } from './supervisor-types'
-import { createTimerGroup } from './timers'
+import { clampDelay, type TimerHandle } from './timers'
 import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
 import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
 import { createWsSession, type WsSession } from './ws-session'
@@ -78,7 +78,6 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   checkPositive('connectTimeoutMs', options.connectTimeoutMs)
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
-  const timers = createTimerGroup(base.timers)
   const tracker = createCursorTracker()
   const reconnect = options.reconnect === false ? undefined : (options.reconnect ?? {})
   const supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'> = {
@@ -100,7 +99,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   const members = new Set<ChannelSubscription>()
   let sse: SseSession | undefined
   let ws: WsSession | undefined
-  let cancelReprobe: (() => void) | undefined
+  let reprobeTimer: TimerHandle | undefined
   let closed = false
 
   // One SSE send path for every channel of the client (it holds nothing per channel).
@@ -167,16 +166,21 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   }
 
   function scheduleReprobe(): void {
-    cancelReprobe?.()
-    cancelReprobe = timers.set(() => {
-      cancelReprobe = undefined
+    cancelReprobe()
+    reprobeTimer = base.timers.setTimeout(() => {
+      reprobeTimer = undefined
       if (closed) return
       const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.primary === 'sse')
       if (candidates.length === 0) return
       const session = ensureWs()
       // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.promote).
       for (const member of candidates) if (!session.has(member)) session.add(member)
-    }, reprobeMs)
+    }, clampDelay(reprobeMs))
+  }
+
+  function cancelReprobe(): void {
+    if (reprobeTimer !== undefined) base.timers.clearTimeout(reprobeTimer)
+    reprobeTimer = undefined
   }
 
   const host = {
@@ -220,7 +224,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       closed = true
       for (const member of [...members]) member.subscription.close()
       members.clear()
-      timers.clearAll()
+      cancelReprobe()
       sse?.close()
       ws?.close()
       sse = undefined

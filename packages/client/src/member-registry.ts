@@ -30,40 +30,61 @@ export interface MemberRegistry {
 
 /** Creates an empty registry. */
 export function createMemberRegistry(): MemberRegistry {
-  const byChannel = new Map<string, Set<SessionMember>>()
-  const all = (): SessionMember[] => [...byChannel.values()].flatMap((set) => [...set])
-  return {
-    add(member) {
-      const set = byChannel.get(member.channel)
-      if (set) {
-        set.add(member)
-        return false
-      }
-      byChannel.set(member.channel, new Set([member]))
-      return true
-    },
-    remove(member) {
-      const set = byChannel.get(member.channel)
-      if (!set?.delete(member)) return false
-      if (set.size === 0) byChannel.delete(member.channel)
-      return true
-    },
-    has: (member) => byChannel.get(member.channel)?.has(member) ?? false,
-    hasChannel: (channel) => byChannel.has(channel),
-    get: (channel) => byChannel.get(channel),
-    named: (channel) => [...(byChannel.get(channel) ?? [])],
-    each(fn) {
-      for (const member of all()) fn(member)
-    },
-    channels: () => [...byChannel.keys()],
-    cursorFor: (channel, tracker) => tracker.get(channel) ?? byChannel.get(channel)?.values().next().value?.initialCursor,
-    get size() {
-      return byChannel.size
-    },
-    clear() {
-      const members = all()
-      byChannel.clear()
-      return members
-    },
+  return new Members()
+}
+
+/**
+ * A class: every session holds one, and its methods then live once on the prototype (an object literal with the
+ * `size` getter would be a dictionary-mode object of ~0.8 kB). Methods use `this`: call them on the registry.
+ */
+class Members implements MemberRegistry {
+  readonly #byChannel = new Map<string, Set<SessionMember>>()
+
+  #all(): SessionMember[] {
+    return [...this.#byChannel.values()].flatMap((set) => [...set])
+  }
+  add(member: SessionMember): boolean {
+    const set = this.#byChannel.get(member.channel)
+    if (set) {
+      set.add(member)
+      return false
+    }
+    this.#byChannel.set(member.channel, new Set([member]))
+    return true
+  }
+  remove(member: SessionMember): boolean {
+    const set = this.#byChannel.get(member.channel)
+    if (!set?.delete(member)) return false
+    if (set.size === 0) this.#byChannel.delete(member.channel)
+    return true
+  }
+  has(member: SessionMember): boolean {
+    return this.#byChannel.get(member.channel)?.has(member) ?? false
+  }
+  hasChannel(channel: string): boolean {
+    return this.#byChannel.has(channel)
+  }
+  get(channel: string): ReadonlySet<SessionMember> | undefined {
+    return this.#byChannel.get(channel)
+  }
+  named(channel: string): SessionMember[] {
+    return [...(this.#byChannel.get(channel) ?? [])]
+  }
+  each(fn: (member: SessionMember) => void): void {
+    for (const member of this.#all()) fn(member)
+  }
+  channels(): string[] {
+    return [...this.#byChannel.keys()]
+  }
+  cursorFor(channel: string, tracker: CursorTracker): string | undefined {
+    return tracker.get(channel) ?? this.#byChannel.get(channel)?.values().next().value?.initialCursor
+  }
+  get size(): number {
+    return this.#byChannel.size
+  }
+  clear(): SessionMember[] {
+    const members = this.#all()
+    this.#byChannel.clear()
+    return members
   }
 }

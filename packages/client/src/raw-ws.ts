@@ -3,7 +3,7 @@
  * optional application-level ping with a pong matcher, and `send()` with a queue bounded by count and bytes while
  * disconnected.
  */
-import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from './bounded-queue'
+import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength, type BoundedQueue } from './bounded-queue'
 import { createDecoder } from './decode'
 import { classifyClose, SwitchlineError } from './errors'
 import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger } from './liveness'
@@ -30,10 +30,8 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
   const ping = options.ping || undefined
   // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
-  const pending = createBoundedQueue<PendingSend>({
-    maxCount: options.sendQueue?.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
-    maxBytes: options.sendQueue?.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
-  })
+  // Built on the first such send: a subscription that never sends offline holds no queue.
+  let pending: BoundedQueue<PendingSend> | undefined
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
@@ -51,7 +49,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   }
 
   function flush(): void {
-    while (socket && pending.size > 0) write(pending.shift() as PendingSend)
+    while (socket && pending && pending.size > 0) write(pending.shift() as PendingSend)
   }
 
   function write(item: PendingSend): void {
@@ -145,6 +143,10 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
           return
         }
         try {
+          pending ??= createBoundedQueue({
+            maxCount: options.sendQueue?.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
+            maxBytes: options.sendQueue?.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
+          })
           pending.push(item, utf8ByteLength(text))
         } catch (error) {
           reject(error) // the queue throws SwitchlineError('queue_full') only
@@ -154,7 +156,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     close(error) {
       closedError ??= error
       socket = undefined
-      for (const item of pending.clear()) item.reject(closedError)
+      for (const item of pending?.clear() ?? []) item.reject(closedError)
     },
   }
 }

@@ -97,8 +97,10 @@ export interface MemberSession {
   /** Removes a member; the last one out stops the session. */
   remove(member: SessionMember): void
   has(member: SessionMember): boolean
-  readonly size: number
-  readonly state: Supervisor['state']
+  /** How many channels have members (a method, not a getter: an object literal with a getter is a dictionary-mode object). */
+  size(): number
+  /** The connection state. */
+  state(): Supervisor['state']
   /** Stops for good; members get no further callbacks. */
   close(): void
 }

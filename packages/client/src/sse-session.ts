@@ -214,10 +214,10 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   ): SseEventRoutes {
     return {
       tracker: options.tracker,
-      named: members.named,
-      members: members.get,
-      has: members.hasChannel,
-      each: members.each,
+      named: (channel) => members.named(channel),
+      members: (channel) => members.get(channel),
+      has: (channel) => members.hasChannel(channel),
+      each: (fn) => members.each(fn),
       ready(payload) {
         onReady(payload.heartbeatMs)
         quietRestart = false
@@ -265,13 +265,9 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       if (!dropMember(member)) return
       if (!members.hasChannel(member.channel)) schedule()
     },
-    has: members.has,
-    get size() {
-      return members.size
-    },
-    get state() {
-      return supervisor.state
-    },
+    has: (member) => members.has(member),
+    size: () => members.size,
+    state: () => supervisor.state,
     close() {
       members.clear()
       readyOn.clear()

@@ -7,17 +7,11 @@
  */
 import { messageOf, SwitchlineError } from './errors'
 import type { Supervisor, SupervisorOptions } from './supervisor-types'
-import { createTimerGroup } from './timers'
+import { clampDelay, type TimerHandle } from './timers'
 import type { AttemptContext, AttemptHandle } from './transports/types'
 import type { ConnectionState, StateChange } from './types'
 
 export type { Supervisor, SupervisorOptions } from './supervisor-types'
-
-interface Attempt {
-  readonly id: number
-  handle: AttemptHandle | undefined
-  opened: boolean
-}
 
 /**
  * Creates a supervisor (see `supervisor-types.ts`). Rules:
@@ -32,181 +26,222 @@ interface Attempt {
  * - callbacks of an attempt that is no longer current are no-ops; `stop()` leaves no timer or listener.
  * @example
  * const supervisor = createSupervisor({
- *   connect: (ctx) => openSomething({ onOpen: ctx.opened, onLost: ctx.failed }),
+ *   connect: (ctx) => openSomething({ onOpen: () => ctx.opened(), onLost: (error) => ctx.failed(error) }),
  *   backoff: defaultBackoff, maxAttempts: Infinity, resetAfterMs: 5000, pauseWhenHidden: false,
  *   reconnect: true, platform: resolvePlatform(), onState: (change) => console.log(change.from, '→', change.to),
  * })
  * supervisor.start()
  */
 export function createSupervisor(options: SupervisorOptions): Supervisor {
-  const { platform } = options
-  const timers = createTimerGroup(platform.timers)
-  let state: ConnectionState = 'connecting'
-  let started = false
-  let nextId = 0
-  let current: Attempt | undefined
-  let failures = 0
-  let unauthorizedRetried = false
-  let minDelayMs = 0
-  let waiting = false
-  let cancelWait: (() => void) | undefined
-  let cancelReset: (() => void) | undefined
-  const unsubscribers: Array<() => void> = []
+  return new ReconnectLoop(options)
+}
 
-  const setState = (to: ConnectionState, extra: Omit<StateChange, 'from' | 'to'> = {}): void => {
-    if (to === state) return
-    const from = state
-    state = to
-    options.onState({ from, to, ...extra })
+/**
+ * One attempt, and the {@link AttemptContext} its owner reports through. Its methods live on the prototype
+ * (call them as `ctx.opened()`, not detached): a client may hold thousands of connections.
+ */
+class Attempt implements AttemptContext {
+  readonly attempt: number
+  handle: AttemptHandle | undefined
+  isOpen = false
+  readonly #loop: ReconnectLoop
+
+  constructor(loop: ReconnectLoop, failures: number) {
+    this.#loop = loop
+    this.attempt = failures
   }
 
-  const canAttempt = (): boolean =>
-    platform.online.isOnline() && (!options.pauseWhenHidden || platform.visibility.isVisible())
+  opened(): void {
+    if (this.#loop.isCurrent(this) && !this.isOpen) this.#loop.onOpened(this)
+  }
+  failed(error: SwitchlineError): void {
+    if (this.#loop.isCurrent(this)) this.#loop.onFailed(error)
+  }
+  minDelay(ms: number): void {
+    if (this.#loop.isCurrent(this) && Number.isFinite(ms) && ms >= 0) this.#loop.minDelayMs = ms
+  }
+}
 
-  const dropCurrent = (): void => {
-    const attempt = current
-    current = undefined
-    cancelReset?.()
-    cancelReset = undefined
+/**
+ * The supervisor as a class: methods on the prototype, and at most two timer handles (the backoff wait, the
+ * reset-after-healthy countdown) instead of a timer group, so an idle connection holds little besides its state.
+ */
+class ReconnectLoop implements Supervisor {
+  #state: ConnectionState = 'connecting'
+  #started = false
+  #current: Attempt | undefined
+  #failures = 0
+  #unauthorizedRetried = false
+  minDelayMs = 0
+  #waiting = false
+  #waitTimer: TimerHandle | undefined
+  #resetTimer: TimerHandle | undefined
+  #unsubscribers: Array<() => void> | undefined
+  readonly #options: SupervisorOptions
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options
+  }
+
+  get state(): ConnectionState {
+    return this.#state
+  }
+
+  start(): void {
+    if (this.#started || this.#state === 'closed') return
+    this.#started = true
+    const { platform, pauseWhenHidden } = this.#options
+    const onChange = (): void => this.#onPlatformChange()
+    this.#unsubscribers = [platform.online.subscribe(onChange)]
+    if (pauseWhenHidden) this.#unsubscribers.push(platform.visibility.subscribe(onChange))
+    this.#attemptNow()
+  }
+
+  stop(reason = 'stopped'): void {
+    this.#close(reason)
+  }
+
+  restart(reason: string): void {
+    if (this.#state === 'closed' || !this.#started) return
+    this.#dropCurrent()
+    this.#attemptNow(reason)
+  }
+
+  isCurrent(attempt: Attempt): boolean {
+    return this.#current === attempt && this.#state !== 'closed'
+  }
+
+  onOpened(attempt: Attempt): void {
+    attempt.isOpen = true
+    this.#unauthorizedRetried = false
+    this.#setState('open')
+    const { platform, resetAfterMs } = this.#options
+    this.#resetTimer = platform.timers.setTimeout(() => {
+      this.#resetTimer = undefined
+      this.#failures = 0
+    }, clampDelay(resetAfterMs))
+  }
+
+  onFailed(error: SwitchlineError): void {
+    this.#dropCurrent()
+    this.#onFailure(error)
+  }
+
+  #setState(to: ConnectionState, extra: Omit<StateChange, 'from' | 'to'> = {}): void {
+    if (to === this.#state) return
+    const from = this.#state
+    this.#state = to
+    this.#options.onState({ from, to, ...extra })
+  }
+
+  #canAttempt(): boolean {
+    const { platform, pauseWhenHidden } = this.#options
+    return platform.online.isOnline() && (!pauseWhenHidden || platform.visibility.isVisible())
+  }
+
+  #cancelWait(): void {
+    if (this.#waitTimer === undefined) return
+    this.#options.platform.timers.clearTimeout(this.#waitTimer)
+    this.#waitTimer = undefined
+  }
+
+  #dropCurrent(): void {
+    const attempt = this.#current
+    this.#current = undefined
+    if (this.#resetTimer !== undefined) {
+      this.#options.platform.timers.clearTimeout(this.#resetTimer)
+      this.#resetTimer = undefined
+    }
     if (attempt?.handle) closeQuietly(attempt.handle)
   }
 
-  function attemptNow(reason?: string): void {
-    if (state === 'closed') return
-    cancelWait?.()
-    cancelWait = undefined
-    waiting = false
-    if (!canAttempt()) {
-      waitForPlatform()
+  #attemptNow(reason?: string): void {
+    if (this.#state === 'closed') return
+    this.#cancelWait()
+    this.#waiting = false
+    if (!this.#canAttempt()) {
+      this.#waitForPlatform()
       return
     }
-    const attempt: Attempt = { id: ++nextId, handle: undefined, opened: false }
-    current = attempt
-    setState('connecting', reason === undefined ? {} : { reason })
-    const ctx = contextFor(attempt)
+    const attempt = new Attempt(this, this.#failures)
+    this.#current = attempt
+    this.#setState('connecting', reason === undefined ? {} : { reason })
     let result: AttemptHandle | Promise<AttemptHandle>
     try {
-      result = options.connect(ctx)
+      result = this.#options.connect(attempt)
     } catch (error) {
-      ctx.failed(asError(error))
+      attempt.failed(asError(error))
       return
     }
     Promise.resolve(result).then(
       (handle) => {
-        if (current === attempt) attempt.handle = handle
+        if (this.#current === attempt) attempt.handle = handle
         else closeQuietly(handle)
       },
-      (error: unknown) => ctx.failed(asError(error)),
+      (error: unknown) => attempt.failed(asError(error)),
     )
   }
 
-  function contextFor(attempt: Attempt): AttemptContext {
-    const isCurrent = (): boolean => current === attempt && state !== 'closed'
-    return {
-      attempt: failures,
-      opened() {
-        if (!isCurrent() || attempt.opened) return
-        attempt.opened = true
-        unauthorizedRetried = false
-        setState('open')
-        cancelReset = timers.set(() => {
-          cancelReset = undefined
-          failures = 0
-        }, options.resetAfterMs)
-      },
-      failed(error) {
-        if (!isCurrent()) return
-        dropCurrent()
-        onFailure(error)
-      },
-      minDelay(ms) {
-        if (isCurrent() && Number.isFinite(ms) && ms >= 0) minDelayMs = ms
-      },
-    }
-  }
-
-  function onFailure(error: SwitchlineError): void {
+  #onFailure(error: SwitchlineError): void {
+    const options = this.#options
     if (error.fatal || !options.reconnect) {
-      close(error.fatal ? 'fatal error' : 'reconnect disabled', error)
+      this.#close(error.fatal ? 'fatal error' : 'reconnect disabled', error)
       return
     }
-    failures += 1
+    const failures = ++this.#failures
     if (failures >= options.maxAttempts) {
       const exhausted = new SwitchlineError('max_attempts', `gave up after ${failures} attempts: ${error.message}`, {
         fatal: true,
         cause: error,
       })
-      close('max attempts', exhausted)
+      this.#close('max attempts', exhausted)
       return
     }
     let delayMs: number
-    if (error.code === 'unauthorized' && !unauthorizedRetried) {
-      unauthorizedRetried = true
+    if (error.code === 'unauthorized' && !this.#unauthorizedRetried) {
+      this.#unauthorizedRetried = true
       delayMs = error.retryAfterMs ?? 0
     } else {
-      const backoffMs = options.backoff(failures - 1, platform.random)
-      delayMs = Math.round(Math.max(Number.isFinite(backoffMs) ? backoffMs : 0, minDelayMs, error.retryAfterMs ?? 0))
+      const backoffMs = options.backoff(failures - 1, options.platform.random)
+      delayMs = Math.round(Math.max(Number.isFinite(backoffMs) ? backoffMs : 0, this.minDelayMs, error.retryAfterMs ?? 0))
     }
-    if (!canAttempt()) {
-      waitForPlatform(error)
+    if (!this.#canAttempt()) {
+      this.#waitForPlatform(error)
       return
     }
-    waiting = true
-    setState('reconnecting', { reason: error.message, error, attempt: failures, delayMs })
-    cancelWait = timers.set(() => {
-      cancelWait = undefined
-      attemptNow()
-    }, delayMs)
+    this.#waiting = true
+    this.#setState('reconnecting', { reason: error.message, error, attempt: failures, delayMs })
+    this.#waitTimer = options.platform.timers.setTimeout(() => {
+      this.#waitTimer = undefined
+      this.#attemptNow()
+    }, clampDelay(delayMs))
   }
 
   /** Offline (or hidden with `pauseWhenHidden`): no timer; the platform listeners call `attemptNow`. */
-  function waitForPlatform(error?: SwitchlineError): void {
-    waiting = true
-    const reason = platform.online.isOnline() ? 'hidden' : 'offline'
-    if (state === 'connecting' && current === undefined && failures === 0 && error === undefined) return
-    setState('reconnecting', error === undefined ? { reason, attempt: failures } : { reason, error, attempt: failures })
+  #waitForPlatform(error?: SwitchlineError): void {
+    this.#waiting = true
+    const reason = this.#options.platform.online.isOnline() ? 'hidden' : 'offline'
+    if (this.#state === 'connecting' && this.#current === undefined && this.#failures === 0 && error === undefined) return
+    const attempt = this.#failures
+    this.#setState('reconnecting', error === undefined ? { reason, attempt } : { reason, error, attempt })
   }
 
-  function onPlatformChange(): void {
-    if (state === 'closed') return
-    if (!waiting) return
-    if (canAttempt()) attemptNow(platform.online.isOnline() ? 'online' : 'visible')
-    else if (cancelWait) {
-      // Went offline/hidden during a backoff wait: wait for the platform instead of the timer.
-      cancelWait()
-      cancelWait = undefined
-    }
+  #onPlatformChange(): void {
+    if (this.#state === 'closed' || !this.#waiting) return
+    if (this.#canAttempt()) this.#attemptNow(this.#options.platform.online.isOnline() ? 'online' : 'visible')
+    // Went offline/hidden during a backoff wait: wait for the platform instead of the timer.
+    else this.#cancelWait()
   }
 
-  function close(reason: string, error?: SwitchlineError): void {
-    if (state === 'closed') return
-    dropCurrent()
-    timers.clearAll()
-    cancelWait = undefined
-    waiting = false
-    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe()
-    setState('closed', error === undefined ? { reason } : { reason, error })
-  }
-
-  return {
-    get state() {
-      return state
-    },
-    start() {
-      if (started || state === 'closed') return
-      started = true
-      unsubscribers.push(platform.online.subscribe(onPlatformChange))
-      if (options.pauseWhenHidden) unsubscribers.push(platform.visibility.subscribe(onPlatformChange))
-      attemptNow()
-    },
-    stop(reason = 'stopped') {
-      close(reason)
-    },
-    restart(reason) {
-      if (state === 'closed' || !started) return
-      dropCurrent()
-      attemptNow(reason)
-    },
+  #close(reason: string, error?: SwitchlineError): void {
+    if (this.#state === 'closed') return
+    this.#dropCurrent()
+    this.#cancelWait()
+    this.#waiting = false
+    const unsubscribers = this.#unsubscribers
+    this.#unsubscribers = undefined
+    if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
+    this.#setState('closed', error === undefined ? { reason } : { reason, error })
   }
 }
 

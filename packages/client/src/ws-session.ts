@@ -166,10 +166,10 @@ export function createWsSession(options: WsSessionOptions): WsSession {
 
     const onFrame = createWsFrameRouter({
       tracker: options.tracker,
-      named: members.named,
-      members: members.get,
-      has: members.hasChannel,
-      each: members.each,
+      named: (channel) => members.named(channel),
+      members: (channel) => members.get(channel),
+      has: (channel) => members.hasChannel(channel),
+      each: (fn) => members.each(fn),
       pending: () => conn,
       pong: () => pinger?.pong(),
       failChannel(channel, error) {
@@ -257,13 +257,9 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       if (!members.remove(member)) return
       if (!members.hasChannel(member.channel)) afterRemoval(member.channel, true)
     },
-    has: members.has,
-    get size() {
-      return members.size
-    },
-    get state() {
-      return supervisor.state
-    },
+    has: (member) => members.has(member),
+    size: () => members.size,
+    state: () => supervisor.state,
     evacuate() {
       const out = members.clear()
       stop()

@@ -38,22 +38,68 @@ export function openWebSocket(
   } catch (cause) {
     throw new SwitchlineError('invalid_options', `cannot open WebSocket: ${String(cause)}`, { fatal: true, cause })
   }
-  let done = false
-  let opened = false
+  return new SocketAttempt(socket, handlers)
+}
+
+/**
+ * The attempt as a class: a client may hold thousands of sockets, and methods (and the `bufferedAmount` getter,
+ * which would put an object literal in dictionary mode) then live once on the prototype.
+ */
+class SocketAttempt implements WsAttempt {
+  #done = false
+  #opened = false
+  readonly #socket: WebSocketLike
+  readonly #handlers: WsAttemptHandlers
+
+  constructor(socket: WebSocketLike, handlers: WsAttemptHandlers) {
+    this.#socket = socket
+    this.#handlers = handlers
+    try {
+      socket.binaryType = 'arraybuffer'
+    } catch {
+      // Not settable everywhere; binary frames are rejected whatever their type.
+    }
+    socket.onopen = () => {
+      if (this.#done) return
+      this.#opened = true
+      handlers.onOpen()
+    }
+    socket.onmessage = (ev) => {
+      if (this.#done) return
+      if (typeof ev.data === 'string') handlers.onMessage(ev.data)
+      else handlers.onError(new SwitchlineError('malformed_frame', 'binary WebSocket message dropped (text only)'))
+    }
+    socket.onerror = noop // an error is always followed by a close, which carries the code
+    socket.onclose = (ev) => {
+      if (this.#done) return
+      this.#detach()
+      this.#handlers.onClose({ code: ev.code, reason: ev.reason, opened: this.#opened })
+    }
+  }
 
   // Keep no-op handlers rather than null: the `ws` package throws on an 'error' event without a listener.
-  const detach = (): void => {
-    done = true
+  #detach(): void {
+    this.#done = true
+    const socket = this.#socket
     socket.onopen = noop
     socket.onmessage = noop
     socket.onerror = noop
     socket.onclose = noop
   }
 
-  const closeSocket = (code: number, reason: string): void => {
+  send(text: string): void {
+    if (this.#done || this.#socket.readyState !== OPEN) throw new SwitchlineError('closed', 'WebSocket is not open')
+    this.#socket.send(text)
+  }
+  close(): void {
+    this.closeWith(1000, '')
+  }
+  closeWith(code: number, reason: string): void {
+    if (this.#done) return
+    this.#detach()
+    const socket = this.#socket
     try {
-      if (isSendableCloseCode(code)) socket.close(code, reason)
-      else socket.close(1000, reason)
+      socket.close(isSendableCloseCode(code) ? code : 1000, reason)
     } catch {
       // Some implementations throw on a reason over 123 bytes; the socket is gone for us either way.
       try {
@@ -63,47 +109,7 @@ export function openWebSocket(
       }
     }
   }
-
-  try {
-    socket.binaryType = 'arraybuffer'
-  } catch {
-    // Not settable everywhere; binary frames are rejected whatever their type.
-  }
-
-  socket.onopen = () => {
-    if (done) return
-    opened = true
-    handlers.onOpen()
-  }
-  socket.onmessage = (ev) => {
-    if (done) return
-    if (typeof ev.data === 'string') handlers.onMessage(ev.data)
-    else handlers.onError(new SwitchlineError('malformed_frame', 'binary WebSocket message dropped (text only)'))
-  }
-  socket.onerror = noop // an error is always followed by a close, which carries the code
-  socket.onclose = (ev) => {
-    if (done) return
-    detach()
-    handlers.onClose({ code: ev.code, reason: ev.reason, opened })
-  }
-
-  return {
-    send(text) {
-      if (done || socket.readyState !== OPEN) throw new SwitchlineError('closed', 'WebSocket is not open')
-      socket.send(text)
-    },
-    close() {
-      if (done) return
-      detach()
-      closeSocket(1000, '')
-    },
-    closeWith(code, reason) {
-      if (done) return
-      detach()
-      closeSocket(code, reason)
-    },
-    get bufferedAmount() {
-      return socket.bufferedAmount
-    },
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount
   }
 }
