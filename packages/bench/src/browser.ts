@@ -34,9 +34,11 @@ export interface BrowserRow {
 const LABELS: Record<string, string> = {
   'native-websocket': 'native `WebSocket` + JSON.parse',
   'switchline-ws-raw': 'Switchline `subscribe(ws://…)`',
+  'native-websocket-protocol': 'native `WebSocket` + JSON.parse, protocol mock frames (reference for `createClient`)',
   'switchline-ws': 'Switchline `createClient`, WebSocket (protocol mock)',
   'native-eventsource': 'native `EventSource` + JSON.parse',
   'switchline-sse-raw': 'Switchline `subscribe(http://…)`',
+  'native-eventsource-protocol': 'native `EventSource` + JSON.parse, protocol mock stream (reference for `createClient`)',
   'switchline-sse': 'Switchline `createClient`, SSE (protocol mock)',
 }
 
@@ -93,7 +95,7 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
           ratioToNative: ratio(rate, med(native)),
           errors: mine.flatMap((s) => (s.error ? [s.error] : [])),
         })
-        log(`  ${String(size).padStart(4)} B ${id.padEnd(20)} ${rate == null ? '—' : Math.round(rate).toLocaleString('en-US')} msg/s`)
+        log(`  ${String(size).padStart(4)} B ${id.padEnd(28)} ${rate == null ? '—' : Math.round(rate).toLocaleString('en-US')} msg/s`)
       }
     }
     return { browser: version, rows }
