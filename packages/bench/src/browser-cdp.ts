@@ -102,6 +102,7 @@ function connectPipe(child: ChildProcess): (method: string, params?: object, ses
   child.once('exit', (code, signal) => fail(`Chromium exited (${signal ?? code})`))
   child.once('error', (error) => fail(`Chromium did not start: ${error.message}`))
   out.on('error', () => {}) // a write after exit; the exit handler has rejected the call
+  input.on('error', () => {})
   return (method, params = {}, sessionId) =>
     new Promise((resolve, reject) => {
       const id = nextId++
