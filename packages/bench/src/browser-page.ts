@@ -47,6 +47,24 @@ const RECEIVERS: PageReceiver[] = [
     },
   },
   {
+    // The reference for createClient over WebSocket: the same protocol frames (welcome, subscribed, events),
+    // decoded with JSON.parse and nothing else.
+    id: 'native-websocket-protocol',
+    kind: 'slmock-ws',
+    open(sid, onMessage) {
+      const ws = new WebSocket(`${wsOrigin}/slmock/ws`, 'switchline.v1')
+      ws.onopen = () => {
+        ws.send('{"type":"hello"}')
+        ws.send(JSON.stringify({ type: 'subscribe', id: 1, channel: `bench:${sid}` }))
+      }
+      ws.onmessage = (e) => {
+        const frame = JSON.parse(e.data as string) as { type: string; data?: BenchMessage }
+        if (frame.type === 'event') onMessage(frame.data as BenchMessage)
+      }
+      return () => ws.close()
+    },
+  },
+  {
     id: 'switchline-ws',
     kind: 'slmock-ws',
     open(sid, onMessage) {
@@ -67,6 +85,17 @@ const RECEIVERS: PageReceiver[] = [
     kind: 'sse',
     open(sid, onMessage) {
       return openSubscription(`${origin}/sse?sid=${sid}`, 'sse', onMessage)
+    },
+  },
+  {
+    // The reference for createClient over SSE: the same protocol stream (ids, `{"channel","data"}` envelopes),
+    // decoded with JSON.parse and nothing else.
+    id: 'native-eventsource-protocol',
+    kind: 'slmock-sse',
+    open(sid, onMessage) {
+      const es = new EventSource(`${origin}/slmock/sse?channels=${encodeURIComponent(`bench:${sid}`)}`)
+      es.onmessage = (e) => onMessage((JSON.parse(e.data as string) as { data: BenchMessage }).data)
+      return () => es.close()
     },
   },
   {

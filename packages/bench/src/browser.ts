@@ -1,7 +1,8 @@
 /**
- * In-browser throughput: Chromium (through Playwright, found like the workspace's test browsers, Debian's
- * /usr/bin/chromium by default) loads a page from the bench server and measures events/s through the SDK and
- * through the native WebSocket / EventSource.
+ * In-browser throughput: Chromium (found like the workspace's test browsers, Debian's /usr/bin/chromium by
+ * default, else Playwright's own) loads a page from the bench server and measures events/s through the SDK and
+ * through the native WebSocket / EventSource. The page runs under a bare DevTools pipe, not a Playwright page:
+ * see browser-cdp.ts for why.
  */
 import { build } from 'esbuild'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -9,13 +10,14 @@ import { resolve } from 'node:path'
 import { chromium } from 'playwright'
 import { CHROMIUM_ARGS, findBrowser } from '../../../scripts/browsers.mjs'
 import type { ServerProcess } from './ctl'
+import { launchCdpBrowser } from './browser-cdp'
 import type { BrowserConfig, BrowserSample } from './browser-page'
 import { PKG_ROOT } from './size'
 import { median, ratio } from './stats'
 
 /** `CHROMIUM_PATH`, else the workspace's lookup: `SWITCHLINE_CHROMIUM`, Debian's Chromium, else Playwright's own browser. */
-export function chromiumPath(): string | undefined {
-  return process.env.CHROMIUM_PATH || findBrowser('chromium').executablePath
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || findBrowser('chromium').executablePath || chromium.executablePath()
 }
 
 export interface BrowserRow {
@@ -32,9 +34,11 @@ export interface BrowserRow {
 const LABELS: Record<string, string> = {
   'native-websocket': 'native `WebSocket` + JSON.parse',
   'switchline-ws-raw': 'Switchline `subscribe(ws://…)`',
+  'native-websocket-protocol': 'native `WebSocket` + JSON.parse, protocol mock frames (reference for `createClient`)',
   'switchline-ws': 'Switchline `createClient`, WebSocket (protocol mock)',
   'native-eventsource': 'native `EventSource` + JSON.parse',
   'switchline-sse-raw': 'Switchline `subscribe(http://…)`',
+  'native-eventsource-protocol': 'native `EventSource` + JSON.parse, protocol mock stream (reference for `createClient`)',
   'switchline-sse': 'Switchline `createClient`, SSE (protocol mock)',
 }
 
@@ -67,18 +71,11 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
     child.once('message', () => resolveSent())
     child.send({ type: 'page-files', files })
   })
-  const executablePath = chromiumPath()
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS })
+  const browser = await launchCdpBrowser(chromiumPath(), CHROMIUM_ARGS, `http://127.0.0.1:${opts.server.info.rawPort}/page/index.html`)
   try {
-    const version = `Chromium ${browser.version()}`
-    const page = await browser.newPage()
-    page.on('pageerror', (e) => log(`  page error: ${e.message}`))
-    await page.goto(`http://127.0.0.1:${opts.server.info.rawPort}/page/index.html`)
-    await page.waitForFunction(() => typeof (globalThis as { benchRun?: unknown }).benchRun === 'function')
-    const samples = await page.evaluate(
-      (cfg) => (globalThis as unknown as { benchRun: (c: BrowserConfig) => Promise<BrowserSample[]> }).benchRun(cfg),
-      opts.config,
-    )
+    const version = browser.version
+    await waitForPage(browser)
+    const samples = await browser.evaluate<BrowserSample[]>(`benchRun(${JSON.stringify(opts.config)})`)
     const rows: BrowserRow[] = []
     for (const size of Object.keys(opts.config.messages).map(Number)) {
       const med = (id: string): number | null => {
@@ -98,11 +95,22 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
           ratioToNative: ratio(rate, med(native)),
           errors: mine.flatMap((s) => (s.error ? [s.error] : [])),
         })
-        log(`  ${String(size).padStart(4)} B ${id.padEnd(20)} ${rate == null ? '—' : Math.round(rate).toLocaleString('en-US')} msg/s`)
+        log(`  ${String(size).padStart(4)} B ${id.padEnd(28)} ${rate == null ? '—' : Math.round(rate).toLocaleString('en-US')} msg/s`)
       }
     }
     return { browser: version, rows }
   } finally {
     await browser.close()
+  }
+}
+
+/** Until the page's module has defined `benchRun` (the first evaluations may land before the page commits). */
+async function waitForPage(browser: { evaluate<T>(expression: string): Promise<T> }, timeoutMs = 15_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const ready = await browser.evaluate<boolean>("typeof globalThis.benchRun === 'function'").catch(() => false)
+    if (ready) return
+    if (performance.now() > deadline) throw new Error('the bench page did not load')
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50))
   }
 }

@@ -284,7 +284,7 @@ export function renderMarkdown(results: BenchResults): string {
     out.push(
       ...section(
         'In-browser throughput',
-        `${results.browser.browser} (headless, through Playwright), one page; ${Object.entries(results.config.browserMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed per run after a 20 % warm-up, ` +
+        `${results.browser.browser} (headless, one page driven over a bare DevTools pipe: no DevTools domain enabled, so no per-message instrumentation; see \`browser-cdp.ts\`); ${Object.entries(results.config.browserMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed per run after a 20 % warm-up, ` +
           `median of ${results.config.browserRuns} interleaved runs, same credit-paced bursts as in Node. Ratios compare with the native API of the same transport in the same page.`,
         table(
           ['receiver', 'payload', 'events/s (median)', 'vs native', 'notes'],
