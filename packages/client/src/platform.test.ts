@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EventSource as EventSourcePolyfill } from 'eventsource'
 import WebSocketPolyfill from 'isomorphic-ws'
-import { resolvePlatform } from './platform'
+import { platformSse, resolvePlatform } from './platform'
 import { systemTimers } from './timers'
+import { openNodeHttpSse } from './transports/sse-node-http'
 
 describe('resolvePlatform (Node defaults)', () => {
   afterEach(() => vi.unstubAllGlobals())
@@ -42,5 +43,12 @@ describe('resolvePlatform (Node defaults)', () => {
     const platform = resolvePlatform({ random, EventSource: undefined })
     expect(platform.random).toBe(random)
     expect(platform.EventSource).toBeUndefined()
+  })
+
+  it('streams SSE over node:http unless the app injects its own fetch', () => {
+    expect(platformSse?.(resolvePlatform())).toBe(openNodeHttpSse)
+    expect(platformSse?.(resolvePlatform({ random: () => 0.5 }))).toBe(openNodeHttpSse)
+    const fetch = (async () => new Response('')) as typeof globalThis.fetch
+    expect(platformSse?.(resolvePlatform({ fetch }))).toBeUndefined()
   })
 })

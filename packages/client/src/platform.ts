@@ -7,6 +7,13 @@ import type { Platform } from './platform-types'
 import { systemTimers } from './timers'
 
 /**
+ * The runtime's own SSE transport for a platform, or `undefined` where fetch carries SSE: in Node, `node:http`
+ * (ADR 0007) unless the app injected its own `fetch`, which then carries the stream; in browsers the export itself
+ * is `undefined` (call it as `platformSse?.(platform) ?? openFetchSse`).
+ */
+export { platformSse } from '#platform'
+
+/**
  * Returns the platform to use now. Call it at connect time (once per attempt), never at import: `fetch`,
  * `WebSocket` and `EventSource` are read from the globals at the moment of the call, so msw, test doubles and
  * polyfills installed later are seen.

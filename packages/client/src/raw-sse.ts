@@ -9,7 +9,7 @@ import { SwitchlineError } from './errors'
 import { normalizeHeaders, setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
-import { isNodeRuntime, resolvePlatform } from './platform'
+import { isNodeRuntime, platformSse, resolvePlatform } from './platform'
 import type { SseEvent } from './sse-parser'
 import type { SubscriptionSink } from './subscription-core'
 import { openEventSourceSse } from './transports/sse-eventsource'
@@ -34,7 +34,8 @@ export const RAW_MAX_EVENT_SIZE = 1_048_576
 /**
  * Creates the SSE connection of a raw subscription. `onDone` is called when the `done` sentinel arrives.
  * EventSource is used with `sse: 'eventsource'`, and with `'auto'` in browsers for a plain GET (see
- * {@link isPlainSseRequest}) when the platform has one; fetch otherwise (always in Node under `'auto'`).
+ * {@link isPlainSseRequest}) when the platform has one; under `'auto'` in Node, `node:http` unless the app injected
+ * its own `fetch` ({@link platformSse}); fetch otherwise.
  * EventSource cannot set `Last-Event-ID`, so on reconnects the cursor travels as a `lastEventId` query parameter.
  */
 export function createRawSse<T>(
@@ -127,9 +128,8 @@ export function createRawSse<T>(
       onError: (error) => sink.error(error),
     }
     try {
-      attempt = useEventSource
-        ? openEventSourceSse(request, handlers, platform)
-        : openFetchSse(request, handlers, platform)
+      const open = useEventSource ? openEventSourceSse : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
+      attempt = open(request, handlers, platform)
     } catch (error) {
       watchdog.stop()
       connectTimer.stop()

@@ -11,6 +11,7 @@ import { DEFAULT_HEARTBEAT_MS, MAX_CHANNELS_PER_STREAM } from './protocol/defaul
 import { setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { adoptHeadCursor } from './head-cursor'
+import { platformSse } from './platform'
 import { buildSseRequest } from './sse-request'
 import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
 import { createMemberRegistry } from './member-registry'
@@ -192,7 +193,8 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     }
     let handle: AttemptHandle
     try {
-      handle = useFetch ? openFetchSse(request, handlers, platform) : openEventSourceSse(request, handlers, platform)
+      const open = useFetch ? (platformSse?.(platform) ?? openFetchSse) : openEventSourceSse
+      handle = open(request, handlers, platform)
     } catch (error) {
       connectTimer.stop()
       throw error

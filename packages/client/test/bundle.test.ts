@@ -51,8 +51,8 @@ describe('browser bundle', () => {
     expect(output).toContain('browserOnline') // the browser platform is the one bundled
   })
 
-  it('control: the Node build does reach isomorphic-ws and eventsource', async () => {
+  it('control: the Node build does reach isomorphic-ws, eventsource and node:http', async () => {
     const { imports } = await bundle('node')
-    expect(imports).toEqual(expect.arrayContaining(['isomorphic-ws', 'eventsource']))
+    expect(imports).toEqual(expect.arrayContaining(['isomorphic-ws', 'eventsource', 'node:http', 'node:https']))
   })
 })

@@ -5,7 +5,7 @@
  * them. No Node code is reachable from this file.
  */
 import type { EventSourceConstructor, OnlineSource, VisibilitySource, WebSocketConstructor } from '../platform-types'
-import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults } from './defaults'
+import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
 
 const browserOnline: OnlineSource = {
   isOnline: () => (typeof navigator === 'undefined' || typeof navigator.onLine !== 'boolean' ? true : navigator.onLine),
@@ -31,6 +31,9 @@ const browserVisibility: VisibilitySource = {
     return () => document.removeEventListener('visibilitychange', onChange)
   },
 }
+
+/** Browsers have no SSE transport of their own: fetch or `EventSource` carry it (see `platform.ts`). */
+export const platformSse: PlatformSse | undefined = undefined
 
 /** Browser defaults; see the file comment. */
 export const platformDefaults: PlatformDefaults = {

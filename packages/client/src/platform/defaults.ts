@@ -2,7 +2,8 @@
  * The shape both `#platform` implementations (`browser.ts`, `node.ts`) export. Internal: `platform.ts` is the
  * only importer of `#platform`.
  */
-import type { EventSourceConstructor, OnlineSource, VisibilitySource, WebSocketConstructor } from '../platform-types'
+import type { EventSourceConstructor, OnlineSource, Platform, VisibilitySource, WebSocketConstructor } from '../platform-types'
+import type { OpenSse } from '../transports/types'
 
 /** Platform defaults that differ between browsers and Node. Every getter looks its global up when read. */
 export interface PlatformDefaults {
@@ -12,6 +13,9 @@ export interface PlatformDefaults {
   readonly online: OnlineSource
   readonly visibility: VisibilitySource
 }
+
+/** The runtime's own SSE transport for a platform, or `undefined` where fetch carries the stream. */
+export type PlatformSse = (platform: Platform) => OpenSse | undefined
 
 /** An online source for runtimes without `navigator.onLine` (Node): always online, never changes. */
 export const alwaysOnline: OnlineSource = {

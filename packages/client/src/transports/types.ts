@@ -4,6 +4,7 @@
  * `createClient()` put attempts under a supervisor. Stale callbacks (from an attempt already closed) are no-ops.
  */
 import type { SwitchlineError } from '../errors'
+import type { Platform } from '../platform-types'
 import type { SseEvent } from '../sse-parser'
 
 /** A live attempt that can be torn down. `close()` is idempotent and fires no further callbacks. */
@@ -41,6 +42,9 @@ export interface SseRequest {
   eventNames: readonly string[]
   maxEventSize: number
 }
+
+/** Opens one SSE attempt (`openFetchSse`, `openEventSourceSse`, Node's `openNodeHttpSse`). */
+export type OpenSse = (request: SseRequest, handlers: SseAttemptHandlers, platform: Platform) => AttemptHandle
 
 /** Callbacks of a WebSocket attempt. */
 export interface WsAttemptHandlers {
