@@ -12,7 +12,7 @@ export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string
   { area: 'Subscription object (callbacks, state, close, AbortSignal)', files: ['subscription-core.ts', 'channel-subscription.ts'] },
   { area: 'Reconnect: supervisor, backoff, liveness, transport choice and fallback, timers', files: ['supervisor.ts', 'backoff.ts', 'liveness.ts', 'transport-choice.ts', 'timers.ts'] },
   { area: 'Sends: bounded queue, acks, re-send across switches, HTTP publish', files: ['outbox.ts', 'http-publisher.ts', 'bounded-queue.ts'] },
-  { area: 'SSE over fetch: stream reader and event-stream parser', files: ['sse-parser.ts', 'transports/sse-fetch.ts'] },
+  { area: 'SSE over fetch: stream reader and event-stream parser', files: ['sse-parser.ts', 'transports/sse-fetch.ts', 'transports/attempt-parser.ts'] },
   { area: 'SSE over EventSource', files: ['transports/sse-eventsource.ts'] },
   { area: 'WebSocket transport', files: ['transports/ws.ts'] },
   { area: 'Protocol: frame codec, constants, cursors, error and close codes', files: ['protocol/codec.ts', 'protocol/constants.ts', 'protocol/cursor.ts', 'protocol/codes.ts', 'protocol/defaults.ts', 'protocol/frames.ts', 'protocol/index.ts'] },

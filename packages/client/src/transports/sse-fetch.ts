@@ -6,7 +6,7 @@
 import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
 import type { Platform } from '../platform-types'
 import { normalizeHeaders, setDefaultHeader } from '../headers'
-import { createSseParser } from '../sse-parser'
+import { createAttemptParser } from './attempt-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
 /** How much of a non-2xx body is read to find a JSON error (docs/protocol.md §7). */
@@ -33,26 +33,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
   let closed = false
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
 
-  const parser = createSseParser(
-    {
-      onEvent: (event) => {
-        if (!closed) handlers.onEvent(event)
-      },
-      onRetry: (ms) => {
-        if (!closed) handlers.onRetry(ms)
-      },
-      onError: (error) => {
-        if (closed) return
-        handlers.onError?.(
-          new SwitchlineError(
-            'malformed_frame',
-            `SSE event over maxEventSize (${request.maxEventSize}) discarded (${error.size} chars seen)`,
-          ),
-        )
-      },
-    },
-    { maxEventSize: request.maxEventSize },
-  )
+  const parser = createAttemptParser(request, handlers, () => closed)
 
   const release = (): void => {
     controller.abort()

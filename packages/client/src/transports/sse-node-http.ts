@@ -8,7 +8,7 @@ import https from 'node:https'
 import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
 import { normalizeHeaders, setDefaultHeader } from '../headers'
 import type { Platform } from '../platform-types'
-import { createSseParser } from '../sse-parser'
+import { createAttemptParser } from './attempt-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
 /** How much of a non-2xx body is read to find a JSON error (docs/protocol.md §7). */
@@ -34,26 +34,7 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
   let closed = false
   let req: ClientRequest | undefined
 
-  const parser = createSseParser(
-    {
-      onEvent: (event) => {
-        if (!closed) handlers.onEvent(event)
-      },
-      onRetry: (ms) => {
-        if (!closed) handlers.onRetry(ms)
-      },
-      onError: (error) => {
-        if (closed) return
-        handlers.onError?.(
-          new SwitchlineError(
-            'malformed_frame',
-            `SSE event over maxEventSize (${request.maxEventSize}) discarded (${error.size} chars seen)`,
-          ),
-        )
-      },
-    },
-    { maxEventSize: request.maxEventSize },
-  )
+  const parser = createAttemptParser(request, handlers, () => closed)
 
   const finish = (error: SwitchlineError | undefined): void => {
     if (closed) return
