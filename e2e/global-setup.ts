@@ -6,9 +6,7 @@
 import { fileURLToPath } from 'node:url'
 import type { FullConfig } from '@playwright/test'
 import { startPlayground, type RunningPlayground } from '../playground/serve'
-
-/** Server timings the tests rely on (client timings come with each page's URL query). */
-export const E2E_SERVER = { heartbeatMs: 500 } as const
+import { E2E_SERVER } from './server-timings'
 
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const running: RunningPlayground[] = []

@@ -55,4 +55,9 @@ export interface Platform {
   random: () => number
   online: OnlineSource
   visibility: VisibilitySource
+  /**
+   * The origin of the page the SDK runs in (browser `location.origin`), against which a stream URL is judged
+   * cross-origin (CORS); `undefined` where requests are not subject to CORS (Node).
+   */
+  pageOrigin: string | undefined
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EventSource as EventSourcePolyfill } from 'eventsource'
 import WebSocketPolyfill from 'isomorphic-ws'
-import { platformSse, resolvePlatform } from './platform'
+import { hasFetch, platformSse, resolvePlatform } from './platform'
 import { systemTimers } from './timers'
 import { openNodeHttpSse } from './transports/sse-node-http'
 
@@ -50,5 +50,18 @@ describe('resolvePlatform (Node defaults)', () => {
     expect(platformSse?.(resolvePlatform({ random: () => 0.5 }))).toBe(openNodeHttpSse)
     const fetch = (async () => new Response('')) as typeof globalThis.fetch
     expect(platformSse?.(resolvePlatform({ fetch }))).toBeUndefined()
+  })
+  it('has no page origin in Node, even with a location global (Node knows no CORS); an injected one wins', () => {
+    vi.stubGlobal('location', { origin: 'http://app.test', href: 'http://app.test/' })
+    expect(resolvePlatform().pageOrigin).toBeUndefined()
+    expect(resolvePlatform({ pageOrigin: 'http://app.test' }).pageOrigin).toBe('http://app.test')
+  })
+
+  it('hasFetch: the global fetch looked up now, or an injected one', () => {
+    expect(hasFetch(resolvePlatform())).toBe(true)
+    vi.stubGlobal('fetch', undefined)
+    expect(hasFetch(resolvePlatform())).toBe(false)
+    const fetch = (async () => new Response('')) as typeof globalThis.fetch
+    expect(hasFetch(resolvePlatform({ fetch }))).toBe(true)
   })
 })

@@ -4,6 +4,7 @@
  */
 import { platformDefaults } from '#platform'
 import type { Platform } from './platform-types'
+import { globalFetch } from './platform/defaults'
 import { systemTimers } from './timers'
 
 /**
@@ -31,11 +32,14 @@ export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
     random: overrides.random ?? Math.random,
     online: overrides.online ?? platformDefaults.online,
     visibility: overrides.visibility ?? platformDefaults.visibility,
+    pageOrigin: overrides.pageOrigin ?? platformDefaults.pageOrigin,
   }
 }
 
-/** Whether this runtime is Node (or a runtime that says it is, like Bun and Deno's Node compatibility). */
-export function isNodeRuntime(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process
-  return typeof proc?.versions?.node === 'string'
+/**
+ * Whether `platform.fetch` can be called: the app injected one, or the runtime has a global `fetch` (every
+ * browser since 2017 and Node ≥ 18; the default `platform.fetch` is a wrapper that exists either way).
+ */
+export function hasFetch(platform: Platform): boolean {
+  return platform.fetch !== globalFetch || typeof globalThis.fetch === 'function'
 }

@@ -1,7 +1,7 @@
 /**
  * The SSE side of raw `subscribe()`: one standard event stream (no Switchline framing), put under the
- * supervisor by `subscribe.ts`. Builds the request on every attempt (token, headers, Last-Event-ID), picks
- * EventSource or fetch, filters, deduplicates and decodes events, and watches for stalls.
+ * supervisor by `subscribe.ts`. Builds the request on every attempt (token, headers, cursor), picks
+ * fetch or EventSource, filters, deduplicates and decodes events, and watches for stalls.
  */
 import { createDecoder } from './decode'
 import { createIdWindow } from './dedupe'
@@ -9,7 +9,8 @@ import { SwitchlineError } from './errors'
 import { normalizeHeaders, setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
-import { isNodeRuntime, platformSse, resolvePlatform } from './platform'
+import { hasFetch, platformSse, resolvePlatform } from './platform'
+import { cursorInQuery, usesEventSource, withQueryCursor } from './sse-client'
 import type { SseEvent } from './sse-parser'
 import type { SubscriptionSink } from './subscription-core'
 import { openEventSourceSse } from './transports/sse-eventsource'
@@ -33,10 +34,10 @@ export const RAW_MAX_EVENT_SIZE = 1_048_576
 
 /**
  * Creates the SSE connection of a raw subscription. `onDone` is called when the `done` sentinel arrives.
- * EventSource is used with `sse: 'eventsource'`, and with `'auto'` in browsers for a plain GET (see
- * {@link isPlainSseRequest}) when the platform has one; under `'auto'` in Node, `node:http` unless the app injected
- * its own `fetch` ({@link platformSse}); fetch otherwise.
- * EventSource cannot set `Last-Event-ID`, so on reconnects the cursor travels as a `lastEventId` query parameter.
+ * EventSource is used with `sse: 'eventsource'`, and with `'auto'` for a plain GET (see {@link isPlainSseRequest})
+ * only on a platform without fetch ({@link usesEventSource}); under `'auto'` in Node, `node:http` unless the app
+ * injected its own `fetch` ({@link platformSse}); fetch otherwise. The cursor travels as `Last-Event-ID`, or as a
+ * `lastEventId` query parameter over EventSource and for a header-less cross-origin request ({@link cursorInQuery}).
  */
 export function createRawSse<T>(
   url: string,
@@ -88,12 +89,15 @@ export function createRawSse<T>(
     const platform = resolvePlatform(options.platform)
     const [headers, token] = await Promise.all([resolveHeaders(options.headers), resolveToken(options.token)])
     if (sink.closed || finished) return { close() {} }
-    const useEventSource =
-      sseClient === 'eventsource' || (sseClient === 'auto' && plain && platform.EventSource !== undefined && !isNodeRuntime())
+    const useEventSource = usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
+    const requestHeaders = fetchHeaders(headers, token, body !== undefined && typeof options.body !== 'string')
+    const ownHeaders = Object.keys(requestHeaders).length > 0
+    const inQuery = cursorInQuery(url, platform.pageOrigin, useEventSource, ownHeaders)
+    if (cursor !== undefined && !inQuery) requestHeaders['last-event-id'] = cursor
     const request: SseRequest = {
-      url: useEventSource ? withQueryCursor(url, cursor) : url,
+      url: inQuery ? withQueryCursor(url, cursor) : url,
       method,
-      headers: fetchHeaders(headers, token, cursor, body !== undefined && typeof options.body !== 'string'),
+      headers: requestHeaders,
       body,
       withCredentials: options.withCredentials ?? false,
       eventNames: options.events ?? [],
@@ -179,24 +183,10 @@ function encodeBody(body: SubscribeOptions<unknown>['body']): string | undefined
   return typeof body === 'string' ? body : JSON.stringify(body)
 }
 
-function fetchHeaders(
-  headers: Record<string, string>,
-  token: string | undefined,
-  cursor: string | undefined,
-  jsonBody: boolean,
-): Record<string, string> {
+/** The request's own headers; the caller adds the cursor where it travels as a header. */
+function fetchHeaders(headers: Record<string, string>, token: string | undefined, jsonBody: boolean): Record<string, string> {
   const out = normalizeHeaders(headers)
   if (token !== undefined) setDefaultHeader(out, 'authorization', `Bearer ${token}`)
-  if (cursor !== undefined) out['last-event-id'] = cursor
   if (jsonBody) setDefaultHeader(out, 'content-type', 'application/json')
   return out
-}
-
-/** Appends `lastEventId=<cursor>` (the query fallback where no header can be set). */
-function withQueryCursor(url: string, cursor: string | undefined): string {
-  if (cursor === undefined) return url
-  const hash = url.indexOf('#')
-  const base = hash === -1 ? url : url.slice(0, hash)
-  const separator = base.includes('?') ? '&' : '?'
-  return `${base}${separator}lastEventId=${encodeURIComponent(cursor)}${hash === -1 ? '' : url.slice(hash)}`
 }

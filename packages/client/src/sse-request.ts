@@ -1,11 +1,11 @@
 /**
  * The request of the client's SSE stream (docs/protocol.md §5): `B/sse?channels=…&since.<ch>=…`, the stream-wide
- * `Last-Event-ID`, and the choice between fetch and a native `EventSource`. Pure: no I/O.
+ * cursor, and the choice between fetch and a native `EventSource` (ADR 0008). Pure: no I/O.
  */
 import { PATHS, SSE_EVENTS } from './protocol/constants'
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/defaults'
-import { isNodeRuntime } from './platform'
 import type { Platform } from './platform-types'
+import { cursorInQuery, usesEventSource, withQueryCursor } from './sse-client'
 import type { SseRequest } from './transports/types'
 
 const EVENT_NAMES = [SSE_EVENTS.ready, SSE_EVENTS.heartbeat, SSE_EVENTS.gap, SSE_EVENTS.error, 'message']
@@ -32,11 +32,14 @@ export interface SseRequestInput {
   headers: Record<string, string>
   withCredentials: boolean
   platform: Platform
+  /** Whether `platform.fetch` can be called (`hasFetch`); without it a native `EventSource` carries the stream. */
+  hasFetch: boolean
 }
 
 /**
- * Builds the stream request. fetch is used when there are headers, in Node, or without an `EventSource`; a native
- * `EventSource` otherwise (it cannot set headers, so the stream-wide cursor travels as `lastEventId=`).
+ * Builds the stream request. fetch carries it wherever the platform has fetch (or with headers); a native
+ * `EventSource` only without fetch. The stream-wide cursor travels as `Last-Event-ID`, or as `lastEventId=` over
+ * `EventSource` and over a header-less cross-origin fetch, which stays a CORS "simple" request ({@link cursorInQuery}).
  *
  * Every channel that has been on a stream has a cursor (its own, or the head cursor of its first `sl-ready`, R9),
  * and each travels as `since.<ch>`, which wins over `Last-Event-ID`. So `Last-Event-ID` changes nothing for those;
@@ -44,20 +47,19 @@ export interface SseRequestInput {
  * while a channel is new (no cursor yet): the server would resume that channel from it instead of starting live,
  * replaying history the app did not ask for.
  * @example
- * const { request, useFetch } = buildSseRequest({ baseUrl, channels: [['a', 'k-1']], latest: 'k-1', headers: {}, withCredentials: false, platform })
+ * const { request, useFetch } = buildSseRequest({ baseUrl, channels: [['a', 'k-1']], latest: 'k-1', headers: {}, withCredentials: false, platform, hasFetch: true })
  */
 export function buildSseRequest(input: SseRequestInput): { request: SseRequest; useFetch: boolean } {
   const { channels, platform } = input
   const headers = { ...input.headers }
   const latest = channels.every(([, cursor]) => cursor !== undefined) ? input.latest : undefined
-  const useFetch = Object.keys(headers).length > 0 || platform.EventSource === undefined || isNodeRuntime()
-  let url = sseUrl(input.baseUrl, channels)
-  if (latest !== undefined) {
-    if (useFetch) headers['last-event-id'] = latest
-    else url += `&lastEventId=${encodeURIComponent(latest)}`
-  }
+  const ownHeaders = Object.keys(headers).length > 0
+  const useFetch = !usesEventSource('auto', !ownHeaders, input.hasFetch, platform.EventSource !== undefined)
+  const url = sseUrl(input.baseUrl, channels)
+  const inQuery = cursorInQuery(url, platform.pageOrigin, !useFetch, ownHeaders)
+  if (latest !== undefined && !inQuery) headers['last-event-id'] = latest
   const request: SseRequest = {
-    url,
+    url: inQuery ? withQueryCursor(url, latest) : url,
     method: 'GET',
     headers,
     body: undefined,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32 } from '../test/support'
+import { FakeEventSource, FakeEventSourceConstructor } from '../test/fakes/eventsource'
 import { createFakeFetch, ready } from '../test/support/fake-connections'
 import { recordingMember } from '../test/support/fake-member'
 import { sessionOptions, tick } from '../test/support/session'
@@ -276,6 +277,55 @@ describe('sse-session', () => {
     expect(net.last.url.searchParams.get('channels')?.split(',')).toHaveLength(64)
     session.add(recordingMember('ch0')) // a channel already on the stream still joins
     expect(session.size()).toBe(64)
+    session.close()
+  })
+})
+
+/** A browser-like platform: fetch, an EventSource and a page origin (ADR 0008). */
+describe('sse-session in a browser: fetch, and where the stream-wide cursor travels', () => {
+  function browserSetup(pageOrigin: string, extra: Partial<SseSessionOptions> = {}) {
+    const net = createFakeFetch()
+    const base = sessionOptions() // baseUrl http://example.test/rt
+    const platform = () => resolvePlatform({ fetch: net.fetch, EventSource: FakeEventSourceConstructor, pageOrigin })
+    const session = createSseSession({ ...base, platform, ...extra })
+    base.tracker.set('a', 'e1-10') // every channel has a cursor: the stream-wide one is sent
+    session.add(recordingMember('a'))
+    return { net, session }
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers()
+    FakeEventSource.reset()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('streams over fetch although the platform has an EventSource; same origin → Last-Event-ID header', async () => {
+    const { net, session } = browserSetup('http://example.test')
+    await tick()
+    expect(FakeEventSource.instances).toHaveLength(0)
+    expect(net.streams).toHaveLength(1)
+    expect(net.last.headers['last-event-id']).toBe('e1-10')
+    expect(net.last.url.searchParams.has('lastEventId')).toBe(false)
+    session.close()
+  })
+
+  it('cross-origin without headers → lastEventId in the query, no header a preflight would be needed for', async () => {
+    const { net, session } = browserSetup('http://app.test', { withCredentials: true })
+    await tick()
+    expect(net.last.url.searchParams.get('lastEventId')).toBe('e1-10')
+    expect(net.last.url.searchParams.get('since.a')).toBe('e1-10')
+    expect(net.last.headers).toEqual({ accept: 'text/event-stream' })
+    expect(net.last.init).toMatchObject({ credentials: 'include', cache: 'no-store' })
+    session.close()
+  })
+
+  it('cross-origin with a token (a preflight anyway) → the header', async () => {
+    const { net, session } = browserSetup('http://app.test', { token: () => 'tok' })
+    await tick()
+    expect(net.last.headers).toMatchObject({ 'last-event-id': 'e1-10', authorization: 'Bearer tok' })
+    expect(net.last.url.searchParams.has('lastEventId')).toBe(false)
     session.close()
   })
 })

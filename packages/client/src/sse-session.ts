@@ -11,7 +11,7 @@ import { DEFAULT_HEARTBEAT_MS, MAX_CHANNELS_PER_STREAM } from './protocol/defaul
 import { setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { adoptHeadCursor } from './head-cursor'
-import { platformSse } from './platform'
+import { hasFetch, platformSse } from './platform'
 import { buildSseRequest } from './sse-request'
 import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
 import { createMemberRegistry } from './member-registry'
@@ -139,6 +139,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       headers,
       withCredentials: options.withCredentials === true,
       platform,
+      hasFetch: hasFetch(platform),
     })
     if (id !== attemptId) return { close() {} }
 

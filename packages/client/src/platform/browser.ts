@@ -1,8 +1,8 @@
 /**
  * Browser platform defaults (resolved through the `#platform` import, `browser` condition): native `fetch`,
  * `WebSocket`, `EventSource`, `navigator.onLine` + `online`/`offline` events, `document.visibilityState` +
- * `visibilitychange`. Every global is looked up when read, never captured at import, so msw and tests can patch
- * them. No Node code is reachable from this file.
+ * `visibilitychange`, and `location.origin` (the CORS rule of SSE, ADR 0008). Every global is looked up when read,
+ * never captured at import, so msw and tests can patch them. No Node code is reachable from this file.
  */
 import type { EventSourceConstructor, OnlineSource, VisibilitySource, WebSocketConstructor } from '../platform-types'
 import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
@@ -32,7 +32,7 @@ const browserVisibility: VisibilitySource = {
   },
 }
 
-/** Browsers have no SSE transport of their own: fetch or `EventSource` carry it (see `platform.ts`). */
+/** Browsers have no SSE transport of their own: fetch (or `EventSource` without fetch) carries it (ADR 0008). */
 export const platformSse: PlatformSse | undefined = undefined
 
 /** Browser defaults; see the file comment. */
@@ -48,4 +48,7 @@ export const platformDefaults: PlatformDefaults = {
   },
   online: browserOnline,
   visibility: browserVisibility,
+  get pageOrigin() {
+    return (globalThis as { location?: { origin?: string } }).location?.origin
+  },
 }

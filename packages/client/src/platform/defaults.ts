@@ -12,6 +12,7 @@ export interface PlatformDefaults {
   readonly EventSource: EventSourceConstructor | undefined
   readonly online: OnlineSource
   readonly visibility: VisibilitySource
+  readonly pageOrigin: string | undefined
 }
 
 /** The runtime's own SSE transport for a platform, or `undefined` where fetch carries the stream. */

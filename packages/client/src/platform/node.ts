@@ -30,4 +30,5 @@ export const platformDefaults: PlatformDefaults = {
   },
   online: alwaysOnline,
   visibility: alwaysVisible,
+  pageOrigin: undefined, // Node's http and fetch know no CORS
 }

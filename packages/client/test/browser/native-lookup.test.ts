@@ -1,6 +1,6 @@
 /**
- * Native `WebSocket` and `EventSource` are looked up when a connection is made, never captured at import: a
- * replacement installed after the SDK loaded (msw, a polyfill, a test double) is the one used.
+ * Native `WebSocket`, `fetch` and `EventSource` are looked up when a connection is made, never captured at import:
+ * a replacement installed after the SDK loaded (msw, a polyfill, a test double) is the one used.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient, subscribe } from '../../src/index'
@@ -8,10 +8,12 @@ import { baseUrl, publish } from './support'
 
 const NativeWebSocket = globalThis.WebSocket
 const NativeEventSource = globalThis.EventSource
+const NativeFetch = globalThis.fetch
 
 afterEach(() => {
   globalThis.WebSocket = NativeWebSocket
   globalThis.EventSource = NativeEventSource
+  globalThis.fetch = NativeFetch
 })
 
 /** Records the URLs it was constructed with and otherwise behaves like the native class. */
@@ -42,16 +44,39 @@ describe('native transports are looked up at connect time', () => {
     rt.close()
   })
 
-  it('uses an EventSource installed after the SDK was imported', async () => {
+  it("sse: 'eventsource' uses an EventSource installed after the SDK was imported", async () => {
     const es = recording(NativeEventSource)
     globalThis.EventSource = es.Class
     const seen: string[] = []
-    const sub = subscribe(`${baseUrl()}/sse?channels=chat`, { format: 'text', onEvent: (data) => seen.push(String(data)) })
+    const sub = subscribe(`${baseUrl()}/sse?channels=chat`, {
+      sse: 'eventsource',
+      format: 'text',
+      onEvent: (data) => seen.push(String(data)),
+    })
     await vi.waitFor(() => expect(sub.state).toBe('open'))
     expect(sub.transport).toBe('sse')
     expect(es.urls[0]).toContain('/rt/sse?channels=chat')
     await publish('chat', { text: 'now' })
     await vi.waitFor(() => expect(seen.some((s) => s.includes('"text":"now"'))).toBe(true))
+    sub.close()
+  })
+
+  it("sse: 'auto' streams over a fetch installed after the SDK was imported, not EventSource (ADR 0008)", async () => {
+    const es = recording(NativeEventSource)
+    globalThis.EventSource = es.Class
+    const urls: string[] = []
+    globalThis.fetch = (input, init) => {
+      urls.push(input instanceof Request ? input.url : String(input))
+      return NativeFetch(input, init)
+    }
+    const seen: string[] = []
+    const sub = subscribe(`${baseUrl()}/sse?channels=chat`, { format: 'text', onEvent: (data) => seen.push(String(data)) })
+    await vi.waitFor(() => expect(sub.state).toBe('open'))
+    expect(urls.filter((url) => url.includes('/rt/sse?channels=chat'))).toHaveLength(1)
+    expect(es.urls).toEqual([])
+    globalThis.fetch = NativeFetch
+    await publish('chat', { text: 'over fetch' })
+    await vi.waitFor(() => expect(seen.some((s) => s.includes('"text":"over fetch"'))).toBe(true))
     sub.close()
   })
 

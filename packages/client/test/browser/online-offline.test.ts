@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import { subscribe, type StateChange } from '../../src/index'
-import { baseUrl, countEventSources, fault, manualTimers, restoreNatives, restorePlatform, setOnline, until } from './support'
+import { baseUrl, countSseAttempts, fault, manualTimers, restoreNatives, restorePlatform, setOnline, until } from './support'
 
 afterEach(() => {
   restorePlatform()
@@ -13,7 +13,7 @@ afterEach(() => {
 
 it('makes no attempt while offline and reconnects at once when back online', async () => {
   const clock = manualTimers()
-  const sources = countEventSources()
+  const attempts = countSseAttempts()
   const changes: StateChange[] = []
   const sub = subscribe(`${baseUrl()}/sse?channels=clock`, {
     platform: { timers: clock.timers },
@@ -21,19 +21,20 @@ it('makes no attempt while offline and reconnects at once when back online', asy
     onState: (change) => changes.push(change),
   })
   await until(() => sub.state === 'open')
-  expect(sources.count()).toBe(1)
+  expect(attempts.fetches()).toBe(1)
 
   setOnline(false)
   await fault('drop', { transport: 'sse' }) // the network went away, and the connection with it
   await until(() => sub.state === 'reconnecting')
   clock.advance(60_000) // far beyond any backoff: still no attempt
-  expect(sources.count()).toBe(1)
+  expect(attempts.fetches()).toBe(1)
   expect(sub.state).toBe('reconnecting')
   expect(changes.at(-1)?.reason).toMatch(/offline/)
 
   setOnline(true) // no timer advanced: the attempt must be immediate
   await until(() => sub.state === 'open')
-  expect(sources.count()).toBe(2)
+  expect(attempts.fetches()).toBe(2)
+  expect(attempts.eventSources()).toBe(0) // fetch carries SSE wherever there is fetch (ADR 0008)
   expect(changes.some((c) => c.to === 'connecting' && /online/.test(c.reason ?? ''))).toBe(true)
   sub.close()
 })
@@ -41,12 +42,13 @@ it('makes no attempt while offline and reconnects at once when back online', asy
 it('starts offline without an attempt and connects on the online event', async () => {
   setOnline(false)
   const clock = manualTimers()
-  const sources = countEventSources()
+  const attempts = countSseAttempts()
   const sub = subscribe(`${baseUrl()}/sse?channels=clock`, { platform: { timers: clock.timers } })
   clock.advance(60_000)
-  expect(sources.count()).toBe(0)
+  expect(attempts.fetches()).toBe(0)
   setOnline(true)
   await until(() => sub.state === 'open')
-  expect(sources.count()).toBe(1)
+  expect(attempts.fetches()).toBe(1)
+  expect(attempts.eventSources()).toBe(0)
   sub.close()
 })

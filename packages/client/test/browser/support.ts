@@ -22,6 +22,19 @@ async function post(path: string, body: object): Promise<unknown> {
 
 export const fault = (action: string, body: object = {}): Promise<unknown> => post(`/_faults/${action}`, body)
 export const stats = async (): Promise<ServerStats> => (await fetch(`${baseUrl()}/_faults/stats`)).json() as Promise<ServerStats>
+/** One request to an `/sse` path as the server saw it (global-setup.ts). */
+export interface SeenSseRequest {
+  method: string
+  url: string
+  lastEventId: string | null
+}
+
+/** Every request to an `/sse` path the server has seen whose URL contains `marker` (preflights included). */
+export async function sseRequests(marker: string): Promise<SeenSseRequest[]> {
+  const all = (await (await fetch(`${new URL(baseUrl()).origin}/_test/sse-requests`)).json()) as SeenSseRequest[]
+  return all.filter((r) => r.url.includes(marker))
+}
+
 export const publish = async (channel: string, data: unknown): Promise<string> =>
   ((await post('/publish', { channel, data })) as { eventId: string }).eventId
 
@@ -80,26 +93,39 @@ export function manualTimers(): {
   }
 }
 
-/** Counts constructions of the native `EventSource` (and otherwise is it). Restore with {@link restoreNatives}. */
-export function countEventSources(): { count(): number } {
-  let count = 0
+/**
+ * Counts the SDK's SSE connection attempts as the page makes them: `fetch` calls for an `/sse` path (the default,
+ * ADR 0008) and constructions of the native `EventSource` (and otherwise is them). While offline the browser fails
+ * such requests itself, so only the page can tell whether the SDK tried. Restore with {@link restoreNatives}.
+ */
+export function countSseAttempts(): { fetches(): number; eventSources(): number } {
+  let fetches = 0
+  let eventSources = 0
   const Native = NATIVE_EVENT_SOURCE
   globalThis.EventSource = class extends Native {
     constructor(url: string | URL, init?: EventSourceInit) {
-      count += 1
+      eventSources += 1
       super(url, init)
     }
   }
-  return { count: () => count }
+  const nativeFetch = NATIVE_FETCH
+  globalThis.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input)
+    if (new URL(url, location.href).pathname.endsWith('/sse')) fetches += 1
+    return nativeFetch(input, init)
+  }
+  return { fetches: () => fetches, eventSources: () => eventSources }
 }
 
 const NATIVE_EVENT_SOURCE = globalThis.EventSource
 const NATIVE_WEB_SOCKET = globalThis.WebSocket
+const NATIVE_FETCH = globalThis.fetch
 
-/** Puts the native `EventSource` and `WebSocket` back. */
+/** Puts the native `EventSource`, `WebSocket` and `fetch` back. */
 export function restoreNatives(): void {
   globalThis.EventSource = NATIVE_EVENT_SOURCE
   globalThis.WebSocket = NATIVE_WEB_SOCKET
+  globalThis.fetch = NATIVE_FETCH
 }
 
 /** Polls `check` on real timers until it returns true (fails after `timeoutMs`). */

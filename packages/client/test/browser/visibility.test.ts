@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import { subscribe, type StateChange } from '../../src/index'
-import { baseUrl, countEventSources, fault, manualTimers, restoreNatives, restorePlatform, setVisible, until } from './support'
+import { baseUrl, countSseAttempts, fault, manualTimers, restoreNatives, restorePlatform, setVisible, until } from './support'
 
 afterEach(() => {
   restorePlatform()
@@ -13,7 +13,7 @@ afterEach(() => {
 
 it('waits while hidden and reconnects at once when visible', async () => {
   const clock = manualTimers()
-  const sources = countEventSources()
+  const attempts = countSseAttempts()
   const changes: StateChange[] = []
   const sub = subscribe(`${baseUrl()}/sse?channels=clock`, {
     platform: { timers: clock.timers },
@@ -26,21 +26,23 @@ it('waits while hidden and reconnects at once when visible', async () => {
   await fault('drop', { transport: 'sse' })
   await until(() => sub.state === 'reconnecting')
   clock.advance(60_000)
-  expect(sources.count()).toBe(1)
+  expect(attempts.fetches()).toBe(1)
   expect(changes.at(-1)?.reason).toMatch(/hidden/)
 
   setVisible(true)
   await until(() => sub.state === 'open')
-  expect(sources.count()).toBe(2)
+  expect(attempts.fetches()).toBe(2)
+  expect(attempts.eventSources()).toBe(0) // fetch carries SSE wherever there is fetch (ADR 0008)
   sub.close()
 })
 
 it('keeps reconnecting while hidden without pauseWhenHidden', async () => {
-  const sources = countEventSources()
+  const attempts = countSseAttempts()
   const sub = subscribe(`${baseUrl()}/sse?channels=clock`, { reconnect: { backoff: () => 0 } })
   await until(() => sub.state === 'open')
   setVisible(false)
   await fault('drop', { transport: 'sse' })
-  await until(() => sources.count() === 2 && sub.state === 'open')
+  await until(() => attempts.fetches() === 2 && sub.state === 'open')
+  expect(attempts.eventSources()).toBe(0)
   sub.close()
 })

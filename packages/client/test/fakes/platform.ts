@@ -58,6 +58,7 @@ export function fakePlatform(overrides: Partial<Platform> = {}): Platform & {
     EventSource: undefined,
     timers: systemTimers,
     random: () => 0.5,
+    pageOrigin: undefined,
     ...overrides,
     online,
     visibility,
