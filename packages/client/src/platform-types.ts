@@ -57,7 +57,7 @@ export interface Platform {
   visibility: VisibilitySource
   /**
    * The origin of the page the SDK runs in (browser `location.origin`), against which a stream URL is judged
-   * cross-origin (CORS); `undefined` where requests are not subject to CORS (Node).
+   * cross-origin (CORS); `undefined` (or left out) where requests are not subject to CORS (Node).
    */
-  pageOrigin: string | undefined
+  pageOrigin?: string | undefined
 }

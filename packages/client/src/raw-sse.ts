@@ -92,7 +92,8 @@ export function createRawSse<T>(
     const useEventSource = usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
     const requestHeaders = fetchHeaders(headers, token, body !== undefined && typeof options.body !== 'string')
     const ownHeaders = Object.keys(requestHeaders).length > 0
-    const inQuery = cursorInQuery(url, platform.pageOrigin, useEventSource, ownHeaders)
+    // The CORS rule belongs to 'auto' (it stands in for EventSource): an explicit `sse: 'fetch'` keeps the header.
+    const inQuery = cursorInQuery(url, sseClient === 'auto' ? platform.pageOrigin : undefined, useEventSource, ownHeaders)
     if (cursor !== undefined && !inQuery) requestHeaders['last-event-id'] = cursor
     const request: SseRequest = {
       url: inQuery ? withQueryCursor(url, cursor) : url,

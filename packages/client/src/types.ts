@@ -170,8 +170,9 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
    * stream), or `fetch` when you inject one through `platform.fetch`.
    *
    * The resume cursor travels as the `Last-Event-ID` header, except as a `lastEventId` query parameter over
-   * `EventSource` and, in browsers, to another origin when the request has no headers of yours (`headers`, `token`,
-   * a JSON `body`): `Last-Event-ID` is not CORS-safelisted, so the query keeps the request "simple" (no preflight).
+   * `EventSource` and, under `'auto'` in browsers, to another origin when the request has no headers of yours
+   * (`headers`, `token`, a JSON `body`): `Last-Event-ID` is not CORS-safelisted, so the query keeps the request
+   * "simple" (no preflight), as it was over `EventSource`. An explicit `'fetch'` always sends the header.
    * @defaultValue 'auto'
    * @example
    * subscribe('https://example.com/ticks') // browsers: fetch; Node: node:http

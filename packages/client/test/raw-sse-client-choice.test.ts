@@ -100,6 +100,12 @@ describe('where the cursor travels over fetch', () => {
     expect(stream.headers['last-event-id']).toBe('k-7')
   })
 
+  it("cross-origin with an explicit sse: 'fetch': the header (the CORS rule is the 'auto' default's)", async () => {
+    const stream = await firstRequest('https://api.example.com/ticks', PAGE, { sse: 'fetch' })
+    expect(stream.url.searchParams.has('lastEventId')).toBe(false)
+    expect(stream.headers['last-event-id']).toBe('k-7')
+  })
+
   it('no page origin (Node): the header, whatever the host', async () => {
     const stream = await firstRequest('https://api.example.com/ticks', undefined)
     expect(stream.url.searchParams.has('lastEventId')).toBe(false)
