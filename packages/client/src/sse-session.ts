@@ -218,10 +218,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   ): SseEventRoutes {
     return {
       tracker: options.tracker,
-      named: (channel) => members.named(channel),
-      members: (channel) => members.get(channel),
-      has: (channel) => members.hasChannel(channel),
-      each: (fn) => members.each(fn),
+      members,
       ready(payload) {
         onReady(payload.heartbeatMs)
         quietRestart = false

@@ -167,10 +167,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
 
     const onFrame = createWsFrameRouter({
       tracker: options.tracker,
-      named: (channel) => members.named(channel),
-      members: (channel) => members.get(channel),
-      has: (channel) => members.hasChannel(channel),
-      each: (fn) => members.each(fn),
+      members,
       pending: () => conn,
       pong: () => pinger?.pong(),
       failChannel(channel, error) {
