@@ -87,7 +87,6 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
     reconnect: reconnect !== undefined,
   }
-  const sendChannels = new Set(options.sendChannels ?? [])
   const reprobeMs = options.reprobeWebSocketMs ?? 60_000
   const publisher = createHttpPublisher({
     baseUrl,
@@ -212,7 +211,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
       if (!isChannelId(channel)) throw invalid(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
-      const sends = sendChannels.has(channelName(channel))
+      const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
       const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, host })
       if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>> // signal already aborted
       members.add(member)
