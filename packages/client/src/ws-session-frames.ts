@@ -13,7 +13,8 @@ import { deliverTo, type PublishDone } from './session-member'
 
 /** What is pending on one welcomed connection: publishes awaiting `ack`, subscribes awaiting `subscribed`. */
 export interface WsPending {
-  acks: Map<number, PublishDone>
+  /** Created by the first publish: an idle connection holds no map for it. */
+  acks: Map<number, PublishDone> | undefined
   /** Per subscribe frame id: the channel and the cursor it was sent with (`undefined`: none, live only). */
   subs: Map<number, { channel: string; cursor: string | undefined }>
 }
@@ -73,9 +74,9 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
     const error = protocolError(frame)
     const pending = routes.pending()
     if (frame.id !== undefined) {
-      const doneFn = pending?.acks.get(frame.id)
+      const doneFn = pending?.acks?.get(frame.id)
       if (doneFn) {
-        pending?.acks.delete(frame.id)
+        pending?.acks?.delete(frame.id)
         doneFn(error)
         return
       }
@@ -121,8 +122,8 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
       }
       case 'ack': {
         const pending = routes.pending()
-        const doneFn = pending?.acks.get(frame.id)
-        pending?.acks.delete(frame.id)
+        const doneFn = pending?.acks?.get(frame.id)
+        pending?.acks?.delete(frame.id)
         doneFn?.({ eventId: frame.eventId })
         return
       }
