@@ -63,65 +63,68 @@ function seqInEpoch(id: string, epoch: string): number {
  * cursors.get('ticker') // 'k3f9a-10'
  */
 export function createCursorTracker(): CursorTracker {
-  const marks = new Map<string, Mark>()
-  let malformed: IdWindow | undefined // only a server sending malformed ids needs it
-  let currentEpoch: string | undefined
+  return new Marks()
+}
 
-  function record(channel: string, raw: string, parsed: EventId | undefined): void {
-    const mark = marks.get(channel)
+/** The tracker as a class: one per client, its methods once on the prototype (not six closures per client). */
+class Marks implements CursorTracker {
+  readonly #marks = new Map<string, Mark>()
+  #malformed: IdWindow | undefined // only a server sending malformed ids needs it
+  #currentEpoch: string | undefined
+
+  #record(channel: string, raw: string, parsed: EventId | undefined): void {
+    const mark = this.#marks.get(channel)
     const epoch = parsed?.epoch
     const seq = parsed?.seq ?? 0
     if (mark) {
       mark.raw = raw
       mark.epoch = epoch
       mark.seq = seq
-    } else marks.set(channel, { raw, epoch, seq })
-    if (epoch !== undefined) currentEpoch = epoch
+    } else this.#marks.set(channel, { raw, epoch, seq })
+    if (epoch !== undefined) this.#currentEpoch = epoch
   }
 
-  return {
-    accept(channel, id) {
-      const mark = marks.get(channel)
-      if (mark?.epoch !== undefined) {
-        const seq = seqInEpoch(id, mark.epoch)
-        if (seq >= 0) {
-          if (seq <= mark.seq) return false
-          mark.raw = id
-          mark.seq = seq
-          currentEpoch = mark.epoch
-          return true
-        }
-      }
-      const parsed = parseEventId(id)
-      if (!parsed) {
-        // channel and id cannot collide: a newline is not allowed in a channel identifier
-        const key = `${channel}\n${id}`
-        malformed ??= createIdWindow(MALFORMED_WINDOW)
-        if (malformed.has(key)) return false
-        malformed.add(key)
+  accept(channel: string, id: string): boolean {
+    const mark = this.#marks.get(channel)
+    if (mark?.epoch !== undefined) {
+      const seq = seqInEpoch(id, mark.epoch)
+      if (seq >= 0) {
+        if (seq <= mark.seq) return false
+        mark.raw = id
+        mark.seq = seq
+        this.#currentEpoch = mark.epoch
         return true
       }
-      if (mark && mark.epoch === parsed.epoch && parsed.seq <= mark.seq) return false
-      record(channel, id, parsed)
+    }
+    const parsed = parseEventId(id)
+    if (!parsed) {
+      // channel and id cannot collide: a newline is not allowed in a channel identifier
+      const key = `${channel}\n${id}`
+      const malformed = (this.#malformed ??= createIdWindow(MALFORMED_WINDOW))
+      if (malformed.has(key)) return false
+      malformed.add(key)
       return true
-    },
-    get(channel) {
-      return marks.get(channel)?.raw
-    },
-    set(channel, id) {
-      record(channel, id, parseEventId(id))
-    },
-    delete(channel) {
-      marks.delete(channel)
-    },
-    latest() {
-      let best: Mark | undefined
-      for (const mark of marks.values()) {
-        if (mark.epoch === undefined || mark.epoch !== currentEpoch) continue
-        if (!best || mark.seq > best.seq) best = mark
-      }
-      return best?.raw
-    },
+    }
+    if (mark && mark.epoch === parsed.epoch && parsed.seq <= mark.seq) return false
+    this.#record(channel, id, parsed)
+    return true
+  }
+  get(channel: string): string | undefined {
+    return this.#marks.get(channel)?.raw
+  }
+  set(channel: string, id: string): void {
+    this.#record(channel, id, parseEventId(id))
+  }
+  delete(channel: string): void {
+    this.#marks.delete(channel)
+  }
+  latest(): string | undefined {
+    let best: Mark | undefined
+    for (const mark of this.#marks.values()) {
+      if (mark.epoch === undefined || mark.epoch !== this.#currentEpoch) continue
+      if (!best || mark.seq > best.seq) best = mark
+    }
+    return best?.raw
   }
 }
 

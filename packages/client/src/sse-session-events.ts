@@ -8,21 +8,16 @@ import { decodeErrorPayload, decodeGap, decodeSseMessage, decodeSseReady } from 
 import { SSE_EVENTS } from './protocol/constants'
 import type { SseReadyPayload } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
-import { deliverTo, type SessionMember } from './session-member'
+import type { MemberRegistry } from './member-registry'
+import { deliverTo } from './session-member'
 import { protocolError, routeProtocolError } from './ws-session-frames'
 import type { SseEvent } from './sse-parser'
 
 /** What the event routing needs from the session. */
 export interface SseEventRoutes {
   tracker: CursorTracker
-  /** The members of one channel (a copy). */
-  named(channel: string): SessionMember[]
-  /** The members of one channel (live; `undefined` when none). */
-  members(channel: string): ReadonlySet<SessionMember> | undefined
-  /** Whether a channel has members. */
-  has(channel: string): boolean
-  /** Calls `fn` for every member. */
-  each(fn: (member: SessionMember) => void): void
+  /** The session's members, read only (the registry itself: no delegating closures per connection). */
+  members: MemberRegistry
   /** A well-formed `sl-ready` arrived: the stream is open. */
   ready(payload: SseReadyPayload): void
   /** A fatal `sl-error` for a channel that has members: drop them and fail them. */
@@ -36,7 +31,7 @@ export interface SseEventRoutes {
  * handlers.onEvent = (event) => routeSseEvent(event, routes)
  */
 export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
-  const { named } = routes
+  const { members } = routes
   const name = event.event ?? 'message'
   switch (name) {
     case SSE_EVENTS.ready: {
@@ -50,7 +45,7 @@ export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
     case SSE_EVENTS.gap: {
       const gap = decodeGap(event.data)
       if (!gap.ok) return malformed(routes, name, gap.reason)
-      for (const member of named(gap.value.channel)) member.gap(gap.value)
+      for (const member of members.named(gap.value.channel)) member.gap(gap.value)
       return
     }
     case SSE_EVENTS.error: {
@@ -65,7 +60,7 @@ export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
       const { channel, data } = message.value
       const id = event.id === undefined || event.id === '' ? undefined : event.id
       if (id !== undefined && !routes.tracker.accept(channel, id)) return
-      deliverTo(routes.members(channel), data, { id, channel, event: message.value.event ?? 'message', transport: 'sse' })
+      deliverTo(members.get(channel), data, { id, channel, event: message.value.event ?? 'message', transport: 'sse' })
     }
   }
 }
@@ -73,5 +68,5 @@ export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
 /** A malformed event is reported to every member (`malformed_frame`) and skipped. */
 function malformed(routes: SseEventRoutes, name: string, reason: string): void {
   const error = new SwitchlineError('malformed_frame', `SSE ${name}: ${reason}`)
-  routes.each((member) => member.error(error))
+  routes.members.each((member) => member.error(error))
 }

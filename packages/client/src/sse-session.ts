@@ -58,10 +58,11 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   const base = options.platform()
 
 
+  // Not `{ ...spread, … }`: a literal that starts with a spread gets a hidden class of its own (~330 B each).
   const supervisor = createSupervisor({
+    connect,
     ...options.supervisor,
     platform: base,
-    connect,
     onState(change) {
       options.onState?.(change)
       if (closed) return
@@ -217,10 +218,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   ): SseEventRoutes {
     return {
       tracker: options.tracker,
-      named: (channel) => members.named(channel),
-      members: (channel) => members.get(channel),
-      has: (channel) => members.hasChannel(channel),
-      each: (fn) => members.each(fn),
+      members,
       ready(payload) {
         onReady(payload.heartbeatMs)
         quietRestart = false

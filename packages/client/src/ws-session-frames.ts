@@ -8,11 +8,13 @@ import { adoptHeadCursor } from './head-cursor'
 import { decodeServerFrame } from './protocol/codec'
 import type { ErrorPayload, WelcomeFrame } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
-import { deliverTo, type PublishDone, type SessionMember } from './session-member'
+import type { MemberRegistry } from './member-registry'
+import { deliverTo, type PublishDone } from './session-member'
 
 /** What is pending on one welcomed connection: publishes awaiting `ack`, subscribes awaiting `subscribed`. */
 export interface WsPending {
-  acks: Map<number, PublishDone>
+  /** Created by the first publish: an idle connection holds no map for it. */
+  acks: Map<number, PublishDone> | undefined
   /** Per subscribe frame id: the channel and the cursor it was sent with (`undefined`: none, live only). */
   subs: Map<number, { channel: string; cursor: string | undefined }>
 }
@@ -20,14 +22,8 @@ export interface WsPending {
 /** What the frame routing needs from the session. */
 export interface WsFrameRoutes {
   tracker: CursorTracker
-  /** The members of one channel (a copy). */
-  named(channel: string): SessionMember[]
-  /** The members of one channel (live; `undefined` when none). */
-  members(channel: string): ReadonlySet<SessionMember> | undefined
-  /** Whether a channel has members. */
-  has(channel: string): boolean
-  /** Calls `fn` for every member. */
-  each(fn: (member: SessionMember) => void): void
+  /** The session's members, read only (the registry itself: no delegating closures per connection). */
+  members: MemberRegistry
   /** The pending maps of the current connection, once welcomed. */
   pending(): WsPending | undefined
   /** The first `welcome` of this connection (later ones are ignored here). */
@@ -53,13 +49,14 @@ export function protocolError(payload: ErrorPayload): SwitchlineError {
  * without a known channel goes to every member.
  */
 export function routeProtocolError(
-  routes: Pick<WsFrameRoutes, 'named' | 'has' | 'each' | 'failChannel'>,
+  routes: Pick<WsFrameRoutes, 'members' | 'failChannel'>,
   channel: string | undefined,
   error: SwitchlineError,
 ): void {
-  if (channel === undefined || !routes.has(channel)) routes.each((member) => member.error(error))
+  const { members } = routes
+  if (channel === undefined || !members.hasChannel(channel)) members.each((member) => member.error(error))
   else if (error.fatal) routes.failChannel(channel, error)
-  else for (const member of routes.named(channel)) member.error(error)
+  else for (const member of members.named(channel)) member.error(error)
 }
 
 /**
@@ -70,16 +67,16 @@ export function routeProtocolError(
  * handlers.onMessage = (text) => onFrame(text)
  */
 export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => void {
-  const { named, tracker } = routes
+  const { members, tracker } = routes
   let welcomed = false
 
   function onError(frame: ErrorPayload & { id?: number }): void {
     const error = protocolError(frame)
     const pending = routes.pending()
     if (frame.id !== undefined) {
-      const doneFn = pending?.acks.get(frame.id)
+      const doneFn = pending?.acks?.get(frame.id)
       if (doneFn) {
-        pending?.acks.delete(frame.id)
+        pending?.acks?.delete(frame.id)
         doneFn(error)
         return
       }
@@ -93,7 +90,7 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
     const decoded = decodeServerFrame(text)
     if (!decoded.ok) {
       const error = new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`)
-      routes.each((member) => member.error(error))
+      members.each((member) => member.error(error))
       return
     }
     const frame = decoded.value
@@ -108,25 +105,25 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
         const sub = pending?.subs.get(frame.id)
         pending?.subs.delete(frame.id)
         if (sub?.channel === frame.channel) adoptHeadCursor(tracker, frame.channel, frame.cursor, sub.cursor)
-        for (const member of named(frame.channel)) member.ready('websocket')
+        for (const member of members.named(frame.channel)) member.ready('websocket')
         return
       }
       case 'event': {
         const fresh = tracker.accept(frame.channel, frame.id)
-        const targets = routes.members(frame.channel)
+        const targets = members.get(frame.channel)
         if (targets === undefined || !fresh) return
         deliverTo(targets, frame.data, { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' })
         return
       }
       case 'gap': {
         const { type: _type, ...gap } = frame
-        for (const member of named(gap.channel)) member.gap(gap)
+        for (const member of members.named(gap.channel)) member.gap(gap)
         return
       }
       case 'ack': {
         const pending = routes.pending()
-        const doneFn = pending?.acks.get(frame.id)
-        pending?.acks.delete(frame.id)
+        const doneFn = pending?.acks?.get(frame.id)
+        pending?.acks?.delete(frame.id)
         doneFn?.({ eventId: frame.eventId })
         return
       }

@@ -13,7 +13,7 @@ import { createSupervisor } from './supervisor'
 import { isBlockedAfter } from './transport-choice'
 import { openWebSocket } from './transports/ws'
 import { createWsFrameRouter, type WsPending } from './ws-session-frames'
-import type { MemberSession, PublishDone, SendPath, SessionMember, SessionOptions } from './session-member'
+import type { MemberSession, SendPath, SessionMember, SessionOptions } from './session-member'
 import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
 import type { PingOptions } from './types'
 
@@ -60,10 +60,11 @@ export function createWsSession(options: WsSessionOptions): WsSession {
   let conn: ({ socket: WsAttempt; path: SendPath } & WsPending) | undefined
 
 
+  // Not `{ ...spread, … }`: a literal that starts with a spread gets a hidden class of its own (~330 B each).
   const supervisor = createSupervisor({
+    connect,
     ...options.supervisor,
     platform: base,
-    connect,
     onState(change) {
       options.onState?.(change)
       if (closed) return
@@ -166,10 +167,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
 
     const onFrame = createWsFrameRouter({
       tracker: options.tracker,
-      named: (channel) => members.named(channel),
-      members: (channel) => members.get(channel),
-      has: (channel) => members.hasChannel(channel),
-      each: (fn) => members.each(fn),
+      members,
       pending: () => conn,
       pong: () => pinger?.pong(),
       failChannel(channel, error) {
@@ -182,18 +180,17 @@ export function createWsSession(options: WsSessionOptions): WsSession {
       welcome(frame) {
         connectTimer.stop()
         failuresBeforeOpen = 0
-        const acks = new Map<number, PublishDone>()
         const path: SendPath = {
           kind: 'websocket',
           maxFrameBytes: frame.maxFrameBytes,
           publish(message, doneFn) {
             if (conn?.path !== path) return // gone: the outbox re-sends on the next path
             const frameNo = ++frameId
-            acks.set(frameNo, doneFn)
+            ;(conn.acks ??= new Map()).set(frameNo, doneFn)
             socket.send(encodeFrame({ type: 'publish', id: frameNo, ...message }))
           },
         }
-        conn = { socket, path, acks, subs: new Map() }
+        conn = { socket, path, acks: undefined, subs: new Map() }
         ctx.opened()
         options.onWelcome?.()
         pinger = createPinger({
