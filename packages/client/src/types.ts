@@ -267,7 +267,7 @@ export interface ClientOptions {
   /**
    * Names of the channels that send — the runtime mirror of the schema's `send` (types vanish at run time). Under
    * `transport: 'auto'` these ride the WebSocket; the others ride SSE. A channel not listed can still `send()`,
-   * over HTTP POST.
+   * over HTTP POST. Read when a channel is subscribed (a channel already open keeps its transport).
    * @defaultValue []
    * @example
    * createClient<Schema>({ url, sendChannels: ['chat'] })
