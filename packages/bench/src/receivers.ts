@@ -2,6 +2,7 @@
  * Node receivers for the throughput benchmark: each connects one stream, decodes every message as its users
  * would (JSON.parse, or the SDK's own decoding) and hands the object to `onMessage`.
  */
+import { get as httpGet } from 'node:http'
 import WebSocket from 'ws'
 import { EventSource } from 'eventsource'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
@@ -151,15 +152,25 @@ export const RECEIVERS: Receiver[] = [
     },
   },
   {
-    id: 'fetch-parser-frames',
-    label: 'fetch + eventsource-parser + JSON.parse of the same Switchline events (protocol mock; the floor for `createClient`)',
+    id: 'http-parser-frames',
+    label: 'node:http + eventsource-parser + JSON.parse of the same Switchline events (protocol mock; the floor for `createClient`)',
     kind: 'slmock-sse',
     transport: 'sse',
     switchline: false,
     async open(info, sid, onMessage) {
-      return readSse(`${info.slMockBaseUrl}/sse?channels=bench:${sid}`, (e) => {
-        if (e.event === undefined) onMessage((JSON.parse(e.data) as { data: BenchMessage }).data)
+      // The least any client of the protocol does, over the client Switchline uses in Node (decision 0007).
+      const parser = createParser({
+        onEvent: (e) => {
+          if (e.event === undefined) onMessage((JSON.parse(e.data) as { data: BenchMessage }).data)
+        },
       })
+      const req = httpGet(`${info.slMockBaseUrl}/sse?channels=bench:${sid}`, { headers: { accept: 'text/event-stream' } }, (res) => {
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => parser.feed(chunk))
+        res.on('error', () => {})
+      })
+      req.on('error', () => {})
+      return () => req.destroy()
     },
   },
   {

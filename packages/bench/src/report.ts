@@ -104,10 +104,10 @@ export function targets(results: BenchResults): TargetRow[] {
   })
   /**
    * For `createClient` rows: the same ratio against a bare reader of the same protocol frames (`ws-frames`,
-   * `fetch-parser-frames`), which separates the SDK's own cost from the bytes the protocol's envelope adds.
+   * `http-parser-frames`), which separates the SDK's own cost from the bytes the protocol's envelope adds.
    */
   const floorNote = (r: ThroughputRow | undefined): string => {
-    const floorId = r?.id === 'switchline-ws' ? 'ws-frames' : r?.id === 'switchline-sse' ? 'fetch-parser-frames' : undefined
+    const floorId = r?.id === 'switchline-ws' ? 'ws-frames' : r?.id === 'switchline-sse' ? 'http-parser-frames' : undefined
     const floor = floorId === undefined ? undefined : tpRow(floorId, r?.payloadBytes ?? 0)
     if (!r || !floor) return ''
     return `; ${x(ratio(r.medianMsgPerSec, floor.medianMsgPerSec))} of the same frames read bare (CPU: ${x(ratio(floor.medianCpuUsPerMsg, r.medianCpuUsPerMsg))})`
