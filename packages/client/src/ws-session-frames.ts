@@ -15,8 +15,19 @@ import { deliverTo, type PublishDone } from './session-member'
 export interface WsPending {
   /** Created by the first publish: an idle connection holds no map for it. */
   acks: Map<number, PublishDone> | undefined
-  /** Per subscribe frame id: the channel and the cursor it was sent with (`undefined`: none, live only). */
-  subs: Map<number, { channel: string; cursor: string | undefined }>
+  /**
+   * Per subscribe frame id: the channel and the cursor it was sent with (`undefined`: none, live only). Created by
+   * a subscribe and dropped when the last answer arrived: an idle connection holds no map for it.
+   */
+  subs: Map<number, { channel: string; cursor: string | undefined }> | undefined
+}
+
+/** Removes and returns the pending subscribe `id`, dropping the map once empty. */
+function takeSub(pending: WsPending | undefined, id: number): { channel: string; cursor: string | undefined } | undefined {
+  const subs = pending?.subs
+  const sub = subs?.get(id)
+  if (subs?.delete(id) && subs.size === 0) (pending as WsPending).subs = undefined
+  return sub
 }
 
 /** What the frame routing needs from the session. */
@@ -81,9 +92,8 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
         return
       }
     }
-    const channel = frame.channel ?? (frame.id === undefined ? undefined : pending?.subs.get(frame.id)?.channel)
-    if (frame.id !== undefined) pending?.subs.delete(frame.id)
-    routeProtocolError(routes, channel, error)
+    const channel = (frame.id === undefined ? undefined : takeSub(pending, frame.id))?.channel
+    routeProtocolError(routes, frame.channel ?? channel, error)
   }
 
   return (text) => {
@@ -101,9 +111,7 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
         routes.welcome(frame)
         return
       case 'subscribed': {
-        const pending = routes.pending()
-        const sub = pending?.subs.get(frame.id)
-        pending?.subs.delete(frame.id)
+        const sub = takeSub(routes.pending(), frame.id)
         if (sub?.channel === frame.channel) adoptHeadCursor(tracker, frame.channel, frame.cursor, sub.cursor)
         for (const member of members.named(frame.channel)) member.ready('websocket')
         return

@@ -87,7 +87,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
     if (!conn) return
     const id = ++frameId
     const cursor = members.cursorFor(channel, options.tracker)
-    conn.subs.set(id, { channel, cursor })
+    ;(conn.subs ??= new Map()).set(id, { channel, cursor })
     conn.socket.send(encodeFrame({ type: 'subscribe', id, channel, cursor }))
   }
 
@@ -190,7 +190,7 @@ export function createWsSession(options: WsSessionOptions): WsSession {
             socket.send(encodeFrame({ type: 'publish', id: frameNo, ...message }))
           },
         }
-        conn = { socket, path, acks: undefined, subs: new Map() }
+        conn = { socket, path, acks: undefined, subs: undefined }
         ctx.opened()
         options.onWelcome?.()
         pinger = createPinger({
