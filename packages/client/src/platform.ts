@@ -17,14 +17,15 @@ export { platformSse } from '#platform'
 /**
  * Returns the platform to use now. Call it at connect time (once per attempt), never at import: `fetch`,
  * `WebSocket` and `EventSource` are read from the globals at the moment of the call, so msw, test doubles and
- * polyfills installed later are seen.
+ * polyfills installed later are seen. When every member equals the previous result's, that object is returned.
+ * Treat it as read-only.
  * @param overrides - Members that replace the defaults (tests, unusual runtimes).
  * @example
  * const platform = resolvePlatform({ random: mulberry32(1) })
  * const socket = new platform.WebSocket('wss://example.com/ws')
  */
 export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
-  return {
+  const platform: Platform = {
     fetch: overrides.fetch ?? platformDefaults.fetch,
     WebSocket: overrides.WebSocket ?? platformDefaults.WebSocket,
     EventSource: 'EventSource' in overrides ? overrides.EventSource : platformDefaults.EventSource,
@@ -34,7 +35,12 @@ export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
     visibility: overrides.visibility ?? platformDefaults.visibility,
     pageOrigin: overrides.pageOrigin ?? platformDefaults.pageOrigin,
   }
+  // Same members as last time (the usual case): return that object, so thousands of connections share one.
+  for (const key in platform) if (platform[key as keyof Platform] !== last?.[key as keyof Platform]) return (last = platform)
+  return last as Platform
 }
+
+let last: Platform | undefined
 
 /**
  * Whether `platform.fetch` can be called: the app injected one, or the runtime has a global `fetch` (every

@@ -6,7 +6,7 @@
 import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength, type BoundedQueue } from './bounded-queue'
 import { createDecoder } from './decode'
 import { classifyClose, SwitchlineError } from './errors'
-import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger } from './liveness'
+import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger, type Watchdog } from './liveness'
 import { resolvePlatform } from './platform'
 import type { RawConnection } from './raw-sse'
 import type { SubscriptionSink } from './subscription-core'
@@ -66,14 +66,15 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     let pinger: Pinger | undefined
     let current: WsAttempt | undefined
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-    // From construction until open: an upgrade nobody answers fails the attempt instead of hanging.
-    const connectTimer = createWatchdog(platform.timers, connectTimeoutMs, () => {
+    // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
+    let connectTimer: Watchdog | undefined = createWatchdog(platform.timers, connectTimeoutMs, () => {
       teardown()
       current?.closeWith(1000, 'connect timeout')
       ctx.failed(new SwitchlineError('timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`))
     })
     const teardown = (): void => {
-      connectTimer.stop()
+      connectTimer?.stop()
+      connectTimer = undefined
       pinger?.stop()
       pinger = undefined
       if (socket === current) socket = undefined
@@ -84,7 +85,8 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         options.protocols,
         {
           onOpen() {
-            connectTimer.stop()
+            connectTimer?.stop()
+            connectTimer = undefined
             socket = current
             ctx.opened()
             if (ping) {
@@ -114,7 +116,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         platform,
       )
     } catch (error) {
-      connectTimer.stop()
+      teardown()
       throw error
     }
     const attempt = current

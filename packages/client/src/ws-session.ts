@@ -1,21 +1,20 @@
 /**
  * The ONE WebSocket of a client (docs/protocol.md §6): `B/ws` with subprotocol `switchline.v1`, `hello` → `welcome`,
  * one `subscribe` per channel with its cursor, application-level ping, publishes acknowledged by `ack`, under a
- * supervisor. Consecutive failures before open report the origin's WebSocket as blocked.
+ * supervisor. Consecutive failures before open report the origin's WebSocket as blocked. Each attempt is a
+ * {@link WsConnection} (ws-connection.ts).
  */
-import { classifyClose, SwitchlineError } from './errors'
-import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger } from './liveness'
-import { encodeFrame } from './protocol/codec'
-import { PATHS, SUBPROTOCOL } from './protocol/constants'
+import { SwitchlineError } from './errors'
 import { resolveToken } from './http-publisher'
-import { createMemberRegistry } from './member-registry'
-import { createSupervisor } from './supervisor'
-import { isBlockedAfter } from './transport-choice'
-import { openWebSocket } from './transports/ws'
-import { createWsFrameRouter, type WsPending } from './ws-session-frames'
-import type { MemberSession, SendPath, SessionMember, SessionOptions } from './session-member'
-import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
-import type { PingOptions } from './types'
+import { createMemberRegistry, type MemberRegistry } from './member-registry'
+import { createSupervisor, type Supervisor } from './supervisor'
+import type { Timers } from './timers'
+import type { AttemptContext, AttemptHandle } from './transports/types'
+import type { PingOptions, StateChange } from './types'
+import { WsConnection, type WsSessionCore } from './ws-connection'
+import type { MemberSession, SessionMember, SessionOptions } from './session-member'
+
+export { wsUrl } from './ws-connection'
 
 /** Options of {@link createWsSession}. */
 export interface WsSessionOptions extends SessionOptions {
@@ -35,11 +34,6 @@ export interface WsSession extends MemberSession {
   evacuate(): SessionMember[]
 }
 
-/** `http://h/rt` → `ws://h/rt/ws` (and https → wss). */
-export function wsUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/^http/i, 'ws')}${PATHS.ws}`
-}
-
 /**
  * Creates the WebSocket session of a client. It connects when the first member is added.
  * @example
@@ -47,224 +41,121 @@ export function wsUrl(baseUrl: string): string {
  * ws.add(member)
  */
 export function createWsSession(options: WsSessionOptions): WsSession {
-  const members = createMemberRegistry()
-  const base = options.platform()
-  const pingIntervalMs = options.ping?.intervalMs ?? 15_000
-  const pingTimeoutMs = options.ping?.timeoutMs ?? 10_000
-  let attemptId = 0
-  let closed = false
-  let started = false
-  let failuresBeforeOpen = 0
-  let frameId = 0
-  /** The current connection once `welcome` arrived. */
-  let conn: ({ socket: WsAttempt; path: SendPath } & WsPending) | undefined
+  return new Session(options)
+}
 
+/**
+ * The session as a class (one per client, a process may hold thousands): methods on the prototype. Its public
+ * fields are shared with its connections ({@link WsSessionCore}), not API.
+ */
+class Session implements WsSession, WsSessionCore {
+  readonly members: MemberRegistry = createMemberRegistry()
+  readonly options: WsSessionOptions
+  readonly timers: Timers
+  attemptId = 0
+  closed = false
+  failuresBeforeOpen = 0
+  frameId = 0
+  conn: WsConnection | undefined
+  #started = false
+  readonly #supervisor: Supervisor
 
-  // Not `{ ...spread, … }`: a literal that starts with a spread gets a hidden class of its own (~330 B each).
-  const supervisor = createSupervisor({
-    connect,
-    ...options.supervisor,
-    platform: base,
-    onState(change) {
-      options.onState?.(change)
-      if (closed) return
-      const { from: _from, ...rest } = change
-      if (change.to === 'closed') {
-        if (change.error) {
-          const error = change.error
-          members.each((member) => {
-            members.remove(member)
-            member.fail(error, 'websocket')
-          })
-        }
-        return
-      }
-      if (change.to !== 'open') members.each((member) => member.state('websocket', rest))
-    },
-  })
-
-  function subscribe(channel: string): void {
-    if (!conn) return
-    const id = ++frameId
-    const cursor = members.cursorFor(channel, options.tracker)
-    conn.subs.set(id, { channel, cursor })
-    conn.socket.send(encodeFrame({ type: 'subscribe', id, channel, cursor }))
+  constructor(options: WsSessionOptions) {
+    this.options = options
+    const base = options.platform()
+    this.timers = base.timers
+    // Not `{ ...spread, … }`: a literal that starts with a spread gets a hidden class of its own (~330 B each).
+    this.#supervisor = createSupervisor({
+      connect: (ctx) => this.#connect(ctx),
+      ...options.supervisor,
+      platform: base,
+      onState: (change) => this.#onState(change),
+    })
   }
 
-  async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
-    const id = ++attemptId
-    const platform = options.platform()
-    const token = await resolveToken(options.token)
-    if (id !== attemptId) return { close() {} }
-    let opened = false
-    let done = false
-    let pinger: Pinger | undefined
-    const live = (): boolean => id === attemptId && !done
-
-    const end = (error: SwitchlineError): void => {
-      if (!live()) return
-      done = true
-      pinger?.stop()
-      connectTimer.stop()
-      if (conn !== undefined && conn.socket === socket) {
-        conn = undefined
-        members.each((member) => member.wsPath?.(undefined))
-      }
-      ctx.failed(error)
-    }
-
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-    // From construction until welcome: a proxy that swallows the upgrade, or a server that opens and never says
-    // welcome, fails the attempt (retryable). Before open it counts like any failure before open (blocked, twice).
-    const connectTimer = createWatchdog(base.timers, connectTimeoutMs, () => {
-      const what = opened ? 'no welcome' : 'not open'
-      socket.closeWith(1000, 'connect timeout')
-      failBeforeOpen(new SwitchlineError('timeout', `WebSocket connect timed out (${what} within ${connectTimeoutMs} ms)`))
-    })
-    const failBeforeOpen = (error: SwitchlineError): void => {
-      if (opened) {
-        end(error)
-        return
-      }
-      failuresBeforeOpen++
-      end(error)
-      if (isBlockedAfter(failuresBeforeOpen) && !closed) options.onBlocked?.()
-    }
-
-    let socket: WsAttempt
-    try {
-      socket = openWebSocket(
-        wsUrl(options.baseUrl),
-        [SUBPROTOCOL],
-        {
-          onOpen() {
-            if (!live()) return
-            opened = true
-            failuresBeforeOpen = 0 // the upgrade got through: whatever drops it next, it is not blocked
-            socket.send(encodeFrame({ type: 'hello', token }))
-          },
-          onMessage(text) {
-            if (live()) onFrame(text)
-          },
-          onError(error) {
-            if (live()) members.each((member) => member.error(error))
-          },
-          onClose({ code, reason, opened: everOpened }) {
-            if (!live()) return
-            if (!everOpened && !opened) {
-              failBeforeOpen(new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code }))
-              return
-            }
-            end(classifyClose({ code, reason }).error)
-          },
-        },
-        platform,
-      )
-    } catch (error) {
-      connectTimer.stop()
-      throw error
-    }
-
-    const onFrame = createWsFrameRouter({
-      tracker: options.tracker,
-      members,
-      pending: () => conn,
-      pong: () => pinger?.pong(),
-      failChannel(channel, error) {
-        for (const member of members.named(channel)) {
+  #onState(change: StateChange): void {
+    const { options, members } = this
+    options.onState?.(change)
+    if (this.closed) return
+    const { from: _from, ...rest } = change
+    if (change.to === 'closed') {
+      if (change.error) {
+        const error = change.error
+        members.each((member) => {
           members.remove(member)
           member.fail(error, 'websocket')
-        }
-        if (!members.hasChannel(channel)) afterRemoval(channel, false)
-      },
-      welcome(frame) {
-        connectTimer.stop()
-        failuresBeforeOpen = 0
-        const path: SendPath = {
-          kind: 'websocket',
-          maxFrameBytes: frame.maxFrameBytes,
-          publish(message, doneFn) {
-            if (conn?.path !== path) return // gone: the outbox re-sends on the next path
-            const frameNo = ++frameId
-            ;(conn.acks ??= new Map()).set(frameNo, doneFn)
-            socket.send(encodeFrame({ type: 'publish', id: frameNo, ...message }))
-          },
-        }
-        conn = { socket, path, acks: undefined, subs: new Map() }
-        ctx.opened()
-        options.onWelcome?.()
-        pinger = createPinger({
-          timers: base.timers,
-          intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
-          timeoutMs: pingTimeoutMs,
-          sendPing: () => socket.send(encodeFrame({ type: 'ping', id: ++frameId })),
-          onTimeout: () => {
-            socket.closeWith(1000, 'ping timeout')
-            end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
-          },
         })
-        for (const channel of members.channels()) subscribe(channel)
-        members.each((member) => member.wsPath?.(path))
-      },
-    })
-
-    return {
-      close() {
-        done = true
-        pinger?.stop()
-        connectTimer.stop()
-        if (conn?.socket === socket) conn = undefined
-        socket.close()
-      },
-    }
-  }
-
-  function afterRemoval(channel: string, unsubscribe: boolean): void {
-    if (members.size === 0) {
-      stop()
+      }
       return
     }
-    if (unsubscribe && conn) conn.socket.send(encodeFrame({ type: 'unsubscribe', id: ++frameId, channel }))
+    if (change.to !== 'open') members.each((member) => member.state('websocket', rest))
   }
 
-  function stop(): void {
-    if (closed) return
-    closed = true
-    attemptId++
-    conn = undefined
-    supervisor.stop('no channels')
-    options.onEmpty?.()
+  async #connect(ctx: AttemptContext): Promise<AttemptHandle> {
+    const id = ++this.attemptId
+    const platform = this.options.platform()
+    const token = await resolveToken(this.options.token)
+    if (id !== this.attemptId) return { close() {} }
+    return new WsConnection(this, ctx, id, token, platform)
   }
 
-  return {
-    add(member) {
-      if (closed) throw new SwitchlineError('closed', 'WebSocket session is closed')
-      const isNew = members.add(member)
-      if (!started) {
-        started = true
-        supervisor.start()
-        return
-      }
-      if (!conn) return
-      member.wsPath?.(conn.path)
-      if (isNew) subscribe(member.channel)
-      else member.ready('websocket')
-    },
-    remove(member) {
-      if (!members.remove(member)) return
-      if (!members.hasChannel(member.channel)) afterRemoval(member.channel, true)
-    },
-    has: (member) => members.has(member),
-    size: () => members.size,
-    state: () => supervisor.state,
-    evacuate() {
-      const out = members.clear()
-      stop()
-      return out
-    },
-    close() {
-      members.clear()
-      stop()
-    },
+  failChannel(channel: string, error: SwitchlineError): void {
+    const { members } = this
+    for (const member of members.named(channel)) {
+      members.remove(member)
+      member.fail(error, 'websocket')
+    }
+    if (!members.hasChannel(channel)) this.#afterRemoval(channel, false)
+  }
+
+  #afterRemoval(channel: string, unsubscribe: boolean): void {
+    if (this.members.size === 0) this.#stop()
+    else if (unsubscribe) this.conn?.unsubscribe(channel)
+  }
+
+  #stop(): void {
+    if (this.closed) return
+    this.closed = true
+    this.attemptId++
+    this.conn = undefined
+    this.#supervisor.stop('no channels')
+    this.options.onEmpty?.()
+  }
+
+  add(member: SessionMember): void {
+    if (this.closed) throw new SwitchlineError('closed', 'WebSocket session is closed')
+    const isNew = this.members.add(member)
+    if (!this.#started) {
+      this.#started = true
+      this.#supervisor.start()
+      return
+    }
+    const { conn } = this
+    if (!conn) return
+    member.wsPath?.(conn)
+    if (isNew) conn.subscribe(member.channel)
+    else member.ready('websocket')
+  }
+  remove(member: SessionMember): void {
+    if (!this.members.remove(member)) return
+    if (!this.members.hasChannel(member.channel)) this.#afterRemoval(member.channel, true)
+  }
+  has(member: SessionMember): boolean {
+    return this.members.has(member)
+  }
+  size(): number {
+    return this.members.size
+  }
+  state(): Supervisor['state'] {
+    return this.#supervisor.state
+  }
+  evacuate(): SessionMember[] {
+    const out = this.members.clear()
+    this.#stop()
+    return out
+  }
+  close(): void {
+    this.members.clear()
+    this.#stop()
   }
 }
