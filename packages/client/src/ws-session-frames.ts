@@ -9,7 +9,7 @@ import { decodeServerFrame } from './protocol/codec'
 import type { ErrorPayload, WelcomeFrame } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
 import type { MemberRegistry } from './member-registry'
-import { deliverTo, type PublishDone } from './session-member'
+import type { PublishDone } from './session-member'
 
 /** What is pending on one welcomed connection: publishes awaiting `ack`, subscribes awaiting `subscribed`. */
 export interface WsPending {
@@ -110,9 +110,7 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
       }
       case 'event': {
         const fresh = tracker.accept(frame.channel, frame.id)
-        const targets = members.get(frame.channel)
-        if (targets === undefined || !fresh) return
-        deliverTo(targets, frame.data, { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' })
+        if (fresh) members.deliver(frame.channel, frame.data, { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' })
         return
       }
       case 'gap': {
