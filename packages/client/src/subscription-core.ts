@@ -220,11 +220,6 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.#hooks.onClose()
   }
 
-  /** The public `close()`: bound without arguments (no bound-arguments array per subscription). */
-  closeByApp(): void {
-    this.close('closed')
-  }
-
   send(data: S): Promise<SendResult> {
     if (this.#closed) return Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))
     return (this.#hooks as Required<SubscriptionHooks<S>>).send(data)
@@ -286,20 +281,32 @@ function deliverStep<T, S>(core: Core<T, S>, schema: BaseSubscriptionOptions<T>[
   }
 }
 
+/** Makes `value` an own property of `target` and returns it: a method bound on first read stays the same function. */
+function own<V>(target: object, key: PropertyKey, value: V): V {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true })
+  return value
+}
+
+/** The handle's bound `send`, under a key the app cannot name (the sendable subclass cannot read `#core`). */
+const BOUND_SEND = Symbol()
+
 /**
- * The public subscription. The getters and the iterator live on the prototype; `close` (and `send`) are own
- * bound functions, so they keep working when destructured (`const { close } = sub`) or passed as callbacks.
- * `[Symbol.asyncIterator]` is a prototype getter returning a function bound on first use, so it too works detached.
+ * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send` and
+ * `[Symbol.asyncIterator]` are prototype getters that bind on first read and cache the function as an own property,
+ * so they keep working when destructured (`const { close } = sub`) or passed as callbacks, and a subscription
+ * nobody reads them from holds no function (two bound functions were ~100 B per subscription).
  */
 class SubscriptionHandle<T, S> {
   readonly #core: Core<T, S>
-  readonly close: () => void
 
   constructor(core: Core<T, S>) {
     this.#core = core
-    this.close = core.closeByApp.bind(core)
   }
 
+  get close(): () => void {
+    const core = this.#core
+    return own(this, 'close', () => core.close('closed'))
+  }
   get state(): ConnectionState {
     return this.#core.state
   }
@@ -314,18 +321,17 @@ class SubscriptionHandle<T, S> {
   }
   get [Symbol.asyncIterator](): () => AsyncIterableIterator<T> {
     const core = this.#core
-    // Cached as an own property: later reads return the same function.
-    Object.defineProperty(this, Symbol.asyncIterator, { value: () => core.iterator(), writable: true, enumerable: true })
-    return this[Symbol.asyncIterator]
+    return own(this, Symbol.asyncIterator, () => core.iterator())
+  }
+  [BOUND_SEND](): (data: S) => Promise<SendResult> {
+    const core = this.#core
+    return own(this, 'send', (data: S) => core.send(data))
   }
 }
 
 class SendableHandle<T, S> extends SubscriptionHandle<T, S> {
-  readonly send: (data: S) => Promise<SendResult>
-
-  constructor(core: Core<T, S>) {
-    super(core)
-    this.send = core.send.bind(core) as (data: S) => Promise<SendResult>
+  get send(): (data: S) => Promise<SendResult> {
+    return this[BOUND_SEND]()
   }
 }
 
