@@ -103,7 +103,6 @@ class Core<T, S> implements SubscriptionSink<T> {
   /** Steps waiting behind a running one; allocated only when a step has to wait. */
   #steps: Step[] | undefined
   #running = false
-  #onAbort: (() => void) | undefined
   readonly #options: BaseSubscriptionOptions<T>
   readonly #hooks: SubscriptionHooks<S>
 
@@ -113,7 +112,8 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.lastEventId = options.lastEventId
     const signal = options.signal
     if (signal?.aborted) this.close('aborted')
-    else if (signal) signal.addEventListener('abort', (this.#onAbort = () => this.close('aborted')), { once: true })
+    // The core is the listener (`handleEvent`): no closure, no field per subscription.
+    else signal?.addEventListener('abort', this, { once: true })
   }
 
   get closed(): boolean {
@@ -203,12 +203,17 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.state = 'closed'
     this.#steps = undefined
     const options = this.#options
-    if (this.#onAbort) options.signal?.removeEventListener('abort', this.#onAbort)
+    options.signal?.removeEventListener('abort', this)
     call(options.onState, { from, ...change, to: 'closed' })
     if (change.error) call(options.onError, change.error)
     if (byApp) void this.#iterator?.return?.()
     else if (change.error) this.#queue?.fail(change.error)
     else this.#queue?.end()
+  }
+
+  /** The AbortSignal's `abort` listener. */
+  handleEvent(): void {
+    this.close('aborted')
   }
 
   close(reason: string): void {
