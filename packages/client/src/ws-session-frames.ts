@@ -104,7 +104,8 @@ export function createWsFrameRouter(routes: WsFrameRoutes): (text: string) => vo
         const pending = routes.pending()
         const sub = pending?.subs.get(frame.id)
         pending?.subs.delete(frame.id)
-        if (sub?.channel === frame.channel) adoptHeadCursor(tracker, frame.channel, frame.cursor, sub.cursor)
+        // The members' own channel string as the tracker's key, not the frame's copy (~40 B per channel).
+        if (sub?.channel === frame.channel) adoptHeadCursor(tracker, sub.channel, frame.cursor, sub.cursor)
         for (const member of members.named(frame.channel)) member.ready('websocket')
         return
       }
