@@ -74,7 +74,8 @@ class Marks implements CursorTracker {
 
   #record(channel: string, raw: string, parsed: EventId | undefined): void {
     const mark = this.#marks.get(channel)
-    const epoch = parsed?.epoch
+    // The current epoch's own string when equal: channels of one server share one epoch, not a copy each (~24 B).
+    const epoch = parsed?.epoch === this.#currentEpoch ? this.#currentEpoch : parsed?.epoch
     const seq = parsed?.seq ?? 0
     if (mark) {
       mark.raw = raw

@@ -23,7 +23,7 @@ describe('createMemberRegistry', () => {
     expect(registry.hasChannel('a')).toBe(true)
     expect(registry.remove(a2)).toBe(true)
     expect(registry.hasChannel('a')).toBe(false)
-    expect(registry.get('a')).toBeUndefined()
+    expect(registry.named('a')).toEqual([])
     expect(registry.has(b)).toBe(true)
     expect(registry.size).toBe(1)
   })
@@ -39,6 +39,33 @@ describe('createMemberRegistry', () => {
     })
     expect(seen).toEqual(members)
     expect(registry.size).toBe(0)
+  })
+
+  it('delivers to who was there when the event came, while members add and remove members', () => {
+    const registry = createMemberRegistry()
+    const heard: string[] = []
+    const late = { channel: 'a', deliver: () => heard.push('late') } as unknown as SessionMember
+    const second = { channel: 'a', deliver: () => heard.push('second') } as unknown as SessionMember
+    const first = {
+      channel: 'a',
+      deliver: () => {
+        heard.push('first')
+        registry.remove(second)
+        registry.add(late)
+      },
+    } as unknown as SessionMember
+    registry.add(first)
+    registry.add(second)
+    registry.add(second)
+    registry.deliver('a', 1, { id: undefined, channel: 'a', event: 'message', transport: 'sse' })
+    expect(heard).toEqual(['first', 'second'])
+    expect(registry.named('a')).toEqual([first, late])
+    registry.remove(first)
+    registry.deliver('a', 2, { id: undefined, channel: 'a', event: 'message', transport: 'sse' })
+    registry.deliver('none', 3, { id: undefined, channel: 'none', event: 'message', transport: 'sse' })
+    expect(heard).toEqual(['first', 'second', 'late'])
+    expect(registry.has(late)).toBe(true)
+    expect(registry.has(first)).toBe(false)
   })
 
   it("resumes a channel from the tracker's cursor, else its first member's", () => {

@@ -62,16 +62,6 @@ export interface SessionMember {
   wsPath?(path: SendPath | undefined): void
 }
 
-/**
- * Delivers one event to a channel's members. One member (the common case) is called directly; several are called
- * over a copy, so a callback that adds or removes members does not change who hears this event.
- */
-export function deliverTo(members: ReadonlySet<SessionMember> | undefined, data: unknown, meta: EventMeta): void {
-  if (members === undefined) return
-  if (members.size === 1) (members.values().next().value as SessionMember).deliver(data, meta)
-  else for (const member of [...members]) member.deliver(data, meta)
-}
-
 /** Options every session (the client's SSE stream, its WebSocket) takes. */
 export interface SessionOptions {
   /** Base URL (http/https) without a trailing slash. */

@@ -9,7 +9,6 @@ import { SSE_EVENTS } from './protocol/constants'
 import type { SseReadyPayload } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
 import type { MemberRegistry } from './member-registry'
-import { deliverTo } from './session-member'
 import { protocolError, routeProtocolError } from './ws-session-frames'
 import type { SseEvent } from './sse-parser'
 
@@ -60,7 +59,7 @@ export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
       const { channel, data } = message.value
       const id = event.id === undefined || event.id === '' ? undefined : event.id
       if (id !== undefined && !routes.tracker.accept(channel, id)) return
-      deliverTo(members.get(channel), data, { id, channel, event: message.value.event ?? 'message', transport: 'sse' })
+      members.deliver(channel, data, { id, channel, event: message.value.event ?? 'message', transport: 'sse' })
     }
   }
 }

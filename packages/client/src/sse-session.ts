@@ -224,8 +224,10 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         quietRestart = false
         ctx.opened()
         for (const channel of payload.channels) {
-          adoptHeadCursor(options.tracker, channel, payload.cursor, sent.get(channel))
-          for (const member of members.named(channel)) {
+          const named = members.named(channel)
+          // The members' own channel string as the tracker's key, not the payload's copy (~40 B per channel).
+          adoptHeadCursor(options.tracker, named[0]?.channel ?? channel, payload.cursor, sent.get(channel))
+          for (const member of named) {
             readyOn.add(member)
             member.ready('sse')
           }

@@ -195,9 +195,10 @@ describe('createSubscriptionCore', () => {
     expect(remove).toHaveBeenCalled()
 
     const other = new AbortController()
+    const addOther = vi.spyOn(other.signal, 'addEventListener')
     const removeOther = vi.spyOn(other.signal, 'removeEventListener')
     setup({ signal: other.signal }).subscription.close()
-    expect(removeOther).toHaveBeenCalledWith('abort', expect.any(Function))
+    expect(removeOther).toHaveBeenCalledWith('abort', addOther.mock.calls[0]?.[1])
   })
 
   it('an already-aborted signal closes at once', async () => {

@@ -71,7 +71,8 @@ export function createSubscriptionCore<T, S = never>(
   hooks: SubscriptionHooks<S>,
 ): { sink: SubscriptionSink<T>; subscription: Subscription<T, S> } {
   const core = new Core<T, S>(options, hooks)
-  return { sink: core, subscription: core.subscription as unknown as Subscription<T, S> }
+  const subscription = hooks.send ? new SendableHandle<T, S>(core) : new SubscriptionHandle<T, S>(core)
+  return { sink: core, subscription: subscription as unknown as Subscription<T, S> }
 }
 
 /** Calls an app callback; a throw is rethrown from a microtask (the app's global handler sees it). */
@@ -92,38 +93,35 @@ function call<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...ar
  * iterator queue are allocated only when needed.
  */
 class Core<T, S> implements SubscriptionSink<T> {
+  /** `'closed'` is final: `closed` is derived from it (one field less per subscription). */
   state: ConnectionState = 'connecting'
-  #closed = false
   lastEventId: string | undefined
   transport: TransportKind | undefined
   transportReason: string | undefined
   #queue: AsyncQueue<T> | undefined
   #iterator: AsyncIterableIterator<T> | undefined
-  #iteratorTaken = false
   /** Steps waiting behind a running one; allocated only when a step has to wait. */
   #steps: Step[] | undefined
   #running = false
-  #onAbort: (() => void) | undefined
   readonly #options: BaseSubscriptionOptions<T>
   readonly #hooks: SubscriptionHooks<S>
-  readonly subscription: SubscriptionHandle<T, S>
 
   constructor(options: BaseSubscriptionOptions<T>, hooks: SubscriptionHooks<S>) {
     this.#options = options
     this.#hooks = hooks
     this.lastEventId = options.lastEventId
-    this.subscription = hooks.send ? new SendableHandle<T, S>(this) : new SubscriptionHandle<T, S>(this)
     const signal = options.signal
     if (signal?.aborted) this.close('aborted')
-    else if (signal) signal.addEventListener('abort', (this.#onAbort = () => this.close('aborted')), { once: true })
+    // The core is the listener (`handleEvent`): no closure, no field per subscription.
+    else signal?.addEventListener('abort', this, { once: true })
   }
 
   get closed(): boolean {
-    return this.#closed
+    return this.state === 'closed'
   }
 
   deliver(data: unknown, meta: EventMeta): void {
-    if (this.#closed) return
+    if (this.closed) return
     if (this.#running || this.#options.schema) {
       this.#enqueue(deliverStep(this, this.#options.schema, data, meta))
       return
@@ -134,19 +132,19 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.#drain()
   }
   setState(change: Omit<StateChange, 'from'>): void {
-    if (this.#closed) return
+    if (this.closed) return
     this.#enqueue(() => this.#applyState(change))
   }
   gap(info: GapInfo): void {
-    if (this.#closed) return
+    if (this.closed) return
     const onGap = this.#options.onGap
     this.#enqueue(() => call(onGap, info))
   }
   error(error: SwitchlineError): void {
-    if (!this.#closed) call(this.#options.onError, error)
+    if (!this.closed) call(this.#options.onError, error)
   }
   setTransport(kind: TransportKind | undefined, reason: string | undefined): void {
-    if (this.#closed) return
+    if (this.closed) return
     this.transport = kind
     this.transportReason = reason
   }
@@ -159,7 +157,7 @@ class Core<T, S> implements SubscriptionSink<T> {
   #drain(): void {
     this.#running = true
     const steps = this.#steps
-    while (steps && steps.length > 0 && !this.#closed) {
+    while (steps && steps.length > 0 && !this.closed) {
       const step = steps.shift() as Step
       const pending = step()
       if (pending) {
@@ -168,14 +166,14 @@ class Core<T, S> implements SubscriptionSink<T> {
       }
     }
     // Dropped once empty: an idle subscription holds no array.
-    if (this.#closed || steps?.length === 0) this.#steps = undefined
+    if (this.closed || steps?.length === 0) this.#steps = undefined
     this.#running = false
   }
 
   emit(data: T, meta: EventMeta): void {
     if (meta.id !== undefined) this.lastEventId = meta.id
     call(this.#options.onEvent, data, meta)
-    if (!this.#closed) this.#queue?.push(data)
+    if (!this.closed) this.#queue?.push(data)
   }
 
   /** A payload that failed validation: its id still moves `lastEventId`, the error goes to `onError`. */
@@ -185,7 +183,7 @@ class Core<T, S> implements SubscriptionSink<T> {
   }
 
   #applyState(change: Omit<StateChange, 'from'>): void {
-    if (this.#closed || change.to === this.state) return
+    if (this.closed || change.to === this.state) return
     if (change.to === 'closed') {
       this.#finalize(change)
       return
@@ -200,13 +198,12 @@ class Core<T, S> implements SubscriptionSink<T> {
    * what the iterator still buffers; otherwise (the stream ended, or failed) the iterator drains it first.
    */
   #finalize(change: Omit<StateChange, 'from'>, byApp = false): void {
-    if (this.#closed) return
-    this.#closed = true
-    this.#steps = undefined
+    if (this.closed) return
     const from = this.state
     this.state = 'closed'
+    this.#steps = undefined
     const options = this.#options
-    if (this.#onAbort) options.signal?.removeEventListener('abort', this.#onAbort)
+    options.signal?.removeEventListener('abort', this)
     call(options.onState, { from, ...change, to: 'closed' })
     if (change.error) call(options.onError, change.error)
     if (byApp) void this.#iterator?.return?.()
@@ -214,27 +211,26 @@ class Core<T, S> implements SubscriptionSink<T> {
     else this.#queue?.end()
   }
 
+  /** The AbortSignal's `abort` listener. */
+  handleEvent(): void {
+    this.close('aborted')
+  }
+
   close(reason: string): void {
-    if (this.#closed) return
+    if (this.closed) return
     this.#finalize({ to: 'closed', reason }, true)
     this.#hooks.onClose()
   }
 
-  /** The public `close()`: bound without arguments (no bound-arguments array per subscription). */
-  closeByApp(): void {
-    this.close('closed')
-  }
-
   send(data: S): Promise<SendResult> {
-    if (this.#closed) return Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))
+    if (this.closed) return Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))
     return (this.#hooks as Required<SubscriptionHooks<S>>).send(data)
   }
 
   iterator(): AsyncIterableIterator<T> {
-    if (this.#iteratorTaken) {
+    if (this.#queue) {
       throw new SwitchlineError('invalid_options', 'a subscription has one iterator; subscribe again for another')
     }
-    this.#iteratorTaken = true
     const options = this.#options
     const queue = (this.#queue = createAsyncQueue<T>({
       maxSize: options.buffer?.maxSize ?? 1000,
@@ -252,7 +248,7 @@ class Core<T, S> implements SubscriptionSink<T> {
       },
     }))
     const iterator = (this.#iterator = queue.iterator())
-    if (this.#closed) queue.end()
+    if (this.closed) queue.end()
     return iterator
   }
 }
@@ -286,20 +282,32 @@ function deliverStep<T, S>(core: Core<T, S>, schema: BaseSubscriptionOptions<T>[
   }
 }
 
+/** Makes `value` an own property of `target` and returns it: a method bound on first read stays the same function. */
+function own<V>(target: object, key: PropertyKey, value: V): V {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true })
+  return value
+}
+
+/** The handle's bound `send`, under a key the app cannot name (the sendable subclass cannot read `#core`). */
+const BOUND_SEND = Symbol()
+
 /**
- * The public subscription. The getters and the iterator live on the prototype; `close` (and `send`) are own
- * bound functions, so they keep working when destructured (`const { close } = sub`) or passed as callbacks.
- * `[Symbol.asyncIterator]` is a prototype getter returning a function bound on first use, so it too works detached.
+ * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send` and
+ * `[Symbol.asyncIterator]` are prototype getters that bind on first read and cache the function as an own property,
+ * so they keep working when destructured (`const { close } = sub`) or passed as callbacks, and a subscription
+ * nobody reads them from holds no function (two bound functions were ~100 B per subscription).
  */
 class SubscriptionHandle<T, S> {
   readonly #core: Core<T, S>
-  readonly close: () => void
 
   constructor(core: Core<T, S>) {
     this.#core = core
-    this.close = core.closeByApp.bind(core)
   }
 
+  get close(): () => void {
+    const core = this.#core
+    return own(this, 'close', () => core.close('closed'))
+  }
   get state(): ConnectionState {
     return this.#core.state
   }
@@ -314,18 +322,17 @@ class SubscriptionHandle<T, S> {
   }
   get [Symbol.asyncIterator](): () => AsyncIterableIterator<T> {
     const core = this.#core
-    // Cached as an own property: later reads return the same function.
-    Object.defineProperty(this, Symbol.asyncIterator, { value: () => core.iterator(), writable: true, enumerable: true })
-    return this[Symbol.asyncIterator]
+    return own(this, Symbol.asyncIterator, () => core.iterator())
+  }
+  [BOUND_SEND](): (data: S) => Promise<SendResult> {
+    const core = this.#core
+    return own(this, 'send', (data: S) => core.send(data))
   }
 }
 
 class SendableHandle<T, S> extends SubscriptionHandle<T, S> {
-  readonly send: (data: S) => Promise<SendResult>
-
-  constructor(core: Core<T, S>) {
-    super(core)
-    this.send = core.send.bind(core) as (data: S) => Promise<SendResult>
+  get send(): (data: S) => Promise<SendResult> {
+    return this[BOUND_SEND]()
   }
 }
 

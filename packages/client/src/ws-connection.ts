@@ -12,7 +12,7 @@ import type { Platform } from './platform-types'
 import { decodeServerFrame, encodeFrame } from './protocol/codec'
 import { PATHS, SUBPROTOCOL } from './protocol/constants'
 import type { ErrorPayload, WelcomeFrame } from './protocol/frames'
-import { deliverTo, type OutgoingMessage, type PublishDone, type SendPath } from './session-member'
+import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
 import type { Timers } from './timers'
 import { isBlockedAfter } from './transport-choice'
 import type { AttemptContext, AttemptHandle, WsAttempt, WsAttemptHandlers } from './transports/types'
@@ -190,15 +190,15 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
         return
       case 'subscribed': {
         const sub = this.#takeSub(frame.id)
-        if (sub?.channel === frame.channel) adoptHeadCursor(tracker, frame.channel, frame.cursor, sub.cursor)
+        // The members' own channel string as the tracker's key, not the frame's copy (~40 B per channel).
+        if (sub?.channel === frame.channel) adoptHeadCursor(tracker, sub.channel, frame.cursor, sub.cursor)
         for (const member of members.named(frame.channel)) member.ready('websocket')
         return
       }
       case 'event': {
-        const fresh = tracker.accept(frame.channel, frame.id)
-        const targets = members.get(frame.channel)
-        if (targets === undefined || !fresh) return
-        deliverTo(targets, frame.data, { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' })
+        if (tracker.accept(frame.channel, frame.id)) {
+          members.deliver(frame.channel, frame.data, { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' })
+        }
         return
       }
       case 'gap': {
