@@ -9,7 +9,7 @@ import { SSE_EVENTS } from './protocol/constants'
 import type { SseReadyPayload } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
 import type { MemberRegistry } from './member-registry'
-import { protocolError, routeProtocolError } from './ws-session-frames'
+import { protocolError, routeProtocolError } from './protocol-errors'
 import type { SseEvent } from './sse-parser'
 
 /** What the event routing needs from the session. */

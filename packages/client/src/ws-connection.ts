@@ -17,7 +17,7 @@ import type { Timers } from './timers'
 import { isBlockedAfter } from './transport-choice'
 import type { AttemptContext, AttemptHandle, WsAttempt, WsAttemptHandlers } from './transports/types'
 import { openWebSocket } from './transports/ws'
-import { protocolError, routeProtocolError, type ProtocolErrorRoutes } from './ws-session-frames'
+import { protocolError, routeProtocolError, type ProtocolErrorRoutes } from './protocol-errors'
 import type { WsSessionOptions } from './ws-session'
 
 /** `http://h/rt` → `ws://h/rt/ws` (and https → wss). */
