@@ -156,7 +156,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     const riders = [...members].filter((m) => session.has(m))
     if (riders.every((m) => m.preference === 'websocket')) return // forced: keep trying
     ws = undefined
-    session.evacuate()
+    session.close() // the members move to another transport, untold
     for (const member of riders) {
       if (member.closed) continue
       if (member.preference === 'websocket') ride(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)

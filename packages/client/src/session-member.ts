@@ -6,7 +6,7 @@ import type { CursorTracker } from './dedupe'
 import type { SwitchlineError } from './errors'
 import type { Platform } from './platform-types'
 import type { GapInfo } from './protocol/frames'
-import type { Supervisor, SupervisorOptions } from './supervisor-types'
+import type { SupervisorOptions } from './supervisor-types'
 import type { ConnectionState, EventMeta, StateChange, TokenProvider, TransportKind } from './types'
 
 /** A state change of a session, as a member receives it (the member emits `{ from, to }` itself). */
@@ -89,8 +89,6 @@ export interface MemberSession {
   has(member: SessionMember): boolean
   /** How many channels have members (a method, not a getter: an object literal with a getter is a dictionary-mode object). */
   size(): number
-  /** The connection state. */
-  state(): Supervisor['state']
   /** Stops for good; members get no further callbacks. */
   close(): void
 }

@@ -270,7 +270,6 @@ export function createSseSession(options: SseSessionOptions): SseSession {
     },
     has: (member) => members.has(member),
     size: () => members.size,
-    state: () => supervisor.state,
     close() {
       members.clear()
       readyOn.clear()

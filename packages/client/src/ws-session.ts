@@ -29,10 +29,7 @@ export interface WsSessionOptions extends SessionOptions {
  * The client's WebSocket (`baseUrl`'s scheme becomes ws/wss). The connect timeout runs from construction until
  * `welcome`.
  */
-export interface WsSession extends MemberSession {
-  /** Removes every member without telling them and stops (they are moving to another transport). */
-  evacuate(): SessionMember[]
-}
+export type WsSession = MemberSession
 
 /**
  * Creates the WebSocket session of a client. It connects when the first member is added.
@@ -145,14 +142,6 @@ class Session implements WsSession, WsSessionCore {
   }
   size(): number {
     return this.members.size
-  }
-  state(): Supervisor['state'] {
-    return this.#supervisor.state
-  }
-  evacuate(): SessionMember[] {
-    const out = this.members.clear()
-    this.#stop()
-    return out
   }
   close(): void {
     this.members.clear()
