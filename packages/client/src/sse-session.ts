@@ -21,7 +21,7 @@ import { openFetchSse } from './transports/sse-fetch'
 import type { MemberSession, SessionMember, SessionOptions } from './session-member'
 import type { SseEvent } from './sse-parser'
 import type { AttemptContext, AttemptHandle } from './transports/types'
-import type { HeadersInit_, StateChange } from './types'
+import type { HeadersInit_ } from './types'
 
 export { sseUrl } from './sse-request'
 
@@ -76,18 +76,14 @@ export function createSseSession(options: SseSessionOptions): SseSession {
         }
         return
       }
+      if (change.to === 'open') return // a member is open when sl-ready accepts it
+      const { from: _from, ...rest } = change // one copy for every member, as on the WebSocket
       members.each((member) => {
-        if (change.to === 'open') return // a member is open when sl-ready accepts it
         if (quietRestart && readyOn.has(member) && change.to === 'connecting') return
-        member.state('sse', stateOf(change))
+        member.state('sse', rest)
       })
     },
   })
-
-  function stateOf(change: StateChange): Parameters<SessionMember['state']>[1] {
-    const { from: _from, ...rest } = change
-    return rest
-  }
 
   function dropMember(member: SessionMember): boolean {
     if (!members.remove(member)) return false

@@ -74,7 +74,6 @@ class Session implements WsSession, WsSessionCore {
     const { options, members } = this
     options.onState?.(change)
     if (this.closed) return
-    const { from: _from, ...rest } = change
     if (change.to === 'closed') {
       if (change.error) {
         const error = change.error
@@ -85,7 +84,9 @@ class Session implements WsSession, WsSessionCore {
       }
       return
     }
-    if (change.to !== 'open') members.each((member) => member.state('websocket', rest))
+    if (change.to === 'open') return
+    const { from: _from, ...rest } = change
+    members.each((member) => member.state('websocket', rest))
   }
 
   async #connect(ctx: AttemptContext): Promise<AttemptHandle> {
