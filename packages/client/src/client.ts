@@ -3,7 +3,6 @@
  * per client however many channels. Each channel picks its transport (`transport-choice.ts`); a blocked WebSocket
  * moves its channels to SSE + POST and is re-probed later. Sessions own the connections; this file only wires.
  */
-import { defaultBackoff } from './backoff'
 import { createChannelSubscription, type ChannelSubscription } from './channel-subscription'
 import { createCursorTracker } from './dedupe'
 import { SwitchlineError } from './errors'
@@ -13,7 +12,7 @@ import { resolvePlatform } from './platform'
 import { channelName, isChannelId } from './protocol/constants'
 import type { SendPath, SessionOptions } from './session-member'
 import { createSseSession, type SseSession } from './sse-session'
-import type { SupervisorOptions } from './supervisor-types'
+import { supervisorSettings } from './supervisor'
 import { clampDelay, type TimerHandle } from './timers'
 import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
 import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
@@ -79,14 +78,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
   const tracker = createCursorTracker()
-  const reconnect = options.reconnect === false ? undefined : (options.reconnect ?? {})
-  const supervisor: Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'> = {
-    backoff: reconnect?.backoff ?? defaultBackoff,
-    maxAttempts: reconnect?.maxAttempts ?? Infinity,
-    resetAfterMs: reconnect?.resetAfterMs ?? 5_000,
-    pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
-    reconnect: reconnect !== undefined,
-  }
+  const supervisor = supervisorSettings(options.reconnect)
   const reprobeMs = options.reprobeWebSocketMs ?? 60_000
   const publisher = createHttpPublisher({
     baseUrl,

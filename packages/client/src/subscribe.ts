@@ -2,14 +2,13 @@
  * Raw `subscribe()`: one stream from any standard SSE or WebSocket endpoint (no Switchline framing), with
  * reconnection, resume, liveness, validation and a bounded async iterator.
  */
-import { defaultBackoff } from './backoff'
 import { checkBoundedQueueOptions } from './bounded-queue'
 import { SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
 import { createRawSse, isPlainSseRequest, type RawConnection } from './raw-sse'
 import { createRawWs } from './raw-ws'
 import { createSubscriptionCore } from './subscription-core'
-import { createSupervisor } from './supervisor'
+import { createSupervisor, supervisorSettings } from './supervisor'
 import type { Supervisor } from './supervisor-types'
 import type { Subscription, SubscribeOptions, TransportKind, TransportPreference } from './types'
 
@@ -66,15 +65,10 @@ export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T>
     target.kind === 'sse'
       ? createRawSse(target.url, options, sink, () => supervisor?.stop('done'))
       : createRawWs(target.url, options, sink)
-  const reconnect = options.reconnect === false ? undefined : (options.reconnect ?? {})
   const active = connection
   supervisor = createSupervisor({
     connect: (ctx) => active.connect(ctx),
-    backoff: reconnect?.backoff ?? defaultBackoff,
-    maxAttempts: reconnect?.maxAttempts ?? Infinity,
-    resetAfterMs: reconnect?.resetAfterMs ?? 5000,
-    pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
-    reconnect: reconnect !== undefined,
+    ...supervisorSettings(options.reconnect),
     platform: resolvePlatform(options.platform),
     onState(change) {
       const { from: _from, ...rest } = change

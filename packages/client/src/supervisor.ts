@@ -5,13 +5,33 @@
  * `'reconnecting'` while waiting before the next attempt (the change carries `attempt` and `delayMs`; while offline
  * or hidden it carries `reason` and no delay), `'closed'` at the end. Each change is emitted once, as `{ from, to }`.
  */
+import { defaultBackoff } from './backoff'
 import { messageOf, SwitchlineError } from './errors'
 import type { Supervisor, SupervisorOptions } from './supervisor-types'
 import { clampDelay, type TimerHandle } from './timers'
 import type { AttemptContext, AttemptHandle } from './transports/types'
-import type { ConnectionState, StateChange } from './types'
+import type { ConnectionState, ReconnectOptions, StateChange } from './types'
 
 export type { Supervisor, SupervisorOptions } from './supervisor-types'
+
+/**
+ * The supervisor settings of an app's `reconnect` option (`false`: one attempt, no reconnects), with the SDK's
+ * defaults; shared by `subscribe()` and `createClient()`.
+ * @example
+ * createSupervisor({ connect, ...supervisorSettings(options.reconnect), platform, onState })
+ */
+export function supervisorSettings(
+  option: ReconnectOptions | false | undefined,
+): Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'> {
+  const reconnect = option === false ? undefined : (option ?? {})
+  return {
+    backoff: reconnect?.backoff ?? defaultBackoff,
+    maxAttempts: reconnect?.maxAttempts ?? Infinity,
+    resetAfterMs: reconnect?.resetAfterMs ?? 5_000,
+    pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
+    reconnect: reconnect !== undefined,
+  }
+}
 
 /**
  * Creates a supervisor (see `supervisor-types.ts`). Rules:
