@@ -6,7 +6,7 @@
 import { createDecoder } from './decode'
 import { createIdWindow } from './dedupe'
 import { SwitchlineError } from './errors'
-import { normalizeHeaders, setDefaultHeader } from './headers'
+import { setDefaultHeader } from './headers'
 import { resolveHeaders, resolveToken } from './http-publisher'
 import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
 import { hasFetch, platformSse, resolvePlatform } from './platform'
@@ -186,8 +186,8 @@ function encodeBody(body: SubscribeOptions<unknown>['body']): string | undefined
 
 /** The request's own headers; the caller adds the cursor where it travels as a header. */
 function fetchHeaders(headers: Record<string, string>, token: string | undefined, jsonBody: boolean): Record<string, string> {
-  const out = normalizeHeaders(headers)
-  if (token !== undefined) setDefaultHeader(out, 'authorization', `Bearer ${token}`)
-  if (jsonBody) setDefaultHeader(out, 'content-type', 'application/json')
-  return out
+  // `headers` is resolveHeaders()' fresh, lower-cased object: it is added to, not copied again.
+  if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
+  if (jsonBody) setDefaultHeader(headers, 'content-type', 'application/json')
+  return headers
 }

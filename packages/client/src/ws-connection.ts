@@ -164,9 +164,9 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     if (this.#live()) this.#session.members.each((member) => member.error(error))
   }
 
-  onClose({ code, reason, opened }: { code: number; reason: string; opened: boolean }): void {
+  onClose({ code, reason }: { code: number; reason: string }): void {
     if (!this.#live()) return
-    if (!opened && !this.#opened) {
+    if (!this.#opened) {
       this.#failBeforeOpen(new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code }))
       return
     }
@@ -251,7 +251,6 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     const session = this.#session
     const { options, members } = session
     this.#stopTimers()
-    session.failuresBeforeOpen = 0
     this.maxFrameBytes = frame.maxFrameBytes
     session.conn = this
     this.#ctx.opened()
