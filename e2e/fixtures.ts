@@ -5,23 +5,13 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import type { TestSurface } from '../playground/src/surface'
 import type { AnsweredRequest } from '../playground/switchline-plugin'
+import type { ServerStats } from '@switchline/server'
+import type { FaultStats } from '@switchline/server/testing'
 
 export type { AnsweredRequest }
 
-/** What `GET <base>/_faults/stats` answers. */
-export interface Stats {
-  epoch: string
-  sse: { open: number; accepted: number }
-  ws: { open: number; accepted: number; upgradesRefused: number }
-  publishes: number
-  channels: Record<string, number>
-  faults: {
-    upgradesRefused: number
-    unauthorizedSent: number
-    dropped: number
-    state: { stalled: string | false; refusingWebSockets: false | number }
-  }
-}
+/** What `GET <base>/_faults/stats` answers: `{ ...server.stats(), faults: faults.stats() }`. */
+export type Stats = ServerStats & { faults: FaultStats }
 
 export interface ServerHandle {
   /** The page URL (`http://127.0.0.1:<port>/`). */

@@ -12,6 +12,8 @@ import type { ServerInfo } from './server-child'
 import { histogram, percentile } from './stats'
 import { createClient, type BenchSchema } from './switchline'
 import type { Client } from '@switchline/client'
+import type { ServerStats } from '@switchline/server'
+import type { FaultStats } from '@switchline/server/testing'
 
 export interface StormRealRow {
   id: string
@@ -54,8 +56,10 @@ function summarize(backTimes: number[], clients: number): Pick<StormRealRow, 'ba
   }
 }
 
+/** The server child's `sl-stats` reply. */
 interface SlStats {
-  stats: { ws: { accepted: number; upgradesRefused: number } }
+  stats: ServerStats
+  faults: FaultStats
 }
 
 async function switchlineStorm(info: ServerInfo, ctl: Ctl, clients: number, downMs: number, limitMs: number): Promise<StormRealRow> {
