@@ -8,7 +8,7 @@ import type { Ctl } from './ctl'
 import type { ServerInfo } from './server-child'
 import type { BenchMessage } from './payloads'
 import { RECEIVERS, type Receiver } from './receivers'
-import { median, ratio } from './stats'
+import { median, ratio, rotate } from './stats'
 
 export interface ThroughputSample {
   msgPerSec: number
@@ -118,12 +118,6 @@ export async function measureOnce(
     close()
     await ctl.request({ op: 'end', sid }).catch(() => undefined)
   }
-}
-
-/** Rotates a list by `k` (interleaving order across runs). */
-function rotate<T>(list: readonly T[], k: number): T[] {
-  const i = k % list.length
-  return [...list.slice(i), ...list.slice(0, i)]
 }
 
 export async function runThroughput(opts: ThroughputOptions): Promise<ThroughputRow[]> {
