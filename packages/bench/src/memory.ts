@@ -10,6 +10,7 @@ import { EventSource } from 'eventsource'
 import { io, type Socket } from 'socket.io-client'
 import type { ServerInfo } from './server-child'
 import { createClient, subscribe, type BenchSchema } from './switchline'
+import { tick } from './wait'
 
 export interface MemoryScenario {
   id: string
@@ -131,8 +132,6 @@ function openers(id: string): { open: Opener; openShared?: (info: ServerInfo) =>
       throw new Error(`unknown memory scenario ${id}`)
   }
 }
-
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function collect(): Promise<NodeJS.MemoryUsage> {
   const gc = (globalThis as { gc?: () => void }).gc

@@ -405,7 +405,3 @@ function rawSocketOf(ws: WebSocket): Socket {
 function listen(server: HttpServer): Promise<void> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
 }
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}

@@ -11,6 +11,7 @@ import type { Ctl } from './ctl'
 import type { ServerInfo } from './server-child'
 import { histogram, percentile } from './stats'
 import { createClient, type BenchSchema } from './switchline'
+import { tick, waitUntil } from './wait'
 import type { Client } from '@switchline/client'
 import type { ServerStats } from '@switchline/server'
 import type { FaultStats } from '@switchline/server/testing'
@@ -33,17 +34,6 @@ export interface StormRealRow {
   serverAttempts: number | null
   arrivalsPer100ms: number[]
   error?: string
-}
-
-const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function waitUntil(pred: () => boolean, ms: number): Promise<boolean> {
-  const end = performance.now() + ms
-  while (!pred()) {
-    if (performance.now() > end) return false
-    await tick(20)
-  }
-  return true
 }
 
 function summarize(backTimes: number[], clients: number): Pick<StormRealRow, 'back' | 'allBackMs' | 'p50BackMs' | 'p99BackMs' | 'arrivalsPer100ms'> {
