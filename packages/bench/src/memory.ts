@@ -46,7 +46,6 @@ export interface MemoryRow {
   heapBytesPerSub: number | null
   rssBytesPerSub: number | null
   externalBytesPerSub: number | null
-  /** Open TCP connections the scenario used, when known. */
   error?: string
 }
 
@@ -176,16 +175,15 @@ export async function memoryChildMain(): Promise<void> {
   await waitOpen(warm, deadline)
   const before = await collect()
   const handles: Handle[] = []
-  let opened = 0
   for (let i = 1; i <= count; i += 100) {
     const batch: Handle[] = []
     for (let j = i; j < Math.min(i + 100, count + 1); j++) batch.push(open(j))
     handles.push(...batch)
-    opened = (await waitOpen(handles, deadline)) // batch by batch, so the listen backlog never overflows
+    await waitOpen(handles, deadline) // batch by batch, so the listen backlog never overflows
     if (performance.now() > deadline) break
   }
   await tick(300)
-  opened = handles.filter((h) => h.isOpen()).length
+  const opened = handles.filter((h) => h.isOpen()).length
   const after = await collect()
   const per = (k: 'heapUsed' | 'rss' | 'external'): number => (after[k] - before[k]) / handles.length
   const row: MemoryRow = {
