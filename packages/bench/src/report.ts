@@ -345,7 +345,7 @@ export function renderMarkdown(results: BenchResults): string {
             secs(r.p50BackMs),
             secs(r.p99BackMs),
             int(r.attempts),
-            r.serverAttempts == null ? '—' : int(r.serverAttempts),
+            int(r.serverAttempts),
             `\`${sparkline(r.arrivalsPer100ms.slice(0, 150), Math.max(1, ...r.arrivalsPer100ms))}\``,
             r.error ?? '',
           ]),
