@@ -4,24 +4,14 @@
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import type { TestSurface } from '../playground/src/surface'
-import type { AnsweredRequest } from '../playground/switchline-plugin'
+import { ANSWERED_REQUESTS_PATH, BASE_PATH, SERVER_PUBLISH_PATH, type AnsweredRequest } from '../playground/switchline-plugin'
+import type { ServerStats } from '@switchline/server'
+import type { FaultStats } from '@switchline/server/testing'
 
 export type { AnsweredRequest }
 
-/** What `GET <base>/_faults/stats` answers. */
-export interface Stats {
-  epoch: string
-  sse: { open: number; accepted: number }
-  ws: { open: number; accepted: number; upgradesRefused: number }
-  publishes: number
-  channels: Record<string, number>
-  faults: {
-    upgradesRefused: number
-    unauthorizedSent: number
-    dropped: number
-    state: { stalled: string | false; refusingWebSockets: false | number }
-  }
-}
+/** What `GET <base>/_faults/stats` answers: `{ ...server.stats(), faults: faults.stats() }`. */
+export type Stats = ServerStats & { faults: FaultStats }
 
 export interface ServerHandle {
   /** The page URL (`http://127.0.0.1:<port>/`). */
@@ -43,7 +33,7 @@ export interface ServerHandle {
 }
 
 function serverHandle(url: string): ServerHandle {
-  const baseUrl = `${url}rt`
+  const baseUrl = new URL(BASE_PATH, url).href
   const json = async <T>(res: Response): Promise<T> => {
     if (!res.ok) throw new Error(`${res.url}: HTTP ${res.status} ${await res.text()}`)
     return (await res.json()) as T
@@ -57,7 +47,7 @@ function serverHandle(url: string): ServerHandle {
     stats: async () => json<Stats>(await fetch(`${baseUrl}/_faults/stats`)),
     publish: async (channel, data) => (await json<{ eventId: string }>(await post('/publish', { channel, data }))).eventId,
     serverPublish: async (channel, data) => {
-      const res = await fetch(`${url}__playground/publish`, {
+      const res = await fetch(new URL(SERVER_PUBLISH_PATH, url), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ channel, data }),
@@ -65,7 +55,7 @@ function serverHandle(url: string): ServerHandle {
       return (await json<{ eventId: string }>(res)).eventId
     },
     requests: async (fromSeq = 0) =>
-      (await json<{ requests: AnsweredRequest[] }>(await fetch(`${url}__playground/requests`))).requests.filter((r) => r.seq >= fromSeq),
+      (await json<{ requests: AnsweredRequest[] }>(await fetch(new URL(ANSWERED_REQUESTS_PATH, url)))).requests.filter((r) => r.seq >= fromSeq),
   }
 }
 

@@ -5,7 +5,7 @@
  * are mounted only when asked for (`testRoutes: true`, which the e2e global setup passes).
  */
 import { createServer } from 'vite'
-import { switchlinePlugin, type SwitchlinePluginOptions } from './switchline-plugin'
+import { BASE_PATH, switchlinePlugin, type SwitchlinePluginOptions } from './switchline-plugin'
 import { playgroundConfig } from './vite.config'
 
 /** Options of {@link startPlayground}. */
@@ -53,7 +53,7 @@ export async function startPlayground(options: StartPlaygroundOptions = {}): Pro
   await vite.warmupRequest('/src/main.ts')
   return {
     url,
-    baseUrl: `${url}rt`,
+    baseUrl: new URL(pluginOptions.server?.basePath ?? BASE_PATH, url).href,
     async close() {
       await embedded.close()
       await vite.close()

@@ -10,6 +10,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Plugin, ViteDevServer } from 'vite'
 import type { SwitchlineServer, SwitchlineServerOptions, DemoOptions } from '@switchline/server'
 
+/** The base path the embedded server is mounted at unless `server.basePath` says otherwise. */
+export const BASE_PATH = '/rt'
+
 /** Options of {@link switchlinePlugin}. */
 export interface SwitchlinePluginOptions {
   /** Server options over the playground's defaults (demo channels, `faults: true`, base path `/rt`). */
@@ -54,7 +57,7 @@ async function createEmbedded(vite: ViteDevServer, options: SwitchlinePluginOpti
   const testing = (await vite.ssrLoadModule('@switchline/server/testing')) as typeof import('@switchline/server/testing')
   const server = main.createSwitchlineServer({
     channels: { ...main.DEMO_CHANNELS },
-    basePath: '/rt',
+    basePath: BASE_PATH,
     faults: true,
     ...options.server,
   })
@@ -124,7 +127,7 @@ function pathOf(req: IncomingMessage): string {
 
 /** Mounts the Switchline demo server (with faults) in Vite's dev server. */
 export function switchlinePlugin(options: SwitchlinePluginOptions = {}): SwitchlinePlugin {
-  const basePath = options.server?.basePath ?? '/rt'
+  const basePath = options.server?.basePath ?? BASE_PATH
   let dev: ViteDevServer | undefined
   let created: Promise<EmbeddedServer> | undefined
   const answered: AnsweredRequest[] = []

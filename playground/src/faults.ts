@@ -1,19 +1,10 @@
 /** The fault controls of the embedded server (`POST <base>/_faults/<action>`, `GET <base>/_faults/stats`). */
 
-/** What `GET <base>/_faults/stats` answers (the parts the page shows). */
-export interface ServerStatsView {
-  epoch: string
-  sse: { open: number; accepted: number }
-  ws: { open: number; accepted: number; upgradesRefused: number }
-  publishes: number
-  eventsDelivered: number
-  faults: {
-    dropped: number
-    upgradesRefused: number
-    unauthorizedSent: number
-    state: { stalled: 'sse' | 'ws' | 'all' | false; refusingWebSockets: false | number }
-  }
-}
+import type { ServerStats } from '@switchline/server'
+import type { FaultStats } from '@switchline/server/testing'
+
+/** What `GET <base>/_faults/stats` answers: `{ ...server.stats(), faults: faults.stats() }`. Type-only: no server code reaches the page. */
+export type ServerStatsView = ServerStats & { faults: FaultStats }
 
 export interface FaultControls {
   dropAll(): Promise<void>

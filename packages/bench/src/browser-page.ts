@@ -5,6 +5,7 @@
  */
 import type { BenchMessage } from './payloads'
 import type { CtlRequest, StreamKind } from './server-child'
+import { rotate } from './stats'
 import { openBenchChannel, openSubscription } from './switchline'
 
 export interface BrowserConfig {
@@ -161,8 +162,7 @@ async function benchRun(config: BrowserConfig): Promise<BrowserSample[]> {
   const samples: BrowserSample[] = []
   for (let run = 0; run < config.runs; run++) {
     for (const size of Object.keys(config.messages).map(Number)) {
-      const k = run % RECEIVERS.length
-      for (const r of [...RECEIVERS.slice(k), ...RECEIVERS.slice(0, k)]) {
+      for (const r of rotate(RECEIVERS, run)) {
         try {
           samples.push({ id: r.id, size, msgPerSec: await measure(send, r, size, config.messages[size] as number) })
         } catch (error) {

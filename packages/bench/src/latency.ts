@@ -8,7 +8,7 @@ import WebSocket from 'ws'
 import { io } from 'socket.io-client'
 import type { ServerInfo } from './server-child'
 import { message, padFor } from './payloads'
-import { mean, percentile } from './stats'
+import { mean, percentile, rotate } from './stats'
 import { createClient, type BenchSchema } from './switchline'
 
 export interface LatencyRow {
@@ -109,8 +109,7 @@ export async function runLatency(opts: { info: ServerInfo; roundTrips: number; r
   const samples = new Map<string, number[]>()
   const errors = new Map<string, string[]>()
   for (let run = 0; run < opts.runs; run++) {
-    const order = [...PINGERS.slice(run % PINGERS.length), ...PINGERS.slice(0, run % PINGERS.length)]
-    for (const p of order) {
+    for (const p of rotate(PINGERS, run)) {
       try {
         const conn = await withTimeout(p.open(opts.info), 10_000, `${p.id}: connect`)
         try {

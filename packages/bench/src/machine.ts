@@ -21,7 +21,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     date: new Date().toISOString(),
-    loadAverage: { start: Number((loadavg()[0] ?? 0).toFixed(2)) },
+    loadAverage: { start: currentLoad() },
   }
 }
 

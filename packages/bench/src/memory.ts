@@ -10,6 +10,7 @@ import { EventSource } from 'eventsource'
 import { io, type Socket } from 'socket.io-client'
 import type { ServerInfo } from './server-child'
 import { createClient, subscribe, type BenchSchema } from './switchline'
+import { tick } from './wait'
 
 export interface MemoryScenario {
   id: string
@@ -45,7 +46,6 @@ export interface MemoryRow {
   heapBytesPerSub: number | null
   rssBytesPerSub: number | null
   externalBytesPerSub: number | null
-  /** Open TCP connections the scenario used, when known. */
   error?: string
 }
 
@@ -132,8 +132,6 @@ function openers(id: string): { open: Opener; openShared?: (info: ServerInfo) =>
   }
 }
 
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
 async function collect(): Promise<NodeJS.MemoryUsage> {
   const gc = (globalThis as { gc?: () => void }).gc
   if (!gc) throw new Error('run with --expose-gc')
@@ -177,16 +175,15 @@ export async function memoryChildMain(): Promise<void> {
   await waitOpen(warm, deadline)
   const before = await collect()
   const handles: Handle[] = []
-  let opened = 0
   for (let i = 1; i <= count; i += 100) {
     const batch: Handle[] = []
     for (let j = i; j < Math.min(i + 100, count + 1); j++) batch.push(open(j))
     handles.push(...batch)
-    opened = (await waitOpen(handles, deadline)) // batch by batch, so the listen backlog never overflows
+    await waitOpen(handles, deadline) // batch by batch, so the listen backlog never overflows
     if (performance.now() > deadline) break
   }
   await tick(300)
-  opened = handles.filter((h) => h.isOpen()).length
+  const opened = handles.filter((h) => h.isOpen()).length
   const after = await collect()
   const per = (k: 'heapUsed' | 'rss' | 'external'): number => (after[k] - before[k]) / handles.length
   const row: MemoryRow = {

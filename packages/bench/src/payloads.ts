@@ -8,7 +8,6 @@ export interface BenchMessage {
 
 /** Payload sizes measured, in bytes of serialized JSON. */
 export const PAYLOAD_SIZES = [64, 1024] as const
-export type PayloadSize = (typeof PAYLOAD_SIZES)[number]
 
 /** Padding so that `{"seq":123456,"pad":"…"}` serializes to exactly `size` bytes (for 6-digit sequence numbers). */
 export function padFor(size: number): string {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import { startServerProcess } from './ctl'
 import { RECEIVERS } from './receivers'
+import { serverChildMain } from './server-child'
 import { measureOnce } from './throughput'
 
 interface CpuProfile {
@@ -62,7 +63,10 @@ function summarize(file: string, top = 30): void {
 }
 
 const args = process.argv.slice(2)
-if (args[0] === '--summarize') {
+if (args[0] === '--child=server') {
+  // The server child, forked from this same bundle below (as run.ts does), so it is always built fresh.
+  await serverChildMain()
+} else if (args[0] === '--summarize') {
   const target = args[1] as string
   const file = target.endsWith('.cpuprofile')
     ? target
@@ -72,7 +76,7 @@ if (args[0] === '--summarize') {
   const [id = 'switchline-ws', size = '64', total = '300000'] = args
   const r = RECEIVERS.find((x) => x.id === id)
   if (!r) throw new Error(`unknown receiver ${id}; one of ${RECEIVERS.map((x) => x.id).join(', ')}`)
-  const server = await startServerProcess(fileURLToPath(import.meta.url).replace(/profile\.mjs$/, 'run.mjs'))
+  const server = await startServerProcess(fileURLToPath(import.meta.url))
   let left = Number(total)
   while (left > 0) {
     const n = Math.min(left, 100_000)

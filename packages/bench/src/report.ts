@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { BenchConfig } from './config'
 import type { MachineInfo } from './machine'
+import { PAYLOAD_SIZES } from './payloads'
 import { PKG_ROOT, type SizeResult } from './size'
 import { featureShares } from './size-features'
 import type { ThroughputRow } from './throughput'
@@ -112,7 +113,7 @@ export function targets(results: BenchResults): TargetRow[] {
     if (!r || !floor) return ''
     return `; ${x(ratio(r.medianMsgPerSec, floor.medianMsgPerSec))} of the same frames read bare (CPU: ${x(ratio(floor.medianCpuUsPerMsg, r.medianCpuUsPerMsg))})`
   }
-  for (const size of [64, 1024]) {
+  for (const size of PAYLOAD_SIZES) {
     for (const [id, what] of [['switchline-ws-raw', '`subscribe(ws://…)`'], ['switchline-ws', '`createClient`']] as const) {
       const r = tpRow(id, size)
       rows.push(rateAtLeast(`WebSocket receive, ${what}, ${size} B`, '≥ 0.9× raw ws', r, r?.ratioToWs, r?.cpuRatioToWs, 0.9))
@@ -344,7 +345,7 @@ export function renderMarkdown(results: BenchResults): string {
             secs(r.p50BackMs),
             secs(r.p99BackMs),
             int(r.attempts),
-            r.serverAttempts == null ? '—' : int(r.serverAttempts),
+            int(r.serverAttempts),
             `\`${sparkline(r.arrivalsPer100ms.slice(0, 150), Math.max(1, ...r.arrivalsPer100ms))}\``,
             r.error ?? '',
           ]),

@@ -31,7 +31,6 @@ export type StreamKind = 'ws' | 'sse' | 'sio' | 'sl' | 'slmock-ws' | 'slmock-sse
 export interface ServerInfo {
   rawPort: number
   sioPort: number
-  slPort: number
   /** Switchline base URL `B` of @switchline/server. */
   slBaseUrl: string
   /** Switchline base URL `B` of the protocol mock (prebuilt bursts). */
@@ -367,7 +366,6 @@ export async function serverChildMain(): Promise<void> {
   const info: ServerInfo = {
     rawPort: (raw.address() as AddressInfo).port,
     sioPort: (sioHttp.address() as AddressInfo).port,
-    slPort: slListener.port,
     slBaseUrl: slListener.baseUrl,
     slMockBaseUrl: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/slmock`,
   }
@@ -404,8 +402,4 @@ function rawSocketOf(ws: WebSocket): Socket {
 
 function listen(server: HttpServer): Promise<void> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { histogram, median, percentile, ratio, seededRandom } from './stats'
+import { histogram, median, percentile, ratio, rotate, seededRandom } from './stats'
 
 describe('median', () => {
   it('takes the middle of an odd list and the mean of the middle pair of an even one', () => {
@@ -34,6 +34,11 @@ describe('helpers', () => {
     expect(ratio(3, 2)).toBe(1.5)
     expect(ratio(3, 0)).toBeNull()
     expect(ratio(null, 2)).toBeNull()
+  })
+
+  it('rotate starts the list at k modulo its length', () => {
+    expect(rotate([1, 2, 3], 0)).toEqual([1, 2, 3])
+    expect(rotate([1, 2, 3], 4)).toEqual([2, 3, 1])
   })
 
   it('histogram counts into fixed-width buckets', () => {

@@ -1,4 +1,4 @@
-/** Small pure statistics helpers for the benchmarks. No I/O. */
+/** Small pure statistics helpers for the benchmarks, and the run order (`rotate`). No I/O. */
 
 /** Sorted copy, ascending. */
 export function sorted(values: readonly number[]): number[] {
@@ -27,6 +27,12 @@ export function percentile(values: readonly number[], p: number): number {
   const a = s[lo] as number
   const b = s[hi] as number
   return a + (b - a) * (rank - lo)
+}
+
+/** Rotates a list by `k` (interleaving order across runs). */
+export function rotate<T>(list: readonly T[], k: number): T[] {
+  const i = k % list.length
+  return [...list.slice(i), ...list.slice(0, i)]
 }
 
 /** Arithmetic mean. `NaN` for an empty list. */

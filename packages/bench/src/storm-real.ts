@@ -11,7 +11,10 @@ import type { Ctl } from './ctl'
 import type { ServerInfo } from './server-child'
 import { histogram, percentile } from './stats'
 import { createClient, type BenchSchema } from './switchline'
+import { tick, waitUntil } from './wait'
 import type { Client } from '@switchline/client'
+import type { ServerStats } from '@switchline/server'
+import type { FaultStats } from '@switchline/server/testing'
 
 export interface StormRealRow {
   id: string
@@ -33,17 +36,6 @@ export interface StormRealRow {
   error?: string
 }
 
-const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function waitUntil(pred: () => boolean, ms: number): Promise<boolean> {
-  const end = performance.now() + ms
-  while (!pred()) {
-    if (performance.now() > end) return false
-    await tick(20)
-  }
-  return true
-}
-
 function summarize(backTimes: number[], clients: number): Pick<StormRealRow, 'back' | 'allBackMs' | 'p50BackMs' | 'p99BackMs' | 'arrivalsPer100ms'> {
   return {
     back: backTimes.length,
@@ -54,8 +46,10 @@ function summarize(backTimes: number[], clients: number): Pick<StormRealRow, 'ba
   }
 }
 
+/** The server child's `sl-stats` reply. */
 interface SlStats {
-  stats: { ws: { accepted: number; upgradesRefused: number } }
+  stats: ServerStats
+  faults: FaultStats
 }
 
 async function switchlineStorm(info: ServerInfo, ctl: Ctl, clients: number, downMs: number, limitMs: number): Promise<StormRealRow> {

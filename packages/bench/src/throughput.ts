@@ -8,7 +8,7 @@ import type { Ctl } from './ctl'
 import type { ServerInfo } from './server-child'
 import type { BenchMessage } from './payloads'
 import { RECEIVERS, type Receiver } from './receivers'
-import { median, ratio } from './stats'
+import { median, ratio, rotate } from './stats'
 
 export interface ThroughputSample {
   msgPerSec: number
@@ -120,12 +120,6 @@ export async function measureOnce(
   }
 }
 
-/** Rotates a list by `k` (interleaving order across runs). */
-function rotate<T>(list: readonly T[], k: number): T[] {
-  const i = k % list.length
-  return [...list.slice(i), ...list.slice(0, i)]
-}
-
 export async function runThroughput(opts: ThroughputOptions): Promise<ThroughputRow[]> {
   const receivers = opts.receivers ?? RECEIVERS
   const log = opts.log ?? (() => {})
@@ -168,12 +162,14 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
     }
     const wsCpu = medCpu('ws')
     const fpCpu = medCpu('fetch-parser')
+    const sioCpu = medCpu('socket.io-client')
     const wsRate = med('ws')
     const fpRate = med('fetch-parser')
     const sioRate = med('socket.io-client')
     for (const r of receivers) {
       const s = samples.get(key(r.id, size)) ?? []
-      const rate = s.length ? median(s.map((x) => x.msgPerSec)) : null
+      const rate = med(r.id)
+      const cpu = medCpu(r.id)
       const row: ThroughputRow = {
         id: r.id,
         label: r.label,
@@ -182,13 +178,13 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
         payloadBytes: size,
         runs: s.length,
         medianMsgPerSec: rate,
-        medianCpuUsPerMsg: s.length ? median(s.map((x) => x.cpuUsPerMsg)) : null,
+        medianCpuUsPerMsg: cpu,
         medianCpuUtil: s.length ? median(s.map((x) => x.cpuUtil)) : null,
         samples: s.map((x) => Math.round(x.msgPerSec)),
         ratioToWs: ratio(rate, wsRate),
-        cpuRatioToWs: ratio(wsCpu, medCpu(r.id)),
-        cpuRatioToFetchParser: ratio(fpCpu, medCpu(r.id)),
-        cpuRatioToSocketIo: ratio(medCpu('socket.io-client'), medCpu(r.id)),
+        cpuRatioToWs: ratio(wsCpu, cpu),
+        cpuRatioToFetchParser: ratio(fpCpu, cpu),
+        cpuRatioToSocketIo: ratio(sioCpu, cpu),
         ratioToFetchParser: ratio(rate, fpRate),
         ratioToSocketIo: ratio(rate, sioRate),
         errors: errors.get(key(r.id, size)) ?? [],
