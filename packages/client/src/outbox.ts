@@ -43,7 +43,6 @@ export interface Outbox {
 
 interface Entry {
   message: OutgoingMessage
-  bytes: number
   resolve(result: SendResult): void
   reject(error: SwitchlineError): void
   /** The path generation it was last sent on, or -1 while it waits to be sent. */
@@ -161,7 +160,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         )
       }
       return new Promise<SendResult>((resolve, reject) => {
-        const entry: Entry = { message, bytes, resolve, reject, sentOn: -1, cancelTimeout: () => {}, settled: false }
+        const entry: Entry = { message, resolve, reject, sentOn: -1, cancelTimeout: () => {}, settled: false }
         queue.push(entry, bytes) // throws queue_full, which rejects this promise
         entry.cancelTimeout = group.set(
           () => settle(entry, new SwitchlineError('timeout', `no ack within ${ackTimeoutMs} ms`, { channel })),
@@ -182,9 +181,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (closed) return
       closed = error
       path = undefined
-      const entries = queue.values()
-      for (const entry of entries) settle(entry, error)
-      queue.clear()
+      for (const entry of queue.clear()) settle(entry, error) // in queue order
       group.clearAll()
     },
     get pending() {
