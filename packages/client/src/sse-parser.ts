@@ -172,6 +172,7 @@ export function createSseParser(callbacks: SseParserCallbacks, options: SseParse
     let cr = text.indexOf('\r', pos)
     let lf = text.indexOf('\n', pos)
     let colon = text.indexOf(':', pos)
+    let completed = false // the loop ran out of line breaks: the tail holds none
     try {
       while (pos < text.length) {
         if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos)
@@ -225,11 +226,13 @@ export function createSseParser(callbacks: SseParserCallbacks, options: SseParse
         if (colon !== -1 && colon < end) field(text.slice(start, colon), text.slice(valueStart(text, colon, end), end))
         else field(text.slice(start, end), '')
       }
+      completed = true
     } finally {
       const tail = pos < text.length ? text.slice(pos) : ''
       pending = tail === '' ? [] : [tail]
       pendingLength = tail.length
-      rescan = tail.indexOf('\n') !== -1 || tail.indexOf('\r') !== -1
+      // Only a callback that threw can leave whole lines behind; a finished scan needs no second look at the tail.
+      rescan = !completed && (tail.indexOf('\n') !== -1 || tail.indexOf('\r') !== -1)
       if (!rescan && pendingLength > maxLineLength) dropLongLine()
     }
   }
