@@ -1,11 +1,19 @@
 /**
- * The SSE parser of one attempt, shared by the fetch and node:http transports: events and `retry:` go to the
- * attempt's handlers until it is closed, and an event over `maxEventSize` becomes a `malformed_frame` error
- * (the stream goes on).
+ * What the fetch and node:http SSE transports share: the parser of one attempt (events and `retry:` go to the
+ * attempt's handlers until it is closed; an event over `maxEventSize` becomes a `malformed_frame` error and the
+ * stream goes on), the bound on a refused answer's error body, and the retryable network error.
  */
 import { SwitchlineError } from '../errors'
 import { createSseParser, type SseParser } from '../sse-parser'
 import type { SseAttemptHandlers, SseRequest } from './types'
+
+/** How much of a non-2xx body is read to find a JSON error (docs/protocol.md §7). */
+export const MAX_ERROR_BODY_CHARS = 4096
+
+/** A transport-level failure: retryable. */
+export function networkError(message: string, cause: unknown): SwitchlineError {
+  return new SwitchlineError('network', message, { cause })
+}
 
 /**
  * Creates the parser of one attempt; `isClosed()` is asked before every callback.

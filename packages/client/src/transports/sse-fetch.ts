@@ -6,11 +6,9 @@
 import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
 import type { Platform } from '../platform-types'
 import { normalizeHeaders, setDefaultHeader } from '../headers'
-import { createAttemptParser } from './attempt-parser'
+import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError } from './attempt-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
-/** How much of a non-2xx body is read to find a JSON error (docs/protocol.md §7). */
-const MAX_ERROR_BODY_CHARS = 4096
 
 /**
  * Opens one SSE stream with `platform.fetch` (looked up by the caller at connect time).
@@ -49,8 +47,6 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
     handlers.onClose(error)
   }
 
-  const network = (message: string, cause: unknown): SwitchlineError =>
-    new SwitchlineError('network', message, { cause })
 
   async function run(): Promise<void> {
     let response: Response
@@ -67,7 +63,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       if (request.body !== undefined) init.body = request.body
       response = await platform.fetch(request.url, init)
     } catch (cause) {
-      finish(network(`SSE request failed: ${messageOf(cause)}`, cause))
+      finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause))
       return
     }
     if (closed) {
@@ -91,7 +87,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       return
     }
     if (!response.body) {
-      finish(network('SSE response has no body', undefined))
+      finish(networkError('SSE response has no body', undefined))
       return
     }
 
@@ -111,7 +107,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       try {
         chunk = await current.read()
       } catch (cause) {
-        finish(network(`SSE stream broke: ${messageOf(cause)}`, cause))
+        finish(networkError(`SSE stream broke: ${messageOf(cause)}`, cause))
         return
       }
       if (closed) return
@@ -127,7 +123,7 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
     }
   }
 
-  run().catch((cause: unknown) => finish(network(`SSE attempt failed: ${messageOf(cause)}`, cause)))
+  run().catch((cause: unknown) => finish(networkError(`SSE attempt failed: ${messageOf(cause)}`, cause)))
 
   return {
     close() {

@@ -8,11 +8,9 @@ import https from 'node:https'
 import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
 import { normalizeHeaders, setDefaultHeader } from '../headers'
 import type { Platform } from '../platform-types'
-import { createAttemptParser } from './attempt-parser'
+import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError } from './attempt-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
-/** How much of a non-2xx body is read to find a JSON error (docs/protocol.md §7). */
-const MAX_ERROR_BODY_CHARS = 4096
 
 /**
  * Opens one SSE stream with `http.request` (`https.request` for `https:` URLs), on the global agent.
@@ -43,13 +41,11 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
     handlers.onClose(error)
   }
 
-  const network = (message: string, cause: unknown): SwitchlineError =>
-    new SwitchlineError('network', message, { cause })
 
   function onResponse(res: IncomingMessage): void {
     // Attached first and never removed: an error after close() (the destroyed socket) is a no-op, not unhandled.
-    res.on('error', (cause) => finish(network(`SSE stream broke: ${messageOf(cause)}`, cause)))
-    res.on('close', () => finish(network('SSE stream broke: connection closed', undefined)))
+    res.on('error', (cause) => finish(networkError(`SSE stream broke: ${messageOf(cause)}`, cause)))
+    res.on('close', () => finish(networkError('SSE stream broke: connection closed', undefined)))
     if (closed) return
     res.setEncoding('utf8')
     const status = res.statusCode ?? 0
@@ -104,11 +100,11 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
     const send = url.protocol === 'https:' ? https.request : http.request
     req = send(url, { method: request.method, headers })
     req.on('response', onResponse)
-    req.on('error', (cause) => finish(network(`SSE request failed: ${messageOf(cause)}`, cause)))
+    req.on('error', (cause) => finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
     req.end(request.body)
   } catch (cause) {
     // A bad URL or protocol throws here; report it a microtask later, as a rejected fetch would.
-    queueMicrotask(() => finish(network(`SSE request failed: ${messageOf(cause)}`, cause)))
+    queueMicrotask(() => finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
   }
 
   return {
