@@ -3,6 +3,7 @@
  * into "retry" or "stop" (docs/protocol.md §7). No I/O.
  */
 import { parseJsonObject } from './json-object'
+import { MAX_TIMER_DELAY_MS } from './timers'
 import { CLOSE_CODES, isFatalCloseCode, isProtocolErrorCode, parseRetryAfterReason } from './protocol/codes'
 
 /** What went wrong, as a discriminant. */
@@ -124,7 +125,7 @@ export function messageOf(error: unknown): string {
 }
 
 /** The longest delay `setTimeout` honours (2^31 − 1 ms); longer retry hints are clamped to it. */
-export const MAX_RETRY_AFTER_MS = 2_147_483_647
+export const MAX_RETRY_AFTER_MS = MAX_TIMER_DELAY_MS
 
 /** IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) or RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`). */
 const GMT_DATE = /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4}|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2}) \d{2}:\d{2}:\d{2} GMT$/

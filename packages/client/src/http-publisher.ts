@@ -6,6 +6,7 @@ import { SwitchlineError, parseRetryAfterHeader } from './errors'
 import { normalizeHeaders, setDefaultHeader } from './headers'
 import { parseJsonObject } from './json-object'
 import { PATHS } from './protocol/constants'
+import { DEFAULT_MAX_FRAME_BYTES } from './protocol/defaults'
 import { encodeFrame } from './protocol/codec'
 import type { Platform } from './platform-types'
 import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
@@ -126,7 +127,7 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
  * A {@link SendPath} over a publisher: every message is one POST.
  * @param maxFrameBytes - the server's limit, if known. @defaultValue 65536
  */
-export function httpSendPath(publisher: HttpPublisher, maxFrameBytes = 65_536): SendPath {
+export function httpSendPath(publisher: HttpPublisher, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES): SendPath {
   return {
     kind: 'sse',
     maxFrameBytes,

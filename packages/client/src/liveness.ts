@@ -10,6 +10,11 @@ import { clampDelay, type TimerHandle, type Timers } from './timers'
  */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 
+/** Default `ping.intervalMs` on WebSocket: how often an application-level ping is sent. */
+export const DEFAULT_PING_INTERVAL_MS = 15_000
+/** Default `ping.timeoutMs` on WebSocket: how long a pong may take before the connection counts as stalled. */
+export const DEFAULT_PING_TIMEOUT_MS = 10_000
+
 /** A stall detector; see {@link createWatchdog}. */
 export interface Watchdog {
   /** Proof of life: restarts the countdown. No-op after `stop()` or after it fired. */

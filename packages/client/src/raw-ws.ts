@@ -6,7 +6,15 @@
 import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength, type BoundedQueue } from './bounded-queue'
 import { createDecoder } from './decode'
 import { classifyClose, SwitchlineError } from './errors'
-import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger, type Watchdog } from './liveness'
+import {
+  createPinger,
+  createWatchdog,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_PING_TIMEOUT_MS,
+  type Pinger,
+  type Watchdog,
+} from './liveness'
 import { resolvePlatform } from './platform'
 import type { RawConnection } from './raw-sse'
 import type { SubscriptionSink } from './subscription-core'
@@ -92,8 +100,8 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
             if (ping) {
               pinger = createPinger({
                 timers: platform.timers,
-                intervalMs: ping.intervalMs ?? 15_000,
-                timeoutMs: ping.timeoutMs ?? 10_000,
+                intervalMs: ping.intervalMs ?? DEFAULT_PING_INTERVAL_MS,
+                timeoutMs: ping.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
                 sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
                 onTimeout() {
                   teardown()

@@ -6,7 +6,15 @@
  */
 import { adoptHeadCursor } from './head-cursor'
 import { classifyClose, SwitchlineError } from './errors'
-import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger, type Watchdog } from './liveness'
+import {
+  createPinger,
+  createWatchdog,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_PING_TIMEOUT_MS,
+  type Pinger,
+  type Watchdog,
+} from './liveness'
 import type { MemberRegistry } from './member-registry'
 import type { Platform } from './platform-types'
 import { decodeServerFrame, encodeFrame } from './protocol/codec'
@@ -255,8 +263,8 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     session.conn = this
     this.#ctx.opened()
     options.onWelcome?.()
-    const pingIntervalMs = options.ping?.intervalMs ?? 15_000
-    const pingTimeoutMs = options.ping?.timeoutMs ?? 10_000
+    const pingIntervalMs = options.ping?.intervalMs ?? DEFAULT_PING_INTERVAL_MS
+    const pingTimeoutMs = options.ping?.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS
     this.#pinger = createPinger({
       timers: session.timers,
       intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
