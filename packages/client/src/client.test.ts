@@ -65,6 +65,16 @@ describe('createClient', () => {
     rt.close()
   })
 
+  it('checks sendQueue when the client is created, so send() never throws for it', () => {
+    expect(() => createClient({ url: 'http://example.test/rt', sendQueue: { maxCount: 0 } })).toThrow(
+      expect.objectContaining({ code: 'invalid_options', fatal: true }),
+    )
+    expect(() => createClient({ url: 'http://example.test/rt', sendQueue: { maxBytes: -1 } })).toThrow(
+      expect.objectContaining({ code: 'invalid_options', fatal: true }),
+    )
+    createClient({ url: 'http://example.test/rt', sendQueue: { maxCount: 5, maxBytes: 1024 } }).close()
+  })
+
   it('receive-only channels ride SSE, sending channels the WebSocket', async () => {
     const connections: string[] = []
     const { net, client } = setup({ onConnectionState: (c) => connections.push(`${c.transport}:${c.from}→${c.to}`) })

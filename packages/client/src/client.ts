@@ -3,6 +3,7 @@
  * per client however many channels. Each channel picks its transport (`transport-choice.ts`); a blocked WebSocket
  * moves its channels to SSE + POST and is re-probed later. Sessions own the connections; this file only wires.
  */
+import { checkBoundedQueueOptions } from './bounded-queue'
 import { createChannelSubscription, type ChannelSubscription } from './channel-subscription'
 import { createCursorTracker } from './dedupe'
 import { SwitchlineError } from './errors'
@@ -55,7 +56,7 @@ function checkPositive(name: string, value: number | undefined): void {
  * on it fails alone: its subscription closes with `too_many_channels` (fatal) a microtask after `subscribe()`; the
  * others are unaffected. Channels with `transport: 'websocket'` have no such limit.
  *
- * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL or bad numeric options.
+ * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL or bad numeric options (`sendQueue` included).
  * @example
  * type Schema = { prices: { receive: Price }; chat: { receive: ChatMsg; send: ChatDraft } }
  * const rt = createClient<Schema>({ url: 'https://api.example.com/rt', sendChannels: ['chat'] })
@@ -75,6 +76,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   checkPositive('reprobeWebSocketMs', options.reprobeWebSocketMs)
   checkPositive('stallTimeoutMs', options.stallTimeoutMs)
   checkPositive('connectTimeoutMs', options.connectTimeoutMs)
+  if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue) // here, not at the first send()
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
   const tracker = createCursorTracker()
