@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { expectCode, mulberry32, settle } from '../test/support'
+import { expectCode, mulberry32, settle, tick } from '../test/support'
 import { fakeOnline, fakeVisibility } from '../test/fakes/platform'
 import { FakeWebSocket } from '../test/fakes/websocket'
 import { createFakeFetch, ready } from '../test/support/fake-connections'
@@ -13,8 +13,6 @@ type Schema = {
   ticker: { receive: { n: number } }
   chat: { receive: { text: string }; send: { text: string } }
 }
-
-const tick = () => vi.advanceTimersByTimeAsync(0)
 
 function setup(extra: Partial<ClientOptions> = {}) {
   const net = createFakeFetch()
