@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { collect, flushMicrotasks, settle } from '../test/support/async'
 import { mulberry32, randomInt } from '../test/support/prng'
+import { expectCode } from '../test/support/thrown'
 import { createAsyncQueue, type OverflowPolicy } from './async-queue'
 import { isSwitchlineError } from './errors'
 
@@ -63,13 +64,7 @@ describe('createAsyncQueue: delivery', () => {
   it('allows only one iterator', () => {
     const q = createAsyncQueue<number>()
     q.iterator()
-    let thrown: unknown
-    try {
-      q.iterator()
-    } catch (error) {
-      thrown = error
-    }
-    expect(isSwitchlineError(thrown, 'invalid_options')).toBe(true)
+    expectCode(() => q.iterator(), 'invalid_options')
   })
 })
 
@@ -282,13 +277,7 @@ describe('createAsyncQueue: overflow', () => {
   it('rejects bad options', () => {
     const bad = [{ maxSize: 0 }, { maxSize: -1 }, { maxSize: 1.5 }, { maxSize: Number.NaN }, { overflow: 'drop' as OverflowPolicy }]
     for (const options of bad) {
-      let thrown: unknown
-      try {
-        createAsyncQueue(options)
-      } catch (error) {
-        thrown = error
-      }
-      expect(isSwitchlineError(thrown, 'invalid_options'), JSON.stringify(options)).toBe(true)
+      expectCode(() => createAsyncQueue(options), 'invalid_options', JSON.stringify(options))
     }
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../test/support/prng'
+import { expectCode } from '../test/support/thrown'
 import { defaultBackoff, exponentialBackoff, type BackoffPolicy } from './backoff'
-import { isSwitchlineError } from './errors'
 
 const ALMOST_ONE = 1 - Number.EPSILON
 const zero = () => 0
@@ -184,13 +184,7 @@ describe('exponentialBackoff: option validation', () => {
   ]
   for (const [label, options] of bad) {
     it(`rejects ${label}`, () => {
-      let thrown: unknown
-      try {
-        exponentialBackoff(options)
-      } catch (error) {
-        thrown = error
-      }
-      expect(isSwitchlineError(thrown, 'invalid_options')).toBe(true)
+      expectCode(() => exponentialBackoff(options), 'invalid_options')
     })
   }
 

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32, randomInt, randomString } from '../test/support/prng'
-import { thrownBy } from '../test/support/thrown'
+import { expectCode, thrownBy } from '../test/support/thrown'
 import { createBoundedQueue, utf8ByteLength } from './bounded-queue'
-import { isSwitchlineError, type SwitchlineErrorCode } from './errors'
-
-function expectCode(fn: () => unknown, code: SwitchlineErrorCode): void {
-  const error = thrownBy(fn)
-  expect(isSwitchlineError(error, code), String(error)).toBe(true)
-}
+import { isSwitchlineError } from './errors'
 
 describe('createBoundedQueue', () => {
   it('is a FIFO that tracks size and bytes', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mulberry32, settle } from '../test/support'
+import { expectCode, mulberry32, settle, tick } from '../test/support'
 import { fakeOnline, fakeVisibility } from '../test/fakes/platform'
 import { FakeWebSocket } from '../test/fakes/websocket'
 import { createFakeFetch, ready } from '../test/support/fake-connections'
@@ -13,8 +13,6 @@ type Schema = {
   ticker: { receive: { n: number } }
   chat: { receive: { text: string }; send: { text: string } }
 }
-
-const tick = () => vi.advanceTimersByTimeAsync(0)
 
 function setup(extra: Partial<ClientOptions> = {}) {
   const net = createFakeFetch()
@@ -48,20 +46,12 @@ describe('createClient', () => {
   })
 
   it('rejects bad options with invalid_options', () => {
-    const code = (fn: () => unknown): string | undefined => {
-      try {
-        fn()
-      } catch (error) {
-        return (error as SwitchlineError).code
-      }
-      return undefined
-    }
-    expect(code(() => createClient({ url: 'not a url' }))).toBe('invalid_options')
-    expect(code(() => createClient({ url: 'ws://example.test/rt' }))).toBe('invalid_options')
-    expect(code(() => createClient({ url: 'http://example.test/rt', ackTimeoutMs: -1 }))).toBe('invalid_options')
+    expectCode(() => createClient({ url: 'not a url' }), 'invalid_options')
+    expectCode(() => createClient({ url: 'ws://example.test/rt' }), 'invalid_options')
+    expectCode(() => createClient({ url: 'http://example.test/rt', ackTimeoutMs: -1 }), 'invalid_options')
     const rt = createClient<Schema>({ url: 'http://example.test/rt' })
-    expect(code(() => rt.subscribe('chat', { key: 'room/a' }))).toBe('invalid_options')
-    expect(code(() => rt.subscribe('bad name' as 'chat'))).toBe('invalid_options')
+    expectCode(() => rt.subscribe('chat', { key: 'room/a' }), 'invalid_options')
+    expectCode(() => rt.subscribe('bad name' as 'chat'), 'invalid_options')
     rt.close()
   })
 

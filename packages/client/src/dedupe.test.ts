@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32, randomInt } from '../test/support/prng'
+import { expectCode } from '../test/support/thrown'
 import { createCursorTracker, createIdWindow } from './dedupe'
-import { isSwitchlineError } from './errors'
 
 describe('createCursorTracker', () => {
   it('accepts increasing ids and rejects replays (seq ≤ mark)', () => {
@@ -204,13 +204,7 @@ describe('createIdWindow', () => {
 
   it('rejects a bad size', () => {
     for (const size of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      let thrown: unknown
-      try {
-        createIdWindow(size)
-      } catch (error) {
-        thrown = error
-      }
-      expect(isSwitchlineError(thrown, 'invalid_options'), String(size)).toBe(true)
+      expectCode(() => createIdWindow(size), 'invalid_options', String(size))
     }
   })
 })

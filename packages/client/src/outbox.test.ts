@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mulberry32, settle } from '../test/support'
+import { mulberry32, settle, tick } from '../test/support'
 import { SwitchlineError } from './errors'
 import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createMid, createOutbox } from './outbox'
@@ -18,10 +18,6 @@ function fakePath(kind: 'websocket' | 'sse' = 'websocket', maxFrameBytes = 65_53
     },
   }
   return { path, calls }
-}
-
-const flush = async (): Promise<void> => {
-  await vi.advanceTimersByTimeAsync(0)
 }
 
 describe('outbox', () => {
@@ -147,7 +143,7 @@ describe('outbox', () => {
     outbox.close(new SwitchlineError('closed', 'bye'))
     expect((await a as { reason: SwitchlineError }).reason.code).toBe('closed')
     expect((await settle(outbox.send('b')) as { reason: SwitchlineError }).reason.code).toBe('closed')
-    await flush()
+    await tick()
     expect(vi.getTimerCount()).toBe(0)
   })
 
@@ -165,7 +161,7 @@ describe('outbox', () => {
     const outbox = make({ backoff: () => 10 })
     outbox.setPath(httpSendPath(publisher))
     const result = outbox.send({ text: 'hi' })
-    await flush()
+    await tick()
     expect(bodies).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(2999) // backoff says 10 ms; Retry-After says 3 s
     expect(bodies).toHaveLength(1)

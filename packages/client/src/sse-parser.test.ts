@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { charByChar, randomChunkings, splitsAtEveryIndex, splitsAtEveryPair } from '../test/support/chunks'
 import { mulberry32, pick, randomInt } from '../test/support/prng'
-import { isSwitchlineError } from './errors'
+import { expectCode } from '../test/support/thrown'
 import { createSseParser, type SseEvent, type SseParserOptions } from './sse-parser'
 
 type Entry =
@@ -339,13 +339,7 @@ describe('createSseParser: maxEventSize', () => {
 
   it('rejects a bad maxEventSize', () => {
     for (const maxEventSize of [0, -1, Number.NaN, '5' as unknown as number]) {
-      let thrown: unknown
-      try {
-        createSseParser({ onEvent: () => {} }, { maxEventSize })
-      } catch (error) {
-        thrown = error
-      }
-      expect(isSwitchlineError(thrown, 'invalid_options'), String(maxEventSize)).toBe(true)
+      expectCode(() => createSseParser({ onEvent: () => {} }, { maxEventSize }), 'invalid_options', String(maxEventSize))
     }
   })
 })

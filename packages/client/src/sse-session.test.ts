@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { mulberry32 } from '../test/support'
+import { mulberry32, tick } from '../test/support'
 import { FakeEventSource, FakeEventSourceConstructor } from '../test/fakes/eventsource'
 import { createFakeFetch, ready } from '../test/support/fake-connections'
 import { recordingMember } from '../test/support/fake-member'
-import { sessionOptions, tick } from '../test/support/session'
+import { sessionOptions } from '../test/support/session'
 import { resolvePlatform } from './platform'
 import { createSseSession, sseUrl, type SseSessionOptions } from './sse-session'
 

@@ -3,17 +3,17 @@ import { manualTimers } from '../test/fakes/manual-timers'
 import { fakeOnline, fakeVisibility } from '../test/fakes/platform'
 import { FakeWebSocket, FakeWebSocketConstructor } from '../test/fakes/websocket'
 import { flushMicrotasks, settle } from '../test/support/async'
+import { streamingResponse } from '../test/support/streaming-response'
 import { subscribe } from './subscribe'
 import type { StateChange } from './types'
 
-/** A fetch whose responses are open event streams the test can write to; records every call. */
+/** A fetch whose every call answers a fresh open event stream (`streamingResponse`) the test can write to; records every call. */
 function streamingFetch() {
   const calls: Array<{ url: string; init: RequestInit; push(text: string): void }> = []
   const fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
-    let controller!: ReadableStreamDefaultController<Uint8Array>
-    const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })
-    calls.push({ url: String(url), init: init ?? {}, push: (text) => controller.enqueue(new TextEncoder().encode(text)) })
-    return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+    const stream = streamingResponse({ headers: { 'content-type': 'text/event-stream' } })
+    calls.push({ url: String(url), init: init ?? {}, push: (text) => stream.push(new TextEncoder().encode(text)) })
+    return stream.response
   }) as unknown as typeof globalThis.fetch
   return { fetch, calls }
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushMicrotasks } from '../test/support/async'
 import { mulberry32 } from '../test/support/prng'
 import { fakePlatform } from '../test/fakes/platform'
 import { exponentialBackoff } from './backoff'
@@ -8,9 +9,6 @@ import type { SupervisorOptions } from './supervisor-types'
 import type { AttemptContext } from './transports/types'
 import type { StateChange } from './types'
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await Promise.resolve()
-}
 const lost = (message = 'lost'): SwitchlineError => new SwitchlineError('network', message)
 
 function setup(overrides: Partial<SupervisorOptions> = {}) {
@@ -61,7 +59,7 @@ describe('createSupervisor', () => {
     expect(states).toEqual([{ from: 'connecting', to: 'open' }])
     supervisor.stop('bye')
     expect(states[1]).toEqual({ from: 'open', to: 'closed', reason: 'bye' })
-    await flush()
+    await flushMicrotasks(5)
     expect(last().close).toHaveBeenCalled()
   })
 
@@ -70,7 +68,7 @@ describe('createSupervisor', () => {
     const expected = exponentialBackoff({ initialDelayMs: 1000, maxDelayMs: 8000 })
     const random = mulberry32(7)
     supervisor.start()
-    await flush()
+    await flushMicrotasks(5)
     for (let n = 1; n <= 5; n++) {
       last().ctx.failed(lost())
       const change = states[states.length - 1]!
@@ -165,7 +163,7 @@ describe('createSupervisor', () => {
     const error = new SwitchlineError('http_status', '204', { fatal: true, status: 204 })
     fatal.last().ctx.failed(error)
     expect(fatal.states.at(-1)).toEqual({ from: 'connecting', to: 'closed', reason: 'fatal error', error })
-    await flush()
+    await flushMicrotasks(5)
     expect(fatal.last().close).toHaveBeenCalled()
 
     const once = setup({ reconnect: false })
@@ -250,7 +248,7 @@ describe('createSupervisor', () => {
     const first = last()
     first.ctx.opened()
     supervisor.restart('channels changed')
-    await flush()
+    await flushMicrotasks(5)
     expect(first.close).toHaveBeenCalled()
     expect(attempts).toHaveLength(2)
     expect(states.at(-1)).toEqual({ from: 'open', to: 'connecting', reason: 'channels changed' })
@@ -277,12 +275,12 @@ describe('createSupervisor', () => {
     })
     supervisor.start()
     ctxs[0]!.failed(lost())
-    await flush()
+    await flushMicrotasks(5)
     expect(close).toHaveBeenCalledOnce()
     await vi.advanceTimersByTimeAsync(10)
     expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'network', message: 'connect failed: boom' } })
     await vi.advanceTimersByTimeAsync(10)
-    await flush()
+    await flushMicrotasks(5)
     expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'invalid_options' } })
     ctxs = []
   })

@@ -7,10 +7,10 @@ import type { Platform } from '../src/platform-types'
 import { subscribe } from '../src/subscribe'
 import type { SubscribeOptions } from '../src/types'
 import { FakeEventSource, FakeEventSourceConstructor } from './fakes/eventsource'
+import { tick } from './support/async'
 import { createFakeFetch } from './support/fake-connections'
 
 const PAGE = 'https://app.example.com'
-const tick = () => vi.advanceTimersByTimeAsync(0)
 
 function browserLike(pageOrigin: string | undefined) {
   const net = createFakeFetch()

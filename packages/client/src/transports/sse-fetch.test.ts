@@ -2,25 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { flushMicrotasks } from '../../test/support/async'
 import { fakePlatform } from '../../test/fakes/platform'
 import { sseHandlers, sseRequest } from '../../test/support/sse-attempt'
+import { streamingResponse } from '../../test/support/streaming-response'
 import { openFetchSse } from './sse-fetch'
-
-/** A response whose body the test pushes bytes into. */
-function streamingResponse(init: ResponseInit = {}) {
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  const cancel = vi.fn()
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => {
-      controller = c
-    },
-    cancel,
-  })
-  const response = new Response(body, {
-    status: 200,
-    headers: { 'content-type': 'text/event-stream; charset=utf-8' },
-    ...init,
-  })
-  return { response, push: (bytes: Uint8Array) => controller.enqueue(bytes), end: () => controller.close(), error: (e: unknown) => controller.error(e), cancel }
-}
 
 function fetchReturning(response: Response | Promise<Response>) {
   const calls: Array<{ url: string; init: RequestInit }> = []

@@ -4,7 +4,8 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import { subscribe, type StateChange } from '../../src/index'
-import { baseUrl, countSseAttempts, fault, manualTimers, restoreNatives, restorePlatform, setOnline, until } from './support'
+import { manualTimers } from '../fakes/manual-timers'
+import { baseUrl, countSseAttempts, fault, restoreNatives, restorePlatform, setOnline, until } from './support'
 
 afterEach(() => {
   restorePlatform()
@@ -12,11 +13,11 @@ afterEach(() => {
 })
 
 it('makes no attempt while offline and reconnects at once when back online', async () => {
-  const clock = manualTimers()
+  const clock = manualTimers(Date.now())
   const attempts = countSseAttempts()
   const changes: StateChange[] = []
   const sub = subscribe(`${baseUrl()}/sse?channels=clock`, {
-    platform: { timers: clock.timers },
+    platform: { timers: clock },
     reconnect: { backoff: () => 250 },
     onState: (change) => changes.push(change),
   })
@@ -41,9 +42,9 @@ it('makes no attempt while offline and reconnects at once when back online', asy
 
 it('starts offline without an attempt and connects on the online event', async () => {
   setOnline(false)
-  const clock = manualTimers()
+  const clock = manualTimers(Date.now())
   const attempts = countSseAttempts()
-  const sub = subscribe(`${baseUrl()}/sse?channels=clock`, { platform: { timers: clock.timers } })
+  const sub = subscribe(`${baseUrl()}/sse?channels=clock`, { platform: { timers: clock } })
   clock.advance(60_000)
   expect(attempts.fetches()).toBe(0)
   setOnline(true)

@@ -61,38 +61,6 @@ export function restorePlatform(): void {
   delete (document as unknown as Record<string, unknown>).hidden
 }
 
-/** Timers the test drives by hand (given to the SDK as `platform.timers`): nothing fires unless `advance` says so. */
-export function manualTimers(): {
-  timers: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void; now(): number }
-  advance(ms: number): void
-} {
-  let now = Date.now()
-  let nextId = 0
-  const queue = new Map<number, { at: number; fn: () => void }>()
-  return {
-    timers: {
-      setTimeout(fn, ms) {
-        nextId += 1
-        queue.set(nextId, { at: now + Math.max(0, ms), fn })
-        return nextId
-      },
-      clearTimeout: (handle) => void queue.delete(handle as number),
-      now: () => now,
-    },
-    advance(ms) {
-      const until = now + ms
-      for (;;) {
-        const due = [...queue].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0]
-        if (!due) break
-        queue.delete(due[0])
-        now = due[1].at
-        due[1].fn()
-      }
-      now = until
-    },
-  }
-}
-
 /**
  * Counts the SDK's SSE connection attempts as the page makes them: `fetch` calls for an `/sse` path (the default,
  * ADR 0008) and constructions of the native `EventSource` (and otherwise is them). While offline the browser fails

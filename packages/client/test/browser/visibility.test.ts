@@ -4,7 +4,8 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import { subscribe, type StateChange } from '../../src/index'
-import { baseUrl, countSseAttempts, fault, manualTimers, restoreNatives, restorePlatform, setVisible, until } from './support'
+import { manualTimers } from '../fakes/manual-timers'
+import { baseUrl, countSseAttempts, fault, restoreNatives, restorePlatform, setVisible, until } from './support'
 
 afterEach(() => {
   restorePlatform()
@@ -12,11 +13,11 @@ afterEach(() => {
 })
 
 it('waits while hidden and reconnects at once when visible', async () => {
-  const clock = manualTimers()
+  const clock = manualTimers(Date.now())
   const attempts = countSseAttempts()
   const changes: StateChange[] = []
   const sub = subscribe(`${baseUrl()}/sse?channels=clock`, {
-    platform: { timers: clock.timers },
+    platform: { timers: clock },
     reconnect: { backoff: () => 250, pauseWhenHidden: true },
     onState: (change) => changes.push(change),
   })

@@ -1,4 +1,5 @@
 /** Small helpers for tests of promise-based code. */
+import { vi } from 'vitest'
 
 /** A promise with its resolve/reject exposed. */
 export interface Deferred<T> {
@@ -21,6 +22,11 @@ export function deferred<T>(): Deferred<T> {
 /** Lets queued microtasks (promise callbacks) run. Not a timer: safe under fake timers. */
 export async function flushMicrotasks(rounds = 10): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve()
+}
+
+/** Under fake timers: runs what is due now and lets promise callbacks settle. */
+export async function tick(): Promise<void> {
+  await vi.advanceTimersByTimeAsync(0)
 }
 
 /** Drains an async iterable into an array. */

@@ -1,5 +1,4 @@
 /** Shared setup for the SSE and WebSocket session tests (`createSseSession`, `createWsSession`). */
-import { vi } from 'vitest'
 import { createCursorTracker } from '../../src/dedupe'
 import type { SupervisorOptions } from '../../src/supervisor-types'
 
@@ -20,6 +19,3 @@ export function sessionOptions() {
     } satisfies Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'>,
   }
 }
-
-/** Under fake timers: runs what is due now and lets promise callbacks settle. */
-export const tick = () => vi.advanceTimersByTimeAsync(0)
