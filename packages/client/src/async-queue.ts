@@ -2,7 +2,7 @@
  * The buffer behind `for await (const x of subscription)`: a producer pushes, one async iterator consumes.
  * Bounded, with an overflow policy. Pure: no I/O, no timers.
  */
-import { SwitchlineError } from './errors'
+import { invalidOptions, SwitchlineError } from './errors'
 
 /** What happens when a value arrives and the buffer holds `maxSize` values. */
 export type OverflowPolicy = 'error' | 'drop-oldest' | 'drop-newest'
@@ -61,14 +61,10 @@ interface Waiter<T> {
 export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue<T> {
   const { maxSize = 1000, overflow = 'error', onReturn, onDrop, onOverflow } = options
   if (!(maxSize === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxSize) && maxSize >= 1))) {
-    throw new SwitchlineError('invalid_options', `maxSize must be a positive integer, got ${String(maxSize)}`, {
-      fatal: true,
-    })
+    throw invalidOptions(`maxSize must be a positive integer, got ${String(maxSize)}`)
   }
   if (!OVERFLOW_POLICIES.has(overflow)) {
-    throw new SwitchlineError('invalid_options', `overflow must be one of error, drop-oldest, drop-newest`, {
-      fatal: true,
-    })
+    throw invalidOptions(`overflow must be one of error, drop-oldest, drop-newest`)
   }
 
   let buffer: T[] = []
@@ -185,7 +181,7 @@ export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue
     },
     iterator() {
       if (handedOut) {
-        throw new SwitchlineError('invalid_options', 'this subscription is already being iterated', { fatal: true })
+        throw invalidOptions('this subscription is already being iterated')
       }
       handedOut = true
       return iterator

@@ -2,7 +2,7 @@
  * Reconnect delays: exponential growth with full jitter. Pure: the caller passes the attempt number and a
  * random source, so tests are deterministic and the supervisor owns all state.
  */
-import { SwitchlineError } from './errors'
+import { invalidOptions, SwitchlineError } from './errors'
 
 /**
  * A backoff policy: `attempt` is 0 for the first retry; `random()` returns a number in [0, 1).
@@ -23,7 +23,7 @@ export interface ExponentialBackoffOptions {
 }
 
 function invalid(message: string): SwitchlineError {
-  return new SwitchlineError('invalid_options', `exponentialBackoff: ${message}`, { fatal: true })
+  return invalidOptions(`exponentialBackoff: ${message}`)
 }
 
 function check(name: string, value: number, min: number): void {

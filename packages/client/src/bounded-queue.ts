@@ -2,7 +2,7 @@
  * A FIFO bounded by item count and total bytes: the client's send queue while a transport is not open.
  * Pure: no I/O, no timers.
  */
-import { SwitchlineError } from './errors'
+import { invalidOptions, SwitchlineError } from './errors'
 
 /** The bounds of a send queue unless the app sets `sendQueue` (client and raw WebSocket alike). */
 export const SEND_QUEUE_DEFAULTS = { maxCount: 100, maxBytes: 1_048_576 } as const
@@ -35,9 +35,6 @@ export interface BoundedQueue<T> {
   readonly bytes: number
 }
 
-function invalid(message: string): SwitchlineError {
-  return new SwitchlineError('invalid_options', message, { fatal: true })
-}
 
 /**
  * Checks bounds before anything is built (what {@link createBoundedQueue} would throw).
@@ -49,10 +46,10 @@ function invalid(message: string): SwitchlineError {
 export function checkBoundedQueueOptions(options: BoundedQueueOptions): void {
   const { maxCount, maxBytes } = options
   if (maxCount !== undefined && !(maxCount === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxCount) && maxCount >= 1))) {
-    throw invalid(`maxCount must be a positive integer, got ${String(maxCount)}`)
+    throw invalidOptions(`maxCount must be a positive integer, got ${String(maxCount)}`)
   }
   if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !(maxBytes >= 0))) {
-    throw invalid(`maxBytes must be a number ≥ 0, got ${String(maxBytes)}`)
+    throw invalidOptions(`maxBytes must be a number ≥ 0, got ${String(maxBytes)}`)
   }
 }
 
@@ -84,7 +81,7 @@ export function createBoundedQueue<T>(options: BoundedQueueOptions = {}): Bounde
   return {
     push(item, bytes) {
       if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0) {
-        throw invalid(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
+        throw invalidOptions(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
       }
       const count = items.length - head
       if (count + 1 > maxCount) {

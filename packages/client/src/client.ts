@@ -6,7 +6,7 @@
 import { checkBoundedQueueOptions } from './bounded-queue'
 import { createChannelSubscription, type ChannelSubscription } from './channel-subscription'
 import { createCursorTracker } from './dedupe'
-import { SwitchlineError } from './errors'
+import { invalidOptions, SwitchlineError } from './errors'
 import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createOutbox, type Outbox } from './outbox'
 import { resolvePlatform } from './platform'
@@ -19,28 +19,25 @@ import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlock
 import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
 import { createWsSession, type WsSession } from './ws-session'
 
-function invalid(message: string): SwitchlineError {
-  return new SwitchlineError('invalid_options', message, { fatal: true })
-}
 
 /** Checks the options and returns the normalised base URL and origin. */
 function parseBaseUrl(url: unknown): { baseUrl: string; origin: string } {
-  if (typeof url !== 'string') throw invalid('createClient: `url` must be a string')
+  if (typeof url !== 'string') throw invalidOptions('createClient: `url` must be a string')
   let parsed: URL
   try {
     parsed = new URL(url)
   } catch {
-    throw invalid(`createClient: invalid URL ${JSON.stringify(url)}`)
+    throw invalidOptions(`createClient: invalid URL ${JSON.stringify(url)}`)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw invalid(`createClient: the URL must be http(s), got ${parsed.protocol}`)
+    throw invalidOptions(`createClient: the URL must be http(s), got ${parsed.protocol}`)
   }
   return { baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`, origin: parsed.origin }
 }
 
 function checkPositive(name: string, value: number | undefined): void {
   if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
-    throw invalid(`createClient: \`${name}\` must be a number ≥ 0`)
+    throw invalidOptions(`createClient: \`${name}\` must be a number ≥ 0`)
   }
 }
 
@@ -65,7 +62,7 @@ function checkPositive(name: string, value: number | undefined): void {
  * rt.close()
  */
 export function createClient<S extends ChannelSchema>(options: ClientOptions): Client<S> {
-  if (typeof options !== 'object' || options === null) throw invalid('createClient: options are required')
+  if (typeof options !== 'object' || options === null) throw invalidOptions('createClient: options are required')
   return createClientWith<S>(options, sharedWsBlockRegistry)
 }
 
@@ -203,7 +200,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     subscribe(name, channelOptions = {}) {
       if (closed) throw new SwitchlineError('closed', 'client is closed')
       const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
-      if (!isChannelId(channel)) throw invalid(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
+      if (!isChannelId(channel)) throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
       const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
       const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, host })

@@ -2,7 +2,7 @@
  * Turning event payload text into values: a decoder per `format`, and validation with any Standard Schema.
  * Pure: no I/O.
  */
-import { messageOf, SwitchlineError } from './errors'
+import { invalidOptions, messageOf, SwitchlineError } from './errors'
 import type { StandardSchemaV1 } from './standard-schema'
 
 /** How payload text becomes a value: `JSON.parse`, the text itself, or your function. */
@@ -39,9 +39,7 @@ export function createDecoder(format: DataFormat = 'json'): (text: string) => un
       }
     }
   }
-  throw new SwitchlineError('invalid_options', `format must be 'json', 'text' or a function, got ${String(format)}`, {
-    fatal: true,
-  })
+  throw invalidOptions(`format must be 'json', 'text' or a function, got ${String(format)}`)
 }
 
 /** How many issues the error message lists; all of them are in `cause`. */

@@ -3,7 +3,7 @@
  * per-channel high-water mark is enough; opaque ids (raw mode, third-party servers) use a window of recent ids.
  * Pure: no I/O, no timers.
  */
-import { SwitchlineError } from './errors'
+import { invalidOptions, SwitchlineError } from './errors'
 import { parseEventId, type EventId } from './protocol/cursor'
 
 /** Per-channel high-water marks for Switchline event ids (`<epoch>-<seq>`, R5 in docs/protocol.md). */
@@ -149,9 +149,7 @@ export interface IdWindow {
  */
 export function createIdWindow(size = 1024): IdWindow {
   if (!Number.isSafeInteger(size) || size < 1) {
-    throw new SwitchlineError('invalid_options', `IdWindow size must be a positive integer, got ${String(size)}`, {
-      fatal: true,
-    })
+    throw invalidOptions(`IdWindow size must be a positive integer, got ${String(size)}`)
   }
   const ids = new Set<string>()
   // a ring of the ids in insertion order; `ids` is the lookup

@@ -103,6 +103,16 @@ export class SwitchlineError extends Error {
 }
 
 /**
+ * The error of options an app got wrong: `invalid_options`, fatal (retrying cannot help).
+ * @example
+ * if (!(maxSize >= 1)) throw invalidOptions(`maxSize must be a positive integer, got ${String(maxSize)}`)
+ */
+export function invalidOptions(message: string, ...cause: [cause?: unknown]): SwitchlineError {
+  // A cause passed (even `undefined`) becomes `error.cause`, as with the constructor.
+  return new SwitchlineError('invalid_options', message, cause.length > 0 ? { fatal: true, cause: cause[0] } : { fatal: true })
+}
+
+/**
  * Whether `e` is a {@link SwitchlineError} (optionally: with this `code`). Also recognises one from another copy
  * of this package (ESM + CJS loaded side by side) by its `name` and `code`.
  * @example

@@ -5,7 +5,7 @@
  * It slices whole lines out of each chunk (no per-character concatenation) and only scans an unfinished line
  * again once a chunk brings its end, so feeding a stream char by char stays linear.
  */
-import { SwitchlineError } from './errors'
+import { invalidOptions, SwitchlineError } from './errors'
 
 /** One dispatched event. */
 export interface SseEvent {
@@ -83,9 +83,7 @@ const DIGITS = /^\d+$/
 export function createSseParser(callbacks: SseParserCallbacks, options: SseParserOptions = {}): SseParser {
   const maxEventSize = options.maxEventSize ?? 1_048_576
   if (typeof maxEventSize !== 'number' || !(maxEventSize > 0)) {
-    throw new SwitchlineError('invalid_options', `maxEventSize must be a positive number, got ${String(maxEventSize)}`, {
-      fatal: true,
-    })
+    throw invalidOptions(`maxEventSize must be a positive number, got ${String(maxEventSize)}`)
   }
   const maxLineLength = maxEventSize + LINE_SLACK
 

@@ -3,7 +3,7 @@
  * reconnection, resume, liveness, validation and a bounded async iterator.
  */
 import { checkBoundedQueueOptions } from './bounded-queue'
-import { SwitchlineError } from './errors'
+import { invalidOptions, SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
 import { createRawSse, isPlainSseRequest, type RawConnection } from './raw-sse'
 import { createRawWs } from './raw-ws'
@@ -44,9 +44,7 @@ export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T>
   const target = resolveTarget(url, options.transport ?? 'auto')
   if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue)
   if (target.kind === 'sse' && options.sse === 'eventsource' && !isPlainSseRequest(options)) {
-    throw new SwitchlineError('invalid_options', "subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)", {
-      fatal: true,
-    })
+    throw invalidOptions("subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)")
   }
   let supervisor: Supervisor | undefined
   let connection: RawConnection | undefined
@@ -102,13 +100,11 @@ function resolveTarget(url: string, preference: TransportPreference): Target {
     const base = (globalThis as { location?: { href?: string } }).location?.href
     parsed = base === undefined ? new URL(url) : new URL(url, base)
   } catch (cause) {
-    throw new SwitchlineError('invalid_options', `subscribe(): invalid URL ${JSON.stringify(url)}`, { fatal: true, cause })
+    throw invalidOptions(`subscribe(): invalid URL ${JSON.stringify(url)}`, cause)
   }
   const natural = NATURAL[parsed.protocol]
   if (natural === undefined) {
-    throw new SwitchlineError('invalid_options', `subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`, {
-      fatal: true,
-    })
+    throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
   }
   if (preference === 'auto' || preference === natural) {
     const reason = preference === 'auto' ? (natural === 'sse' ? 'http(s) URL → SSE' : 'ws(s) URL → WebSocket') : `transport: '${natural}'`

@@ -12,7 +12,7 @@
  * - `lastEventId` on a message is the stream's last id, not necessarily this event's: an event reports an id
  *   only when it differs from the previous event's.
  */
-import { classifyHttpResponse, SwitchlineError } from '../errors'
+import { classifyHttpResponse, invalidOptions, SwitchlineError } from '../errors'
 import type { EventSourceLike, Platform } from '../platform-types'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
@@ -27,15 +27,13 @@ const CLOSED = 2
 export function openEventSourceSse(request: SseRequest, handlers: SseAttemptHandlers, platform: Platform): AttemptHandle {
   const EventSourceImpl = platform.EventSource
   if (EventSourceImpl === undefined) {
-    throw new SwitchlineError('invalid_options', 'no EventSource on this platform; use the fetch transport', {
-      fatal: true,
-    })
+    throw invalidOptions('no EventSource on this platform; use the fetch transport')
   }
   let source: EventSourceLike
   try {
     source = new EventSourceImpl(request.url, { withCredentials: request.withCredentials })
   } catch (cause) {
-    throw new SwitchlineError('invalid_options', `cannot open EventSource: ${String(cause)}`, { fatal: true, cause })
+    throw invalidOptions(`cannot open EventSource: ${String(cause)}`, cause)
   }
   let closed = false
   let opened = false

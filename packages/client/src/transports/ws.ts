@@ -2,7 +2,7 @@
  * One WebSocket attempt over `platform.WebSocket` (browser `WebSocket`, msw's interceptor, or the `ws` package):
  * text frames only, stale-callback-safe. Never reconnects.
  */
-import { SwitchlineError } from '../errors'
+import { invalidOptions, SwitchlineError } from '../errors'
 import type { Platform, WebSocketLike } from '../platform-types'
 import type { WsAttempt, WsAttemptHandlers } from './types'
 
@@ -36,7 +36,7 @@ export function openWebSocket(
   try {
     socket = protocols === undefined ? new WebSocketImpl(url) : new WebSocketImpl(url, protocols)
   } catch (cause) {
-    throw new SwitchlineError('invalid_options', `cannot open WebSocket: ${String(cause)}`, { fatal: true, cause })
+    throw invalidOptions(`cannot open WebSocket: ${String(cause)}`, cause)
   }
   return new SocketAttempt(socket, handlers)
 }
