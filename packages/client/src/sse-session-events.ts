@@ -8,19 +8,14 @@ import { decodeErrorPayload, decodeGap, decodeSseMessage, decodeSseReady } from 
 import { SSE_EVENTS } from './protocol/constants'
 import type { SseReadyPayload } from './protocol/frames'
 import type { CursorTracker } from './dedupe'
-import type { MemberRegistry } from './member-registry'
-import { protocolError, routeProtocolError } from './protocol-errors'
+import { protocolError, routeProtocolError, type ProtocolErrorRoutes } from './protocol-errors'
 import type { SseEvent } from './sse-parser'
 
 /** What the event routing needs from the session. */
-export interface SseEventRoutes {
+export interface SseEventRoutes extends ProtocolErrorRoutes {
   tracker: CursorTracker
-  /** The session's members, read only (the registry itself: no delegating closures per connection). */
-  members: MemberRegistry
   /** A well-formed `sl-ready` arrived: the stream is open. */
   ready(payload: SseReadyPayload): void
-  /** A fatal `sl-error` for a channel that has members: drop them and fail them. */
-  failChannel(channel: string, error: SwitchlineError): void
 }
 
 /**

@@ -15,7 +15,6 @@ import {
   type Pinger,
   type Watchdog,
 } from './liveness'
-import type { MemberRegistry } from './member-registry'
 import type { Platform } from './platform-types'
 import { decodeServerFrame, encodeFrame } from './protocol/codec'
 import { PATHS, SUBPROTOCOL } from './protocol/constants'
@@ -35,7 +34,6 @@ export function wsUrl(baseUrl: string): string {
 
 /** What a connection shares with its session. */
 export interface WsSessionCore extends ProtocolErrorRoutes {
-  readonly members: MemberRegistry
   readonly options: WsSessionOptions
   readonly timers: Timers
   /** Bumped by every attempt and by stop: a connection whose id is not the current one is stale. */
@@ -47,8 +45,6 @@ export interface WsSessionCore extends ProtocolErrorRoutes {
   frameId: number
   /** The current connection once `welcome` arrived. */
   conn: WsConnection | undefined
-  /** A fatal error for a channel that has members: drop them and fail them. */
-  failChannel(channel: string, error: SwitchlineError): void
 }
 
 /**
