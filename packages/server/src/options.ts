@@ -181,7 +181,8 @@ export function bearerToken(request: IncomingMessage): string | undefined {
   return match ? match[1] : undefined
 }
 
-const globalTimers: TimerFunctions = {
+/** The global timers, the default of every `timers` option. Internal: not exported from the package entries. */
+export const globalTimers: TimerFunctions = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   setInterval: (fn, ms) => setInterval(fn, ms),
