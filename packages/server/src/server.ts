@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { PATHS, type Json } from '@switchline/client/protocol'
 import { SwitchlineServerError, toServerError } from './errors'
-import { answerPreflight, errorBody, isOriginAllowed, requestUrl, sendError } from './http-util'
+import { answerPreflight, errorBody, isOriginAllowed, requestUrl, retryAfterHeader, sendError } from './http-util'
 import { SERVER_INTERNALS, type ServerInternals } from './internals'
 import { listen, type ListenOptions, type SwitchlineListener } from './listen'
 import { resolveOptions, type SwitchlineServerOptions } from './options'
@@ -145,7 +145,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
       if (!underBase(path)) return false
       // `closed` is set in the same tick as the ws handler's own shutdown flag, so it is checked here only.
       if (path.slice(base.length) !== PATHS.ws) ws.refuse(socket, 404, errorBody('not_found', 'no WebSocket endpoint here'))
-      else if (closed) ws.refuse(socket, 503, errorBody('unavailable', 'server closed'), { 'Retry-After': '1' })
+      else if (closed) ws.refuse(socket, 503, errorBody('unavailable', 'server closed'), retryAfterHeader(1))
       else ws.upgrade(req, socket, head)
       return true
     },

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { CLOSE_CODES, SUBPROTOCOL, type ErrorPayload } from '@switchline/client/protocol'
-import { errorBody, isOriginAllowed, refuseUpgrade } from './http-util'
+import { errorBody, isOriginAllowed, refuseUpgrade, retryAfterHeader } from './http-util'
 import type { ServerCore } from './server-core'
 import { startWsConnection } from './ws-connection'
 
@@ -67,9 +67,7 @@ export function createWsHandler(core: ServerCore): WsHandler {
       const refusal = core.admit('upgrade', req)
       if (refusal?.closeAfterUpgrade) return closeAfterUpgrade(req, socket, head, refusal.closeAfterUpgrade.retryAfterMs)
       if (refusal) {
-        const headers: Record<string, string> =
-          refusal.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(refusal.retryAfterSeconds) }
-        return refuse(socket, refusal.status, errorBody(refusal.code, refusal.message), headers)
+        return refuse(socket, refusal.status, errorBody(refusal.code, refusal.message), retryAfterHeader(refusal.retryAfterSeconds))
       }
       const limitedMs = core.limitConnection('ws')
       if (limitedMs !== undefined) return closeAfterUpgrade(req, socket, head, limitedMs)
