@@ -3,16 +3,11 @@ import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { createSwitchlineServer } from '../src/index'
-import { createFaultInjector, FAULT_ACTIONS, type FaultInjector } from '../src/testing/index'
+import { FAULT_ACTIONS, type FaultInjector } from '../src/testing/index'
 import { handleFaultRequest } from '../src/testing/fault-routes'
-import { helloWs, installCleanup, onCleanup, openWs, startServer } from './helpers'
+import { helloWs, installCleanup, onCleanup, openWs, withFaults } from './helpers'
 
 installCleanup()
-
-async function withFaults(options: Parameters<typeof startServer>[0] = {}) {
-  const started = await startServer(options)
-  return { ...started, faults: createFaultInjector(started.server) }
-}
 
 describe('faults over HTTP (faults: true)', () => {
   const post = (baseUrl: string, action: string, body?: unknown, headers: Record<string, string> = {}) =>

@@ -7,6 +7,7 @@ import { EventSource } from 'eventsource'
 import { WebSocket } from 'ws'
 import { SUBPROTOCOL } from '@switchline/client/protocol'
 import { createSwitchlineServer, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
+import { createFaultInjector, type FaultInjector } from '../src/testing/index'
 
 type Disposer = () => unknown
 
@@ -55,6 +56,12 @@ export async function startServer(options: Partial<SwitchlineServerOptions> = {}
   const listener = await server.listen({ host: '127.0.0.1', port: 0 })
   onCleanup(() => listener.close())
   return { server, url: listener.url, baseUrl: listener.baseUrl, wsUrl: `${listener.baseUrl.replace(/^http/, 'ws')}/ws` }
+}
+
+/** {@link startServer} with a fault injector attached (on the global clock). */
+export async function withFaults(options: Partial<SwitchlineServerOptions> = {}): Promise<Started & { faults: FaultInjector }> {
+  const started = await startServer(options)
+  return { ...started, faults: createFaultInjector(started.server) }
 }
 
 // ---------------------------------------------------------------- raw SSE over fetch
