@@ -2,7 +2,7 @@
  * The demo feeds: `ticker` (receive-only, ~10 events/s `{symbol, price, ts}` random walk), `clock` (receive-only,
  * 1/s `{iso, ts}`) and `chat` (clients may send; their publishes are logged and fanned out like any event).
  */
-import type { ChannelDefinition, TimerFunctions } from './options'
+import { globalTimers, type ChannelDefinition, type TimerFunctions } from './options'
 
 /** The demo's channel definitions; pass them (or a superset) as `channels`. */
 export const DEMO_CHANNELS = {
@@ -42,8 +42,8 @@ const SYMBOLS = ['ACME', 'GLOBEX', 'INITECH'] as const
 export function createDemo(server: DemoTarget, options: DemoOptions = {}): Demo {
   const random = options.random ?? Math.random
   const now = options.now ?? Date.now
-  const setTimer = options.timers?.setInterval ?? ((fn: () => void, ms: number) => setInterval(fn, ms))
-  const clearTimer = options.timers?.clearInterval ?? ((h: unknown) => clearInterval(h as ReturnType<typeof setInterval>))
+  const setTimer = options.timers?.setInterval ?? globalTimers.setInterval
+  const clearTimer = options.timers?.clearInterval ?? globalTimers.clearInterval
   const prices = new Map<string, number>(SYMBOLS.map((s, i) => [s, 100 + i * 50]))
   let tick = 0
 

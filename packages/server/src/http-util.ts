@@ -84,9 +84,13 @@ export function sendError(
   options: { channel?: string; status?: number; retryAfterSeconds?: number; cors?: boolean; headers?: Record<string, string> } = {},
 ): void {
   const status = options.status ?? ERROR_CODES[code].status ?? 500
-  const headers: Record<string, string> = { ...options.headers }
-  if (options.retryAfterSeconds !== undefined) headers['Retry-After'] = String(options.retryAfterSeconds)
+  const headers = { ...options.headers, ...retryAfterHeader(options.retryAfterSeconds) }
   sendJson(req, res, status, errorBody(code, message, options.channel), headers, options.cors ?? true)
+}
+
+/** The `Retry-After` header of a refusal or error, none when `seconds` is `undefined`. */
+export function retryAfterHeader(seconds: number | undefined): Record<string, string> {
+  return seconds === undefined ? {} : { 'Retry-After': String(seconds) }
 }
 
 /** Answers a hook's refusal: its status and error body (`204` has none), with `Retry-After` when it has one. */

@@ -1,6 +1,6 @@
 /** Options of `createSwitchlineServer`, their defaults, and how they are resolved. */
 import type { IncomingMessage } from 'node:http'
-import { PROTOCOL_DEFAULTS, type Json } from '@switchline/client/protocol'
+import { PROTOCOL_DEFAULTS, channelName, isChannelId, type Json } from '@switchline/client/protocol'
 
 /** A channel definition: whether clients may publish to it. */
 export interface ChannelDefinition {
@@ -181,7 +181,8 @@ export function bearerToken(request: IncomingMessage): string | undefined {
   return match ? match[1] : undefined
 }
 
-const globalTimers: TimerFunctions = {
+/** The global timers, the default of every `timers` option. Internal: not exported from the package entries. */
+export const globalTimers: TimerFunctions = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   setInterval: (fn, ms) => setInterval(fn, ms),
@@ -213,7 +214,8 @@ export function resolveOptions(options: SwitchlineServerOptions): ResolvedOption
     throw new TypeError('epoch must be 1-16 characters [a-z0-9]')
   }
   for (const name of Object.keys(options.channels)) {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new TypeError(`invalid channel name: ${JSON.stringify(name)}`)
+    // A channel identifier without a `:key` part: the name half of the protocol's channel-id pattern (R3).
+    if (!isChannelId(name) || channelName(name) !== name) throw new TypeError(`invalid channel name: ${JSON.stringify(name)}`)
   }
   return {
     channels: new Map(Object.entries(options.channels)),

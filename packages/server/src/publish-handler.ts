@@ -41,12 +41,10 @@ export async function handlePublish(core: ServerCore, req: IncomingMessage, res:
     return
   }
   try {
-    const token = core.options.authenticate(req)
+    // Each publish request is its own connection: `connect` first, then `publish` for the channel (R25).
+    const token = await core.authorizeConnect(req)
     const { channel, data, event, mid } = decoded.value
     const publish: ClientPublish = { channel, data, event, mid, token, request: req, source: 'http' }
-    // Each publish request is its own connection: `connect` first, then `publish` for the channel (R25).
-    const refused = await core.authorize(token, undefined, 'connect', req)
-    if (refused) throw refused
     await authorizePublish(core, publish)
     // The hooks have seen the token; a fault may still answer as if it had been rejected (nothing is published).
     const late = core.afterAuthorize('publish', req)

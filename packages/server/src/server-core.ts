@@ -49,6 +49,13 @@ export interface ServerCore {
   channel(id: string): ChannelDefinition | UnknownChannelError
   /** Runs `authorize`: `undefined` when allowed, else the error to answer (R25). */
   authorize(token: string | undefined, channel: string | undefined, op: AuthorizeOp, request: IncomingMessage): Promise<SwitchlineServerError | undefined>
+  /**
+   * The `connect` check every transport runs first (R25): reads the token (`offeredToken`, else `authenticate`),
+   * then asks `authorize`. Resolves the token; rejects with a {@link SwitchlineServerError} when refused.
+   */
+  authorizeConnect(request: IncomingMessage, offeredToken?: string): Promise<string | undefined>
+  /** The `subscribe` check for one channel (R3, R25): `undefined` when allowed, else the error to answer. */
+  authorizeSubscribe(token: string | undefined, channel: string, request: IncomingMessage): Promise<SwitchlineServerError | undefined>
   /** Asks the hooks whether to admit, before credentials are read; `undefined` admits. */
   admit(point: AdmissionPoint, req: IncomingMessage): Refusal | undefined
   /** Asks the hooks again once `authorize` allowed the request; `undefined` serves it. */
@@ -93,6 +100,20 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
   }
   const admission = createAdmissionLimit(options.maxConnectionsPerSecond, options.now)
 
+  const authorize: ServerCore['authorize'] = async (token, channel, op, request) => {
+    if (!options.authorize) return undefined
+    try {
+      const allowed = await options.authorize({ token, channel, op, request })
+      return allowed ? undefined : new ForbiddenError(`${op} denied`, channel)
+    } catch (err) {
+      return toServerError(err)
+    }
+  }
+  const lookUpChannel: ServerCore['channel'] = (id) => {
+    const def = isChannelId(id) ? options.channels.get(channelName(id)) : undefined
+    return def ?? new UnknownChannelError(id)
+  }
+
   return {
     options,
     counters,
@@ -107,18 +128,17 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       log = newLog(epoch)
       mids = createMidWindow(PROTOCOL_DEFAULTS.publishIdempotencyWindow)
     },
-    channel(id) {
-      const def = isChannelId(id) ? options.channels.get(channelName(id)) : undefined
-      return def ?? new UnknownChannelError(id)
+    channel: lookUpChannel,
+    authorize,
+    async authorizeConnect(request, offeredToken) {
+      const token = offeredToken ?? options.authenticate(request)
+      const denied = await authorize(token, undefined, 'connect', request)
+      if (denied) throw denied
+      return token
     },
-    async authorize(token, channel, op, request) {
-      if (!options.authorize) return undefined
-      try {
-        const allowed = await options.authorize({ token, channel, op, request })
-        return allowed ? undefined : new ForbiddenError(`${op} denied`, channel)
-      } catch (err) {
-        return toServerError(err)
-      }
+    async authorizeSubscribe(token, channel, request) {
+      const def = lookUpChannel(channel)
+      return def instanceof SwitchlineServerError ? def : authorize(token, channel, 'subscribe', request)
     },
     admit(point, req) {
       return hooks?.admit?.(point, req)

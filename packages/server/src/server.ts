@@ -1,9 +1,9 @@
 /** `createSwitchlineServer`: routes `B/sse`, `B/publish`, `B/ws` (and fault routes) onto the shared core. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { Json } from '@switchline/client/protocol'
+import { PATHS, type Json } from '@switchline/client/protocol'
 import { SwitchlineServerError, toServerError } from './errors'
-import { answerPreflight, errorBody, isOriginAllowed, refuseUpgrade, requestUrl, sendError } from './http-util'
+import { answerPreflight, errorBody, isOriginAllowed, requestUrl, retryAfterHeader, sendError } from './http-util'
 import { SERVER_INTERNALS, type ServerInternals } from './internals'
 import { listen, type ListenOptions, type SwitchlineListener } from './listen'
 import { resolveOptions, type SwitchlineServerOptions } from './options'
@@ -113,9 +113,9 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
       return sendError(req, res, 'forbidden', 'origin not allowed', { cors: false }) // R21
     }
     if (req.method === 'OPTIONS') return answerPreflight(req, res)
-    if (rest === '/sse') return handleSse(core, req, res)
-    if (rest === '/publish') return handlePublish(core, req, res)
-    if (rest === '/ws') {
+    if (rest === PATHS.sse) return handleSse(core, req, res)
+    if (rest === PATHS.publish) return handlePublish(core, req, res)
+    if (rest === PATHS.ws) {
       // R1: a plain GET without an upgrade answers 426; any other method is simply a wrong method (400)
       req.resume()
       if (req.method !== 'GET') return sendError(req, res, 'bad_request', 'the WebSocket endpoint takes GET + Upgrade')
@@ -143,13 +143,10 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
     handleUpgrade(req, socket, head) {
       const path = requestUrl(req).pathname
       if (!underBase(path)) return false
-      if (path.slice(base.length) !== '/ws') {
-        core.counters.upgradesRefused += 1
-        refuseUpgrade(socket, 404, errorBody('not_found', 'no WebSocket endpoint here'))
-      } else if (closed) {
-        core.counters.upgradesRefused += 1
-        refuseUpgrade(socket, 503, errorBody('unavailable', 'server closed'), { 'Retry-After': '1' })
-      } else ws.upgrade(req, socket, head)
+      // `closed` is set in the same tick as the ws handler's own shutdown flag, so it is checked here only.
+      if (path.slice(base.length) !== PATHS.ws) ws.refuse(socket, 404, errorBody('not_found', 'no WebSocket endpoint here'))
+      else if (closed) ws.refuse(socket, 503, errorBody('unavailable', 'server closed'), retryAfterHeader(1))
+      else ws.upgrade(req, socket, head)
       return true
     },
     publish(channel, data, publishOptions = {}) {

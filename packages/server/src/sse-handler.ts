@@ -59,12 +59,9 @@ export async function handleSse(core: ServerCore, req: IncomingMessage, res: Ser
   const accepted: Accepted[] = []
   const rejected: SwitchlineServerError[] = []
   try {
-    const token = core.options.authenticate(req)
-    const denied = await core.authorize(token, undefined, 'connect', req)
-    if (denied) throw denied
+    const token = await core.authorizeConnect(req)
     for (const channel of channels) {
-      const def = core.channel(channel)
-      const error = def instanceof SwitchlineServerError ? def : await core.authorize(token, channel, 'subscribe', req)
+      const error = await core.authorizeSubscribe(token, channel, req)
       if (error?.code === 'unauthorized' || error?.code === 'internal') throw error
       if (error) rejected.push(error)
       else accepted.push({ channel, cursor: cursorFor(channel, url, req) })

@@ -104,14 +104,12 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
 
   async function hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     timers.clearTimeout(helloTimer)
-    let error: SwitchlineServerError | undefined
     try {
-      token = frame.token ?? options.authenticate(req)
-      error = await core.authorize(token, undefined, 'connect', req)
+      token = await core.authorizeConnect(req, frame.token)
     } catch (err) {
-      error = toServerError(err)
+      const error = toServerError(err)
+      return closeWith(closeCodeOfError(error), error.message)
     }
-    if (error) return closeWith(closeCodeOfError(error), error.message)
     if (state === 'closed') return
     // The hooks have seen the token; a fault may still answer as if it had been rejected.
     const refusal = core.afterAuthorize('hello', req)
@@ -122,8 +120,7 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
 
   async function subscribe(frame: Extract<ClientFrame, { type: 'subscribe' }>): Promise<void> {
     const { id, channel, cursor } = frame
-    const def = core.channel(channel)
-    const error = def instanceof SwitchlineServerError ? def : await core.authorize(token, channel, 'subscribe', req)
+    const error = await core.authorizeSubscribe(token, channel, req)
     if (state === 'closed') return
     if (error?.code === 'unauthorized') return closeWith(CLOSE_CODES.unauthorized, error.message)
     if (error) return sendError(error, id)

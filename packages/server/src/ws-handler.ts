@@ -5,15 +5,17 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
-import { CLOSE_CODES, SUBPROTOCOL } from '@switchline/client/protocol'
-import { errorBody, isOriginAllowed, refuseUpgrade } from './http-util'
+import { CLOSE_CODES, SUBPROTOCOL, type ErrorPayload } from '@switchline/client/protocol'
+import { errorBody, isOriginAllowed, refuseUpgrade, retryAfterHeader } from './http-util'
 import type { ServerCore } from './server-core'
 import { startWsConnection } from './ws-connection'
 
 /** The WebSocket side of a server. */
 export interface WsHandler {
-  /** Checks and upgrades one request already known to be for `B/ws`. */
+  /** Checks and upgrades one request already known to be for `B/ws`, on a server not yet closed (the caller checks). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Answers an upgrade with an HTTP error on the raw socket, counted in `upgradesRefused`. */
+  refuse(socket: Duplex, status: number, body: ErrorPayload, headers?: Record<string, string>): void
   /**
    * Closes the ws server; resolves when every socket has closed. Stragglers are terminated after `graceMs` on the
    * server's (injected) timers.
@@ -38,7 +40,7 @@ export function createWsHandler(core: ServerCore): WsHandler {
   })
   let closing = false
 
-  const refuse = (socket: Duplex, status: number, body: ReturnType<typeof errorBody>, headers?: Record<string, string>): void => {
+  const refuse: WsHandler['refuse'] = (socket, status, body, headers) => {
     core.counters.upgradesRefused += 1
     refuseUpgrade(socket, status, body, headers)
   }
@@ -53,9 +55,9 @@ export function createWsHandler(core: ServerCore): WsHandler {
   }
 
   return {
+    refuse,
     upgrade(req, socket, head) {
       socket.on('error', () => socket.destroy())
-      if (closing) return refuse(socket, 503, errorBody('unavailable', 'server shutting down'))
       if (!isOriginAllowed(req, core.options.allowedOrigins)) {
         return refuse(socket, 403, errorBody('forbidden', 'origin not allowed'))
       }
@@ -65,15 +67,13 @@ export function createWsHandler(core: ServerCore): WsHandler {
       const refusal = core.admit('upgrade', req)
       if (refusal?.closeAfterUpgrade) return closeAfterUpgrade(req, socket, head, refusal.closeAfterUpgrade.retryAfterMs)
       if (refusal) {
-        const headers: Record<string, string> =
-          refusal.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(refusal.retryAfterSeconds) }
-        return refuse(socket, refusal.status, errorBody(refusal.code, refusal.message), headers)
+        return refuse(socket, refusal.status, errorBody(refusal.code, refusal.message), retryAfterHeader(refusal.retryAfterSeconds))
       }
       const limitedMs = core.limitConnection('ws')
       if (limitedMs !== undefined) return closeAfterUpgrade(req, socket, head, limitedMs)
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (closing) {
-          ws.close(1001, 'server shutting down')
+          ws.close(CLOSE_CODES.going_away, 'server shutting down')
           return
         }
         startWsConnection(core, ws, req)

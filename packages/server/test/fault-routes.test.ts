@@ -1,18 +1,12 @@
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { createSwitchlineServer } from '../src/index'
-import { createFaultInjector, FAULT_ACTIONS, type FaultInjector } from '../src/testing/index'
+import { FAULT_ACTIONS, type FaultInjector } from '../src/testing/index'
 import { handleFaultRequest } from '../src/testing/fault-routes'
-import { helloWs, installCleanup, onCleanup, openWs, startServer } from './helpers'
+import { helloWs, installCleanup, listenHttp, onCleanup, openWs, withFaults } from './helpers'
 
 installCleanup()
-
-async function withFaults(options: Parameters<typeof startServer>[0] = {}) {
-  const started = await startServer(options)
-  return { ...started, faults: createFaultInjector(started.server) }
-}
 
 describe('faults over HTTP (faults: true)', () => {
   const post = (baseUrl: string, action: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -94,12 +88,8 @@ describe('faults over HTTP (faults: true)', () => {
       },
     } as unknown as FaultInjector
     const http = createServer((req, res) => handleFaultRequest(broken, sl, 'reset', req, res))
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-    onCleanup(() => new Promise<void>((resolve) => {
-      http.close(() => resolve())
-      http.closeAllConnections()
-    }))
-    const res = await fetch(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`, { method: 'POST', body: '{}' })
+    const origin = await listenHttp(http)
+    const res = await fetch(`${origin}/`, { method: 'POST', body: '{}' })
     expect(res.status).toBe(500)
     expect(await res.json()).toEqual({ code: 'internal', message: 'internal error', fatal: false })
   })

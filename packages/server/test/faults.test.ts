@@ -13,15 +13,11 @@ import {
   startServer,
   subscribeWs,
   waitFor,
+  withFaults,
 } from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
-
-async function withFaults(options: Parameters<typeof startServer>[0] = {}) {
-  const started = await startServer(options)
-  return { ...started, faults: createFaultInjector(started.server) }
-}
 
 async function openSse(baseUrl: string, channels = 'chat') {
   const sse = await openRawSse(`${baseUrl}/sse?channels=${channels}`)

@@ -2,11 +2,14 @@
  * Test helpers: servers on 127.0.0.1:0, clients that are not ours (fetch, eventsource, ws), bounded waits, and
  * cleanup of everything a test opened.
  */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach } from 'vitest'
 import { EventSource } from 'eventsource'
 import { WebSocket } from 'ws'
 import { SUBPROTOCOL } from '@switchline/client/protocol'
 import { createSwitchlineServer, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
+import { createFaultInjector, type FaultInjector } from '../src/testing/index'
 
 type Disposer = () => unknown
 
@@ -55,6 +58,25 @@ export async function startServer(options: Partial<SwitchlineServerOptions> = {}
   const listener = await server.listen({ host: '127.0.0.1', port: 0 })
   onCleanup(() => listener.close())
   return { server, url: listener.url, baseUrl: listener.baseUrl, wsUrl: `${listener.baseUrl.replace(/^http/, 'ws')}/ws` }
+}
+
+/**
+ * Listens a `node:http` server on 127.0.0.1:0 and returns its origin (`http://127.0.0.1:<port>`). Closed after the
+ * test, its open connections too.
+ */
+export async function listenHttp(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  onCleanup(() => new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  }))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** {@link startServer} with a fault injector attached (on the global clock). */
+export async function withFaults(options: Partial<SwitchlineServerOptions> = {}): Promise<Started & { faults: FaultInjector }> {
+  const started = await startServer(options)
+  return { ...started, faults: createFaultInjector(started.server) }
 }
 
 // ---------------------------------------------------------------- raw SSE over fetch

@@ -1,19 +1,9 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { createSwitchlineServer } from '../src/index'
-import { installCleanup, onCleanup, openWs, postPublish, startServer } from './helpers'
+import { installCleanup, listenHttp, onCleanup, openWs, postPublish, startServer } from './helpers'
 
 installCleanup()
-
-async function listenOn(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onCleanup(() => new Promise<void>((resolve) => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  }))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
 
 describe('routing', () => {
   it('R1: any other path under B answers 404 not_found with a JSON body', async () => {
@@ -41,7 +31,7 @@ describe('routing', () => {
     http.on('upgrade', (req, socket, head) => {
       if (!sl.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 418 I\'m a teapot\r\nConnection: close\r\n\r\n')
     })
-    const origin = await listenOn(http)
+    const origin = await listenHttp(http)
     expect(await (await fetch(`${origin}/elsewhere`)).text()).toBe('host app')
     expect((await postPublish(`${origin}/rt`, { channel: 'chat', data: 1 })).status).toBe(200)
     // handleUpgrade leaves foreign paths to the host
@@ -61,7 +51,7 @@ describe('routing', () => {
         res.end()
       })
     })
-    const origin = await listenOn(http)
+    const origin = await listenHttp(http)
     expect((await postPublish(`${origin}/api/rt`, { channel: 'chat', data: 1 })).status).toBe(200)
   })
 
@@ -92,7 +82,7 @@ describe('routing', () => {
   it('after close() the server answers 503 unavailable', async () => {
     const sl = createSwitchlineServer({ channels: { chat: { send: true } } })
     const http = createServer((req, res) => sl.handleRequest(req, res))
-    const origin = await listenOn(http)
+    const origin = await listenHttp(http)
     await sl.close()
     const res = await fetch(`${origin}/rt/sse?channels=chat`)
     expect(res.status).toBe(503)

@@ -4,11 +4,10 @@
  * `upgrade` event next to other upgrade routes. No framework: the chain below does what connect and Express do.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { createSwitchlineServer, type SwitchlineServer } from '../src/index'
-import { channelEvents, installCleanup, onCleanup, openRawSse, openWs, postPublish, subscribeWs } from './helpers'
+import { channelEvents, installCleanup, listenHttp, onCleanup, openRawSse, openWs, postPublish, subscribeWs } from './helpers'
 
 installCleanup()
 
@@ -67,15 +66,8 @@ async function listenHost(sl: SwitchlineServer, app: ReturnType<typeof connectLi
     otherUpgrades.push(req.url ?? '')
     socket.destroy()
   })
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  onCleanup(async () => {
-    await sl.close()
-    await new Promise<void>((resolve) => {
-      http.close(() => resolve())
-      http.closeAllConnections()
-    })
-  })
-  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+  const origin = await listenHttp(http)
+  onCleanup(() => sl.close()) // cleanups run in reverse: Switchline before the HTTP server
   return { origin, wsOrigin: origin.replace(/^http/, 'ws'), otherUpgrades }
 }
 

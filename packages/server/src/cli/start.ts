@@ -1,4 +1,5 @@
 /** Starts the CLI server in-process (the `switchline-server` bin is a thin wrapper around this). */
+import { PATHS, SUBPROTOCOL } from '@switchline/client/protocol'
 import { createDemo, DEMO_CHANNELS, type Demo } from '../demo'
 import { createSwitchlineServer, type SwitchlineServer } from '../server'
 import { createFaultInjector, type FaultInjector } from '../testing/index'
@@ -50,9 +51,9 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
   output.out(listener.baseUrl)
   if (faults) output.out(faultsWarning(listener.baseUrl, allowedOrigins))
   output.out(`switchline-server listening, epoch ${server.epoch}`)
-  output.out(`  SSE        GET  ${listener.baseUrl}/sse?channels=...`)
-  output.out(`  WebSocket  GET  ${listener.baseUrl.replace(/^http/, 'ws')}/ws (subprotocol switchline.v1)`)
-  output.out(`  publish    POST ${listener.baseUrl}/publish`)
+  output.out(`  SSE        GET  ${listener.baseUrl}${PATHS.sse}?channels=...`)
+  output.out(`  WebSocket  GET  ${listener.baseUrl.replace(/^http/, 'ws')}${PATHS.ws} (subprotocol ${SUBPROTOCOL})`)
+  output.out(`  publish    POST ${listener.baseUrl}${PATHS.publish}`)
   if (demo) output.out('  demo channels: ticker (10/s), clock (1/s), chat (send)')
   if (faults) output.out(`  faults: POST ${listener.baseUrl}/_faults/<action>, GET ${listener.baseUrl}/_faults/stats`)
   let stopping: Promise<void> | undefined

@@ -4,7 +4,7 @@
  */
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { SERVER_INTERNALS, type AdmissionPoint, type ConnectionHandle, type Refusal, type Transport } from '../internals'
-import type { TimerFunctions } from '../options'
+import { globalTimers, type TimerFunctions } from '../options'
 import type { SwitchlineServer } from '../server'
 import { handleFaultRequest } from './fault-routes'
 import { createOutputPipeline, type OutputPipeline } from './output-pipeline'
@@ -100,10 +100,7 @@ const MALFORMED = { sse: 'data: {malformed\n\n', ws: '{malformed' } as const
 export function createFaultInjector(server: SwitchlineServer, options: FaultInjectorOptions = {}): FaultInjector {
   const internals = server[SERVER_INTERNALS]
   const now = options.now ?? Date.now
-  const timers = options.timers ?? {
-    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
-    clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  }
+  const timers = options.timers ?? globalTimers
   const counters: FaultCounters = {
     upgradesRefused: 0,
     unauthorizedSent: 0,
