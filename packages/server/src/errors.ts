@@ -12,8 +12,8 @@ export class SwitchlineServerError extends Error {
   /** The channel concerned, when there is one. */
   readonly channel: string | undefined
 
-  constructor(code: ProtocolErrorCode, message: string, channel?: string) {
-    super(message)
+  constructor(code: ProtocolErrorCode, message: string, channel?: string, options?: ErrorOptions) {
+    super(message, options)
     this.code = code
     this.channel = channel
   }
@@ -70,6 +70,41 @@ export class ForbiddenError extends SwitchlineServerError {
   declare readonly code: 'forbidden'
   constructor(message = 'forbidden', channel?: string) {
     super('forbidden', message, channel)
+  }
+}
+
+/**
+ * A published event the server refuses before it gets an id (docs/protocol.md R22): `data` that JSON cannot
+ * encode (`undefined`, a `BigInt`, a cycle, a function), an `event` or `mid` that is not a string (`bad_request`,
+ * HTTP 400), or an event too large to fit a connection's outgoing buffer (`payload_too_large`, HTTP 413). Nothing
+ * is stored and no id is used up.
+ *
+ * @example
+ * ```ts
+ * try { server.publish('ticker', { n: 10n }) } catch (err) { if (err instanceof InvalidEventError) log(err.message) }
+ * ```
+ */
+export class InvalidEventError extends SwitchlineServerError {
+  override name = 'InvalidEventError'
+  declare readonly code: 'bad_request' | 'payload_too_large'
+  constructor(code: 'bad_request' | 'payload_too_large', message: string, channel?: string, options?: ErrorOptions) {
+    super(code, message, channel, options)
+  }
+}
+
+/**
+ * The server holds as many channel-instance logs as `maxChannelInstances` allows and none is old enough to be
+ * forgotten: a publish to a new instance is refused with `unavailable` (HTTP 503 + `Retry-After`), retryable once
+ * the oldest instance's events have aged out. Instances that already have a log are not affected.
+ */
+export class ChannelCapacityError extends SwitchlineServerError {
+  override name = 'ChannelCapacityError'
+  declare readonly code: 'unavailable'
+  /** When a retry can succeed at the earliest, in ms. */
+  readonly retryAfterMs: number
+  constructor(channel: string, limit: number, retryAfterMs: number) {
+    super('unavailable', `the server holds its limit of ${limit} channel instances; ${JSON.stringify(channel)} cannot be created now`, channel)
+    this.retryAfterMs = retryAfterMs
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createChannelLog, type LoggedEvent } from './channel-log'
-import { sseEventText, wsEventText } from './event-text'
+import { primeEventTexts, sseEventText, wsEventText } from './event-text'
 
 function logged(): { plain: LoggedEvent; named: LoggedEvent } {
   const log = createChannelLog({ epoch: 'ep1', maxEvents: 10, maxAgeMs: 60_000, now: () => 0 })
@@ -29,5 +29,16 @@ describe('event text (encoded once per transport)', () => {
     const event: LoggedEvent = { channel: 'c', id: 'x-1', seq: 1, data: null, event: undefined, at: 0 }
     expect(sseEventText(event)).toBe('id: x-1\ndata: {"channel":"c","data":null}\n\n')
     expect(wsEventText(event)).toBe('{"type":"event","channel":"c","id":"x-1","data":null}')
+  })
+
+  it('texts built from the JSON encoded at publish time equal JSON.stringify of the §5 / §6 shapes', () => {
+    const log = createChannelLog({ epoch: 'ep1', maxEvents: 10, maxAgeMs: 60_000, now: () => 0 })
+    for (const [data, name] of [[{ text: 'é\n"q"\u2028' }, undefined], [[1, null], 'ty"pe\n']] as const) {
+      const event = log.append('chat:room-a', data as never, name)
+      primeEventTexts(event, JSON.stringify(data))
+      const named = name === undefined ? {} : { event: name }
+      expect(sseEventText(event)).toBe(`id: ${event.id}\ndata: ${JSON.stringify({ channel: 'chat:room-a', data, ...named })}\n\n`)
+      expect(wsEventText(event)).toBe(JSON.stringify({ type: 'event', channel: 'chat:room-a', id: event.id, data, ...named }))
+    }
   })
 })

@@ -14,6 +14,7 @@ export type {
   TimerFunctions,
   PublishedEvent,
   PublishSource,
+  ServerLogger,
 } from './options'
 export { bearerToken } from './options'
 export {
@@ -22,6 +23,8 @@ export {
   SendNotAllowedError,
   UnauthorizedError,
   ForbiddenError,
+  InvalidEventError,
+  ChannelCapacityError,
 } from './errors'
 export { createChannelLog } from './channel-log'
 export type { ChannelLog, ChannelLogOptions, LoggedEvent, Replay } from './channel-log'

@@ -42,6 +42,16 @@ export interface PublishedEvent {
   source: PublishSource
 }
 
+/**
+ * Where the server reports what it cannot tell a client: an event skipped on delivery, an error thrown by a hook
+ * (`authorize`, `onPublish`), an internal error answered `500`. `console` fits, and so do pino-style loggers wrapped
+ * as `{ warn: (m, d) => log.warn(d, m), error: (m, d) => log.error(d, m) }`.
+ */
+export interface ServerLogger {
+  warn(message: string, details?: Record<string, unknown>): void
+  error(message: string, details?: Record<string, unknown>): void
+}
+
 /** Options of {@link createSwitchlineServer}. */
 export interface SwitchlineServerOptions {
   /**
@@ -114,8 +124,14 @@ export interface SwitchlineServerOptions {
    * @defaultValue allows everything
    */
   authorize?: (request: AuthorizeRequest) => boolean | Promise<boolean>
-  /** Called after every event appended to a log. Errors thrown here are ignored. */
+  /** Called after every event appended to a log. Errors thrown here are logged (`logger.warn`) and go no further. */
   onPublish?: (event: PublishedEvent) => void
+  /**
+   * Where the server logs what it cannot tell a client (see {@link ServerLogger}).
+   * @defaultValue `console`
+   * @example `logger: { warn: (m, d) => pino.warn(d, m), error: (m, d) => pino.error(d, m) }`
+   */
+  logger?: ServerLogger
   /**
    * The clock, in ms since the Unix epoch (retention age, heartbeat `t`).
    * @defaultValue `Date.now`
@@ -166,6 +182,7 @@ export interface ResolvedOptions {
   authenticate: (request: IncomingMessage) => string | undefined
   authorize: ((request: AuthorizeRequest) => boolean | Promise<boolean>) | undefined
   onPublish: ((event: PublishedEvent) => void) | undefined
+  logger: ServerLogger
   now: () => number
   timers: TimerFunctions
   epoch: string | undefined
@@ -217,6 +234,10 @@ export function resolveOptions(options: SwitchlineServerOptions): ResolvedOption
     // A channel identifier without a `:key` part: the name half of the protocol's channel-id pattern (R3).
     if (!isChannelId(name) || channelName(name) !== name) throw new TypeError(`invalid channel name: ${JSON.stringify(name)}`)
   }
+  const { logger } = options
+  if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger.error !== 'function')) {
+    throw new TypeError('logger must have warn() and error() methods')
+  }
   return {
     channels: new Map(Object.entries(options.channels)),
     basePath,
@@ -233,6 +254,7 @@ export function resolveOptions(options: SwitchlineServerOptions): ResolvedOption
     authenticate: options.authenticate ?? bearerToken,
     authorize: options.authorize,
     onPublish: options.onPublish,
+    logger: options.logger ?? console,
     now: options.now ?? Date.now,
     timers: options.timers ?? globalTimers,
     epoch: options.epoch,

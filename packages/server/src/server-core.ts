@@ -8,11 +8,14 @@ import { createAdmissionLimit } from './admission-limit'
 import { createChannelLog, type ChannelLog, type LoggedEvent } from './channel-log'
 import {
   ForbiddenError,
+  type InvalidEventError,
   SwitchlineServerError,
   UnknownChannelError,
   toServerError,
 } from './errors'
 import type { AdmissionPoint, AuthorizedPoint, ConnectionHandle, Refusal, ServerHooks, Transport } from './internals'
+import { encodePublish } from './event-data'
+import { primeEventTexts } from './event-text'
 import { createMidWindow, type MidWindow } from './mid-window'
 import { randomEpoch, type AuthorizeOp, type ChannelDefinition, type PublishSource, type ResolvedOptions } from './options'
 
@@ -69,6 +72,11 @@ export interface ServerCore {
   subscribe(channel: string, subscriber: Subscriber): () => void
   subscriberCounts(): Record<string, number>
   /** Appends, records `mid`, fans out. Returns the event id (the original one for a repeated `mid`). */
+  /**
+   * Checks and encodes the event first (nothing that cannot be sent is stored, and no id is used up: throws
+   * {@link InvalidEventError}), then appends, records `mid`, fans out. Returns the event id (the original one for a
+   * repeated `mid`).
+   */
   append(channel: string, data: Json, options: { event?: string | undefined; mid?: string | undefined; source: PublishSource }): string
   register(conn: RegisteredConnection): () => void
   connections(): RegisteredConnection[]
@@ -106,6 +114,7 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       const allowed = await options.authorize({ token, channel, op, request })
       return allowed ? undefined : new ForbiddenError(`${op} denied`, channel)
     } catch (err) {
+      if (!(err instanceof SwitchlineServerError)) options.logger.error(`switchline: authorize threw (${op}); answered internal`, { channel, op, error: err })
       return toServerError(err)
     }
   }
@@ -166,11 +175,13 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       return counts
     },
     append(channel, data, { event, mid, source }) {
+      const dataJson = encodePublish({ channel, data, event, mid }, options.maxBufferedBytes)
       if (mid !== undefined) {
         const original = mids.lookup(channel, mid)
         if (original !== undefined) return original
       }
       const logged = log.append(channel, data, event)
+      primeEventTexts(logged, dataJson)
       mids.record(channel, mid, logged.id)
       counters.publishes += 1
       // No copy of the set: a subscriber removed during the fan-out (a slow consumer closed) is skipped, and none
@@ -180,8 +191,9 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       if (options.onPublish) {
         try {
           options.onPublish({ channel, eventId: logged.id, data, event, source })
-        } catch {
-          // a listener's error is not the publisher's problem
+        } catch (error) {
+          // a listener's error is not the publisher's problem, but it is the operator's
+          options.logger.warn(`switchline: onPublish threw for ${logged.id}`, { channel, eventId: logged.id, error })
         }
       }
       return logged.id

@@ -137,6 +137,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
       }
       route(req, res, path.slice(base.length)).catch((err: unknown) => {
         const error = toServerError(err)
+        if (error !== err) resolved.logger.error(`switchline: ${req.method ?? ''} ${path} failed; answered 500`, { error: err })
         sendError(req, res, error.code, error.message)
       })
     },

@@ -6,7 +6,7 @@ import { SwitchlineServerError, toServerError } from './errors'
 import { corsHeaders, errorBody, requestUrl, sendError, sendRefusal } from './http-util'
 import type { RegisteredConnection, ServerCore } from './server-core'
 import { planSseWrite } from './sse-budget'
-import { sseEventText } from './event-text'
+import { deliverableText, skippedEventNotice, sseEventText } from './event-text'
 import { sseControl, sseRetry } from './sse-format'
 
 const SLOW_CONSUMER_NOTICE = sseControl(SSE_EVENTS.error, errorBody('slow_consumer', 'outgoing buffer over limit'))
@@ -132,7 +132,11 @@ function openStream(
     counters.eventsDelivered += 1
   }
   const send = (text: string): void => core.send(conn, text, writeControl)
-  const deliver = (event: LoggedEvent): void => core.send(conn, sseEventText(event), writeEvent)
+  const deliver = (event: LoggedEvent): void => {
+    const text = deliverableText(sseEventText, event, options.logger)
+    if (text === undefined) send(sseControl(SSE_EVENTS.error, skippedEventNotice(event)))
+    else core.send(conn, text, writeEvent)
+  }
 
   req.socket.setNoDelay(true)
   req.socket.setTimeout(0)

@@ -12,7 +12,7 @@ import {
   type ServerFrame,
 } from '@switchline/client/protocol'
 import type { LoggedEvent } from './channel-log'
-import { wsEventText } from './event-text'
+import { deliverableText, skippedEventNotice, wsEventText } from './event-text'
 import { SwitchlineServerError, toServerError } from './errors'
 import { errorBody } from './http-util'
 import type { Refusal } from './internals'
@@ -100,7 +100,11 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
   const sendError = (error: SwitchlineServerError, id: number): void => {
     send({ type: 'error', id, ...errorBody(error.code, error.message, error.channel) })
   }
-  const deliver = (event: LoggedEvent): void => core.send(conn, wsEventText(event), writeEvent)
+  const deliver = (event: LoggedEvent): void => {
+    const text = deliverableText(wsEventText, event, options.logger)
+    if (text === undefined) send({ type: 'error', ...skippedEventNotice(event) })
+    else core.send(conn, text, writeEvent)
+  }
 
   async function hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     timers.clearTimeout(helloTimer)
@@ -176,7 +180,10 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
     const decoded = decodeClientFrame(rawText(data))
     if (!decoded.ok) return closeWith(CLOSE_CODES.bad_frame, decoded.reason) // R17
     const frame = decoded.value
-    queue = queue.then(() => handle(frame)).catch(() => closeWith(CLOSE_CODES.internal, 'internal error'))
+    queue = queue.then(() => handle(frame)).catch((error: unknown) => {
+      options.logger.error(`switchline: WebSocket ${conn.id} failed on a ${frame.type} frame; closed 1011`, { error })
+      closeWith(CLOSE_CODES.internal, 'internal error')
+    })
   })
   ws.on('ping', resetIdle)
   ws.on('close', cleanup)

@@ -8,7 +8,7 @@ import { afterEach } from 'vitest'
 import { EventSource } from 'eventsource'
 import { WebSocket } from 'ws'
 import { SUBPROTOCOL } from '@switchline/client/protocol'
-import { createSwitchlineServer, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
+import { createSwitchlineServer, type ServerLogger, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
 import { createFaultInjector, type FaultInjector } from '../src/testing/index'
 
 type Disposer = () => unknown
@@ -285,4 +285,25 @@ export async function postPublish(
   })
   const text = await res.text()
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers }
+}
+
+// ---------------------------------------------------------------- logger
+
+/** One call to a {@link recordingLogger}. */
+export interface LoggedLine {
+  level: 'warn' | 'error'
+  message: string
+  details: Record<string, unknown> | undefined
+}
+
+/** A `logger` option that records its calls instead of printing them. */
+export function recordingLogger(): { logger: ServerLogger; lines: LoggedLine[] } {
+  const lines: LoggedLine[] = []
+  return {
+    lines,
+    logger: {
+      warn: (message, details) => void lines.push({ level: 'warn', message, details }),
+      error: (message, details) => void lines.push({ level: 'error', message, details }),
+    },
+  }
 }
