@@ -1,8 +1,15 @@
 /**
  * The in-memory channel log: one global `seq` counter per server (R5), one bounded log per channel instance
  * (by count and age), and replay from a cursor with gap semantics (R6–R9). Pure apart from the injected clock.
+ *
+ * Instances are bounded too: a log is created by the first append to an instance (never by a subscription), forgotten
+ * once all its events have aged out, and there are at most `maxChannels` at once (an append to a new instance beyond
+ * that throws {@link ChannelCapacityError}). What a forgotten instance may have lost is kept in a fixed-size sketch
+ * (forgotten-seqs.ts), so an old cursor still gets its gap.
  */
 import { formatEventId, parseEventId, type GapInfo, type Json } from '@switchline/client/protocol'
+import { ChannelCapacityError } from './errors'
+import { createForgottenSeqs } from './forgotten-seqs'
 
 /** An event as stored in the log. */
 export interface LoggedEvent {
@@ -46,6 +53,12 @@ export interface ChannelLogOptions {
   maxAgeMs: number
   /** The clock, in ms. */
   now: () => number
+  /**
+   * Most channel instances holding a log at once; an append to a new instance beyond it throws
+   * {@link ChannelCapacityError} unless an instance whose events have all aged out can be forgotten.
+   * @defaultValue `Infinity`
+   */
+  maxChannels?: number
 }
 
 /** A server's channel log. */
@@ -61,6 +74,8 @@ export interface ChannelLog {
   head(): string
   /** Retained events of `channel` (after age eviction). */
   retained(channel: string): readonly LoggedEvent[]
+  /** Channel instances holding a log now. */
+  channelCount(): number
 }
 
 /**
@@ -82,8 +97,46 @@ const MIN_COMPACT = 32
 /** Creates an empty log. */
 export function createChannelLog(options: ChannelLogOptions): ChannelLog {
   const { epoch, maxEvents, maxAgeMs, now } = options
+  const maxChannels = options.maxChannels ?? Infinity
+  /** In order of last append, oldest first: the instances whose events all aged out are at the front. */
   const channels = new Map<string, ChannelState>()
+  const forgotten = createForgottenSeqs()
+  let lastAppended: string | undefined
   let seq = 0
+
+  /** Forgets the instances at the front whose newest event has aged out (so have all of theirs). */
+  function forgetIdle(): void {
+    const oldest = now() - maxAgeMs
+    for (const [channel, state] of channels) {
+      const newest = state.events[state.events.length - 1] // none when a read already evicted them all
+      if (newest !== undefined && newest.at >= oldest) return
+      channels.delete(channel)
+      forgotten.forget(channel, newest?.seq ?? state.evictedSeq)
+      if (lastAppended === channel) lastAppended = undefined
+    }
+  }
+
+  /** The state of `channel` for an append, created (after making room) when it has none. */
+  function stateFor(channel: string): ChannelState {
+    let state = channels.get(channel)
+    if (state) {
+      if (lastAppended !== channel) {
+        channels.delete(channel) // keep the map in order of last append
+        channels.set(channel, state)
+      }
+      return state
+    }
+    if (channels.size >= maxChannels) {
+      // forgetIdle() left the front in place: its newest event ages out first, and frees a slot
+      const [, front] = channels.entries().next().value as [string, ChannelState]
+      const agesOutAt = (front.events[front.events.length - 1]?.at ?? now()) + maxAgeMs
+      throw new ChannelCapacityError(channel, maxChannels, Math.max(1, agesOutAt - now() + 1))
+    }
+    // A cursor from before an earlier life of this instance must still see that life's events as evicted (R7).
+    state = { events: [], head: 0, evictedSeq: forgotten.floor(channel) }
+    channels.set(channel, state)
+    return state
+  }
 
   function evictOld(state: ChannelState): void {
     const { events } = state
@@ -120,8 +173,9 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
   return {
     epoch,
     append(channel, data, event) {
-      let state = channels.get(channel)
-      if (!state) channels.set(channel, (state = { events: [], head: 0, evictedSeq: 0 }))
+      forgetIdle()
+      const state = stateFor(channel)
+      lastAppended = channel
       seq += 1
       const id = formatEventId(epoch, seq)
       const logged: StoredEvent = { channel, id, seq, data, event, at: now(), sseText: undefined, wsText: undefined }
@@ -131,6 +185,7 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
     },
     replay(channel, cursor) {
       if (cursor === undefined) return { gap: undefined, events: [] }
+      forgetIdle()
       const { events, from } = retainedOf(channel)
       const parsed = parseEventId(cursor)
       // R8: malformed → unknown epoch. A same-epoch cursor beyond our counter was not issued by this log
@@ -138,7 +193,7 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
       if (!parsed || parsed.epoch !== epoch || parsed.seq > seq) {
         return { gap: gapOf(channel, cursor, events[from], 'epoch'), events: events.slice(from) }
       }
-      const evictedSeq = channels.get(channel)?.evictedSeq ?? 0
+      const evictedSeq = channels.get(channel)?.evictedSeq ?? forgotten.floor(channel)
       const missed = events.slice(firstAfter(events, from, parsed.seq))
       const gap = evictedSeq > parsed.seq ? gapOf(channel, cursor, missed[0], 'retention') : undefined
       return { gap, events: missed }
@@ -149,6 +204,7 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
       const { events, from } = retainedOf(channel)
       return events.slice(from)
     },
+    channelCount: () => channels.size,
   }
 }
 

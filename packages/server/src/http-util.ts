@@ -1,6 +1,7 @@
-/** Small HTTP helpers: origin allow-list and CORS (R21), JSON error bodies (§7), body reading, raw refusals. */
+/** Small HTTP helpers: origin allow-list, known hosts and CORS (R21), JSON error bodies (§7), body reading, raw refusals. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { STATUS_CODES } from 'node:http'
+import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { ERROR_CODES, type ErrorPayload, type ProtocolErrorCode } from '@switchline/client/protocol'
 import type { Refusal } from './internals'
@@ -8,16 +9,72 @@ import type { Refusal } from './internals'
 /** Headers a browser client may send cross-origin. */
 export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID'
 
-/** Whether the request's `Origin` is allowed: no Origin, same host, `'*'`, or listed (R21). */
+/**
+ * Whether the request's origin is allowed (R21):
+ * - `'*'`, or an `Origin` on the list: allowed;
+ * - no `Origin`: allowed (non-browser clients) — unless `Sec-Fetch-Site: same-origin` says a browser page of the
+ *   request's own host sent it (browsers leave `Origin` out of same-origin GETs), which is then checked as below;
+ * - an `Origin` whose host equals the request's `Host` (a page of this server): allowed only when that host is one
+ *   the server knows it is served as ({@link isKnownHost}). A DNS-rebinding page (`Host: attacker.example:PORT`
+ *   resolving to this server, with a matching `Origin`) names a host nobody configured, and is refused.
+ */
 export function isOriginAllowed(req: IncomingMessage, allowed: readonly string[] | '*'): boolean {
+  if (allowed === '*') return true
   const origin = req.headers.origin
-  if (origin === undefined) return true
-  if (allowed === '*' || allowed.includes(origin)) return true
+  const host = hostOf(req)
+  if (origin === undefined) return req.headers['sec-fetch-site'] !== 'same-origin' || isKnownHost(host, allowed)
+  if (allowed.includes(origin)) return true
   try {
-    return new URL(origin).host === req.headers.host
+    return new URL(origin).host === host && isKnownHost(host, allowed)
   } catch {
     return false
   }
+}
+
+/** The message of an origin refusal (R21). */
+export const ORIGIN_REFUSED = 'origin not allowed: list it in allowedOrigins (R21)'
+
+/** The host a request names: `Host`, or HTTP/2's `:authority`. */
+export function hostOf(req: IncomingMessage): string | undefined {
+  const { host } = req.headers
+  if (host !== undefined) return host
+  const authority = req.headers[':authority']
+  return typeof authority === 'string' ? authority : undefined
+}
+
+/** Hosts (`name:port`) of the allowed origins, parsed once per list. */
+const allowedHostsCache = new WeakMap<readonly string[], ReadonlySet<string>>()
+
+function allowedHosts(allowed: readonly string[]): ReadonlySet<string> {
+  let hosts = allowedHostsCache.get(allowed)
+  if (!hosts) {
+    hosts = new Set(allowed.flatMap((origin) => { try { return [new URL(origin).host] } catch { return [] } }))
+    allowedHostsCache.set(allowed, hosts)
+  }
+  return hosts
+}
+
+/**
+ * Whether `host` (a `Host` header) is one the server knows it is served as — what a DNS-rebinding page cannot name:
+ * - `localhost` and `*.localhost` (browsers resolve them to loopback themselves, RFC 6761) and IP literals
+ *   (no DNS involved): the names of a server reached on loopback, on a LAN address or in a container;
+ * - the host of an origin in `allowedOrigins` (list your public origin there when the server is served under a name).
+ */
+export function isKnownHost(host: string | undefined, allowed: readonly string[]): boolean {
+  if (host === undefined) return false
+  let url: URL
+  try {
+    url = new URL(`http://${host}`)
+  } catch {
+    return false
+  }
+  const name = url.hostname
+  // Only a name the parser kept as written: not `user@localhost`, not `0x7f.1` (read as 127.0.0.1), no path.
+  const written = (host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] as string)).toLowerCase()
+  if (url.username !== '' || url.password !== '' || url.pathname !== '/' || written !== name) return false
+  if (name === 'localhost' || name.endsWith('.localhost')) return true
+  if (isIP(name.startsWith('[') ? name.slice(1, -1) : name) !== 0) return true
+  return allowedHosts(allowed).has(url.host)
 }
 
 /** CORS response headers for an allowed request (none when the request has no Origin). */

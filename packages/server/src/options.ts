@@ -70,6 +70,15 @@ export interface SwitchlineServerOptions {
    */
   retention?: { maxEvents?: number; maxAgeMs?: number }
   /**
+   * Most channel instances (`name:key`) holding a log at once, server-wide. A log is created by the first publish to
+   * an instance (a subscription creates none) and forgotten once all its events are older than `retention.maxAgeMs`.
+   * A publish to a new instance beyond the limit is refused with `unavailable` (HTTP `503` + `Retry-After`, a
+   * non-fatal WebSocket `error`, {@link ChannelCapacityError} from `publish()`) until the oldest instance ages out.
+   * `Infinity` turns the limit off.
+   * @defaultValue `10000`
+   */
+  maxChannelInstances?: number
+  /**
    * Interval of `sl-heartbeat` events on SSE streams (R13).
    * @defaultValue `15000`
    */
@@ -100,17 +109,20 @@ export interface SwitchlineServerOptions {
    */
   maxBufferedBytes?: number
   /**
-   * Extra origins allowed for SSE, publish and upgrades (R21); others get `403`. Two kinds of request are
-   * **always allowed, whatever this list says**:
-   * - requests without an `Origin` header (non-browser clients);
-   * - same-host requests: an `Origin` whose `host` (name and port) equals the request's `Host` header, i.e. a
-   *   page served from this very server. This is a deliberate default of this server, beyond the allow-list of
-   *   docs/protocol.md R21.
+   * Origins allowed for SSE, publish and upgrades (R21); others get `403 forbidden`. Also allowed whatever this
+   * list says:
+   * - requests without an `Origin` header (non-browser clients), unless `Sec-Fetch-Site: same-origin` marks them
+   *   as a browser page's same-origin request, which is then checked like a same-host one;
+   * - same-host requests — an `Origin` whose `host` equals the request's `Host` (`:authority` over HTTP/2), a page
+   *   served from this very server — **only when that host is one the server knows it is served as**: `localhost`,
+   *   `*.localhost`, an IP literal, or the host of an origin on this list. Anything else could be a DNS-rebinding
+   *   page (`Host: attacker.example`, resolving to this server) and is refused. A server reached under a name
+   *   (`https://app.example.com`) lists that origin here.
    *
    * `'*'` allows every origin. Allowed cross-origin requests get CORS headers that reflect the origin with
    * `Access-Control-Allow-Credentials: true`, so list only origins you trust with your users' cookies.
-   * @defaultValue `[]` (no-Origin and same-host only)
-   * @example `['http://localhost:5173']`
+   * @defaultValue `[]` (no-Origin, and same-host on loopback names and IP literals only)
+   * @example `['http://localhost:5173', 'https://app.example.com']`
    */
   allowedOrigins?: string[] | '*'
   /**
@@ -171,6 +183,7 @@ export interface ResolvedOptions {
   basePath: string
   maxEvents: number
   maxAgeMs: number
+  maxChannelInstances: number
   heartbeatMs: number
   retryMs: number
   helloTimeoutMs: number
@@ -219,6 +232,16 @@ function connectionLimit(value: number | undefined): number | undefined {
   return value
 }
 
+/** The default of `maxChannelInstances`. */
+export const DEFAULT_MAX_CHANNEL_INSTANCES = 10_000
+
+/** `undefined` is the default; `Infinity` is unlimited; anything else must be a positive integer. */
+function instanceLimit(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_CHANNEL_INSTANCES
+  if (value !== Infinity && (!Number.isInteger(value) || value <= 0)) throw new TypeError('maxChannelInstances must be a positive integer or Infinity')
+  return value
+}
+
 /** A random epoch: 8 base36 characters. */
 export function randomEpoch(): string {
   return Math.random().toString(36).slice(2, 10).padEnd(8, '0')
@@ -243,6 +266,7 @@ export function resolveOptions(options: SwitchlineServerOptions): ResolvedOption
     basePath,
     maxEvents: positive('retention.maxEvents', options.retention?.maxEvents, PROTOCOL_DEFAULTS.retentionMaxEvents),
     maxAgeMs: positive('retention.maxAgeMs', options.retention?.maxAgeMs, PROTOCOL_DEFAULTS.retentionMaxAgeMs),
+    maxChannelInstances: instanceLimit(options.maxChannelInstances),
     heartbeatMs: positive('heartbeatMs', options.heartbeatMs, PROTOCOL_DEFAULTS.heartbeatMs),
     retryMs: positive('retryMs', options.retryMs, PROTOCOL_DEFAULTS.retryMs),
     helloTimeoutMs: positive('helloTimeoutMs', options.helloTimeoutMs, PROTOCOL_DEFAULTS.helloTimeoutMs),

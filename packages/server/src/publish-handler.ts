@@ -1,7 +1,7 @@
 /** `POST B/publish` (R22): JSON body `{channel, data, event?, mid?}` → `200 {"eventId"}`. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { decodePublishRequest } from '@switchline/client/protocol'
-import { toServerError } from './errors'
+import { ChannelCapacityError, toServerError } from './errors'
 import { readBody, sendError, sendJson, sendRefusal } from './http-util'
 import { appendPublish, authorizePublish, type ClientPublish } from './publish'
 import type { ServerCore } from './server-core'
@@ -55,6 +55,10 @@ export async function handlePublish(core: ServerCore, req: IncomingMessage, res:
     sendJson(req, res, 200, { eventId: appendPublish(core, publish) })
   } catch (err) {
     const error = toServerError(err)
-    sendError(req, res, error.code, error.message, error.channel !== undefined ? { channel: error.channel } : {})
+    const retryAfterSeconds = error instanceof ChannelCapacityError ? Math.ceil(error.retryAfterMs / 1000) : undefined
+    sendError(req, res, error.code, error.message, {
+      ...(error.channel !== undefined ? { channel: error.channel } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    })
   }
 }

@@ -91,7 +91,7 @@ export interface ServerCore {
 /** Creates the shared core. */
 export function createServerCore(options: ResolvedOptions): ServerCore {
   const newLog = (epoch: string): ChannelLog =>
-    createChannelLog({ epoch, maxEvents: options.maxEvents, maxAgeMs: options.maxAgeMs, now: options.now })
+    createChannelLog({ epoch, maxEvents: options.maxEvents, maxAgeMs: options.maxAgeMs, now: options.now, maxChannels: options.maxChannelInstances })
   let log = newLog(options.epoch ?? randomEpoch())
   let mids: MidWindow = createMidWindow(PROTOCOL_DEFAULTS.publishIdempotencyWindow)
   let hooks: ServerHooks | undefined

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { PATHS, type Json } from '@switchline/client/protocol'
 import { SwitchlineServerError, toServerError } from './errors'
-import { answerPreflight, errorBody, isOriginAllowed, requestUrl, retryAfterHeader, sendError } from './http-util'
+import { answerPreflight, errorBody, isOriginAllowed, ORIGIN_REFUSED, requestUrl, retryAfterHeader, sendError } from './http-util'
 import { SERVER_INTERNALS, type ServerInternals } from './internals'
 import { listen, type ListenOptions, type SwitchlineListener } from './listen'
 import { resolveOptions, type SwitchlineServerOptions } from './options'
@@ -43,6 +43,8 @@ export interface ServerStats {
   eventsDelivered: number
   /** Live subscribers per channel instance, e.g. `{ "chat:room-a": 2 }`. */
   channels: Record<string, number>
+  /** Channel instances holding a log (at most `maxChannelInstances`). */
+  channelInstances: number
 }
 
 /** Options of {@link SwitchlineServer.publish}. */
@@ -66,8 +68,11 @@ export interface SwitchlineServer {
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean
   /**
-   * Publishes an event to a channel instance and returns its event id.
+   * Publishes an event to a channel instance and returns its event id. `data` is encoded as JSON here, once.
    * @throws {@link UnknownChannelError} when the channel is malformed or not defined.
+   * @throws {@link InvalidEventError} when `data` cannot be encoded as JSON, `event`/`mid` are not strings
+   * (`bad_request`), or the event is larger than `maxBufferedBytes` (`payload_too_large`); nothing is stored.
+   * @throws {@link ChannelCapacityError} when the instance is new and the server holds `maxChannelInstances`.
    */
   publish(channel: string, data: Json, options?: PublishOptions): string
   /** Live counts. */
@@ -110,7 +115,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
     if (closed) return sendError(req, res, 'unavailable', 'server closed', { retryAfterSeconds: 1 })
     if (!isOriginAllowed(req, resolved.allowedOrigins)) {
       req.resume()
-      return sendError(req, res, 'forbidden', 'origin not allowed', { cors: false }) // R21
+      return sendError(req, res, 'forbidden', ORIGIN_REFUSED, { cors: false }) // R21
     }
     if (req.method === 'OPTIONS') return answerPreflight(req, res)
     if (rest === PATHS.sse) return handleSse(core, req, res)
@@ -172,6 +177,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
         publishes: counters.publishes,
         eventsDelivered: counters.eventsDelivered,
         channels: core.subscriberCounts(),
+        channelInstances: core.log().channelCount(),
       }
     },
     get epoch() {

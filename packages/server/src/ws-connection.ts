@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import type { RawData, WebSocket } from 'ws'
 import {
   CLOSE_CODES,
+  PROTOCOL_DEFAULTS,
   decodeClientFrame,
   encodeFrame,
   type ClientFrame,
@@ -20,6 +21,9 @@ import { publishFromClient } from './publish'
 import type { RegisteredConnection, ServerCore } from './server-core'
 
 const OPEN = 1
+
+/** Channels one WebSocket may be subscribed to at once (R26): the SSE stream's limit (R10). */
+const MAX_CHANNELS = PROTOCOL_DEFAULTS.maxChannelsPerStream
 
 /** The close code for a refusal decided at `hello` by the hooks (after `authorize`). */
 function closeCodeOf(refusal: Refusal): number {
@@ -124,6 +128,10 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
 
   async function subscribe(frame: Extract<ClientFrame, { type: 'subscribe' }>): Promise<void> {
     const { id, channel, cursor } = frame
+    // R26: as many channels as one SSE stream carries (R10); checked before any work for the channel.
+    if (!subscriptions.has(channel) && subscriptions.size >= MAX_CHANNELS) {
+      return sendError(new SwitchlineServerError('bad_request', `a WebSocket carries at most ${MAX_CHANNELS} channels; unsubscribe one first`, channel), id)
+    }
     const error = await core.authorizeSubscribe(token, channel, req)
     if (state === 'closed') return
     if (error?.code === 'unauthorized') return closeWith(CLOSE_CODES.unauthorized, error.message)

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer } from 'ws'
 import { CLOSE_CODES, SUBPROTOCOL, type ErrorPayload } from '@switchline/client/protocol'
-import { errorBody, isOriginAllowed, refuseUpgrade, retryAfterHeader } from './http-util'
+import { errorBody, isOriginAllowed, ORIGIN_REFUSED, refuseUpgrade, retryAfterHeader } from './http-util'
 import type { ServerCore } from './server-core'
 import { startWsConnection } from './ws-connection'
 
@@ -59,7 +59,7 @@ export function createWsHandler(core: ServerCore): WsHandler {
     upgrade(req, socket, head) {
       socket.on('error', () => socket.destroy())
       if (!isOriginAllowed(req, core.options.allowedOrigins)) {
-        return refuse(socket, 403, errorBody('forbidden', 'origin not allowed'))
+        return refuse(socket, 403, errorBody('forbidden', ORIGIN_REFUSED))
       }
       if (!offersSubprotocol(req)) {
         return refuse(socket, 400, errorBody('unsupported_protocol', `subprotocol ${SUBPROTOCOL} required`))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { ForbiddenError, UnauthorizedError, type AuthorizeRequest } from '../src/index'
-import { helloWs, installCleanup, openEventSource, openRawSse, openWs, postPublish, startServer, waitFor } from './helpers'
+import { helloWs, installCleanup, openEventSource, openRawSse, openWs, postPublish, recordingLogger, startServer, waitFor } from './helpers'
 
 installCleanup()
 
@@ -86,15 +86,30 @@ describe('R25: authorize', () => {
     ws.terminate()
   })
 
-  it('a throwing authorize (not UnauthorizedError) answers 500 internal', async () => {
+  it('a throwing authorize (not UnauthorizedError) answers 500 internal, and the error is logged, not leaked', async () => {
+    const { logger, lines } = recordingLogger()
+    const cause = new Error('db down')
     const { baseUrl } = await startServer({
+      logger,
       authorize: () => {
-        throw new Error('db down')
+        throw cause
       },
     })
     const res = await fetch(`${baseUrl}/sse?channels=chat`)
     expect(res.status).toBe(500)
-    expect(await res.json()).toMatchObject({ code: 'internal', fatal: false })
+    const body = await res.json()
+    expect(body).toMatchObject({ code: 'internal', fatal: false })
+    expect(JSON.stringify(body)).not.toContain('db down')
+    expect(lines).toEqual([{ level: 'error', message: 'switchline: authorize threw (connect); answered internal', details: { channel: undefined, op: 'connect', error: cause } }])
+  })
+
+  it('an onPublish listener that throws is logged (warn); the publish stands', async () => {
+    const { logger, lines } = recordingLogger()
+    const cause = new Error('listener bug')
+    const { server } = await startServer({ logger, onPublish: () => { throw cause } })
+    const id = server.publish('chat', 1)
+    expect(server.stats().publishes).toBe(1)
+    expect(lines).toEqual([{ level: 'warn', message: `switchline: onPublish threw for ${id}`, details: { channel: 'chat', eventId: id, error: cause } }])
   })
 
   it('on SSE, unauthorized for any one requested channel answers the whole request 401', async () => {

@@ -2,7 +2,7 @@
  * Test helpers: servers on 127.0.0.1:0, clients that are not ours (fetch, eventsource, ws), bounded waits, and
  * cleanup of everything a test opened.
  */
-import type { Server } from 'node:http'
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach } from 'vitest'
 import { EventSource } from 'eventsource'
@@ -208,9 +208,9 @@ export interface WsClient {
 /** Opens a WebSocket with the Switchline subprotocol (unless `protocols` says otherwise). */
 export function openWs(
   url: string,
-  { protocols = [SUBPROTOCOL], origin }: { protocols?: string[]; origin?: string } = {},
+  { protocols = [SUBPROTOCOL], origin, headers }: { protocols?: string[]; origin?: string; headers?: Record<string, string> } = {},
 ): WsClient {
-  const ws = new WebSocket(url, protocols, origin === undefined ? {} : { origin })
+  const ws = new WebSocket(url, protocols, { ...(origin === undefined ? {} : { origin }), ...(headers === undefined ? {} : { headers }) })
   onCleanup(() => ws.terminate())
   const frames: Record<string, unknown>[] = []
   const texts: string[] = []
@@ -285,6 +285,34 @@ export async function postPublish(
   })
   const text = await res.text()
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: res.headers }
+}
+
+// ---------------------------------------------------------------- node:http with any headers
+
+/**
+ * One request over `node:http`, which (unlike `fetch`) sends any `Host` header it is given — what a browser sends
+ * for a page on a name that resolves to this server (DNS rebinding). Resolves with the status and body.
+ */
+export function rawRequest(
+  url: string,
+  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      // An SSE stream that was accepted never ends: its head is enough.
+      if (res.statusCode === 200 && String(res.headers['content-type']).startsWith('text/event-stream')) {
+        resolve({ status: 200, headers: res.headers, body: '' })
+        req.destroy()
+        return
+      }
+      res.on('data', (chunk: string) => (text += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
 // ---------------------------------------------------------------- logger

@@ -152,6 +152,7 @@ describe('stats', () => {
       publishes: 1,
       eventsDelivered: 2,
       channels: { chat: 2, ticker: 1 },
+      channelInstances: 1,
     })
     sse.close()
     ws.ws.close()

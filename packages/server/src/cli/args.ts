@@ -31,8 +31,8 @@ export const USAGE = `Usage: switchline-server [options]
   --max-connections-per-second <n>
                          admit at most n new SSE streams + WebSocket upgrades per second; over it SSE
                          answers 503 and WebSockets close 1013 (default unlimited)
-  --allowed-origins <o>  comma-separated origins allowed cross-origin, or * (default: same host only;
-                         * with --faults)
+  --allowed-origins <o>  comma-separated origins allowed, or * (default: same host on localhost and IP
+                         literals only; * with --faults)
   --demo                 serve the demo channels ticker, clock and chat
   --faults               enable fault injection over HTTP (B/_faults/*); never in production
   -h, --help             show this help
