@@ -5,7 +5,7 @@
  */
 export { createSwitchlineServer } from './server'
 export type { SwitchlineServer, ServerStats, PublishOptions } from './server'
-export type { ListenOptions, SwitchlineListener } from './listen'
+export type { ListenOptions, SwitchlineListener, TlsOptions } from './listen'
 export type {
   SwitchlineServerOptions,
   ChannelDefinition,

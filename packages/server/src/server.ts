@@ -1,5 +1,6 @@
 /** `createSwitchlineServer`: routes `B/sse`, `B/publish`, `B/ws` (and fault routes) onto the shared core. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import type { Duplex } from 'node:stream'
 import { PATHS, type Json } from '@switchline/client/protocol'
 import { SwitchlineServerError, toServerError } from './errors'
@@ -59,9 +60,12 @@ export interface PublishOptions {
 export interface SwitchlineServer {
   /**
    * Serves requests under `basePath`; calls `next()` for other paths (or answers 404 without `next`).
-   * Mount it in `node:http`, Express (`app.use(server.handleRequest)`) or Fastify.
+   * Mount it in `node:http`, Express (`app.use(server.handleRequest)`), Fastify, or a `node:http2` server's
+   * compatibility API (`createSecureServer({ allowHTTP1: true }, server.handleRequest)`, with `handleUpgrade` on its
+   * `upgrade` event for WebSockets over HTTP/1.1). Over HTTP/2 the hooks (`authenticate`, `authorize`) receive the
+   * `Http2ServerRequest`, which has the same `headers`, `method`, `url` and `socket`.
    */
-  handleRequest(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void
+  handleRequest(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse, next?: (err?: unknown) => void): void
   /**
    * Handles an HTTP upgrade. Returns `false`, leaving the socket untouched, when the path is outside
    * `basePath`, so the host can route it elsewhere.
@@ -133,7 +137,10 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
   }
 
   const server: SwitchlineServer = {
-    handleRequest(req, res, next) {
+    handleRequest(request, response, next) {
+      // node:http2's compatibility objects have every member the handlers use (see listen.ts); one type inside.
+      const req = request as IncomingMessage
+      const res = response as ServerResponse
       const path = requestUrl(req).pathname
       if (!underBase(path)) {
         if (next) next()

@@ -145,7 +145,8 @@ function openStream(
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache',
     'X-Accel-Buffering': 'no',
-    Connection: 'keep-alive',
+    // HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2); its streams need none
+    ...(req.httpVersionMajor >= 2 ? {} : { Connection: 'keep-alive' }),
   })
   res.on('close', cleanup)
   cleanups.push(core.register(conn))

@@ -1,9 +1,11 @@
+import { connect } from 'node:http2'
 import { describe, expect, it } from 'vitest'
 import { CliUsageError, parseCliArgs } from '../src/cli/args'
 import { runCli, type CliProcess } from '../src/cli/main'
 import { faultsWarning, startCli } from '../src/cli/start'
 import { SERVER_INTERNALS } from '../src/internals'
 import { helloWs, installCleanup, onCleanup, openRawSse, postPublish } from './helpers'
+import { testCertificate } from './tls-cert'
 
 installCleanup()
 
@@ -14,18 +16,19 @@ function capture() {
 
 describe('CLI arguments', () => {
   it('has defaults and parses every flag, both --flag value and --flag=value', () => {
-    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, maxConnectionsPerSecond: undefined, allowedOrigins: undefined, help: false })
+    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, maxConnectionsPerSecond: undefined, allowedOrigins: undefined, tlsCert: undefined, tlsKey: undefined, help: false })
     expect(parseCliArgs(['--host', '0.0.0.0', '--port=8787', '--demo', '--faults', '--base-path', '/x', '--heartbeat-ms=500', '--max-connections-per-second', '200', '--allowed-origins', 'http://a.example, http://b.example'])).toEqual({
       host: '0.0.0.0', port: 8787, demo: true, faults: true, basePath: '/x', heartbeatMs: 500, maxConnectionsPerSecond: 200,
-      allowedOrigins: ['http://a.example', 'http://b.example'], help: false,
+      allowedOrigins: ['http://a.example', 'http://b.example'], tlsCert: undefined, tlsKey: undefined, help: false,
     })
+    expect(parseCliArgs(['--tls-cert', 'c.pem', '--tls-key=k.pem'])).toMatchObject({ tlsCert: 'c.pem', tlsKey: 'k.pem' })
     expect(parseCliArgs(['--max-connections-per-second=1']).maxConnectionsPerSecond).toBe(1)
     expect(parseCliArgs(['--allowed-origins=*']).allowedOrigins).toBe('*')
     expect(parseCliArgs(['-h']).help).toBe(true)
   })
 
   it('rejects unknown flags and bad values with CliUsageError', () => {
-    for (const argv of [['--nope'], ['--port'], ['--port', 'x'], ['--port', '70000'], ['--base-path', 'rt'], ['--heartbeat-ms', '0']]) {
+    for (const argv of [['--nope'], ['--port'], ['--port', 'x'], ['--port', '70000'], ['--base-path', 'rt'], ['--heartbeat-ms', '0'], ['--tls-cert'], ['--tls-cert', 'c.pem'], ['--tls-key', 'k.pem']]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow(CliUsageError)
     }
   })
@@ -152,5 +155,36 @@ describe('the bin program (runCli, in-process)', () => {
     expect(await runCli(['--help'], help.proc)).toBeUndefined()
     expect(help.lines[0]).toContain('Usage: switchline-server')
     expect(help.signals.size).toBe(0)
+  })
+})
+
+describe('--tls-cert / --tls-key', () => {
+  it('serve HTTPS: the base URL is https, SSE rides HTTP/2, the WebSocket line says wss', async () => {
+    const { files, ca } = testCertificate()
+    const { lines, output } = capture()
+    const running = await startCli(['--tls-cert', files.cert, '--tls-key', files.key, '--demo'], output)
+    if (!running) throw new Error('expected a server')
+    onCleanup(() => running.stop())
+    expect(lines[0]).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/rt$/)
+    expect(lines).toContain(`  WebSocket  GET  ${lines[0]?.replace(/^https/, 'wss')}/ws (subprotocol switchline.v1)`)
+    expect(lines.some((l) => l.includes('HTTP/2 with HTTP/1.1 fallback'))).toBe(true)
+    const session = connect(new URL(lines[0] as string).origin, { ca })
+    onCleanup(() => session.destroy())
+    const status = await new Promise((resolve) => {
+      const stream = session.request({ ':path': '/rt/sse?channels=clock' })
+      stream.once('response', (h) => {
+        resolve(h[':status'])
+        stream.close()
+      })
+    })
+    expect(status).toBe(200)
+  })
+
+  it('a file that cannot be read is a usage error naming the flag and the file (exit 2)', async () => {
+    const { files } = testCertificate()
+    const proc = fakeProcess()
+    expect(await runCli(['--tls-cert', '/nonexistent/cert.pem', '--tls-key', files.key], proc.proc)).toBeUndefined()
+    expect(await proc.exit).toBe(2)
+    expect(proc.lines[0]).toMatch(/^ERR --tls-cert: cannot read \/nonexistent\/cert\.pem \(ENOENT\)/)
   })
 })

@@ -108,29 +108,11 @@ export async function openRawSse(url: string, headers: Record<string, string> = 
   onCleanup(() => controller.abort())
   const events: SseEvent[] = []
   let raw = ''
-  let buffer = ''
   let ended = false
-  let current: { event: string; id: string | undefined; data: string[] } = { event: 'message', id: undefined, data: [] }
+  const parse = sseParserInto(events)
   const feed = (text: string): void => {
     raw += text
-    buffer += text
-    let nl: number
-    while ((nl = buffer.indexOf('\n')) !== -1) {
-      const line = buffer.slice(0, nl).replace(/\r$/, '')
-      buffer = buffer.slice(nl + 1)
-      if (line === '') {
-        if (current.data.length > 0) events.push({ event: current.event, id: current.id, data: current.data.join('\n') })
-        current = { event: 'message', id: undefined, data: [] }
-        continue
-      }
-      if (line.startsWith(':')) continue
-      const colon = line.indexOf(':')
-      const field = colon === -1 ? line : line.slice(0, colon)
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '')
-      if (field === 'event') current.event = value
-      else if (field === 'id') current.id = value
-      else if (field === 'data') current.data.push(value)
-    }
+    parse(text)
   }
   const endedPromise: Promise<'end' | 'error'> = (async () => {
     if (!response.body) return 'end'
@@ -159,6 +141,32 @@ export async function openRawSse(url: string, headers: Record<string, string> = 
       return events.filter(filter)
     },
     close: () => controller.abort(),
+  }
+}
+
+/** A minimal spec-following SSE parser: feed it text as it arrives; complete events are pushed onto `events`. */
+export function sseParserInto(events: SseEvent[]): (text: string) => void {
+  let buffer = ''
+  let current: { event: string; id: string | undefined; data: string[] } = { event: 'message', id: undefined, data: [] }
+  return (text) => {
+    buffer += text
+    let nl: number
+    while ((nl = buffer.indexOf('\n')) !== -1) {
+      const line = buffer.slice(0, nl).replace(/\r$/, '')
+      buffer = buffer.slice(nl + 1)
+      if (line === '') {
+        if (current.data.length > 0) events.push({ event: current.event, id: current.id, data: current.data.join('\n') })
+        current = { event: 'message', id: undefined, data: [] }
+        continue
+      }
+      if (line.startsWith(':')) continue
+      const colon = line.indexOf(':')
+      const field = colon === -1 ? line : line.slice(0, colon)
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '')
+      if (field === 'event') current.event = value
+      else if (field === 'id') current.id = value
+      else if (field === 'data') current.data.push(value)
+    }
   }
 }
 

@@ -12,6 +12,9 @@ export interface CliArgs {
   maxConnectionsPerSecond: number | undefined
   /** `undefined`: the server default (no Origin and same-host only; all origins with `--faults`). */
   allowedOrigins: string[] | '*' | undefined
+  /** `--tls-cert` / `--tls-key`: PEM files; both or neither. */
+  tlsCert: string | undefined
+  tlsKey: string | undefined
   help: boolean
 }
 
@@ -33,6 +36,9 @@ export const USAGE = `Usage: switchline-server [options]
                          answers 503 and WebSockets close 1013 (default unlimited)
   --allowed-origins <o>  comma-separated origins allowed, or * (default: same host on localhost and IP
                          literals only; * with --faults)
+  --tls-cert <file>      serve HTTPS with this PEM certificate (chain): SSE and publish over HTTP/2,
+                         HTTP/1.1 fallback, WebSockets over wss on the same port; needs --tls-key
+  --tls-key <file>       the certificate's PEM private key
   --demo                 serve the demo channels ticker, clock and chat
   --faults               enable fault injection over HTTP (B/_faults/*); never in production
   -h, --help             show this help
@@ -57,6 +63,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     heartbeatMs: undefined,
     maxConnectionsPerSecond: undefined,
     allowedOrigins: undefined,
+    tlsCert: undefined,
+    tlsKey: undefined,
     help: false,
   }
   for (let i = 0; i < argv.length; i++) {
@@ -92,6 +100,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         args.allowedOrigins = list === '*' ? '*' : list.split(',').map((o) => o.trim()).filter((o) => o !== '')
         break
       }
+      case '--tls-cert':
+      case '--tls-key': {
+        const file = value()
+        if (!file) throw new CliUsageError(`${flag} needs a file`)
+        if (flag === '--tls-cert') args.tlsCert = file
+        else args.tlsKey = file
+        break
+      }
       case '--demo':
         args.demo = true
         break
@@ -105,6 +121,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       default:
         throw new CliUsageError(`unknown argument: ${raw}`)
     }
+  }
+  if ((args.tlsCert === undefined) !== (args.tlsKey === undefined)) {
+    throw new CliUsageError('--tls-cert and --tls-key go together')
   }
   return args
 }

@@ -1,9 +1,11 @@
 /** Starts the CLI server in-process (the `switchline-server` bin is a thin wrapper around this). */
+import { readFile } from 'node:fs/promises'
 import { PATHS, SUBPROTOCOL } from '@switchline/client/protocol'
 import { createDemo, DEMO_CHANNELS, type Demo } from '../demo'
+import type { TlsOptions } from '../listen'
 import { createSwitchlineServer, type SwitchlineServer } from '../server'
 import { createFaultInjector, type FaultInjector } from '../testing/index'
-import { parseCliArgs, USAGE } from './args'
+import { CliUsageError, parseCliArgs, USAGE } from './args'
 
 /** Where the CLI writes. Each call is one line. */
 export interface CliOutput {
@@ -31,6 +33,7 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
     output.out(USAGE)
     return undefined
   }
+  const tls = args.tlsCert !== undefined && args.tlsKey !== undefined ? await readTls(args.tlsCert, args.tlsKey) : undefined
   // --faults lets the playground and browser tests on other ports drive the server, so it allows every origin
   // (with credentials) unless --allowed-origins says otherwise; the warning below says so.
   const allowedOrigins = args.allowedOrigins ?? (args.faults ? '*' : [])
@@ -46,11 +49,11 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
     },
   })
   const faults = args.faults ? createFaultInjector(server) : undefined
-  const listener = await server.listen({ host: args.host, port: args.port })
+  const listener = await server.listen({ host: args.host, port: args.port, ...(tls ? { tls } : {}) })
   const demo: Demo | undefined = args.demo ? createDemo(server) : undefined
   output.out(listener.baseUrl)
   if (faults) output.out(faultsWarning(listener.baseUrl, allowedOrigins))
-  output.out(`switchline-server listening, epoch ${server.epoch}`)
+  output.out(`switchline-server listening${tls ? ' (HTTPS: HTTP/2 with HTTP/1.1 fallback)' : ''}, epoch ${server.epoch}`)
   output.out(`  SSE        GET  ${listener.baseUrl}${PATHS.sse}?channels=...`)
   output.out(`  WebSocket  GET  ${listener.baseUrl.replace(/^http/, 'ws')}${PATHS.ws} (subprotocol ${SUBPROTOCOL})`)
   output.out(`  publish    POST ${listener.baseUrl}${PATHS.publish}`)
@@ -67,6 +70,18 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
         await listener.close()
       })()),
   }
+}
+
+/** Reads the PEM files of `--tls-cert` / `--tls-key`; a file that cannot be read is a usage error naming it. */
+async function readTls(certFile: string, keyFile: string): Promise<TlsOptions> {
+  const read = async (flag: string, file: string): Promise<Buffer> => {
+    try {
+      return await readFile(file)
+    } catch (err) {
+      throw new CliUsageError(`${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`)
+    }
+  }
+  return { cert: await read('--tls-cert', certFile), key: await read('--tls-key', keyFile) }
 }
 
 /** The line printed right after the base URL when fault routes are on: what is exposed, and to which origins. */
