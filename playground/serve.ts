@@ -22,11 +22,17 @@ export interface StartPlaygroundOptions extends SwitchlinePluginOptions {
    * @defaultValue false
    */
   watch?: boolean
+  /**
+   * Serve HTTPS with this certificate and key (PEM). Vite then listens with `node:http2` (HTTP/1.1 fallback), so
+   * the page, its modules and the embedded server's SSE and publish ride HTTP/2; WebSockets upgrade over HTTP/1.1.
+   * @defaultValue `undefined` (plain HTTP/1.1)
+   */
+  https?: { cert: string; key: string }
 }
 
 /** A running playground. */
 export interface RunningPlayground {
-  /** The page, e.g. `http://127.0.0.1:41234/`. */
+  /** The page, e.g. `http://127.0.0.1:41234/` (`https://` with `https`). */
   url: string
   /** The Switchline base URL, e.g. `http://127.0.0.1:41234/rt`. */
   baseUrl: string
@@ -35,20 +41,20 @@ export interface RunningPlayground {
 
 /** Starts Vite with the embedded Switchline server. */
 export async function startPlayground(options: StartPlaygroundOptions = {}): Promise<RunningPlayground> {
-  const { host = '127.0.0.1', port = 0, cacheDir, watch = false, ...pluginOptions } = options
+  const { host = '127.0.0.1', port = 0, cacheDir, watch = false, https, ...pluginOptions } = options
   const plugin = switchlinePlugin(pluginOptions)
   const base = playgroundConfig(plugin)
   const vite = await createServer({
     ...base,
     configFile: false,
     logLevel: 'warn',
-    server: { ...base.server, host, port, strictPort: port !== 0, ...(watch ? {} : { watch: null }) },
+    server: { ...base.server, host, port, strictPort: port !== 0, ...(watch ? {} : { watch: null }), ...(https ? { https } : {}) },
     ...(cacheDir ? { cacheDir } : {}),
   })
   await vite.listen()
   const address = vite.httpServer?.address()
   if (!address || typeof address === 'string') throw new Error('playground: no TCP address')
-  const url = `http://${host}:${address.port}/`
+  const url = `${https ? 'https' : 'http'}://${host}:${address.port}/`
   const embedded = await plugin.api.embedded()
   await vite.warmupRequest('/src/main.ts')
   return {

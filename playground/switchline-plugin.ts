@@ -38,6 +38,10 @@ export interface AnsweredRequest {
   token: string | null
   /** The status the server answered, `null` while not answered yet. */
   status: number | null
+  /** The HTTP version the request came over: `'1.1'`, or `'2.0'` on an HTTPS playground. */
+  httpVersion: string
+  /** The client's TCP port: requests with the same one shared a connection (HTTP/2 streams of one session). */
+  remotePort: number | null
 }
 
 /** The embedded server of a dev server, once created. */
@@ -133,7 +137,15 @@ export function switchlinePlugin(options: SwitchlinePluginOptions = {}): Switchl
   const answered: AnsweredRequest[] = []
   /** Logs a request with its token, and its status once the server writes the head. */
   const record = (req: IncomingMessage, res: ServerResponse, path: string): void => {
-    const entry: AnsweredRequest = { seq: answered.length, method: req.method ?? '', path, token: bearer(req), status: null }
+    const entry: AnsweredRequest = {
+      seq: answered.length,
+      method: req.method ?? '',
+      path,
+      token: bearer(req),
+      status: null,
+      httpVersion: req.httpVersion,
+      remotePort: req.socket.remotePort ?? null,
+    }
     answered.push(entry)
     const writeHead = res.writeHead
     res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
