@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { createSwitchlineServer } from '../src/index'
+import { onRedis } from './engine-under-test'
 import { installCleanup, listenHttp, onCleanup, openWs, postPublish, startServer } from './helpers'
 
 installCleanup()
@@ -141,7 +142,7 @@ describe('stats', () => {
     const sse = await openRawSse(`${baseUrl}/sse?channels=chat,ticker`)
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     const ws = await subscribeWs(wsUrl, 'chat')
-    server.publish('chat', 1)
+    await server.publish('chat', 1)
     await ws.waitFor((f) => f.type === 'event')
     await sse.waitForEvents((e) => e.event === 'message')
     expect(server.stats()).toEqual({
@@ -152,6 +153,7 @@ describe('stats', () => {
       publishes: 1,
       eventsDelivered: 2,
       channels: { chat: 2, ticker: 1 },
+      engine: { name: onRedis() ? 'redis' : 'memory', ready: true, state: 'ready' },
     })
     sse.close()
     ws.ws.close()
