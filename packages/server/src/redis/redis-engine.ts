@@ -7,7 +7,7 @@ import { Redis, type RedisOptions } from 'ioredis'
 import { parseEventId, type GapInfo } from '@switchline/client/protocol'
 import type { StoredEvent } from '../channel-log'
 import type { EngineContext, EngineFactory, EngineHealth, EngineSubscription, SubscribeRequest, SwitchlineEngine } from '../engine'
-import { newEpochBesides, randomEpoch } from '../epoch'
+import { newEpochBesides } from '../epoch'
 import { SwitchlineServerError, UnavailableError } from '../errors'
 import { createLiveFanout } from '../live-fanout'
 import { createLiveFeed } from './live-feed'
@@ -132,7 +132,11 @@ function createRedisEngine(context: EngineContext, settings: Settings): Switchli
   let firstReady: { resolve(): void; reject(error: Error): void } | undefined
   const readyOnce = new Promise<void>((resolve, reject) => (firstReady = { resolve, reject }))
   readyOnce.catch(ignore)
-  const candidate = (): string => context.epoch ?? epoch ?? randomEpoch()
+  /**
+   * The epoch a script gives the cluster when Redis has none (a first start, or Redis lost its data): never the one
+   * this instance knew, so ids of a lost log are never handed out again (a configured epoch is taken as it is, R8).
+   */
+  const candidate = (): string => context.epoch ?? newEpochBesides(epoch)
 
   const unavailable = (reason: string): UnavailableError =>
     new UnavailableError(`redis engine unavailable: ${reason}`, settings.retryAfterSeconds)
