@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseEventId } from '@switchline/client/protocol'
 import { onRedis, useRedisEngine } from '../engine-under-test'
-import { channelEvents, installCleanup, openRawSse, postPublish, publishEach, subscribeWs, type SseEvent } from '../helpers'
+import { channelEvents, installCleanup, openRawSse, postPublish, publishEach, subscribeWs, waitFor, type SseEvent } from '../helpers'
 import { range, seqOf, startCluster } from '../support/cluster'
 
 useRedisEngine()
@@ -98,6 +98,36 @@ describe('one cluster, two instances (Redis engine)', () => {
     expect(second.events.some((e) => e.event === 'sl-gap')).toBe(false)
     // Nothing lost, nothing twice: what the first stream saw plus the remainder is everything, in order.
     expect([...cut.seen, ...remainder]).toEqual(published)
+  })
+
+  it('subscribers joining on A while B publishes a flood get exactly what follows their head (R9) or their cursor (R6)', async () => {
+    const [a, b] = await startCluster()
+    if (!a || !b) throw new Error('cluster')
+    const total = 400
+    const published: string[] = [await b.server.publish('chat', { n: -1 })]
+    const flood = publishEach(range(total), async (n) => {
+      const id = await b.server.publish('chat', { n })
+      published.push(id)
+      return id
+    })
+    const joined: { sse: Awaited<ReturnType<typeof openRawSse>>; ws: Awaited<ReturnType<typeof subscribeWs>>; cursor: string }[] = []
+    for (const step of range(8)) {
+      await waitFor(() => published.length > step * (total / 10), { what: `${step * (total / 10)} published` })
+      const cursor = published.at(-1) as string
+      const sse = await openRawSse(`${a.baseUrl}/sse?channels=chat`)
+      joined.push({ sse, ws: await subscribeWs(a.wsUrl, 'chat', cursor), cursor })
+    }
+    await flood
+    for (const { sse, ws, cursor } of joined) {
+      const [ready] = await sse.waitForEvents(isReady)
+      const head = (JSON.parse(ready?.data ?? '') as { cursor: string }).cursor
+      const afterHead = published.filter((id) => seqOf(id) > seqOf(head))
+      const afterCursor = published.filter((id) => seqOf(id) > seqOf(cursor))
+      await sse.waitForEvents(isMessage, afterHead.length, 10_000)
+      await ws.waitFor(isEvent, afterCursor.length, 10_000)
+      expect(channelEvents(sse.events).map((e) => e.id)).toEqual(afterHead)
+      expect(ws.frames.filter(isEvent).map((f) => f.id)).toEqual(afterCursor)
+    }
   })
 
   it('R9 across instances: the head cursor from A resumes on B with exactly what was published after it', async () => {
