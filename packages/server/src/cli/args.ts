@@ -12,6 +12,8 @@ export interface CliArgs {
   maxConnectionsPerSecond: number | undefined
   /** `undefined`: the server default (no Origin and same-host only; all origins with `--faults`). */
   allowedOrigins: string[] | '*' | undefined
+  /** `undefined`: the in-memory engine; else the Redis URL of the cluster's engine. */
+  redis: string | undefined
   help: boolean
 }
 
@@ -33,6 +35,8 @@ export const USAGE = `Usage: switchline-server [options]
                          answers 503 and WebSockets close 1013 (default unlimited)
   --allowed-origins <o>  comma-separated origins allowed cross-origin, or * (default: same host only;
                          * with --faults)
+  --redis <url>          keep the log on Redis Streams (redis:// or rediss:// URL) so several instances
+                         behind a load balancer share it; needs the ioredis package (default: in memory)
   --demo                 serve the demo channels ticker, clock and chat
   --faults               enable fault injection over HTTP (B/_faults/*); never in production
   -h, --help             show this help
@@ -57,6 +61,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     heartbeatMs: undefined,
     maxConnectionsPerSecond: undefined,
     allowedOrigins: undefined,
+    redis: undefined,
     help: false,
   }
   for (let i = 0; i < argv.length; i++) {
@@ -90,6 +95,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         const list = value()
         if (!list) throw new CliUsageError('--allowed-origins needs a value')
         args.allowedOrigins = list === '*' ? '*' : list.split(',').map((o) => o.trim()).filter((o) => o !== '')
+        break
+      }
+      case '--redis': {
+        const url = value()
+        if (!url || !/^rediss?:\/\/./.test(url)) throw new CliUsageError('--redis needs a redis:// or rediss:// URL')
+        args.redis = url
         break
       }
       case '--demo':

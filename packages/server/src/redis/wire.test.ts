@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import type { Json } from '@switchline/client/protocol'
 import { decodePayload, encodePayload } from './wire'
 import { keyGlob, redisKeys } from './scripts'
 
 describe('redis wire format', () => {
   it('round-trips data with and without an event name', () => {
-    for (const [data, event] of [[{ a: [1, 'x'] }, undefined], ['text with spaces', 'named'], [null, undefined]] as const) {
+    const cases: [Json, string | undefined][] = [[{ a: [1, 'x'] }, undefined], ['text with spaces', 'named'], [null, undefined]]
+    for (const [data, event] of cases) {
       expect(decodePayload(encodePayload(data, event))).toEqual({ data, event })
     }
   })
