@@ -91,6 +91,18 @@ describe('routing', () => {
   })
 })
 
+describe('readiness (GET B/ready, not part of the protocol)', () => {
+  it('answers 200 with the engine, its state and the epoch while the engine is ready; other methods are 400', async () => {
+    const { baseUrl, server } = await startServer()
+    const res = await fetch(`${baseUrl}/ready`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ready: true, engine: onRedis() ? 'redis' : 'memory', state: 'ready', epoch: server.epoch })
+    const post = await fetch(`${baseUrl}/ready`, { method: 'POST' })
+    expect(post.status).toBe(400)
+    expect(await post.json()).toMatchObject({ code: 'bad_request' })
+  })
+})
+
 describe('R21: origins and CORS for SSE and publish', () => {
   it('a foreign Origin gets 403 forbidden on SSE and publish; no Origin and same-host are allowed', async () => {
     const { baseUrl, url } = await startServer()

@@ -12,7 +12,7 @@ import { parseEventId } from '@switchline/client/protocol'
 import { createSwitchlineServer } from '../../src/index'
 import { redisEngine, type RedisEngineOptions } from '../../src/redis/index'
 import { testRedis, useRedisEngine } from '../engine-under-test'
-import { channelEvents, installCleanup, onCleanup, openRawSse, openWs, postPublish, subscribeWs, waitFor, type Started, type SseEvent } from '../helpers'
+import { channelEvents, helloWs, installCleanup, onCleanup, openRawSse, openWs, postPublish, subscribeWs, waitFor, type Started, type SseEvent } from '../helpers'
 import { range, startCluster } from '../support/cluster'
 import { startTcpProxy } from '../support/tcp-proxy'
 
@@ -42,6 +42,7 @@ describe('Redis failures', { timeout: 30_000 }, () => {
     const epoch = a.server.epoch
     const sse = await openRawSse(`${a.baseUrl}/sse?channels=chat`)
     const ws = await subscribeWs(a.wsUrl, 'chat')
+    const idle = await helloWs(b.wsUrl)
     const before = await b.server.publish('chat', 'before')
     await sse.waitForEvents(isMessage)
     await ws.waitFor((f) => f.type === 'event')
@@ -60,6 +61,9 @@ describe('Redis failures', { timeout: 30_000 }, () => {
     expect(newSse.response.headers.get('retry-after')).toBe('1')
     const newWs = openWs(b.wsUrl)
     expect(await newWs.closed).toEqual({ code: 1013, reason: 'retry-after=1000' })
+    // A subscribe on an open WebSocket: closed 1013 (an error frame would stop the client for that channel).
+    idle.send({ type: 'subscribe', id: 3, channel: 'ticker' })
+    expect(await idle.closed).toEqual({ code: 1013, reason: 'retry-after=1000' })
     // The open streams stay up: heartbeats go on, pings are answered.
     const heartbeats = sse.events.filter(isHeartbeat).length
     await sse.waitForEvents(isHeartbeat, heartbeats + 2)
