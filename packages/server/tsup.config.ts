@@ -14,10 +14,10 @@ const shared: Options = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
-    dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
-    clean: ['index.*', 'testing.*', 'chunk-*'],
+    dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', redis: 'src/redis/index.ts' } },
+    clean: ['index.*', 'testing.*', 'redis.*', 'chunk-*'],
   },
   {
     ...shared,

@@ -31,12 +31,18 @@ export interface Demo {
   stop(): void
 }
 
-/** What the demo publishes to; a {@link SwitchlineServer} fits. */
+/** What the demo publishes to; a {@link SwitchlineServer} on any engine fits. */
 export interface DemoTarget {
-  publish(channel: string, data: { [key: string]: string | number }): string
+  /** The event id, or a promise of it (an asynchronous engine): a failed publish is skipped, the next tick goes on. */
+  publish(channel: string, data: { [key: string]: string | number }): string | Promise<string>
 }
 
 const SYMBOLS = ['ACME', 'GLOBEX', 'INITECH'] as const
+
+/** A demo tick whose publish failed (the engine was unreachable) is skipped, never an unhandled rejection. */
+function skipFailure(result: string | Promise<string>): void {
+  if (typeof result !== 'string') result.catch(() => undefined)
+}
 
 /** Starts publishing the demo feeds to `server`, which must define {@link DEMO_CHANNELS}. */
 export function createDemo(server: DemoTarget, options: DemoOptions = {}): Demo {
@@ -52,11 +58,11 @@ export function createDemo(server: DemoTarget, options: DemoOptions = {}): Demo 
     const last = prices.get(symbol) ?? 100
     const price = Math.max(0.01, Math.round(last * (1 + (random() - 0.5) * 0.01) * 100) / 100)
     prices.set(symbol, price)
-    server.publish('ticker', { symbol, price, ts: now() })
+    skipFailure(server.publish('ticker', { symbol, price, ts: now() }))
   }, options.tickerIntervalMs ?? 100)
   const clock = setTimer(() => {
     const ts = now()
-    server.publish('clock', { iso: new Date(ts).toISOString(), ts })
+    skipFailure(server.publish('clock', { iso: new Date(ts).toISOString(), ts }))
   }, options.clockIntervalMs ?? 1000)
 
   return {

@@ -109,6 +109,22 @@ export class ChannelCapacityError extends SwitchlineServerError {
 }
 
 /**
+ * The server cannot serve the request now, but a retry can succeed: its engine's backend (Redis) is unreachable or
+ * not ready. Answered `503` with `Retry-After` (R24); on the WebSocket a refused subscription closes with `1013`.
+ */
+export class UnavailableError extends SwitchlineServerError {
+  override name = 'UnavailableError'
+  declare readonly code: 'unavailable'
+  /** The `Retry-After` hint, in seconds. */
+  readonly retryAfterSeconds: number
+
+  constructor(message = 'temporarily unavailable', retryAfterSeconds = 1) {
+    super('unavailable', message)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/**
  * Maps anything thrown by a hook to a server error: itself when it is one, else `internal` (whose message does not
  * leak the original error to clients).
  */

@@ -77,6 +77,9 @@ export interface ServerInternals {
   setHooks(hooks: ServerHooks | undefined): void
   /** Every open connection. */
   connections(): ConnectionHandle[]
-  /** Drops the log and its idempotency window; the server gets a new random epoch (a restart that lost it). */
-  resetLog(): void
+  /**
+   * Drops the log and its idempotency window; the server gets a new random epoch (a restart that lost it) at once.
+   * On an asynchronous engine the promise settles when the backend has dropped it too.
+   */
+  resetLog(): void | Promise<void>
 }

@@ -1,6 +1,8 @@
 /** Options of `createSwitchlineServer`, their defaults, and how they are resolved. */
 import type { IncomingMessage } from 'node:http'
 import { PROTOCOL_DEFAULTS, channelName, isChannelId, type Json } from '@switchline/client/protocol'
+import type { EngineFactory } from './engine'
+import { memoryEngine } from './memory-engine'
 
 /** A channel definition: whether clients may publish to it. */
 export interface ChannelDefinition {
@@ -52,8 +54,11 @@ export interface ServerLogger {
   error(message: string, details?: Record<string, unknown>): void
 }
 
-/** Options of {@link createSwitchlineServer}. */
-export interface SwitchlineServerOptions {
+/**
+ * Options of {@link createSwitchlineServer}. `Sync` is `true` for the default in-memory engine (then
+ * `server.publish` returns the id) and `false` for an asynchronous engine such as Redis (a promise of it).
+ */
+export interface SwitchlineServerOptions<Sync extends boolean = true> {
   /**
    * The channel definitions, by name. A channel identifier `name:key` selects an instance of `name`.
    * @example `{ ticker: { send: false }, chat: { send: true } }`
@@ -64,6 +69,18 @@ export interface SwitchlineServerOptions {
    * @defaultValue `'/rt'`
    */
   basePath?: string
+  /**
+   * Where the log, the id sequence and the live fan-out live. The default keeps them in this process (one
+   * instance). For several instances behind a load balancer, `redisEngine({ url })` from
+   * `@switchline/server/redis` puts them on Redis Streams: a cursor from any instance is valid on every other.
+   * @defaultValue `memoryEngine()`
+   * @example
+   * ```ts
+   * import { redisEngine } from '@switchline/server/redis'
+   * createSwitchlineServer({ channels, engine: redisEngine({ url: 'redis://127.0.0.1:6379' }) })
+   * ```
+   */
+  engine?: EngineFactory<Sync>
   /**
    * Per-channel-instance log bounds. Older events are evicted (R6, R7).
    * @defaultValue `{ maxEvents: 1000, maxAgeMs: 300000 }`
@@ -179,6 +196,7 @@ export interface SwitchlineServerOptions {
 
 /** Options with every default applied. */
 export interface ResolvedOptions {
+  engine: EngineFactory
   channels: ReadonlyMap<string, ChannelDefinition>
   basePath: string
   maxEvents: number
@@ -242,13 +260,8 @@ function instanceLimit(value: number | undefined): number {
   return value
 }
 
-/** A random epoch: 8 base36 characters. */
-export function randomEpoch(): string {
-  return Math.random().toString(36).slice(2, 10).padEnd(8, '0')
-}
-
 /** Applies defaults and validates. Throws `TypeError` on invalid options. */
-export function resolveOptions(options: SwitchlineServerOptions): ResolvedOptions {
+export function resolveOptions(options: SwitchlineServerOptions<boolean>): ResolvedOptions {
   const basePath = normalizeBasePath(options.basePath ?? '/rt')
   if (options.epoch !== undefined && !EPOCH_RE.test(options.epoch)) {
     throw new TypeError('epoch must be 1-16 characters [a-z0-9]')
@@ -262,6 +275,7 @@ export function resolveOptions(options: SwitchlineServerOptions): ResolvedOption
     throw new TypeError('logger must have warn() and error() methods')
   }
   return {
+    engine: options.engine ?? memoryEngine(),
     channels: new Map(Object.entries(options.channels)),
     basePath,
     maxEvents: positive('retention.maxEvents', options.retention?.maxEvents, PROTOCOL_DEFAULTS.retentionMaxEvents),

@@ -1,7 +1,7 @@
 /** `POST B/publish` (R22): JSON body `{channel, data, event?, mid?}` → `200 {"eventId"}`. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { decodePublishRequest } from '@switchline/client/protocol'
-import { ChannelCapacityError, toServerError } from './errors'
+import { ChannelCapacityError, UnavailableError, toServerError } from './errors'
 import { readBody, sendError, sendJson, sendRefusal } from './http-util'
 import { appendPublish, authorizePublish, type ClientPublish } from './publish'
 import type { ServerCore } from './server-core'
@@ -52,10 +52,15 @@ export async function handlePublish(core: ServerCore, req: IncomingMessage, res:
       sendRefusal(req, res, late)
       return
     }
-    sendJson(req, res, 200, { eventId: appendPublish(core, publish) })
+    sendJson(req, res, 200, { eventId: await appendPublish(core, publish) })
   } catch (err) {
     const error = toServerError(err)
-    const retryAfterSeconds = error instanceof ChannelCapacityError ? Math.ceil(error.retryAfterMs / 1000) : undefined
+    const retryAfterSeconds =
+      error instanceof ChannelCapacityError
+        ? Math.ceil(error.retryAfterMs / 1000)
+        : error instanceof UnavailableError // R24: the engine cannot append now; the client retries with the same `mid` (R22)
+          ? error.retryAfterSeconds
+          : undefined
     sendError(req, res, error.code, error.message, {
       ...(error.channel !== undefined ? { channel: error.channel } : {}),
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),

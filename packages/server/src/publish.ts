@@ -28,8 +28,11 @@ export async function authorizePublish(core: ServerCore, input: ClientPublish): 
   if (denied) throw denied
 }
 
-/** Appends an authorized publish (a repeated `mid` answers the original id, R22). Returns the event id. */
-export function appendPublish(core: ServerCore, input: ClientPublish): string {
+/**
+ * Appends an authorized publish (a repeated `mid` answers the original id, R22). Returns the event id, or a promise
+ * of it on an asynchronous engine.
+ */
+export function appendPublish(core: ServerCore, input: ClientPublish): string | Promise<string> {
   return core.append(input.channel, input.data, { event: input.event, mid: input.mid, source: input.source })
 }
 

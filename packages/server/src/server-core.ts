@@ -1,11 +1,11 @@
 /**
- * The state the transports share: the log (replaceable on a fault "restart"), channel definitions, fan-out to
- * subscribers, the connection registry, hooks and counters. Transports depend on this, never on each other.
+ * The state the transports share: the engine (log, ids, fan-out; `engine.ts`), channel definitions, the connection
+ * registry, hooks and counters. Transports depend on this, never on each other.
  */
 import type { IncomingMessage } from 'node:http'
 import { PROTOCOL_DEFAULTS, channelName, isChannelId, type Json } from '@switchline/client/protocol'
 import { createAdmissionLimit } from './admission-limit'
-import { createChannelLog, type ChannelLog, type LoggedEvent } from './channel-log'
+import type { AppendResult, SwitchlineEngine } from './engine'
 import {
   ForbiddenError,
   type InvalidEventError,
@@ -15,12 +15,7 @@ import {
 } from './errors'
 import type { AdmissionPoint, AuthorizedPoint, ConnectionHandle, Refusal, ServerHooks, Transport } from './internals'
 import { encodePublish } from './event-data'
-import { primeEventTexts } from './event-text'
-import { createMidWindow, type MidWindow } from './mid-window'
-import { randomEpoch, type AuthorizeOp, type ChannelDefinition, type PublishSource, type ResolvedOptions } from './options'
-
-/** Receives live events of the channels it subscribed to. */
-export type Subscriber = (event: LoggedEvent) => void
+import type { AuthorizeOp, ChannelDefinition, PublishSource, ResolvedOptions } from './options'
 
 /** Live counters kept by the core. */
 export interface Counters {
@@ -44,10 +39,10 @@ export interface RegisteredConnection extends ConnectionHandle {
 export interface ServerCore {
   readonly options: ResolvedOptions
   readonly counters: Counters
-  log(): ChannelLog
+  /** The log, its ids and the live fan-out. */
+  readonly engine: SwitchlineEngine
   hooks(): ServerHooks | undefined
   setHooks(hooks: ServerHooks | undefined): void
-  resetLog(): void
   /** The definition of a channel id, or an `unknown_channel` error (R3). */
   channel(id: string): ChannelDefinition | UnknownChannelError
   /** Runs `authorize`: `undefined` when allowed, else the error to answer (R25). */
@@ -68,16 +63,13 @@ export interface ServerCore {
    * ms until one is free (counted in `admissionLimited`).
    */
   limitConnection(transport: Transport): number | undefined
-  /** Adds a live subscriber; returns its removal. */
-  subscribe(channel: string, subscriber: Subscriber): () => void
-  subscriberCounts(): Record<string, number>
-  /** Appends, records `mid`, fans out. Returns the event id (the original one for a repeated `mid`). */
   /**
    * Checks and encodes the event first (nothing that cannot be sent is stored, and no id is used up: throws
-   * {@link InvalidEventError}), then appends, records `mid`, fans out. Returns the event id (the original one for a
-   * repeated `mid`).
+   * {@link InvalidEventError}), then appends through the engine (which assigns the id, deduplicates `mid` and fans
+   * out), then counts it and tells `onPublish`. Returns the event id (the original one for a repeated `mid`): synchronously on a synchronous
+   * engine, else a promise that rejects with a retryable `unavailable` error when the engine cannot append.
    */
-  append(channel: string, data: Json, options: { event?: string | undefined; mid?: string | undefined; source: PublishSource }): string
+  append(channel: string, data: Json, options: { event?: string | undefined; mid?: string | undefined; source: PublishSource }): string | Promise<string>
   register(conn: RegisteredConnection): () => void
   connections(): RegisteredConnection[]
   /**
@@ -90,13 +82,17 @@ export interface ServerCore {
 
 /** Creates the shared core. */
 export function createServerCore(options: ResolvedOptions): ServerCore {
-  const newLog = (epoch: string): ChannelLog =>
-    createChannelLog({ epoch, maxEvents: options.maxEvents, maxAgeMs: options.maxAgeMs, now: options.now, maxChannels: options.maxChannelInstances })
-  let log = newLog(options.epoch ?? randomEpoch())
-  let mids: MidWindow = createMidWindow(PROTOCOL_DEFAULTS.publishIdempotencyWindow)
+  const engine = options.engine.create({
+    maxEvents: options.maxEvents,
+    maxAgeMs: options.maxAgeMs,
+    epoch: options.epoch,
+    maxChannelInstances: options.maxChannelInstances,
+    midWindow: PROTOCOL_DEFAULTS.publishIdempotencyWindow,
+    now: options.now,
+    timers: options.timers,
+  })
   let hooks: ServerHooks | undefined
   let connectionIds = 0
-  const subscribers = new Map<string, Set<Subscriber>>()
   const connections = new Set<RegisteredConnection>()
   const counters: Counters = {
     accepted: { sse: 0, ws: 0 },
@@ -123,19 +119,27 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
     return def ?? new UnknownChannelError(id)
   }
 
+  const published = (channel: string, data: Json, event: string | undefined, source: PublishSource, result: AppendResult): string => {
+    if (result.duplicate) return result.id
+    counters.publishes += 1
+    if (options.onPublish) {
+      try {
+        options.onPublish({ channel, eventId: result.id, data, event, source })
+      } catch (error) {
+        // a listener's error is not the publisher's problem, but it is the operator's
+        options.logger.warn(`switchline: onPublish threw for ${result.id}`, { channel, eventId: result.id, error })
+      }
+    }
+    return result.id
+  }
+
   return {
     options,
     counters,
-    log: () => log,
+    engine,
     hooks: () => hooks,
     setHooks(next) {
       hooks = next
-    },
-    resetLog() {
-      let epoch = randomEpoch()
-      while (epoch === log.epoch) epoch = randomEpoch()
-      log = newLog(epoch)
-      mids = createMidWindow(PROTOCOL_DEFAULTS.publishIdempotencyWindow)
     },
     channel: lookUpChannel,
     authorize,
@@ -160,43 +164,18 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       if (retryAfterMs !== undefined) counters.admissionLimited[transport] += 1
       return retryAfterMs
     },
-    subscribe(channel, subscriber) {
-      let set = subscribers.get(channel)
-      if (!set) subscribers.set(channel, (set = new Set()))
-      set.add(subscriber)
-      return () => {
-        set.delete(subscriber)
-        if (set.size === 0 && subscribers.get(channel) === set) subscribers.delete(channel)
-      }
-    },
-    subscriberCounts() {
-      const counts: Record<string, number> = {}
-      for (const [channel, set] of subscribers) counts[channel] = set.size
-      return counts
-    },
     append(channel, data, { event, mid, source }) {
-      const dataJson = encodePublish({ channel, data, event, mid }, options.maxBufferedBytes)
-      if (mid !== undefined) {
-        const original = mids.lookup(channel, mid)
-        if (original !== undefined) return original
+      let dataJson: string
+      try {
+        dataJson = encodePublish({ channel, data, event, mid }, options.maxBufferedBytes)
+      } catch (err) {
+        if (engine.sync) throw err
+        return Promise.reject(err) // an asynchronous engine's callers handle one way of failing
       }
-      const logged = log.append(channel, data, event)
-      primeEventTexts(logged, dataJson)
-      mids.record(channel, mid, logged.id)
-      counters.publishes += 1
-      // No copy of the set: a subscriber removed during the fan-out (a slow consumer closed) is skipped, and none
-      // is added synchronously by a delivery.
-      const set = subscribers.get(channel)
-      if (set) for (const subscriber of set) subscriber(logged)
-      if (options.onPublish) {
-        try {
-          options.onPublish({ channel, eventId: logged.id, data, event, source })
-        } catch (error) {
-          // a listener's error is not the publisher's problem, but it is the operator's
-          options.logger.warn(`switchline: onPublish threw for ${logged.id}`, { channel, eventId: logged.id, error })
-        }
-      }
-      return logged.id
+      const result = engine.append({ channel, data, event, mid, dataJson })
+      return result instanceof Promise
+        ? result.then((r) => published(channel, data, event, source, r))
+        : published(channel, data, event, source, result)
     },
     register(conn) {
       connections.add(conn)

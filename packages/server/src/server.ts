@@ -1,10 +1,13 @@
-/** `createSwitchlineServer`: routes `B/sse`, `B/publish`, `B/ws` (and fault routes) onto the shared core. */
+/**
+ * `createSwitchlineServer`: routes `B/sse`, `B/publish`, `B/ws`, `B/ready` (and fault routes) onto the shared core.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import type { Duplex } from 'node:stream'
 import { PATHS, type Json } from '@switchline/client/protocol'
+import type { Awaitable, EngineHealth } from './engine'
 import { SwitchlineServerError, toServerError } from './errors'
-import { answerPreflight, errorBody, isOriginAllowed, ORIGIN_REFUSED, requestUrl, retryAfterHeader, sendError } from './http-util'
+import { answerPreflight, errorBody, isOriginAllowed, ORIGIN_REFUSED, requestUrl, retryAfterHeader, sendError, sendJson } from './http-util'
 import { SERVER_INTERNALS, type ServerInternals } from './internals'
 import { listen, type ListenOptions, type SwitchlineListener } from './listen'
 import { resolveOptions, type SwitchlineServerOptions } from './options'
@@ -44,8 +47,13 @@ export interface ServerStats {
   eventsDelivered: number
   /** Live subscribers per channel instance, e.g. `{ "chat:room-a": 2 }`. */
   channels: Record<string, number>
-  /** Channel instances holding a log (at most `maxChannelInstances`). */
-  channelInstances: number
+  /**
+   * Channel instances holding a log, at most `maxChannelInstances` (the in-memory engine); `undefined` on an engine
+   * whose backend keeps them (Redis).
+   */
+  channelInstances: number | undefined
+  /** The engine (`'memory'`, `'redis'`) and its health, as `GET B/ready` reports it. */
+  engine: { name: string } & EngineHealth
 }
 
 /** Options of {@link SwitchlineServer.publish}. */
@@ -56,8 +64,11 @@ export interface PublishOptions {
   mid?: string
 }
 
-/** A Switchline protocol v1 server. */
-export interface SwitchlineServer {
+/**
+ * A Switchline protocol v1 server. `Sync` is `true` on the default in-memory engine (`publish` returns the event
+ * id) and `false` on an asynchronous engine such as Redis (`publish` returns a promise of it).
+ */
+export interface SwitchlineServer<Sync extends boolean = true> {
   /**
    * Serves requests under `basePath`; calls `next()` for other paths (or answers 404 without `next`).
    * Mount it in `node:http`, Express (`app.use(server.handleRequest)`), Fastify, or a `node:http2` server's
@@ -72,16 +83,25 @@ export interface SwitchlineServer {
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean
   /**
-   * Publishes an event to a channel instance and returns its event id. `data` is encoded as JSON here, once.
-   * @throws {@link UnknownChannelError} when the channel is malformed or not defined.
+   * Publishes an event to a channel instance and returns its event id — on an asynchronous engine (Redis) a
+   * promise of it, which rejects with a retryable {@link UnavailableError} while the engine is unreachable
+   * (retry with the same `mid`). `await server.publish(…)` works on every engine.
+   * @throws {@link UnknownChannelError} when the channel is malformed or not defined (a rejected promise on an
+   * asynchronous engine).
    * @throws {@link InvalidEventError} when `data` cannot be encoded as JSON, `event`/`mid` are not strings
    * (`bad_request`), or the event is larger than `maxBufferedBytes` (`payload_too_large`); nothing is stored.
    * @throws {@link ChannelCapacityError} when the instance is new and the server holds `maxChannelInstances`.
    */
-  publish(channel: string, data: Json, options?: PublishOptions): string
+  publish(channel: string, data: Json, options?: PublishOptions): Awaitable<Sync, string>
   /** Live counts. */
   stats(): ServerStats
-  /** The current epoch of event ids. */
+  /**
+   * Resolves once the engine is first ready: at once for the in-memory engine, after the first connection for
+   * Redis. The server listens before that; until then `B/ready` answers `503` and new streams are refused
+   * retryably.
+   */
+  ready(): Promise<void>
+  /** The current epoch of event ids (`''` until an asynchronous engine first reached its backend). */
   readonly epoch: string
   /** The normalized base path, e.g. `'/rt'`. */
   readonly basePath: string
@@ -92,6 +112,9 @@ export interface SwitchlineServer {
   /** @internal */
   readonly [SERVER_INTERNALS]: ServerInternals
 }
+
+/** The readiness endpoint under the base path (not part of the protocol: for load balancers and orchestrators). */
+export const READY_PATH = '/ready'
 
 /** How long `close()` waits for WebSockets to answer the close handshake before terminating them. */
 const CLOSE_GRACE_MS = 500
@@ -105,7 +128,7 @@ const CLOSE_GRACE_MS = 500
  * server.publish('ticker', { price: 1 })
  * ```
  */
-export function createSwitchlineServer(options: SwitchlineServerOptions): SwitchlineServer {
+export function createSwitchlineServer<Sync extends boolean = true>(options: SwitchlineServerOptions<Sync>): SwitchlineServer<Sync> {
   const resolved = resolveOptions(options)
   const core = createServerCore(resolved)
   const ws = createWsHandler(core)
@@ -124,6 +147,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
     if (req.method === 'OPTIONS') return answerPreflight(req, res)
     if (rest === PATHS.sse) return handleSse(core, req, res)
     if (rest === PATHS.publish) return handlePublish(core, req, res)
+    if (rest === READY_PATH) return answerReady(req, res)
     if (rest === PATHS.ws) {
       // R1: a plain GET without an upgrade answers 426; any other method is simply a wrong method (400)
       req.resume()
@@ -136,7 +160,18 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
     sendError(req, res, 'not_found', `no endpoint ${rest}`) // R1
   }
 
-  const server: SwitchlineServer = {
+  /** `GET B/ready`: `200` while the engine can serve new streams and publishes, else `503` + `Retry-After`. */
+  function answerReady(req: IncomingMessage, res: ServerResponse): void {
+    req.resume()
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(req, res, 'bad_request', 'readiness takes GET')
+    const health = core.engine.health()
+    const body = { ready: health.ready, engine: resolved.engine.name, state: health.state, epoch: core.engine.epoch() ?? null }
+    if (health.ready) return sendJson(req, res, 200, body)
+    const reason = health.reason ?? health.state
+    sendJson(req, res, 503, { ...body, ...errorBody('unavailable', `engine not ready: ${reason}`) }, retryAfterHeader(1))
+  }
+
+  const server: SwitchlineServer<Sync> = {
     handleRequest(request, response, next) {
       // node:http2's compatibility objects have every member the handlers use (see listen.ts); one type inside.
       const req = request as IncomingMessage
@@ -164,15 +199,18 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
     },
     publish(channel, data, publishOptions = {}) {
       const def = core.channel(channel)
-      if (def instanceof SwitchlineServerError) throw def
-      return core.append(channel, data, { event: publishOptions.event, mid: publishOptions.mid, source: 'server' })
+      if (def instanceof SwitchlineServerError) {
+        if (core.engine.sync) throw def
+        return Promise.reject(def) as Awaitable<Sync, string>
+      }
+      return core.append(channel, data, { event: publishOptions.event, mid: publishOptions.mid, source: 'server' }) as Awaitable<Sync, string>
     },
     stats() {
       const open = { sse: 0, ws: 0 }
       for (const conn of core.connections()) open[conn.transport] += 1
       const { counters } = core
       return {
-        epoch: core.log().epoch,
+        epoch: core.engine.epoch() ?? '',
         sse: { open: open.sse, accepted: counters.accepted.sse },
         ws: {
           open: open.ws,
@@ -183,12 +221,14 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
         admissionLimited: { ...counters.admissionLimited },
         publishes: counters.publishes,
         eventsDelivered: counters.eventsDelivered,
-        channels: core.subscriberCounts(),
-        channelInstances: core.log().channelCount(),
+        channels: core.engine.subscriberCounts(),
+        channelInstances: core.engine.channelInstances(),
+        engine: { name: resolved.engine.name, ...core.engine.health() },
       }
     },
+    ready: () => core.engine.ready(),
     get epoch() {
-      return core.log().epoch
+      return core.engine.epoch() ?? ''
     },
     basePath: base,
     async listen(listenOptions) {
@@ -203,6 +243,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
         for (const conn of core.connections()) conn.shutdown()
         await ws.close(CLOSE_GRACE_MS)
         await Promise.all([...listeners].map((closeHttp) => closeHttp()))
+        await core.engine.close()
       })()
       return closed
     },
@@ -210,7 +251,7 @@ export function createSwitchlineServer(options: SwitchlineServerOptions): Switch
       options: resolved,
       setHooks: (hooks) => core.setHooks(hooks),
       connections: () => core.connections(),
-      resetLog: () => core.resetLog(),
+      resetLog: () => core.engine.reset(),
     },
   }
   return server

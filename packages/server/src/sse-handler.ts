@@ -1,8 +1,9 @@
 /** `GET B/sse` (R10–R15): one SSE stream carrying one or many channels, with replay, gaps and heartbeats. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { PROTOCOL_DEFAULTS, SSE_EVENTS, type GapInfo } from '@switchline/client/protocol'
+import { PROTOCOL_DEFAULTS, SSE_EVENTS } from '@switchline/client/protocol'
 import type { LoggedEvent } from './channel-log'
-import { SwitchlineServerError, toServerError } from './errors'
+import type { EngineListener, EngineSubscription } from './engine'
+import { SwitchlineServerError, UnavailableError, toServerError } from './errors'
 import { corsHeaders, errorBody, requestUrl, sendError, sendRefusal } from './http-util'
 import type { RegisteredConnection, ServerCore } from './server-core'
 import { planSseWrite } from './sse-budget'
@@ -78,18 +79,24 @@ export async function handleSse(core: ServerCore, req: IncomingMessage, res: Ser
     sendRefusal(req, res, late)
     return
   }
-  openStream(core, req, res, accepted, rejected)
+  await openStream(core, req, res, accepted, rejected)
 }
 
-function openStream(
+/** Answers an error before the stream started: its status, and `Retry-After` for `unavailable` (R24). */
+function refuse(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  const error = toServerError(err)
+  const retryAfterSeconds = error instanceof UnavailableError ? error.retryAfterSeconds : undefined
+  sendError(req, res, error.code, error.message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds })
+}
+
+async function openStream(
   core: ServerCore,
   req: IncomingMessage,
   res: ServerResponse,
   accepted: Accepted[],
   rejected: SwitchlineServerError[],
-): void {
+): Promise<void> {
   const { options, counters } = core
-  const log = core.log()
   let open = true
   const cleanups: (() => void)[] = []
   const cleanup = (): void => {
@@ -137,6 +144,23 @@ function openStream(
     if (text === undefined) send(sseControl(SSE_EVENTS.error, skippedEventNotice(event)))
     else core.send(conn, text, writeEvent)
   }
+  // Live delivery broke (engine): end the stream so the client resumes from its cursor, here or elsewhere.
+  const listener: EngineListener = { event: deliver, interrupted: () => conn.end() }
+
+  // The engine holds live events back from here until `sub.start()`: replay and live neither overlap nor leave a
+  // hole (R6), and the head cursor is where live delivery starts (R9).
+  let sub: EngineSubscription
+  try {
+    sub = await core.engine.subscribe(accepted, listener)
+  } catch (err) {
+    if (!req.socket.destroyed) refuse(req, res, err)
+    return
+  }
+  if (req.socket.destroyed) {
+    sub.close()
+    return
+  }
+  cleanups.push(() => sub.close())
 
   req.socket.setNoDelay(true)
   req.socket.setTimeout(0)
@@ -153,23 +177,15 @@ function openStream(
 
   send(sseRetry(options.retryMs))
   const channels = accepted.map((a) => a.channel)
-  send(sseControl(SSE_EVENTS.ready, { epoch: log.epoch, heartbeatMs: options.heartbeatMs, channels, cursor: log.head() }))
+  send(sseControl(SSE_EVENTS.ready, { epoch: sub.epoch, heartbeatMs: options.heartbeatMs, channels, cursor: sub.head }))
   for (const error of rejected) {
     send(sseControl(SSE_EVENTS.error, { ...errorBody(error.code, error.message, error.channel), fatal: true }))
   }
   // Gaps first, then every channel's missed events merged in seq order, so the stream's ids only grow and its
-  // Last-Event-ID stays a valid cursor for all of its channels. No await from here to subscribe: nothing is
-  // published in between, so replay and live events neither overlap nor leave a hole (R6).
-  const gaps: GapInfo[] = []
-  const missed: LoggedEvent[] = []
-  for (const { channel, cursor } of accepted) {
-    const replay = log.replay(channel, cursor)
-    if (replay.gap) gaps.push(replay.gap)
-    missed.push(...replay.events)
-  }
-  for (const gap of gaps) send(sseControl(SSE_EVENTS.gap, gap))
-  for (const event of missed.sort((a, b) => a.seq - b.seq)) deliver(event)
-  for (const { channel } of accepted) cleanups.push(core.subscribe(channel, deliver))
+  // Last-Event-ID stays a valid cursor for all of its channels; then the live events the engine held back.
+  for (const gap of sub.gaps) send(sseControl(SSE_EVENTS.gap, gap))
+  for (const event of sub.replay) deliver(event)
+  sub.start()
 
   const heartbeat = options.timers.setInterval(
     () => send(sseControl(SSE_EVENTS.heartbeat, { t: options.now() })),

@@ -13,8 +13,9 @@ import {
   type ServerFrame,
 } from '@switchline/client/protocol'
 import type { LoggedEvent } from './channel-log'
+import type { EngineListener, EngineSubscription } from './engine'
 import { deliverableText, skippedEventNotice, wsEventText } from './event-text'
-import { SwitchlineServerError, toServerError } from './errors'
+import { SwitchlineServerError, UnavailableError, toServerError } from './errors'
 import { errorBody } from './http-util'
 import type { Refusal } from './internals'
 import { publishFromClient } from './publish'
@@ -56,6 +57,8 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
     idleTimer = timers.setTimeout(() => closeWith(CLOSE_CODES.idle_timeout, 'idle timeout'), options.idleTimeoutMs)
   }
 
+  // A function, not `state === 'closed'` inline: TypeScript would keep its narrowing across an await.
+  const isClosed = (): boolean => state === 'closed'
   let release: () => void = () => undefined
   const cleanup = (): void => {
     if (state === 'closed') return
@@ -109,6 +112,8 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
     if (text === undefined) send({ type: 'error', ...skippedEventNotice(event) })
     else core.send(conn, text, writeEvent)
   }
+  // Live delivery broke (engine): close so the client resumes every channel from its cursor, here or elsewhere.
+  const listener: EngineListener = { event: deliver, interrupted: () => closeWith(CLOSE_CODES.restart, 'live feed interrupted') }
 
   async function hello(frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     timers.clearTimeout(helloTimer)
@@ -123,7 +128,7 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
     const refusal = core.afterAuthorize('hello', req)
     if (refusal) return closeWith(closeCodeOf(refusal), refusal.message)
     state = 'ready'
-    send({ type: 'welcome', epoch: core.log().epoch, idleTimeoutMs: options.idleTimeoutMs, maxFrameBytes: options.maxFrameBytes })
+    send({ type: 'welcome', epoch: core.engine.epoch() ?? '', idleTimeoutMs: options.idleTimeoutMs, maxFrameBytes: options.maxFrameBytes })
   }
 
   async function subscribe(frame: Extract<ClientFrame, { type: 'subscribe' }>): Promise<void> {
@@ -137,13 +142,28 @@ export function startWsConnection(core: ServerCore, ws: WebSocket, req: Incoming
     if (error?.code === 'unauthorized') return closeWith(CLOSE_CODES.unauthorized, error.message)
     if (error) return sendError(error, id)
     subscriptions.get(channel)?.()
-    // The head, the replay and the live subscription happen in the same tick: no overlap, no hole (R6, R9).
-    const log = core.log()
-    send({ type: 'subscribed', id, channel, cursor: log.head() })
-    const replay = log.replay(channel, cursor)
-    if (replay.gap) send({ type: 'gap', ...replay.gap })
-    for (const event of replay.events) deliver(event)
-    subscriptions.set(channel, core.subscribe(channel, deliver))
+    subscriptions.delete(channel)
+    // The engine holds live events back until `sub.start()`: the head is where live delivery starts, and replay
+    // and live neither overlap nor leave a hole (R6, R9).
+    let sub: EngineSubscription
+    try {
+      sub = await core.engine.subscribe([{ channel, cursor }], listener)
+    } catch (err) {
+      const failure = toServerError(err)
+      if (isClosed()) return
+      // A client stops on an error frame for its subscribe; a close 1013 makes it come back and resubscribe
+      // every channel from its cursor once the engine can serve it again (docs/protocol.md §7).
+      if (failure instanceof UnavailableError) {
+        return closeWith(CLOSE_CODES.try_again_later, `retry-after=${failure.retryAfterSeconds * 1000}`)
+      }
+      return sendError(failure, id)
+    }
+    if (isClosed()) return sub.close()
+    send({ type: 'subscribed', id, channel, cursor: sub.head })
+    for (const gap of sub.gaps) send({ type: 'gap', ...gap })
+    for (const event of sub.replay) deliver(event)
+    sub.start()
+    subscriptions.set(channel, () => sub.close())
   }
 
   async function publish(frame: Extract<ClientFrame, { type: 'publish' }>): Promise<void> {

@@ -23,6 +23,9 @@ export interface WsHandler {
   close(graceMs: number): Promise<void>
 }
 
+/** The `retry-after` of an upgrade closed at once because the engine is not ready. */
+const ENGINE_RETRY_MS = 1000
+
 /** Whether the request offers the Switchline subprotocol. */
 export function offersSubprotocol(req: IncomingMessage): boolean {
   const header = req.headers['sec-websocket-protocol']
@@ -71,6 +74,8 @@ export function createWsHandler(core: ServerCore): WsHandler {
       }
       const limitedMs = core.limitConnection('ws')
       if (limitedMs !== undefined) return closeAfterUpgrade(req, socket, head, limitedMs)
+      // New streams are refused retryably while the engine cannot serve them (its backend is unreachable).
+      if (!core.engine.health().ready) return closeAfterUpgrade(req, socket, head, ENGINE_RETRY_MS)
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (closing) {
           ws.close(CLOSE_CODES.going_away, 'server shutting down')

@@ -107,7 +107,7 @@ describe('R25: authorize', () => {
     const { logger, lines } = recordingLogger()
     const cause = new Error('listener bug')
     const { server } = await startServer({ logger, onPublish: () => { throw cause } })
-    const id = server.publish('chat', 1)
+    const id = await server.publish('chat', 1)
     expect(server.stats().publishes).toBe(1)
     expect(lines).toEqual([{ level: 'warn', message: `switchline: onPublish threw for ${id}`, details: { channel: 'chat', eventId: id, error: cause } }])
   })

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { PROTOCOL_DEFAULTS } from '@switchline/client/protocol'
 import { ChannelCapacityError } from '../src/index'
-import { helloWs, installCleanup, openRawSse, postPublish, startServer, waitFor } from './helpers'
+import { helloWs, installCleanup, openRawSse, postPublish, publishNow, startServer, waitFor } from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -42,7 +42,7 @@ describe('R26: a WebSocket carries at most 64 channels', () => {
     client.send({ type: 'unsubscribe', id: 20_001, channel: 'chat:room-1' })
     client.send({ type: 'subscribe', id: 20_002, channel: 'chat:new' })
     await client.waitFor((f) => f.type === 'subscribed' && f.id === 20_002)
-    server.publish('chat:new', 'hello')
+    publishNow(server, 'chat:new', 'hello')
     const [event] = await client.waitFor((f) => f.type === 'event')
     expect(event).toMatchObject({ channel: 'chat:new', data: 'hello' })
     client.ws.close()
@@ -60,7 +60,7 @@ describe('maxChannelInstances: channel-instance logs are bounded server-wide', (
     channels.forEach((channel, id) => ws.send({ type: 'subscribe', id, channel, cursor: `${server.epoch}-0` }))
     await ws.waitFor((f) => f.type === 'subscribed', MAX)
     expect(server.stats().channelInstances).toBe(0)
-    server.publish('chat:s1', 1)
+    publishNow(server, 'chat:s1', 1)
     expect(server.stats().channelInstances).toBe(1)
   })
 
@@ -72,10 +72,10 @@ describe('maxChannelInstances: channel-instance logs are bounded server-wide', (
       timers: clock,
       now: clock.now,
     })
-    server.publish('chat:a', 1)
+    publishNow(server, 'chat:a', 1)
     clock.advance(30_000)
-    server.publish('chat:b', 1)
-    expect(() => server.publish('chat:c', 1)).toThrow(ChannelCapacityError)
+    publishNow(server, 'chat:b', 1)
+    expect(() => publishNow(server, 'chat:c', 1)).toThrow(ChannelCapacityError)
 
     const http = await postPublish(baseUrl, { channel: 'chat:c', data: 1 })
     expect(http.status).toBe(503)
@@ -97,11 +97,11 @@ describe('maxChannelInstances: channel-instance logs are bounded server-wide', (
   it('without cap pressure, aged-out instances are forgotten; their old cursors still get a gap (R7)', async () => {
     const clock = createManualTimers()
     const { baseUrl, server } = await startServer({ retention: { maxAgeMs: 60_000 }, timers: clock, now: clock.now })
-    const cursor = server.publish('chat:0', 0)
-    for (let i = 0; i < 1000; i++) server.publish(`chat:${i}`, i)
+    const cursor = publishNow(server, 'chat:0', 0)
+    for (let i = 0; i < 1000; i++) publishNow(server, `chat:${i}`, i)
     expect(server.stats().channelInstances).toBe(1000)
     clock.advance(60_001)
-    server.publish('ticker', 'tick')
+    publishNow(server, 'ticker', 'tick')
     expect(server.stats().channelInstances).toBe(1)
     const sse = await openRawSse(`${baseUrl}/sse?channels=chat:0`, { 'Last-Event-ID': cursor })
     const [gap] = await sse.waitForEvents((e) => e.event === 'sl-gap')
@@ -112,7 +112,7 @@ describe('maxChannelInstances: channel-instance logs are bounded server-wide', (
     await expect(startServer({ maxChannelInstances: 0 })).rejects.toThrow(/maxChannelInstances/)
     await expect(startServer({ maxChannelInstances: 1.5 })).rejects.toThrow(/maxChannelInstances/)
     const { server } = await startServer({ maxChannelInstances: Infinity })
-    for (let i = 0; i < 20_000; i++) server.publish(`chat:${i}`, i)
+    for (let i = 0; i < 20_000; i++) publishNow(server, `chat:${i}`, i)
     expect(server.stats().channelInstances).toBe(20_000)
   })
 })

@@ -16,19 +16,21 @@ function capture() {
 
 describe('CLI arguments', () => {
   it('has defaults and parses every flag, both --flag value and --flag=value', () => {
-    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, maxConnectionsPerSecond: undefined, allowedOrigins: undefined, tlsCert: undefined, tlsKey: undefined, help: false })
+    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, maxConnectionsPerSecond: undefined, allowedOrigins: undefined, tlsCert: undefined, tlsKey: undefined, redis: undefined, help: false })
     expect(parseCliArgs(['--host', '0.0.0.0', '--port=8787', '--demo', '--faults', '--base-path', '/x', '--heartbeat-ms=500', '--max-connections-per-second', '200', '--allowed-origins', 'http://a.example, http://b.example'])).toEqual({
       host: '0.0.0.0', port: 8787, demo: true, faults: true, basePath: '/x', heartbeatMs: 500, maxConnectionsPerSecond: 200,
-      allowedOrigins: ['http://a.example', 'http://b.example'], tlsCert: undefined, tlsKey: undefined, help: false,
+      allowedOrigins: ['http://a.example', 'http://b.example'], tlsCert: undefined, tlsKey: undefined, redis: undefined, help: false,
     })
     expect(parseCliArgs(['--tls-cert', 'c.pem', '--tls-key=k.pem'])).toMatchObject({ tlsCert: 'c.pem', tlsKey: 'k.pem' })
+    expect(parseCliArgs(['--redis', 'redis://127.0.0.1:6379/0']).redis).toBe('redis://127.0.0.1:6379/0')
+    expect(parseCliArgs(['--redis=rediss://h.example:6380']).redis).toBe('rediss://h.example:6380')
     expect(parseCliArgs(['--max-connections-per-second=1']).maxConnectionsPerSecond).toBe(1)
     expect(parseCliArgs(['--allowed-origins=*']).allowedOrigins).toBe('*')
     expect(parseCliArgs(['-h']).help).toBe(true)
   })
 
   it('rejects unknown flags and bad values with CliUsageError', () => {
-    for (const argv of [['--nope'], ['--port'], ['--port', 'x'], ['--port', '70000'], ['--base-path', 'rt'], ['--heartbeat-ms', '0'], ['--tls-cert'], ['--tls-cert', 'c.pem'], ['--tls-key', 'k.pem']]) {
+    for (const argv of [['--nope'], ['--port'], ['--port', 'x'], ['--port', '70000'], ['--base-path', 'rt'], ['--heartbeat-ms', '0'], ['--tls-cert'], ['--tls-cert', 'c.pem'], ['--tls-key', 'k.pem'], ['--redis'], ['--redis', 'http://x'], ['--redis=']]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow(CliUsageError)
     }
   })

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createDemo, DEMO_CHANNELS, type PublishedEvent } from '../src/index'
-import {
-  channelEvents,
-  helloWs,
-  installCleanup,
-  onCleanup,
-  openRawSse,
-  postPublish,
-  startServer,
-  waitFor,
-} from './helpers'
+import { channelEvents, helloWs, installCleanup, onCleanup, openRawSse, postPublish, publishEach, startServer, waitFor } from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -55,7 +46,7 @@ describe('demo acceptance', () => {
     const channels = ['ticker', 'clock', 'chat']
     const first = await openRawSse(`${baseUrl}/sse?channels=${channels.join(',')}`)
     await first.waitForEvents((e) => e.event === 'sl-ready')
-    server.publish('chat', { text: 'before' })
+    await server.publish('chat', { text: 'before' })
     await first.waitForEvents((e) => e.event === 'message' && e.data.includes('"before"'))
     clock.advance(50)
     await first.waitForEvents((e) => e.event === 'message', 5)
@@ -64,14 +55,14 @@ describe('demo acceptance', () => {
     const seenBefore = channelEvents(first.events)
     const lastId = seenBefore.at(-1)?.id as string
 
-    server.publish('chat', { text: 'while away' })
+    await server.publish('chat', { text: 'while away' })
     const countAtDisconnect = published.length
     clock.advance(50) // the demo keeps publishing meanwhile
     expect(published.length).toBeGreaterThanOrEqual(countAtDisconnect + 5)
-    server.publish('chat', { text: 'just before reconnect' })
+    await server.publish('chat', { text: 'just before reconnect' })
 
     const second = await openRawSse(`${baseUrl}/sse?channels=${channels.join(',')}`, { 'Last-Event-ID': lastId })
-    const marker = server.publish('chat', { text: 'after reconnect' })
+    const marker = await server.publish('chat', { text: 'after reconnect' })
     await second.waitForEvents((e) => e.event === 'message' && e.id === marker)
     const seenAfter = channelEvents(second.events)
 
@@ -92,15 +83,15 @@ describe('demo acceptance', () => {
     const first = await helloWs(wsUrl)
     first.send({ type: 'subscribe', id: 1, channel: 'chat' })
     await first.waitFor((f) => f.type === 'subscribed')
-    const before = [1, 2].map((n) => server.publish('chat', { n }))
+    const before = await publishEach([1, 2], (n) => server.publish('chat', { n }))
     await first.waitFor((f) => f.type === 'event', 2)
     first.ws.close()
     await waitFor(() => server.stats().ws.open === 0)
-    const missed = [3, 4, 5].map((n) => server.publish('chat', { n }))
+    const missed = await publishEach([3, 4, 5], (n) => server.publish('chat', { n }))
     const second = await helloWs(wsUrl)
     second.send({ type: 'subscribe', id: 1, channel: 'chat', cursor: before.at(-1) })
     await second.waitFor((f) => f.type === 'event', 3)
-    const live = server.publish('chat', { n: 6 })
+    const live = await server.publish('chat', { n: 6 })
     await second.waitFor((f) => f.type === 'event', 4)
     expect(second.frames.filter((f) => f.type === 'event').map((f) => f.id)).toEqual([...missed, live])
     expect(second.frames.some((f) => f.type === 'gap')).toBe(false)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createFaultInjector } from '../src/testing/index'
+import { createFaultInjector, type FaultInjector } from '../src/testing/index'
 import { CLOSE_CODES, parseRetryAfterReason } from '@switchline/client/protocol'
-import { helloWs, installCleanup, openRawSse, openWs, startServer, subscribeWs, waitFor } from './helpers'
+import { helloWs, installCleanup, openRawSse, openWs, publishEach, startServer, subscribeWs, waitFor } from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -16,14 +16,19 @@ async function withManualFaults() {
 
 const isEvent = (f: Record<string, unknown>): boolean => f.type === 'event'
 
+/** Waits until `n` writes are held (an asynchronous engine delivers a publish after it resolves). */
+const held = (faults: FaultInjector, n: number): Promise<boolean> =>
+  waitFor(() => faults.stats().state.heldWrites === n, { what: `${n} held write(s)` })
+
 describe('fault injector timers', () => {
   it('delay(ms) releases a write exactly when the clock reaches ms, in order', async () => {
     const { wsUrl, server, faults, clock } = await withManualFaults()
     const ws = await subscribeWs(wsUrl, 'chat')
     faults.delay(80)
-    const ids = [1, 2, 3].map((n) => server.publish('chat', n))
+    const ids = await publishEach([1, 2, 3], (n) => server.publish('chat', n))
+    await held(faults, 3)
     ws.send({ type: 'ping', id: 1 })
-    await waitFor(() => faults.stats().state.heldWrites === 4, { what: '3 events and a pong held' })
+    await held(faults, 4) // 3 events and a pong
     clock.advance(79)
     expect(faults.stats().state.heldWrites).toBe(4)
     clock.advance(1)
@@ -39,8 +44,8 @@ describe('fault injector timers', () => {
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     const pendingBefore = clock.pending() // server timers: idle timeout, heartbeat
     faults.delay(4000)
-    const ids = [1, 2].map((n) => server.publish('chat', n))
-    expect(faults.stats().state.heldWrites).toBe(4)
+    const ids = await publishEach([1, 2], (n) => server.publish('chat', n))
+    await held(faults, 4)
     expect(clock.pending()).toBe(pendingBefore + 2) // one wake-up per connection
     faults.reset()
     expect(faults.stats().state.heldWrites).toBe(0)
@@ -55,12 +60,14 @@ describe('fault injector timers', () => {
     const ws = await subscribeWs(wsUrl, 'chat')
     const pendingBefore = clock.pending()
     faults.delay(4000)
-    server.publish('chat', 1)
+    await server.publish('chat', 1)
+    await held(faults, 1)
     faults.delay(0)
     expect(faults.stats().state.heldWrites).toBe(0)
     await ws.waitFor(isEvent)
     faults.delay(4000)
-    server.publish('chat', 2)
+    await server.publish('chat', 2)
+    await held(faults, 1)
     faults.detach()
     expect(faults.stats().state.heldWrites).toBe(0)
     expect(clock.pending()).toBe(pendingBefore)
@@ -72,7 +79,8 @@ describe('fault injector timers', () => {
     const ws = await subscribeWs(wsUrl, 'chat')
     faults.delay(4000)
     faults.stall(true)
-    server.publish('chat', 1)
+    await server.publish('chat', 1)
+    await held(faults, 1)
     faults.delay(0)
     expect(faults.stats().state.heldWrites).toBe(1)
     faults.stall(false)
@@ -84,8 +92,8 @@ describe('fault injector timers', () => {
     const { wsUrl, server, faults, clock } = await withManualFaults()
     const ws = await subscribeWs(wsUrl, 'chat')
     faults.delay(4000)
-    server.publish('chat', 1)
-    expect(faults.stats().state.heldWrites).toBe(1)
+    await server.publish('chat', 1)
+    await held(faults, 1)
     ws.ws.close()
     await waitFor(() => server.stats().ws.open === 0, { what: 'the server to see the close' })
     expect(faults.stats().state.heldWrites).toBe(0)
@@ -122,9 +130,9 @@ describe('fault injector timers', () => {
     const sse = await openRawSse(`${baseUrl}/sse?channels=chat`)
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     faults.delay(4000)
-    server.publish('chat', 1)
+    await server.publish('chat', 1)
     faults.stall(true)
-    server.publish('chat', 2)
+    await server.publish('chat', 2)
     expect(faults.stats().state.heldWrites).toBe(4)
     expect(clock.pending()).toBeGreaterThan(0)
     await server.close()

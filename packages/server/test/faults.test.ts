@@ -2,19 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { bearerToken } from '../src/index'
 import { createFaultInjector } from '../src/testing/index'
-import {
-  channelEvents,
-  helloWs,
-  installCleanup,
-  openEventSource,
-  openRawSse,
-  openWs,
-  postPublish,
-  startServer,
-  subscribeWs,
-  waitFor,
-  withFaults,
-} from './helpers'
+import { channelEvents, helloWs, installCleanup, openEventSource, openRawSse, openWs, postPublish, publishEach, startServer, subscribeWs, waitFor, withFaults } from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -62,7 +50,7 @@ describe('faults (Node API)', () => {
     const ws = await subscribeWs(wsUrl, 'chat')
     faults.stall(true)
     const delivered = server.stats().eventsDelivered
-    const ids = [1, 2].map((n) => server.publish('chat', n))
+    const ids = await publishEach([1, 2], (n) => server.publish('chat', n))
     clock.advance(60) // three heartbeats
     ws.send({ type: 'ping', id: 1 })
     // held: 2 events + pong on ws; 2 events + 3 heartbeats on SSE
@@ -83,7 +71,7 @@ describe('faults (Node API)', () => {
     const sse = await openSse(baseUrl)
     const ws = await subscribeWs(wsUrl, 'chat')
     faults.stall(true, { transport: 'sse' })
-    server.publish('chat', 1)
+    await server.publish('chat', 1)
     await ws.waitFor((f) => f.type === 'event')
     expect(faults.stats().state).toMatchObject({ stalled: 'sse', heldWrites: 1 })
     expect(sse.events.filter((e) => e.event === 'message')).toEqual([])
@@ -205,8 +193,8 @@ describe('faults (Node API)', () => {
     const epoch = server.epoch
     const sse = await openSse(baseUrl)
     const ws = await helloWs(wsUrl)
-    const cursor = server.publish('chat', 1)
-    const missed = server.publish('chat', 2)
+    const cursor = await server.publish('chat', 1)
+    const missed = await server.publish('chat', 2)
     faults.restart({ keepLog: true })
     expect((await ws.closed).code).toBe(CLOSE_CODES.restart)
     expect(await sse.ended).toBe('end')
@@ -222,7 +210,7 @@ describe('faults (Node API)', () => {
     const faults = createFaultInjector(started.server, { now: () => now })
     const { baseUrl, wsUrl, server } = started
     const oldEpoch = server.epoch
-    const cursor = server.publish('chat', 1)
+    const cursor = await server.publish('chat', 1)
     faults.restart({ keepLog: false, downMs: 1500 })
     expect(server.epoch).not.toBe(oldEpoch)
     const down = await fetch(`${baseUrl}/sse?channels=chat`)
@@ -237,7 +225,7 @@ describe('faults (Node API)', () => {
     const sse = await openRawSse(`${baseUrl}/sse?channels=chat`, { 'Last-Event-ID': cursor })
     const [gap] = await sse.waitForEvents((e) => e.event === 'sl-gap')
     expect(JSON.parse(gap?.data ?? '')).toEqual({ channel: 'chat', from: cursor, to: null, reason: 'epoch' })
-    expect(server.publish('chat', 2)).toBe(`${server.epoch}-1`)
+    expect(await server.publish('chat', 2)).toBe(`${server.epoch}-1`)
   })
 
   it('reset() turns every fault off; detach() removes the hooks', async () => {

@@ -10,6 +10,7 @@ import { WebSocket } from 'ws'
 import { SUBPROTOCOL } from '@switchline/client/protocol'
 import { createSwitchlineServer, type ServerLogger, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
 import { createFaultInjector, type FaultInjector } from '../src/testing/index'
+import { engineOption } from './engine-under-test'
 
 type Disposer = () => unknown
 
@@ -43,20 +44,25 @@ export async function waitFor<T>(
 
 /** A started server. */
 export interface Started {
-  server: SwitchlineServer
+  server: SwitchlineServer<boolean>
   url: string
   baseUrl: string
   wsUrl: string
 }
 
-/** Creates and listens a server on 127.0.0.1:0; closed after the test. */
-export async function startServer(options: Partial<SwitchlineServerOptions> = {}): Promise<Started> {
-  const server = createSwitchlineServer({
+/**
+ * Creates and listens a server on 127.0.0.1:0, on the engine of this test file (engine-under-test.ts), and waits
+ * until it is ready; closed after the test.
+ */
+export async function startServer(options: Partial<SwitchlineServerOptions<boolean>> = {}): Promise<Started> {
+  const server = createSwitchlineServer<boolean>({
     channels: { ticker: { send: false }, chat: { send: true }, clock: { send: false } },
+    ...engineOption(),
     ...options,
   })
   const listener = await server.listen({ host: '127.0.0.1', port: 0 })
   onCleanup(() => listener.close())
+  await server.ready()
   return { server, url: listener.url, baseUrl: listener.baseUrl, wsUrl: `${listener.baseUrl.replace(/^http/, 'ws')}/ws` }
 }
 
@@ -74,9 +80,16 @@ export async function listenHttp(server: Server): Promise<string> {
 }
 
 /** {@link startServer} with a fault injector attached (on the global clock). */
-export async function withFaults(options: Partial<SwitchlineServerOptions> = {}): Promise<Started & { faults: FaultInjector }> {
+export async function withFaults(options: Partial<SwitchlineServerOptions<boolean>> = {}): Promise<Started & { faults: FaultInjector }> {
   const started = await startServer(options)
   return { ...started, faults: createFaultInjector(started.server) }
+}
+
+/** Publishes one event per item, one after the other (in order on every engine); resolves the ids. */
+export async function publishEach<T>(items: readonly T[], publish: (item: T) => string | Promise<string>): Promise<string[]> {
+  const ids: string[] = []
+  for (const item of items) ids.push(await publish(item))
+  return ids
 }
 
 // ---------------------------------------------------------------- raw SSE over fetch
@@ -342,4 +355,11 @@ export function recordingLogger(): { logger: ServerLogger; lines: LoggedLine[] }
       error: (message, details) => void lines.push({ level: 'error', message, details }),
     },
   }
+}
+
+/** `server.publish` on a server that must be on the in-memory engine (a test of synchronous behaviour). */
+export function publishNow(server: SwitchlineServer<boolean>, ...args: Parameters<SwitchlineServer['publish']>): string {
+  const id = server.publish(...args)
+  if (typeof id !== 'string') throw new Error('publishNow needs the in-memory engine')
+  return id
 }

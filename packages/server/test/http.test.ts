@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { createSwitchlineServer } from '../src/index'
+import { onRedis } from './engine-under-test'
 import { installCleanup, listenHttp, onCleanup, openWs, postPublish, startServer } from './helpers'
 
 installCleanup()
@@ -90,6 +91,18 @@ describe('routing', () => {
   })
 })
 
+describe('readiness (GET B/ready, not part of the protocol)', () => {
+  it('answers 200 with the engine, its state and the epoch while the engine is ready; other methods are 400', async () => {
+    const { baseUrl, server } = await startServer()
+    const res = await fetch(`${baseUrl}/ready`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ready: true, engine: onRedis() ? 'redis' : 'memory', state: 'ready', epoch: server.epoch })
+    const post = await fetch(`${baseUrl}/ready`, { method: 'POST' })
+    expect(post.status).toBe(400)
+    expect(await post.json()).toMatchObject({ code: 'bad_request' })
+  })
+})
+
 describe('R21: origins and CORS for SSE and publish', () => {
   it('a foreign Origin gets 403 forbidden on SSE and publish; no Origin and same-host are allowed', async () => {
     const { baseUrl, url } = await startServer()
@@ -141,7 +154,7 @@ describe('stats', () => {
     const sse = await openRawSse(`${baseUrl}/sse?channels=chat,ticker`)
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     const ws = await subscribeWs(wsUrl, 'chat')
-    server.publish('chat', 1)
+    await server.publish('chat', 1)
     await ws.waitFor((f) => f.type === 'event')
     await sse.waitForEvents((e) => e.event === 'message')
     expect(server.stats()).toEqual({
@@ -152,7 +165,8 @@ describe('stats', () => {
       publishes: 1,
       eventsDelivered: 2,
       channels: { chat: 2, ticker: 1 },
-      channelInstances: 1,
+      channelInstances: onRedis() ? undefined : 1,
+      engine: { name: onRedis() ? 'redis' : 'memory', ready: true, state: 'ready' },
     })
     sse.close()
     ws.ws.close()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES, parseRetryAfterReason } from '@switchline/client/protocol'
 import { createFaultInjector } from '../src/testing/index'
-import { helloWs, installCleanup, openRawSse, openWs, postPublish, startServer, subscribeWs } from './helpers'
+import { helloWs, installCleanup, openRawSse, openWs, postPublish, publishEach, startServer, subscribeWs } from './helpers'
 
 installCleanup()
 
@@ -21,7 +21,7 @@ describe('R22: POST B/publish', () => {
     const wss = await Promise.all([1, 2, 3].map(() => subscribeWs(wsUrl, 'ticker')))
     const sses = await Promise.all([1, 2].map(() => openRawSse(`${baseUrl}/sse?channels=ticker`)))
     for (const sse of sses) await sse.waitForEvents((e) => e.event === 'sl-ready')
-    const ids = Array.from({ length: 10 }, (_, i) => server.publish('ticker', { i }, i === 9 ? { event: 'last' } : {}))
+    const ids = await publishEach(Array.from({ length: 10 }, (_, i) => i), (i) => server.publish('ticker', { i }, i === 9 ? { event: 'last' } : {}))
     for (const ws of wss) await ws.waitFor((f) => f.type === 'event', 10)
     for (const sse of sses) await sse.waitForEvents((e) => e.event === 'message', 10)
     const texts = wss.map((ws) => ws.texts.filter((t) => t.includes('"type":"event"')))
@@ -92,9 +92,9 @@ describe('R22: POST B/publish', () => {
   it('R22: the mid window is the last 1000 publishes of the channel', async () => {
     const { baseUrl, server } = await startServer()
     const first = await postPublish(baseUrl, { channel: 'chat', data: 0, mid: 'old' })
-    for (let i = 0; i < 999; i++) server.publish('chat', i)
+    for (let i = 0; i < 999; i++) await server.publish('chat', i)
     expect((await postPublish(baseUrl, { channel: 'chat', data: 0, mid: 'old' })).json.eventId).toBe(first.json.eventId)
-    server.publish('chat', 'one more')
+    await server.publish('chat', 'one more')
     expect((await postPublish(baseUrl, { channel: 'chat', data: 0, mid: 'old' })).json.eventId).not.toBe(first.json.eventId)
   })
 
@@ -114,8 +114,8 @@ describe('R22: POST B/publish', () => {
 
   it('server.publish throws UnknownChannelError for an unknown channel', async () => {
     const { server } = await startServer()
-    expect(() => server.publish('nope', 1)).toThrowError(expect.objectContaining({ name: 'UnknownChannelError', code: 'unknown_channel' }))
-    expect(() => server.publish('chat:bad key!', 1)).toThrowError(expect.objectContaining({ code: 'unknown_channel' }))
+    await expect(async () => server.publish('nope', 1)).rejects.toThrowError(expect.objectContaining({ name: 'UnknownChannelError', code: 'unknown_channel' }))
+    await expect(async () => server.publish('chat:bad key!', 1)).rejects.toThrowError(expect.objectContaining({ code: 'unknown_channel' }))
   })
 })
 

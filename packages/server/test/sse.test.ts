@@ -66,9 +66,9 @@ describe('SSE endpoint', () => {
     ])
     const ready = sse.events.find((e) => e.event === 'sl-ready')
     expect(JSON.parse(ready?.data ?? '').channels).toEqual(['ticker'])
-    server.publish('ticker', { p: 1 })
-    server.publish('chat:secret', 'hidden')
-    server.publish('ticker', { p: 2 })
+    await server.publish('ticker', { p: 1 })
+    await server.publish('chat:secret', 'hidden')
+    await server.publish('ticker', { p: 2 })
     await sse.waitForEvents(isChannelEvent, 2)
     expect(channelEvents(sse.events).map((e) => e.data)).toEqual([{ p: 1 }, { p: 2 }])
   })
@@ -78,15 +78,15 @@ describe('SSE endpoint', () => {
       retention: { maxEvents: 2 },
       authorize: ({ channel, op }) => !(op === 'subscribe' && channel === 'chat:secret'),
     })
-    const cursor = server.publish('ticker', 0)
-    server.publish('ticker', 1) // evicted below: the cursor gets a retention gap
-    const t2 = server.publish('ticker', 2)
-    const x = server.publish('chat:x', 'x')
-    const t3 = server.publish('ticker', 3)
-    const head = server.publish('clock', 'not subscribed')
+    const cursor = await server.publish('ticker', 0)
+    await server.publish('ticker', 1) // evicted below: the cursor gets a retention gap
+    const t2 = await server.publish('ticker', 2)
+    const x = await server.publish('chat:x', 'x')
+    const t3 = await server.publish('ticker', 3)
+    const head = await server.publish('clock', 'not subscribed')
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,nope,chat:secret,chat:x`, { 'Last-Event-ID': cursor })
     await sse.waitForEvents(isChannelEvent, 3)
-    const live = server.publish('chat:x', 'live')
+    const live = await server.publish('chat:x', 'live')
     await sse.waitForEvents(isChannelEvent, 4)
     expect(sse.raw().startsWith('retry: 1000\n\n')).toBe(true)
     expect(sse.events.map((e) => [e.event, e.id, JSON.parse(e.data)])).toEqual([
@@ -105,8 +105,8 @@ describe('SSE endpoint', () => {
     const { baseUrl, server } = await startServer()
     const sse = await openRawSse(`${baseUrl}/sse?channels=chat:a`)
     await sse.waitForEvents((e) => e.event === 'sl-ready')
-    const id1 = server.publish('chat:a', { text: 'hi' })
-    const id2 = server.publish('chat:a', [1, 'two'], { event: 'typing' })
+    const id1 = await server.publish('chat:a', { text: 'hi' })
+    const id2 = await server.publish('chat:a', [1, 'two'], { event: 'typing' })
     await sse.waitForEvents(isChannelEvent, 2)
     expect(sse.raw()).toContain(`id: ${id1}\ndata: {"channel":"chat:a","data":{"text":"hi"}}\n\n`)
     expect(sse.raw()).toContain(`id: ${id2}\ndata: {"channel":"chat:a","data":[1,"two"],"event":"typing"}\n\n`)
@@ -152,7 +152,7 @@ describe('SSE endpoint', () => {
     })
     const { received } = openEventSource(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
     await waitFor(() => received.some((e) => e.type === 'sl-ready'))
-    const id = server.publish('ticker', 1)
+    const id = await server.publish('ticker', 1)
     clock.advance(60) // two heartbeats after the channel event
     await waitFor(() => received.filter((e) => e.type === 'sl-heartbeat').length === 2 && received.some((e) => e.type === 'message'))
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
@@ -181,7 +181,7 @@ describe('SSE endpoint', () => {
     res.pause() // a consumer that stops reading
     await waitFor(() => server.stats().channels.ticker === 1)
     const blob = 'x'.repeat(32 * 1024)
-    for (let i = 0; i < 2000 && server.stats().sse.open > 0; i++) server.publish('ticker', { i, blob })
+    for (let i = 0; i < 2000 && server.stats().sse.open > 0; i++) await server.publish('ticker', { i, blob })
     expect(server.stats().sse.open).toBe(0)
     expect(server.stats().channels.ticker).toBeUndefined()
     let text = ''
@@ -212,7 +212,7 @@ describe('SSE endpoint', () => {
     })
     const authed = openEventSource(`${baseUrl}/sse?channels=chat:a`, { headers: { Authorization: 'Bearer good' } })
     await waitFor(() => authed.received.some((e) => e.type === 'sl-ready'))
-    server.publish('chat:a', 'hello')
+    await server.publish('chat:a', 'hello')
     await waitFor(() => authed.received.some((e) => e.type === 'message'))
     const anon = openEventSource(`${baseUrl}/sse?channels=chat:a`)
     await waitFor(() => anon.errors.length > 0)

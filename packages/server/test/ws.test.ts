@@ -143,7 +143,7 @@ describe('WebSocket endpoint', () => {
     const client = await subscribeWs(wsUrl, 'ticker')
     client.ws.pause() // stop reading
     const blob = 'x'.repeat(32 * 1024)
-    for (let i = 0; i < 2000 && server.stats().ws.open > 0; i++) server.publish('ticker', { i, blob })
+    for (let i = 0; i < 2000 && server.stats().ws.open > 0; i++) await server.publish('ticker', { i, blob })
     expect(server.stats().ws.open).toBe(0)
     client.ws.resume()
     expect((await client.closed).code).toBe(CLOSE_CODES.slow_consumer)
@@ -162,7 +162,7 @@ describe('WebSocket channels', () => {
       { type: 'error', id: 1, code: 'unknown_channel', message: expect.any(String), channel: 'nope', fatal: true },
       { type: 'error', id: 2, code: 'unknown_channel', message: expect.any(String), channel: 'bad channel!', fatal: true },
     ])
-    server.publish('ticker', 1)
+    await server.publish('ticker', 1)
     await client.waitFor(isEvent)
   })
 
@@ -183,14 +183,14 @@ describe('WebSocket channels', () => {
   it('§6: subscribe → subscribed, events as {type:"event", channel, id, data, event?}; unsubscribe stops them', async () => {
     const { wsUrl, server } = await startServer()
     const client = await subscribeWs(wsUrl, 'chat:a')
-    const id1 = server.publish('chat:a', { t: 1 }, { event: 'msg' })
+    const id1 = await server.publish('chat:a', { t: 1 }, { event: 'msg' })
     await client.waitFor(isEvent)
     expect(client.frames.find(isEvent)).toEqual({ type: 'event', channel: 'chat:a', id: id1, data: { t: 1 }, event: 'msg' })
     client.send({ type: 'unsubscribe', id: 9, channel: 'chat:a' })
     await client.waitFor((f) => f.type === 'unsubscribed')
     expect(client.frames.find((f) => f.type === 'unsubscribed')).toEqual({ type: 'unsubscribed', id: 9, channel: 'chat:a' })
     expect(server.stats().channels['chat:a']).toBeUndefined()
-    server.publish('chat:a', { t: 2 })
+    await server.publish('chat:a', { t: 2 })
     client.send({ type: 'ping', id: 1 })
     await client.waitFor((f) => f.type === 'pong')
     expect(client.frames.filter(isEvent)).toHaveLength(1)

@@ -15,6 +15,8 @@ export interface CliArgs {
   /** `--tls-cert` / `--tls-key`: PEM files; both or neither. */
   tlsCert: string | undefined
   tlsKey: string | undefined
+  /** `undefined`: the in-memory engine; else the Redis URL of the cluster's engine. */
+  redis: string | undefined
   help: boolean
 }
 
@@ -39,6 +41,8 @@ export const USAGE = `Usage: switchline-server [options]
   --tls-cert <file>      serve HTTPS with this PEM certificate (chain): SSE and publish over HTTP/2,
                          HTTP/1.1 fallback, WebSockets over wss on the same port; needs --tls-key
   --tls-key <file>       the certificate's PEM private key
+  --redis <url>          keep the log on Redis Streams (redis:// or rediss:// URL) so several instances
+                         behind a load balancer share it; needs the ioredis package (default: in memory)
   --demo                 serve the demo channels ticker, clock and chat
   --faults               enable fault injection over HTTP (B/_faults/*); never in production
   -h, --help             show this help
@@ -65,6 +69,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     allowedOrigins: undefined,
     tlsCert: undefined,
     tlsKey: undefined,
+    redis: undefined,
     help: false,
   }
   for (let i = 0; i < argv.length; i++) {
@@ -106,6 +111,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         if (!file) throw new CliUsageError(`${flag} needs a file`)
         if (flag === '--tls-cert') args.tlsCert = file
         else args.tlsKey = file
+        break
+      }
+      case '--redis': {
+        const url = value()
+        if (!url || !/^rediss?:\/\/./.test(url)) throw new CliUsageError('--redis needs a redis:// or rediss:// URL')
+        args.redis = url
         break
       }
       case '--demo':

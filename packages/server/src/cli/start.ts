@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { PATHS, SUBPROTOCOL } from '@switchline/client/protocol'
 import { createDemo, DEMO_CHANNELS, type Demo } from '../demo'
 import type { TlsOptions } from '../listen'
+import type { EngineFactory } from '../engine'
 import { createSwitchlineServer, type SwitchlineServer } from '../server'
 import { createFaultInjector, type FaultInjector } from '../testing/index'
 import { CliUsageError, parseCliArgs, USAGE } from './args'
@@ -16,7 +17,7 @@ export interface CliOutput {
 /** A running CLI server. */
 export interface RunningCli {
   baseUrl: string
-  server: SwitchlineServer
+  server: SwitchlineServer<boolean>
   faults: FaultInjector | undefined
   /** Stops the demo, closes the server and the listener. */
   stop(): Promise<void>
@@ -37,7 +38,9 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
   // --faults lets the playground and browser tests on other ports drive the server, so it allows every origin
   // (with credentials) unless --allowed-origins says otherwise; the warning below says so.
   const allowedOrigins = args.allowedOrigins ?? (args.faults ? '*' : [])
-  const server = createSwitchlineServer({
+  const engine = args.redis === undefined ? undefined : await loadRedisEngine(args.redis)
+  const server = createSwitchlineServer<boolean>({
+    ...(engine ? { engine } : {}),
     channels: args.demo ? { ...DEMO_CHANNELS } : {},
     basePath: args.basePath,
     faults: args.faults,
@@ -53,7 +56,17 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
   const demo: Demo | undefined = args.demo ? createDemo(server) : undefined
   output.out(listener.baseUrl)
   if (faults) output.out(faultsWarning(listener.baseUrl, allowedOrigins))
-  output.out(`switchline-server listening${tls ? ' (HTTPS: HTTP/2 with HTTP/1.1 fallback)' : ''}, epoch ${server.epoch}`)
+  const https = tls ? ' (HTTPS: HTTP/2 with HTTP/1.1 fallback)' : ''
+  if (args.redis === undefined) output.out(`switchline-server listening${https}, epoch ${server.epoch}`)
+  else {
+    // The server listens before Redis answers: until then B/ready says 503 and new streams are refused retryably.
+    const where = redactedUrl(args.redis)
+    output.out(`switchline-server listening${https}, engine redis at ${where}, waiting for Redis`)
+    server.ready().then(
+      () => output.out(`redis engine ready, epoch ${server.epoch}`),
+      () => undefined, // closed before Redis answered
+    )
+  }
   output.out(`  SSE        GET  ${listener.baseUrl}${PATHS.sse}?channels=...`)
   output.out(`  WebSocket  GET  ${listener.baseUrl.replace(/^http/, 'ws')}${PATHS.ws} (subprotocol ${SUBPROTOCOL})`)
   output.out(`  publish    POST ${listener.baseUrl}${PATHS.publish}`)
@@ -91,4 +104,27 @@ export function faultsWarning(baseUrl: string, allowedOrigins: readonly string[]
       ? 'every origin (*), with credentials'
       : ['same-host', ...allowedOrigins].join(', ')
   return `WARNING: fault injection routes are enabled (${baseUrl}/_faults/*): anyone allowed can drop, stall or restart this server. Allowed origins: ${origins}. Never use --faults in production.`
+}
+
+/** The Redis engine for `--redis` (loaded only then: it needs the optional `ioredis` package). */
+async function loadRedisEngine(url: string): Promise<EngineFactory<boolean>> {
+  let module: typeof import('../redis/index')
+  try {
+    module = await import('../redis/index')
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err)
+    throw new Error(`--redis needs the ioredis package next to @switchline/server (npm i ioredis): ${reason}`)
+  }
+  return module.redisEngine({ url })
+}
+
+/** A Redis URL without its password, for printing. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== '') parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'redis'
+  }
 }

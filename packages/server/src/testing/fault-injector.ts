@@ -97,7 +97,7 @@ export interface FaultInjectorOptions {
 const MALFORMED = { sse: 'data: {malformed\n\n', ws: '{malformed' } as const
 
 /** Attaches a fault injector to `server`. With `faults: true` the same controls are served over HTTP. */
-export function createFaultInjector(server: SwitchlineServer, options: FaultInjectorOptions = {}): FaultInjector {
+export function createFaultInjector(server: SwitchlineServer<boolean>, options: FaultInjectorOptions = {}): FaultInjector {
   const internals = server[SERVER_INTERNALS]
   const now = options.now ?? Date.now
   const timers = options.timers ?? globalTimers
@@ -217,7 +217,11 @@ export function createFaultInjector(server: SwitchlineServer, options: FaultInje
       counters.restarts += 1
       for (const conn of open()) conn.end(CLOSE_CODES.restart, 'server restarting')
       forgetAll()
-      if (!keepLog) internals.resetLog()
+      if (!keepLog) {
+        // The new epoch is in place at once; an asynchronous engine drops its backend's log in the background.
+        const dropped = internals.resetLog()
+        if (dropped instanceof Promise) dropped.catch(() => undefined)
+      }
       downUntil = downMs > 0 ? now() + downMs : 0
     },
     reset() {

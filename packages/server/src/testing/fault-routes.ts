@@ -58,12 +58,12 @@ const ACTIONS: Record<string, Action> = {
 /** The list of action names (for docs and `GET B/_faults/`). */
 export const FAULT_ACTIONS: readonly string[] = Object.keys(ACTIONS)
 
-const statsOf = (faults: FaultInjector, server: SwitchlineServer): object => ({ ...server.stats(), faults: faults.stats() })
+const statsOf = (faults: FaultInjector, server: SwitchlineServer<boolean>): object => ({ ...server.stats(), faults: faults.stats() })
 
 /** Serves one fault route. Returns false for an unknown path (the server answers 404). */
 export function handleFaultRequest(
   faults: FaultInjector,
-  server: SwitchlineServer,
+  server: SwitchlineServer<boolean>,
   rest: string,
   req: IncomingMessage,
   res: ServerResponse,
@@ -91,7 +91,7 @@ export function handleFaultRequest(
 
 async function serveAction(
   faults: FaultInjector,
-  server: SwitchlineServer,
+  server: SwitchlineServer<boolean>,
   name: string,
   action: Action,
   req: IncomingMessage,

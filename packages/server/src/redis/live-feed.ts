@@ -1,0 +1,107 @@
+/**
+ * The instance's one Redis pub/sub connection: it subscribes a channel while the instance has subscribers for it,
+ * turns messages into events for the fan-out, and watches the connection. One connection means one order: the
+ * append script publishes in seq order, and Redis delivers one connection's messages in that order.
+ *
+ * A lost connection may have lost messages. Nothing is resubscribed behind the fan-out's back: the instance's
+ * subscriptions are forgotten at once (new subscribers are refused meanwhile), and when the connection is back,
+ * every live subscriber is interrupted, so each client resumes from its cursor, on this instance or another.
+ */
+import type { Redis } from 'ioredis'
+import type { StoredEvent } from '../channel-log'
+import type { LiveFanout } from '../live-fanout'
+import type { RedisKeys } from './scripts'
+import { decodePayload } from './wire'
+
+/** The pub/sub side of a Redis engine. */
+export interface LiveFeed {
+  /** Subscribes `channel` on the pub/sub connection unless it is already (shared by concurrent callers). */
+  ensure(channel: string): Promise<unknown>
+  /** The fan-out lost its last subscriber of `channel`. */
+  release(channel: string): void
+  /** Incremented each time the connection is lost: a subscription begun before cannot trust its live feed. */
+  generation(): number
+  /** Whether live delivery is intact (connected, and nothing lost since the last interruption). */
+  intact(): boolean
+  /** The log was reset here on purpose (its subscribers already closed): messages of `epoch` are expected. */
+  expectEpoch(epoch: string): void
+}
+
+/** Creates the live feed on `subscriber` (an ioredis connection used for nothing else). */
+export function createLiveFeed(subscriber: Redis, keys: RedisKeys, fanout: LiveFanout): LiveFeed {
+  const subscribed = new Map<string, Promise<unknown>>()
+  let generation = 0
+  let everReady = false
+  let broken = false
+  /** The epoch of the last message: a message of another epoch means the log was lost under us. */
+  let liveEpoch: string | undefined
+
+  subscriber.on('message', (name: string, message: string) => {
+    const channel = keys.channelOf(name)
+    if (channel === undefined || broken) return
+    const event = decodeMessage(channel, message)
+    if (!event) return
+    if (liveEpoch !== undefined && event.epoch !== liveEpoch) fanout.interruptAll()
+    liveEpoch = event.epoch
+    fanout.deliver(event.event)
+  })
+  subscriber.on('close', () => {
+    if (!everReady) return
+    generation += 1
+    broken = true
+    subscribed.clear()
+  })
+  subscriber.on('ready', () => {
+    everReady = true
+    if (!broken) return
+    broken = false
+    fanout.interruptAll()
+  })
+
+  return {
+    ensure(channel) {
+      let pending = subscribed.get(channel)
+      if (!pending) {
+        pending = subscriber.subscribe(keys.pubsub(channel))
+        subscribed.set(channel, pending)
+        pending.catch(() => {
+          if (subscribed.get(channel) === pending) subscribed.delete(channel)
+        })
+      }
+      return pending
+    },
+    release(channel) {
+      if (!subscribed.delete(channel)) return
+      // In order on the connection: a later SUBSCRIBE of the same channel lands after this UNSUBSCRIBE.
+      if (subscriber.status === 'ready') subscriber.unsubscribe(keys.pubsub(channel)).catch(() => undefined)
+    },
+    generation: () => generation,
+    intact: () => everReady && !broken && subscriber.status === 'ready',
+    expectEpoch(epoch) {
+      liveEpoch = epoch
+    },
+  }
+}
+
+/** A pub/sub message `<seq> <epoch> <t> <payload>` as an event, or `undefined` when it is not one. */
+function decodeMessage(channel: string, message: string): { epoch: string; event: StoredEvent } | undefined {
+  const a = message.indexOf(' ')
+  const b = message.indexOf(' ', a + 1)
+  const c = message.indexOf(' ', b + 1)
+  if (a < 1 || b < 0 || c < 0) return undefined
+  const seq = Number(message.slice(0, a))
+  const epoch = message.slice(a + 1, b)
+  const decoded = decodePayload(message.slice(c + 1))
+  if (!decoded || !Number.isSafeInteger(seq)) return undefined
+  const event: StoredEvent = {
+    channel,
+    id: `${epoch}-${seq}`,
+    seq,
+    data: decoded.data,
+    event: decoded.event,
+    at: Number(message.slice(b + 1, c)),
+    sseText: undefined,
+    wsText: undefined,
+  }
+  return { epoch, event }
+}
