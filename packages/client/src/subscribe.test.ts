@@ -46,8 +46,9 @@ describe('subscribe() — transport from the URL', () => {
 })
 
 describe('subscribe() over SSE — stall and teardown', () => {
-  it('send() rejects with send_unsupported', async () => {
-    const sub = subscribe('https://x.test/', { platform: { fetch: streamingFetch().fetch, EventSource: undefined } })
+  it('send() rejects with send_unsupported (a URL typed as string keeps send() in the types)', async () => {
+    const url: string = 'https://x.test/'
+    const sub = subscribe(url, { platform: { fetch: streamingFetch().fetch, EventSource: undefined } })
     await expect(sub.send({})).rejects.toMatchObject({ code: 'send_unsupported' })
     sub.close()
   })
@@ -172,13 +173,16 @@ describe('subscribe() over WebSocket — send queue', () => {
     const sub = subscribe('wss://x.test/', {
       onState: (c) => states.push(c),
       reconnect: { backoff: () => 10 },
-      platform: { WebSocket: FakeWebSocketConstructor, timers },
+      platform: { WebSocket: FakeWebSocketConstructor, timers, random: () => 0.5 },
     })
     await flushMicrotasks()
     FakeWebSocket.last.open()
     FakeWebSocket.last.serverClose(1013, 'retry-after=300')
-    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 300 })
-    timers.advance(300)
+    // The hint is the floor of the jitter range: 300 + backoff 10 + 0.5 × 300.
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 460 })
+    timers.advance(459)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    timers.advance(1)
     expect(FakeWebSocket.instances).toHaveLength(2)
     FakeWebSocket.last.serverClose(4003, 'forbidden')
     expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'close_code', fatal: true } })
