@@ -59,8 +59,15 @@ type Step = () => void | Promise<void>
  *   ends the iterator (dropping what it buffered), drops pending deliveries and removes the AbortSignal
  *   listener. When the owner closes (the stream ended or failed), the iterator first yields what it buffered,
  *   then ends (or throws the error). With overflow `'error'`, the subscription closes with `buffer_overflow`.
- * - Aborting `options.signal` (or passing one already aborted) is a `close()` with reason `'aborted'`: the
- *   iterator ends without throwing and no error is reported — the app asked for it.
+ * - Aborting `options.signal` (or passing one already aborted) is a `close()` with reason `'aborted'`: no error
+ *   reaches `onState` / `onError` (the app asked for it), but the iterator yields what it buffered and then throws
+ *   an `aborted` error (cause: `signal.reason`), as Node's `events.on()` does, so a `for await` can tell an abort
+ *   from the end of the stream.
+ * - A failure that will be retried (`reconnecting` with an `error`) is reported to `onError` after `onState`; the
+ *   error carries `attempt` and `nextDelayMs`.
+ * - `ready()` resolves at the first `open`; a subscription that closes before it rejects it with its error (fatal,
+ *   `max_attempts`), `aborted` or `closed`. Nothing is allocated until it is called, so an app that never calls it
+ *   gets no unhandled rejection.
  * @example
  * const { sink, subscription } = createSubscriptionCore<Tick>(options, { onClose: () => supervisor.stop() })
  * sink.setState({ to: 'open' })
@@ -103,6 +110,11 @@ class Core<T, S> implements SubscriptionSink<T> {
   /** Steps waiting behind a running one; allocated only when a step has to wait. */
   #steps: Step[] | undefined
   #running = false
+  /**
+   * `ready()`: `undefined` until asked, then its waiters; `true` once open; the error once closed without opening.
+   * One field, allocated only for a subscription whose `ready()` is called before it settles.
+   */
+  #ready: Array<[() => void, (error: SwitchlineError) => void]> | true | SwitchlineError | undefined
   readonly #options: BaseSubscriptionOptions<T>
   readonly #hooks: SubscriptionHooks<S>
 
@@ -190,7 +202,15 @@ class Core<T, S> implements SubscriptionSink<T> {
     }
     const from = this.state
     this.state = change.to
-    call(this.#options.onState, { from, ...change })
+    const options = this.#options
+    call(options.onState, { from, ...change })
+    // A failure that will be retried reaches onError too (with `attempt` and `nextDelayMs`), after its onState.
+    if (change.to === 'reconnecting' && change.error) call(options.onError, change.error)
+    if (change.to === 'open' && this.#ready !== true) {
+      const waiters = this.#ready
+      this.#ready = true
+      if (Array.isArray(waiters)) for (const [resolve] of waiters) resolve()
+    }
   }
 
   /**
@@ -206,14 +226,47 @@ class Core<T, S> implements SubscriptionSink<T> {
     options.signal?.removeEventListener('abort', this)
     call(options.onState, { from, ...change, to: 'closed' })
     if (change.error) call(options.onError, change.error)
-    if (byApp) void this.#iterator?.return?.()
-    else if (change.error) this.#queue?.fail(change.error)
-    else this.#queue?.end()
+    const waiters = this.#ready
+    if (waiters !== true) {
+      // Never opened: ready() rejects, now and later, with why it ended.
+      const error = (this.#ready = this.#endError(change, byApp))
+      if (Array.isArray(waiters)) for (const [, reject] of waiters) reject(error)
+    }
+    const queue = this.#queue
+    if (!queue) return
+    if (byApp && change.reason !== 'aborted') void this.#iterator?.return?.()
+    else this.#endQueue(queue, change, byApp)
+  }
+
+  /** The error a subscription that ended without opening gives `ready()`: its own, `aborted`, or `closed`. */
+  #endError(change: Omit<StateChange, 'from'>, byApp: boolean): SwitchlineError {
+    if (change.error) return change.error
+    if (byApp && change.reason === 'aborted') return abortedError(this.#options.signal)
+    return new SwitchlineError('closed', `the subscription closed before it opened (${change.reason ?? 'closed'})`)
+  }
+
+  /**
+   * Ends the iterator's queue the way the subscription ended: with its error, with `aborted` (an aborted signal,
+   * as Node's `events.on()` does: what is buffered first, then the error), or cleanly.
+   */
+  #endQueue(queue: AsyncQueue<T>, change: Omit<StateChange, 'from'>, byApp: boolean): void {
+    const error = change.error ?? (byApp && change.reason === 'aborted' ? abortedError(this.#options.signal) : undefined)
+    if (error) queue.fail(error)
+    else queue.end()
   }
 
   /** The AbortSignal's `abort` listener. */
   handleEvent(): void {
     this.close('aborted')
+  }
+
+  /** See {@link BaseSubscription.ready}. */
+  ready(): Promise<void> {
+    const state = this.#ready
+    if (state === true) return Promise.resolve()
+    if (state instanceof Error) return Promise.reject(state)
+    const waiters = (state ?? (this.#ready = []))
+    return new Promise<void>((resolve, reject) => waiters.push([resolve, reject]))
   }
 
   close(reason: string): void {
@@ -248,7 +301,12 @@ class Core<T, S> implements SubscriptionSink<T> {
       },
     }))
     const iterator = (this.#iterator = queue.iterator())
-    if (this.closed) queue.end()
+    if (this.closed) {
+      // Asked for after the end: a subscription that never opened throws why (failed, aborted); else it just ends.
+      const end = this.#ready
+      if (end instanceof Error && end.code !== 'closed') queue.fail(end)
+      else queue.end()
+    }
     return iterator
   }
 }
@@ -308,6 +366,10 @@ class SubscriptionHandle<T, S> {
     const core = this.#core
     return own(this, 'close', () => core.close('closed'))
   }
+  get ready(): () => Promise<void> {
+    const core = this.#core
+    return own(this, 'ready', () => core.ready())
+  }
   get state(): ConnectionState {
     return this.#core.state
   }
@@ -334,6 +396,11 @@ class SendableHandle<T, S> extends SubscriptionHandle<T, S> {
   get send(): (data: S) => Promise<SendResult> {
     return this[BOUND_SEND]()
   }
+}
+
+/** The error of an aborted subscription: `aborted`, with the signal's reason as its cause. */
+function abortedError(signal: AbortSignal | undefined): SwitchlineError {
+  return new SwitchlineError('aborted', 'the subscription was aborted by its signal', { cause: signal?.reason })
 }
 
 function asValidationError(error: unknown): SwitchlineError {

@@ -78,7 +78,9 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       status: response.status,
       contentType: response.headers.get('content-type'),
       retryAfter: response.headers.get('retry-after'),
+      retryAfterMs: response.headers.get('retry-after-ms'),
       body,
+      url: request.url,
       now: platform.timers.now(),
     })
     if (verdict.kind !== 'ok') {

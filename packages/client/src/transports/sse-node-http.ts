@@ -74,7 +74,9 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
       status: res.statusCode ?? 0,
       contentType: headerOf(res.headers['content-type']),
       retryAfter: headerOf(res.headers['retry-after']),
+      retryAfterMs: headerOf(res.headers['retry-after-ms']),
       body,
+      url: request.url,
       now: platform.timers.now(),
     })
     if (verdict.kind !== 'ok') {
