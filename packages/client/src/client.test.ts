@@ -14,7 +14,7 @@ type Schema = {
   chat: { receive: { text: string }; send: { text: string } }
 }
 
-function setup(extra: Partial<ClientOptions> = {}) {
+function setup(extra: Partial<ClientOptions<Schema>> = {}) {
   const net = createFakeFetch()
   const registry = createWsBlockRegistry()
   const client = createClientWith<Schema>(
@@ -245,6 +245,37 @@ describe('createClient', () => {
     await tick()
     expect(sub.state).toBe('closed')
     expect(net.streams).toHaveLength(0)
+    client.close()
+  })
+
+  it('channels: ready() resolves at sl-ready, rejects with the fatal error or closed; retried failures reach onError', async () => {
+    const { net, client } = setup()
+    net.sseAnswers.push({ status: 503, body: '{"code":"unavailable","message":"restarting"}', headers: { 'retry-after-ms': '200' } })
+    const errors: SwitchlineError[] = []
+    const ticker = client.subscribe('ticker', { onError: (e) => errors.push(e) })
+    const refused = client.subscribe('ticker', { key: 'secret' })
+    const leaving = client.subscribe('ticker', { key: 'gone' })
+    const settled = (p: Promise<void>) => p.then(() => 'open', (e: SwitchlineError) => e)
+    const tickerReady = settled(ticker.ready())
+    const refusedReady = settled(refused.ready())
+    const leavingReady = settled(leaving.ready())
+    leaving.close()
+    expect(await leavingReady).toMatchObject({ code: 'closed' })
+    await tick()
+    expect(errors).toHaveLength(1)
+    const [unavailable] = errors
+    expect(unavailable).toMatchObject({ code: 'http_status', status: 503, protocolCode: 'unavailable', retryAfterMs: 200, attempt: 1 })
+    // retry-after-ms 200 floors the range: 200 + the test backoff's 100 + r × 200
+    expect(unavailable?.nextDelayMs).toBeGreaterThanOrEqual(300)
+    expect(unavailable?.nextDelayMs).toBeLessThan(500)
+    await vi.advanceTimersByTimeAsync(unavailable?.nextDelayMs ?? Number.NaN)
+    net.last.event({ event: 'sl-error', data: { code: 'forbidden', message: 'no', channel: 'ticker:secret', fatal: true } })
+    expect(await refusedReady).toMatchObject({ code: 'protocol', protocolCode: 'forbidden', fatal: true })
+    await tick() // the stream restarts without the refused channel
+    expect(net.last.url.searchParams.get('channels')).toBe('ticker')
+    ready(net.last)
+    expect(await tickerReady).toBe('open')
+    await expect(ticker.ready()).resolves.toBeUndefined()
     client.close()
   })
 })

@@ -3,7 +3,7 @@
  * per client however many channels. Each channel picks its transport (`transport-choice.ts`); a blocked WebSocket
  * moves its channels to SSE + POST and is re-probed later. Sessions own the connections; this file only wires.
  */
-import { checkBoundedQueueOptions } from './bounded-queue'
+import { CHANNEL_OPTIONS, checkOptions, CLIENT_OPTIONS } from './check-options'
 import { createChannelSubscription, type ChannelSubscription } from './channel-subscription'
 import { createCursorTracker } from './dedupe'
 import { invalidOptions, SwitchlineError } from './errors'
@@ -16,7 +16,7 @@ import { createSseSession, type SseSession } from './sse-session'
 import { supervisorSettings } from './supervisor'
 import { clampDelay, type TimerHandle } from './timers'
 import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
-import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
+import type { ChannelSchema, Client, ClientOptions, PublishResult, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
 import { createWsSession, type WsSession } from './ws-session'
 
 
@@ -35,12 +35,6 @@ function parseBaseUrl(url: unknown): { baseUrl: string; origin: string } {
   return { baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`, origin: parsed.origin }
 }
 
-function checkPositive(name: string, value: number | undefined): void {
-  if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
-    throw invalidOptions(`createClient: \`${name}\` must be a number ≥ 0`)
-  }
-}
-
 /**
  * Creates a client for a Switchline server. Channels are typed by the schema `S`: what each receives and, when it
  * declares `send`, what it sends (`send()` exists only then). Receive-only channels ride the client's one SSE
@@ -53,7 +47,8 @@ function checkPositive(name: string, value: number | undefined): void {
  * on it fails alone: its subscription closes with `too_many_channels` (fatal) a microtask after `subscribe()`; the
  * others are unaffected. Channels with `transport: 'websocket'` have no such limit.
  *
- * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL or bad numeric options (`sendQueue` included).
+ * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL, or any option of the wrong type or out of
+ * range (the message names it and its value); `client.subscribe()` checks its options the same way.
  * @example
  * type Schema = { prices: { receive: Price }; chat: { receive: ChatMsg; send: ChatDraft } }
  * const rt = createClient<Schema>({ url: 'https://api.example.com/rt', sendChannels: ['chat'] })
@@ -61,19 +56,15 @@ function checkPositive(name: string, value: number | undefined): void {
  * await chat.send({ text: 'hi' })
  * rt.close()
  */
-export function createClient<S extends ChannelSchema>(options: ClientOptions): Client<S> {
+export function createClient<S extends ChannelSchema = ChannelSchema>(options: ClientOptions<NoInfer<S>>): Client<S> {
   if (typeof options !== 'object' || options === null) throw invalidOptions('createClient: options are required')
   return createClientWith<S>(options, sharedWsBlockRegistry)
 }
 
 /** {@link createClient} with its "WebSocket blocked" registry injected (tests). @internal */
-export function createClientWith<S extends ChannelSchema>(options: ClientOptions, registry: WsBlockRegistry): Client<S> {
+export function createClientWith<S extends ChannelSchema>(options: ClientOptions<S>, registry: WsBlockRegistry): Client<S> {
   const { baseUrl, origin } = parseBaseUrl(options.url)
-  checkPositive('ackTimeoutMs', options.ackTimeoutMs)
-  checkPositive('reprobeWebSocketMs', options.reprobeWebSocketMs)
-  checkPositive('stallTimeoutMs', options.stallTimeoutMs)
-  checkPositive('connectTimeoutMs', options.connectTimeoutMs)
-  if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue) // here, not at the first send()
+  checkOptions('createClient()', options, CLIENT_OPTIONS) // here, not at the first connect or send()
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
   const tracker = createCursorTracker()
@@ -199,16 +190,17 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   return {
     subscribe(name, channelOptions = {}) {
       if (closed) throw new SwitchlineError('closed', 'client is closed')
+      checkOptions('client.subscribe()', channelOptions, CHANNEL_OPTIONS)
       const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
       if (!isChannelId(channel)) throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
-      const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
+      const sends = (options.sendChannels as readonly string[] | undefined)?.includes(channelName(channel)) === true // a few names: no Set per client
       const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, host })
-      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>> // signal already aborted
+      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult> // signal already aborted
       members.add(member)
       const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: registry.isBlocked(origin, base.timers.now()) })
       ride(member, choice.kind, choice.reason)
-      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>>
+      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult>
     },
     close() {
       if (closed) return

@@ -214,6 +214,12 @@ export interface SendResult {
   eventId: string | undefined
 }
 
+/** What a send on a `createClient()` channel resolves to: the server always gives the event's id. */
+export interface PublishResult extends SendResult {
+  /** The id the server gave the published event. */
+  eventId: string
+}
+
 /** A live, resumable stream. Returned by both `subscribe()` and `client.subscribe()`. */
 export interface BaseSubscription<T> extends AsyncIterable<T> {
   /** Current connection state. */
@@ -226,21 +232,42 @@ export interface BaseSubscription<T> extends AsyncIterable<T> {
   readonly transportReason: string | undefined
   /** Closes the subscription: no more events, no timers, no sockets (if it was the last user of a shared one). Idempotent. */
   close(): void
+  /**
+   * Waits for the first open. Resolves once the subscription has been `open` (at once if it has been); rejects
+   * with the `SwitchlineError` that closed it before that: a fatal one (`http_status`, `content_type`,
+   * `close_code`, …), `max_attempts` when `reconnect.maxAttempts` ran out, `aborted` when its signal fired, `closed`
+   * when the app closed it. Failures that will be retried do not reject it (they go to `onError`): with the
+   * default `maxAttempts: Infinity` it waits as long as the client retries. A method, so a subscription whose
+   * `ready()` nobody calls never makes an unhandled rejection.
+   * @example
+   * const sub = subscribe<Tick>(url, { reconnect: { maxAttempts: 3 } })
+   * try {
+   *   await sub.ready()
+   * } catch (error) {
+   *   if (isSwitchlineError(error, 'max_attempts')) showOffline()
+   * }
+   */
+  ready(): Promise<void>
   /** Iterates events in order. `break` closes the subscription. One iterator per subscription. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T>
 }
 
-/** A subscription that can send `S`. */
-export interface Sendable<S> {
+/** A subscription that can send `S`; a send resolves to `R`. */
+export interface Sendable<S, R extends SendResult = SendResult> {
   /**
    * Sends one message. Queued (bounded) while disconnected; resolves when the server acknowledges it.
    * Rejects with a `SwitchlineError`: `queue_full`, `payload_too_large`, `send_unsupported`, `closed`, `protocol`.
    */
-  send(data: S): Promise<SendResult>
+  send(data: S): Promise<R>
 }
 
-/** A subscription; it has `send` only when `S` is not `never`. */
-export type Subscription<T, S = never> = [S] extends [never] ? BaseSubscription<T> : BaseSubscription<T> & Sendable<S>
+/**
+ * A subscription; it has `send` only when `S` is not `never`, resolving to `R` (`PublishResult`, with a defined
+ * `eventId`, on `createClient()` channels).
+ */
+export type Subscription<T, S = never, R extends SendResult = SendResult> = [S] extends [never]
+  ? BaseSubscription<T>
+  : BaseSubscription<T> & Sendable<S, R>
 
 // ---- Switchline protocol client ----
 
@@ -258,8 +285,16 @@ export type ReceiveOf<C extends ChannelSpec> = C['receive']
 /** The sent type of a channel, or `never` for receive-only channels. */
 export type SendOf<C extends ChannelSpec> = C extends { send: infer S } ? S : never
 
-/** Options of {@link createClient}. */
-export interface ClientOptions {
+/**
+ * The names of a schema's channels that declare `send` — what `sendChannels` may list. Without a schema (the
+ * default `ChannelSchema`) any string.
+ */
+export type SendingChannel<S extends ChannelSchema> = string extends keyof S
+  ? string
+  : { [K in keyof S & string]: S[K] extends { send: unknown } ? K : never }[keyof S & string]
+
+/** Options of {@link createClient}; `S` is the channel schema (it types `sendChannels`). */
+export interface ClientOptions<S extends ChannelSchema = ChannelSchema> {
   /** Base URL of a Switchline server (http or https), e.g. `'https://api.example.com/rt'`. */
   url: string
   /** Transport for every channel unless a channel says otherwise. @defaultValue 'auto' */
@@ -267,12 +302,13 @@ export interface ClientOptions {
   /**
    * Names of the channels that send — the runtime mirror of the schema's `send` (types vanish at run time). Under
    * `transport: 'auto'` these ride the WebSocket; the others ride SSE. A channel not listed can still `send()`,
-   * over HTTP POST. Read when a channel is subscribed (a channel already open keeps its transport).
+   * over HTTP POST. Read when a channel is subscribed (a channel already open keeps its transport). With a schema,
+   * only names of channels that declare `send` compile (a typo is a type error, not a silent SSE + POST channel).
    * @defaultValue []
    * @example
    * createClient<Schema>({ url, sendChannels: ['chat'] })
    */
-  sendChannels?: readonly string[]
+  sendChannels?: readonly SendingChannel<S>[]
   /** Bearer token provider, called on every (re)connect. On WebSocket the token travels in the first frame. */
   token?: TokenProvider
   /**
@@ -326,7 +362,7 @@ export interface Client<S extends ChannelSchema> {
   subscribe<K extends keyof S & string>(
     channel: K,
     options?: ChannelSubscribeOptions<ReceiveOf<S[K]>>,
-  ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>>
+  ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>, PublishResult>
   /** Closes every subscription and connection. */
   close(): void
 }

@@ -43,7 +43,7 @@ export async function startServer(extra: Partial<SwitchlineServerOptions> = {}):
 }
 
 /** Client options that reconnect fast. */
-export function fastClient(baseUrl: string, extra: Partial<ClientOptions> = {}): ClientOptions {
+export function fastClient<S extends ChannelSchema = ChannelSchema>(baseUrl: string, extra: Partial<ClientOptions<S>> = {}): ClientOptions<S> {
   return {
     url: baseUrl,
     reconnect: { backoff: exponentialBackoff({ initialDelayMs: 5, maxDelayMs: 50 }) },
@@ -58,7 +58,7 @@ export interface ServerAndClient<S extends ChannelSchema> {
   /** Starts this test's server ({@link startServer}). */
   startServer(extra?: Partial<SwitchlineServerOptions>): Promise<Harness>
   /** Creates this test's client on the started server, with {@link fastClient} options. */
-  createClient(extra?: Partial<ClientOptions>): Client<S>
+  createClient(extra?: Partial<ClientOptions<S>>): Client<S>
 }
 
 /**
@@ -87,7 +87,7 @@ export function useServerAndClient<S extends ChannelSchema>(): ServerAndClient<S
     },
     createClient(extra) {
       if (!harness) throw new Error('createClient() before startServer()')
-      client = createClient<S>(fastClient(harness.baseUrl, extra))
+      client = createClient<S>(fastClient<S>(harness.baseUrl, extra))
       return client
     },
   }
