@@ -36,7 +36,10 @@ export interface StateChange {
    * no `delayMs`.
    */
   attempt?: number
-  /** With `to: 'reconnecting'`: how long the client waits before that attempt (jitter included). */
+  /**
+   * With `to: 'reconnecting'`: how long the client waits before that attempt, as actually used — jitter, the
+   * server's hint (the floor of the jitter range) and its 60 s cap included. The error carries it as `nextDelayMs`.
+   */
   delayMs?: number
 }
 
@@ -61,11 +64,21 @@ export type HeadersInit_ = Record<string, string> | (() => Record<string, string
 /** Reconnection behaviour. */
 export interface ReconnectOptions {
   /**
-   * The backoff policy `(attempt, random) → delay ms`.
+   * The backoff policy `(attempt, random) → delay ms`. A server hint (SSE `retry:`, `retry-after-ms` /
+   * `Retry-After`, close 1013) is added as the floor of its range: `hint + backoff + r × hint`, `r` the policy's
+   * own draw, the hint capped at 60 s (`reconnectDelay`, docs/decisions/0009).
    * @defaultValue `defaultBackoff` (full jitter, 1.5 s doubling up to 5 s)
+   * @example
+   * subscribe(url, { reconnect: { backoff: exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 10_000 }) } })
    */
   backoff?: BackoffPolicy
-  /** Give up after this many consecutive failed attempts (then state `closed` with `max_attempts`). @defaultValue Infinity */
+  /**
+   * Give up after this many consecutive failed attempts (then state `closed` with `max_attempts`, which `ready()`
+   * rejects with). An integer ≥ 1, or `Infinity`.
+   * @defaultValue Infinity
+   * @example
+   * await subscribe(url, { reconnect: { maxAttempts: 5 } }).ready() // rejects with max_attempts after 5 failures
+   */
   maxAttempts?: number
   /** A connection that stayed open this long resets the attempt counter. @defaultValue 5000 */
   resetAfterMs?: number
@@ -121,9 +134,21 @@ export interface BaseSubscriptionOptions<T> {
   onState?: (change: StateChange) => void
   /** Called when the server reports events it can no longer replay (never silent loss). */
   onGap?: (gap: GapInfo) => void
-  /** Called for every error: non-fatal ones (a malformed frame, a failed decode) and the fatal one that closes. */
+  /**
+   * Called for every error: non-fatal ones (a malformed frame, a failed decode), each failure that will be retried
+   * (after its `onState` `reconnecting`; the error carries `attempt` and `nextDelayMs`), and the fatal one that
+   * closes.
+   * @example
+   * subscribe(url, { onError: (e) => console.warn(e.code, e.message, e.attempt ?? '', e.nextDelayMs ?? '') })
+   */
   onError?: (error: SwitchlineError) => void
-  /** Aborting it closes the subscription. */
+  /**
+   * Aborting it closes the subscription: `onState` gets `{ to: 'closed', reason: 'aborted' }` without an error (the
+   * app asked for it), `ready()` rejects with `aborted` if it had not opened, and a `for await` ends by throwing an
+   * `aborted` error (cause: `signal.reason`) after what it had buffered, as Node's `events.on()` does.
+   * @example
+   * for await (const tick of subscribe(url, { signal: AbortSignal.timeout(60_000) })) render(tick)
+   */
   signal?: AbortSignal
   /** Resume after this event id. */
   lastEventId?: string
