@@ -19,6 +19,7 @@ export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string
   { area: 'Resume: per-channel cursors and dedupe', files: ['dedupe.ts'] },
   { area: 'Async iterator (`for await`) with overflow policy', files: ['async-queue.ts'] },
   { area: 'Errors and their retry/stop classification', files: ['errors.ts'] },
+  { area: 'Option checks at call time (every option of the three forms)', files: ['check-options.ts'] },
   { area: 'Decoding and Standard Schema validation', files: ['decode.ts', 'standard-schema.ts', 'json-object.ts'] },
   { area: 'Platform: browser globals, online / visibility, headers', files: ['platform.ts', 'platform/browser.ts', 'platform/defaults.ts', 'platform-types.ts', 'headers.ts'] },
 ]

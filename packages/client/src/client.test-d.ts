@@ -94,6 +94,10 @@ describe('createClient types', () => {
     expectTypeOf<SendingChannel<ChannelSchema>>().toEqualTypeOf<string>()
     const options: ClientOptions = { url: 'https://x', sendChannels: ['anything'] }
     createClient(options)
+    createClient<{ a: { receive: number; send: string } }>({ url: 'https://x' })
+    // An options object typed as plain ClientOptions still fits a client with a schema (the playground does this).
+    type Loose2 = Record<string, { receive: unknown; send: { text: string } }>
+    createClient<Loose2>(options)
     type Loose = Record<string, { receive: unknown; send: string }>
     expectTypeOf<SendingChannel<Loose>>().toEqualTypeOf<string>()
     createClient<Loose>({ url: 'https://x', sendChannels: ['any', 'names'] })

@@ -14,7 +14,7 @@ type Schema = {
   chat: { receive: { text: string }; send: { text: string } }
 }
 
-function setup(extra: Partial<ClientOptions<Schema>> = {}) {
+function setup(extra: Partial<ClientOptions> = {}) {
   const net = createFakeFetch()
   const registry = createWsBlockRegistry()
   const client = createClientWith<Schema>(

@@ -16,7 +16,18 @@ import { createSseSession, type SseSession } from './sse-session'
 import { supervisorSettings } from './supervisor'
 import { clampDelay, type TimerHandle } from './timers'
 import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
-import type { ChannelSchema, Client, ClientOptions, PublishResult, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
+import type {
+  ChannelSchema,
+  Client,
+  ClientOptions,
+  PublishResult,
+  ReceiveOf,
+  SendingChannel,
+  SendOf,
+  StateChange,
+  Subscription,
+  TransportKind,
+} from './types'
 import { createWsSession, type WsSession } from './ws-session'
 
 
@@ -56,13 +67,16 @@ function parseBaseUrl(url: unknown): { baseUrl: string; origin: string } {
  * await chat.send({ text: 'hi' })
  * rt.close()
  */
-export function createClient<S extends ChannelSchema = ChannelSchema>(options: ClientOptions<NoInfer<S>>): Client<S> {
+export function createClient<S extends ChannelSchema = ChannelSchema>(
+  // The schema narrows `sendChannels` only: an options object typed as plain `ClientOptions` still fits.
+  options: ClientOptions & { sendChannels?: readonly SendingChannel<NoInfer<S>>[] },
+): Client<S> {
   if (typeof options !== 'object' || options === null) throw invalidOptions('createClient: options are required')
   return createClientWith<S>(options, sharedWsBlockRegistry)
 }
 
 /** {@link createClient} with its "WebSocket blocked" registry injected (tests). @internal */
-export function createClientWith<S extends ChannelSchema>(options: ClientOptions<S>, registry: WsBlockRegistry): Client<S> {
+export function createClientWith<S extends ChannelSchema>(options: ClientOptions, registry: WsBlockRegistry): Client<S> {
   const { baseUrl, origin } = parseBaseUrl(options.url)
   checkOptions('createClient()', options, CLIENT_OPTIONS) // here, not at the first connect or send()
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
@@ -194,7 +208,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
       if (!isChannelId(channel)) throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
-      const sends = (options.sendChannels as readonly string[] | undefined)?.includes(channelName(channel)) === true // a few names: no Set per client
+      const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
       const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, host })
       if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult> // signal already aborted
       members.add(member)

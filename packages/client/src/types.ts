@@ -318,8 +318,11 @@ export type SendingChannel<S extends ChannelSchema> = string extends keyof S
   ? string
   : { [K in keyof S & string]: S[K] extends { send: unknown } ? K : never }[keyof S & string]
 
-/** Options of {@link createClient}; `S` is the channel schema (it types `sendChannels`). */
-export interface ClientOptions<S extends ChannelSchema = ChannelSchema> {
+/**
+ * Options of {@link createClient}. With a schema, `createClient<Schema>()` narrows `sendChannels` to
+ * `SendingChannel<Schema>` (a typo or a receive-only channel does not compile).
+ */
+export interface ClientOptions {
   /** Base URL of a Switchline server (http or https), e.g. `'https://api.example.com/rt'`. */
   url: string
   /** Transport for every channel unless a channel says otherwise. @defaultValue 'auto' */
@@ -333,7 +336,7 @@ export interface ClientOptions<S extends ChannelSchema = ChannelSchema> {
    * @example
    * createClient<Schema>({ url, sendChannels: ['chat'] })
    */
-  sendChannels?: readonly SendingChannel<S>[]
+  sendChannels?: readonly string[]
   /** Bearer token provider, called on every (re)connect. On WebSocket the token travels in the first frame. */
   token?: TokenProvider
   /**

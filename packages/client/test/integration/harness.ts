@@ -8,7 +8,7 @@ import { createFaultInjector, type FaultInjector } from '@switchline/server/test
 import { afterEach } from 'vitest'
 import { exponentialBackoff } from '../../src/backoff'
 import { createClient } from '../../src/client'
-import type { ChannelSchema, Client, ClientOptions } from '../../src/types'
+import type { ChannelSchema, Client, ClientOptions, SendingChannel } from '../../src/types'
 
 export interface Harness {
   server: SwitchlineServer
@@ -43,7 +43,7 @@ export async function startServer(extra: Partial<SwitchlineServerOptions> = {}):
 }
 
 /** Client options that reconnect fast. */
-export function fastClient<S extends ChannelSchema = ChannelSchema>(baseUrl: string, extra: Partial<ClientOptions<S>> = {}): ClientOptions<S> {
+export function fastClient(baseUrl: string, extra: Partial<ClientOptions> = {}): ClientOptions {
   return {
     url: baseUrl,
     reconnect: { backoff: exponentialBackoff({ initialDelayMs: 5, maxDelayMs: 50 }) },
@@ -58,7 +58,7 @@ export interface ServerAndClient<S extends ChannelSchema> {
   /** Starts this test's server ({@link startServer}). */
   startServer(extra?: Partial<SwitchlineServerOptions>): Promise<Harness>
   /** Creates this test's client on the started server, with {@link fastClient} options. */
-  createClient(extra?: Partial<ClientOptions<S>>): Client<S>
+  createClient(extra?: Partial<ClientOptions & { sendChannels: readonly SendingChannel<S>[] }>): Client<S>
 }
 
 /**
@@ -87,7 +87,8 @@ export function useServerAndClient<S extends ChannelSchema>(): ServerAndClient<S
     },
     createClient(extra) {
       if (!harness) throw new Error('createClient() before startServer()')
-      client = createClient<S>(fastClient<S>(harness.baseUrl, extra))
+      // The test's own options are typed loosely (string names): narrowed to the schema's sending channels here.
+      client = createClient<S>(fastClient(harness.baseUrl, extra) as ClientOptions & { sendChannels?: readonly SendingChannel<S>[] })
       return client
     },
   }

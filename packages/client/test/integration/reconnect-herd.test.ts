@@ -10,9 +10,12 @@
  * ceiling + r × hint). The margin, computed from these draws (uniform over 2500 ms: 8 clients per 100 ms on
  * average, the limit is 20):
  *   fullest window of the ideal attempt times — 100 ms: 14 (7 %) · 150 ms: 18 (9 %) · 200 ms: 23 (11.5 %)
- * so the test holds as long as timer lateness on this machine merges no more than ~50 ms of schedule into one
- * instant. Measured lateness here: at most 2 ms, also with the whole unit suite running (a failure prints it). The old formula with the same
- * draws: 152 of 200 (76 %) in one 100 ms window.
+ * The assertion is on when each reconnect was due (the failure as the client saw it on the real network, plus the
+ * delay the SDK chose), and every attempt is checked to start no earlier: the start times themselves also depend
+ * on how busy the machine is. Measured start times: fullest window 14 of 200, timer lateness ≤ 2 ms, also with
+ * the whole unit suite running; a machine stalled for ~50 ms at the wrong moment would push them past 10 %, which
+ * is the scheduler's herd, not the SDK's. The old formula with the same draws: 152 of 200 (76 %) in one 100 ms
+ * window.
  */
 import { createDemo, createSwitchlineServer, DEMO_CHANNELS } from '@switchline/server'
 import { createFaultInjector } from '@switchline/server/testing'
@@ -82,8 +85,10 @@ describe('a reconnect herd on the reference server with its default options', ()
     const reopened = (log: Array<StateChange & { at: number }>): boolean => log.some((c) => c.to === 'open' && c.at > droppedAt)
     await waiter.until(() => changes.every(reopened), 'every client open again', 20_000)
 
-    const firstAttempts: number[] = []
-    const lateness: number[] = []
+    /** When each client's first reconnect was due: its failure, seen on the real network, + the delay it chose. */
+    const due: number[] = []
+    /** When each one actually started (the event loop may run a due timer late on a busy machine). */
+    const started: number[] = []
     for (const [i, log] of changes.entries()) {
       const after = log.filter((c) => c.at > droppedAt)
       const wait = after.find((c) => c.to === 'reconnecting') as StateChange & { at: number }
@@ -91,15 +96,21 @@ describe('a reconnect herd on the reference server with its default options', ()
       // The reproducible draw: this client's first random() decided its delay.
       expect(wait.delayMs).toBe(reconnectDelay(defaultBackoff, 0, mulberry32(SEED + i), SERVER_RETRY_MS))
       expect(wait).toMatchObject({ attempt: 1, error: { attempt: 1, nextDelayMs: wait.delayMs } })
-      firstAttempts.push(attempt.at - droppedAt)
-      lateness.push(attempt.at - wait.at - (wait.delayMs as number))
+      due.push(wait.at + (wait.delayMs as number) - droppedAt)
+      started.push(attempt.at - droppedAt)
     }
-    const fullest = fullestWindow(firstAttempts, 100)
-    const report = `fullest 100 ms window ${fullest} of ${CLIENTS}; timer lateness max ${Math.max(...lateness).toFixed(1)} ms`
-    expect(Math.min(...firstAttempts), report).toBeGreaterThanOrEqual(SERVER_RETRY_MS)
-    expect(fullest, report).toBeLessThanOrEqual(CLIENTS / 10)
+    const lateness = started.map((t, i) => t - (due[i] as number))
+    const report =
+      `fullest 100 ms window: due ${fullestWindow(due, 100)}, started ${fullestWindow(started, 100)} of ${CLIENTS}; ` +
+      `timer lateness max ${Math.max(...lateness).toFixed(1)} ms`
+    for (const late of lateness) expect(late, report).toBeGreaterThanOrEqual(-1) // never before it was due
+    expect(Math.min(...due), report).toBeGreaterThanOrEqual(SERVER_RETRY_MS)
+    // The spread the SDK gives is asserted on the due times: a machine too busy to run timers on time (another
+    // suite in parallel) merges due times into one instant and would make a flaky test, not a herd of the SDK's.
+    // On an idle or moderately loaded machine the start times pass this too (see the header comment).
+    expect(fullestWindow(due, 100), report).toBeLessThanOrEqual(CLIENTS / 10)
     // What the same draws gave under the old rule, max(backoff, hint): the herd this test exists to catch.
-    const old = firstAttempts.map((_, i) => Math.max(defaultBackoff(0, mulberry32(SEED + i)), SERVER_RETRY_MS))
+    const old = due.map((_, i) => Math.max(defaultBackoff(0, mulberry32(SEED + i)), SERVER_RETRY_MS))
     expect(fullestWindow(old, 100)).toBeGreaterThan(CLIENTS / 2)
   })
 })
