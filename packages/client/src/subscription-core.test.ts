@@ -270,4 +270,69 @@ describe('createSubscriptionCore', () => {
     expect(states.map((s) => s.to)).toEqual(['open', 'reconnecting'])
     expect(events).toEqual([1, 2, 3])
   })
+
+  it('a failure that will be retried reaches onError after its onState, with attempt and nextDelayMs', async () => {
+    const order: string[] = []
+    const { sink } = setup({ onState: (c) => order.push(`state:${c.to}`), onError: (e) => order.push(`error:${e.code}:${e.attempt}:${e.nextDelayMs}`) })
+    const error = Object.assign(new SwitchlineError('network', 'lost'), { attempt: 2, nextDelayMs: 1234 })
+    sink.setState({ to: 'reconnecting', error, attempt: 2, delayMs: 1234 })
+    sink.setState({ to: 'connecting' })
+    sink.setState({ to: 'reconnecting', reason: 'offline', attempt: 3 }) // no error: nothing for onError
+    await flushMicrotasks()
+    expect(order).toEqual(['state:reconnecting', 'error:network:2:1234', 'state:connecting', 'state:reconnecting'])
+  })
+
+  it('ready() resolves at the first open (also later and detached) and ignores what happens after', async () => {
+    const { sink, subscription } = setup()
+    const { ready } = subscription
+    const early = ready()
+    sink.setState({ to: 'open' })
+    await expect(early).resolves.toBeUndefined()
+    sink.setState({ to: 'closed', error: new SwitchlineError('max_attempts', 'gave up', { fatal: true }) })
+    await expect(subscription.ready()).resolves.toBeUndefined()
+    expect(subscription.ready).toBe(ready)
+  })
+
+  it('ready() rejects with the error that closed it before it opened, or with closed', async () => {
+    const fatal = new SwitchlineError('http_status', 'HTTP 404', { status: 404, fatal: true })
+    const failed = setup()
+    const pending = failed.subscription.ready()
+    failed.sink.setState({ to: 'reconnecting', error: new SwitchlineError('network', 'x') }) // retried: still waiting
+    failed.sink.setState({ to: 'closed', error: fatal })
+    await expect(pending).rejects.toBe(fatal)
+    await expect(failed.subscription.ready()).rejects.toBe(fatal)
+
+    const closed = setup()
+    const waiting = closed.subscription.ready()
+    closed.subscription.close()
+    await expect(waiting).rejects.toMatchObject({ code: 'closed' })
+    await expect(closed.subscription.ready()).rejects.toMatchObject({ code: 'closed' })
+  })
+
+  it('an abort during iteration: the iterator yields what it holds, then throws aborted with the signal reason', async () => {
+    const controller = new AbortController()
+    const { sink, subscription, states, errors } = setup<number>({ signal: controller.signal })
+    const iterator = subscription[Symbol.asyncIterator]()
+    sink.setState({ to: 'open' })
+    sink.deliver(1, meta())
+    sink.deliver(2, meta())
+    const reason = new Error('left the page')
+    controller.abort(reason)
+    expect(await iterator.next()).toEqual({ done: false, value: 1 })
+    expect(await iterator.next()).toEqual({ done: false, value: 2 })
+    const error = await iterator.next().then(() => undefined, (e: unknown) => e as SwitchlineError)
+    expect(error).toMatchObject({ code: 'aborted' })
+    expect(error?.cause).toBe(reason)
+    expect(await iterator.next()).toEqual({ done: true, value: undefined })
+    expect(states.at(-1)).toEqual({ from: 'open', to: 'closed', reason: 'aborted' })
+    expect(errors).toEqual([])
+  })
+
+  it('close() and break still end the iterator quietly', async () => {
+    const { subscription } = setup<number>()
+    const iterator = subscription[Symbol.asyncIterator]()
+    const next = iterator.next()
+    subscription.close()
+    expect(await next).toEqual({ done: true, value: undefined })
+  })
 })

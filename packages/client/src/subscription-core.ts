@@ -6,6 +6,7 @@
 import { createAsyncQueue, type AsyncQueue } from './async-queue'
 import { isSwitchlineError, SwitchlineError } from './errors'
 import { isPromiseLike, validateWith } from './decode'
+import { SendableHandle, SubscriptionHandle } from './subscription-handle'
 import type {
   BaseSubscriptionOptions,
   ConnectionState,
@@ -337,64 +338,6 @@ function deliverStep<T, S>(core: Core<T, S>, schema: BaseSubscriptionOptions<T>[
         if (!core.closed) core.rejected(error, meta)
       },
     )
-  }
-}
-
-/** Makes `value` an own property of `target` and returns it: a method bound on first read stays the same function. */
-function own<V>(target: object, key: PropertyKey, value: V): V {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true })
-  return value
-}
-
-/** The handle's bound `send`, under a key the app cannot name (the sendable subclass cannot read `#core`). */
-const BOUND_SEND = Symbol()
-
-/**
- * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send` and
- * `[Symbol.asyncIterator]` are prototype getters that bind on first read and cache the function as an own property,
- * so they keep working when destructured (`const { close } = sub`) or passed as callbacks, and a subscription
- * nobody reads them from holds no function (two bound functions were ~100 B per subscription).
- */
-class SubscriptionHandle<T, S> {
-  readonly #core: Core<T, S>
-
-  constructor(core: Core<T, S>) {
-    this.#core = core
-  }
-
-  get close(): () => void {
-    const core = this.#core
-    return own(this, 'close', () => core.close('closed'))
-  }
-  get ready(): () => Promise<void> {
-    const core = this.#core
-    return own(this, 'ready', () => core.ready())
-  }
-  get state(): ConnectionState {
-    return this.#core.state
-  }
-  get lastEventId(): string | undefined {
-    return this.#core.lastEventId
-  }
-  get transport(): TransportKind | undefined {
-    return this.#core.transport
-  }
-  get transportReason(): string | undefined {
-    return this.#core.transportReason
-  }
-  get [Symbol.asyncIterator](): () => AsyncIterableIterator<T> {
-    const core = this.#core
-    return own(this, Symbol.asyncIterator, () => core.iterator())
-  }
-  [BOUND_SEND](): (data: S) => Promise<SendResult> {
-    const core = this.#core
-    return own(this, 'send', (data: S) => core.send(data))
-  }
-}
-
-class SendableHandle<T, S> extends SubscriptionHandle<T, S> {
-  get send(): (data: S) => Promise<SendResult> {
-    return this[BOUND_SEND]()
   }
 }
 
