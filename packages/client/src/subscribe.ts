@@ -5,6 +5,7 @@
 import { checkBoundedQueueOptions } from './bounded-queue'
 import { invalidOptions, SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
+import { checkRawStreamOptions } from './raw-options-check'
 import { createRawSse, isPlainSseRequest, type RawConnection } from './raw-sse'
 import { createRawWs } from './raw-ws'
 import { createSubscriptionCore } from './subscription-core'
@@ -43,6 +44,7 @@ import type { Subscription, SubscribeOptions, TransportKind, TransportPreference
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
   const target = resolveTarget(url, options.transport ?? 'auto')
   if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue)
+  checkRawStreamOptions(options)
   if (target.kind === 'sse' && options.sse === 'eventsource' && !isPlainSseRequest(options)) {
     throw invalidOptions("subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)")
   }
@@ -61,7 +63,7 @@ export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T>
   sink.setTransport(target.kind, target.reason)
   connection =
     target.kind === 'sse'
-      ? createRawSse(target.url, options, sink, () => supervisor?.stop('done'))
+      ? createRawSse(target.url, options, sink, (reason) => supervisor?.stop(reason))
       : createRawWs(target.url, options, sink)
   const active = connection
   supervisor = createSupervisor({
