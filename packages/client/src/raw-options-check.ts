@@ -5,33 +5,32 @@
 import { invalidOptions } from './errors'
 import type { RawStreamOptions } from './raw-options'
 
-const isFunction = (value: unknown): boolean => typeof value === 'function'
-
 /**
- * @throws SwitchlineError `invalid_options` naming the option: a `firstByteTimeoutMs` that is not a number ≥ 0, an
- * `ignoreEvents` that is not an array of strings, an unknown `dedupe`, a non-boolean `resend`, a `closeCodes` entry
- * that is not a close code (1000–4999) mapped to `'fatal'` or `'retry'`, a `pong` without `isPing` and `reply`.
+ * @throws SwitchlineError `invalid_options` naming the option (`subscribe(): invalid \`dedupe\``): a
+ * `firstByteTimeoutMs` that is not a number ≥ 0, an `ignoreEvents` that is not an array of strings, a `dedupe`
+ * other than `false`/`'unique'`/`'ordered'`, a non-boolean `resend`, a `closeCodes` entry that is not a close code
+ * (1000–4999) mapped to `'fatal'` or `'retry'`, a `pong` without an `isPing` function and a `reply`.
  * @example
  * checkRawStreamOptions({ dedupe: 'ordered', closeCodes: { 4001: 'fatal' } }) // fine
  */
 export function checkRawStreamOptions(options: RawStreamOptions): void {
   const { firstByteTimeoutMs: ms, ignoreEvents: names, dedupe, resend, closeCodes: codes, pong } = options
-  const problems: Array<[name: string, bad: boolean, expected: string]> = [
-    ['firstByteTimeoutMs', ms !== undefined && !(typeof ms === 'number' && ms >= 0), 'a number ≥ 0'],
-    ['ignoreEvents', names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === 'string')), 'an array of event names'],
-    ['dedupe', dedupe !== undefined && dedupe !== false && dedupe !== 'unique' && dedupe !== 'ordered', "false, 'unique' or 'ordered'"],
-    ['resend', resend !== undefined && typeof resend !== 'boolean', 'a boolean'],
-    [
-      'closeCodes',
-      codes !== undefined &&
-        (typeof codes !== 'object' ||
-          codes === null ||
-          Object.entries(codes).some(([code, action]) => !/^[1-4]\d{3}$/.test(code) || (action !== 'fatal' && action !== 'retry'))),
-      "close codes (1000–4999) mapped to 'fatal' or 'retry'",
-    ],
-    ['pong', pong !== undefined && pong !== false && !(isFunction(pong?.isPing) && (typeof pong.reply === 'string' || isFunction(pong.reply))), '{ isPing, reply }'],
-  ]
-  for (const [name, bad, expected] of problems) {
-    if (bad) throw invalidOptions(`subscribe(): \`${name}\` must be ${expected}`)
+  const fine: Record<keyof RawStreamOptions, boolean> = {
+    firstByteTimeoutMs: ms === undefined || (typeof ms === 'number' && ms >= 0),
+    ignoreEvents: names === undefined || (Array.isArray(names) && names.every((name) => typeof name === 'string')),
+    dedupe: dedupe === undefined || dedupe === false || dedupe === 'unique' || dedupe === 'ordered',
+    resend: resend === undefined || typeof resend === 'boolean',
+    closeCodes:
+      codes === undefined ||
+      (typeof codes === 'object' &&
+        codes !== null &&
+        Object.entries(codes).every(([code, action]) => /^[1-4]\d{3}$/.test(code) && (action === 'fatal' || action === 'retry'))),
+    pong:
+      pong === undefined ||
+      pong === false ||
+      (typeof pong?.isPing === 'function' && (typeof pong.reply === 'string' || typeof pong.reply === 'function')),
+  }
+  for (const name in fine) {
+    if (!fine[name as keyof RawStreamOptions]) throw invalidOptions(`subscribe(): invalid \`${name}\` (see its TSDoc)`)
   }
 }

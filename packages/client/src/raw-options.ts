@@ -64,11 +64,11 @@ export interface RawStreamOptions {
   dedupe?: RawDedupe
   /**
    * SSE with a method other than GET (an LLM completion, any POST stream): whether a request whose stream already
-   * delivered events is sent again when the stream breaks (network error, stall). Off by default — re-sending
-   * would ask the question twice, and the app would get the answer's beginning twice — so such a stream closes
-   * with the error, reported to `onError` (fatal, `cause` = the break). A stream that ends cleanly after events
-   * is complete and closes without error (reason `'ended'`). A request that has produced no event yet is retried
-   * per `reconnect` either way; a GET always is (it resumes with `Last-Event-ID`).
+   * produced an event (any event not in `ignoreEvents`) is sent again when the stream breaks (network error,
+   * stall). Off by default — re-sending would ask the question twice, and the app would get the answer's beginning
+   * twice — so such a stream closes with the error, reported to `onError` (fatal, `cause` = the break). A stream
+   * that ends cleanly after events is complete and closes without error (reason `'ended'`). A request that has
+   * produced no event yet is retried per `reconnect` either way; a GET always is (it resumes with `Last-Event-ID`).
    * @defaultValue false
    * @example
    * subscribe(url, { method: 'POST', body, resend: true }) // the server resumes from Last-Event-ID

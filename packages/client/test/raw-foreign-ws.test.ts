@@ -88,4 +88,30 @@ describe('raw subscribe() against a plain ws server', () => {
     expect(r.errors).toEqual([])
     r.sub.close()
   })
+
+  it("a server ping answers our own ping's timeout too (proof of life), so the socket is kept", async () => {
+    const replies: string[] = []
+    const server = await listenWs((socket) => {
+      socket.on('message', (data) => {
+        const text = String(data)
+        replies.push(text)
+        if (text === 'are you there') socket.send('{"type":"ping"}') // answers with its own ping, never a pong
+      })
+    })
+    const timers = manualTimers()
+    const states: StateChange[] = []
+    const sub = subscribe(server.url, {
+      onState: (change) => states.push(change),
+      ping: { message: 'are you there', isPong: () => false, intervalMs: 1000, timeoutMs: 500 },
+      pong: { isPing: (text) => text === '{"type":"ping"}', reply: '{"type":"pong"}' },
+      platform: { timers },
+    })
+    await until(() => sub.state === 'open')
+    timers.advance(1000)
+    await until(() => replies.length === 2)
+    timers.advance(500)
+    expect(replies).toEqual(['are you there', '{"type":"pong"}'])
+    expect(states.map((s) => s.to)).toEqual(['open'])
+    sub.close()
+  })
 })
