@@ -66,7 +66,7 @@ export function createRawSse<T>(
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
   const firstByteTimeoutMs = options.firstByteTimeoutMs ?? (method === 'GET' ? stallTimeoutMs : DEFAULT_FIRST_BYTE_TIMEOUT_MS)
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-  const resend = method === 'GET' || options.resend === true
+  const resend = options.resend === true
   const plain = isPlainSseRequest(options)
   const sseClient = options.sse ?? 'auto'
   let cursor = options.lastEventId
@@ -141,14 +141,16 @@ export function createRawSse<T>(
       connectTimer.stop()
       watchdog?.stop()
     }
-    /** Ends the attempt; a stream that produced events and may not be re-sent ends the subscription instead. */
+    /** Ends the attempt; a non-GET stream that produced events ends the subscription instead, unless `resend` re-sends it after a break. */
     const fail = (error: SwitchlineError | undefined): void => {
       stop()
       attempt?.close()
-      if (produced && !resend) {
-        if (error) ctx.failed(notResent(method, error))
-        else end('ended')
-      } else ctx.failed(error ?? new SwitchlineError('network', 'SSE stream ended'))
+      if (produced && method !== 'GET') {
+        // A clean end is the whole answer (also with `resend`: re-sending it would ask the question again).
+        if (!error) return end('ended')
+        if (!resend) return ctx.failed(notResent(method, error))
+      }
+      ctx.failed(error ?? new SwitchlineError('network', 'SSE stream ended'))
     }
     const arm = (timeoutMs: number, message: string): void => {
       watchdog?.stop()

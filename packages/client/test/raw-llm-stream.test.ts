@@ -137,6 +137,14 @@ describe.each([
     expect(q.states.at(-1)).toMatchObject({ to: 'closed', reason: 'ended' })
   })
 
+  it('item 3: with resend: true too, a clean end is the whole answer — not POSTed again', async () => {
+    const server = await completions((res) => res.end(chunk('Hi')))
+    const q = ask(server.url, { done: () => false, resend: true })
+    await until(() => q.sub.state === 'closed', q.advance)
+    expect(server.requests).toHaveLength(1)
+    expect(q.states.at(-1)).toMatchObject({ to: 'closed', reason: 'ended' })
+  })
+
   it('item 3: a POST that failed before producing anything is retried as before (503, then the answer)', async () => {
     const server = await listenSse((res, _request, index) => {
       if (index === 0) {
