@@ -85,6 +85,25 @@ const SUBSCRIBE: Table<SubscribeOptions<unknown>> = {
     good: [false, { message: 'p', isPong: () => true }, { message: () => 'p', isPong: () => true, intervalMs: 10, timeoutMs: 5 }],
   },
   sendQueue: SEND_QUEUE,
+  // Raw mode (issue 13): the cases of the former raw-options-check.test.ts, plus the nested paths.
+  firstByteTimeoutMs: MS,
+  ignoreEvents: { bad: [['heartbeat'], [[1]]], good: [[], ['heartbeat', 'ping']] },
+  dedupe: { bad: [[true], ['Unique'], [0]], good: [false, 'unique', 'ordered'] },
+  resend: { bad: [['yes'], [1]], good: [true, false] },
+  closeCodes: {
+    bad: [[{ 999: 'fatal' }], [{ 5000: 'retry' }], [{ 4001: 'stop' }], [{ x: 'fatal' }], [4001], [null]],
+    good: [{}, { 4001: 'fatal', 1008: 'retry' }],
+  },
+  pong: {
+    bad: [
+      [true],
+      [{ isPing: () => true }, 'pong.reply'],
+      [{ reply: 'pong' }, 'pong.isPing'],
+      [{ isPing: 'ping', reply: 'pong' }, 'pong.isPing'],
+      [{ isPing: fn, reply: 1 }, 'pong.reply'],
+    ],
+    good: [false, { isPing: () => true, reply: 'pong' }, { isPing: () => true, reply: (ping: string) => ping }],
+  },
 }
 
 const CLIENT: Table<Omit<ClientOptions, 'url'>> = {
@@ -157,6 +176,19 @@ describe('option checks', () => {
     expect(thrown(() => createClient({ url: 'https://x.test/rt', stallTimeoutMs: '10s' as unknown as number })).message).toBe(
       'createClient(): `stallTimeoutMs` must be a number ≥ 0, got "10s"',
     )
+  })
+
+  it('raw-mode options with good values pass together', () => {
+    const sub = subscribe('wss://x.test/', {
+      firstByteTimeoutMs: 0,
+      ignoreEvents: ['heartbeat'],
+      dedupe: 'ordered',
+      resend: true,
+      closeCodes: { 4001: 'fatal', 1008: 'retry' },
+      pong: { isPing: (t) => t === 'ping', reply: 'pong' },
+      signal: AbortSignal.abort(),
+    })
+    expect(sub.state).toBe('closed')
   })
 
   it('options must be an object; undefined options are the defaults', () => {

@@ -126,6 +126,18 @@ export const SUBSCRIBE_OPTIONS: Shape = {
     nested({ message: required(either(str, fn)), isPong: required(fn), intervalMs: positive, timeoutMs: positive }),
   ),
   sendQueue,
+  // Raw mode against servers we did not write (RawStreamOptions, raw-options.ts).
+  firstByteTimeoutMs: ms,
+  ignoreEvents: strings,
+  dedupe: either(no, oneOf('unique', 'ordered')),
+  resend: bool,
+  closeCodes: rule(
+    (value) =>
+      isObject(value) &&
+      Object.entries(value).every(([code, action]) => /^[1-4]\d{3}$/.test(code) && (action === 'fatal' || action === 'retry')),
+    "an object of close codes (1000–4999) to 'fatal' or 'retry'",
+  ),
+  pong: either(no, nested({ isPing: required(fn), reply: required(either(str, fn)) })),
 }
 
 /** Options of `createClient(options)` (`url` is checked by the client itself). */

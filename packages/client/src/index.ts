@@ -56,4 +56,5 @@ export type {
   TransportKind,
   TransportPreference,
 } from './types'
+export type { CloseCodeAction, RawDedupe, RawPongOptions, RawStreamOptions } from './raw-options'
 export * from './protocol/codes'

@@ -5,7 +5,7 @@
  */
 import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength, type BoundedQueue } from './bounded-queue'
 import { createDecoder } from './decode'
-import { classifyClose, SwitchlineError } from './errors'
+import { SwitchlineError } from './errors'
 import {
   createPinger,
   createWatchdog,
@@ -17,6 +17,7 @@ import {
 } from './liveness'
 import { resolvePlatform } from './platform'
 import type { RawConnection } from './raw-sse'
+import { classifyRawClose } from './raw-ws-close'
 import type { SubscriptionSink } from './subscription-core'
 import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
 import { openWebSocket } from './transports/ws'
@@ -31,20 +32,33 @@ interface PendingSend {
 /**
  * Creates the WebSocket connection of a raw subscription. Pongs (per `ping.isPong`) are not delivered; a pong
  * later than `ping.timeoutMs` closes the socket (`1000`, `'ping timeout'`) and fails the attempt (`timeout`).
- * `token` is not used on a raw WebSocket (a third-party server has no standard place for it).
+ * The server's pings (per `pong.isPing`) are answered with `pong.reply` at once, not delivered, and prove the
+ * socket alive to our own pinger. A close means what RFC 6455 says unless `closeCodes` says otherwise
+ * ({@link classifyRawClose}). `token` is not used on a raw WebSocket (a third-party server has no standard place
+ * for it). Messages carry no id: there is nothing to resume or deduplicate by.
  */
 export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
   const decode = createDecoder(options.format ?? 'json')
   const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
   const ping = options.ping || undefined
+  const pong = options.pong || undefined
   // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
   // Built on the first such send: a subscription that never sends offline holds no queue.
   let pending: BoundedQueue<PendingSend> | undefined
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
-  function onMessage(text: string): boolean {
+  /** Delivers one message; returns true for a pong or a ping (proof of life, not an event). */
+  function onMessage(text: string, current: WsAttempt | undefined): boolean {
     if (ping?.isPong(text)) return true
+    if (pong?.isPing(text)) {
+      try {
+        current?.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
+      } catch (cause) {
+        sink.error(new SwitchlineError('network', `WebSocket pong failed: ${String(cause)}`, { cause }))
+      }
+      return true
+    }
     let value: unknown
     try {
       value = decode(text)
@@ -113,12 +127,12 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
             flush()
           },
           onMessage(text) {
-            if (onMessage(text)) pinger?.pong()
+            if (onMessage(text, current)) pinger?.pong()
           },
           onError: (error) => sink.error(error),
           onClose({ code, reason }) {
             teardown()
-            ctx.failed(classifyClose({ code, reason }).error)
+            ctx.failed(classifyRawClose({ code, reason }, options.closeCodes))
           },
         },
         platform,

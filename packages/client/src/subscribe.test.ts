@@ -110,7 +110,7 @@ describe('subscribe() over SSE — stall and teardown', () => {
     })
     await flushMicrotasks(20)
     expect(sub.state).toBe('open')
-    expect(timers.pending).toBe(3) // connect timer (no byte yet) + stall watchdog + reset-after-healthy
+    expect(timers.pending).toBe(2) // first-byte timeout (headers in, no byte yet) + reset-after-healthy
     expect(online.listeners + visibility.listeners).toBe(2)
     sub.close()
     expect(timers.pending).toBe(0)
@@ -184,8 +184,8 @@ describe('subscribe() over WebSocket — send queue', () => {
     expect(FakeWebSocket.instances).toHaveLength(1)
     timers.advance(1)
     expect(FakeWebSocket.instances).toHaveLength(2)
-    FakeWebSocket.last.serverClose(4003, 'forbidden')
-    expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'close_code', fatal: true } })
+    FakeWebSocket.last.serverClose(1008, 'policy violation') // RFC 6455: final
+    expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'close_code', fatal: true, closeCode: 1008 } })
     expect(sub.state).toBe('closed')
   })
 })
@@ -224,31 +224,50 @@ describe('subscribe() — connect timeout', () => {
     expect(timers.pending).toBe(0)
   })
 
-  it('SSE: headers without a first byte time out too; the first byte stops the timer', async () => {
+  it('SSE: the connect phase ends with the response headers; a quiet body is firstByteTimeoutMs\'s, then stallTimeoutMs\'s', async () => {
     const { fetch, calls } = streamingFetch()
     const timers = manualTimers()
     const states: StateChange[] = []
     const sub = subscribe('https://x.test/s', {
       connectTimeoutMs: 500,
-      stallTimeoutMs: 0,
+      firstByteTimeoutMs: 2000,
+      stallTimeoutMs: 1000,
       onState: (c) => states.push(c),
       reconnect: { backoff: () => 50 },
       platform: { fetch, EventSource: undefined, timers },
     })
     await flushMicrotasks(20)
-    expect(sub.state).toBe('open') // headers arrived
-    timers.advance(500)
-    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+    expect(sub.state).toBe('open') // headers arrived, nothing written yet (Hono, h3)
+    timers.advance(1999) // past connectTimeoutMs and stallTimeoutMs: still fine
+    expect(states.map((s) => s.to)).toEqual(['open'])
+    timers.advance(1)
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', message: expect.stringMatching(/first byte/) } })
     expect(calls[0]!.init.signal?.aborted).toBe(true)
     timers.advance(50)
     await flushMicrotasks(20)
     expect(calls).toHaveLength(2)
-    calls[1]!.push(': hello\n\n')
+    calls[1]!.push(': hello\n\n') // the body started: from now on the stall timeout counts
     await flushMicrotasks(20)
-    timers.advance(60_000)
+    timers.advance(999)
     expect(calls).toHaveLength(2)
-    expect(sub.state).toBe('open')
+    timers.advance(1)
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', message: expect.stringMatching(/stalled/) } })
     sub.close()
+  })
+
+  it('SSE: firstByteTimeoutMs defaults to stallTimeoutMs for a GET and to 5 minutes for a POST', async () => {
+    for (const [method, expected] of [['GET', 45_000], ['POST', 300_000]] as const) {
+      const { fetch } = streamingFetch()
+      const timers = manualTimers()
+      const states: StateChange[] = []
+      const sub = subscribe('https://x.test/s', { method, onState: (c) => states.push(c), platform: { fetch, EventSource: undefined, timers } })
+      await flushMicrotasks(20)
+      timers.advance(expected - 1)
+      expect(sub.state).toBe('open')
+      timers.advance(1)
+      expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+      sub.close()
+    }
   })
 
   it('WebSocket: a socket that never opens is closed after connectTimeoutMs and retried; open stops the timer', async () => {

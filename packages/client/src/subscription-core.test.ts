@@ -66,6 +66,23 @@ describe('createSubscriptionCore', () => {
     expect([subscription.transport, subscription.transportReason]).toEqual(['sse', 'http(s) URL → SSE'])
   })
 
+  it('cursor() moves lastEventId without delivering, in order behind a pending validation', async () => {
+    const { sink, subscription } = setup({ lastEventId: 'start' })
+    sink.cursor('x')
+    expect(subscription.lastEventId).toBe('x')
+    sink.cursor(undefined) // an empty `id:` resets it
+    expect(subscription.lastEventId).toBeUndefined()
+
+    const gate = deferred<void>()
+    const validated = setup<number>({ schema: numberSchema(new Map([[1, gate.promise]])) })
+    validated.sink.deliver(1, meta('1'))
+    validated.sink.cursor('2')
+    expect(validated.subscription.lastEventId).toBeUndefined() // waits behind event 1
+    gate.resolve()
+    await flushMicrotasks(20)
+    expect(validated.subscription.lastEventId).toBe('2')
+  })
+
   it('keeps order with async validation, and reports invalid payloads without stopping', async () => {
     const gate = deferred<void>()
     const { sink, events, errors, states, subscription } = setup<number>({

@@ -24,6 +24,11 @@ export interface SubscriptionSink<T> {
   deliver(data: unknown, meta: EventMeta): void
   /** Emits `{ from, to }` only on an actual change; `to: 'closed'` ends the iterator (with the error, if any) and reports the error to `onError`. */
   setState(change: Omit<StateChange, 'from'>): void
+  /**
+   * Sets `lastEventId` (in order with events) without delivering: raw SSE's cursor, moved by every event block
+   * with an `id` (also ones not delivered), and reset to `undefined` by an empty `id:`.
+   */
+  cursor(id: string | undefined): void
   /** Reports a gap to `onGap` (in order with events). */
   gap(info: GapInfo): void
   /** A non-fatal problem → `onError`. */
@@ -147,6 +152,11 @@ class Core<T, S> implements SubscriptionSink<T> {
   setState(change: Omit<StateChange, 'from'>): void {
     if (this.closed) return
     this.#enqueue(() => this.#applyState(change))
+  }
+  cursor(id: string | undefined): void {
+    if (this.closed) return
+    if (this.#running) this.#enqueue(() => void (this.lastEventId = id))
+    else this.lastEventId = id
   }
   gap(info: GapInfo): void {
     if (this.closed) return

@@ -9,6 +9,7 @@ import type { SwitchlineError } from './errors'
 import type { GapInfo } from './protocol/frames'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Platform } from './platform-types'
+import type { RawStreamOptions } from './raw-options'
 
 export type { GapInfo }
 
@@ -163,7 +164,7 @@ export interface BaseSubscriptionOptions<T> {
 }
 
 /** Options of {@link subscribe} (one stream from any standard endpoint). */
-export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
+export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStreamOptions {
   /** `'auto'` picks SSE for http(s) URLs and WebSocket for ws(s) URLs. @defaultValue 'auto' */
   transport?: TransportPreference
   /** How to decode each payload. @defaultValue 'json' */
@@ -207,13 +208,16 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   sse?: SseClientPreference
   /** SSE: event names to deliver. @defaultValue all events */
   events?: string[]
-  /** SSE: no event or comment within this long → the stream is stalled and reconnected. `0` disables. @defaultValue 45000 */
+  /**
+   * SSE: once the body has started, no event or comment within this long → the stream is stalled and reconnected
+   * (the wait for the first byte after the headers is `firstByteTimeoutMs`). `0` disables. @defaultValue 45000
+   */
   stallTimeoutMs?: number
   /**
    * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
-   * reconnect with backoff. SSE: from the start of the request until its first byte (a server that accepts the
-   * connection but never answers, or sends headers and then nothing). WebSocket: from construction until `open`.
-   * `0` disables.
+   * reconnect with backoff. SSE: from the start of the request until the response headers (a server that accepts
+   * the connection but never answers); a body that starts late is `firstByteTimeoutMs`'s, not this one's.
+   * WebSocket: from construction until `open`. `0` disables.
    * @defaultValue 10000
    * @example
    * subscribe(url, { connectTimeoutMs: 5_000 })
@@ -249,7 +253,11 @@ export interface PublishResult extends SendResult {
 export interface BaseSubscription<T> extends AsyncIterable<T> {
   /** Current connection state. */
   readonly state: ConnectionState
-  /** The id of the last event delivered (the resume cursor). */
+  /**
+   * The resume cursor: the id of the last event delivered. Raw SSE: the stream's last event ID as the HTML spec
+   * defines it — also moved by events that are not delivered (ignored, filtered, without data), and reset to
+   * `undefined` by an empty `id:` field.
+   */
   readonly lastEventId: string | undefined
   /** The transport in use, `undefined` before the first connect. */
   readonly transport: TransportKind | undefined

@@ -6,9 +6,9 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
-import { normalizeHeaders, setDefaultHeader } from '../headers'
+import { headerProblem, normalizeHeaders, setDefaultHeader } from '../headers'
 import type { Platform } from '../platform-types'
-import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError } from './attempt-parser'
+import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError, unsendable } from './attempt-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
 
@@ -96,17 +96,22 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
   const headers = normalizeHeaders(request.headers)
   setDefaultHeader(headers, 'accept', 'text/event-stream')
   if (request.body !== undefined) setDefaultHeader(headers, 'content-type', 'text/plain;charset=UTF-8')
+  const problem = headerProblem(headers)
   try {
+    if (problem) throw new TypeError(problem)
     const url = new URL(request.url)
     // Looked up on the module at call time, so interceptors that patch it (msw, nock, tracing) see the request.
     const send = url.protocol === 'https:' ? https.request : http.request
     req = send(url, { method: request.method, headers })
+  } catch (cause) {
+    // A request http.request refuses to build (a bad header, method or URL) fails the same way on every attempt:
+    // fatal, reported a microtask later (as a rejected fetch would), never a silent retry loop.
+    queueMicrotask(() => finish(unsendable(problem ?? messageOf(cause), cause)))
+  }
+  if (req) {
     req.on('response', onResponse)
     req.on('error', (cause) => finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
     req.end(request.body)
-  } catch (cause) {
-    // A bad URL or protocol throws here; report it a microtask later, as a rejected fetch would.
-    queueMicrotask(() => finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
   }
 
   return {

@@ -18,6 +18,11 @@ export interface SseAttemptHandlers {
   onOpen(): void
   /** One parsed event (including `sl-*` control events and events without data-less filtering). */
   onEvent(event: SseEvent): void
+  /**
+   * The stream's last event ID changed: every event block with an `id` field (`''` resets it), before `onEvent`
+   * for that block, and also for blocks without data (never dispatched). Optional (raw SSE keeps its cursor so).
+   */
+  onId?(id: string): void
   /** The server's `retry:` hint. */
   onRetry(ms: number): void
   /** Any byte arrived (events, comments, heartbeats) — feeds stall detection. */
