@@ -182,7 +182,14 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   sse?: SseClientPreference
   /** SSE: event names to deliver. @defaultValue all events */
   events?: string[]
-  /** SSE: no event or comment within this long → the stream is stalled and reconnected. `0` disables. @defaultValue 45000 */
+  /**
+   * SSE: nothing — no event, comment or other byte — within this long → the stream is stalled and reconnected.
+   * Comments count here (unlike `createClient`, whose server sends `sl-heartbeat` events): `: keep-alive` comments
+   * are how most servers keep a quiet stream alive. `0` disables.
+   * @defaultValue 45000
+   * @example
+   * subscribe(url, { stallTimeoutMs: 90_000 }) // a server that sends a comment every 60 s
+   */
   stallTimeoutMs?: number
   /**
    * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
@@ -286,7 +293,14 @@ export interface ClientOptions {
   reconnect?: ReconnectOptions | false
   /** WebSocket application-level ping. */
   ping?: PingOptions
-  /** SSE stall timeout; by default derived from the server's heartbeat (2 × heartbeat + 5 s). `0` disables. */
+  /**
+   * SSE stall timeout: no event within this long → the stream is reconnected. Only events count — channel events
+   * and the server's `sl-heartbeat` (docs/protocol.md R13) — not comments: a proxy that injects `: keep-alive`, or a
+   * server whose keep-alive runs on while its event feed died, is still a stalled stream. `0` disables.
+   * @defaultValue `2 × heartbeatMs + 5000` from the server's `sl-ready` (35 s with the default 15 s heartbeat)
+   * @example
+   * createClient({ url, stallTimeoutMs: 60_000 })
+   */
   stallTimeoutMs?: number
   /**
    * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
