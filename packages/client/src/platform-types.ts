@@ -17,6 +17,8 @@ export interface WebSocketLike {
   onclose: ((ev: { code: number; reason: string; wasClean?: boolean }) => void) | null
   send(data: string): void
   close(code?: number, reason?: string): void
+  /** Drops the connection at once, without the closing handshake (the `ws` package has it; browsers do not). */
+  terminate?(): void
 }
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
 

@@ -30,7 +30,8 @@ interface PendingSend {
 
 /**
  * Creates the WebSocket connection of a raw subscription. Pongs (per `ping.isPong`) are not delivered; a pong
- * later than `ping.timeoutMs` closes the socket (`1000`, `'ping timeout'`) and fails the attempt (`timeout`).
+ * later than `ping.timeoutMs` drops the socket at once (`terminate()` in Node, `close(1000, 'ping timeout')` in
+ * browsers) and fails the attempt (`timeout`).
  * `token` is not used on a raw WebSocket (a third-party server has no standard place for it).
  */
 export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
@@ -77,7 +78,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
     let connectTimer: Watchdog | undefined = createWatchdog(platform.timers, connectTimeoutMs, () => {
       teardown()
-      current?.closeWith(1000, 'connect timeout')
+      current?.terminate('connect timeout')
       ctx.failed(new SwitchlineError('timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`))
     })
     const teardown = (): void => {
@@ -105,7 +106,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
                 sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
                 onTimeout() {
                   teardown()
-                  current?.closeWith(1000, 'ping timeout')
+                  current?.terminate('ping timeout')
                   ctx.failed(new SwitchlineError('timeout', 'WebSocket ping timeout: no pong in time'))
                 },
               })

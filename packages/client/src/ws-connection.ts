@@ -88,7 +88,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.#connectTimer = createWatchdog(session.timers, connectTimeoutMs, () => {
       const what = this.#opened ? 'no welcome' : 'not open'
-      this.#socket.closeWith(1000, 'connect timeout')
+      this.#socket.terminate('connect timeout')
       this.#failBeforeOpen(new SwitchlineError('timeout', `WebSocket connect timed out (${what} within ${connectTimeoutMs} ms)`))
     })
     try {
@@ -267,7 +267,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
       timeoutMs: pingTimeoutMs,
       sendPing: () => this.#socket.send(encodeFrame({ type: 'ping', id: ++session.frameId })),
       onTimeout: () => {
-        this.#socket.closeWith(1000, 'ping timeout')
+        this.#socket.terminate('ping timeout')
         this.#end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
       },
     })

@@ -70,6 +70,33 @@ describe('openWebSocket', () => {
     expect(() => socket.onerror?.({})).not.toThrow()
   })
 
+  it('terminate(): the ws package drops the socket without a handshake; browsers close(1000, reason); no callback after', () => {
+    const h = handlers()
+    const attempt = openWebSocket('ws://x', undefined, h, platform)
+    const socket = FakeWebSocket.last
+    const terminate = vi.fn()
+    Object.assign(socket, { terminate })
+    socket.open()
+    attempt.terminate('ping timeout')
+    attempt.terminate('again')
+    expect(terminate).toHaveBeenCalledOnce()
+    expect(socket.closedWith).toBeUndefined() // no close frame into a dead connection
+    socket.receive('late')
+    socket.serverClose(1006)
+    expect(h.onMessage).not.toHaveBeenCalled()
+    expect(h.onClose).not.toHaveBeenCalled()
+
+    const h2 = handlers()
+    const browserLike = openWebSocket('ws://x', undefined, h2, platform) // FakeWebSocket has no terminate()
+    FakeWebSocket.last.open()
+    browserLike.terminate('ping timeout')
+    expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: 'ping timeout' })
+    FakeWebSocket.last.receive('late')
+    FakeWebSocket.last.serverClose(1000)
+    expect(h2.onMessage).not.toHaveBeenCalled()
+    expect(h2.onClose).not.toHaveBeenCalled()
+  })
+
   it('maps close codes browsers refuse to 1000', () => {
     const attempt = openWebSocket('ws://x', undefined, handlers(), platform)
     attempt.closeWith(1011, 'nope')

@@ -15,10 +15,10 @@ function isSendableCloseCode(code: number): boolean {
 }
 
 /**
- * Opens one WebSocket. Callbacks fire only until the attempt is over: after `onClose`, `close()` or
- * `closeWith()` nothing more is called. Binary messages are reported as `malformed_frame` through `onError` and
- * dropped. `closeWith` is for local decisions (e.g. `closeWith(1000, 'ping timeout')`): it closes the socket and,
- * like `close()`, fires no `onClose` — the owner already knows why.
+ * Opens one WebSocket. Callbacks fire only until the attempt is over: after `onClose`, `close()`, `closeWith()` or
+ * `terminate()` nothing more is called. Binary messages are reported as `malformed_frame` through `onError` and
+ * dropped. `closeWith` is for local decisions with a closing handshake; `terminate` for a socket found dead (no
+ * pong, no open in time): no handshake to wait for. Neither fires `onClose` — the owner already knows why.
  *
  * @throws SwitchlineError `invalid_options` (fatal) when the constructor rejects the URL or protocols.
  * @example
@@ -93,6 +93,22 @@ class SocketAttempt implements WsAttempt {
   }
   close(): void {
     this.closeWith(1000, '')
+  }
+  /**
+   * The `ws` package's `terminate()` destroys the TCP socket at once: its `close()` would send a close frame into a
+   * dead connection and hold the socket until the peer answers or `ws` gives up (30 s). Browsers have only
+   * `close(1000, reason)`; either way every callback is detached first, so nothing of the dead socket arrives later.
+   */
+  terminate(reason: string): void {
+    if (this.#done) return
+    const socket = this.#socket
+    if (typeof socket.terminate !== 'function') return this.closeWith(1000, reason)
+    this.#detach()
+    try {
+      socket.terminate()
+    } catch {
+      // Gone for us either way.
+    }
   }
   closeWith(code: number, reason: string): void {
     if (this.#done) return
