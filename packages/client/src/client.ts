@@ -17,6 +17,7 @@ import { supervisorSettings } from './supervisor'
 import { clampDelay, type TimerHandle } from './timers'
 import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
 import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
+import { checkMaxMessageBytes } from './transports/ws'
 import { createWsSession, type WsSession } from './ws-session'
 
 
@@ -73,6 +74,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   checkPositive('reprobeWebSocketMs', options.reprobeWebSocketMs)
   checkPositive('stallTimeoutMs', options.stallTimeoutMs)
   checkPositive('connectTimeoutMs', options.connectTimeoutMs)
+  checkMaxMessageBytes(options.maxMessageBytes, 'createClient')
   if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue) // here, not at the first send()
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
@@ -125,6 +127,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     if (ws) return ws
     const session: WsSession = createWsSession({
       ping: options.ping,
+      maxMessageBytes: options.maxMessageBytes,
       ...sessionOptions('websocket'),
       onBlocked: () => onBlocked(session),
       onWelcome: () => registry.clear(origin),

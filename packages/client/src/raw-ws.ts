@@ -19,7 +19,7 @@ import { resolvePlatform } from './platform'
 import type { RawConnection } from './raw-sse'
 import type { SubscriptionSink } from './subscription-core'
 import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
-import { openWebSocket } from './transports/ws'
+import { bytesOver, checkMaxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, messageTooLarge, openWebSocket } from './transports/ws'
 import type { SendResult, SubscribeOptions } from './types'
 
 interface PendingSend {
@@ -32,12 +32,16 @@ interface PendingSend {
  * Creates the WebSocket connection of a raw subscription. Pongs (per `ping.isPong`) are not delivered; a pong
  * later than `ping.timeoutMs` drops the socket at once (`terminate()` in Node, `close(1000, 'ping timeout')` in
  * browsers) and fails the attempt (`timeout`).
- * `token` is not used on a raw WebSocket (a third-party server has no standard place for it).
+ * `token` is not used on a raw WebSocket (a third-party server has no standard place for it). A message over
+ * `maxMessageBytes` is never delivered (see {@link SubscribeOptions.maxMessageBytes}).
+ * @throws SwitchlineError `invalid_options` for a `maxMessageBytes` that is not a positive integer.
  */
 export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
   const decode = createDecoder(options.format ?? 'json')
   const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
   const ping = options.ping || undefined
+  checkMaxMessageBytes(options.maxMessageBytes, 'subscribe()')
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
   // Built on the first such send: a subscription that never sends offline holds no queue.
   let pending: BoundedQueue<PendingSend> | undefined
@@ -45,6 +49,12 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   let closedError: SwitchlineError | undefined
 
   function onMessage(text: string): boolean {
+    // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
+    const bytes = bytesOver(text, maxMessageBytes)
+    if (bytes !== undefined) {
+      sink.error(messageTooLarge(maxMessageBytes, bytes))
+      return false
+    }
     if (ping?.isPong(text)) return true
     let value: unknown
     try {
@@ -123,6 +133,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
           },
         },
         platform,
+        maxMessageBytes,
       )
     } catch (error) {
       teardown()

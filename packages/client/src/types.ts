@@ -206,6 +206,17 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   /** WebSocket: application-level ping for third-party servers; off unless given. */
   ping?: RawPingOptions | false
   /**
+   * WebSocket: the largest incoming message, in UTF-8 bytes. A larger one is never delivered: it is reported to
+   * `onError` as `payload_too_large` (not fatal). In Node over the `ws` package it is not even read — `ws`'s
+   * `maxPayload` refuses it at its header, the socket closes with 1009 and the subscription reconnects with backoff
+   * (a server that sends it again on every connection meets a growing delay, never a hot loop). Where the platform
+   * has already received it (browsers, a global `WebSocket`), it is dropped and the socket stays open.
+   * @defaultValue 1_048_576 (1 MiB, as the largest SSE event)
+   * @example
+   * subscribe('wss://feed.example.com/snapshots', { maxMessageBytes: 16 * 1024 * 1024 })
+   */
+  maxMessageBytes?: number
+  /**
    * WebSocket: the queue for sends made while disconnected, bounded by count and bytes; a send that does not fit
    * rejects with `queue_full`. Queued sends go out in order when the socket opens.
    * @defaultValue `{ maxCount: 100, maxBytes: 1_048_576 }`
@@ -293,6 +304,19 @@ export interface ClientOptions {
   reconnect?: ReconnectOptions | false
   /** WebSocket application-level ping. */
   ping?: PingOptions
+  /**
+   * The largest incoming WebSocket frame, in UTF-8 bytes — never less than 4 × the `maxFrameBytes` the server
+   * announces in `welcome` (what it accepts from publishers must reach subscribers; 256 KiB with its default).
+   * A larger frame is not delivered: it is reported to the channel's `onError` (every channel's, when unknown) as
+   * `payload_too_large` (not fatal), and the stream goes on without it; each send is still checked against the
+   * server's `maxFrameBytes`. In Node over the `ws` package it is not read at first: the socket closes with 1009,
+   * and the next connection reads up to 4 × this bound once to find which event to skip, so the resume goes past
+   * it. Elsewhere it is dropped on arrival and the socket stays open.
+   * @defaultValue 1_048_576 (1 MiB)
+   * @example
+   * createClient({ url, maxMessageBytes: 8 * 1024 * 1024 }) // a server that publishes large snapshots
+   */
+  maxMessageBytes?: number
   /**
    * SSE stall timeout: no event within this long → the stream is reconnected. Only events count — channel events
    * and the server's `sl-heartbeat` (docs/protocol.md R13) — not comments: a proxy that injects `: keep-alive`, or a
