@@ -57,6 +57,8 @@ const SEND_QUEUE = {
   good: [{}, { maxCount: 5, maxBytes: 0 }, { maxCount: Infinity, maxBytes: Infinity }],
 }
 const MS = { bad: [['10s'], [-5], [Number.NaN], [null]] as Bad[], good: [0, 5000, Infinity] }
+/** maxMessageBytes (both forms): a positive integer, as ws-inbound-limit.test.ts expects too. */
+const BYTES = { bad: [[0], [-1], [1.5], ['1mb'], [Number.NaN], [Infinity]] as Bad[], good: [1, 1_048_576] }
 
 const SUBSCRIBE: Table<SubscribeOptions<unknown>> = {
   ...SHARED,
@@ -84,6 +86,7 @@ const SUBSCRIBE: Table<SubscribeOptions<unknown>> = {
     ],
     good: [false, { message: 'p', isPong: () => true }, { message: () => 'p', isPong: () => true, intervalMs: 10, timeoutMs: 5 }],
   },
+  maxMessageBytes: BYTES,
   sendQueue: SEND_QUEUE,
   // Raw mode (issue 13): the cases of the former raw-options-check.test.ts, plus the nested paths.
   firstByteTimeoutMs: MS,
@@ -116,6 +119,7 @@ const CLIENT: Table<Omit<ClientOptions, 'url'>> = {
   ping: { bad: [[false], [{ intervalMs: 0 }, 'ping.intervalMs'], [{ timeoutMs: '1s' }, 'ping.timeoutMs']], good: [{}, { intervalMs: 1000, timeoutMs: 500 }] },
   stallTimeoutMs: MS,
   connectTimeoutMs: MS,
+  maxMessageBytes: BYTES,
   sendQueue: SEND_QUEUE,
   ackTimeoutMs: MS,
   reprobeWebSocketMs: MS,

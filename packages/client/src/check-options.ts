@@ -30,6 +30,8 @@ const ms = rule((value) => typeof value === 'number' && value >= 0, 'a number �
 const positive = rule((value) => typeof value === 'number' && value > 0, 'a number > 0')
 /** A count: an integer ≥ 1, or `Infinity`. */
 const count = rule((value) => value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 1), 'an integer ≥ 1 or Infinity')
+/** A size in bytes that must allow something: a positive integer. */
+const bytes = rule((value) => Number.isSafeInteger(value) && (value as number) > 0, 'a positive integer')
 const strings = rule((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), 'an array of strings')
 const no = rule((value) => value === false, 'false')
 
@@ -125,6 +127,7 @@ export const SUBSCRIBE_OPTIONS: Shape = {
     no,
     nested({ message: required(either(str, fn)), isPong: required(fn), intervalMs: positive, timeoutMs: positive }),
   ),
+  maxMessageBytes: bytes,
   sendQueue,
   // Raw mode against servers we did not write (RawStreamOptions, raw-options.ts).
   firstByteTimeoutMs: ms,
@@ -151,6 +154,7 @@ export const CLIENT_OPTIONS: Shape = {
   ping: nested({ intervalMs: positive, timeoutMs: positive }),
   stallTimeoutMs: ms,
   connectTimeoutMs: ms,
+  maxMessageBytes: bytes,
   sendQueue,
   ackTimeoutMs: ms,
   reprobeWebSocketMs: ms,

@@ -130,6 +130,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     if (ws) return ws
     const session: WsSession = createWsSession({
       ping: options.ping,
+      maxMessageBytes: options.maxMessageBytes,
       ...sessionOptions('websocket'),
       onBlocked: () => onBlocked(session),
       onWelcome: () => registry.clear(origin),

@@ -26,7 +26,7 @@ export type SwitchlineErrorCode =
   | 'validation'
   /** the send queue is full (count or bytes) */
   | 'queue_full'
-  /** a send bigger than the server's `maxFrameBytes` */
+  /** a send bigger than the server's `maxFrameBytes` (rejected), or an incoming WebSocket message over `maxMessageBytes` (skipped, not fatal) */
   | 'payload_too_large'
   /** `send()` where it is not possible */
   | 'send_unsupported'

@@ -163,6 +163,47 @@ describe('sse-session', () => {
     session.close()
   })
 
+  it('comments and retry: lines are not proof of life: a comments-only stream stalls after 2 × heartbeat + 5 s (R13)', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    session.add(a)
+    await tick()
+    ready(net.last, 1000) // stall timeout 7000
+    for (let t = 0; t < 6; t++) {
+      net.last.push(': keep-alive\n\nretry: 10\n\n') // a proxy's keep-alive, every second
+      await vi.advanceTimersByTimeAsync(1000)
+    }
+    expect(net.streams).toHaveLength(1)
+    net.last.push(': keep-alive\n\n')
+    await vi.advanceTimersByTimeAsync(1000) // t = 7000 since sl-ready
+    expect(net.streams[0]?.aborted).toBe(true)
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+    session.close()
+  })
+
+  it('heartbeats, channel events and malformed events each keep the stream alive', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    session.add(a)
+    await tick()
+    ready(net.last, 1000) // stall timeout 7000
+    const proofs = [
+      () => net.last.event({ event: 'sl-heartbeat', data: { t: 1 } }),
+      () => net.last.event({ id: 'e1-1', data: { channel: 'a', data: 1 } }),
+      () => net.last.event({ data: 'not json' }),
+    ]
+    for (const proof of proofs) {
+      await vi.advanceTimersByTimeAsync(6000)
+      proof()
+    }
+    await vi.advanceTimersByTimeAsync(6999)
+    expect(net.streams).toHaveLength(1)
+    expect(net.streams[0]?.aborted).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(net.streams[0]?.aborted).toBe(true)
+    session.close()
+  })
+
   it('connect timeout: a request that never answers is aborted after connectTimeoutMs, then retried with backoff', async () => {
     const { net, session } = setup({ connectTimeoutMs: 2000 })
     const a = recordingMember('a')

@@ -209,8 +209,13 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
   /** SSE: event names to deliver. @defaultValue all events */
   events?: string[]
   /**
-   * SSE: once the body has started, no event or comment within this long → the stream is stalled and reconnected
-   * (the wait for the first byte after the headers is `firstByteTimeoutMs`). `0` disables. @defaultValue 45000
+   * SSE: once the body has started, nothing — no event, comment or other byte — within this long → the stream is
+   * stalled and reconnected (the wait for the first byte after the headers is `firstByteTimeoutMs`). Comments count
+   * here (unlike `createClient`, whose server sends `sl-heartbeat` events): `: keep-alive` comments are how most
+   * servers keep a quiet stream alive. `0` disables.
+   * @defaultValue 45000
+   * @example
+   * subscribe(url, { stallTimeoutMs: 90_000 }) // a server that sends a comment every 60 s
    */
   stallTimeoutMs?: number
   /**
@@ -227,6 +232,17 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
   protocols?: string | string[]
   /** WebSocket: application-level ping for third-party servers; off unless given. */
   ping?: RawPingOptions | false
+  /**
+   * WebSocket: the largest incoming message, in UTF-8 bytes. A larger one is never delivered: it is reported to
+   * `onError` as `payload_too_large` (not fatal). In Node over the `ws` package it is not even read — `ws`'s
+   * `maxPayload` refuses it at its header, the socket closes with 1009 and the subscription reconnects with backoff
+   * (a server that sends it again on every connection meets a growing delay, never a hot loop). Where the platform
+   * has already received it (browsers, a global `WebSocket`), it is dropped and the socket stays open.
+   * @defaultValue 1_048_576 (1 MiB, as the largest SSE event)
+   * @example
+   * subscribe('wss://feed.example.com/snapshots', { maxMessageBytes: 16 * 1024 * 1024 })
+   */
+  maxMessageBytes?: number
   /**
    * WebSocket: the queue for sends made while disconnected, bounded by count and bytes; a send that does not fit
    * rejects with `queue_full`. Queued sends go out in order when the socket opens.
@@ -358,7 +374,27 @@ export interface ClientOptions {
   reconnect?: ReconnectOptions | false
   /** WebSocket application-level ping. */
   ping?: PingOptions
-  /** SSE stall timeout; by default derived from the server's heartbeat (2 × heartbeat + 5 s). `0` disables. */
+  /**
+   * The largest incoming WebSocket frame, in UTF-8 bytes — never less than 4 × the `maxFrameBytes` the server
+   * announces in `welcome` (what it accepts from publishers must reach subscribers; 256 KiB with its default).
+   * A larger frame is not delivered: it is reported to the channel's `onError` (every channel's, when unknown) as
+   * `payload_too_large` (not fatal), and the stream goes on without it; each send is still checked against the
+   * server's `maxFrameBytes`. In Node over the `ws` package it is not read at first: the socket closes with 1009,
+   * and the next connection reads up to 4 × this bound once to find which event to skip, so the resume goes past
+   * it. Elsewhere it is dropped on arrival and the socket stays open.
+   * @defaultValue 1_048_576 (1 MiB)
+   * @example
+   * createClient({ url, maxMessageBytes: 8 * 1024 * 1024 }) // a server that publishes large snapshots
+   */
+  maxMessageBytes?: number
+  /**
+   * SSE stall timeout: no event within this long → the stream is reconnected. Only events count — channel events
+   * and the server's `sl-heartbeat` (docs/protocol.md R13) — not comments: a proxy that injects `: keep-alive`, or a
+   * server whose keep-alive runs on while its event feed died, is still a stalled stream. `0` disables.
+   * @defaultValue `2 × heartbeatMs + 5000` from the server's `sl-ready` (35 s with the default 15 s heartbeat)
+   * @example
+   * createClient({ url, stallTimeoutMs: 60_000 })
+   */
   stallTimeoutMs?: number
   /**
    * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a

@@ -66,6 +66,11 @@ export interface WsAttempt extends AttemptHandle {
   send(text: string): void
   /** Closes with a code/reason (e.g. 4010-like local "ping timeout" uses 1000 + reason). */
   closeWith(code: number, reason: string): void
+  /**
+   * Abandons a socket found dead (no pong, no open or welcome in time): no closing handshake to wait for. Fires no
+   * further callback, like `close()`.
+   */
+  terminate(reason: string): void
   readonly bufferedAmount: number
 }
 
