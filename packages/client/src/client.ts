@@ -73,6 +73,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   checkPositive('reprobeWebSocketMs', options.reprobeWebSocketMs)
   checkPositive('stallTimeoutMs', options.stallTimeoutMs)
   checkPositive('connectTimeoutMs', options.connectTimeoutMs)
+  checkPositive('publishTimeoutMs', options.publishTimeoutMs)
   if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue) // here, not at the first send()
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
@@ -85,6 +86,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     token: options.token,
     headers: options.headers,
     withCredentials: options.withCredentials === true,
+    timeoutMs: options.publishTimeoutMs,
   })
   const members = new Set<ChannelSubscription>()
   let sse: SseSession | undefined

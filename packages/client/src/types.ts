@@ -301,6 +301,15 @@ export interface ClientOptions {
   sendQueue?: SendQueueOptions
   /** A send not acknowledged within this long rejects with `timeout`. @defaultValue 30000 */
   ackTimeoutMs?: number
+  /**
+   * Sends over HTTP POST (a channel on SSE + POST): one request that gets no answer within this long — a half-open
+   * connection, a stuck proxy — is aborted and sent again, with the same message id (the server deduplicates it),
+   * until the send's own `ackTimeoutMs` passes. `0` disables.
+   * @defaultValue 10000
+   * @example
+   * createClient({ url, transport: 'sse', publishTimeoutMs: 5_000 })
+   */
+  publishTimeoutMs?: number
   /** After WebSocket was found blocked, try it again after this long. @defaultValue 60000 */
   reprobeWebSocketMs?: number
   /** Platform overrides — for tests and unusual runtimes. */
