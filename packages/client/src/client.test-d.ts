@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { createClient } from './client'
-import type { SendResult, Subscription } from './types'
+import type { SendResult, Subscription, TransportChange, TransportKind } from './types'
 
 interface Price {
   symbol: string
@@ -70,5 +70,19 @@ describe('createClient types', () => {
     rt.subscribe('prices', { transport: 'carrier-pigeon' })
     // @ts-expect-error — onEvent receives the channel's type
     rt.subscribe('prices', { onEvent: (data: ChatMsg) => data })
+  })
+
+  it('transport changes are typed; the client says when WebSocket is re-probed', () => {
+    rt.subscribe('chat', {
+      onTransport: (change) => {
+        expectTypeOf(change).toEqualTypeOf<TransportChange>()
+        expectTypeOf(change.from).toEqualTypeOf<TransportKind | undefined>()
+        expectTypeOf(change.to).toEqualTypeOf<TransportKind>()
+        expectTypeOf(change.reprobeAt).toEqualTypeOf<number | undefined>()
+      },
+    })
+    expectTypeOf(rt.reprobeAt).toEqualTypeOf<number | undefined>()
+    // @ts-expect-error — read-only
+    rt.reprobeAt = 5
   })
 })

@@ -50,6 +50,7 @@ export type {
   SubscribeOptions,
   Subscription,
   TokenProvider,
+  TransportChange,
   TransportKind,
   TransportPreference,
 } from './types'
