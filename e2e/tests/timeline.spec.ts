@@ -9,6 +9,7 @@ import { expect, test } from '../fixtures'
 const DROPS = 4
 
 test('small delays under a 5 s cap get distinct heights, ordered as the delays, with labelled ticks', async ({ playground }) => {
+  test.setTimeout(60_000) // four real drops and reconnects: Firefox on a loaded 2-core machine has taken 19 s
   await playground.open({ channels: ['ticker'], initialDelayMs: 100, maxDelayMs: 5000, resetAfterMs: 60_000, seed: 28 })
   await expect(playground.field('ticker', 'state')).toHaveText('open')
   for (let i = 1; i <= DROPS; i++) {
