@@ -26,6 +26,7 @@ const SHARED = {
   onState: { bad: [[1]], good: [fn] },
   onGap: { bad: [[{}]], good: [fn] },
   onError: { bad: [[true]], good: [fn] },
+  onTransport: { bad: [['badge'], [{}]], good: [fn] },
   signal: { bad: [[{}], ['abort'], [true]], good: [aborted()] },
   lastEventId: { bad: [[42], [{}]], good: ['e1-3', ''] },
   schema: { bad: [[{}], [fn]], good: [schema] },
@@ -122,9 +123,11 @@ const CLIENT: Table<Omit<ClientOptions, 'url'>> = {
   maxMessageBytes: BYTES,
   sendQueue: SEND_QUEUE,
   ackTimeoutMs: MS,
+  publishTimeoutMs: MS,
   reprobeWebSocketMs: MS,
   platform: PLATFORM,
   onConnectionState: { bad: [['log']], good: [fn] },
+  onTransport: { bad: [['log'], [true]], good: [fn] },
 }
 
 const CHANNEL: Table<ChannelSubscribeOptions<unknown>> = { ...SHARED, key: { bad: [[1], [{}]], good: ['room-a'] } }

@@ -99,6 +99,7 @@ const SUBSCRIPTION = {
   onState: fn,
   onGap: fn,
   onError: fn,
+  onTransport: fn,
   signal: rule((value) => isObject(value) && typeof value.aborted === 'boolean' && typeof value.addEventListener === 'function', 'an AbortSignal'),
   lastEventId: str,
   schema: rule((value) => isObject(value) && isObject(value['~standard']), 'a Standard Schema'),
@@ -157,9 +158,11 @@ export const CLIENT_OPTIONS: Shape = {
   maxMessageBytes: bytes,
   sendQueue,
   ackTimeoutMs: ms,
+  publishTimeoutMs: ms,
   reprobeWebSocketMs: ms,
   platform,
   onConnectionState: fn,
+  onTransport: fn,
 }
 
 /** Options of `client.subscribe(channel, options)` (`key` is checked as part of the channel identifier). */

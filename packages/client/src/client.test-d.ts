@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { createClient } from './client'
-import type { ChannelSchema, ClientOptions, PublishResult, SendResult, SendingChannel, Subscription } from './types'
+import type { ChannelSchema, ClientOptions, PublishResult, SendResult, SendingChannel, Subscription, TransportChange, TransportKind } from './types'
 
 interface Price {
   symbol: string
@@ -101,5 +101,19 @@ describe('createClient types', () => {
     type Loose = Record<string, { receive: unknown; send: string }>
     expectTypeOf<SendingChannel<Loose>>().toEqualTypeOf<string>()
     createClient<Loose>({ url: 'https://x', sendChannels: ['any', 'names'] })
+  })
+
+  it('transport changes are typed; the client says when WebSocket is re-probed', () => {
+    rt.subscribe('chat', {
+      onTransport: (change) => {
+        expectTypeOf(change).toEqualTypeOf<TransportChange>()
+        expectTypeOf(change.from).toEqualTypeOf<TransportKind | undefined>()
+        expectTypeOf(change.to).toEqualTypeOf<TransportKind>()
+        expectTypeOf(change.reprobeAt).toEqualTypeOf<number | undefined>()
+      },
+    })
+    expectTypeOf(rt.reprobeAt).toEqualTypeOf<number | undefined>()
+    // @ts-expect-error — read-only
+    rt.reprobeAt = 5
   })
 })

@@ -7,7 +7,7 @@ import { createClient, createClientWith } from './client'
 import type { SwitchlineError } from './errors'
 import type { WebSocketConstructor } from './platform-types'
 import { createWsBlockRegistry } from './transport-choice'
-import type { ClientOptions, StateChange } from './types'
+import type { ClientOptions, StateChange, Subscription, TransportChange } from './types'
 
 type Schema = {
   ticker: { receive: { n: number } }
@@ -131,6 +131,85 @@ describe('createClient', () => {
     expect(net.last.aborted).toBe(true) // the SSE stream had no channel left
     expect(registry.isBlocked('http://example.test', Date.now())).toBe(false)
     expect(states.map((s) => s.to).at(-1)).toBe('open')
+    client.close()
+  })
+
+  it('onTransport reports each move once — blocked → SSE + POST (with reprobeAt), a failed re-probe, re-probed → WebSocket — with no event needed', async () => {
+    const perClient: string[] = []
+    const { net, client } = setup({ onTransport: (c) => perClient.push(`${c.channel}: ${c.from}→${c.to}`) })
+    const changes: Array<{ change: TransportChange; member: string | undefined; state: string | undefined }> = []
+    const states: StateChange[] = []
+    let chat: Subscription<{ text: string }, { text: string }> | undefined
+    chat = client.subscribe('chat', {
+      key: 'a',
+      onTransport: (change) => changes.push({ change, member: chat?.transport, state: chat?.state }),
+      onState: (s) => states.push(s),
+    })
+    expect(changes.map((c) => c.change)).toEqual([{ from: undefined, to: 'websocket', reason: 'sends → WebSocket' }])
+    await tick()
+    FakeWebSocket.last.welcome()
+    FakeWebSocket.last.subscribed('chat:a')
+    expect(chat.state).toBe('open')
+
+    // The socket drops; two refused upgrades mark WebSocket blocked.
+    const blockedAt = Date.now()
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await tick()
+    const reprobeAt = blockedAt + 200 + 5000
+    expect(changes.map((c) => c.change).slice(1)).toEqual([
+      { from: 'websocket', to: 'sse', reason: 'WebSocket blocked → SSE + POST', reprobeAt },
+    ])
+    expect(changes[1]?.member).toBe('sse') // the member had changed when the callback ran
+    expect(client.reprobeAt).toBe(reprobeAt)
+    ready(net.last)
+    await tick()
+    expect(chat.state).toBe('open')
+
+    // The re-probe fails twice before open: still blocked, no transport change, the next re-probe is scheduled.
+    const sockets = FakeWebSocket.instances.length
+    await vi.advanceTimersByTimeAsync(reprobeAt - Date.now())
+    expect(FakeWebSocket.instances.length).toBe(sockets + 1)
+    expect(client.reprobeAt).toBeUndefined() // under way
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await tick()
+    expect(changes).toHaveLength(2)
+    expect(client.reprobeAt).toBe(Date.now() + 5000)
+
+    // The next re-probe works: the open channel moves back without any event or state change.
+    const statesBefore = states.length
+    await vi.advanceTimersByTimeAsync(5000)
+    FakeWebSocket.last.welcome()
+    FakeWebSocket.last.subscribed('chat:a')
+    expect(changes.map((c) => c.change).slice(2)).toEqual([{ from: 'sse', to: 'websocket', reason: 'sends → WebSocket' }])
+    expect(changes[2]).toMatchObject({ member: 'websocket', state: 'open' })
+    expect(states.length).toBe(statesBefore)
+    expect(client.reprobeAt).toBeUndefined()
+    expect(perClient).toEqual(['chat:a: undefined→websocket', 'chat:a: websocket→sse', 'chat:a: sse→websocket'])
+    client.close()
+  })
+
+  it('a client that finds its origin already blocked (another client learnt it) rides SSE + POST and re-probes when the block ends', async () => {
+    const { client, registry } = setup()
+    const until = Date.now() + 3000
+    registry.markBlocked('http://example.test', until)
+    const changes: TransportChange[] = []
+    const chat = client.subscribe('chat', { key: 'a', onTransport: (c) => changes.push(c) })
+    expect(changes).toEqual([{ from: undefined, to: 'sse', reason: 'WebSocket blocked → SSE + POST', reprobeAt: until }])
+    expect(client.reprobeAt).toBe(until)
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(FakeWebSocket.instances).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    FakeWebSocket.last.welcome()
+    FakeWebSocket.last.subscribed('chat:a')
+    expect(chat.transport).toBe('websocket')
+    expect(changes.at(-1)).toEqual({ from: 'sse', to: 'websocket', reason: 'sends → WebSocket' })
     client.close()
   })
 

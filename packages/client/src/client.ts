@@ -90,11 +90,14 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     token: options.token,
     headers: options.headers,
     withCredentials: options.withCredentials === true,
+    timeoutMs: options.publishTimeoutMs,
   })
   const members = new Set<ChannelSubscription>()
   let sse: SseSession | undefined
   let ws: WsSession | undefined
   let reprobeTimer: TimerHandle | undefined
+  /** When the scheduled re-probe runs (`client.reprobeAt`). */
+  let reprobeAt: number | undefined
   let closed = false
 
   // One SSE send path for every channel of the client (it holds nothing per channel).
@@ -141,15 +144,16 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     return (ws = session)
   }
 
-  function ride(member: ChannelSubscription, kind: TransportKind, reason: string): void {
-    member.ride(kind, reason, httpPath())
+  function ride(member: ChannelSubscription, kind: TransportKind, reason: string, until?: number): void {
+    member.ride(kind, reason, httpPath(), until)
     if (kind === 'sse') ensureSse().add(member)
     else ensureWs().add(member)
   }
 
   function onBlocked(session: WsSession): void {
     if (closed || ws !== session) return
-    registry.markBlocked(origin, base.timers.now() + reprobeMs)
+    const until = base.timers.now() + reprobeMs
+    registry.markBlocked(origin, until)
     const riders = [...members].filter((m) => session.has(m))
     if (riders.every((m) => m.preference === 'websocket')) return // forced: keep trying
     ws = undefined
@@ -157,27 +161,29 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     for (const member of riders) {
       if (member.closed) continue
       if (member.preference === 'websocket') ride(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)
-      else if (member.primary === 'websocket') ride(member, 'sse', TRANSPORT_REASONS.blocked)
+      else if (member.primary === 'websocket') ride(member, 'sse', TRANSPORT_REASONS.blocked, until)
     }
-    scheduleReprobe()
+    scheduleReprobe(until)
   }
 
-  function scheduleReprobe(): void {
+  /** Tries WebSocket again at `at` for the channels that moved to SSE + POST (ms since epoch). */
+  function scheduleReprobe(at: number): void {
     cancelReprobe()
+    reprobeAt = at
     reprobeTimer = base.timers.setTimeout(() => {
-      reprobeTimer = undefined
+      reprobeTimer = reprobeAt = undefined
       if (closed) return
       const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.primary === 'sse')
       if (candidates.length === 0) return
       const session = ensureWs()
       // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.promote).
       for (const member of candidates) if (!session.has(member)) session.add(member)
-    }, clampDelay(reprobeMs))
+    }, clampDelay(at - base.timers.now()))
   }
 
   function cancelReprobe(): void {
     if (reprobeTimer !== undefined) base.timers.clearTimeout(reprobeTimer)
-    reprobeTimer = undefined
+    reprobeTimer = reprobeAt = undefined
   }
 
   const host = {
@@ -203,6 +209,9 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   }
 
   return {
+    get reprobeAt() {
+      return reprobeAt
+    },
     subscribe(name, channelOptions = {}) {
       if (closed) throw new SwitchlineError('closed', 'client is closed')
       checkOptions('client.subscribe()', channelOptions, CHANNEL_OPTIONS)
@@ -210,11 +219,34 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       if (!isChannelId(channel)) throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
       const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
-      const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, host })
+      const onTransport = options.onTransport
+      const member = createChannelSubscription({
+        channel,
+        // The client's dashboard hook rides the channel's own, in the same order (only when the app gave one).
+        options: onTransport
+          ? {
+              ...channelOptions,
+              onTransport(change) {
+                try {
+                  channelOptions.onTransport?.(change)
+                } finally {
+                  onTransport({ ...change, channel })
+                }
+              },
+            }
+          : channelOptions,
+        preference,
+        sends,
+        host,
+      })
       if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult> // signal already aborted
       members.add(member)
-      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: registry.isBlocked(origin, base.timers.now()) })
-      ride(member, choice.kind, choice.reason)
+      const until = registry.blockedUntil(origin, base.timers.now())
+      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: until !== undefined })
+      // Blocked before this client learnt it itself (another client, same origin): it re-probes at the same time.
+      const blocked = choice.reason === TRANSPORT_REASONS.blocked
+      if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)
+      ride(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
       return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult>
     },
     close() {

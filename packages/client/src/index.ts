@@ -53,6 +53,7 @@ export type {
   SubscribeOptions,
   Subscription,
   TokenProvider,
+  TransportChange,
   TransportKind,
   TransportPreference,
 } from './types'

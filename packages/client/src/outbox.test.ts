@@ -170,4 +170,69 @@ describe('outbox', () => {
     expect(bodies[1]?.mid).toBe(bodies[0]?.mid)
     await expect(result).resolves.toEqual({ eventId: 'e1-9' })
   })
+
+  it('over HTTP, a message whose own deadline passes while its request hangs is rejected and abandoned; the next one goes', async () => {
+    const outbox = make({ ackTimeoutMs: 1000 })
+    const abandoned: string[] = []
+    const calls: Array<{ message: OutgoingMessage; done: PublishDone }> = []
+    outbox.setPath({
+      kind: 'sse',
+      maxFrameBytes: 65_536,
+      publish(message, done) {
+        calls.push({ message, done })
+        return () => abandoned.push(message.mid)
+      },
+    })
+    const a = settle(outbox.send('a'))
+    await vi.advanceTimersByTimeAsync(500)
+    const b = outbox.send('b') // its own deadline is 1000 ms from now
+    expect(calls).toHaveLength(1) // one request at a time: b waits behind a
+    await vi.advanceTimersByTimeAsync(500)
+    expect((await a as { reason: SwitchlineError }).reason.code).toBe('timeout')
+    expect(abandoned).toEqual([calls[0]?.message.mid])
+    expect(calls.map((c) => c.message.data)).toEqual(['a', 'b'])
+    calls[0]?.done({ eventId: 'e1-1' }) // a late answer for the abandoned request changes nothing
+    calls[1]?.done({ eventId: 'e1-2' })
+    expect(await b).toEqual({ eventId: 'e1-2' })
+    expect(outbox.pending).toBe(0)
+  })
+
+  it('over the HTTP publisher: a request over its deadline is aborted and retried with the same mid; the queue then moves on', async () => {
+    const requests: Array<{ mid: string; aborted: boolean; answer(eventId: string): void }> = []
+    const fetch = (async (_url: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((resolve, reject) => {
+        const request = {
+          mid: (JSON.parse(String(init?.body)) as { mid: string }).mid,
+          aborted: false,
+          answer: (eventId: string) => resolve(new Response(JSON.stringify({ eventId }), { status: 200 })),
+        }
+        requests.push(request)
+        init?.signal?.addEventListener('abort', () => {
+          request.aborted = true
+          reject(new DOMException('The operation was aborted.', 'AbortError'))
+        })
+      })) as typeof globalThis.fetch
+    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }), timeoutMs: 1000 })
+    const outbox = make({ backoff: () => 50, ackTimeoutMs: 30_000, maxCount: 3 })
+    outbox.setPath(httpSendPath(publisher))
+    const sends = [outbox.send('a'), outbox.send('b'), outbox.send('c')]
+    expect((await settle(outbox.send('d')) as { reason: SwitchlineError }).reason.code).toBe('queue_full') // bounds kept
+    await tick()
+    expect(requests).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1000) // half-open: no answer, the request is aborted
+    expect(requests[0]?.aborted).toBe(true)
+    await vi.advanceTimersByTimeAsync(1000 + 50) // the retry hangs too
+    expect(requests.map((r) => r.aborted)).toEqual([true, true])
+    await vi.advanceTimersByTimeAsync(50) // the network is healthy again
+    expect(requests.map((r) => r.mid)).toEqual(Array(3).fill(requests[0]?.mid))
+    requests[2]?.answer('e1-1')
+    await tick()
+    requests[3]?.answer('e1-2')
+    await tick()
+    requests[4]?.answer('e1-3')
+    expect(await Promise.all(sends)).toEqual([{ eventId: 'e1-1' }, { eventId: 'e1-2' }, { eventId: 'e1-3' }])
+    expect(new Set(requests.map((r) => r.mid)).size).toBe(3)
+    expect(outbox.pending).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
 })

@@ -32,6 +32,19 @@ describe('subscribe() — transport from the URL', () => {
     for (const s of [a, b, c]) s.close()
   })
 
+  it('onTransport is called once, during subscribe(), when the transport is chosen', () => {
+    const platform = { fetch: streamingFetch().fetch, WebSocket: FakeWebSocketConstructor, EventSource: undefined }
+    FakeWebSocket.reset()
+    const changes: unknown[] = []
+    const a = subscribe('https://x.test/a', { platform, onTransport: (c) => changes.push(c) })
+    const b = subscribe('https://x.test/b', { transport: 'websocket', platform, onTransport: (c) => changes.push(c) })
+    expect(changes).toEqual([
+      { from: undefined, to: 'sse', reason: 'http(s) URL → SSE' },
+      { from: undefined, to: 'websocket', reason: "transport: 'websocket' (URL scheme converted)" },
+    ])
+    for (const s of [a, b]) s.close()
+  })
+
   it('throws invalid_options for a bad URL or scheme', () => {
     expect(() => subscribe('not a url')).toThrow(expect.objectContaining({ code: 'invalid_options' }))
     expect(() => subscribe('ftp://x.test/')).toThrow(expect.objectContaining({ code: 'invalid_options' }))

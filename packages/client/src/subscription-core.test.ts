@@ -83,6 +83,38 @@ describe('createSubscriptionCore', () => {
     expect(validated.subscription.lastEventId).toBe('2')
   })
 
+  it('onTransport: once per change of transport or reason, members updated at the same moment, in order with events', async () => {
+    const gate = deferred<void>()
+    const seen: string[] = []
+    let subscription!: ReturnType<typeof setup>['subscription']
+    const made = setup<number>({
+      schema: numberSchema(new Map([[2, gate.promise]])),
+      onEvent: (n) => seen.push(`event ${n} on ${subscription.transport}`),
+      onTransport: (change) => seen.push(`${change.from}→${change.to} (${change.reason}) ${change.reprobeAt ?? ''} = ${subscription.transport}/${subscription.transportReason}`),
+    })
+    subscription = made.subscription
+    const { sink } = made
+    sink.setTransport('websocket', 'sends → WebSocket')
+    sink.setTransport('websocket', 'sends → WebSocket') // no change: not reported
+    sink.deliver(1, meta('a'))
+    sink.deliver(2, meta('b')) // async: what follows waits for it
+    sink.setTransport('sse', 'WebSocket blocked → SSE + POST', 1234)
+    expect(subscription.transport).toBe('websocket') // not yet: event 2 is still being validated
+    gate.resolve()
+    await flushMicrotasks()
+    sink.setTransport('sse', 'forced SSE') // a new reason is a change too
+    expect(seen).toEqual([
+      'undefined→websocket (sends → WebSocket)  = websocket/sends → WebSocket',
+      'event 1 on websocket',
+      'event 2 on websocket',
+      'websocket→sse (WebSocket blocked → SSE + POST) 1234 = sse/WebSocket blocked → SSE + POST',
+      'sse→sse (forced SSE)  = sse/forced SSE',
+    ])
+    subscription.close()
+    sink.setTransport('websocket', 'late')
+    expect(seen).toHaveLength(5)
+  })
+
   it('keeps order with async validation, and reports invalid payloads without stopping', async () => {
     const gate = deferred<void>()
     const { sink, events, errors, states, subscription } = setup<number>({

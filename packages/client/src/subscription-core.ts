@@ -15,6 +15,7 @@ import type {
   SendResult,
   StateChange,
   Subscription,
+  TransportChange,
   TransportKind,
 } from './types'
 
@@ -33,8 +34,11 @@ export interface SubscriptionSink<T> {
   gap(info: GapInfo): void
   /** A non-fatal problem → `onError`. */
   error(error: SwitchlineError): void
-  /** Records the transport in use and why. */
-  setTransport(kind: TransportKind | undefined, reason: string | undefined): void
+  /**
+   * Records the transport in use and why; a change (of either) is one `onTransport` call, in order with events and
+   * state changes, and the `transport` / `transportReason` members change with it.
+   */
+  setTransport(kind: TransportKind, reason: string, reprobeAt?: number): void
   /** Whether the subscription is closed (by the app, the signal, or a final state from the owner). */
   readonly closed: boolean
 }
@@ -166,10 +170,17 @@ class Core<T, S> implements SubscriptionSink<T> {
   error(error: SwitchlineError): void {
     if (!this.closed) call(this.#options.onError, error)
   }
-  setTransport(kind: TransportKind | undefined, reason: string | undefined): void {
+  setTransport(kind: TransportKind, reason: string, reprobeAt?: number): void {
     if (this.closed) return
-    this.transport = kind
-    this.transportReason = reason
+    this.#enqueue(() => {
+      const from = this.transport
+      if (from === kind && this.transportReason === reason) return
+      this.transport = kind
+      this.transportReason = reason
+      const change: TransportChange = { from, to: kind, reason }
+      if (reprobeAt !== undefined) change.reprobeAt = reprobeAt
+      call(this.#options.onTransport, change)
+    })
   }
 
   /** Runs steps in order; a step returning a promise holds the rest until it settles. */

@@ -44,6 +44,25 @@ export interface StateChange {
   delayMs?: number
 }
 
+/**
+ * A change of the transport a subscription rides, reported once per change through `onTransport`; the
+ * subscription's `transport` and `transportReason` hold the new values from the same moment.
+ */
+export interface TransportChange {
+  /** The transport before, `undefined` on the first choice. */
+  from: TransportKind | undefined
+  /** The transport from now on. */
+  to: TransportKind
+  /** Why, in a few words — the new `transportReason` (e.g. `'WebSocket blocked → SSE + POST'`). */
+  reason: string
+  /**
+   * With a move to SSE + POST because WebSocket is blocked: when the client tries WebSocket again, in ms since the
+   * Unix epoch on the platform's clock (`Date.now()` unless `platform.timers` says otherwise). A re-probe that
+   * fails moves it on without a transport change: `client.reprobeAt` always has the current one.
+   */
+  reprobeAt?: number
+}
+
 /** What comes with each event besides its data. */
 export interface EventMeta {
   /** The event id (cursor), if the server gave one. */
@@ -143,6 +162,17 @@ export interface BaseSubscriptionOptions<T> {
    * subscribe(url, { onError: (e) => console.warn(e.code, e.message, e.attempt ?? '', e.nextDelayMs ?? '') })
    */
   onError?: (error: SwitchlineError) => void
+  /**
+   * Called once per change of the transport the subscription rides, in order with events and state changes: first
+   * when the transport is chosen (during `subscribe()`, `from: undefined`), then on every move — a channel moving
+   * to SSE + POST because WebSocket is blocked, and back to WebSocket after a re-probe. `transport` and
+   * `transportReason` change at the same moment. A raw `subscribe()` calls it once.
+   * @example
+   * rt.subscribe('chat', {
+   *   onTransport: ({ to, reason, reprobeAt }) => showBadge(to, reason, reprobeAt),
+   * })
+   */
+  onTransport?: (change: TransportChange) => void
   /**
    * Aborting it closes the subscription: `onState` gets `{ to: 'closed', reason: 'aborted' }` without an error (the
    * app asked for it), `ready()` rejects with `aborted` if it had not opened, and a `for await` ends by throwing an
@@ -409,12 +439,27 @@ export interface ClientOptions {
   sendQueue?: SendQueueOptions
   /** A send not acknowledged within this long rejects with `timeout`. @defaultValue 30000 */
   ackTimeoutMs?: number
+  /**
+   * Sends over HTTP POST (a channel on SSE + POST): one request that gets no answer within this long — a half-open
+   * connection, a stuck proxy — is aborted and sent again, with the same message id (the server deduplicates it),
+   * until the send's own `ackTimeoutMs` passes. `0` disables.
+   * @defaultValue 10000
+   * @example
+   * createClient({ url, transport: 'sse', publishTimeoutMs: 5_000 })
+   */
+  publishTimeoutMs?: number
   /** After WebSocket was found blocked, try it again after this long. @defaultValue 60000 */
   reprobeWebSocketMs?: number
   /** Platform overrides — for tests and unusual runtimes. */
   platform?: Partial<Platform>
   /** Called once per change of either connection's state (for dashboards). */
   onConnectionState?: (change: StateChange & { transport: TransportKind }) => void
+  /**
+   * Called once per transport change of any channel, after that channel's own `onTransport` (for dashboards).
+   * @example
+   * createClient({ url, onTransport: ({ channel, from, to, reason }) => log(`${channel}: ${from} → ${to} (${reason})`) })
+   */
+  onTransport?: (change: TransportChange & { channel: string }) => void
 }
 
 /** Options of `client.subscribe(channel, options)`. */
@@ -435,6 +480,12 @@ export interface Client<S extends ChannelSchema> {
     channel: K,
     options?: ChannelSubscribeOptions<ReceiveOf<S[K]>>,
   ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>, PublishResult>
+  /**
+   * While WebSocket is blocked for the client's origin and a re-probe is scheduled: when it will run (ms since the
+   * Unix epoch, the platform's clock); `undefined` otherwise — also while a re-probe is under way. A failed re-probe
+   * schedules the next one, and this moves on with it.
+   */
+  readonly reprobeAt: number | undefined
   /** Closes every subscription and connection. */
   close(): void
 }
