@@ -189,7 +189,7 @@ export function parseRetryAfterHeader(value: string | null | undefined, now: num
 }
 
 /** What an HTTP error body says, read leniently: {@link readErrorBody}. */
-interface ErrorBody {
+export interface ErrorBody {
   message: string | undefined
   serverCode: string | undefined
   /** Set only for our own `{ code, message }` body (docs/protocol.md §7). */
@@ -203,9 +203,13 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
  * Reads the message and the code of an HTTP error body, in the shapes servers use: ours `{ code, message,
  * channel? }`, OpenAI-style `{ error: { message, code, type } }` (Google's `{ error: { message, status } }` too),
  * `{ error: "…" }`, `{ message }`; a text body that is not HTML gives its first 200 characters as the message.
- * Numeric codes are left out (they repeat the HTTP status).
+ * Numeric codes are left out (they repeat the HTTP status). Shared by the SSE connect ({@link classifyHttpResponse})
+ * and `POST B/publish` (http-publisher.ts).
+ * @example
+ * readErrorBody('{"error":{"message":"Rate limit reached","code":"rate_limit_exceeded"}}')
+ * // { message: 'Rate limit reached', serverCode: 'rate_limit_exceeded', protocolCode: undefined, channel: undefined }
  */
-function readErrorBody(text: string | undefined): ErrorBody | undefined {
+export function readErrorBody(text: string | undefined): ErrorBody | undefined {
   if (!text) return undefined
   const value = parseJsonObject(text)
   if (value === undefined) {

@@ -66,6 +66,51 @@ describe('http publisher', () => {
     const down = await settle(publisherWith([]).publisher.publish(message))
     expect((down as { reason: SwitchlineError }).reason).toMatchObject({ code: 'network', fatal: false })
   })
+
+  it('retry-after-ms (milliseconds, as LLM APIs send it) wins over Retry-After; an HTTP-date Retry-After is read too', async () => {
+    const { publisher } = publisherWith([
+      json(429, { code: 'rate_limited', message: 'slow' }, { 'retry-after-ms': '1500', 'retry-after': '60' }),
+      json(503, {}, { 'retry-after': new Date(Date.now() + 120_000).toUTCString() }),
+    ])
+    const ms = await settle(publisher.publish(message))
+    expect((ms as { reason: SwitchlineError }).reason).toMatchObject({ code: 'http_status', fatal: false, retryAfterMs: 1500 })
+    const date = (await settle(publisher.publish(message))) as { reason: SwitchlineError }
+    expect(date.reason.retryAfterMs).toBeGreaterThan(110_000)
+    expect(date.reason.retryAfterMs).toBeLessThanOrEqual(120_000)
+  })
+
+  it("nested error bodies are read as the SSE connect's are: message, serverCode, url and the body's start", async () => {
+    const openai = { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }
+    const { publisher } = publisherWith([
+      json(403, openai),
+      json(400, { error: 'missing field: channel' }),
+      () => new Response('upstream overloaded', { status: 502, headers: { 'content-type': 'text/plain' } }),
+    ])
+    const forbidden = ((await settle(publisher.publish(message))) as { reason: SwitchlineError }).reason
+    expect(forbidden).toMatchObject({
+      code: 'protocol',
+      fatal: true,
+      status: 403,
+      serverCode: 'invalid_api_key',
+      url: 'http://example.test/rt/publish',
+      body: JSON.stringify(openai),
+      channel: 'chat:a',
+    })
+    expect(forbidden.protocolCode).toBeUndefined() // not our { code, message } body
+    expect(forbidden.message).toBe('publish failed: HTTP 403 invalid_api_key: Incorrect API key provided (http://example.test/rt/publish)')
+    const bad = ((await settle(publisher.publish(message))) as { reason: SwitchlineError }).reason
+    expect(bad.message).toContain(': missing field: channel')
+    const gateway = ((await settle(publisher.publish(message))) as { reason: SwitchlineError }).reason
+    expect(gateway).toMatchObject({ code: 'http_status', fatal: false, status: 502, body: 'upstream overloaded' })
+    expect(gateway.message).toContain('upstream overloaded')
+  })
+
+  it('our own { code, message } body still gives protocolCode and the message', async () => {
+    const { publisher } = publisherWith([json(405, { code: 'send_not_allowed', message: 'receive-only channel' })])
+    const reason = ((await settle(publisher.publish(message))) as { reason: SwitchlineError }).reason
+    expect(reason).toMatchObject({ code: 'send_unsupported', fatal: true, protocolCode: 'send_not_allowed', serverCode: 'send_not_allowed' })
+    expect(reason.message).toContain('receive-only channel')
+  })
 })
 
 /** A fetch whose requests hang until the test answers them or their signal aborts. */

@@ -4,7 +4,7 @@
  * fails with a retryable `timeout`. The outbox decides about retries (it re-sends with the same `mid`, which the
  * server deduplicates).
  */
-import { SwitchlineError, parseRetryAfterHeader } from './errors'
+import { MAX_ERROR_BODY_SNIPPET, parseRetryHint, readErrorBody, SwitchlineError } from './errors'
 import { normalizeHeaders, setDefaultHeader } from './headers'
 import { parseJsonObject } from './json-object'
 import { PATHS } from './protocol/constants'
@@ -65,18 +65,44 @@ async function readJson(response: Response): Promise<Record<string, unknown> | u
   }
 }
 
-/** Maps a non-200 answer of `POST B/publish` to an error (docs/protocol.md §7). */
-export async function classifyPublishResponse(response: Response, now: number, channel: string): Promise<SwitchlineError> {
+/** The body of an answer as text; an unreadable body is an empty one. */
+async function readText(response: Response): Promise<string> {
+  try {
+    return await response.text()
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Maps a non-200 answer of `POST B/publish` to an error (docs/protocol.md §7), read as the SSE connect's errors are
+ * (errors.ts): the body's message and code in any common shape — ours `{ code, message }`, OpenAI-style
+ * `{ error: { message, code } }`, `{ error: "…" }`, `{ message }`, text — as the message, `serverCode` (and
+ * `protocolCode` for ours); `url` and the start of the body; for 408 / 429 / 5xx the server's hint, `retry-after-ms`
+ * or else `Retry-After`, as `retryAfterMs`.
+ * @example
+ * await classifyPublishResponse(new Response('', { status: 503, headers: { 'retry-after-ms': '1500' } }), url, Date.now(), 'chat')
+ * // SwitchlineError { code: 'http_status', status: 503, retryAfterMs: 1500, fatal: false }
+ */
+export async function classifyPublishResponse(response: Response, url: string, now: number, channel: string): Promise<SwitchlineError> {
   const status = response.status
-  const body = await readJson(response)
-  const protocolCode = typeof body?.code === 'string' ? body.code : undefined
-  const text = typeof body?.message === 'string' ? `: ${body.message}` : ''
-  const base = { status, channel, protocolCode }
+  const raw = await readText(response)
+  const body = readErrorBody(raw)
+  const said = body ? `${body.serverCode ? ` ${body.serverCode}` : ''}${body.message ? `: ${body.message}` : ''}` : ''
+  const text = `${said} (${url})`
+  const base = {
+    status,
+    channel,
+    protocolCode: body?.protocolCode,
+    serverCode: body?.serverCode,
+    url,
+    body: raw ? raw.slice(0, MAX_ERROR_BODY_SNIPPET) : undefined,
+  }
   if (status === 413) return new SwitchlineError('payload_too_large', `publish rejected: HTTP 413${text}`, { ...base, fatal: true })
-  if (status === 405) return new SwitchlineError('send_unsupported', `publish not allowed on ${channel}${text}`, { ...base, fatal: true })
-  if (status === 401) return new SwitchlineError('unauthorized', `publish unauthorized${text}`, { ...base, fatal: false })
+  if (status === 405) return new SwitchlineError('send_unsupported', `publish not allowed on ${channel}: HTTP 405${text}`, { ...base, fatal: true })
+  if (status === 401) return new SwitchlineError('unauthorized', `publish unauthorized: HTTP 401${text}`, { ...base, fatal: false })
   const retryable = status === 408 || status === 429 || status >= 500
-  const retryAfterMs = retryable ? parseRetryAfterHeader(response.headers.get('retry-after'), now) : undefined
+  const retryAfterMs = retryable ? parseRetryHint(response.headers.get('retry-after-ms'), response.headers.get('retry-after'), now) : undefined
   return new SwitchlineError(retryable ? 'http_status' : 'protocol', `publish failed: HTTP ${status}${text}`, {
     ...base,
     fatal: !retryable,
@@ -119,7 +145,7 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
       await response.body?.cancel().catch(() => undefined)
       response = await attempt(message, signal)
     }
-    if (response.status !== 200) throw await classifyPublishResponse(response, platform.timers.now(), message.channel)
+    if (response.status !== 200) throw await classifyPublishResponse(response, url, platform.timers.now(), message.channel)
     const body = await readJson(response)
     signal.throwIfAborted() // a body cut by the deadline is no answer
     if (typeof body?.eventId !== 'string') {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32, settle, tick } from '../test/support'
 import { SwitchlineError } from './errors'
 import { createHttpPublisher, httpSendPath } from './http-publisher'
+import { MAX_RETRY_HINT_MS } from './backoff'
 import { createMid, createOutbox } from './outbox'
 import { resolvePlatform } from './platform'
 import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
@@ -168,6 +169,50 @@ describe('outbox', () => {
     await vi.advanceTimersByTimeAsync(1)
     expect(bodies).toHaveLength(2)
     expect(bodies[1]?.mid).toBe(bodies[0]?.mid)
+    await expect(result).resolves.toEqual({ eventId: 'e1-9' })
+  })
+
+  /** An outbox on the real HTTP publisher over a scripted fetch; records each POST's body. */
+  function overHttp(answers: Array<() => Response>, extra: Partial<Parameters<typeof createOutbox>[0]> = {}) {
+    const bodies: Array<{ mid?: string }> = []
+    const fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+      bodies.push(JSON.parse(String(init?.body)) as { mid?: string })
+      return (answers.shift() as () => Response)()
+    }) as unknown as typeof globalThis.fetch
+    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }) })
+    const outbox = make({ backoff: () => 10, ...extra })
+    outbox.setPath(httpSendPath(publisher))
+    return { outbox, bodies }
+  }
+  const published = () => new Response(JSON.stringify({ eventId: 'e1-9' }), { status: 200, headers: { 'content-type': 'application/json' } })
+
+  it('over the HTTP publisher: 429 + retry-after-ms (as LLM APIs send it) holds the re-send back that long; it wins over Retry-After', async () => {
+    const limited = () =>
+      new Response(JSON.stringify({ error: { message: 'Rate limit reached', code: 'rate_limit_exceeded' } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after-ms': '2500', 'retry-after': '20' },
+      })
+    const { outbox, bodies } = overHttp([limited, published])
+    const result = outbox.send({ text: 'hi' })
+    await tick()
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(2499) // backoff says 10 ms; retry-after-ms says 2.5 s (Retry-After: 20 s loses)
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]?.mid).toBe(bodies[0]?.mid)
+    await expect(result).resolves.toEqual({ eventId: 'e1-9' })
+  })
+
+  it('over the HTTP publisher: an absurd Retry-After is capped at MAX_RETRY_HINT_MS (60 s), as reconnect hints are', async () => {
+    const down = () => new Response('', { status: 503, headers: { 'retry-after': '999999999' } })
+    const { outbox, bodies } = overHttp([down, published], { ackTimeoutMs: 120_000 })
+    const result = outbox.send({ text: 'hi' })
+    await tick()
+    await vi.advanceTimersByTimeAsync(MAX_RETRY_HINT_MS - 1)
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(bodies).toHaveLength(2)
     await expect(result).resolves.toEqual({ eventId: 'e1-9' })
   })
 

@@ -5,7 +5,7 @@
  * by `mid` (R22), so each message is published once. A message rejects only at its own deadline (`ackTimeoutMs`)
  * or on a fatal answer; either way the queue moves on to the next one.
  */
-import { defaultBackoff, type BackoffPolicy } from './backoff'
+import { defaultBackoff, MAX_RETRY_HINT_MS, type BackoffPolicy } from './backoff'
 import { SwitchlineError } from './errors'
 import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from './bounded-queue'
 import { encodeFrame } from './protocol/codec'
@@ -136,7 +136,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
   function scheduleRetry(retryAfterMs: number | undefined): void {
     if (retryPending) return
     retryPending = true
-    const delay = Math.max(retryAfterMs ?? 0, backoff(retryAttempt++, random))
+    // The server's hint (Retry-After / retry-after-ms), capped as reconnect hints are: an absurd one cannot hold the
+    // channel's sends back for days.
+    const delay = Math.max(Math.min(retryAfterMs ?? 0, MAX_RETRY_HINT_MS), backoff(retryAttempt++, random))
     group.set(() => {
       retryPending = false
       flush()
