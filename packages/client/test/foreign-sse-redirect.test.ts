@@ -2,7 +2,7 @@
  * Redirects on the default Node SSE transport (`node:http`), end to end: a trailing-slash redirect in front of a
  * plain `node:http` stream, and a load balancer that sends every request to the reference server. Each reconnect
  * starts again from the URL the app gave, as `EventSource` does, and resumes with `Last-Event-ID`
- * (docs/decisions/0009). Real network on 127.0.0.1, port 0; bounded waits.
+ * (docs/decisions/0010). Real network on 127.0.0.1, port 0; bounded waits.
  */
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../src/client'

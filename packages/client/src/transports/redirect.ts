@@ -1,7 +1,7 @@
 /**
  * The redirect policy of the Node SSE transport (`sse-node-http.ts`), which `node:http` does not have: what `fetch`
  * does (WHATWG Fetch, "HTTP-redirect fetch"), decided once per hop. Pure: no I/O. Policy and reasons:
- * docs/decisions/0009-sse-redirects-in-node.md.
+ * docs/decisions/0010-sse-redirects-in-node.md.
  */
 import { SwitchlineError } from '../errors'
 

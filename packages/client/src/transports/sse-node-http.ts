@@ -19,7 +19,7 @@ import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
  *   case-insensitively); a string body gets `content-type: text/plain;charset=UTF-8` unless the request has one,
  *   as `fetch` does;
  * - redirects (301, 302, 303, 307, 308) are followed as `fetch` follows them, up to 20, never https → http, and
- *   without credentials once the origin changes ({@link redirectHop}, ADR 0009); the next attempt starts again
+ *   without credentials once the origin changes ({@link redirectHop}, ADR 0010); the next attempt starts again
  *   from `request.url`, as `EventSource` does;
  * - the answer goes through `classifyHttpResponse` (a non-2xx body is read, bounded, for its JSON error);
  * - a failed request or a broken stream → `onClose(network error)`, retryable;
