@@ -1,5 +1,6 @@
 /**
- * One channel's card: transport and why, state, last event id, events/s sparkline, reconnect timeline, live
+ * One channel's card: transport and why (with a countdown to the next WebSocket re-probe while the channel rides
+ * SSE + POST because WebSocket is blocked), state, last event id, events/s sparkline, reconnect timeline, live
  * event log, and a send box for channels that send. Every value a test reads has a `data-testid`.
  */
 import { clockTime, h, setText } from './dom'
@@ -20,6 +21,11 @@ export interface ChannelCard {
   readonly element: HTMLElement
   setState(state: string, reason: string | undefined): void
   setTransport(transport: string | undefined, reason: string | undefined): void
+  /**
+   * The client's next WebSocket re-probe (`client.reprobeAt`, ms since epoch; `undefined`: none scheduled) and the
+   * time now: shown as a countdown while the channel rides SSE + POST because WebSocket is blocked.
+   */
+  setReprobe(at: number | undefined, now: number): void
   addEvent(id: string | undefined, data: unknown, now: number): void
   addReconnect(entry: ReconnectEntry): void
   addNote(text: string, kind: 'gap' | 'error'): void
@@ -29,12 +35,18 @@ export interface ChannelCard {
 
 const TRANSPORT_LABEL: Record<string, string> = { sse: 'SSE', websocket: 'WebSocket' }
 
+/** The SDK's `transportReason` while WebSocket is blocked (TRANSPORT_REASONS.blocked). */
+export const BLOCKED_REASON = 'WebSocket blocked → SSE + POST'
+
 export function createChannelCard(options: ChannelCardOptions): ChannelCard {
   const t = (testid: string, cls: string, text = ''): HTMLElement => h('span', { class: cls, 'data-testid': testid }, text)
   const transport = t('transport', 'badge badge-transport', '—')
   const state = t('state', 'state', 'connecting')
   const reason = t('transport-reason', 'reason', 'choosing a transport…')
   const stateReason = t('state-reason', 'state-reason muted')
+  const reprobe = t('reprobe-countdown', 'reprobe')
+  reprobe.hidden = true
+  let blocked = false
   const lastId = t('last-event-id', 'mono', '—')
   const count = t('event-count', 'mono', '0')
   const rate = t('rate', 'rate mono', '0/s')
@@ -48,7 +60,7 @@ export function createChannelCard(options: ChannelCardOptions): ChannelCard {
     'article',
     { class: 'card', 'data-testid': `card-${options.id}`, 'data-state': 'connecting' },
     h('header', { class: 'card-head' }, h('h2', {}, options.id), transport, state),
-    h('p', { class: 'card-sub' }, reason, stateReason),
+    h('p', { class: 'card-sub' }, reason, reprobe, stateReason),
     h(
       'dl',
       { class: 'facts' },
@@ -82,6 +94,14 @@ export function createChannelCard(options: ChannelCardOptions): ChannelCard {
       setText(transport, kind ? (TRANSPORT_LABEL[kind] ?? kind) : '—')
       transport.dataset.transport = kind ?? ''
       setText(reason, why ?? '')
+      blocked = kind === 'sse' && why === BLOCKED_REASON
+      if (!blocked) reprobe.hidden = true
+    },
+    setReprobe(at, now) {
+      if (!blocked) return
+      reprobe.hidden = false
+      reprobe.dataset.reprobeAt = at === undefined ? '' : String(at)
+      setText(reprobe, at === undefined ? 're-probing WebSocket…' : `WebSocket re-probe in ${Math.max(0, (at - now) / 1000).toFixed(1)} s`)
     },
     addEvent(id, data, now) {
       events += 1

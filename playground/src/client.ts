@@ -31,7 +31,7 @@ export function createPlaygroundClient(baseUrl: string, config: PlaygroundConfig
     },
     ...(config.stallTimeoutMs !== undefined ? { stallTimeoutMs: config.stallTimeoutMs } : {}),
     ...(config.reprobeWebSocketMs !== undefined ? { reprobeWebSocketMs: config.reprobeWebSocketMs } : {}),
-    platform: { online: hooks.online },
+    platform: { online: hooks.online, ...(config.seed !== undefined ? { random: mulberry32(config.seed) } : {}) },
     onConnectionState: hooks.onConnectionState,
   }
   if (config.token) {
@@ -42,4 +42,16 @@ export function createPlaygroundClient(baseUrl: string, config: PlaygroundConfig
     }
   }
   return createClient<PlaygroundSchema>(options)
+}
+
+/** A seeded random source in [0, 1) (mulberry32): `?seed=N` replays the same jitter draws. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
 }

@@ -12,6 +12,7 @@
  * | `reprobeWebSocketMs` | re-try a blocked WebSocket after | SDK default (60000) |
  * | `token` | `1`: use a token provider (counted in `window.__switchline.tokenCalls`) | off |
  * | `logSize` | events kept in each card's log | 50 |
+ * | `seed` | seeds the SDK's random source (jitter, message ids): the same seed replays the same delays | `Math.random` |
  */
 import type { TransportPreference } from '@switchline/client'
 
@@ -27,6 +28,7 @@ export interface PlaygroundConfig {
   reprobeWebSocketMs: number | undefined
   token: boolean
   logSize: number
+  seed: number | undefined
 }
 
 /** Channel names whose demo definition allows sending (they get a send box and prefer WebSocket). */
@@ -61,6 +63,7 @@ export function readConfig(search: string): PlaygroundConfig {
     reprobeWebSocketMs: num(query, 'reprobeWebSocketMs'),
     token: query.get('token') === '1',
     logSize: num(query, 'logSize') ?? 50,
+    seed: num(query, 'seed'),
   }
 }
 

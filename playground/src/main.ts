@@ -62,7 +62,6 @@ for (const id of config.channels) {
       if (meta.id !== undefined) record.ids.push(meta.id)
       record.lastEventId = meta.id
       card?.addEvent(meta.id, data, Date.now())
-      refresh()
     },
     onState(change) {
       record.state = change.to
@@ -80,6 +79,10 @@ for (const id of config.channels) {
         card?.addReconnect(entry)
       }
       card?.setState(change.to, change.reason)
+    },
+    // The badge follows the SDK's transport changes as they happen, not the next event.
+    onTransport(change) {
+      record.transports.push({ ...change, at: performance.now() })
       refresh()
     },
     onGap(gap) {
@@ -122,6 +125,13 @@ setInterval(() => {
   const now = Date.now()
   for (const card of cards) card.tick(now)
 }, 500)
+
+// The re-probe countdown: the client says when it will try WebSocket again (it moves on after a failed re-probe).
+setInterval(() => {
+  const now = Date.now()
+  surface.reprobeAt = client.reprobeAt
+  for (const card of cards) card.setReprobe(client.reprobeAt, now)
+}, 100)
 
 const pollStats = (): void => {
   faults.stats().then(

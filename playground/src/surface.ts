@@ -2,6 +2,7 @@
  * The page's test surface, `window.__switchline` — documented in playground/README.md. Everything here is also
  * shown on the page; the surface keeps the full history (the page shows the latest only).
  */
+import type { TransportChange } from '@switchline/client'
 import type { PlaygroundConfig } from './config'
 import type { ReconnectEntry } from './timeline'
 
@@ -17,6 +18,8 @@ export interface ChannelRecord {
    * that waits for a backoff timer; one waiting for the platform, e.g. offline, has none).
    */
   states: { from: string; to: string; reason: string | undefined; attempt: number | undefined; delayMs: number | undefined; at: number }[]
+  /** Every transport change (`onTransport`) with when it came (`performance.now()`), the first choice included. */
+  transports: Array<TransportChange & { at: number }>
   /** Every `to: 'reconnecting'` change with its attempt and delay. */
   reconnects: ReconnectEntry[]
   gaps: number
@@ -34,6 +37,8 @@ export interface TestSurface {
   channels: Record<string, ChannelRecord>
   /** Shared connections by transport, from the client's `onConnectionState`. */
   connections: Record<string, ConnectionRecord>
+  /** The client's next WebSocket re-probe (`client.reprobeAt`, ms since epoch), polled every 100 ms. */
+  reprobeAt: number | undefined
   /** Calls of the token provider (with `?token=1`). */
   tokenCalls: number
   /** Whether the page's online source says online, and since when it says offline (`performance.now()`). */
@@ -54,6 +59,7 @@ export function createSurface(config: PlaygroundConfig): TestSurface {
     config,
     channels: {},
     connections: {},
+    reprobeAt: undefined,
     tokenCalls: 0,
     online: true,
     offlineSince: undefined,
@@ -67,6 +73,7 @@ export function createSurface(config: PlaygroundConfig): TestSurface {
       lastEventId: undefined,
       ids: [],
       states: [],
+      transports: [],
       reconnects: [],
       gaps: 0,
       errors: [],

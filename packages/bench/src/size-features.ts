@@ -8,8 +8,8 @@ import type { SizeResult } from './size'
 /** Areas in the order the report lists them, each with the client source files (under `src/`) it owns. */
 export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string[] }> = [
   { area: 'createClient: client, channels, the two multiplexed sessions', files: ['client.ts', 'ws-session.ts', 'ws-connection.ts', 'protocol-errors.ts', 'sse-session.ts', 'sse-session-events.ts', 'sse-request.ts', 'member-registry.ts', 'session-member.ts', 'head-cursor.ts'] },
-  { area: 'Raw `subscribe(url)` for any SSE / WebSocket server', files: ['subscribe.ts', 'raw-sse.ts', 'raw-ws.ts'] },
-  { area: 'Subscription object (callbacks, state, close, AbortSignal)', files: ['subscription-core.ts', 'channel-subscription.ts'] },
+  { area: 'Raw `subscribe(url)` for any SSE / WebSocket server', files: ['subscribe.ts', 'raw-sse.ts', 'raw-ws.ts', 'raw-ws-close.ts'] },
+  { area: 'Subscription object (callbacks, state, close, AbortSignal)', files: ['subscription-core.ts', 'subscription-handle.ts', 'channel-subscription.ts'] },
   { area: 'Reconnect: supervisor, backoff, liveness, transport choice and fallback, timers', files: ['supervisor.ts', 'backoff.ts', 'liveness.ts', 'transport-choice.ts', 'sse-client.ts', 'timers.ts'] },
   { area: 'Sends: bounded queue, acks, re-send across switches, HTTP publish', files: ['outbox.ts', 'http-publisher.ts', 'bounded-queue.ts'] },
   { area: 'SSE over fetch: stream reader and event-stream parser', files: ['sse-parser.ts', 'transports/sse-fetch.ts', 'transports/attempt-parser.ts'] },
@@ -19,6 +19,7 @@ export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string
   { area: 'Resume: per-channel cursors and dedupe', files: ['dedupe.ts'] },
   { area: 'Async iterator (`for await`) with overflow policy', files: ['async-queue.ts'] },
   { area: 'Errors and their retry/stop classification', files: ['errors.ts'] },
+  { area: 'Option checks at call time (every option of the three forms, raw-mode ones included)', files: ['check-options.ts'] },
   { area: 'Decoding and Standard Schema validation', files: ['decode.ts', 'standard-schema.ts', 'json-object.ts'] },
   { area: 'Platform: browser globals, online / visibility, headers', files: ['platform.ts', 'platform/browser.ts', 'platform/defaults.ts', 'platform-types.ts', 'headers.ts'] },
 ]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { simulateStorm, socketIoBackoff, noJitterBackoff } from './storm-sim'
+import { simulateStorm, socketIoBackoff, noJitterBackoff, STORM_POLICIES } from './storm-sim'
 
 describe('storm simulation', () => {
   it('brings every client back and accounts for every attempt', () => {
@@ -17,5 +17,16 @@ describe('storm simulation', () => {
       expect(d0).toBeLessThanOrEqual(1500)
       expect(socketIoBackoff(10, () => rand)).toBe(5000)
     }
+  })
+
+  it('under the retry: 1000 hint, the SDK rule spreads the first wave; max(backoff, hint) makes a herd at 1 s', () => {
+    const policy = (id: string) => (STORM_POLICIES.find((p) => p.id === id) as (typeof STORM_POLICIES)[number]).policy
+    const scenario = { clients: 1000, downMs: 0, acceptPer100ms: 1000, seed: 3 } // no refusals: the first wave only
+    const floored = simulateStorm(policy('switchline-hint'), scenario)
+    const max = simulateStorm(policy('switchline-hint-max'), scenario)
+    expect(floored.attempts).toBe(1000)
+    expect(floored.attemptsPer100ms.slice(0, 10).every((n) => n === 0)).toBe(true) // nobody before the hint
+    expect(floored.peakAttemptsPer100ms).toBeLessThan(100) // uniform over 2.5 s: ~40 per 100 ms
+    expect(max.peakAttemptsPer100ms).toBeGreaterThan(600) // two thirds at exactly 1000 ms
   })
 })

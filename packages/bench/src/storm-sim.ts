@@ -7,9 +7,11 @@
  * Policies: Switchline's `defaultBackoff` (full jitter, 1.5 s doubling to 5 s — the SDK's own function,
  * applied as its supervisor does: retry n waits `backoff(n − 1)`), socket.io-client's default (1000·2^n with
  * ±50 % randomization, then `min(…, 5000)` — the formula of socket.io-client's backo2), and an unjittered
- * exponential for reference.
+ * exponential for reference. Switchline's default also runs under the reference server's `retry: 1000` hint, which
+ * a client keeps for every retry: with the SDK's rule (`reconnectDelay`: the hint floors the jitter range) and with
+ * the previous `max(backoff, hint)`, whose herd at the hint decision 0009 removed.
  */
-import { defaultBackoff, exponentialBackoff } from '@switchline/client'
+import { defaultBackoff, exponentialBackoff, reconnectDelay } from '@switchline/client'
 import { histogram, median, percentile, seededRandom } from './stats'
 
 /** A policy: the delay before retry `attempt` (0 for the first retry after the drop). */
@@ -27,12 +29,25 @@ export const socketIoBackoff: StormPolicy = (attempt, random) => {
 /** Exponential without jitter (500 ms doubling to 30 s): what a jitter-less client does. */
 export const noJitterBackoff: StormPolicy = (attempt) => Math.min(500 * 2 ** attempt, 30_000)
 
+/** The `retry:` hint the reference server sends at the start of every SSE stream (its default). */
+export const REFERENCE_RETRY_MS = 1000
+
 export const STORM_POLICIES: { id: string; label: string; policy: StormPolicy }[] = [
   { id: 'switchline', label: 'Switchline `defaultBackoff` (full jitter, 1.5 s → 5 s)', policy: defaultBackoff },
   {
     id: 'switchline-previous',
     label: 'Switchline\'s previous default, `exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 30000 })` (decision 0003)',
     policy: exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 30_000 }),
+  },
+  {
+    id: 'switchline-hint',
+    label: 'Switchline `defaultBackoff` under the reference server\'s `retry: 1000`: the hint floors the jitter range (decision 0009)',
+    policy: (attempt, random) => reconnectDelay(defaultBackoff, attempt, random, REFERENCE_RETRY_MS),
+  },
+  {
+    id: 'switchline-hint-max',
+    label: 'the same under the previous rule, `max(backoff, retry: 1000)`',
+    policy: (attempt, random) => Math.max(defaultBackoff(attempt, random), REFERENCE_RETRY_MS),
   },
   { id: 'socket.io', label: 'socket.io-client default (1 s·2ⁿ ± 50 %, min(…, 5 s))', policy: socketIoBackoff },
   { id: 'no-jitter', label: 'exponential, no jitter (0.5 s → 30 s), reference', policy: noJitterBackoff },

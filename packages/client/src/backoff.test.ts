@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../test/support/prng'
 import { expectCode } from '../test/support/thrown'
-import { defaultBackoff, exponentialBackoff, type BackoffPolicy } from './backoff'
+import { defaultBackoff, exponentialBackoff, MAX_RETRY_HINT_MS, reconnectDelay, type BackoffPolicy } from './backoff'
 
 const ALMOST_ONE = 1 - Number.EPSILON
 const zero = () => 0
@@ -192,5 +192,48 @@ describe('exponentialBackoff: option validation', () => {
     expect(() => exponentialBackoff({ initialDelayMs: 0, maxDelayMs: 0, minDelayMs: 0, factor: 1 })).not.toThrow()
     expect(() => exponentialBackoff({ minDelayMs: 5000 })).not.toThrow() // equal to the default maxDelayMs
     expect(() => exponentialBackoff({})).not.toThrow()
+  })
+})
+
+describe('reconnectDelay: a server hint floors the jitter range', () => {
+  it('without a hint it is the backoff, rounded', () => {
+    expect(reconnectDelay(defaultBackoff, 0, () => 0.5)).toBe(750)
+    expect(reconnectDelay(() => 10.4, 3, () => 0.9)).toBe(10)
+  })
+
+  it('hint + backoff + r × hint with the policy’s own draw r: full jitter over [hint, 2 × hint + ceiling)', () => {
+    expect(reconnectDelay(defaultBackoff, 0, zero, 1000)).toBe(1000)
+    expect(reconnectDelay(defaultBackoff, 0, () => 0.5, 1000)).toBe(1000 + 750 + 500)
+    expect(reconnectDelay(defaultBackoff, 0, top, 1000)).toBe(3500) // the top end, rounded: never reached exactly
+    expect(reconnectDelay(defaultBackoff, 5, () => 0.5, 1000)).toBe(1000 + 2500 + 500) // at the 5 s cap
+  })
+
+  it('uses the first draw of a policy that draws several times, and a fresh one for a policy that draws none', () => {
+    const draws = [0.2, 0.9, 0.7]
+    const random = (): number => draws.shift() as number
+    const twice: BackoffPolicy = (_attempt, r) => (r() + r()) * 100
+    expect(reconnectDelay(twice, 0, random, 1000)).toBe(1000 + 110 + 0.2 * 1000)
+    expect(reconnectDelay(() => 100, 0, () => 0.3, 1000)).toBe(1000 + 100 + 300)
+    expect(reconnectDelay(() => 100, 0, () => 0.3, 0)).toBe(100) // no hint: no extra draw needed
+  })
+
+  it('stays uniform: 10 000 draws under defaultBackoff and a 1000 ms hint fill [1000, 3500) evenly', () => {
+    const random = mulberry32(99)
+    const tenths = new Array<number>(10).fill(0)
+    for (let i = 0; i < 10_000; i++) {
+      const delay = reconnectDelay(defaultBackoff, 0, random, 1000)
+      expect(delay).toBeGreaterThanOrEqual(1000)
+      expect(delay).toBeLessThanOrEqual(3500)
+      tenths[Math.min(9, Math.floor((delay - 1000) / 250))]! += 1
+    }
+    for (const n of tenths) expect(Math.abs(n - 1000)).toBeLessThan(120) // ≈ 3.8 σ of a binomial(10 000, 0.1)
+  })
+
+  it(`caps the hint at MAX_RETRY_HINT_MS (${MAX_RETRY_HINT_MS} ms); bad backoff values count as 0`, () => {
+    expect(reconnectDelay(() => 0, 0, zero, 1e12)).toBe(MAX_RETRY_HINT_MS)
+    expect(reconnectDelay(() => 0, 0, top, 1e12)).toBe(2 * MAX_RETRY_HINT_MS)
+    for (const bad of [Number.NaN, -5, Number.POSITIVE_INFINITY]) expect(reconnectDelay(() => bad, 0, zero, 100)).toBe(100)
+    for (const hint of [Number.NaN, -1, 0]) expect(reconnectDelay(() => 7, 0, top, hint)).toBe(7)
+    expect(reconnectDelay(() => 0, 0, () => 5, 100)).toBe(200) // a random() above 1 is clamped
   })
 })

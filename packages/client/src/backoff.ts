@@ -79,3 +79,38 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
  * defaultBackoff(3, Math.random) // somewhere in [0, 5000)
  */
 export const defaultBackoff: BackoffPolicy = exponentialBackoff()
+
+/**
+ * The longest server hint honoured, in ms (60 s): a longer SSE `retry:`, `Retry-After` / `retry-after-ms` or close
+ * 1013 `retry-after=` counts as 60 s, so an absurd hint cannot silence a client for days. A server that still
+ * needs time answers the next attempt with another hint.
+ */
+export const MAX_RETRY_HINT_MS = 60_000
+
+/**
+ * The delay before the next reconnect: the backoff's draw, moved up by the server's hint and widened by it
+ * (docs/decisions/0009-retry-hints-floor-the-jitter-range.md). With `hint` = `min(hintMs, MAX_RETRY_HINT_MS)` and
+ * `r` the backoff's own random draw (its first `random()` call; a fresh one if it drew none):
+ *
+ * `delay = hint + backoff(attempt, random) + r × hint`
+ *
+ * For a full-jitter policy (`backoff = r × ceiling`) that is uniform over `[hint, 2 × hint + ceiling)`: the hint is
+ * the floor of the jitter range, never a clamp after it, so clients told the same hint do not arrive together.
+ * Without a hint it is the backoff's delay. A non-finite or negative backoff counts as 0. Rounded to whole ms.
+ * @example
+ * reconnectDelay(defaultBackoff, 0, Math.random) // [0, 1500)
+ * reconnectDelay(defaultBackoff, 0, Math.random, 1000) // [1000, 3500): SSE `retry: 1000`
+ */
+export function reconnectDelay(backoff: BackoffPolicy, attempt: number, random: () => number, hintMs = 0): number {
+  let draw: number | undefined
+  const ms = backoff(attempt, () => {
+    const value = random()
+    draw ??= value
+    return value
+  })
+  const hint = hintMs > 0 ? Math.min(hintMs, MAX_RETRY_HINT_MS) : 0
+  let r = hint > 0 ? (draw ?? random()) : 0
+  if (!(r > 0)) r = 0
+  else if (r > 1) r = 1
+  return Math.round(hint + (ms > 0 && ms < Infinity ? ms : 0) + r * hint)
+}

@@ -39,8 +39,11 @@ export interface ChannelSubscription extends SessionMember {
   readonly primary: TransportKind | undefined
   /** The public subscription. */
   readonly subscription: Subscription<unknown, unknown>
-  /** Rides `kind` from now on: transport fields, send path. `httpPath` is the SSE send path. */
-  ride(kind: TransportKind, reason: string, httpPath: SendPath): void
+  /**
+   * Rides `kind` from now on: transport fields (a change is reported to `onTransport`, with `reprobeAt` when given),
+   * send path. `httpPath` is the SSE send path.
+   */
+  ride(kind: TransportKind, reason: string, httpPath: SendPath, reprobeAt?: number): void
   /** Whether it has closed. */
   readonly closed: boolean
 }
@@ -165,11 +168,11 @@ class ChannelMember implements ChannelSubscription {
     this.#wsSendPath = path
     if (this.primary === 'websocket' && !this.closed) this.#setSendPath(path)
   }
-  ride(kind: TransportKind, reason: string, sseSendPath: SendPath): void {
+  ride(kind: TransportKind, reason: string, sseSendPath: SendPath, reprobeAt?: number): void {
     if (this.closed) return
     const moved = this.primary !== undefined && this.primary !== kind
     this.primary = kind
-    this.#sink.setTransport(kind, reason)
+    this.#sink.setTransport(kind, reason, reprobeAt)
     this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : sseSendPath)
     if (moved && !this.#opened) this.#setState({ to: 'reconnecting', reason })
   }

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { createClient } from './client'
-import type { SendResult, Subscription } from './types'
+import type { ChannelSchema, ClientOptions, PublishResult, SendResult, SendingChannel, Subscription, TransportChange, TransportKind } from './types'
 
 interface Price {
   symbol: string
@@ -39,9 +39,13 @@ describe('createClient types', () => {
 
   it('send exists only on channels that declare it, with the declared payload', () => {
     const chat = rt.subscribe('chat')
-    expectTypeOf(chat).toEqualTypeOf<Subscription<ChatMsg, ChatDraft>>()
+    expectTypeOf(chat).toEqualTypeOf<Subscription<ChatMsg, ChatDraft, PublishResult>>()
     expectTypeOf(chat.send).parameter(0).toEqualTypeOf<ChatDraft>()
-    expectTypeOf(chat.send({ text: 'hi' })).toEqualTypeOf<Promise<SendResult>>()
+    expectTypeOf(chat.send({ text: 'hi' })).toEqualTypeOf<Promise<PublishResult>>()
+    // The server always answers with the event's id: no `undefined` to narrow away.
+    expectTypeOf(chat.send({ text: 'hi' })).resolves.toHaveProperty('eventId').toEqualTypeOf<string>()
+    // Still a SendResult where old code expects one.
+    expectTypeOf<PublishResult>().toMatchTypeOf<SendResult>()
     // @ts-expect-error — wrong payload type
     void chat.send({ body: 'hi' })
     // @ts-expect-error — wrong payload type
@@ -70,5 +74,46 @@ describe('createClient types', () => {
     rt.subscribe('prices', { transport: 'carrier-pigeon' })
     // @ts-expect-error — onEvent receives the channel's type
     rt.subscribe('prices', { onEvent: (data: ChatMsg) => data })
+  })
+
+  it('ready() is a method resolving void', () => {
+    expectTypeOf(rt.subscribe('prices').ready).toEqualTypeOf<() => Promise<void>>()
+  })
+
+  it('sendChannels lists only channels that declare send', () => {
+    expectTypeOf<SendingChannel<Schema>>().toEqualTypeOf<'chat'>()
+    createClient<Schema>({ url: 'https://x', sendChannels: ['chat'] })
+    createClient<Schema>({ url: 'https://x', sendChannels: [] })
+    // @ts-expect-error — a typo: not a channel of the schema
+    createClient<Schema>({ url: 'https://x', sendChannels: ['chta'] })
+    // @ts-expect-error — a receive-only channel cannot be a send channel
+    createClient<Schema>({ url: 'https://x', sendChannels: ['prices'] })
+  })
+
+  it('without a schema, any names (the old ClientOptions keeps working)', () => {
+    expectTypeOf<SendingChannel<ChannelSchema>>().toEqualTypeOf<string>()
+    const options: ClientOptions = { url: 'https://x', sendChannels: ['anything'] }
+    createClient(options)
+    createClient<{ a: { receive: number; send: string } }>({ url: 'https://x' })
+    // An options object typed as plain ClientOptions still fits a client with a schema (the playground does this).
+    type Loose2 = Record<string, { receive: unknown; send: { text: string } }>
+    createClient<Loose2>(options)
+    type Loose = Record<string, { receive: unknown; send: string }>
+    expectTypeOf<SendingChannel<Loose>>().toEqualTypeOf<string>()
+    createClient<Loose>({ url: 'https://x', sendChannels: ['any', 'names'] })
+  })
+
+  it('transport changes are typed; the client says when WebSocket is re-probed', () => {
+    rt.subscribe('chat', {
+      onTransport: (change) => {
+        expectTypeOf(change).toEqualTypeOf<TransportChange>()
+        expectTypeOf(change.from).toEqualTypeOf<TransportKind | undefined>()
+        expectTypeOf(change.to).toEqualTypeOf<TransportKind>()
+        expectTypeOf(change.reprobeAt).toEqualTypeOf<number | undefined>()
+      },
+    })
+    expectTypeOf(rt.reprobeAt).toEqualTypeOf<number | undefined>()
+    // @ts-expect-error — read-only
+    rt.reprobeAt = 5
   })
 })

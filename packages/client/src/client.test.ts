@@ -7,7 +7,7 @@ import { createClient, createClientWith } from './client'
 import type { SwitchlineError } from './errors'
 import type { WebSocketConstructor } from './platform-types'
 import { createWsBlockRegistry } from './transport-choice'
-import type { ClientOptions, StateChange } from './types'
+import type { ClientOptions, StateChange, Subscription, TransportChange } from './types'
 
 type Schema = {
   ticker: { receive: { n: number } }
@@ -134,6 +134,85 @@ describe('createClient', () => {
     client.close()
   })
 
+  it('onTransport reports each move once — blocked → SSE + POST (with reprobeAt), a failed re-probe, re-probed → WebSocket — with no event needed', async () => {
+    const perClient: string[] = []
+    const { net, client } = setup({ onTransport: (c) => perClient.push(`${c.channel}: ${c.from}→${c.to}`) })
+    const changes: Array<{ change: TransportChange; member: string | undefined; state: string | undefined }> = []
+    const states: StateChange[] = []
+    let chat: Subscription<{ text: string }, { text: string }> | undefined
+    chat = client.subscribe('chat', {
+      key: 'a',
+      onTransport: (change) => changes.push({ change, member: chat?.transport, state: chat?.state }),
+      onState: (s) => states.push(s),
+    })
+    expect(changes.map((c) => c.change)).toEqual([{ from: undefined, to: 'websocket', reason: 'sends → WebSocket' }])
+    await tick()
+    FakeWebSocket.last.welcome()
+    FakeWebSocket.last.subscribed('chat:a')
+    expect(chat.state).toBe('open')
+
+    // The socket drops; two refused upgrades mark WebSocket blocked.
+    const blockedAt = Date.now()
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await tick()
+    const reprobeAt = blockedAt + 200 + 5000
+    expect(changes.map((c) => c.change).slice(1)).toEqual([
+      { from: 'websocket', to: 'sse', reason: 'WebSocket blocked → SSE + POST', reprobeAt },
+    ])
+    expect(changes[1]?.member).toBe('sse') // the member had changed when the callback ran
+    expect(client.reprobeAt).toBe(reprobeAt)
+    ready(net.last)
+    await tick()
+    expect(chat.state).toBe('open')
+
+    // The re-probe fails twice before open: still blocked, no transport change, the next re-probe is scheduled.
+    const sockets = FakeWebSocket.instances.length
+    await vi.advanceTimersByTimeAsync(reprobeAt - Date.now())
+    expect(FakeWebSocket.instances.length).toBe(sockets + 1)
+    expect(client.reprobeAt).toBeUndefined() // under way
+    FakeWebSocket.last.serverClose(1006)
+    await vi.advanceTimersByTimeAsync(100)
+    FakeWebSocket.last.serverClose(1006)
+    await tick()
+    expect(changes).toHaveLength(2)
+    expect(client.reprobeAt).toBe(Date.now() + 5000)
+
+    // The next re-probe works: the open channel moves back without any event or state change.
+    const statesBefore = states.length
+    await vi.advanceTimersByTimeAsync(5000)
+    FakeWebSocket.last.welcome()
+    FakeWebSocket.last.subscribed('chat:a')
+    expect(changes.map((c) => c.change).slice(2)).toEqual([{ from: 'sse', to: 'websocket', reason: 'sends → WebSocket' }])
+    expect(changes[2]).toMatchObject({ member: 'websocket', state: 'open' })
+    expect(states.length).toBe(statesBefore)
+    expect(client.reprobeAt).toBeUndefined()
+    expect(perClient).toEqual(['chat:a: undefined→websocket', 'chat:a: websocket→sse', 'chat:a: sse→websocket'])
+    client.close()
+  })
+
+  it('a client that finds its origin already blocked (another client learnt it) rides SSE + POST and re-probes when the block ends', async () => {
+    const { client, registry } = setup()
+    const until = Date.now() + 3000
+    registry.markBlocked('http://example.test', until)
+    const changes: TransportChange[] = []
+    const chat = client.subscribe('chat', { key: 'a', onTransport: (c) => changes.push(c) })
+    expect(changes).toEqual([{ from: undefined, to: 'sse', reason: 'WebSocket blocked → SSE + POST', reprobeAt: until }])
+    expect(client.reprobeAt).toBe(until)
+    await vi.advanceTimersByTimeAsync(2999)
+    expect(FakeWebSocket.instances).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    FakeWebSocket.last.welcome()
+    FakeWebSocket.last.subscribed('chat:a')
+    expect(chat.transport).toBe('websocket')
+    expect(changes.at(-1)).toEqual({ from: 'sse', to: 'websocket', reason: 'sends → WebSocket' })
+    client.close()
+  })
+
   it('a forced transport is kept; send on an SSE channel goes over POST', async () => {
     const { net, client } = setup()
     const chat = client.subscribe('chat', { key: 'b', transport: 'sse' })
@@ -245,6 +324,37 @@ describe('createClient', () => {
     await tick()
     expect(sub.state).toBe('closed')
     expect(net.streams).toHaveLength(0)
+    client.close()
+  })
+
+  it('channels: ready() resolves at sl-ready, rejects with the fatal error or closed; retried failures reach onError', async () => {
+    const { net, client } = setup()
+    net.sseAnswers.push({ status: 503, body: '{"code":"unavailable","message":"restarting"}', headers: { 'retry-after-ms': '200' } })
+    const errors: SwitchlineError[] = []
+    const ticker = client.subscribe('ticker', { onError: (e) => errors.push(e) })
+    const refused = client.subscribe('ticker', { key: 'secret' })
+    const leaving = client.subscribe('ticker', { key: 'gone' })
+    const settled = (p: Promise<void>) => p.then(() => 'open', (e: SwitchlineError) => e)
+    const tickerReady = settled(ticker.ready())
+    const refusedReady = settled(refused.ready())
+    const leavingReady = settled(leaving.ready())
+    leaving.close()
+    expect(await leavingReady).toMatchObject({ code: 'closed' })
+    await tick()
+    expect(errors).toHaveLength(1)
+    const [unavailable] = errors
+    expect(unavailable).toMatchObject({ code: 'http_status', status: 503, protocolCode: 'unavailable', retryAfterMs: 200, attempt: 1 })
+    // retry-after-ms 200 floors the range: 200 + the test backoff's 100 + r × 200
+    expect(unavailable?.nextDelayMs).toBeGreaterThanOrEqual(300)
+    expect(unavailable?.nextDelayMs).toBeLessThan(500)
+    await vi.advanceTimersByTimeAsync(unavailable?.nextDelayMs ?? Number.NaN)
+    net.last.event({ event: 'sl-error', data: { code: 'forbidden', message: 'no', channel: 'ticker:secret', fatal: true } })
+    expect(await refusedReady).toMatchObject({ code: 'protocol', protocolCode: 'forbidden', fatal: true })
+    await tick() // the stream restarts without the refused channel
+    expect(net.last.url.searchParams.get('channels')).toBe('ticker')
+    ready(net.last)
+    expect(await tickerReady).toBe('open')
+    await expect(ticker.ready()).resolves.toBeUndefined()
     client.close()
   })
 })

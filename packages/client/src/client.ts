@@ -3,7 +3,7 @@
  * per client however many channels. Each channel picks its transport (`transport-choice.ts`); a blocked WebSocket
  * moves its channels to SSE + POST and is re-probed later. Sessions own the connections; this file only wires.
  */
-import { checkBoundedQueueOptions } from './bounded-queue'
+import { CHANNEL_OPTIONS, checkOptions, CLIENT_OPTIONS } from './check-options'
 import { createChannelSubscription, type ChannelSubscription } from './channel-subscription'
 import { createCursorTracker } from './dedupe'
 import { invalidOptions, SwitchlineError } from './errors'
@@ -16,7 +16,18 @@ import { createSseSession, type SseSession } from './sse-session'
 import { supervisorSettings } from './supervisor'
 import { clampDelay, type TimerHandle } from './timers'
 import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
-import type { ChannelSchema, Client, ClientOptions, ReceiveOf, SendOf, StateChange, Subscription, TransportKind } from './types'
+import type {
+  ChannelSchema,
+  Client,
+  ClientOptions,
+  PublishResult,
+  ReceiveOf,
+  SendingChannel,
+  SendOf,
+  StateChange,
+  Subscription,
+  TransportKind,
+} from './types'
 import { createWsSession, type WsSession } from './ws-session'
 
 
@@ -35,12 +46,6 @@ function parseBaseUrl(url: unknown): { baseUrl: string; origin: string } {
   return { baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`, origin: parsed.origin }
 }
 
-function checkPositive(name: string, value: number | undefined): void {
-  if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
-    throw invalidOptions(`createClient: \`${name}\` must be a number ≥ 0`)
-  }
-}
-
 /**
  * Creates a client for a Switchline server. Channels are typed by the schema `S`: what each receives and, when it
  * declares `send`, what it sends (`send()` exists only then). Receive-only channels ride the client's one SSE
@@ -53,7 +58,8 @@ function checkPositive(name: string, value: number | undefined): void {
  * on it fails alone: its subscription closes with `too_many_channels` (fatal) a microtask after `subscribe()`; the
  * others are unaffected. Channels with `transport: 'websocket'` have no such limit.
  *
- * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL or bad numeric options (`sendQueue` included).
+ * @throws SwitchlineError `invalid_options` for a bad or non-http(s) URL, or any option of the wrong type or out of
+ * range (the message names it and its value); `client.subscribe()` checks its options the same way.
  * @example
  * type Schema = { prices: { receive: Price }; chat: { receive: ChatMsg; send: ChatDraft } }
  * const rt = createClient<Schema>({ url: 'https://api.example.com/rt', sendChannels: ['chat'] })
@@ -61,7 +67,10 @@ function checkPositive(name: string, value: number | undefined): void {
  * await chat.send({ text: 'hi' })
  * rt.close()
  */
-export function createClient<S extends ChannelSchema>(options: ClientOptions): Client<S> {
+export function createClient<S extends ChannelSchema = ChannelSchema>(
+  // The schema narrows `sendChannels` only: an options object typed as plain `ClientOptions` still fits.
+  options: ClientOptions & { sendChannels?: readonly SendingChannel<NoInfer<S>>[] },
+): Client<S> {
   if (typeof options !== 'object' || options === null) throw invalidOptions('createClient: options are required')
   return createClientWith<S>(options, sharedWsBlockRegistry)
 }
@@ -69,11 +78,7 @@ export function createClient<S extends ChannelSchema>(options: ClientOptions): C
 /** {@link createClient} with its "WebSocket blocked" registry injected (tests). @internal */
 export function createClientWith<S extends ChannelSchema>(options: ClientOptions, registry: WsBlockRegistry): Client<S> {
   const { baseUrl, origin } = parseBaseUrl(options.url)
-  checkPositive('ackTimeoutMs', options.ackTimeoutMs)
-  checkPositive('reprobeWebSocketMs', options.reprobeWebSocketMs)
-  checkPositive('stallTimeoutMs', options.stallTimeoutMs)
-  checkPositive('connectTimeoutMs', options.connectTimeoutMs)
-  if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue) // here, not at the first send()
+  checkOptions('createClient()', options, CLIENT_OPTIONS) // here, not at the first connect or send()
   const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
   const base = platform()
   const tracker = createCursorTracker()
@@ -85,11 +90,14 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     token: options.token,
     headers: options.headers,
     withCredentials: options.withCredentials === true,
+    timeoutMs: options.publishTimeoutMs,
   })
   const members = new Set<ChannelSubscription>()
   let sse: SseSession | undefined
   let ws: WsSession | undefined
   let reprobeTimer: TimerHandle | undefined
+  /** When the scheduled re-probe runs (`client.reprobeAt`). */
+  let reprobeAt: number | undefined
   let closed = false
 
   // One SSE send path for every channel of the client (it holds nothing per channel).
@@ -125,6 +133,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     if (ws) return ws
     const session: WsSession = createWsSession({
       ping: options.ping,
+      maxMessageBytes: options.maxMessageBytes,
       ...sessionOptions('websocket'),
       onBlocked: () => onBlocked(session),
       onWelcome: () => registry.clear(origin),
@@ -135,15 +144,16 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     return (ws = session)
   }
 
-  function ride(member: ChannelSubscription, kind: TransportKind, reason: string): void {
-    member.ride(kind, reason, httpPath())
+  function ride(member: ChannelSubscription, kind: TransportKind, reason: string, until?: number): void {
+    member.ride(kind, reason, httpPath(), until)
     if (kind === 'sse') ensureSse().add(member)
     else ensureWs().add(member)
   }
 
   function onBlocked(session: WsSession): void {
     if (closed || ws !== session) return
-    registry.markBlocked(origin, base.timers.now() + reprobeMs)
+    const until = base.timers.now() + reprobeMs
+    registry.markBlocked(origin, until)
     const riders = [...members].filter((m) => session.has(m))
     if (riders.every((m) => m.preference === 'websocket')) return // forced: keep trying
     ws = undefined
@@ -151,27 +161,29 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     for (const member of riders) {
       if (member.closed) continue
       if (member.preference === 'websocket') ride(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)
-      else if (member.primary === 'websocket') ride(member, 'sse', TRANSPORT_REASONS.blocked)
+      else if (member.primary === 'websocket') ride(member, 'sse', TRANSPORT_REASONS.blocked, until)
     }
-    scheduleReprobe()
+    scheduleReprobe(until)
   }
 
-  function scheduleReprobe(): void {
+  /** Tries WebSocket again at `at` for the channels that moved to SSE + POST (ms since epoch). */
+  function scheduleReprobe(at: number): void {
     cancelReprobe()
+    reprobeAt = at
     reprobeTimer = base.timers.setTimeout(() => {
-      reprobeTimer = undefined
+      reprobeTimer = reprobeAt = undefined
       if (closed) return
       const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.primary === 'sse')
       if (candidates.length === 0) return
       const session = ensureWs()
       // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.promote).
       for (const member of candidates) if (!session.has(member)) session.add(member)
-    }, clampDelay(reprobeMs))
+    }, clampDelay(at - base.timers.now()))
   }
 
   function cancelReprobe(): void {
     if (reprobeTimer !== undefined) base.timers.clearTimeout(reprobeTimer)
-    reprobeTimer = undefined
+    reprobeTimer = reprobeAt = undefined
   }
 
   const host = {
@@ -197,18 +209,45 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
   }
 
   return {
+    get reprobeAt() {
+      return reprobeAt
+    },
     subscribe(name, channelOptions = {}) {
       if (closed) throw new SwitchlineError('closed', 'client is closed')
+      checkOptions('client.subscribe()', channelOptions, CHANNEL_OPTIONS)
       const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
       if (!isChannelId(channel)) throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = channelOptions.transport ?? options.transport ?? 'auto'
       const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
-      const member = createChannelSubscription({ channel, options: channelOptions, preference, sends, host })
-      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>> // signal already aborted
+      const onTransport = options.onTransport
+      const member = createChannelSubscription({
+        channel,
+        // The client's dashboard hook rides the channel's own, in the same order (only when the app gave one).
+        options: onTransport
+          ? {
+              ...channelOptions,
+              onTransport(change) {
+                try {
+                  channelOptions.onTransport?.(change)
+                } finally {
+                  onTransport({ ...change, channel })
+                }
+              },
+            }
+          : channelOptions,
+        preference,
+        sends,
+        host,
+      })
+      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult> // signal already aborted
       members.add(member)
-      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: registry.isBlocked(origin, base.timers.now()) })
-      ride(member, choice.kind, choice.reason)
-      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>>
+      const until = registry.blockedUntil(origin, base.timers.now())
+      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: until !== undefined })
+      // Blocked before this client learnt it itself (another client, same origin): it re-probes at the same time.
+      const blocked = choice.reason === TRANSPORT_REASONS.blocked
+      if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)
+      ride(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
+      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult>
     },
     close() {
       if (closed) return

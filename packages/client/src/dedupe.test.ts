@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32, randomInt } from '../test/support/prng'
 import { expectCode } from '../test/support/thrown'
-import { createCursorTracker, createIdWindow } from './dedupe'
+import { createCursorTracker, createIdWindow, createRawIdFilter } from './dedupe'
 
 describe('createCursorTracker', () => {
   it('accepts increasing ids and rejects replays (seq ≤ mark)', () => {
@@ -206,5 +206,26 @@ describe('createIdWindow', () => {
     for (const size of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expectCode(() => createIdWindow(size), 'invalid_options', String(size))
     }
+  })
+})
+
+describe('createRawIdFilter (raw SSE `dedupe`, opt-in)', () => {
+  it('false or undefined: no filter — ids are a cursor, repeats are delivered', () => {
+    expect(createRawIdFilter(false)).toBeUndefined()
+    expect(createRawIdFilter(undefined)).toBeUndefined()
+  })
+
+  it("'unique': an id among the last 1024 is a duplicate", () => {
+    const isNew = createRawIdFilter('unique')!
+    expect(['a', 'b', 'a', 'c', 'b'].map(isNew)).toEqual([true, true, false, true, false])
+    for (let i = 0; i < 1024; i++) isNew(`x${i}`)
+    expect(isNew('a')).toBe(true) // forgotten after 1024 newer ids
+  })
+
+  it("'ordered': decimal ids by value, Switchline ids by seq within their epoch; other ids reset the mark", () => {
+    const isNew = createRawIdFilter('ordered')!
+    expect(['1', '2', '2', '10', '9', '10', '11'].map(isNew)).toEqual([true, true, false, true, false, false, true])
+    expect(['k1-5', 'k1-5', 'k1-4', 'k1-6', 'k2-1', 'k1-7'].map(isNew)).toEqual([true, false, false, true, true, true])
+    expect(['opaque', 'opaque', '3', '3'].map(isNew)).toEqual([true, true, true, false])
   })
 })

@@ -1,6 +1,7 @@
 /**
  * Deduplication of delivered events. Switchline ids are ordered within an epoch (docs/protocol.md R5), so a
- * per-channel high-water mark is enough; opaque ids (raw mode, third-party servers) use a window of recent ids.
+ * per-channel high-water mark is enough. Raw mode deduplicates only when the app opts in (`dedupe`: ids of other
+ * servers are a resume cursor, not keys): a window of recent ids, or a high-water mark for increasing ids.
  * Pure: no I/O, no timers.
  */
 import { invalidOptions, SwitchlineError } from './errors'
@@ -173,5 +174,42 @@ export function createIdWindow(size = 1024): IdWindow {
       ring.length = 0
       oldest = 0
     },
+  }
+}
+
+/** An id `'ordered'` can compare: decimal (up to 15 digits, exact), or `<epoch>-<seq>` (R5; any 1–16 digit seq). */
+const ORDERED_ID = /^(?:([a-z0-9]{1,16})-)?(\d{1,15})$/
+
+/**
+ * The opt-in dedupe of raw SSE (`dedupe`): returns whether an event id is new, recording it. `false` gives
+ * `undefined` (every id is new: ids are a cursor). `'unique'`: an id among the last 1024 seen is a duplicate.
+ * `'ordered'`: decimal ids compare as numbers and Switchline ids `<epoch>-<seq>` by seq within their epoch (R5);
+ * an id not greater than the mark is a duplicate; an id that cannot be compared with the mark becomes the mark.
+ * @example
+ * const isNew = createRawIdFilter('ordered')
+ * isNew?.('7') // true
+ * isNew?.('7') // false
+ * isNew?.('k3-1') // true: another shape, now the mark
+ */
+export function createRawIdFilter(mode: false | 'unique' | 'ordered' | undefined): ((id: string) => boolean) | undefined {
+  if (!mode) return undefined
+  if (mode === 'unique') {
+    const seen = createIdWindow()
+    return (id) => {
+      if (seen.has(id)) return false
+      seen.add(id)
+      return true
+    }
+  }
+  let epoch: string | undefined // the mark's epoch; `''` for a decimal mark; `undefined` without one
+  let seq = 0
+  return (id) => {
+    const match = ORDERED_ID.exec(id)
+    const idEpoch = match ? (match[1] ?? '') : undefined
+    const idSeq = match ? Number(match[2]) : 0
+    if (idEpoch !== undefined && idEpoch === epoch && idSeq <= seq) return false
+    epoch = idEpoch
+    seq = idSeq
+    return true
   }
 }

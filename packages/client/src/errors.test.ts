@@ -209,12 +209,65 @@ describe('classifyHttpResponse', () => {
     expect('channel' in error).toBe(false)
   })
 
-  it('ignores a body that is not a §7 error', () => {
-    for (const body of ['', 'oops', '<html>', '[]', 'null', '{"code":1,"message":"m"}', '{"code":"x"}', '{"message":"m"}']) {
-      const error = errorOf(http(500, { body }))
-      expect('protocolCode' in error, body).toBe(false)
-      expect(error.message).toBe('HTTP 500')
+  it('takes no protocolCode from a body that is not a §7 error', () => {
+    for (const body of ['', 'oops', '<html>', '[]', 'null', '{"code":1,"message":"m"}', '{"code":"x"}', '{"message":"m"}', '{"error":{"code":"x","message":"m"}}']) {
+      expect('protocolCode' in errorOf(http(500, { body })), body).toBe(false)
     }
+  })
+
+  it('says nothing more for a body with nothing to say (empty, HTML, no message or code)', () => {
+    for (const body of ['', '  ', '<html><body>Bad Gateway</body></html>', '[]', 'null', '{"code":1}', '{"x":"y"}', '{"error":{}}']) {
+      expect(errorOf(http(500, { body })).message, body).toBe('HTTP 500')
+    }
+  })
+
+  it('reads the message and code of OpenAI-style, Google-style, {error:"…"}, {message} and text bodies', () => {
+    const cases: Array<[string, string, string | undefined]> = [
+      [
+        '{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}',
+        'HTTP 401 invalid_api_key: Incorrect API key provided',
+        'invalid_api_key',
+      ],
+      ['{"error":{"message":"model not found","type":"invalid_request_error","code":null}}', 'HTTP 401 invalid_request_error: model not found', 'invalid_request_error'],
+      ['{"error":{"code":400,"message":"bad field","status":"INVALID_ARGUMENT"}}', 'HTTP 401 INVALID_ARGUMENT: bad field', 'INVALID_ARGUMENT'],
+      ['{"error":"quota exceeded"}', 'HTTP 401: quota exceeded', undefined],
+      ['{"message":"no such model"}', 'HTTP 401: no such model', undefined],
+      ['{"code":"unauthorized","message":"token expired"}', 'HTTP 401 unauthorized: token expired', 'unauthorized'],
+      ['  Missing\n  model  ', 'HTTP 401: Missing model', undefined],
+    ]
+    for (const [body, message, serverCode] of cases) {
+      const error = errorOf(http(401, { body }))
+      expect(error.message, body).toBe(message)
+      expect(error.serverCode, body).toBe(serverCode)
+      expect(error.body, body).toBe(body)
+    }
+  })
+
+  it('keeps protocolCode for our own { code, message } body only, serverCode for every shape', () => {
+    expect(errorOf(http(404, { body: '{"code":"unknown_channel","message":"m"}' }))).toMatchObject({ protocolCode: 'unknown_channel', serverCode: 'unknown_channel' })
+    const openai = errorOf(http(401, { body: '{"error":{"message":"m","code":"invalid_api_key"}}' }))
+    expect(openai.serverCode).toBe('invalid_api_key')
+    expect('protocolCode' in openai).toBe(false)
+  })
+
+  it('carries the URL (in the message too) and the first 500 characters of the body', () => {
+    const url = 'http://127.0.0.1:8080/v1/chat/completions'
+    const long = `{"error":{"message":"${'x'.repeat(2000)}"}}`
+    const error = errorOf(http(400, { url, body: long }))
+    expect(error).toMatchObject({ status: 400, url, fatal: true })
+    expect(error.body).toBe(long.slice(0, 500))
+    expect(error.message.endsWith(` (${url})`)).toBe(true)
+    expect(errorOf(http(204, { url })).message).toBe(`HTTP 204: the server asked the client to stop (${url})`)
+    expect(errorOf(http(200, { url, contentType: 'text/html' }))).toMatchObject({ code: 'content_type', url })
+    expect('body' in errorOf(http(503, { body: '' }))).toBe(false)
+  })
+
+  it('retry-after-ms (milliseconds, as LLM APIs send it) wins over Retry-After', () => {
+    expect(errorOf(http(429, { retryAfterMs: '1500', retryAfter: '30' })).retryAfterMs).toBe(1500)
+    expect(errorOf(http(429, { retryAfterMs: '20.6' })).retryAfterMs).toBe(21)
+    expect(errorOf(http(503, { retryAfterMs: 'soon', retryAfter: '3' })).retryAfterMs).toBe(3000)
+    expect(errorOf(http(503, { retryAfterMs: '-5', retryAfter: null })).retryAfterMs).toBeUndefined()
+    expect('retryAfterMs' in errorOf(http(400, { retryAfterMs: '1500' }))).toBe(false)
   })
 })
 

@@ -26,7 +26,7 @@ export type SwitchlineErrorCode =
   | 'validation'
   /** the send queue is full (count or bytes) */
   | 'queue_full'
-  /** a send bigger than the server's `maxFrameBytes` */
+  /** a send bigger than the server's `maxFrameBytes` (rejected), or an incoming WebSocket message over `maxMessageBytes` (skipped, not fatal) */
   | 'payload_too_large'
   /** `send()` where it is not possible */
   | 'send_unsupported'
@@ -64,12 +64,24 @@ export interface SwitchlineErrorDetails {
   fatal?: boolean
   /** The server asked to wait at least this long before retrying. */
   retryAfterMs?: number | undefined
+  /** The URL of the request that failed (HTTP errors). */
+  url?: string | undefined
+  /** The start of the answer's body (HTTP errors; at most {@link MAX_ERROR_BODY_SNIPPET} characters). */
+  body?: string | undefined
+  /**
+   * The error code a server put in its error body, whatever its shape: `code` of our `{ code, message }` (then
+   * also `protocolCode`), `error.code` (or `error.type`) of an OpenAI-style `{ error: { message, code, type } }`.
+   */
+  serverCode?: string | undefined
   /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown
 }
 
 /** The optional details copied onto a {@link SwitchlineError} when given. */
-const OPTIONAL_DETAILS = ['status', 'closeCode', 'protocolCode', 'channel', 'retryAfterMs'] as const
+const OPTIONAL_DETAILS = ['status', 'closeCode', 'protocolCode', 'channel', 'retryAfterMs', 'url', 'body', 'serverCode'] as const
+
+/** How much of an HTTP error body a {@link SwitchlineError} keeps in `body`. */
+export const MAX_ERROR_BODY_SNIPPET = 500
 
 /**
  * Every error the client reports or rejects with. Switch on `code`; `fatal` says whether retrying can help.
@@ -90,6 +102,22 @@ export class SwitchlineError extends Error {
   /** Retrying cannot succeed. @defaultValue `false` */
   readonly fatal: boolean
   declare readonly retryAfterMs?: number
+  /** The URL of the request that failed (HTTP errors). */
+  declare readonly url?: string
+  /** The start of the HTTP error body (at most {@link MAX_ERROR_BODY_SNIPPET} characters). */
+  declare readonly body?: string
+  /** The error code from the server's error body, whatever its shape (see {@link SwitchlineErrorDetails.serverCode}). */
+  declare readonly serverCode?: string
+  /**
+   * On an error reported for a failure that will be retried (`onError`, `onState` `reconnecting`): how many
+   * attempts in a row have failed, 1-based, as `StateChange.attempt`.
+   */
+  declare readonly attempt?: number
+  /**
+   * On an error reported for a failure that will be retried: the delay before the next attempt, in ms, as actually
+   * used (jitter, server hint and its cap included). Absent while the client waits for `online` or visibility.
+   */
+  declare readonly nextDelayMs?: number
 
   constructor(code: SwitchlineErrorCode, message: string, details: SwitchlineErrorDetails = {}) {
     super(message, 'cause' in details ? { cause: details.cause } : undefined)
@@ -160,13 +188,54 @@ export function parseRetryAfterHeader(value: string | null | undefined, now: num
   return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS)
 }
 
-/** The `{ code, message, channel? }` JSON error body of docs/protocol.md §7, read leniently. */
-function parseErrorBody(body: string | undefined): { code: string; message: string; channel: string | undefined } | undefined {
-  const value = parseJsonObject(body ?? '')
-  if (value === undefined) return undefined
-  const { code, message, channel } = value
-  if (typeof code !== 'string' || typeof message !== 'string') return undefined
-  return { code, message, channel: typeof channel === 'string' ? channel : undefined }
+/** What an HTTP error body says, read leniently: {@link readErrorBody}. */
+export interface ErrorBody {
+  message: string | undefined
+  serverCode: string | undefined
+  /** Set only for our own `{ code, message }` body (docs/protocol.md §7). */
+  protocolCode: string | undefined
+  channel: string | undefined
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+
+/**
+ * Reads the message and the code of an HTTP error body, in the shapes servers use: ours `{ code, message,
+ * channel? }`, OpenAI-style `{ error: { message, code, type } }` (Google's `{ error: { message, status } }` too),
+ * `{ error: "…" }`, `{ message }`; a text body that is not HTML gives its first 200 characters as the message.
+ * Numeric codes are left out (they repeat the HTTP status). Shared by the SSE connect ({@link classifyHttpResponse})
+ * and `POST B/publish` (http-publisher.ts).
+ * @example
+ * readErrorBody('{"error":{"message":"Rate limit reached","code":"rate_limit_exceeded"}}')
+ * // { message: 'Rate limit reached', serverCode: 'rate_limit_exceeded', protocolCode: undefined, channel: undefined }
+ */
+export function readErrorBody(text: string | undefined): ErrorBody | undefined {
+  if (!text) return undefined
+  const value = parseJsonObject(text)
+  if (value === undefined) {
+    const line = text.trim().replace(/\s+/g, ' ')
+    return line === '' || /^[<{[]|^null$/.test(line) ? undefined : { message: line.slice(0, 200), serverCode: undefined, protocolCode: undefined, channel: undefined }
+  }
+  const nested = value.error
+  const inner = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : value
+  const code = str(inner.code) ?? str(inner.type) ?? str(inner.status)
+  const message = str(inner.message) ?? str(nested)
+  if (message === undefined && code === undefined) return undefined
+  const ours = inner === value && str(value.code) !== undefined && str(value.message) !== undefined
+  return { message, serverCode: code, protocolCode: ours ? code : undefined, channel: ours ? str(value.channel) : undefined }
+}
+
+/**
+ * Reads the retry hint of an HTTP answer: `retry-after-ms` (milliseconds, as LLM APIs send it) when it is a
+ * number ≥ 0, else `Retry-After` ({@link parseRetryAfterHeader}).
+ * @returns the delay in ms (at most {@link MAX_RETRY_AFTER_MS}), or `undefined`.
+ * @example
+ * parseRetryHint('1500', '2', Date.now()) // 1500
+ */
+export function parseRetryHint(retryAfterMs: string | null | undefined, retryAfter: string | null | undefined, now: number): number | undefined {
+  const ms = retryAfterMs?.trim()
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.min(Math.round(Number(ms)), MAX_RETRY_AFTER_MS)
+  return parseRetryAfterHeader(retryAfter, now)
 }
 
 function isEventStream(contentType: string | null): boolean {
@@ -186,7 +255,10 @@ export type HttpClassification = { kind: 'ok' } | { kind: 'retry' | 'fatal'; err
  * - `408`, `429`, `5xx` → retry `http_status`, with `retryAfterMs` from `Retry-After` (seconds or HTTP-date);
  * - anything else → fatal `http_status`.
  *
- * A JSON error body (`body`) adds its `code` as `protocolCode`, its `channel`, and its `message`.
+ * The error carries `url` (when given), the start of the body (`body`, at most {@link MAX_ERROR_BODY_SNIPPET}
+ * characters) and what the body says ({@link readErrorBody}): its message goes into the error's message, its code
+ * into `serverCode` (and `protocolCode` for our `{ code, message }` body), its `channel`. The hint is
+ * `retry-after-ms`, else `Retry-After` ({@link parseRetryHint}).
  * @example
  * classifyHttpResponse({ status: 503, contentType: null, retryAfter: '5', now: Date.now() })
  * // { kind: 'retry', error: SwitchlineError { code: 'http_status', status: 503, retryAfterMs: 5000 } }
@@ -195,35 +267,44 @@ export function classifyHttpResponse(input: {
   status: number
   contentType: string | null
   retryAfter: string | null
+  /** The `retry-after-ms` header. */
+  retryAfterMs?: string | null | undefined
   body?: string | undefined
+  /** The request's URL, for the error's `url` and message. */
+  url?: string | undefined
   now: number
 }): HttpClassification {
-  const { status, contentType } = input
+  const { status, contentType, url } = input
+  const where = url === undefined ? '' : ` (${url})`
   if (status === 200) {
     if (isEventStream(contentType)) return { kind: 'ok' }
     const error = new SwitchlineError(
       'content_type',
-      `expected Content-Type text/event-stream, got ${contentType === null ? 'none' : JSON.stringify(contentType)}`,
-      { status, fatal: true },
+      `expected Content-Type text/event-stream, got ${contentType === null ? 'none' : JSON.stringify(contentType)}${where}`,
+      { status, fatal: true, url },
     )
     return { kind: 'fatal', error }
   }
 
-  const body = parseErrorBody(input.body)
+  const text = input.body
+  const body = readErrorBody(text)
   const retryable = status === 401 || status === 408 || status === 429 || (status >= 500 && status <= 599)
   const details: SwitchlineErrorDetails = {
     status,
     fatal: !retryable,
-    protocolCode: body?.code,
+    protocolCode: body?.protocolCode,
+    serverCode: body?.serverCode,
     channel: body?.channel,
-    retryAfterMs: retryable && status !== 401 ? parseRetryAfterHeader(input.retryAfter, input.now) : undefined,
+    retryAfterMs: retryable && status !== 401 ? parseRetryHint(input.retryAfterMs, input.retryAfter, input.now) : undefined,
+    url,
+    body: text ? text.slice(0, MAX_ERROR_BODY_SNIPPET) : undefined,
   }
 
-  let message: string
-  if (status === 204) message = 'HTTP 204: the server asked the client to stop'
-  else message = body ? `HTTP ${status} ${body.code}: ${body.message}` : `HTTP ${status}`
+  let message = `HTTP ${status}`
+  if (status === 204) message += ': the server asked the client to stop'
+  else if (body) message += `${body.serverCode ? ` ${body.serverCode}` : ''}${body.message ? `: ${body.message}` : ''}`
   const code: SwitchlineErrorCode = status === 401 ? 'unauthorized' : 'http_status'
-  return { kind: retryable ? 'retry' : 'fatal', error: new SwitchlineError(code, message, details) }
+  return { kind: retryable ? 'retry' : 'fatal', error: new SwitchlineError(code, message + where, details) }
 }
 
 const CLOSE_CODE_NAMES: ReadonlyMap<number, string> = new Map(

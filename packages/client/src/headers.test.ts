@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createFakeFetch } from '../test/support/fake-connections'
 import { recordingMember } from '../test/support/fake-member'
 import { createCursorTracker } from './dedupe'
-import { normalizeHeaders, setDefaultHeader } from './headers'
+import { headerProblem, normalizeHeaders, setDefaultHeader, utf8ByteString } from './headers'
 import { createHttpPublisher } from './http-publisher'
 import { resolvePlatform } from './platform'
 import { createSseSession } from './sse-session'
@@ -73,5 +73,23 @@ describe('header names are case-insensitive', () => {
     await vi.waitFor(() => expect(net.streams).toHaveLength(1))
     expect(net.last.init?.headers).toEqual({ accept: 'text/event-stream', authorization: 'Bearer from-app', 'x-app': '1' })
     session.close()
+  })
+})
+
+describe('utf8ByteString and headerProblem (what a header can carry)', () => {
+  it('encodes a value as its UTF-8 bytes, one char per byte; ASCII is unchanged', () => {
+    expect(utf8ByteString('k3f9a-12')).toBe('k3f9a-12')
+    const bytes = (text: string): number[] => [...text].map((c) => c.charCodeAt(0))
+    expect(bytes(utf8ByteString('a…é'))).toEqual([0x61, 0xe2, 0x80, 0xa6, 0xc3, 0xa9])
+    expect(bytes(utf8ByteString('\ud800'))).toEqual([0xef, 0xbf, 0xbd]) // a lone surrogate → U+FFFD, as browsers do
+    expect(headerProblem({ 'last-event-id': utf8ByteString('…日本') })).toBeUndefined()
+  })
+
+  it('names the header that cannot be sent, never its value', () => {
+    expect(headerProblem({ accept: 'text/event-stream', 'x-latin1': 'café' })).toBeUndefined()
+    for (const value of ['Bearer ключ', 'a\r\nb', 'a\nb', 'a\0b']) {
+      expect(headerProblem({ authorization: value })).toBe('header "authorization" has NUL, CR, LF or a char above U+00FF')
+    }
+    expect(headerProblem({ 'bad name': '1' })).toBe('header "bad name" is not a valid field name')
   })
 })

@@ -6,10 +6,11 @@
  * for await (const tick of subscribe<Tick>('https://api.example.com/ticks')) render(tick)
  */
 export { subscribe } from './subscribe'
+export type { SseUrl } from './subscribe'
 export { createClient } from './client'
 export { SwitchlineError, isSwitchlineError } from './errors'
 export type { SwitchlineErrorCode, SwitchlineErrorDetails } from './errors'
-export { defaultBackoff, exponentialBackoff } from './backoff'
+export { defaultBackoff, exponentialBackoff, MAX_RETRY_HINT_MS, reconnectDelay } from './backoff'
 export type { BackoffPolicy, ExponentialBackoffOptions } from './backoff'
 export type { StandardSchemaV1 } from './standard-schema'
 export type { DataFormat } from './decode'
@@ -38,6 +39,7 @@ export type {
   HeadersInit_,
   IteratorBufferOptions,
   PingOptions,
+  PublishResult,
   RawPingOptions,
   ReceiveOf,
   ReconnectOptions,
@@ -45,12 +47,15 @@ export type {
   SendOf,
   SendQueueOptions,
   SendResult,
+  SendingChannel,
   SseClientPreference,
   StateChange,
   SubscribeOptions,
   Subscription,
   TokenProvider,
+  TransportChange,
   TransportKind,
   TransportPreference,
 } from './types'
+export type { CloseCodeAction, RawDedupe, RawPongOptions, RawStreamOptions } from './raw-options'
 export * from './protocol/codes'

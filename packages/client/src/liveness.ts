@@ -1,6 +1,6 @@
 /**
- * Liveness timers on injectable {@link Timers}: a stall watchdog (SSE: no byte for too long) and an
- * application-level pinger (WebSocket: no pong in time). No I/O; the owner sends pings and closes sockets.
+ * Liveness timers on injectable {@link Timers}: a stall watchdog (SSE: no event — raw mode: no byte — for too long)
+ * and an application-level pinger (WebSocket: no pong in time). No I/O; the owner sends pings and drops sockets.
  */
 import { clampDelay, type TimerHandle, type Timers } from './timers'
 
@@ -90,7 +90,7 @@ export interface Pinger {
  * const pinger = createPinger({
  *   timers: platform.timers, intervalMs: 15_000, timeoutMs: 10_000,
  *   sendPing: () => socket.send('ping'),
- *   onTimeout: () => socket.closeWith(1000, 'ping timeout'),
+ *   onTimeout: () => socket.terminate('ping timeout'),
  * })
  * // on every pong: pinger.pong(); on close: pinger.stop()
  */

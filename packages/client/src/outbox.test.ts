@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mulberry32, settle, tick } from '../test/support'
 import { SwitchlineError } from './errors'
 import { createHttpPublisher, httpSendPath } from './http-publisher'
+import { MAX_RETRY_HINT_MS } from './backoff'
 import { createMid, createOutbox } from './outbox'
 import { resolvePlatform } from './platform'
 import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
@@ -169,5 +170,114 @@ describe('outbox', () => {
     expect(bodies).toHaveLength(2)
     expect(bodies[1]?.mid).toBe(bodies[0]?.mid)
     await expect(result).resolves.toEqual({ eventId: 'e1-9' })
+  })
+
+  /** An outbox on the real HTTP publisher over a scripted fetch; records each POST's body. */
+  function overHttp(answers: Array<() => Response>, extra: Partial<Parameters<typeof createOutbox>[0]> = {}) {
+    const bodies: Array<{ mid?: string }> = []
+    const fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
+      bodies.push(JSON.parse(String(init?.body)) as { mid?: string })
+      return (answers.shift() as () => Response)()
+    }) as unknown as typeof globalThis.fetch
+    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }) })
+    const outbox = make({ backoff: () => 10, ...extra })
+    outbox.setPath(httpSendPath(publisher))
+    return { outbox, bodies }
+  }
+  const published = () => new Response(JSON.stringify({ eventId: 'e1-9' }), { status: 200, headers: { 'content-type': 'application/json' } })
+
+  it('over the HTTP publisher: 429 + retry-after-ms (as LLM APIs send it) holds the re-send back that long; it wins over Retry-After', async () => {
+    const limited = () =>
+      new Response(JSON.stringify({ error: { message: 'Rate limit reached', code: 'rate_limit_exceeded' } }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after-ms': '2500', 'retry-after': '20' },
+      })
+    const { outbox, bodies } = overHttp([limited, published])
+    const result = outbox.send({ text: 'hi' })
+    await tick()
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(2499) // backoff says 10 ms; retry-after-ms says 2.5 s (Retry-After: 20 s loses)
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]?.mid).toBe(bodies[0]?.mid)
+    await expect(result).resolves.toEqual({ eventId: 'e1-9' })
+  })
+
+  it('over the HTTP publisher: an absurd Retry-After is capped at MAX_RETRY_HINT_MS (60 s), as reconnect hints are', async () => {
+    const down = () => new Response('', { status: 503, headers: { 'retry-after': '999999999' } })
+    const { outbox, bodies } = overHttp([down, published], { ackTimeoutMs: 120_000 })
+    const result = outbox.send({ text: 'hi' })
+    await tick()
+    await vi.advanceTimersByTimeAsync(MAX_RETRY_HINT_MS - 1)
+    expect(bodies).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(bodies).toHaveLength(2)
+    await expect(result).resolves.toEqual({ eventId: 'e1-9' })
+  })
+
+  it('over HTTP, a message whose own deadline passes while its request hangs is rejected and abandoned; the next one goes', async () => {
+    const outbox = make({ ackTimeoutMs: 1000 })
+    const abandoned: string[] = []
+    const calls: Array<{ message: OutgoingMessage; done: PublishDone }> = []
+    outbox.setPath({
+      kind: 'sse',
+      maxFrameBytes: 65_536,
+      publish(message, done) {
+        calls.push({ message, done })
+        return () => abandoned.push(message.mid)
+      },
+    })
+    const a = settle(outbox.send('a'))
+    await vi.advanceTimersByTimeAsync(500)
+    const b = outbox.send('b') // its own deadline is 1000 ms from now
+    expect(calls).toHaveLength(1) // one request at a time: b waits behind a
+    await vi.advanceTimersByTimeAsync(500)
+    expect((await a as { reason: SwitchlineError }).reason.code).toBe('timeout')
+    expect(abandoned).toEqual([calls[0]?.message.mid])
+    expect(calls.map((c) => c.message.data)).toEqual(['a', 'b'])
+    calls[0]?.done({ eventId: 'e1-1' }) // a late answer for the abandoned request changes nothing
+    calls[1]?.done({ eventId: 'e1-2' })
+    expect(await b).toEqual({ eventId: 'e1-2' })
+    expect(outbox.pending).toBe(0)
+  })
+
+  it('over the HTTP publisher: a request over its deadline is aborted and retried with the same mid; the queue then moves on', async () => {
+    const requests: Array<{ mid: string; aborted: boolean; answer(eventId: string): void }> = []
+    const fetch = (async (_url: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((resolve, reject) => {
+        const request = {
+          mid: (JSON.parse(String(init?.body)) as { mid: string }).mid,
+          aborted: false,
+          answer: (eventId: string) => resolve(new Response(JSON.stringify({ eventId }), { status: 200 })),
+        }
+        requests.push(request)
+        init?.signal?.addEventListener('abort', () => {
+          request.aborted = true
+          reject(new DOMException('The operation was aborted.', 'AbortError'))
+        })
+      })) as typeof globalThis.fetch
+    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }), timeoutMs: 1000 })
+    const outbox = make({ backoff: () => 50, ackTimeoutMs: 30_000, maxCount: 3 })
+    outbox.setPath(httpSendPath(publisher))
+    const sends = [outbox.send('a'), outbox.send('b'), outbox.send('c')]
+    expect((await settle(outbox.send('d')) as { reason: SwitchlineError }).reason.code).toBe('queue_full') // bounds kept
+    await tick()
+    expect(requests).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1000) // half-open: no answer, the request is aborted
+    expect(requests[0]?.aborted).toBe(true)
+    await vi.advanceTimersByTimeAsync(1000 + 50) // the retry hangs too
+    expect(requests.map((r) => r.aborted)).toEqual([true, true])
+    await vi.advanceTimersByTimeAsync(50) // the network is healthy again
+    expect(requests.map((r) => r.mid)).toEqual(Array(3).fill(requests[0]?.mid))
+    requests[2]?.answer('e1-1')
+    await tick()
+    requests[3]?.answer('e1-2')
+    await tick()
+    requests[4]?.answer('e1-3')
+    expect(await Promise.all(sends)).toEqual([{ eventId: 'e1-1' }, { eventId: 'e1-2' }, { eventId: 'e1-3' }])
+    expect(new Set(requests.map((r) => r.mid)).size).toBe(3)
+    expect(outbox.pending).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
   })
 })

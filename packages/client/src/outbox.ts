@@ -1,10 +1,11 @@
 /**
  * The sends of one channel: each `send()` gets a `mid`, waits in a bounded queue (count + bytes) until a path is
  * live, goes out once on that path (WebSocket publish frame or HTTP POST), and is re-sent with the SAME `mid` after
- * a reconnect or a transport switch until the server acknowledges it — the server deduplicates by `mid` (R22), so
- * each message is published once.
+ * a reconnect, a transport switch or a failed request until the server acknowledges it — the server deduplicates
+ * by `mid` (R22), so each message is published once. A message rejects only at its own deadline (`ackTimeoutMs`)
+ * or on a fatal answer; either way the queue moves on to the next one.
  */
-import { defaultBackoff, type BackoffPolicy } from './backoff'
+import { defaultBackoff, MAX_RETRY_HINT_MS, type BackoffPolicy } from './backoff'
 import { SwitchlineError } from './errors'
 import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from './bounded-queue'
 import { encodeFrame } from './protocol/codec'
@@ -48,6 +49,8 @@ interface Entry {
   /** The path generation it was last sent on, or -1 while it waits to be sent. */
   sentOn: number
   cancelTimeout: () => void
+  /** Abandons the request in flight (HTTP: aborts it), if its path can. */
+  abandon: (() => void) | void
   settled: boolean
 }
 
@@ -92,6 +95,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (entry.settled) return
     entry.settled = true
     entry.cancelTimeout()
+    entry.abandon?.()
     queue.remove(entry)
     if (outcome instanceof SwitchlineError) entry.reject(outcome)
     else entry.resolve(outcome)
@@ -108,7 +112,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
       entry.sentOn = generation
       const sentOn = generation
-      live.publish(entry.message, (result) => {
+      entry.abandon = live.publish(entry.message, (result) => {
         if (result instanceof SwitchlineError) {
           if (entry.settled || entry.sentOn !== sentOn || sentOn !== generation) return // a stale answer
           if (result.fatal) {
@@ -132,7 +136,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
   function scheduleRetry(retryAfterMs: number | undefined): void {
     if (retryPending) return
     retryPending = true
-    const delay = Math.max(retryAfterMs ?? 0, backoff(retryAttempt++, random))
+    // The server's hint (Retry-After / retry-after-ms), capped as reconnect hints are: an absurd one cannot hold the
+    // channel's sends back for days.
+    const delay = Math.max(Math.min(retryAfterMs ?? 0, MAX_RETRY_HINT_MS), backoff(retryAttempt++, random))
     group.set(() => {
       retryPending = false
       flush()
@@ -160,12 +166,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
         )
       }
       return new Promise<SendResult>((resolve, reject) => {
-        const entry: Entry = { message, resolve, reject, sentOn: -1, cancelTimeout: () => {}, settled: false }
+        const entry: Entry = { message, resolve, reject, sentOn: -1, cancelTimeout: () => {}, abandon: undefined, settled: false }
         queue.push(entry, bytes) // throws queue_full, which rejects this promise
-        entry.cancelTimeout = group.set(
-          () => settle(entry, new SwitchlineError('timeout', `no ack within ${ackTimeoutMs} ms`, { channel })),
-          ackTimeoutMs,
-        )
+        entry.cancelTimeout = group.set(() => {
+          settle(entry, new SwitchlineError('timeout', `no ack within ${ackTimeoutMs} ms`, { channel }))
+          flush() // over HTTP it may have held the line: the next one goes
+        }, ackTimeoutMs)
         flush()
       })
     },

@@ -17,8 +17,18 @@ export interface WebSocketLike {
   onclose: ((ev: { code: number; reason: string; wasClean?: boolean }) => void) | null
   send(data: string): void
   close(code?: number, reason?: string): void
+  /** Drops the connection at once, without the closing handshake (the `ws` package has it; browsers do not). */
+  terminate?(): void
 }
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike
+/**
+ * A WebSocket constructor. The third argument carries the `ws` package's `maxPayload` (the largest incoming message
+ * it reads); browsers' `WebSocket` ignores it.
+ */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: { maxPayload?: number },
+) => WebSocketLike
 
 /** The structural EventSource the client needs (browser `EventSource` and the `eventsource` package both fit). */
 export interface EventSourceLike {

@@ -5,7 +5,7 @@
  */
 import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength, type BoundedQueue } from './bounded-queue'
 import { createDecoder } from './decode'
-import { classifyClose, SwitchlineError } from './errors'
+import { SwitchlineError } from './errors'
 import {
   createPinger,
   createWatchdog,
@@ -17,9 +17,10 @@ import {
 } from './liveness'
 import { resolvePlatform } from './platform'
 import type { RawConnection } from './raw-sse'
+import { classifyRawClose } from './raw-ws-close'
 import type { SubscriptionSink } from './subscription-core'
 import type { AttemptContext, AttemptHandle, WsAttempt } from './transports/types'
-import { openWebSocket } from './transports/ws'
+import { bytesOver, DEFAULT_MAX_MESSAGE_BYTES, messageTooLarge, openWebSocket } from './transports/ws'
 import type { SendResult, SubscribeOptions } from './types'
 
 interface PendingSend {
@@ -30,21 +31,43 @@ interface PendingSend {
 
 /**
  * Creates the WebSocket connection of a raw subscription. Pongs (per `ping.isPong`) are not delivered; a pong
- * later than `ping.timeoutMs` closes the socket (`1000`, `'ping timeout'`) and fails the attempt (`timeout`).
- * `token` is not used on a raw WebSocket (a third-party server has no standard place for it).
+ * later than `ping.timeoutMs` drops the socket at once (`terminate()` in Node, `close(1000, 'ping timeout')` in
+ * browsers) and fails the attempt (`timeout`). The server's pings (per `pong.isPing`) are answered with
+ * `pong.reply` at once, not delivered, and prove the socket alive to our own pinger. A close means what RFC 6455
+ * says unless `closeCodes` says otherwise ({@link classifyRawClose}). `token` is not used on a raw WebSocket (a
+ * third-party server has no standard place for it). Messages carry no id: there is nothing to resume or
+ * deduplicate by. A message over `maxMessageBytes` is never delivered (see {@link SubscribeOptions.maxMessageBytes};
+ * the option is checked by `subscribe()`).
  */
 export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
   const decode = createDecoder(options.format ?? 'json')
   const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
   const ping = options.ping || undefined
+  const pong = options.pong || undefined
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
   // Built on the first such send: a subscription that never sends offline holds no queue.
   let pending: BoundedQueue<PendingSend> | undefined
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
-  function onMessage(text: string): boolean {
+  /** Delivers one message; returns true for a pong or a ping (proof of life, not an event). */
+  function onMessage(text: string, current: WsAttempt | undefined): boolean {
+    // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
+    const bytes = bytesOver(text, maxMessageBytes)
+    if (bytes !== undefined) {
+      sink.error(messageTooLarge(maxMessageBytes, bytes))
+      return false
+    }
     if (ping?.isPong(text)) return true
+    if (pong?.isPing(text)) {
+      try {
+        current?.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
+      } catch (cause) {
+        sink.error(new SwitchlineError('network', `WebSocket pong failed: ${String(cause)}`, { cause }))
+      }
+      return true
+    }
     let value: unknown
     try {
       value = decode(text)
@@ -77,7 +100,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
     let connectTimer: Watchdog | undefined = createWatchdog(platform.timers, connectTimeoutMs, () => {
       teardown()
-      current?.closeWith(1000, 'connect timeout')
+      current?.terminate('connect timeout')
       ctx.failed(new SwitchlineError('timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`))
     })
     const teardown = (): void => {
@@ -105,7 +128,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
                 sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
                 onTimeout() {
                   teardown()
-                  current?.closeWith(1000, 'ping timeout')
+                  current?.terminate('ping timeout')
                   ctx.failed(new SwitchlineError('timeout', 'WebSocket ping timeout: no pong in time'))
                 },
               })
@@ -113,15 +136,16 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
             flush()
           },
           onMessage(text) {
-            if (onMessage(text)) pinger?.pong()
+            if (onMessage(text, current)) pinger?.pong()
           },
           onError: (error) => sink.error(error),
           onClose({ code, reason }) {
             teardown()
-            ctx.failed(classifyClose({ code, reason }).error)
+            ctx.failed(classifyRawClose({ code, reason }, options.closeCodes))
           },
         },
         platform,
+        maxMessageBytes,
       )
     } catch (error) {
       teardown()

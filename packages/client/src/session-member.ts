@@ -36,9 +36,10 @@ export interface SendPath {
   readonly maxFrameBytes: number
   /**
    * Sends one message; `done` is called once with the server's answer. When the path goes away first, `done` is
-   * never called: the owner learns through `setPath(undefined)` and re-sends with the same `mid`.
+   * never called: the owner learns through `setPath(undefined)` and re-sends with the same `mid`. A path may return
+   * a function that abandons the message (HTTP aborts its request; `done` may then still be called, and is ignored).
    */
-  publish(message: OutgoingMessage, done: PublishDone): void
+  publish(message: OutgoingMessage, done: PublishDone): void | (() => void)
 }
 
 /** A channel as seen by a session. */

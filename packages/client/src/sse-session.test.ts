@@ -163,6 +163,47 @@ describe('sse-session', () => {
     session.close()
   })
 
+  it('comments and retry: lines are not proof of life: a comments-only stream stalls after 2 × heartbeat + 5 s (R13)', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    session.add(a)
+    await tick()
+    ready(net.last, 1000) // stall timeout 7000
+    for (let t = 0; t < 6; t++) {
+      net.last.push(': keep-alive\n\nretry: 10\n\n') // a proxy's keep-alive, every second
+      await vi.advanceTimersByTimeAsync(1000)
+    }
+    expect(net.streams).toHaveLength(1)
+    net.last.push(': keep-alive\n\n')
+    await vi.advanceTimersByTimeAsync(1000) // t = 7000 since sl-ready
+    expect(net.streams[0]?.aborted).toBe(true)
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+    session.close()
+  })
+
+  it('heartbeats, channel events and malformed events each keep the stream alive', async () => {
+    const { net, session } = setup()
+    const a = recordingMember('a')
+    session.add(a)
+    await tick()
+    ready(net.last, 1000) // stall timeout 7000
+    const proofs = [
+      () => net.last.event({ event: 'sl-heartbeat', data: { t: 1 } }),
+      () => net.last.event({ id: 'e1-1', data: { channel: 'a', data: 1 } }),
+      () => net.last.event({ data: 'not json' }),
+    ]
+    for (const proof of proofs) {
+      await vi.advanceTimersByTimeAsync(6000)
+      proof()
+    }
+    await vi.advanceTimersByTimeAsync(6999)
+    expect(net.streams).toHaveLength(1)
+    expect(net.streams[0]?.aborted).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(net.streams[0]?.aborted).toBe(true)
+    session.close()
+  })
+
   it('connect timeout: a request that never answers is aborted after connectTimeoutMs, then retried with backoff', async () => {
     const { net, session } = setup({ connectTimeoutMs: 2000 })
     const a = recordingMember('a')
@@ -194,7 +235,7 @@ describe('sse-session', () => {
     await vi.advanceTimersByTimeAsync(2000)
     expect(net.streams[0]?.aborted).toBe(true)
     expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
-    await vi.advanceTimersByTimeAsync(100)
+    await vi.advanceTimersByTimeAsync(a.states.at(-1)?.delayMs ?? Number.NaN) // backoff 100 + the retry: 10 hint's range
     expect(net.streams).toHaveLength(2)
     ready(net.last)
     await vi.advanceTimersByTimeAsync(60_000)
@@ -203,15 +244,21 @@ describe('sse-session', () => {
     session.close()
   })
 
-  it('honours retry: as the minimum delay', async () => {
+  it('honours retry: as the floor of the jitter range: [hint + backoff, 2 × hint + backoff)', async () => {
     const { net, session } = setup()
-    session.add(recordingMember('a'))
+    const a = recordingMember('a')
+    session.add(a)
     await tick()
     net.last.push('retry: 3000\n\n')
     ready(net.last)
     await tick()
     net.last.end()
-    await vi.advanceTimersByTimeAsync(2999)
+    await tick()
+    const delay = a.states.at(-1)?.delayMs ?? Number.NaN
+    expect(delay).toBeGreaterThanOrEqual(3000 + 100) // the test backoff is a constant 100 ms
+    expect(delay).toBeLessThan(2 * 3000 + 100)
+    expect(a.states.at(-1)?.error).toMatchObject({ attempt: 1, nextDelayMs: delay })
+    await vi.advanceTimersByTimeAsync(delay - 1)
     expect(net.streams).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
     expect(net.streams).toHaveLength(2)
@@ -224,8 +271,11 @@ describe('sse-session', () => {
     net.sseAnswers.push({ status: 503, body: '{"code":"unavailable","message":"restarting"}', headers: { 'retry-after': '2' } })
     session.add(a)
     await tick()
-    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 2000, error: { code: 'http_status', status: 503, retryAfterMs: 2000 } })
-    await vi.advanceTimersByTimeAsync(1999)
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'http_status', status: 503, retryAfterMs: 2000 } })
+    const delay = a.states.at(-1)?.delayMs ?? Number.NaN
+    expect(delay).toBeGreaterThanOrEqual(2000 + 100)
+    expect(delay).toBeLessThan(2 * 2000 + 100)
+    await vi.advanceTimersByTimeAsync(delay - 1)
     expect(net.streams).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(1)
     expect(net.streams).toHaveLength(1)

@@ -29,7 +29,10 @@ export { sseUrl } from './sse-request'
 export interface SseSessionOptions extends SessionOptions {
   headers?: HeadersInit_ | undefined
   withCredentials?: boolean
-  /** Fixed stall timeout; by default `2 × heartbeatMs + 5000` from `sl-ready`. `0` disables. */
+  /**
+   * Fixed stall timeout; by default `2 × heartbeatMs + 5000` from `sl-ready`. `0` disables. Only events count
+   * (`sl-heartbeat` included, R13); comments and other bytes do not.
+   */
   stallTimeoutMs?: number | undefined
 }
 
@@ -173,17 +176,21 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       onOpen() {
         if (live()) arm(options.stallTimeoutMs ?? sseStallTimeoutMs(DEFAULT_HEARTBEAT_MS))
       },
+      // Only events prove the server's feed alive (R13): sl-heartbeat, channel events, even malformed or oversized
+      // ones. Bytes alone (`: keep-alive` comments a proxy injects, `retry:`) do not kick the stall watchdog.
       onEvent(event: SseEvent) {
-        if (live()) routeSseEvent(event, routes)
+        if (!live()) return
+        watchdog?.kick()
+        routeSseEvent(event, routes)
       },
       onRetry(ms: number) {
         if (live()) ctx.minDelay(ms)
       },
-      onActivity() {
-        if (live()) watchdog?.kick()
-      },
+      onActivity() {},
       onError(error: SwitchlineError) {
-        if (live()) members.each((member) => member.error(error))
+        if (!live()) return
+        watchdog?.kick() // an event over maxEventSize: dropped, but an event
+        members.each((member) => member.error(error))
       },
       onClose(error: SwitchlineError | undefined) {
         fail(error ?? new SwitchlineError('network', 'SSE stream ended'))

@@ -25,7 +25,7 @@ describe('raw subscribe<T>() types', () => {
 
   it('the iterator yields T', async () => {
     const sub = subscribe<Tick>('https://api.example.com/ticks')
-    expectTypeOf(sub).toEqualTypeOf<Subscription<Tick, unknown>>()
+    expectTypeOf(sub).toEqualTypeOf<Subscription<Tick>>()
     expectTypeOf(sub[Symbol.asyncIterator]()).toEqualTypeOf<AsyncIterableIterator<Tick>>()
     for await (const tick of sub) expectTypeOf(tick).toEqualTypeOf<Tick>()
   })
@@ -48,5 +48,25 @@ describe('raw subscribe<T>() types', () => {
     // @ts-expect-error — sendQueue bounds are numbers
     subscribe('wss://feed.example.com/', { sendQueue: { maxBytes: '1MB' } })
     subscribe('wss://feed.example.com/', { connectTimeoutMs: 5000, sendQueue: { maxCount: 10, maxBytes: 1024 } })
+  })
+
+  it('an http(s) or path URL (SSE) has no send(); ws(s), transport: websocket or a plain string has one', () => {
+    const sse = subscribe('https://api.example.com/ticks')
+    // @ts-expect-error — SSE cannot send
+    void sse.send({})
+    // @ts-expect-error — SSE cannot send
+    void subscribe('http://127.0.0.1:8080/x').send({})
+    // @ts-expect-error — a path resolves to the page's http(s) origin: SSE
+    void subscribe<Tick>('/events').send({})
+    // @ts-expect-error — transport: 'sse' whatever the URL
+    void subscribe('wss://feed.example.com/', { transport: 'sse' }).send({})
+    expectTypeOf(subscribe('https://api.example.com/', { transport: 'websocket' }).send).toBeFunction()
+    expectTypeOf(subscribe('wss://feed.example.com/').send).toBeFunction()
+    const url: string = 'https://api.example.com/ticks'
+    expectTypeOf(subscribe(url)).toEqualTypeOf<Subscription<unknown, unknown>>()
+  })
+
+  it('ready() resolves void', () => {
+    expectTypeOf(subscribe('https://api.example.com/ticks').ready()).toEqualTypeOf<Promise<void>>()
   })
 })

@@ -32,6 +32,19 @@ describe('subscribe() — transport from the URL', () => {
     for (const s of [a, b, c]) s.close()
   })
 
+  it('onTransport is called once, during subscribe(), when the transport is chosen', () => {
+    const platform = { fetch: streamingFetch().fetch, WebSocket: FakeWebSocketConstructor, EventSource: undefined }
+    FakeWebSocket.reset()
+    const changes: unknown[] = []
+    const a = subscribe('https://x.test/a', { platform, onTransport: (c) => changes.push(c) })
+    const b = subscribe('https://x.test/b', { transport: 'websocket', platform, onTransport: (c) => changes.push(c) })
+    expect(changes).toEqual([
+      { from: undefined, to: 'sse', reason: 'http(s) URL → SSE' },
+      { from: undefined, to: 'websocket', reason: "transport: 'websocket' (URL scheme converted)" },
+    ])
+    for (const s of [a, b]) s.close()
+  })
+
   it('throws invalid_options for a bad URL or scheme', () => {
     expect(() => subscribe('not a url')).toThrow(expect.objectContaining({ code: 'invalid_options' }))
     expect(() => subscribe('ftp://x.test/')).toThrow(expect.objectContaining({ code: 'invalid_options' }))
@@ -46,8 +59,9 @@ describe('subscribe() — transport from the URL', () => {
 })
 
 describe('subscribe() over SSE — stall and teardown', () => {
-  it('send() rejects with send_unsupported', async () => {
-    const sub = subscribe('https://x.test/', { platform: { fetch: streamingFetch().fetch, EventSource: undefined } })
+  it('send() rejects with send_unsupported (a URL typed as string keeps send() in the types)', async () => {
+    const url: string = 'https://x.test/'
+    const sub = subscribe(url, { platform: { fetch: streamingFetch().fetch, EventSource: undefined } })
     await expect(sub.send({})).rejects.toMatchObject({ code: 'send_unsupported' })
     sub.close()
   })
@@ -109,7 +123,7 @@ describe('subscribe() over SSE — stall and teardown', () => {
     })
     await flushMicrotasks(20)
     expect(sub.state).toBe('open')
-    expect(timers.pending).toBe(3) // connect timer (no byte yet) + stall watchdog + reset-after-healthy
+    expect(timers.pending).toBe(2) // first-byte timeout (headers in, no byte yet) + reset-after-healthy
     expect(online.listeners + visibility.listeners).toBe(2)
     sub.close()
     expect(timers.pending).toBe(0)
@@ -172,16 +186,19 @@ describe('subscribe() over WebSocket — send queue', () => {
     const sub = subscribe('wss://x.test/', {
       onState: (c) => states.push(c),
       reconnect: { backoff: () => 10 },
-      platform: { WebSocket: FakeWebSocketConstructor, timers },
+      platform: { WebSocket: FakeWebSocketConstructor, timers, random: () => 0.5 },
     })
     await flushMicrotasks()
     FakeWebSocket.last.open()
     FakeWebSocket.last.serverClose(1013, 'retry-after=300')
-    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 300 })
-    timers.advance(300)
+    // The hint is the floor of the jitter range: 300 + backoff 10 + 0.5 × 300.
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 460 })
+    timers.advance(459)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    timers.advance(1)
     expect(FakeWebSocket.instances).toHaveLength(2)
-    FakeWebSocket.last.serverClose(4003, 'forbidden')
-    expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'close_code', fatal: true } })
+    FakeWebSocket.last.serverClose(1008, 'policy violation') // RFC 6455: final
+    expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'close_code', fatal: true, closeCode: 1008 } })
     expect(sub.state).toBe('closed')
   })
 })
@@ -220,31 +237,50 @@ describe('subscribe() — connect timeout', () => {
     expect(timers.pending).toBe(0)
   })
 
-  it('SSE: headers without a first byte time out too; the first byte stops the timer', async () => {
+  it('SSE: the connect phase ends with the response headers; a quiet body is firstByteTimeoutMs\'s, then stallTimeoutMs\'s', async () => {
     const { fetch, calls } = streamingFetch()
     const timers = manualTimers()
     const states: StateChange[] = []
     const sub = subscribe('https://x.test/s', {
       connectTimeoutMs: 500,
-      stallTimeoutMs: 0,
+      firstByteTimeoutMs: 2000,
+      stallTimeoutMs: 1000,
       onState: (c) => states.push(c),
       reconnect: { backoff: () => 50 },
       platform: { fetch, EventSource: undefined, timers },
     })
     await flushMicrotasks(20)
-    expect(sub.state).toBe('open') // headers arrived
-    timers.advance(500)
-    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+    expect(sub.state).toBe('open') // headers arrived, nothing written yet (Hono, h3)
+    timers.advance(1999) // past connectTimeoutMs and stallTimeoutMs: still fine
+    expect(states.map((s) => s.to)).toEqual(['open'])
+    timers.advance(1)
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', message: expect.stringMatching(/first byte/) } })
     expect(calls[0]!.init.signal?.aborted).toBe(true)
     timers.advance(50)
     await flushMicrotasks(20)
     expect(calls).toHaveLength(2)
-    calls[1]!.push(': hello\n\n')
+    calls[1]!.push(': hello\n\n') // the body started: from now on the stall timeout counts
     await flushMicrotasks(20)
-    timers.advance(60_000)
+    timers.advance(999)
     expect(calls).toHaveLength(2)
-    expect(sub.state).toBe('open')
+    timers.advance(1)
+    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', message: expect.stringMatching(/stalled/) } })
     sub.close()
+  })
+
+  it('SSE: firstByteTimeoutMs defaults to stallTimeoutMs for a GET and to 5 minutes for a POST', async () => {
+    for (const [method, expected] of [['GET', 45_000], ['POST', 300_000]] as const) {
+      const { fetch } = streamingFetch()
+      const timers = manualTimers()
+      const states: StateChange[] = []
+      const sub = subscribe('https://x.test/s', { method, onState: (c) => states.push(c), platform: { fetch, EventSource: undefined, timers } })
+      await flushMicrotasks(20)
+      timers.advance(expected - 1)
+      expect(sub.state).toBe('open')
+      timers.advance(1)
+      expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout' } })
+      sub.close()
+    }
   })
 
   it('WebSocket: a socket that never opens is closed after connectTimeoutMs and retried; open stops the timer', async () => {

@@ -2,7 +2,7 @@
  * Raw `subscribe()`: one stream from any standard SSE or WebSocket endpoint (no Switchline framing), with
  * reconnection, resume, liveness, validation and a bounded async iterator.
  */
-import { checkBoundedQueueOptions } from './bounded-queue'
+import { checkOptions, SUBSCRIBE_OPTIONS } from './check-options'
 import { invalidOptions, SwitchlineError } from './errors'
 import { resolvePlatform } from './platform'
 import { createRawSse, isPlainSseRequest, type RawConnection } from './raw-sse'
@@ -13,21 +13,37 @@ import type { Supervisor } from './supervisor-types'
 import type { Subscription, SubscribeOptions, TransportKind, TransportPreference } from './types'
 
 /**
+ * A URL that raw `subscribe()` streams over SSE unless told otherwise: `http(s)://…`, or a path (`/events`,
+ * resolved against the page). Such a subscription is typed without `send()` (SSE cannot send).
+ */
+export type SseUrl = `http://${string}` | `https://${string}` | `/${string}`
+
+/**
  * Subscribes to one stream. `http(s)` URLs ride SSE, `ws(s)` URLs a WebSocket; `transport` forces one (the URL's
  * scheme is converted: `https` ↔ `wss`, `http` ↔ `ws`). Relative URLs resolve against `location` in browsers.
  *
- * - **SSE** uses `fetch` (always in Node), or `EventSource` in browsers for a plain GET (no `headers`, `token`,
- *   `body`, other `method`); `sse` chooses explicitly. Reconnects resume with the `Last-Event-ID` header (fetch) or a `lastEventId` query
- *   parameter (EventSource). `retry:` is honoured as the minimum delay; nothing for `stallTimeoutMs` → reconnect;
- *   a payload matching `done` ends the subscription cleanly. Events are deduplicated by id.
+ * - **SSE** uses `fetch` in browsers, `node:http` in Node, `EventSource` only without fetch or when `sse` asks.
+ *   Reconnects resume with the `Last-Event-ID` header or a `lastEventId` query parameter (EventSource, header-less
+ *   cross-origin). `retry:` is honoured as the minimum delay; `connectTimeoutMs` ends at the response headers, then
+ *   `firstByteTimeoutMs` and `stallTimeoutMs` watch the body; a payload matching `done` ends the subscription
+ *   cleanly. Ids are the spec's resume cursor: events are deduplicated only with `dedupe`. `ignoreEvents` hides
+ *   heartbeats. A non-GET stream that produced events is not sent again unless `resend`.
+ * - **WebSocket** close codes mean what RFC 6455 says (`closeCodes` overrides); `pong` answers a server's ping.
  * - **WebSocket**: text messages decoded per `format`; `ping` adds an application-level ping; `send()` writes
  *   `JSON.stringify(data)` (or `String(data)` with `format: 'text'`) and queues sends while disconnected, bounded by
  *   `sendQueue` (100 messages and 1 MiB by default).
  * - The token provider is asked on every (re)connect (SSE: `Authorization: Bearer …`), and at once again after
- *   a 401. A decode failure is reported to `onError` (`decode`) and the stream goes on.
+ *   a 401 — the same credentials again stop with a fatal `unauthorized`. A decode failure is reported to `onError`
+ *   (`decode`) and the stream goes on.
  *
- * @throws SwitchlineError `invalid_options` for a URL that does not parse or has another scheme, bad `sendQueue`
- * bounds, or `sse: 'eventsource'` with `headers`, `token`, `body` or a non-GET `method`.
+ * Typing: an `http(s)` or `/path` URL literal (or `transport: 'sse'`) gives a subscription without `send()`; a
+ * `ws(s)` URL, `transport: 'websocket'` or a URL typed only as `string` gives one with `send(data: unknown)`, which
+ * rejects with `send_unsupported` if the stream turns out to ride SSE.
+ *
+ * @throws SwitchlineError `invalid_options` for a URL that does not parse or has another scheme, any option of the
+ * wrong type or out of range (the message names it and its value: `transport: 'SSE'`, `connectTimeoutMs: -5`,
+ * `reconnect.maxAttempts: -3`, `buffer.maxSize: 0`, raw-mode options such as `dedupe: true` or
+ * `closeCodes: { 999: 'fatal' }` …), or `sse: 'eventsource'` with `headers`, `token`, `body` or a non-GET `method`.
  * @example
  * // An LLM-style token stream: POST with a JSON body, ends on [DONE]
  * for await (const chunk of subscribe<Chunk>('https://api.example.com/v1/chat', {
@@ -40,9 +56,12 @@ import type { Subscription, SubscribeOptions, TransportKind, TransportPreference
  * })
  * await ticks.send({ op: 'subscribe', symbol: 'ACME' })
  */
+export function subscribe<T = unknown>(url: SseUrl, options?: SubscribeOptions<T> & { transport?: 'auto' | 'sse' }): Subscription<T>
+export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> & { transport: 'sse' }): Subscription<T>
+export function subscribe<T = unknown>(url: string, options?: SubscribeOptions<T>): Subscription<T, unknown>
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
+  checkOptions('subscribe()', options, SUBSCRIBE_OPTIONS)
   const target = resolveTarget(url, options.transport ?? 'auto')
-  if (options.sendQueue !== undefined) checkBoundedQueueOptions(options.sendQueue)
   if (target.kind === 'sse' && options.sse === 'eventsource' && !isPlainSseRequest(options)) {
     throw invalidOptions("subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)")
   }
@@ -61,7 +80,7 @@ export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T>
   sink.setTransport(target.kind, target.reason)
   connection =
     target.kind === 'sse'
-      ? createRawSse(target.url, options, sink, () => supervisor?.stop('done'))
+      ? createRawSse(target.url, options, sink, (reason) => supervisor?.stop(reason))
       : createRawWs(target.url, options, sink)
   const active = connection
   supervisor = createSupervisor({

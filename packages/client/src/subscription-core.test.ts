@@ -66,6 +66,55 @@ describe('createSubscriptionCore', () => {
     expect([subscription.transport, subscription.transportReason]).toEqual(['sse', 'http(s) URL → SSE'])
   })
 
+  it('cursor() moves lastEventId without delivering, in order behind a pending validation', async () => {
+    const { sink, subscription } = setup({ lastEventId: 'start' })
+    sink.cursor('x')
+    expect(subscription.lastEventId).toBe('x')
+    sink.cursor(undefined) // an empty `id:` resets it
+    expect(subscription.lastEventId).toBeUndefined()
+
+    const gate = deferred<void>()
+    const validated = setup<number>({ schema: numberSchema(new Map([[1, gate.promise]])) })
+    validated.sink.deliver(1, meta('1'))
+    validated.sink.cursor('2')
+    expect(validated.subscription.lastEventId).toBeUndefined() // waits behind event 1
+    gate.resolve()
+    await flushMicrotasks(20)
+    expect(validated.subscription.lastEventId).toBe('2')
+  })
+
+  it('onTransport: once per change of transport or reason, members updated at the same moment, in order with events', async () => {
+    const gate = deferred<void>()
+    const seen: string[] = []
+    let subscription!: ReturnType<typeof setup>['subscription']
+    const made = setup<number>({
+      schema: numberSchema(new Map([[2, gate.promise]])),
+      onEvent: (n) => seen.push(`event ${n} on ${subscription.transport}`),
+      onTransport: (change) => seen.push(`${change.from}→${change.to} (${change.reason}) ${change.reprobeAt ?? ''} = ${subscription.transport}/${subscription.transportReason}`),
+    })
+    subscription = made.subscription
+    const { sink } = made
+    sink.setTransport('websocket', 'sends → WebSocket')
+    sink.setTransport('websocket', 'sends → WebSocket') // no change: not reported
+    sink.deliver(1, meta('a'))
+    sink.deliver(2, meta('b')) // async: what follows waits for it
+    sink.setTransport('sse', 'WebSocket blocked → SSE + POST', 1234)
+    expect(subscription.transport).toBe('websocket') // not yet: event 2 is still being validated
+    gate.resolve()
+    await flushMicrotasks()
+    sink.setTransport('sse', 'forced SSE') // a new reason is a change too
+    expect(seen).toEqual([
+      'undefined→websocket (sends → WebSocket)  = websocket/sends → WebSocket',
+      'event 1 on websocket',
+      'event 2 on websocket',
+      'websocket→sse (WebSocket blocked → SSE + POST) 1234 = sse/WebSocket blocked → SSE + POST',
+      'sse→sse (forced SSE)  = sse/forced SSE',
+    ])
+    subscription.close()
+    sink.setTransport('websocket', 'late')
+    expect(seen).toHaveLength(5)
+  })
+
   it('keeps order with async validation, and reports invalid payloads without stopping', async () => {
     const gate = deferred<void>()
     const { sink, events, errors, states, subscription } = setup<number>({
@@ -205,7 +254,9 @@ describe('createSubscriptionCore', () => {
     const { subscription, onClose } = setup({ signal: AbortSignal.abort() })
     expect(subscription.state).toBe('closed')
     expect(onClose).toHaveBeenCalledOnce()
-    expect(await subscription[Symbol.asyncIterator]().next()).toEqual({ done: true, value: undefined })
+    // The iterator throws `aborted` (as Node's events.on() does), so a for-await can tell it from a normal end.
+    await expect(subscription[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: 'aborted' })
+    await expect(subscription.ready()).rejects.toMatchObject({ code: 'aborted' })
   })
 
   it('send goes to the owner until closed, then rejects with closed', async () => {
@@ -267,5 +318,70 @@ describe('createSubscriptionCore', () => {
     sink.deliver(3, meta('3'))
     expect(states.map((s) => s.to)).toEqual(['open', 'reconnecting'])
     expect(events).toEqual([1, 2, 3])
+  })
+
+  it('a failure that will be retried reaches onError after its onState, with attempt and nextDelayMs', async () => {
+    const order: string[] = []
+    const { sink } = setup({ onState: (c) => order.push(`state:${c.to}`), onError: (e) => order.push(`error:${e.code}:${e.attempt}:${e.nextDelayMs}`) })
+    const error = Object.assign(new SwitchlineError('network', 'lost'), { attempt: 2, nextDelayMs: 1234 })
+    sink.setState({ to: 'reconnecting', error, attempt: 2, delayMs: 1234 })
+    sink.setState({ to: 'connecting' })
+    sink.setState({ to: 'reconnecting', reason: 'offline', attempt: 3 }) // no error: nothing for onError
+    await flushMicrotasks()
+    expect(order).toEqual(['state:reconnecting', 'error:network:2:1234', 'state:connecting', 'state:reconnecting'])
+  })
+
+  it('ready() resolves at the first open (also later and detached) and ignores what happens after', async () => {
+    const { sink, subscription } = setup()
+    const { ready } = subscription
+    const early = ready()
+    sink.setState({ to: 'open' })
+    await expect(early).resolves.toBeUndefined()
+    sink.setState({ to: 'closed', error: new SwitchlineError('max_attempts', 'gave up', { fatal: true }) })
+    await expect(subscription.ready()).resolves.toBeUndefined()
+    expect(subscription.ready).toBe(ready)
+  })
+
+  it('ready() rejects with the error that closed it before it opened, or with closed', async () => {
+    const fatal = new SwitchlineError('http_status', 'HTTP 404', { status: 404, fatal: true })
+    const failed = setup()
+    const pending = failed.subscription.ready()
+    failed.sink.setState({ to: 'reconnecting', error: new SwitchlineError('network', 'x') }) // retried: still waiting
+    failed.sink.setState({ to: 'closed', error: fatal })
+    await expect(pending).rejects.toBe(fatal)
+    await expect(failed.subscription.ready()).rejects.toBe(fatal)
+
+    const closed = setup()
+    const waiting = closed.subscription.ready()
+    closed.subscription.close()
+    await expect(waiting).rejects.toMatchObject({ code: 'closed' })
+    await expect(closed.subscription.ready()).rejects.toMatchObject({ code: 'closed' })
+  })
+
+  it('an abort during iteration: the iterator yields what it holds, then throws aborted with the signal reason', async () => {
+    const controller = new AbortController()
+    const { sink, subscription, states, errors } = setup<number>({ signal: controller.signal })
+    const iterator = subscription[Symbol.asyncIterator]()
+    sink.setState({ to: 'open' })
+    sink.deliver(1, meta())
+    sink.deliver(2, meta())
+    const reason = new Error('left the page')
+    controller.abort(reason)
+    expect(await iterator.next()).toEqual({ done: false, value: 1 })
+    expect(await iterator.next()).toEqual({ done: false, value: 2 })
+    const error = await iterator.next().then(() => undefined, (e: unknown) => e as SwitchlineError)
+    expect(error).toMatchObject({ code: 'aborted' })
+    expect(error?.cause).toBe(reason)
+    expect(await iterator.next()).toEqual({ done: true, value: undefined })
+    expect(states.at(-1)).toEqual({ from: 'open', to: 'closed', reason: 'aborted' })
+    expect(errors).toEqual([])
+  })
+
+  it('close() and break still end the iterator quietly', async () => {
+    const { subscription } = setup<number>()
+    const iterator = subscription[Symbol.asyncIterator]()
+    const next = iterator.next()
+    subscription.close()
+    expect(await next).toEqual({ done: true, value: undefined })
   })
 })

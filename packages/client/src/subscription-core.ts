@@ -6,6 +6,7 @@
 import { createAsyncQueue, type AsyncQueue } from './async-queue'
 import { isSwitchlineError, SwitchlineError } from './errors'
 import { isPromiseLike, validateWith } from './decode'
+import { SendableHandle, SubscriptionHandle } from './subscription-handle'
 import type {
   BaseSubscriptionOptions,
   ConnectionState,
@@ -14,6 +15,7 @@ import type {
   SendResult,
   StateChange,
   Subscription,
+  TransportChange,
   TransportKind,
 } from './types'
 
@@ -23,12 +25,20 @@ export interface SubscriptionSink<T> {
   deliver(data: unknown, meta: EventMeta): void
   /** Emits `{ from, to }` only on an actual change; `to: 'closed'` ends the iterator (with the error, if any) and reports the error to `onError`. */
   setState(change: Omit<StateChange, 'from'>): void
+  /**
+   * Sets `lastEventId` (in order with events) without delivering: raw SSE's cursor, moved by every event block
+   * with an `id` (also ones not delivered), and reset to `undefined` by an empty `id:`.
+   */
+  cursor(id: string | undefined): void
   /** Reports a gap to `onGap` (in order with events). */
   gap(info: GapInfo): void
   /** A non-fatal problem → `onError`. */
   error(error: SwitchlineError): void
-  /** Records the transport in use and why. */
-  setTransport(kind: TransportKind | undefined, reason: string | undefined): void
+  /**
+   * Records the transport in use and why; a change (of either) is one `onTransport` call, in order with events and
+   * state changes, and the `transport` / `transportReason` members change with it.
+   */
+  setTransport(kind: TransportKind, reason: string, reprobeAt?: number): void
   /** Whether the subscription is closed (by the app, the signal, or a final state from the owner). */
   readonly closed: boolean
 }
@@ -59,8 +69,15 @@ type Step = () => void | Promise<void>
  *   ends the iterator (dropping what it buffered), drops pending deliveries and removes the AbortSignal
  *   listener. When the owner closes (the stream ended or failed), the iterator first yields what it buffered,
  *   then ends (or throws the error). With overflow `'error'`, the subscription closes with `buffer_overflow`.
- * - Aborting `options.signal` (or passing one already aborted) is a `close()` with reason `'aborted'`: the
- *   iterator ends without throwing and no error is reported — the app asked for it.
+ * - Aborting `options.signal` (or passing one already aborted) is a `close()` with reason `'aborted'`: no error
+ *   reaches `onState` / `onError` (the app asked for it), but the iterator yields what it buffered and then throws
+ *   an `aborted` error (cause: `signal.reason`), as Node's `events.on()` does, so a `for await` can tell an abort
+ *   from the end of the stream.
+ * - A failure that will be retried (`reconnecting` with an `error`) is reported to `onError` after `onState`; the
+ *   error carries `attempt` and `nextDelayMs`.
+ * - `ready()` resolves at the first `open`; a subscription that closes before it rejects it with its error (fatal,
+ *   `max_attempts`), `aborted` or `closed`. Nothing is allocated until it is called, so an app that never calls it
+ *   gets no unhandled rejection.
  * @example
  * const { sink, subscription } = createSubscriptionCore<Tick>(options, { onClose: () => supervisor.stop() })
  * sink.setState({ to: 'open' })
@@ -103,6 +120,11 @@ class Core<T, S> implements SubscriptionSink<T> {
   /** Steps waiting behind a running one; allocated only when a step has to wait. */
   #steps: Step[] | undefined
   #running = false
+  /**
+   * `ready()`: `undefined` until asked, then its waiters; `true` once open; the error once closed without opening.
+   * One field, allocated only for a subscription whose `ready()` is called before it settles.
+   */
+  #ready: Array<[() => void, (error: SwitchlineError) => void]> | true | SwitchlineError | undefined
   readonly #options: BaseSubscriptionOptions<T>
   readonly #hooks: SubscriptionHooks<S>
 
@@ -135,6 +157,11 @@ class Core<T, S> implements SubscriptionSink<T> {
     if (this.closed) return
     this.#enqueue(() => this.#applyState(change))
   }
+  cursor(id: string | undefined): void {
+    if (this.closed) return
+    if (this.#running) this.#enqueue(() => void (this.lastEventId = id))
+    else this.lastEventId = id
+  }
   gap(info: GapInfo): void {
     if (this.closed) return
     const onGap = this.#options.onGap
@@ -143,10 +170,17 @@ class Core<T, S> implements SubscriptionSink<T> {
   error(error: SwitchlineError): void {
     if (!this.closed) call(this.#options.onError, error)
   }
-  setTransport(kind: TransportKind | undefined, reason: string | undefined): void {
+  setTransport(kind: TransportKind, reason: string, reprobeAt?: number): void {
     if (this.closed) return
-    this.transport = kind
-    this.transportReason = reason
+    this.#enqueue(() => {
+      const from = this.transport
+      if (from === kind && this.transportReason === reason) return
+      this.transport = kind
+      this.transportReason = reason
+      const change: TransportChange = { from, to: kind, reason }
+      if (reprobeAt !== undefined) change.reprobeAt = reprobeAt
+      call(this.#options.onTransport, change)
+    })
   }
 
   /** Runs steps in order; a step returning a promise holds the rest until it settles. */
@@ -190,7 +224,15 @@ class Core<T, S> implements SubscriptionSink<T> {
     }
     const from = this.state
     this.state = change.to
-    call(this.#options.onState, { from, ...change })
+    const options = this.#options
+    call(options.onState, { from, ...change })
+    // A failure that will be retried reaches onError too (with `attempt` and `nextDelayMs`), after its onState.
+    if (change.to === 'reconnecting' && change.error) call(options.onError, change.error)
+    if (change.to === 'open' && this.#ready !== true) {
+      const waiters = this.#ready
+      this.#ready = true
+      if (Array.isArray(waiters)) for (const [resolve] of waiters) resolve()
+    }
   }
 
   /**
@@ -206,14 +248,47 @@ class Core<T, S> implements SubscriptionSink<T> {
     options.signal?.removeEventListener('abort', this)
     call(options.onState, { from, ...change, to: 'closed' })
     if (change.error) call(options.onError, change.error)
-    if (byApp) void this.#iterator?.return?.()
-    else if (change.error) this.#queue?.fail(change.error)
-    else this.#queue?.end()
+    const waiters = this.#ready
+    if (waiters !== true) {
+      // Never opened: ready() rejects, now and later, with why it ended.
+      const error = (this.#ready = this.#endError(change, byApp))
+      if (Array.isArray(waiters)) for (const [, reject] of waiters) reject(error)
+    }
+    const queue = this.#queue
+    if (!queue) return
+    if (byApp && change.reason !== 'aborted') void this.#iterator?.return?.()
+    else this.#endQueue(queue, change, byApp)
+  }
+
+  /** The error a subscription that ended without opening gives `ready()`: its own, `aborted`, or `closed`. */
+  #endError(change: Omit<StateChange, 'from'>, byApp: boolean): SwitchlineError {
+    if (change.error) return change.error
+    if (byApp && change.reason === 'aborted') return abortedError(this.#options.signal)
+    return new SwitchlineError('closed', `the subscription closed before it opened (${change.reason ?? 'closed'})`)
+  }
+
+  /**
+   * Ends the iterator's queue the way the subscription ended: with its error, with `aborted` (an aborted signal,
+   * as Node's `events.on()` does: what is buffered first, then the error), or cleanly.
+   */
+  #endQueue(queue: AsyncQueue<T>, change: Omit<StateChange, 'from'>, byApp: boolean): void {
+    const error = change.error ?? (byApp && change.reason === 'aborted' ? abortedError(this.#options.signal) : undefined)
+    if (error) queue.fail(error)
+    else queue.end()
   }
 
   /** The AbortSignal's `abort` listener. */
   handleEvent(): void {
     this.close('aborted')
+  }
+
+  /** See {@link BaseSubscription.ready}. */
+  ready(): Promise<void> {
+    const state = this.#ready
+    if (state === true) return Promise.resolve()
+    if (state instanceof Error) return Promise.reject(state)
+    const waiters = (state ?? (this.#ready = []))
+    return new Promise<void>((resolve, reject) => waiters.push([resolve, reject]))
   }
 
   close(reason: string): void {
@@ -248,7 +323,12 @@ class Core<T, S> implements SubscriptionSink<T> {
       },
     }))
     const iterator = (this.#iterator = queue.iterator())
-    if (this.closed) queue.end()
+    if (this.closed) {
+      // Asked for after the end: a subscription that never opened throws why (failed, aborted); else it just ends.
+      const end = this.#ready
+      if (end instanceof Error && end.code !== 'closed') queue.fail(end)
+      else queue.end()
+    }
     return iterator
   }
 }
@@ -282,58 +362,9 @@ function deliverStep<T, S>(core: Core<T, S>, schema: BaseSubscriptionOptions<T>[
   }
 }
 
-/** Makes `value` an own property of `target` and returns it: a method bound on first read stays the same function. */
-function own<V>(target: object, key: PropertyKey, value: V): V {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true })
-  return value
-}
-
-/** The handle's bound `send`, under a key the app cannot name (the sendable subclass cannot read `#core`). */
-const BOUND_SEND = Symbol()
-
-/**
- * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send` and
- * `[Symbol.asyncIterator]` are prototype getters that bind on first read and cache the function as an own property,
- * so they keep working when destructured (`const { close } = sub`) or passed as callbacks, and a subscription
- * nobody reads them from holds no function (two bound functions were ~100 B per subscription).
- */
-class SubscriptionHandle<T, S> {
-  readonly #core: Core<T, S>
-
-  constructor(core: Core<T, S>) {
-    this.#core = core
-  }
-
-  get close(): () => void {
-    const core = this.#core
-    return own(this, 'close', () => core.close('closed'))
-  }
-  get state(): ConnectionState {
-    return this.#core.state
-  }
-  get lastEventId(): string | undefined {
-    return this.#core.lastEventId
-  }
-  get transport(): TransportKind | undefined {
-    return this.#core.transport
-  }
-  get transportReason(): string | undefined {
-    return this.#core.transportReason
-  }
-  get [Symbol.asyncIterator](): () => AsyncIterableIterator<T> {
-    const core = this.#core
-    return own(this, Symbol.asyncIterator, () => core.iterator())
-  }
-  [BOUND_SEND](): (data: S) => Promise<SendResult> {
-    const core = this.#core
-    return own(this, 'send', (data: S) => core.send(data))
-  }
-}
-
-class SendableHandle<T, S> extends SubscriptionHandle<T, S> {
-  get send(): (data: S) => Promise<SendResult> {
-    return this[BOUND_SEND]()
-  }
+/** The error of an aborted subscription: `aborted`, with the signal's reason as its cause. */
+function abortedError(signal: AbortSignal | undefined): SwitchlineError {
+  return new SwitchlineError('aborted', 'the subscription was aborted by its signal', { cause: signal?.reason })
 }
 
 function asValidationError(error: unknown): SwitchlineError {

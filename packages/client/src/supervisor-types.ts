@@ -19,7 +19,7 @@ export interface SupervisorOptions {
 
 /**
  * Owns the connect → open → lost → wait → connect loop: backoff with jitter from `platform.random`, server hints
- * (max of the hint and the backoff), immediate attempt on `online`, none while offline, optional pause while
+ * (the floor of the jitter range, see `reconnectDelay`), immediate attempt on `online`, none while offline, optional pause while
  * hidden, `maxAttempts`, reset after a healthy period, fatal errors stop with state `closed`.
  */
 export interface Supervisor {

@@ -86,18 +86,18 @@ describe('createSupervisor', () => {
     supervisor.stop()
   })
 
-  it('honours the larger of backoff, the minDelay hint and retryAfterMs', async () => {
-    const { supervisor, states, last } = setup({ backoff: () => 100 })
+  it('the larger of the minDelay hint and retryAfterMs floors the jitter range (supervisor-hints.test.ts has more)', async () => {
+    const { supervisor, states, last } = setup({ backoff: () => 100, platform: fakePlatform({ random: () => 0.25 }) })
     supervisor.start()
     last().ctx.minDelay(3000)
     last().ctx.failed(lost())
-    expect(states.at(-1)?.delayMs).toBe(3000)
-    await vi.advanceTimersByTimeAsync(3000)
+    expect(states.at(-1)?.delayMs).toBe(3000 + 100 + 0.25 * 3000)
+    await vi.advanceTimersByTimeAsync(3850)
     last().ctx.failed(new SwitchlineError('http_status', '503', { retryAfterMs: 7000 }))
-    expect(states.at(-1)?.delayMs).toBe(7000)
-    await vi.advanceTimersByTimeAsync(7000)
+    expect(states.at(-1)?.delayMs).toBe(7000 + 100 + 0.25 * 7000)
+    await vi.advanceTimersByTimeAsync(8850)
     last().ctx.failed(lost())
-    expect(states.at(-1)?.delayMs).toBe(3000) // the hint persists across attempts
+    expect(states.at(-1)?.delayMs).toBe(3850) // the retry: hint persists across attempts
     supervisor.stop()
   })
 

@@ -5,7 +5,7 @@
  * `'reconnecting'` while waiting before the next attempt (the change carries `attempt` and `delayMs`; while offline
  * or hidden it carries `reason` and no delay), `'closed'` at the end. Each change is emitted once, as `{ from, to }`.
  */
-import { defaultBackoff } from './backoff'
+import { defaultBackoff, MAX_RETRY_HINT_MS, reconnectDelay } from './backoff'
 import { messageOf, SwitchlineError } from './errors'
 import type { Supervisor, SupervisorOptions } from './supervisor-types'
 import { clampDelay, type TimerHandle } from './timers'
@@ -35,8 +35,10 @@ export function supervisorSettings(
 
 /**
  * Creates a supervisor (see `supervisor-types.ts`). Rules:
- * - the delay before retry `n` (1-based count of consecutive failures) is
- *   `max(backoff(n − 1, random), the server's minDelay hint, error.retryAfterMs)`, rounded to whole ms;
+ * - the delay before retry `n` (1-based count of consecutive failures) is `reconnectDelay(backoff, n − 1, random,
+ *   hint)` (backoff.ts): the hint — the larger of the server's minDelay (`retry:`) and `error.retryAfterMs`, at most
+ *   `MAX_RETRY_HINT_MS` — is the floor of the jitter range, which it also widens; the error and the
+ *   `reconnecting` change carry `attempt` and the delay actually used (`nextDelayMs` / `delayMs`);
  * - an `unauthorized` failure is retried at once the first time (the owner asks its token provider again),
  *   then with backoff;
  * - a connection open for `resetAfterMs` resets the count; `maxAttempts` consecutive failures → `closed` with
@@ -217,24 +219,24 @@ class ReconnectLoop implements Supervisor {
       this.#close('max attempts', exhausted)
       return
     }
+    const hintMs = Math.max(this.minDelayMs, error.retryAfterMs ?? 0)
     let delayMs: number
     if (error.code === 'unauthorized' && !this.#unauthorizedRetried) {
       this.#unauthorizedRetried = true
-      delayMs = error.retryAfterMs ?? 0
+      delayMs = Math.min(hintMs, MAX_RETRY_HINT_MS)
     } else {
-      const backoffMs = options.backoff(failures - 1, options.platform.random)
-      delayMs = Math.round(Math.max(Number.isFinite(backoffMs) ? backoffMs : 0, this.minDelayMs, error.retryAfterMs ?? 0))
+      delayMs = clampDelay(reconnectDelay(options.backoff, failures - 1, options.platform.random, hintMs))
     }
     if (!this.#canAttempt()) {
-      this.#waitForPlatform(error)
+      this.#waitForPlatform(retrying(error, failures, undefined))
       return
     }
     this.#waiting = true
-    this.#setState('reconnecting', { reason: error.message, error, attempt: failures, delayMs })
+    this.#setState('reconnecting', { reason: error.message, error: retrying(error, failures, delayMs), attempt: failures, delayMs })
     this.#waitTimer = options.platform.timers.setTimeout(() => {
       this.#waitTimer = undefined
       this.#attemptNow()
-    }, clampDelay(delayMs))
+    }, delayMs)
   }
 
   /** Offline (or hidden with `pauseWhenHidden`): no timer; the platform listeners call `attemptNow`. */
@@ -271,6 +273,19 @@ function closeQuietly(handle: AttemptHandle): void {
   } catch {
     // A failing close must not break the loop.
   }
+}
+
+/**
+ * Marks a failure that will be retried with its place in the loop: `attempt` (consecutive failures, 1-based, as in
+ * `onState`) and `nextDelayMs` (the delay actually used; absent while waiting for `online` / visibility). The
+ * error was made for this one failure, so it is annotated in place.
+ */
+function retrying(error: SwitchlineError, attempt: number, nextDelayMs: number | undefined): SwitchlineError {
+  const target = error as { -readonly [K in 'attempt' | 'nextDelayMs']?: number }
+  target.attempt = attempt
+  if (nextDelayMs === undefined) delete target.nextDelayMs
+  else target.nextDelayMs = nextDelayMs
+  return error
 }
 
 function asError(error: unknown): SwitchlineError {

@@ -48,6 +48,15 @@ describe('WebSocket block registry', () => {
     expect(registry.isBlocked('http://a', 10)).toBe(false) // forgotten once expired
   })
 
+  it('blockedUntil() says until when (what a client re-probes at), undefined once expired', () => {
+    const registry = createWsBlockRegistry()
+    expect(registry.blockedUntil('http://a', 0)).toBeUndefined()
+    registry.markBlocked('http://a', 1000)
+    expect(registry.blockedUntil('http://a', 999)).toBe(1000)
+    expect(registry.blockedUntil('http://a', 1000)).toBeUndefined()
+    expect(registry.isBlocked('http://a', 10)).toBe(false)
+  })
+
   it('clear() unblocks at once', () => {
     const registry = createWsBlockRegistry()
     registry.markBlocked('http://a', 1000)

@@ -61,6 +61,8 @@ export const WS_FAILURES_BEFORE_BLOCKED = 2
 export interface WsBlockRegistry {
   /** Whether `origin`'s WebSocket is blocked at time `now`. */
   isBlocked(origin: string, now: number): boolean
+  /** Until when `origin`'s WebSocket is blocked (ms since epoch), or `undefined` when it is not at time `now`. */
+  blockedUntil(origin: string, now: number): number | undefined
   /** Marks `origin`'s WebSocket blocked until `until` (ms since epoch). */
   markBlocked(origin: string, until: number): void
   /** Forgets `origin` (a WebSocket to it opened). */
@@ -76,14 +78,15 @@ export interface WsBlockRegistry {
  */
 export function createWsBlockRegistry(): WsBlockRegistry {
   const blockedUntil = new Map<string, number>()
+  const until = (origin: string, now: number): number | undefined => {
+    const at = blockedUntil.get(origin)
+    if (at === undefined || now < at) return at
+    blockedUntil.delete(origin)
+    return undefined
+  }
   return {
-    isBlocked(origin, now) {
-      const until = blockedUntil.get(origin)
-      if (until === undefined) return false
-      if (now < until) return true
-      blockedUntil.delete(origin)
-      return false
-    },
+    isBlocked: (origin, now) => until(origin, now) !== undefined,
+    blockedUntil: until,
     markBlocked(origin, until) {
       blockedUntil.set(origin, until)
     },

@@ -9,6 +9,7 @@ import type { SwitchlineError } from './errors'
 import type { GapInfo } from './protocol/frames'
 import type { StandardSchemaV1 } from './standard-schema'
 import type { Platform } from './platform-types'
+import type { RawStreamOptions } from './raw-options'
 
 export type { GapInfo }
 
@@ -36,8 +37,30 @@ export interface StateChange {
    * no `delayMs`.
    */
   attempt?: number
-  /** With `to: 'reconnecting'`: how long the client waits before that attempt (jitter included). */
+  /**
+   * With `to: 'reconnecting'`: how long the client waits before that attempt, as actually used — jitter, the
+   * server's hint (the floor of the jitter range) and its 60 s cap included. The error carries it as `nextDelayMs`.
+   */
   delayMs?: number
+}
+
+/**
+ * A change of the transport a subscription rides, reported once per change through `onTransport`; the
+ * subscription's `transport` and `transportReason` hold the new values from the same moment.
+ */
+export interface TransportChange {
+  /** The transport before, `undefined` on the first choice. */
+  from: TransportKind | undefined
+  /** The transport from now on. */
+  to: TransportKind
+  /** Why, in a few words — the new `transportReason` (e.g. `'WebSocket blocked → SSE + POST'`). */
+  reason: string
+  /**
+   * With a move to SSE + POST because WebSocket is blocked: when the client tries WebSocket again, in ms since the
+   * Unix epoch on the platform's clock (`Date.now()` unless `platform.timers` says otherwise). A re-probe that
+   * fails moves it on without a transport change: `client.reprobeAt` always has the current one.
+   */
+  reprobeAt?: number
 }
 
 /** What comes with each event besides its data. */
@@ -61,11 +84,21 @@ export type HeadersInit_ = Record<string, string> | (() => Record<string, string
 /** Reconnection behaviour. */
 export interface ReconnectOptions {
   /**
-   * The backoff policy `(attempt, random) → delay ms`.
+   * The backoff policy `(attempt, random) → delay ms`. A server hint (SSE `retry:`, `retry-after-ms` /
+   * `Retry-After`, close 1013) is added as the floor of its range: `hint + backoff + r × hint`, `r` the policy's
+   * own draw, the hint capped at 60 s (`reconnectDelay`, docs/decisions/0009).
    * @defaultValue `defaultBackoff` (full jitter, 1.5 s doubling up to 5 s)
+   * @example
+   * subscribe(url, { reconnect: { backoff: exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 10_000 }) } })
    */
   backoff?: BackoffPolicy
-  /** Give up after this many consecutive failed attempts (then state `closed` with `max_attempts`). @defaultValue Infinity */
+  /**
+   * Give up after this many consecutive failed attempts (then state `closed` with `max_attempts`, which `ready()`
+   * rejects with). An integer ≥ 1, or `Infinity`.
+   * @defaultValue Infinity
+   * @example
+   * await subscribe(url, { reconnect: { maxAttempts: 5 } }).ready() // rejects with max_attempts after 5 failures
+   */
   maxAttempts?: number
   /** A connection that stayed open this long resets the attempt counter. @defaultValue 5000 */
   resetAfterMs?: number
@@ -121,9 +154,32 @@ export interface BaseSubscriptionOptions<T> {
   onState?: (change: StateChange) => void
   /** Called when the server reports events it can no longer replay (never silent loss). */
   onGap?: (gap: GapInfo) => void
-  /** Called for every error: non-fatal ones (a malformed frame, a failed decode) and the fatal one that closes. */
+  /**
+   * Called for every error: non-fatal ones (a malformed frame, a failed decode), each failure that will be retried
+   * (after its `onState` `reconnecting`; the error carries `attempt` and `nextDelayMs`), and the fatal one that
+   * closes.
+   * @example
+   * subscribe(url, { onError: (e) => console.warn(e.code, e.message, e.attempt ?? '', e.nextDelayMs ?? '') })
+   */
   onError?: (error: SwitchlineError) => void
-  /** Aborting it closes the subscription. */
+  /**
+   * Called once per change of the transport the subscription rides, in order with events and state changes: first
+   * when the transport is chosen (during `subscribe()`, `from: undefined`), then on every move — a channel moving
+   * to SSE + POST because WebSocket is blocked, and back to WebSocket after a re-probe. `transport` and
+   * `transportReason` change at the same moment. A raw `subscribe()` calls it once.
+   * @example
+   * rt.subscribe('chat', {
+   *   onTransport: ({ to, reason, reprobeAt }) => showBadge(to, reason, reprobeAt),
+   * })
+   */
+  onTransport?: (change: TransportChange) => void
+  /**
+   * Aborting it closes the subscription: `onState` gets `{ to: 'closed', reason: 'aborted' }` without an error (the
+   * app asked for it), `ready()` rejects with `aborted` if it had not opened, and a `for await` ends by throwing an
+   * `aborted` error (cause: `signal.reason`) after what it had buffered, as Node's `events.on()` does.
+   * @example
+   * for await (const tick of subscribe(url, { signal: AbortSignal.timeout(60_000) })) render(tick)
+   */
   signal?: AbortSignal
   /** Resume after this event id. */
   lastEventId?: string
@@ -138,7 +194,7 @@ export interface BaseSubscriptionOptions<T> {
 }
 
 /** Options of {@link subscribe} (one stream from any standard endpoint). */
-export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
+export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStreamOptions {
   /** `'auto'` picks SSE for http(s) URLs and WebSocket for ws(s) URLs. @defaultValue 'auto' */
   transport?: TransportPreference
   /** How to decode each payload. @defaultValue 'json' */
@@ -182,13 +238,21 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   sse?: SseClientPreference
   /** SSE: event names to deliver. @defaultValue all events */
   events?: string[]
-  /** SSE: no event or comment within this long → the stream is stalled and reconnected. `0` disables. @defaultValue 45000 */
+  /**
+   * SSE: once the body has started, nothing — no event, comment or other byte — within this long → the stream is
+   * stalled and reconnected (the wait for the first byte after the headers is `firstByteTimeoutMs`). Comments count
+   * here (unlike `createClient`, whose server sends `sl-heartbeat` events): `: keep-alive` comments are how most
+   * servers keep a quiet stream alive. `0` disables.
+   * @defaultValue 45000
+   * @example
+   * subscribe(url, { stallTimeoutMs: 90_000 }) // a server that sends a comment every 60 s
+   */
   stallTimeoutMs?: number
   /**
    * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
-   * reconnect with backoff. SSE: from the start of the request until its first byte (a server that accepts the
-   * connection but never answers, or sends headers and then nothing). WebSocket: from construction until `open`.
-   * `0` disables.
+   * reconnect with backoff. SSE: from the start of the request until the response headers (a server that accepts
+   * the connection but never answers); a body that starts late is `firstByteTimeoutMs`'s, not this one's.
+   * WebSocket: from construction until `open`. `0` disables.
    * @defaultValue 10000
    * @example
    * subscribe(url, { connectTimeoutMs: 5_000 })
@@ -198,6 +262,17 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T> {
   protocols?: string | string[]
   /** WebSocket: application-level ping for third-party servers; off unless given. */
   ping?: RawPingOptions | false
+  /**
+   * WebSocket: the largest incoming message, in UTF-8 bytes. A larger one is never delivered: it is reported to
+   * `onError` as `payload_too_large` (not fatal). In Node over the `ws` package it is not even read — `ws`'s
+   * `maxPayload` refuses it at its header, the socket closes with 1009 and the subscription reconnects with backoff
+   * (a server that sends it again on every connection meets a growing delay, never a hot loop). Where the platform
+   * has already received it (browsers, a global `WebSocket`), it is dropped and the socket stays open.
+   * @defaultValue 1_048_576 (1 MiB, as the largest SSE event)
+   * @example
+   * subscribe('wss://feed.example.com/snapshots', { maxMessageBytes: 16 * 1024 * 1024 })
+   */
+  maxMessageBytes?: number
   /**
    * WebSocket: the queue for sends made while disconnected, bounded by count and bytes; a send that does not fit
    * rejects with `queue_full`. Queued sends go out in order when the socket opens.
@@ -214,11 +289,21 @@ export interface SendResult {
   eventId: string | undefined
 }
 
+/** What a send on a `createClient()` channel resolves to: the server always gives the event's id. */
+export interface PublishResult extends SendResult {
+  /** The id the server gave the published event. */
+  eventId: string
+}
+
 /** A live, resumable stream. Returned by both `subscribe()` and `client.subscribe()`. */
 export interface BaseSubscription<T> extends AsyncIterable<T> {
   /** Current connection state. */
   readonly state: ConnectionState
-  /** The id of the last event delivered (the resume cursor). */
+  /**
+   * The resume cursor: the id of the last event delivered. Raw SSE: the stream's last event ID as the HTML spec
+   * defines it — also moved by events that are not delivered (ignored, filtered, without data), and reset to
+   * `undefined` by an empty `id:` field.
+   */
   readonly lastEventId: string | undefined
   /** The transport in use, `undefined` before the first connect. */
   readonly transport: TransportKind | undefined
@@ -226,21 +311,42 @@ export interface BaseSubscription<T> extends AsyncIterable<T> {
   readonly transportReason: string | undefined
   /** Closes the subscription: no more events, no timers, no sockets (if it was the last user of a shared one). Idempotent. */
   close(): void
+  /**
+   * Waits for the first open. Resolves once the subscription has been `open` (at once if it has been); rejects
+   * with the `SwitchlineError` that closed it before that: a fatal one (`http_status`, `content_type`,
+   * `close_code`, …), `max_attempts` when `reconnect.maxAttempts` ran out, `aborted` when its signal fired, `closed`
+   * when the app closed it. Failures that will be retried do not reject it (they go to `onError`): with the
+   * default `maxAttempts: Infinity` it waits as long as the client retries. A method, so a subscription whose
+   * `ready()` nobody calls never makes an unhandled rejection.
+   * @example
+   * const sub = subscribe<Tick>(url, { reconnect: { maxAttempts: 3 } })
+   * try {
+   *   await sub.ready()
+   * } catch (error) {
+   *   if (isSwitchlineError(error, 'max_attempts')) showOffline()
+   * }
+   */
+  ready(): Promise<void>
   /** Iterates events in order. `break` closes the subscription. One iterator per subscription. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T>
 }
 
-/** A subscription that can send `S`. */
-export interface Sendable<S> {
+/** A subscription that can send `S`; a send resolves to `R`. */
+export interface Sendable<S, R extends SendResult = SendResult> {
   /**
    * Sends one message. Queued (bounded) while disconnected; resolves when the server acknowledges it.
    * Rejects with a `SwitchlineError`: `queue_full`, `payload_too_large`, `send_unsupported`, `closed`, `protocol`.
    */
-  send(data: S): Promise<SendResult>
+  send(data: S): Promise<R>
 }
 
-/** A subscription; it has `send` only when `S` is not `never`. */
-export type Subscription<T, S = never> = [S] extends [never] ? BaseSubscription<T> : BaseSubscription<T> & Sendable<S>
+/**
+ * A subscription; it has `send` only when `S` is not `never`, resolving to `R` (`PublishResult`, with a defined
+ * `eventId`, on `createClient()` channels).
+ */
+export type Subscription<T, S = never, R extends SendResult = SendResult> = [S] extends [never]
+  ? BaseSubscription<T>
+  : BaseSubscription<T> & Sendable<S, R>
 
 // ---- Switchline protocol client ----
 
@@ -258,7 +364,18 @@ export type ReceiveOf<C extends ChannelSpec> = C['receive']
 /** The sent type of a channel, or `never` for receive-only channels. */
 export type SendOf<C extends ChannelSpec> = C extends { send: infer S } ? S : never
 
-/** Options of {@link createClient}. */
+/**
+ * The names of a schema's channels that declare `send` — what `sendChannels` may list. Without a schema (the
+ * default `ChannelSchema`) any string.
+ */
+export type SendingChannel<S extends ChannelSchema> = string extends keyof S
+  ? string
+  : { [K in keyof S & string]: S[K] extends { send: unknown } ? K : never }[keyof S & string]
+
+/**
+ * Options of {@link createClient}. With a schema, `createClient<Schema>()` narrows `sendChannels` to
+ * `SendingChannel<Schema>` (a typo or a receive-only channel does not compile).
+ */
 export interface ClientOptions {
   /** Base URL of a Switchline server (http or https), e.g. `'https://api.example.com/rt'`. */
   url: string
@@ -267,7 +384,8 @@ export interface ClientOptions {
   /**
    * Names of the channels that send — the runtime mirror of the schema's `send` (types vanish at run time). Under
    * `transport: 'auto'` these ride the WebSocket; the others ride SSE. A channel not listed can still `send()`,
-   * over HTTP POST. Read when a channel is subscribed (a channel already open keeps its transport).
+   * over HTTP POST. Read when a channel is subscribed (a channel already open keeps its transport). With a schema,
+   * only names of channels that declare `send` compile (a typo is a type error, not a silent SSE + POST channel).
    * @defaultValue []
    * @example
    * createClient<Schema>({ url, sendChannels: ['chat'] })
@@ -286,7 +404,27 @@ export interface ClientOptions {
   reconnect?: ReconnectOptions | false
   /** WebSocket application-level ping. */
   ping?: PingOptions
-  /** SSE stall timeout; by default derived from the server's heartbeat (2 × heartbeat + 5 s). `0` disables. */
+  /**
+   * The largest incoming WebSocket frame, in UTF-8 bytes — never less than 4 × the `maxFrameBytes` the server
+   * announces in `welcome` (what it accepts from publishers must reach subscribers; 256 KiB with its default).
+   * A larger frame is not delivered: it is reported to the channel's `onError` (every channel's, when unknown) as
+   * `payload_too_large` (not fatal), and the stream goes on without it; each send is still checked against the
+   * server's `maxFrameBytes`. In Node over the `ws` package it is not read at first: the socket closes with 1009,
+   * and the next connection reads up to 4 × this bound once to find which event to skip, so the resume goes past
+   * it. Elsewhere it is dropped on arrival and the socket stays open.
+   * @defaultValue 1_048_576 (1 MiB)
+   * @example
+   * createClient({ url, maxMessageBytes: 8 * 1024 * 1024 }) // a server that publishes large snapshots
+   */
+  maxMessageBytes?: number
+  /**
+   * SSE stall timeout: no event within this long → the stream is reconnected. Only events count — channel events
+   * and the server's `sl-heartbeat` (docs/protocol.md R13) — not comments: a proxy that injects `: keep-alive`, or a
+   * server whose keep-alive runs on while its event feed died, is still a stalled stream. `0` disables.
+   * @defaultValue `2 × heartbeatMs + 5000` from the server's `sl-ready` (35 s with the default 15 s heartbeat)
+   * @example
+   * createClient({ url, stallTimeoutMs: 60_000 })
+   */
   stallTimeoutMs?: number
   /**
    * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
@@ -301,12 +439,27 @@ export interface ClientOptions {
   sendQueue?: SendQueueOptions
   /** A send not acknowledged within this long rejects with `timeout`. @defaultValue 30000 */
   ackTimeoutMs?: number
+  /**
+   * Sends over HTTP POST (a channel on SSE + POST): one request that gets no answer within this long — a half-open
+   * connection, a stuck proxy — is aborted and sent again, with the same message id (the server deduplicates it),
+   * until the send's own `ackTimeoutMs` passes. `0` disables.
+   * @defaultValue 10000
+   * @example
+   * createClient({ url, transport: 'sse', publishTimeoutMs: 5_000 })
+   */
+  publishTimeoutMs?: number
   /** After WebSocket was found blocked, try it again after this long. @defaultValue 60000 */
   reprobeWebSocketMs?: number
   /** Platform overrides — for tests and unusual runtimes. */
   platform?: Partial<Platform>
   /** Called once per change of either connection's state (for dashboards). */
   onConnectionState?: (change: StateChange & { transport: TransportKind }) => void
+  /**
+   * Called once per transport change of any channel, after that channel's own `onTransport` (for dashboards).
+   * @example
+   * createClient({ url, onTransport: ({ channel, from, to, reason }) => log(`${channel}: ${from} → ${to} (${reason})`) })
+   */
+  onTransport?: (change: TransportChange & { channel: string }) => void
 }
 
 /** Options of `client.subscribe(channel, options)`. */
@@ -326,7 +479,13 @@ export interface Client<S extends ChannelSchema> {
   subscribe<K extends keyof S & string>(
     channel: K,
     options?: ChannelSubscribeOptions<ReceiveOf<S[K]>>,
-  ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>>
+  ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>, PublishResult>
+  /**
+   * While WebSocket is blocked for the client's origin and a re-probe is scheduled: when it will run (ms since the
+   * Unix epoch, the platform's clock); `undefined` otherwise — also while a re-probe is under way. A failed re-probe
+   * schedules the next one, and this moves on with it.
+   */
+  readonly reprobeAt: number | undefined
   /** Closes every subscription and connection. */
   close(): void
 }

@@ -23,7 +23,7 @@ import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
 import type { Timers } from './timers'
 import { isBlockedAfter } from './transport-choice'
 import type { AttemptContext, AttemptHandle, WsAttempt, WsAttemptHandlers } from './transports/types'
-import { openWebSocket } from './transports/ws'
+import { bytesOver, DEFAULT_MAX_MESSAGE_BYTES, messageTooLarge, openWebSocket } from './transports/ws'
 import { protocolError, routeProtocolError, type ProtocolErrorRoutes } from './protocol-errors'
 import type { WsSessionOptions } from './ws-session'
 
@@ -45,6 +45,25 @@ export interface WsSessionCore extends ProtocolErrorRoutes {
   frameId: number
   /** The current connection once `welcome` arrived. */
   conn: WsConnection | undefined
+  /** The bound on incoming frames now ({@link inboundLimit}); raised by a `welcome` that announces more. */
+  maxMessageBytes: number
+  /** The last connection closed on a frame over the bound that it never read (`ws`'s maxPayload, 1009). */
+  oversized: boolean
+}
+
+/** How much more than its bound the connection after an unread oversized frame reads, to find and skip it. */
+const OVERSIZED_RETRY_FACTOR = 4
+
+/**
+ * The bound on frames `createClient` accepts: the app's `maxMessageBytes` (1 MiB by default), never less than
+ * 4 × the server's `maxFrameBytes` — an event published within the server's limit must reach every subscriber
+ * (its frame adds the channel, id and envelope, and the server re-encodes the data).
+ * @example
+ * inboundLimit(undefined, 65_536) // 1_048_576
+ * inboundLimit(100_000, 1_048_576) // 4_194_304
+ */
+export function inboundLimit(maxMessageBytes: number | undefined, maxFrameBytes: number): number {
+  return Math.max(maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 4 * maxFrameBytes)
 }
 
 /**
@@ -88,11 +107,15 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.#connectTimer = createWatchdog(session.timers, connectTimeoutMs, () => {
       const what = this.#opened ? 'no welcome' : 'not open'
-      this.#socket.closeWith(1000, 'connect timeout')
+      this.#socket.terminate('connect timeout')
       this.#failBeforeOpen(new SwitchlineError('timeout', `WebSocket connect timed out (${what} within ${connectTimeoutMs} ms)`))
     })
+    // After a frame too large to read (1009), one connection reads up to 4 × the bound: the replay brings that
+    // frame again, and this time it is identified and skipped (onMessage) instead of closing every resume.
+    const maxPayload = session.oversized ? OVERSIZED_RETRY_FACTOR * session.maxMessageBytes : session.maxMessageBytes
+    session.oversized = false
     try {
-      this.#socket = openWebSocket(wsUrl(options.baseUrl), [SUBPROTOCOL], this, platform)
+      this.#socket = openWebSocket(wsUrl(options.baseUrl), [SUBPROTOCOL], this, platform, maxPayload)
     } catch (error) {
       this.#stopTimers()
       throw error
@@ -165,7 +188,9 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   }
 
   onError(error: SwitchlineError): void {
-    if (this.#live()) this.#session.members.each((member) => member.error(error))
+    if (!this.#live()) return
+    if (error.code === 'payload_too_large') this.#session.oversized = true // closing with 1009; the channel is unknown
+    this.#session.members.each((member) => member.error(error))
   }
 
   onClose({ code, reason }: { code: number; reason: string }): void {
@@ -177,9 +202,14 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     this.#end(classifyClose({ code, reason }).error)
   }
 
-  /** One frame. A malformed one is reported (`malformed_frame`) to every member and skipped; the socket stays. */
+  /**
+   * One frame. A malformed one is reported (`malformed_frame`) to every member and skipped; the socket stays. One
+   * over the bound: {@link #oversized}.
+   */
   onMessage(text: string): void {
     if (!this.#live()) return
+    const bytes = bytesOver(text, this.#session.maxMessageBytes)
+    if (bytes !== undefined) return this.#oversized(text, bytes)
     const { members, options: { tracker } } = this.#session
     const decoded = decodeServerFrame(text)
     if (!decoded.ok) {
@@ -222,6 +252,24 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     }
   }
 
+  /**
+   * A frame over the bound that the platform read anyway (browsers; the connection after a 1009): not delivered.
+   * An event is reported to its channel's members, with its id, and its id is taken as seen, so no resume brings
+   * it back; anything else goes to every member. The socket stays.
+   */
+  #oversized(text: string, bytes: number): void {
+    const { members, options: { tracker }, maxMessageBytes } = this.#session
+    const decoded = decodeServerFrame(text)
+    const event = decoded.ok && decoded.value.type === 'event' ? decoded.value : undefined
+    if (!event) {
+      const error = messageTooLarge(maxMessageBytes, bytes)
+      return members.each((member) => member.error(error))
+    }
+    tracker.accept(event.channel, event.id)
+    const error = messageTooLarge(maxMessageBytes, bytes, { channel: event.channel }, `event ${event.id} of ${event.channel}`)
+    for (const member of members.named(event.channel)) member.error(error)
+  }
+
   /** The pending publish `id` (none for `undefined`), removed. */
   #takeAck(id: number | undefined): PublishDone | undefined {
     const acks = this.#acks
@@ -256,6 +304,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     const { options, members } = session
     this.#stopTimers()
     this.maxFrameBytes = frame.maxFrameBytes
+    session.maxMessageBytes = inboundLimit(options.maxMessageBytes, frame.maxFrameBytes)
     session.conn = this
     this.#ctx.opened()
     options.onWelcome?.()
@@ -267,7 +316,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
       timeoutMs: pingTimeoutMs,
       sendPing: () => this.#socket.send(encodeFrame({ type: 'ping', id: ++session.frameId })),
       onTimeout: () => {
-        this.#socket.closeWith(1000, 'ping timeout')
+        this.#socket.terminate('ping timeout')
         this.#end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
       },
     })

@@ -188,8 +188,11 @@ describe('ws-session', () => {
     await tick()
     FakeWebSocket.last.welcome()
     FakeWebSocket.last.serverClose(1013, 'retry-after=2500')
-    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', delayMs: 2500, error: { closeCode: 1013, retryAfterMs: 2500 } })
-    await vi.advanceTimersByTimeAsync(2499)
+    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { closeCode: 1013, retryAfterMs: 2500 } })
+    const delay = a.states.at(-1)?.delayMs ?? Number.NaN
+    expect(delay).toBeGreaterThanOrEqual(2500 + 100) // the floor of the jitter range (test backoff: 100 ms)
+    expect(delay).toBeLessThan(2 * 2500 + 100)
+    await vi.advanceTimersByTimeAsync(delay - 1)
     expect(FakeWebSocket.instances).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
     expect(FakeWebSocket.instances).toHaveLength(2)

@@ -11,7 +11,8 @@ import { createSupervisor, type Supervisor } from './supervisor'
 import type { Timers } from './timers'
 import type { AttemptContext, AttemptHandle } from './transports/types'
 import type { PingOptions, StateChange } from './types'
-import { WsConnection, type WsSessionCore } from './ws-connection'
+import { inboundLimit, WsConnection, type WsSessionCore } from './ws-connection'
+import { DEFAULT_MAX_FRAME_BYTES } from './protocol/defaults'
 import type { MemberSession, SessionMember, SessionOptions } from './session-member'
 
 export { wsUrl } from './ws-connection'
@@ -19,6 +20,8 @@ export { wsUrl } from './ws-connection'
 /** Options of {@link createWsSession}. */
 export interface WsSessionOptions extends SessionOptions {
   ping?: PingOptions | undefined
+  /** The app's bound on incoming frames; see {@link inboundLimit}. @defaultValue 1 MiB */
+  maxMessageBytes?: number | undefined
   /** WebSocket failed to open `WS_FAILURES_BEFORE_BLOCKED` times in a row. The owner moves the members away. */
   onBlocked?: () => void
   /** A `welcome` arrived (the origin's WebSocket works). */
@@ -54,11 +57,14 @@ class Session implements WsSession, WsSessionCore {
   failuresBeforeOpen = 0
   frameId = 0
   conn: WsConnection | undefined
+  maxMessageBytes: number
+  oversized = false
   #started = false
   readonly #supervisor: Supervisor
 
   constructor(options: WsSessionOptions) {
     this.options = options
+    this.maxMessageBytes = inboundLimit(options.maxMessageBytes, DEFAULT_MAX_FRAME_BYTES)
     const base = options.platform()
     this.timers = base.timers
     // Not `{ ...spread, … }`: a literal that starts with a spread gets a hidden class of its own (~330 B each).

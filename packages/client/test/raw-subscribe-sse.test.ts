@@ -192,7 +192,7 @@ describe('raw subscribe() over SSE (msw)', () => {
       sub.close()
     })
 
-    it('resumes with Last-Event-ID after the stream ends, deduplicating replayed ids', async () => {
+    it('resumes with Last-Event-ID after the stream ends; dedupe: \'unique\' drops a replayed id', async () => {
       const seenIds: Array<string | null> = []
       server.use(
         http.get(`${API}/feed`, ({ request }) => {
@@ -203,7 +203,12 @@ describe('raw subscribe() over SSE (msw)', () => {
         }),
       )
       const got: number[] = []
-      const sub = subscribe<number>(`${API}/feed`, { headers: { 'x-app': '1' }, reconnect: { backoff: () => 0 }, ...client })
+      const sub = subscribe<number>(`${API}/feed`, {
+        headers: { 'x-app': '1' },
+        dedupe: 'unique',
+        reconnect: { backoff: () => 0 },
+        ...client,
+      })
       for await (const n of sub) {
         got.push(n)
         if (n === 3) break

@@ -16,6 +16,14 @@ export function networkError(message: string, cause: unknown): SwitchlineError {
 }
 
 /**
+ * A request that cannot be built (a header `fetch` or `http.request` refuses): fatal `invalid_options` — the same
+ * request would fail the same way on every retry.
+ */
+export function unsendable(problem: string, cause?: unknown): SwitchlineError {
+  return new SwitchlineError('invalid_options', `SSE request cannot be sent: ${problem}`, { fatal: true, cause })
+}
+
+/**
  * Creates the parser of one attempt; `isClosed()` is asked before every callback.
  * @example
  * const parser = createAttemptParser(request, handlers, () => closed)
@@ -26,6 +34,9 @@ export function createAttemptParser(request: SseRequest, handlers: SseAttemptHan
     {
       onEvent: (event) => {
         if (!isClosed()) handlers.onEvent(event)
+      },
+      onId: (id) => {
+        if (!isClosed()) handlers.onId?.(id)
       },
       onRetry: (ms) => {
         if (!isClosed()) handlers.onRetry(ms)

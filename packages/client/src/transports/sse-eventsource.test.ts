@@ -25,6 +25,18 @@ describe('openEventSourceSse', () => {
       { id: 'b', event: 'message', data: '3' },
     ])
     expect(h.onActivity).toHaveBeenCalledTimes(4)
+    expect(h.onId.mock.calls.map((c) => c[0])).toEqual(['a', 'b'])
+  })
+
+  it("reports an id changed to '' (an empty `id:` field) through onId, so the owner's cursor resets", () => {
+    const h = sseHandlers()
+    openEventSourceSse(sseRequest(), h, platform)
+    const source = FakeEventSource.last
+    source.open()
+    source.emit('message', '1', 'a')
+    source.emit('message', '2', '')
+    expect(h.onId.mock.calls.map((c) => c[0])).toEqual(['a', ''])
+    expect(h.onEvent.mock.calls.map((c) => (c[0] as { id: unknown }).id)).toEqual(['a', ''])
   })
 
   it('closes itself on error: network before/after open is retryable', () => {

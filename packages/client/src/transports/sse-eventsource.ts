@@ -10,7 +10,7 @@
  * - `retry:` hints and comments are not observable, so they neither set a minimum delay nor count as activity;
  * - named events arrive only for names in `request.eventNames` (plus `message`);
  * - `lastEventId` on a message is the stream's last id, not necessarily this event's: an event reports an id
- *   only when it differs from the previous event's.
+ *   (and `onId`, `''` for a reset) only when it differs from the previous event's; blocks without data are unseen.
  */
 import { classifyHttpResponse, invalidOptions, SwitchlineError } from '../errors'
 import type { EventSourceLike, Platform } from '../platform-types'
@@ -60,7 +60,9 @@ export function openEventSourceSse(request: SseRequest, handlers: SseAttemptHand
     previousId = ev.lastEventId
     handlers.onActivity()
     if (closed) return
-    handlers.onEvent({ id: changed && ev.lastEventId !== '' ? ev.lastEventId : undefined, event: name, data: ev.data })
+    if (changed) handlers.onId?.(ev.lastEventId)
+    if (closed) return
+    handlers.onEvent({ id: changed ? ev.lastEventId : undefined, event: name, data: ev.data })
   }
   for (const name of new Set(['message', ...request.eventNames])) source.addEventListener(name, listen(name))
 

@@ -15,6 +15,28 @@ function fetchReturning(response: Response | Promise<Response>) {
 }
 
 describe('openFetchSse', () => {
+  it('strips exactly one leading BOM (the parser\'s); a second one makes the first line an unknown field', async () => {
+    const stream = streamingResponse()
+    const { fetch } = fetchReturning(stream.response)
+    const h = sseHandlers()
+    openFetchSse(sseRequest(), h, fakePlatform({ fetch }))
+    await flushMicrotasks()
+    stream.push(new Uint8Array([0xef, 0xbb, 0xbf, 0xef, 0xbb])) // two BOMs, the second split across chunks
+    stream.push(new Uint8Array([0xbf, ...new TextEncoder().encode('data: x\n\ndata: y\n\n')]))
+    await flushMicrotasks()
+    expect(h.onEvent.mock.calls.map((c) => (c[0] as { data: string }).data)).toEqual(['y'])
+  })
+
+  it('a header no fetch can send (a credential with a char above U+00FF) closes fatal invalid_options, unsent', async () => {
+    const { fetch } = fetchReturning(streamingResponse().response)
+    const h = sseHandlers()
+    openFetchSse(sseRequest({ headers: { authorization: 'Bearer ключ' } }), h, fakePlatform({ fetch }))
+    await flushMicrotasks()
+    expect(fetch).not.toHaveBeenCalled()
+    expect(h.onClose).toHaveBeenCalledWith(expect.objectContaining({ code: 'invalid_options', fatal: true }))
+    expect(h.onOpen).not.toHaveBeenCalled()
+  })
+
   it('sends method, headers, body and credentials; parses chunks split at awkward boundaries', async () => {
     const stream = streamingResponse()
     const { fetch, calls } = fetchReturning(stream.response)

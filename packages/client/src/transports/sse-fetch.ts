@@ -5,8 +5,8 @@
  */
 import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
 import type { Platform } from '../platform-types'
-import { normalizeHeaders, setDefaultHeader } from '../headers'
-import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError } from './attempt-parser'
+import { headerProblem, normalizeHeaders, setDefaultHeader } from '../headers'
+import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError, unsendable } from './attempt-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
 
@@ -52,6 +52,12 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
     let response: Response
     const headers = normalizeHeaders(request.headers)
     setDefaultHeader(headers, 'accept', 'text/event-stream')
+    const problem = headerProblem(headers)
+    if (problem) {
+      // fetch would reject it on every attempt alike, like a network error: fatal, not a silent retry loop.
+      finish(unsendable(problem))
+      return
+    }
     try {
       const init: RequestInit = {
         method: request.method,
@@ -78,7 +84,9 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       status: response.status,
       contentType: response.headers.get('content-type'),
       retryAfter: response.headers.get('retry-after'),
+      retryAfterMs: response.headers.get('retry-after-ms'),
       body,
+      url: request.url,
       now: platform.timers.now(),
     })
     if (verdict.kind !== 'ok') {
@@ -101,7 +109,9 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
   }
 
   async function pump(current: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder()
+    // `ignoreBOM`: the parser strips the one leading BOM the spec allows; a decoder stripping one too would let a
+    // second BOM through as if it were the first (a stream starting with two must drop its first line).
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>
       try {

@@ -141,7 +141,7 @@ describe('openNodeHttpSse (real node:http server)', () => {
     await srv.closed()
   })
 
-  it('reports a refused connection and a bad URL as retryable network errors', async () => {
+  it('reports a refused connection as a retryable network error, and a request it cannot build as fatal', async () => {
     const srv = await listen(() => {})
     const { url } = srv
     await new Promise((resolve) => open.pop()!.close(resolve)) // nothing listens on that port now
@@ -154,7 +154,16 @@ describe('openNodeHttpSse (real node:http server)', () => {
     const bad = nextCall(h2.onClose)
     openNodeHttpSse(sseRequest({ url: 'not a url' }), h2, fakePlatform())
     expect(h2.onClose).not.toHaveBeenCalled() // reported later, never inside the open call
-    expect(await bad).toMatchObject({ code: 'network', fatal: false })
+    expect(await bad).toMatchObject({ code: 'invalid_options', fatal: true }) // the same on every retry: no loop
+
+    // http.request would throw ERR_INVALID_CHAR on every attempt: fatal, the header named, its value not shown
+    const h3 = sseHandlers()
+    const badHeader = nextCall(h3.onClose)
+    openNodeHttpSse(sseRequest({ url, headers: { authorization: 'Bearer ключ' } }), h3, fakePlatform())
+    const error = (await badHeader) as Error
+    expect(error).toMatchObject({ code: 'invalid_options', fatal: true })
+    expect(error.message).toContain('"authorization"')
+    expect(error.message).not.toContain('ключ')
   })
 
   it('a server that accepts and never answers: close() by the owner ends it silently', async () => {

@@ -6,16 +6,21 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { classifyHttpResponse, messageOf, SwitchlineError } from '../errors'
-import { normalizeHeaders, setDefaultHeader } from '../headers'
+import { headerProblem, normalizeHeaders, setDefaultHeader } from '../headers'
 import type { Platform } from '../platform-types'
-import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError } from './attempt-parser'
+import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError, unsendable } from './attempt-parser'
+import { redirectHop, type HttpHop } from './redirect'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from './types'
 
 
 /**
  * Opens one SSE stream with `http.request` (`https.request` for `https:` URLs), on the global agent.
- * - `accept: text/event-stream` unless the request has one (names compared case-insensitively); a string body
- *   gets `content-type: text/plain;charset=UTF-8` unless the request has one, as `fetch` does;
+ * - `accept: text/event-stream` and `cache-control: no-cache` unless the request has them (names compared
+ *   case-insensitively); a string body gets `content-type: text/plain;charset=UTF-8` unless the request has one,
+ *   as `fetch` does;
+ * - redirects (301, 302, 303, 307, 308) are followed as `fetch` follows them, up to 20, never https → http, and
+ *   without credentials once the origin changes ({@link redirectHop}, ADR 0010); the next attempt starts again
+ *   from `request.url`, as `EventSource` does;
  * - the answer goes through `classifyHttpResponse` (a non-2xx body is read, bounded, for its JSON error);
  * - a failed request or a broken stream → `onClose(network error)`, retryable;
  * - the stream ending → `onClose(undefined)`: the owner decides whether to reconnect.
@@ -42,11 +47,20 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
   }
 
 
-  function onResponse(res: IncomingMessage): void {
-    // Attached first and never removed: an error after close() (the destroyed socket) is a no-op, not unhandled.
-    res.on('error', (cause) => finish(networkError(`SSE stream broke: ${messageOf(cause)}`, cause)))
-    res.on('close', () => finish(networkError('SSE stream broke: connection closed', undefined)))
+  function onResponse(res: IncomingMessage, own: ClientRequest, hop: HttpHop): void {
+    // Attached first and never removed: an error after close() (the destroyed socket), or from a hop already
+    // redirected away from, is a no-op, not unhandled.
+    res.on('error', (cause) => req === own && finish(networkError(`SSE stream broke: ${messageOf(cause)}`, cause)))
+    res.on('close', () => req === own && finish(networkError('SSE stream broke: connection closed', undefined)))
     if (closed) return
+    const next = redirectHop(hop, res.statusCode ?? 0, headerOf(res.headers.location) ?? undefined, redirects)
+    if (next !== undefined) {
+      if (next instanceof SwitchlineError) return finish(next)
+      redirects++
+      send(next)
+      own.destroy() // the redirect's body is not read
+      return
+    }
     res.setEncoding('utf8')
     const status = res.statusCode ?? 0
     if (status >= 200 && status < 300) {
@@ -74,7 +88,9 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
       status: res.statusCode ?? 0,
       contentType: headerOf(res.headers['content-type']),
       retryAfter: headerOf(res.headers['retry-after']),
+      retryAfterMs: headerOf(res.headers['retry-after-ms']),
       body,
+      url: request.url,
       now: platform.timers.now(),
     })
     if (verdict.kind !== 'ok') {
@@ -91,21 +107,37 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
     res.on('end', () => finish(undefined))
   }
 
+  /** Sends one hop: the request, or where a redirect leads (each attempt starts again from `request.url`). */
+  function send(hop: HttpHop): void {
+    try {
+      // Looked up on the module at call time, so interceptors that patch it (msw, nock, tracing) see the request.
+      const own = (hop.url.protocol === 'https:' ? https.request : http.request)(hop.url, { method: hop.method, headers: hop.headers })
+      req = own
+      own.on('response', (res) => onResponse(res, own, hop))
+      own.on('error', (cause) => req === own && finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
+      own.end(hop.body)
+    } catch (cause) {
+      // A request http.request refuses to build (a bad method, protocol or header) fails the same way on every
+      // attempt: fatal, reported a microtask later (as a rejected fetch would), never a silent retry loop.
+      queueMicrotask(() => finish(unsendable(messageOf(cause), cause)))
+    }
+  }
+
   const headers = normalizeHeaders(request.headers)
   setDefaultHeader(headers, 'accept', 'text/event-stream')
+  setDefaultHeader(headers, 'cache-control', 'no-cache') // as EventSource: no cached answer, no cache on the way
   if (request.body !== undefined) setDefaultHeader(headers, 'content-type', 'text/plain;charset=UTF-8')
+  const problem = headerProblem(headers)
+  let redirects = 0
+  let url: URL | undefined
   try {
-    const url = new URL(request.url)
-    // Looked up on the module at call time, so interceptors that patch it (msw, nock, tracing) see the request.
-    const send = url.protocol === 'https:' ? https.request : http.request
-    req = send(url, { method: request.method, headers })
-    req.on('response', onResponse)
-    req.on('error', (cause) => finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
-    req.end(request.body)
+    if (problem) throw new TypeError(problem)
+    url = new URL(request.url)
   } catch (cause) {
-    // A bad URL or protocol throws here; report it a microtask later, as a rejected fetch would.
-    queueMicrotask(() => finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
+    // A bad header or URL fails the same way on every attempt: fatal (see `send`).
+    queueMicrotask(() => finish(unsendable(problem ?? messageOf(cause), cause)))
   }
+  if (url) send({ url, method: request.method, headers, body: request.body })
 
   return {
     close() {

@@ -18,6 +18,11 @@ export interface SseAttemptHandlers {
   onOpen(): void
   /** One parsed event (including `sl-*` control events and events without data-less filtering). */
   onEvent(event: SseEvent): void
+  /**
+   * The stream's last event ID changed: every event block with an `id` field (`''` resets it), before `onEvent`
+   * for that block, and also for blocks without data (never dispatched). Optional (raw SSE keeps its cursor so).
+   */
+  onId?(id: string): void
   /** The server's `retry:` hint. */
   onRetry(ms: number): void
   /** Any byte arrived (events, comments, heartbeats) — feeds stall detection. */
@@ -61,6 +66,11 @@ export interface WsAttempt extends AttemptHandle {
   send(text: string): void
   /** Closes with a code/reason (e.g. 4010-like local "ping timeout" uses 1000 + reason). */
   closeWith(code: number, reason: string): void
+  /**
+   * Abandons a socket found dead (no pong, no open or welcome in time): no closing handshake to wait for. Fires no
+   * further callback, like `close()`.
+   */
+  terminate(reason: string): void
   readonly bufferedAmount: number
 }
 

@@ -2,12 +2,43 @@
  * One WebSocket attempt over `platform.WebSocket` (browser `WebSocket`, msw's interceptor, or the `ws` package):
  * text frames only, stale-callback-safe. Never reconnects.
  */
-import { invalidOptions, SwitchlineError } from '../errors'
+import { utf8ByteLength } from '../bounded-queue'
+import { invalidOptions, SwitchlineError, type SwitchlineErrorDetails } from '../errors'
 import type { Platform, WebSocketLike } from '../platform-types'
 import type { WsAttempt, WsAttemptHandlers } from './types'
 
 const OPEN = 1
 const noop = (): void => {}
+
+/** Default `maxMessageBytes`: the largest incoming WebSocket message (1 MiB, as raw SSE's largest event). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576
+
+/** The `ws` package's error for a frame over `maxPayload` (it closes the socket with 1009). */
+const WS_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+
+/**
+ * The UTF-8 size of `text` when it is over `limit` bytes, else `undefined`; cheap for the usual small message
+ * (a UTF-16 unit is at most 3 bytes, and never less than 1).
+ */
+export function bytesOver(text: string, limit: number): number | undefined {
+  if (text.length * 3 <= limit) return undefined
+  const bytes = text.length > limit ? text.length : utf8ByteLength(text)
+  return bytes > limit ? bytes : undefined
+}
+
+/**
+ * The error of an incoming message over `maxMessageBytes`: `payload_too_large`, not fatal. `bytes` is `undefined`
+ * when the message was never read (`ws`'s `maxPayload`; then `closeCode` is 1009).
+ */
+export function messageTooLarge(
+  limit: number,
+  bytes: number | undefined,
+  details: SwitchlineErrorDetails = {},
+  what = 'message',
+): SwitchlineError {
+  const size = bytes === undefined ? 'not read, closing with 1009' : `${bytes} B, dropped`
+  return new SwitchlineError('payload_too_large', `WebSocket ${what} over maxMessageBytes (${limit}): ${size}`, details)
+}
 
 /** Whether browsers accept `code` in `WebSocket.close(code)`: 1000 or 3000–4999. */
 function isSendableCloseCode(code: number): boolean {
@@ -15,10 +46,10 @@ function isSendableCloseCode(code: number): boolean {
 }
 
 /**
- * Opens one WebSocket. Callbacks fire only until the attempt is over: after `onClose`, `close()` or
- * `closeWith()` nothing more is called. Binary messages are reported as `malformed_frame` through `onError` and
- * dropped. `closeWith` is for local decisions (e.g. `closeWith(1000, 'ping timeout')`): it closes the socket and,
- * like `close()`, fires no `onClose` — the owner already knows why.
+ * Opens one WebSocket. Callbacks fire only until the attempt is over: after `onClose`, `close()`, `closeWith()` or
+ * `terminate()` nothing more is called. Binary messages are reported as `malformed_frame` through `onError` and
+ * dropped. `closeWith` is for local decisions with a closing handshake; `terminate` for a socket found dead (no
+ * pong, no open in time): no handshake to wait for. Neither fires `onClose` — the owner already knows why.
  *
  * @throws SwitchlineError `invalid_options` (fatal) when the constructor rejects the URL or protocols.
  * @example
@@ -30,15 +61,17 @@ export function openWebSocket(
   protocols: string | string[] | undefined,
   handlers: WsAttemptHandlers,
   platform: Platform,
+  maxPayload: number,
 ): WsAttempt {
   const WebSocketImpl = platform.WebSocket
   let socket: WebSocketLike
   try {
-    socket = protocols === undefined ? new WebSocketImpl(url) : new WebSocketImpl(url, protocols)
+    // The `ws` package reads `maxPayload` from a third argument; browsers ignore it (and `undefined` protocols).
+    socket = new WebSocketImpl(url, protocols, { maxPayload })
   } catch (cause) {
     throw invalidOptions(`cannot open WebSocket: ${String(cause)}`, cause)
   }
-  return new SocketAttempt(socket, handlers)
+  return new SocketAttempt(socket, handlers, maxPayload)
 }
 
 /**
@@ -51,7 +84,7 @@ class SocketAttempt implements WsAttempt {
   readonly #socket: WebSocketLike
   readonly #handlers: WsAttemptHandlers
 
-  constructor(socket: WebSocketLike, handlers: WsAttemptHandlers) {
+  constructor(socket: WebSocketLike, handlers: WsAttemptHandlers, maxPayload: number) {
     this.#socket = socket
     this.#handlers = handlers
     try {
@@ -69,7 +102,15 @@ class SocketAttempt implements WsAttempt {
       if (typeof ev.data === 'string') handlers.onMessage(ev.data)
       else handlers.onError(new SwitchlineError('malformed_frame', 'binary WebSocket message dropped (text only)'))
     }
-    socket.onerror = noop // an error is always followed by a close, which carries the code
+    // An error is followed by a close, which carries the code. Except for `ws`'s maxPayload: the frame was never
+    // read, `ws` sends close 1009 and finishes the closing handshake on its own (within its 30 s close timeout),
+    // while the owner hears about it now, as a 1009 close.
+    socket.onerror = (ev) => {
+      if (this.#done || (ev as { error?: { code?: unknown } } | null)?.error?.code !== WS_TOO_BIG) return
+      this.#detach()
+      handlers.onError(messageTooLarge(maxPayload, undefined, { closeCode: 1009 }))
+      handlers.onClose({ code: 1009, reason: 'message too big', opened: this.#opened })
+    }
     socket.onclose = (ev) => {
       if (this.#done) return
       this.#detach()
@@ -93,6 +134,17 @@ class SocketAttempt implements WsAttempt {
   }
   close(): void {
     this.closeWith(1000, '')
+  }
+  /**
+   * The `ws` package's `terminate()` destroys the TCP socket at once: its `close()` would send a close frame into a
+   * dead connection and hold the socket until the peer answers or `ws` gives up (30 s). Browsers have only
+   * `close(1000, reason)`; either way every callback is detached first, so nothing of the dead socket arrives later.
+   */
+  terminate(reason: string): void {
+    const socket = this.#socket
+    if (this.#done || !socket.terminate) return this.closeWith(1000, reason)
+    this.#detach()
+    socket.terminate() // ws's terminate() does not throw
   }
   closeWith(code: number, reason: string): void {
     if (this.#done) return

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterEach(() => worker.resetHandlers())
 afterAll(() => worker.stop())
 
-it('resumes a third-party SSE stream after an error with the last event id, delivering each event once', async () => {
+it('resumes a third-party SSE stream after an error with the last event id; dedupe: \'unique\' delivers each event once', async () => {
   const cursors: (string | null)[] = []
   let first: { error(): void } | undefined
   worker.use(
@@ -28,13 +28,18 @@ it('resumes a third-party SSE stream after an error with the last event id, deli
         client.send({ id: '1', data: 'a' })
         client.send({ id: '2', data: 'b' })
       } else {
-        client.send({ id: '2', data: 'b' }) // a server that replays one too many: deduplicated
+        client.send({ id: '2', data: 'b' }) // a server that replays one too many: dropped (dedupe: 'unique')
         client.send({ id: '3', data: 'c' })
       }
     }),
   )
   const seen: string[] = []
-  const sub = subscribe<string>('/mock/events', { format: 'text', reconnect: { backoff: () => 0 }, onEvent: (d) => seen.push(d) })
+  const sub = subscribe<string>('/mock/events', {
+    format: 'text',
+    dedupe: 'unique', // ids are a cursor unless the app opts in
+    reconnect: { backoff: () => 0 },
+    onEvent: (d) => seen.push(d),
+  })
   await until(() => seen.length === 2)
   first?.error() // the connection breaks after 'b'
   await until(() => seen.length >= 3)

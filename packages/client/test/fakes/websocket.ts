@@ -37,6 +37,8 @@ export class FakeWebSocket implements WebSocketLike {
   constructor(
     readonly url: string,
     readonly protocols?: string | string[],
+    /** The third argument (the `ws` package's options, e.g. `maxPayload`). */
+    readonly options?: { maxPayload?: number },
   ) {
     FakeWebSocket.instances.push(this)
   }

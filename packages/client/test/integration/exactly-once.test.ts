@@ -97,8 +97,10 @@ describe('exactly once, in order, across drops', { timeout: 30_000 }, () => {
     const states: string[] = []
     onTestFailed(() => console.log(states.join('\n')))
     const rt = setup.createClient({ sendChannels: ['chat'], reprobeWebSocketMs: 300 })
+    const moves: string[] = []
     const sub = rt.subscribe('chat', {
       key: 'fallback',
+      onTransport: (change) => moves.push(`${change.from}→${change.to}: ${change.reason}`),
       onEvent: (data, meta) => {
         received.push(data)
         transports.push(meta.transport)
@@ -154,6 +156,11 @@ describe('exactly once, in order, across drops', { timeout: 30_000 }, () => {
     })
     expect(sources.get('during-switch')).toHaveLength(1)
     expect(sub.transportReason).toBe('sends → WebSocket')
+    expect(moves).toEqual([
+      'undefined→websocket: sends → WebSocket',
+      'websocket→sse: WebSocket blocked → SSE + POST',
+      'sse→websocket: sends → WebSocket',
+    ])
     expect(transports).toContain('sse')
     expect(transports.at(-1)).toBe('websocket')
     expect(h.faults.stats().upgradesRefused).toBeGreaterThanOrEqual(2)

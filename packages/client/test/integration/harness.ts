@@ -8,7 +8,7 @@ import { createFaultInjector, type FaultInjector } from '@switchline/server/test
 import { afterEach } from 'vitest'
 import { exponentialBackoff } from '../../src/backoff'
 import { createClient } from '../../src/client'
-import type { ChannelSchema, Client, ClientOptions } from '../../src/types'
+import type { ChannelSchema, Client, ClientOptions, SendingChannel } from '../../src/types'
 
 export interface Harness {
   server: SwitchlineServer
@@ -58,7 +58,7 @@ export interface ServerAndClient<S extends ChannelSchema> {
   /** Starts this test's server ({@link startServer}). */
   startServer(extra?: Partial<SwitchlineServerOptions>): Promise<Harness>
   /** Creates this test's client on the started server, with {@link fastClient} options. */
-  createClient(extra?: Partial<ClientOptions>): Client<S>
+  createClient(extra?: Partial<ClientOptions & { sendChannels: readonly SendingChannel<S>[] }>): Client<S>
 }
 
 /**
@@ -87,7 +87,8 @@ export function useServerAndClient<S extends ChannelSchema>(): ServerAndClient<S
     },
     createClient(extra) {
       if (!harness) throw new Error('createClient() before startServer()')
-      client = createClient<S>(fastClient(harness.baseUrl, extra))
+      // The test's own options are typed loosely (string names): narrowed to the schema's sending channels here.
+      client = createClient<S>(fastClient(harness.baseUrl, extra) as ClientOptions & { sendChannels?: readonly SendingChannel<S>[] })
       return client
     },
   }

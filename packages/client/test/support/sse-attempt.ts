@@ -14,11 +14,12 @@ export const sseRequest = (over: Partial<SseRequest> = {}): SseRequest => ({
   ...over,
 })
 
-/** Every attempt handler as a `vi.fn()`, the optional `onError` included. */
+/** Every attempt handler as a `vi.fn()`, the optional `onId` and `onError` included. */
 export function sseHandlers(): { [K in keyof Required<SseAttemptHandlers>]: Mock } {
   return {
     onOpen: vi.fn(),
     onEvent: vi.fn(),
+    onId: vi.fn(),
     onRetry: vi.fn(),
     onActivity: vi.fn(),
     onClose: vi.fn(),

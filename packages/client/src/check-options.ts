@@ -1,0 +1,169 @@
+/**
+ * Checks the options of `subscribe()`, `createClient()` and `client.subscribe()` when they are called, so a typo
+ * (`transport: 'SSE'`, `stallTimeoutMs: '10s'`, `reconnect.maxAttempts: -3`) fails at once with an
+ * `invalid_options` error that names the option and the value, instead of passing silently. Pure: one table per
+ * form, one walker. An option left out (or `undefined`) is not checked: its default applies.
+ */
+import { invalidOptions } from './errors'
+
+/** A test, what it expects (for the message), and whether the option is required. */
+type Rule = readonly [test: (value: unknown, path: string) => boolean, expected: string, required?: true]
+/** Rules by option name. */
+type Shape = Readonly<Record<string, Rule>>
+
+/** The function named in messages (`'subscribe()'` …), set for the duration of one synchronous check. */
+let where = ''
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+const rule = (test: (value: unknown) => boolean, expected: string): Rule => [test, expected]
+const either = (a: Rule, b: Rule): Rule => [(value, path) => a[0](value, path) || b[0](value, path), `${a[1]} or ${b[1]}`]
+const required = (r: Rule): Rule => [r[0], r[1], true]
+const oneOf = (...values: string[]): Rule =>
+  rule((value) => values.includes(value as string), `one of ${values.map((v) => `'${v}'`).join(', ')}`)
+
+const fn = rule((value) => typeof value === 'function', 'a function')
+const bool = rule((value) => typeof value === 'boolean', 'a boolean')
+const str = rule((value) => typeof value === 'string', 'a string')
+const obj = rule(isObject, 'an object')
+/** A duration or size: a number ≥ 0 (`Infinity` allowed: never). */
+const ms = rule((value) => typeof value === 'number' && value >= 0, 'a number ≥ 0')
+const positive = rule((value) => typeof value === 'number' && value > 0, 'a number > 0')
+/** A count: an integer ≥ 1, or `Infinity`. */
+const count = rule((value) => value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 1), 'an integer ≥ 1 or Infinity')
+/** A size in bytes that must allow something: a positive integer. */
+const bytes = rule((value) => Number.isSafeInteger(value) && (value as number) > 0, 'a positive integer')
+const strings = rule((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), 'an array of strings')
+const no = rule((value) => value === false, 'false')
+
+/** A nested options object, checked with its own shape (its options are named `parent.child`). */
+function nested(shape: Shape): Rule {
+  return [(value, path) => isObject(value) && (walk(value, shape, `${path}.`), true), 'an object']
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'function') return 'a function'
+  return isObject(value) ? 'an object' : String(value)
+}
+
+function walk(options: Record<string, unknown>, shape: Shape, prefix: string): void {
+  for (const key in shape) {
+    const [test, expected, isRequired] = shape[key] as Rule
+    const value = options[key]
+    const path = prefix + key
+    if (value === undefined ? isRequired : !test(value, path)) {
+      throw invalidOptions(`${where}: \`${path}\` must be ${expected}, got ${describe(value)}`)
+    }
+  }
+}
+
+/**
+ * Checks `options` against `shape` (an object is required; each option is checked when it is not `undefined`).
+ * @throws SwitchlineError `invalid_options` (fatal) naming the first bad option and its value, e.g.
+ * "subscribe(): `connectTimeoutMs` must be a number ≥ 0, got -5".
+ * @example
+ * checkOptions('subscribe()', options, SUBSCRIBE_OPTIONS)
+ */
+export function checkOptions(name: string, options: unknown, shape: Shape): void {
+  where = name
+  if (!isObject(options)) throw invalidOptions(`${name}: options must be an object, got ${describe(options)}`)
+  walk(options, shape, '')
+}
+
+const transport = oneOf('auto', 'sse', 'websocket')
+const headers = either(obj, fn)
+
+/** `reconnect`: `false`, or its options. */
+const reconnect = either(
+  no,
+  nested({ backoff: fn, maxAttempts: count, resetAfterMs: ms, pauseWhenHidden: bool }),
+)
+
+const platform = nested({
+  fetch: fn,
+  WebSocket: fn,
+  EventSource: fn,
+  timers: obj,
+  random: fn,
+  online: obj,
+  visibility: obj,
+  pageOrigin: str,
+})
+
+const sendQueue = nested({ maxCount: count, maxBytes: ms })
+
+/** What both forms of subscribe take (`BaseSubscriptionOptions`, without `reconnect` and `platform`). */
+const SUBSCRIPTION = {
+  onEvent: fn,
+  onState: fn,
+  onGap: fn,
+  onError: fn,
+  onTransport: fn,
+  signal: rule((value) => isObject(value) && typeof value.aborted === 'boolean' && typeof value.addEventListener === 'function', 'an AbortSignal'),
+  lastEventId: str,
+  schema: rule((value) => isObject(value) && isObject(value['~standard']), 'a Standard Schema'),
+  buffer: nested({ maxSize: count, overflow: oneOf('error', 'drop-oldest', 'drop-newest') }),
+} satisfies Shape
+
+/** Options of raw `subscribe(url, options)`. */
+export const SUBSCRIBE_OPTIONS: Shape = {
+  ...SUBSCRIPTION,
+  reconnect,
+  platform,
+  transport,
+  format: either(oneOf('json', 'text'), fn),
+  done: either(str, fn),
+  method: rule((value) => typeof value === 'string' && /^[A-Za-z]+$/.test(value), 'an HTTP method name'),
+  body: either(str, obj),
+  headers,
+  token: fn,
+  withCredentials: bool,
+  sse: oneOf('auto', 'fetch', 'eventsource'),
+  events: strings,
+  stallTimeoutMs: ms,
+  connectTimeoutMs: ms,
+  protocols: either(str, strings),
+  ping: either(
+    no,
+    nested({ message: required(either(str, fn)), isPong: required(fn), intervalMs: positive, timeoutMs: positive }),
+  ),
+  maxMessageBytes: bytes,
+  sendQueue,
+  // Raw mode against servers we did not write (RawStreamOptions, raw-options.ts).
+  firstByteTimeoutMs: ms,
+  ignoreEvents: strings,
+  dedupe: either(no, oneOf('unique', 'ordered')),
+  resend: bool,
+  closeCodes: rule(
+    (value) =>
+      isObject(value) &&
+      Object.entries(value).every(([code, action]) => /^[1-4]\d{3}$/.test(code) && (action === 'fatal' || action === 'retry')),
+    "an object of close codes (1000–4999) to 'fatal' or 'retry'",
+  ),
+  pong: either(no, nested({ isPing: required(fn), reply: required(either(str, fn)) })),
+}
+
+/** Options of `createClient(options)` (`url` is checked by the client itself). */
+export const CLIENT_OPTIONS: Shape = {
+  transport,
+  sendChannels: strings,
+  token: fn,
+  headers,
+  withCredentials: bool,
+  reconnect,
+  ping: nested({ intervalMs: positive, timeoutMs: positive }),
+  stallTimeoutMs: ms,
+  connectTimeoutMs: ms,
+  maxMessageBytes: bytes,
+  sendQueue,
+  ackTimeoutMs: ms,
+  publishTimeoutMs: ms,
+  reprobeWebSocketMs: ms,
+  platform,
+  onConnectionState: fn,
+  onTransport: fn,
+}
+
+/** Options of `client.subscribe(channel, options)` (`key` is checked as part of the channel identifier). */
+export const CHANNEL_OPTIONS: Shape = { ...SUBSCRIPTION, key: str, transport }
