@@ -35,7 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       return
     }
     if (req.url?.startsWith('/_test/raw-sse')) {
-      rawSse(req, res)
+      // listen() without tls: every request is an HTTP/1.1 IncomingMessage/ServerResponse
+      rawSse(req as IncomingMessage, res as ServerResponse)
       return
     }
     if (req.url?.includes('/sse')) {
