@@ -5,16 +5,16 @@
  * import { subscribe, createClient } from '@switchline/client'
  * for await (const tick of subscribe<Tick>('https://api.example.com/ticks')) render(tick)
  */
-export { subscribe } from './subscribe'
-export { createClient } from './client'
-export { SwitchlineError, isSwitchlineError } from './errors'
-export type { SwitchlineErrorCode, SwitchlineErrorDetails } from './errors'
-export { defaultBackoff, exponentialBackoff } from './backoff'
-export type { BackoffPolicy, ExponentialBackoffOptions } from './backoff'
-export type { StandardSchemaV1 } from './standard-schema'
-export type { DataFormat } from './decode'
-export type { OverflowPolicy } from './async-queue'
-export type { Timers, TimerHandle } from './timers'
+export { subscribe } from './raw/subscribe'
+export { createClient } from './channels/client'
+export { SwitchlineError, isSwitchlineError } from './core/errors'
+export type { SwitchlineErrorCode, SwitchlineErrorDetails } from './core/errors'
+export { defaultBackoff, exponentialBackoff } from './core/backoff'
+export type { BackoffPolicy, ExponentialBackoffOptions } from './core/backoff'
+export type { StandardSchemaV1 } from './core/standard-schema'
+export type { DataFormat } from './core/decode'
+export type { OverflowPolicy } from './core/async-queue'
+export type { Timers, TimerHandle } from './core/timers'
 export type {
   EventSourceConstructor,
   EventSourceLike,
@@ -23,7 +23,7 @@ export type {
   VisibilitySource,
   WebSocketConstructor,
   WebSocketLike,
-} from './platform-types'
+} from './core/platform-types'
 export type {
   BaseSubscription,
   BaseSubscriptionOptions,
