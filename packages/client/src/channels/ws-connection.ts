@@ -25,7 +25,7 @@ import { isBlockedAfter } from './transport-choice'
 import type { AttemptContext, AttemptHandle, WsAttempt, WsAttemptHandlers } from '../core/transport-types'
 import { openWebSocket } from '../ws/ws'
 import { protocolError, routeProtocolError, type ProtocolErrorRoutes } from './protocol-errors'
-import type { WsSessionOptions } from './ws-session'
+import type { WsSessionOptions } from './ws-options'
 
 /** `http://h/rt` → `ws://h/rt/ws` (and https → wss). */
 export function wsUrl(baseUrl: string): string {

@@ -10,20 +10,13 @@ import { createMemberRegistry, type MemberRegistry } from './member-registry'
 import { createSupervisor, type Supervisor } from '../core/supervisor'
 import type { Timers } from '../core/timers'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
-import type { PingOptions, StateChange } from '../types'
+import type { StateChange } from '../types'
 import { WsConnection, type WsSessionCore } from './ws-connection'
-import type { MemberSession, SessionMember, SessionOptions } from './session-member'
+import type { MemberSession, SessionMember } from './session-member'
+import type { WsSessionOptions } from './ws-options'
 
 export { wsUrl } from './ws-connection'
-
-/** Options of {@link createWsSession}. */
-export interface WsSessionOptions extends SessionOptions {
-  ping?: PingOptions | undefined
-  /** WebSocket failed to open `WS_FAILURES_BEFORE_BLOCKED` times in a row. The owner moves the members away. */
-  onBlocked?: () => void
-  /** A `welcome` arrived (the origin's WebSocket works). */
-  onWelcome?: () => void
-}
+export type { WsSessionOptions } from './ws-options'
 
 /**
  * The client's WebSocket (`baseUrl`'s scheme becomes ws/wss). The connect timeout runs from construction until
