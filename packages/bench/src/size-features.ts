@@ -20,7 +20,7 @@ export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string
   { area: 'Async iterator (`for await`) with overflow policy', files: ['core/async-queue.ts'] },
   { area: 'Errors and their retry/stop classification', files: ['core/errors.ts'] },
   { area: 'Decoding and Standard Schema validation', files: ['core/decode.ts', 'core/standard-schema.ts', 'core/json-object.ts'] },
-  { area: 'Platform: browser globals, online / visibility, headers', files: ['platform/platform.ts', 'platform/browser.ts', 'platform/defaults.ts', 'core/platform-types.ts', 'core/headers.ts'] },
+  { area: 'Platform: browser globals, online / visibility, headers', files: ['platform/platform.ts', 'platform/browser.ts', 'platform/defaults.ts', 'core/platform-types.ts', 'core/headers.ts', 'core/request-headers.ts'] },
 ]
 
 export interface FeatureShare {

@@ -3,7 +3,8 @@
  * outbox decides about retries (it re-sends with the same `mid`, which the server deduplicates).
  */
 import { SwitchlineError, parseRetryAfterHeader } from '../core/errors'
-import { normalizeHeaders, setDefaultHeader } from '../core/headers'
+import { setDefaultHeader } from '../core/headers'
+import { resolveHeaders, resolveToken } from '../core/request-headers'
 import { parseJsonObject } from '../core/json-object'
 import { PATHS } from '../protocol/constants'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
@@ -31,19 +32,6 @@ export interface HttpPublisher {
    * 401 after a second token, 408/429/5xx are not and carry `retryAfterMs` when the server sent one).
    */
   publish(message: OutgoingMessage): Promise<{ eventId: string }>
-}
-
-/** Resolves the `headers` option (object or function), with lower-case names (see headers.ts). */
-export async function resolveHeaders(headers: HeadersInit_ | undefined): Promise<Record<string, string>> {
-  if (headers === undefined) return {}
-  return normalizeHeaders(typeof headers === 'function' ? await headers() : headers)
-}
-
-/** Asks the token provider; `undefined` when there is none or it gave nothing. */
-export async function resolveToken(token: TokenProvider | undefined): Promise<string | undefined> {
-  if (token === undefined) return undefined
-  const value = await token()
-  return value === null || value === undefined || value === '' ? undefined : value
 }
 
 async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {

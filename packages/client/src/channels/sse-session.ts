@@ -9,7 +9,7 @@ import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Watchdog } from '../co
 import { sseStallTimeoutMs } from '../protocol/constants'
 import { DEFAULT_HEARTBEAT_MS, MAX_CHANNELS_PER_STREAM } from '../protocol/defaults'
 import { setDefaultHeader } from '../core/headers'
-import { resolveHeaders, resolveToken } from './http-publisher'
+import { resolveHeaders, resolveToken } from '../core/request-headers'
 import { adoptHeadCursor } from '../core/head-cursor'
 import { hasFetch, platformSse } from '../platform/platform'
 import { buildSseRequest } from '../sse/sse-request'

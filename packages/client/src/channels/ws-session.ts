@@ -5,7 +5,7 @@
  * {@link WsConnection} (ws-connection.ts).
  */
 import { SwitchlineError } from '../core/errors'
-import { resolveToken } from './http-publisher'
+import { resolveToken } from '../core/request-headers'
 import { createMemberRegistry, type MemberRegistry } from './member-registry'
 import { createSupervisor, type Supervisor } from '../core/supervisor'
 import type { Timers } from '../core/timers'
