@@ -8,7 +8,7 @@ import { globalTimers, type TimerFunctions } from '../options'
 import type { SwitchlineServer } from '../server'
 import { handleFaultRequest } from './fault-routes'
 import { createOutputPipeline, type OutputPipeline } from './output-pipeline'
-import type { FaultCounters, FaultInjector, FaultState, FaultStats } from './fault-types'
+import type { FaultCounters, FaultInjector, FaultState } from './fault-types'
 
 export type { FaultCounters, FaultInjector, FaultState, FaultStats } from './fault-types'
 
