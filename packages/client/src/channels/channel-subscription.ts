@@ -58,8 +58,7 @@ export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>
 }
 
 /**
- * A class, not a closure-per-method object: a client may hold thousands of channels, and the methods then live
- * once on the prototype instead of once per channel.
+ * A class, not a closure-per-method object (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
  */
 class ChannelMember implements ChannelSubscription {
   readonly channel: string
@@ -85,7 +84,7 @@ class ChannelMember implements ChannelSubscription {
     this.preference = init.preference
     this.sends = init.sends
     this.#host = init.host
-    // The member is its own SubscriptionHooks (`onClose`, `send`): no closures per channel.
+    // The member is its own SubscriptionHooks (`onClose`, `send`): V8 memory notes §4.
     const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, this)
     this.#sink = sink
     this.subscription = subscription

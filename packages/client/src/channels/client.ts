@@ -108,7 +108,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
 
   function ensureSse(): SseSession {
     if (sse) return sse
-    // The spread second: a literal that starts with one gets a hidden class of its own (~330 B per session).
+    // The spread second (V8 memory notes §2: docs/decisions/0021-v8-memory-notes.md).
     const session: SseSession = createSseSession({
       headers: options.headers,
       ...sessionOptions('sse'),

@@ -46,8 +46,8 @@ type Entry = SessionMember | SessionMember[]
 const list = (entry: Entry | undefined): SessionMember[] => (entry === undefined ? [] : Array.isArray(entry) ? entry : [entry])
 
 /**
- * A class: every session holds one, and its methods then live once on the prototype (an object literal with the
- * `size` getter would be a dictionary-mode object of ~0.8 kB). Methods use `this`: call them on the registry.
+ * A class (V8 memory notes §1, §3: docs/decisions/0021-v8-memory-notes.md).
+ * Methods use `this`: call them on the registry.
  */
 class Members implements MemberRegistry {
   readonly #byChannel = new Map<string, Entry>()

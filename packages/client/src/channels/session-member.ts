@@ -87,7 +87,7 @@ export interface MemberSession {
   /** Removes a member; the last one out stops the session. */
   remove(member: SessionMember): void
   has(member: SessionMember): boolean
-  /** How many channels have members (a method, not a getter: an object literal with a getter is a dictionary-mode object). */
+  /** How many channels have members (a method, not a getter: V8 memory notes §3, docs/decisions/0021). */
   size(): number
   /** Stops for good; members get no further callbacks. */
   close(): void

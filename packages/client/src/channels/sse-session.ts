@@ -58,7 +58,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
   const base = options.platform()
 
 
-  // Not `{ ...spread, … }`: a literal that starts with a spread gets a hidden class of its own (~330 B each).
+  // No literal that starts with a spread (V8 memory notes §2: docs/decisions/0021-v8-memory-notes.md).
   const supervisor = createSupervisor({
     connect,
     ...options.supervisor,

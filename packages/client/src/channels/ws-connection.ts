@@ -48,9 +48,9 @@ export interface WsSessionCore extends ProtocolErrorRoutes {
 }
 
 /**
- * The attempt as a class (a process may hold thousands): the socket's handlers, the frame routing, the members'
- * send path and the supervisor's handle in one object with its methods on the prototype, so an idle connection
- * holds no closures but its pinger's. Callbacks after it ended, or once another attempt started, are no-ops.
+ * The attempt as a class: the socket's handlers, the frame routing, the members' send path and the supervisor's
+ * handle in one object (V8 memory notes §1, §4: docs/decisions/0021-v8-memory-notes.md).
+ * Callbacks after it ended, or once another attempt started, are no-ops.
  * @example
  * const conn = new WsConnection(session, ctx, ++session.attemptId, token, platform)
  */

@@ -35,8 +35,8 @@ export function createWsSession(options: WsSessionOptions): WsSession {
 }
 
 /**
- * The session as a class (one per client, a process may hold thousands): methods on the prototype. Its public
- * fields are shared with its connections ({@link WsSessionCore}), not API.
+ * The session as a class (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
+ * Its public fields are shared with its connections ({@link WsSessionCore}), not API.
  */
 class Session implements WsSession, WsSessionCore {
   readonly members: MemberRegistry = createMemberRegistry()

@@ -66,7 +66,7 @@ export function createCursorTracker(): CursorTracker {
   return new Marks()
 }
 
-/** The tracker as a class: one per client, its methods once on the prototype (not six closures per client). */
+/** The tracker as a class (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md). */
 class Marks implements CursorTracker {
   readonly #marks = new Map<string, Mark>()
   #malformed: IdWindow | undefined // only a server sending malformed ids needs it

@@ -57,8 +57,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 }
 
 /**
- * One attempt, and the {@link AttemptContext} its owner reports through. Its methods live on the prototype
- * (call them as `ctx.opened()`, not detached): a client may hold thousands of connections.
+ * One attempt, and the {@link AttemptContext} its owner reports through. Its methods live on the prototype (V8
+ * memory notes §1: docs/decisions/0021-v8-memory-notes.md): call them as `ctx.opened()`, not detached.
  */
 class Attempt implements AttemptContext {
   readonly attempt: number
@@ -83,8 +83,8 @@ class Attempt implements AttemptContext {
 }
 
 /**
- * The supervisor as a class: methods on the prototype, and at most two timer handles (the backoff wait, the
- * reset-after-healthy countdown) instead of a timer group, so an idle connection holds little besides its state.
+ * The supervisor as a class with at most two timer handles, the backoff wait and the reset-after-healthy countdown
+ * (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
  */
 class ReconnectLoop implements Supervisor {
   #state: ConnectionState = 'connecting'

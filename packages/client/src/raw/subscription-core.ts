@@ -88,12 +88,11 @@ function call<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...ar
 }
 
 /**
- * The state and the sink, as a class: a client may hold thousands of subscriptions, and methods on the prototype
- * cost nothing per subscription (closures cost ~20 per subscription). Pipeline steps, the abort listener and the
- * iterator queue are allocated only when needed.
+ * The state and the sink, as a class (V8 memory notes §1, §5: docs/decisions/0021-v8-memory-notes.md).
+ * Pipeline steps, the abort listener and the iterator queue are allocated only when needed.
  */
 class Core<T, S> implements SubscriptionSink<T> {
-  /** `'closed'` is final: `closed` is derived from it (one field less per subscription). */
+  /** `'closed'` is final: `closed` is derived from it (V8 memory notes §5). */
   state: ConnectionState = 'connecting'
   lastEventId: string | undefined
   transport: TransportKind | undefined
@@ -112,7 +111,7 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.lastEventId = options.lastEventId
     const signal = options.signal
     if (signal?.aborted) this.close('aborted')
-    // The core is the listener (`handleEvent`): no closure, no field per subscription.
+    // The core is the listener (`handleEvent`): V8 memory notes §4.
     else signal?.addEventListener('abort', this, { once: true })
   }
 

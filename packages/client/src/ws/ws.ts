@@ -42,8 +42,8 @@ export function openWebSocket(
 }
 
 /**
- * The attempt as a class: a client may hold thousands of sockets, and methods (and the `bufferedAmount` getter,
- * which would put an object literal in dictionary mode) then live once on the prototype.
+ * The attempt as a class, its `bufferedAmount` getter on the prototype
+ * (V8 memory notes §1, §3: docs/decisions/0021-v8-memory-notes.md).
  */
 class SocketAttempt implements WsAttempt {
   #done = false
