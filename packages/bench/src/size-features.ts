@@ -7,21 +7,21 @@ import type { SizeResult } from './size'
 
 /** Areas in the order the report lists them, each with the client source files (under `src/`) it owns. */
 export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string[] }> = [
-  { area: 'createClient: client, channels, the two multiplexed sessions', files: ['client.ts', 'ws-session.ts', 'ws-connection.ts', 'protocol-errors.ts', 'sse-session.ts', 'sse-session-events.ts', 'sse-request.ts', 'member-registry.ts', 'session-member.ts', 'head-cursor.ts'] },
-  { area: 'Raw `subscribe(url)` for any SSE / WebSocket server', files: ['subscribe.ts', 'raw-sse.ts', 'raw-ws.ts', 'raw-ws-close.ts'] },
-  { area: 'Subscription object (callbacks, state, close, AbortSignal)', files: ['subscription-core.ts', 'subscription-handle.ts', 'channel-subscription.ts'] },
-  { area: 'Reconnect: supervisor, backoff, liveness, transport choice and fallback, timers', files: ['supervisor.ts', 'backoff.ts', 'liveness.ts', 'transport-choice.ts', 'sse-client.ts', 'timers.ts'] },
-  { area: 'Sends: bounded queue, acks, re-send across switches, HTTP publish', files: ['outbox.ts', 'http-publisher.ts', 'bounded-queue.ts'] },
-  { area: 'SSE over fetch: stream reader and event-stream parser', files: ['sse-parser.ts', 'transports/sse-fetch.ts', 'transports/attempt-parser.ts'] },
-  { area: 'SSE over EventSource', files: ['transports/sse-eventsource.ts'] },
-  { area: 'WebSocket transport', files: ['transports/ws.ts'] },
+  { area: 'createClient: client, channels, the two multiplexed sessions', files: ['channels/client.ts', 'channels/ws-session.ts', 'channels/ws-connection.ts', 'channels/protocol-errors.ts', 'channels/sse-session.ts', 'channels/sse-session-events.ts', 'sse/sse-request.ts', 'channels/member-registry.ts', 'channels/session-member.ts', 'core/head-cursor.ts'] },
+  { area: 'Raw `subscribe(url)` for any SSE / WebSocket server', files: ['raw/subscribe.ts', 'raw/raw-sse.ts', 'raw/raw-ws.ts', 'raw/raw-ws-close.ts'] },
+  { area: 'Subscription object (callbacks, state, close, AbortSignal)', files: ['raw/subscription-core.ts', 'raw/subscription-handle.ts', 'channels/channel-subscription.ts'] },
+  { area: 'Reconnect: supervisor, backoff, liveness, transport choice and fallback, timers', files: ['core/supervisor.ts', 'core/backoff.ts', 'core/liveness.ts', 'channels/transport-choice.ts', 'sse/sse-client.ts', 'core/timers.ts'] },
+  { area: 'Sends: bounded queue, acks, re-send across switches, HTTP publish', files: ['channels/outbox.ts', 'channels/http-publisher.ts', 'core/bounded-queue.ts'] },
+  { area: 'SSE over fetch: stream reader and event-stream parser', files: ['core/sse-parser.ts', 'sse/sse-fetch.ts', 'sse/attempt-parser.ts'] },
+  { area: 'SSE over EventSource', files: ['sse/sse-eventsource.ts'] },
+  { area: 'WebSocket transport', files: ['ws/ws.ts'] },
   { area: 'Protocol: frame codec, constants, cursors, error and close codes', files: ['protocol/codec.ts', 'protocol/constants.ts', 'protocol/cursor.ts', 'protocol/codes.ts', 'protocol/defaults.ts', 'protocol/frames.ts', 'protocol/index.ts'] },
-  { area: 'Resume: per-channel cursors and dedupe', files: ['dedupe.ts'] },
-  { area: 'Async iterator (`for await`) with overflow policy', files: ['async-queue.ts'] },
-  { area: 'Errors and their retry/stop classification', files: ['errors.ts'] },
-  { area: 'Option checks at call time (every option of the three forms, raw-mode ones included)', files: ['check-options.ts'] },
-  { area: 'Decoding and Standard Schema validation', files: ['decode.ts', 'standard-schema.ts', 'json-object.ts'] },
-  { area: 'Platform: browser globals, online / visibility, headers', files: ['platform.ts', 'platform/browser.ts', 'platform/defaults.ts', 'platform-types.ts', 'headers.ts'] },
+  { area: 'Resume: per-channel cursors and dedupe', files: ['core/dedupe.ts'] },
+  { area: 'Async iterator (`for await`) with overflow policy', files: ['core/async-queue.ts'] },
+  { area: 'Errors and their retry/stop classification', files: ['core/errors.ts'] },
+  { area: 'Option checks at call time (every option of the three forms, raw-mode ones included)', files: ['core/check-options.ts', 'core/raw-options.ts'] },
+  { area: 'Decoding and Standard Schema validation', files: ['core/decode.ts', 'core/standard-schema.ts', 'core/json-object.ts'] },
+  { area: 'Platform: browser globals, online / visibility, headers', files: ['platform/platform.ts', 'platform/browser.ts', 'platform/defaults.ts', 'core/platform-types.ts', 'core/headers.ts', 'core/request-headers.ts'] },
 ]
 
 export interface FeatureShare {

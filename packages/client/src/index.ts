@@ -5,17 +5,17 @@
  * import { subscribe, createClient } from '@switchline/client'
  * for await (const tick of subscribe<Tick>('https://api.example.com/ticks')) render(tick)
  */
-export { subscribe } from './subscribe'
-export type { SseUrl } from './subscribe'
-export { createClient } from './client'
-export { SwitchlineError, isSwitchlineError } from './errors'
-export type { SwitchlineErrorCode, SwitchlineErrorDetails } from './errors'
-export { defaultBackoff, exponentialBackoff, MAX_RETRY_HINT_MS, reconnectDelay } from './backoff'
-export type { BackoffPolicy, ExponentialBackoffOptions } from './backoff'
-export type { StandardSchemaV1 } from './standard-schema'
-export type { DataFormat } from './decode'
-export type { OverflowPolicy } from './async-queue'
-export type { Timers, TimerHandle } from './timers'
+export { subscribe } from './raw/subscribe'
+export type { SseUrl } from './raw/subscribe'
+export { createClient } from './channels/client'
+export { SwitchlineError, isSwitchlineError } from './core/errors'
+export type { SwitchlineErrorCode, SwitchlineErrorDetails } from './core/errors'
+export { defaultBackoff, exponentialBackoff, MAX_RETRY_HINT_MS, reconnectDelay } from './core/backoff'
+export type { BackoffPolicy, ExponentialBackoffOptions } from './core/backoff'
+export type { StandardSchemaV1 } from './core/standard-schema'
+export type { DataFormat } from './core/decode'
+export type { OverflowPolicy } from './core/async-queue'
+export type { Timers, TimerHandle } from './core/timers'
 export type {
   EventSourceConstructor,
   EventSourceLike,
@@ -24,7 +24,7 @@ export type {
   VisibilitySource,
   WebSocketConstructor,
   WebSocketLike,
-} from './platform-types'
+} from './core/platform-types'
 export type {
   BaseSubscription,
   BaseSubscriptionOptions,
@@ -57,5 +57,5 @@ export type {
   TransportKind,
   TransportPreference,
 } from './types'
-export type { CloseCodeAction, RawDedupe, RawPongOptions, RawStreamOptions } from './raw-options'
+export type { CloseCodeAction, RawDedupe, RawPongOptions, RawStreamOptions } from './core/raw-options'
 export * from './protocol/codes'

@@ -2,14 +2,14 @@
  * Public types of `@switchline/client`. Implementations live in `subscribe.ts` (one stream from any standard
  * endpoint) and `client.ts` (channels over the Switchline protocol); both return a {@link Subscription}.
  */
-import type { BackoffPolicy } from './backoff'
-import type { OverflowPolicy } from './async-queue'
-import type { DataFormat } from './decode'
-import type { SwitchlineError } from './errors'
+import type { BackoffPolicy } from './core/backoff'
+import type { OverflowPolicy } from './core/async-queue'
+import type { DataFormat } from './core/decode'
+import type { SwitchlineError } from './core/errors'
 import type { GapInfo } from './protocol/frames'
-import type { StandardSchemaV1 } from './standard-schema'
-import type { Platform } from './platform-types'
-import type { RawStreamOptions } from './raw-options'
+import type { StandardSchemaV1 } from './core/standard-schema'
+import type { Platform } from './core/platform-types'
+import type { RawStreamOptions } from './core/raw-options'
 
 export type { GapInfo }
 

@@ -5,8 +5,8 @@
  * (docs/decisions/0010). Real network on 127.0.0.1, port 0; bounded waits.
  */
 import { describe, expect, it } from 'vitest'
-import { createClient } from '../src/client'
-import { subscribe } from '../src/subscribe'
+import { createClient } from '../src/channels/client'
+import { subscribe } from '../src/raw/subscribe'
 import { manualTimers } from './fakes/manual-timers'
 import { startServer } from './integration/harness'
 import { until, usePlainNet } from './support/plain-net'

@@ -6,8 +6,8 @@
  */
 import type { ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import { createClient } from '../src/client'
-import { subscribe } from '../src/subscribe'
+import { createClient } from '../src/channels/client'
+import { subscribe } from '../src/raw/subscribe'
 import { manualTimers } from './fakes/manual-timers'
 import { until, usePlainNet } from './support/plain-net'
 

@@ -6,8 +6,8 @@
  */
 import type { ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import type { SwitchlineError } from '../src/errors'
-import { subscribe } from '../src/subscribe'
+import type { SwitchlineError } from '../src/core/errors'
+import { subscribe } from '../src/raw/subscribe'
 import type { StateChange, SubscribeOptions } from '../src/types'
 import { manualTimers } from './fakes/manual-timers'
 import { listenSse, STREAM_HEAD, until } from './support/foreign-servers'

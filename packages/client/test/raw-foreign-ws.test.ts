@@ -4,8 +4,8 @@
  * and a server's application-level ping is answered declaratively with `pong`. The client runs on a manual clock.
  */
 import { describe, expect, it } from 'vitest'
-import type { SwitchlineError } from '../src/errors'
-import { subscribe } from '../src/subscribe'
+import type { SwitchlineError } from '../src/core/errors'
+import { subscribe } from '../src/raw/subscribe'
 import type { StateChange, SubscribeOptions } from '../src/types'
 import { manualTimers } from './fakes/manual-timers'
 import { listenWs, until } from './support/foreign-servers'

@@ -3,8 +3,8 @@
  * client carries the stream under `sse: 'auto'`, and where the resume cursor travels (ADR 0008).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Platform } from '../src/platform-types'
-import { subscribe } from '../src/subscribe'
+import type { Platform } from '../src/core/platform-types'
+import { subscribe } from '../src/raw/subscribe'
 import type { SubscribeOptions } from '../src/types'
 import { FakeEventSource, FakeEventSourceConstructor } from './fakes/eventsource'
 import { tick } from './support/async'

@@ -5,10 +5,10 @@
  * the reference server on 127.0.0.1, port 0; the client's time is a manual clock where backoff matters.
  */
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
-import { createClient } from '../src/client'
-import type { SwitchlineError } from '../src/errors'
-import { subscribe } from '../src/subscribe'
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/transports/ws'
+import { createClient } from '../src/channels/client'
+import type { SwitchlineError } from '../src/core/errors'
+import { subscribe } from '../src/raw/subscribe'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../src/ws/ws'
 import type { StateChange } from '../src/types'
 import { FakeWebSocket, FakeWebSocketConstructor } from './fakes/websocket'
 import { manualTimers } from './fakes/manual-timers'

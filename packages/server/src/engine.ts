@@ -9,7 +9,7 @@
 import type { GapInfo, Json } from '@switchline/client/protocol'
 import type { LoggedEvent } from './channel-log'
 import type { ChannelCapacityError } from './errors'
-import type { TimerFunctions } from './options'
+import type { TimerFunctions } from './types'
 
 /** `T` for a synchronous engine, `Promise<T>` for an asynchronous one (`T | Promise<T>` when unknown). */
 export type Awaitable<Sync extends boolean, T> = Sync extends true ? T : Promise<T>

@@ -6,7 +6,7 @@
  */
 import type { LoggedEvent, StoredEvent } from './channel-log'
 import { errorBody } from './http-util'
-import type { ServerLogger } from './options'
+import type { ServerLogger } from './types'
 
 /** Events from the log carry the cache slots; any other event gets them on first use. */
 const slots = (event: LoggedEvent): Partial<StoredEvent> => event as Partial<StoredEvent>

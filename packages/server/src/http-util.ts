@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http'
 import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { ERROR_CODES, type ErrorPayload, type ProtocolErrorCode } from '@switchline/client/protocol'
-import type { Refusal } from './internals'
+import type { Refusal } from './types'
 
 /** Headers a browser client may send cross-origin. */
 export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID'

@@ -6,8 +6,10 @@
  * @packageDocumentation
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ProtocolErrorCode } from '@switchline/client/protocol'
 import type { ResolvedOptions } from './options'
+import type { Refusal } from './types'
+
+export type { Refusal } from './types'
 
 /** The key of a server's internals. @internal */
 export const SERVER_INTERNALS: unique symbol = Symbol.for('@switchline/server/internals') as never
@@ -23,20 +25,6 @@ export type AdmissionPoint = 'sse' | 'publish' | 'upgrade'
  * an HTTP publish (before it is appended), a WebSocket `hello` (before `welcome`). @internal
  */
 export type AuthorizedPoint = 'sse' | 'publish' | 'hello'
-
-/** A refusal decided by a hook: an HTTP answer (`status` 204 has no body), or a close at `hello`. @internal */
-export interface Refusal {
-  status: number
-  code: ProtocolErrorCode
-  message: string
-  retryAfterSeconds?: number
-  /**
-   * At `upgrade` only: complete the upgrade, then close at once with 1013 and reason `retry-after=<ms>` instead of
-   * answering `status`. A browser's WebSocket API cannot read an HTTP status (a refused upgrade is just a failed
-   * connection, which clients count toward "WebSocket blocked"); an open-then-1013 is a visible "try again later".
-   */
-  closeAfterUpgrade?: { retryAfterMs: number }
-}
 
 /** One open SSE stream or WebSocket, as the hooks see it. @internal */
 export interface ConnectionHandle {

@@ -3,6 +3,9 @@ import type { IncomingMessage } from 'node:http'
 import { PROTOCOL_DEFAULTS, channelName, isChannelId, type Json } from '@switchline/client/protocol'
 import type { EngineFactory } from './engine'
 import { memoryEngine } from './memory-engine'
+import type { ServerLogger, TimerFunctions } from './types'
+
+export type { ServerLogger, TimerFunctions } from './types'
 
 /** A channel definition: whether clients may publish to it. */
 export interface ChannelDefinition {
@@ -24,14 +27,6 @@ export interface AuthorizeRequest {
   request: IncomingMessage
 }
 
-/** Timer functions the server uses; inject them to run on fake time. */
-export interface TimerFunctions {
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-  setInterval(fn: () => void, ms: number): unknown
-  clearInterval(handle: unknown): void
-}
-
 /** Where a published event came from. */
 export type PublishSource = 'server' | 'http' | 'ws'
 
@@ -42,16 +37,6 @@ export interface PublishedEvent {
   data: Json
   event: string | undefined
   source: PublishSource
-}
-
-/**
- * Where the server reports what it cannot tell a client: an event skipped on delivery, an error thrown by a hook
- * (`authorize`, `onPublish`), an internal error answered `500`. `console` fits, and so do pino-style loggers wrapped
- * as `{ warn: (m, d) => log.warn(d, m), error: (m, d) => log.error(d, m) }`.
- */
-export interface ServerLogger {
-  warn(message: string, details?: Record<string, unknown>): void
-  error(message: string, details?: Record<string, unknown>): void
 }
 
 /**

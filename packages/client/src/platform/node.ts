@@ -7,8 +7,8 @@
  */
 import { EventSource as EventSourcePolyfill } from 'eventsource'
 import WebSocketPolyfill from 'isomorphic-ws'
-import type { EventSourceConstructor, WebSocketConstructor } from '../platform-types'
-import { openNodeHttpSse } from '../transports/sse-node-http'
+import type { EventSourceConstructor, WebSocketConstructor } from '../core/platform-types'
+import { openNodeHttpSse } from '../sse/sse-node-http'
 import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
 
 /**

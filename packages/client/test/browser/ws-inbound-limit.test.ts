@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { createClient, subscribe } from '../../src/index'
-import type { SwitchlineError } from '../../src/errors'
+import type { SwitchlineError } from '../../src/core/errors'
 import { baseUrl, publish, stats } from './support'
 
 const unique = (): string => Math.random().toString(36).slice(2, 10)

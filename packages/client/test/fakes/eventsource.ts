@@ -1,5 +1,5 @@
 /** A scriptable fake EventSource (structural `EventSourceLike`) that records every instance. */
-import type { EventSourceConstructor, EventSourceLike } from '../../src/platform-types'
+import type { EventSourceConstructor, EventSourceLike } from '../../src/core/platform-types'
 
 type Listener = (ev: { data: string; lastEventId: string }) => void
 

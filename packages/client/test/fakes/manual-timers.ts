@@ -1,5 +1,5 @@
 /** A manual clock implementing `Timers`: time moves only when a test calls `advance(ms)`. */
-import type { Timers } from '../../src/timers'
+import type { Timers } from '../../src/core/timers'
 
 export interface ManualTimers extends Timers {
   /** Timers scheduled and neither fired nor cleared. */

@@ -1,6 +1,6 @@
 /** Test doubles for the platform: switchable online/visibility sources that count their listeners. */
-import type { OnlineSource, Platform, VisibilitySource } from '../../src/platform-types'
-import { systemTimers } from '../../src/timers'
+import type { OnlineSource, Platform, VisibilitySource } from '../../src/core/platform-types'
+import { systemTimers } from '../../src/core/timers'
 
 /** An online (or visibility) source tests can flip; `listeners` proves teardown. */
 export interface FakeSwitch {

@@ -3,7 +3,7 @@
  * server: `open()`, `receive()`, `serverClose()`, and for the Switchline protocol `welcome()` and `subscribed()`.
  * No sockets, no timers of its own.
  */
-import type { WebSocketConstructor, WebSocketLike } from '../../src/platform-types'
+import type { WebSocketConstructor, WebSocketLike } from '../../src/core/platform-types'
 
 /** Binary message data, passed to `onmessage` as is (never JSON-encoded). */
 function isBinary(data: unknown): boolean {

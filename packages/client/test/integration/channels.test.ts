@@ -3,7 +3,7 @@
  * typed error on an unknown channel that leaves the others running, gaps after retention, malformed frames.
  */
 import { describe, expect, it } from 'vitest'
-import type { SwitchlineError } from '../../src/errors'
+import type { SwitchlineError } from '../../src/core/errors'
 import type { GapInfo } from '../../src/types'
 import { createWaiter, range, useServerAndClient } from './harness'
 

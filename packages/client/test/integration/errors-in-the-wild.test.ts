@@ -7,8 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { isSwitchlineError, type SwitchlineError } from '../../src/errors'
-import { subscribe } from '../../src/subscribe'
+import { isSwitchlineError, type SwitchlineError } from '../../src/core/errors'
+import { subscribe } from '../../src/raw/subscribe'
 import type { StateChange, SubscribeOptions } from '../../src/types'
 
 let servers: Server[] = []

@@ -5,7 +5,7 @@
  * rejected, though the network was dead for a while.
  */
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest'
-import { exponentialBackoff } from '../../src/backoff'
+import { exponentialBackoff } from '../../src/core/backoff'
 import type { Subscription } from '../../src/types'
 import { startHalfOpenProxy, type HalfOpenMode, type HalfOpenProxy } from '../support/half-open-proxy'
 import { createWaiter, range, useServerAndClient } from './harness'

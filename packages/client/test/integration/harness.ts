@@ -6,8 +6,8 @@
 import { createSwitchlineServer, type SwitchlineServer, type SwitchlineServerOptions } from '@switchline/server'
 import { createFaultInjector, type FaultInjector } from '@switchline/server/testing'
 import { afterEach } from 'vitest'
-import { exponentialBackoff } from '../../src/backoff'
-import { createClient } from '../../src/client'
+import { exponentialBackoff } from '../../src/core/backoff'
+import { createClient } from '../../src/channels/client'
 import type { ChannelSchema, Client, ClientOptions, SendingChannel } from '../../src/types'
 
 export interface Harness {

@@ -1,6 +1,6 @@
 /** A {@link SessionMember} that records what a session tells it. */
-import type { SwitchlineError } from '../../src/errors'
-import type { MemberStateChange, SendPath, SessionMember } from '../../src/session-member'
+import type { SwitchlineError } from '../../src/core/errors'
+import type { MemberStateChange, SendPath, SessionMember } from '../../src/channels/session-member'
 import type { EventMeta, GapInfo, TransportKind } from '../../src/types'
 
 export interface RecordingMember extends SessionMember {

@@ -1,6 +1,6 @@
 /** Shared setup for the SSE and WebSocket session tests (`createSseSession`, `createWsSession`). */
-import { createCursorTracker } from '../../src/dedupe'
-import type { SupervisorOptions } from '../../src/supervisor-types'
+import { createCursorTracker } from '../../src/core/dedupe'
+import type { SupervisorOptions } from '../../src/core/supervisor-types'
 
 /**
  * The options both sessions take apart from `platform`: base URL `http://example.test/rt`, a fresh cursor

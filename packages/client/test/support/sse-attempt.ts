@@ -1,6 +1,6 @@
 /** Inputs for tests of one SSE attempt (`openFetchSse`, `openEventSourceSse`). */
 import { type Mock, vi } from 'vitest'
-import type { SseAttemptHandlers, SseRequest } from '../../src/transports/types'
+import type { SseAttemptHandlers, SseRequest } from '../../src/core/transport-types'
 
 /** A GET of `http://127.0.0.1/sse` with no headers, body or event names; `over` replaces fields. */
 export const sseRequest = (over: Partial<SseRequest> = {}): SseRequest => ({

@@ -1,6 +1,6 @@
 /** Catching a synchronous throw as a value, so tests can assert on it (or on there being none). */
 import { expect } from 'vitest'
-import { isSwitchlineError, type SwitchlineErrorCode } from '../../src/errors'
+import { isSwitchlineError, type SwitchlineErrorCode } from '../../src/core/errors'
 
 /** What `fn` throws, or `undefined` if it returns. */
 export function thrownBy(fn: () => unknown): unknown {

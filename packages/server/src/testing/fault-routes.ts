@@ -7,7 +7,7 @@ import { toServerError } from '../errors'
 import { readBody, sendError, sendJson } from '../http-util'
 import type { Transport } from '../internals'
 import type { SwitchlineServer } from '../server'
-import type { FaultInjector } from './fault-injector'
+import type { FaultInjector } from './fault-types'
 
 type Body = Record<string, unknown>
 

@@ -1,0 +1,178 @@
+/**
+ * One channel subscription of a client: a subscription core (callbacks, iterator, state) plus which session it
+ * rides (`primary`). It is the {@link SessionMember} the sessions talk to; events may come from two sessions for a
+ * moment during a move (the cursor tracker deduplicates), but state and the send path follow the primary only.
+ */
+import { SwitchlineError } from '../core/errors'
+import type { Outbox } from './outbox'
+import type { MemberStateChange, SendPath, SessionMember } from './session-member'
+import { createSubscriptionCore, type SubscriptionSink } from '../raw/subscription-core'
+import type { ChannelSubscribeOptions, EventMeta, GapInfo, SendResult, Subscription, TransportKind, TransportPreference } from '../types'
+
+/** What a channel subscription needs from its client. */
+export interface ChannelHost {
+  /** The app closed the subscription (or it failed): leave every session. Idempotent. */
+  release(member: ChannelSubscription): void
+  /** The WebSocket accepted a channel whose primary is SSE (a re-probe worked): move it. */
+  promote(member: ChannelSubscription): void
+  /** Builds a channel's outbox, on its first `send()` (receive-only channels never pay for one). */
+  createOutbox(channel: string): Outbox
+}
+
+/** Options of {@link createChannelSubscription}. */
+export interface ChannelSubscriptionOptions<T> {
+  /** The channel identifier (`name` or `name:key`). */
+  channel: string
+  options: ChannelSubscribeOptions<T>
+  /** Transport preference after defaults. */
+  preference: TransportPreference
+  /** Whether the channel declares sends (drives the transport choice). */
+  sends: boolean
+  host: ChannelHost
+}
+
+/** A channel subscription, as the client sees it. */
+export interface ChannelSubscription extends SessionMember {
+  readonly preference: TransportPreference
+  readonly sends: boolean
+  /** The transport it rides, `undefined` before the first choice. */
+  readonly primary: TransportKind | undefined
+  /** The public subscription. */
+  readonly subscription: Subscription<unknown, unknown>
+  /**
+   * Rides `kind` from now on: transport fields (a change is reported to `onTransport`, with `reprobeAt` when given),
+   * send path. `httpPath` is the SSE send path.
+   */
+  ride(kind: TransportKind, reason: string, httpPath: SendPath, reprobeAt?: number): void
+  /** Whether it has closed. */
+  readonly closed: boolean
+}
+
+/**
+ * Creates the subscription of one channel. The host adds it to a session with {@link ChannelSubscription.ride}
+ * and the session's `add()`.
+ * @example
+ * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, host })
+ * member.ride('websocket', 'sends → WebSocket', httpPath)
+ * ws.add(member)
+ */
+export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>): ChannelSubscription {
+  return new ChannelMember(init as ChannelSubscriptionOptions<unknown>)
+}
+
+/**
+ * A class, not a closure-per-method object (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
+ */
+class ChannelMember implements ChannelSubscription {
+  readonly channel: string
+  readonly initialCursor: string | undefined
+  readonly preference: TransportPreference
+  readonly sends: boolean
+  readonly subscription: Subscription<unknown, unknown>
+  primary: TransportKind | undefined
+  readonly #host: ChannelHost
+  readonly #sink: SubscriptionSink<unknown>
+  #opened = false
+  #wsSendPath: SendPath | undefined
+  #outbox: Outbox | undefined
+  /** The send path as the outbox must see it, and the last defined one (its `maxFrameBytes` outlives it). */
+  #sendPath: SendPath | undefined
+  #lastSendPath: SendPath | undefined
+  /** Set when it closes (what a later `send()` rejects with); `closed` is derived from it. */
+  #closedError: SwitchlineError | undefined
+
+  constructor(init: ChannelSubscriptionOptions<unknown>) {
+    this.channel = init.channel
+    this.initialCursor = init.options.lastEventId
+    this.preference = init.preference
+    this.sends = init.sends
+    this.#host = init.host
+    // The member is its own SubscriptionHooks (`onClose`, `send`): V8 memory notes §4.
+    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, this)
+    this.#sink = sink
+    this.subscription = subscription
+  }
+
+  get closed(): boolean {
+    return this.#closedError !== undefined
+  }
+
+  /** SubscriptionHooks: the app closed the subscription. */
+  onClose(): void {
+    this.#finish(new SwitchlineError('closed', `subscription to ${this.channel} closed`))
+  }
+
+  /** SubscriptionHooks: the subscription's `send()`. */
+  send(data: unknown): Promise<SendResult> {
+    if (this.#closedError) return Promise.reject(this.#closedError)
+    if (!this.#outbox) {
+      const outbox = (this.#outbox = this.#host.createOutbox(this.channel))
+      if (this.#lastSendPath !== undefined && this.#lastSendPath !== this.#sendPath) outbox.setPath(this.#lastSendPath)
+      outbox.setPath(this.#sendPath)
+    }
+    return this.#outbox.send(data)
+  }
+
+  #finish(error: SwitchlineError): void {
+    if (this.closed) return
+    const { channel } = this
+    this.#closedError =
+      error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
+    this.#outbox?.close(this.#closedError)
+    // Not yet constructed (an already-aborted signal closes inside the constructor): nothing to release.
+    if (this.#sink !== undefined) this.#host.release(this)
+  }
+
+  #setSendPath(path: SendPath | undefined): void {
+    this.#sendPath = path
+    if (path !== undefined) this.#lastSendPath = path
+    this.#outbox?.setPath(path)
+  }
+
+  #setState(change: MemberStateChange): void {
+    if (!this.closed) this.#sink.setState(change)
+  }
+
+  deliver(data: unknown, meta: EventMeta): void {
+    if (!this.closed) this.#sink.deliver(data, meta)
+  }
+  gap(info: GapInfo): void {
+    if (!this.closed) this.#sink.gap(info)
+  }
+  error(error: SwitchlineError): void {
+    if (!this.closed) this.#sink.error(error)
+  }
+  fail(error: SwitchlineError, from: TransportKind): void {
+    if (this.closed || from !== this.primary) return
+    this.#finish(error)
+    this.#sink.setState({ to: 'closed', error, reason: error.message })
+  }
+  state(from: TransportKind, change: MemberStateChange): void {
+    if (from !== this.primary || change.to === 'open') return
+    if (change.to === 'closed') return // the session stopped without an error: a move, not an end
+    this.#opened = false
+    this.#setState(change)
+  }
+  ready(from: TransportKind): void {
+    if (this.closed) return
+    if (from === 'websocket' && this.primary === 'sse') {
+      this.#host.promote(this)
+      return
+    }
+    if (from !== this.primary) return
+    this.#opened = true
+    this.#setState({ to: 'open' })
+  }
+  wsPath(path: SendPath | undefined): void {
+    this.#wsSendPath = path
+    if (this.primary === 'websocket' && !this.closed) this.#setSendPath(path)
+  }
+  ride(kind: TransportKind, reason: string, sseSendPath: SendPath, reprobeAt?: number): void {
+    if (this.closed) return
+    const moved = this.primary !== undefined && this.primary !== kind
+    this.primary = kind
+    this.#sink.setTransport(kind, reason, reprobeAt)
+    this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : sseSendPath)
+    if (moved && !this.#opened) this.#setState({ to: 'reconnecting', reason })
+  }
+}

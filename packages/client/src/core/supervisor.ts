@@ -1,0 +1,294 @@
+/**
+ * The reconnection loop: connect → open → lost → wait → connect, on injectable timers and random.
+ *
+ * States: `'connecting'` while an attempt is in flight, `'open'` once the owner reports it healthy,
+ * `'reconnecting'` while waiting before the next attempt (the change carries `attempt` and `delayMs`; while offline
+ * or hidden it carries `reason` and no delay), `'closed'` at the end. Each change is emitted once, as `{ from, to }`.
+ */
+import { defaultBackoff, MAX_RETRY_HINT_MS, reconnectDelay } from './backoff'
+import { messageOf, SwitchlineError } from './errors'
+import type { Supervisor, SupervisorOptions } from './supervisor-types'
+import { clampDelay, type TimerHandle } from './timers'
+import type { AttemptContext, AttemptHandle } from './transport-types'
+import type { ConnectionState, ReconnectOptions, StateChange } from '../types'
+
+export type { Supervisor, SupervisorOptions } from './supervisor-types'
+
+/**
+ * The supervisor settings of an app's `reconnect` option (`false`: one attempt, no reconnects), with the SDK's
+ * defaults; shared by `subscribe()` and `createClient()`.
+ * @example
+ * createSupervisor({ connect, ...supervisorSettings(options.reconnect), platform, onState })
+ */
+export function supervisorSettings(
+  option: ReconnectOptions | false | undefined,
+): Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'> {
+  const reconnect = option === false ? undefined : (option ?? {})
+  return {
+    backoff: reconnect?.backoff ?? defaultBackoff,
+    maxAttempts: reconnect?.maxAttempts ?? Infinity,
+    resetAfterMs: reconnect?.resetAfterMs ?? 5_000,
+    pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
+    reconnect: reconnect !== undefined,
+  }
+}
+
+/**
+ * Creates a supervisor (see `supervisor-types.ts`). Rules:
+ * - the delay before retry `n` (1-based count of consecutive failures) is `reconnectDelay(backoff, n − 1, random,
+ *   hint)` (backoff.ts): the hint — the larger of the server's minDelay (`retry:`) and `error.retryAfterMs`, at most
+ *   `MAX_RETRY_HINT_MS` — is the floor of the jitter range, which it also widens; the error and the
+ *   `reconnecting` change carry `attempt` and the delay actually used (`nextDelayMs` / `delayMs`);
+ * - an `unauthorized` failure is retried at once the first time (the owner asks its token provider again),
+ *   then with backoff;
+ * - a connection open for `resetAfterMs` resets the count; `maxAttempts` consecutive failures → `closed` with
+ *   `max_attempts`; a fatal error, or any failure with `reconnect: false` → `closed` with that error;
+ * - no attempt while offline, and an immediate one on `online`; with `pauseWhenHidden`, no attempt while the
+ *   page is hidden and an immediate one when it shows;
+ * - callbacks of an attempt that is no longer current are no-ops; `stop()` leaves no timer or listener.
+ * @example
+ * const supervisor = createSupervisor({
+ *   connect: (ctx) => openSomething({ onOpen: () => ctx.opened(), onLost: (error) => ctx.failed(error) }),
+ *   backoff: defaultBackoff, maxAttempts: Infinity, resetAfterMs: 5000, pauseWhenHidden: false,
+ *   reconnect: true, platform: resolvePlatform(), onState: (change) => console.log(change.from, '→', change.to),
+ * })
+ * supervisor.start()
+ */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  return new ReconnectLoop(options)
+}
+
+/**
+ * One attempt, and the {@link AttemptContext} its owner reports through. Its methods live on the prototype (V8
+ * memory notes §1: docs/decisions/0021-v8-memory-notes.md): call them as `ctx.opened()`, not detached.
+ */
+class Attempt implements AttemptContext {
+  readonly attempt: number
+  handle: AttemptHandle | undefined
+  isOpen = false
+  readonly #loop: ReconnectLoop
+
+  constructor(loop: ReconnectLoop, failures: number) {
+    this.#loop = loop
+    this.attempt = failures
+  }
+
+  opened(): void {
+    if (this.#loop.isCurrent(this) && !this.isOpen) this.#loop.onOpened(this)
+  }
+  failed(error: SwitchlineError): void {
+    if (this.#loop.isCurrent(this)) this.#loop.onFailed(error)
+  }
+  minDelay(ms: number): void {
+    if (this.#loop.isCurrent(this) && Number.isFinite(ms) && ms >= 0) this.#loop.minDelayMs = ms
+  }
+}
+
+/**
+ * The supervisor as a class with at most two timer handles, the backoff wait and the reset-after-healthy countdown
+ * (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
+ */
+class ReconnectLoop implements Supervisor {
+  #state: ConnectionState = 'connecting'
+  #started = false
+  #current: Attempt | undefined
+  #failures = 0
+  #unauthorizedRetried = false
+  minDelayMs = 0
+  #waiting = false
+  #waitTimer: TimerHandle | undefined
+  #resetTimer: TimerHandle | undefined
+  #unsubscribers: Array<() => void> | undefined
+  readonly #options: SupervisorOptions
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options
+  }
+
+  get state(): ConnectionState {
+    return this.#state
+  }
+
+  start(): void {
+    if (this.#started || this.#state === 'closed') return
+    this.#started = true
+    const { platform, pauseWhenHidden } = this.#options
+    const onChange = (): void => this.#onPlatformChange()
+    this.#unsubscribers = [platform.online.subscribe(onChange)]
+    if (pauseWhenHidden) this.#unsubscribers.push(platform.visibility.subscribe(onChange))
+    this.#attemptNow()
+  }
+
+  stop(reason = 'stopped'): void {
+    this.#close(reason)
+  }
+
+  restart(reason: string): void {
+    if (this.#state === 'closed' || !this.#started) return
+    this.#dropCurrent()
+    this.#attemptNow(reason)
+  }
+
+  isCurrent(attempt: Attempt): boolean {
+    return this.#current === attempt && this.#state !== 'closed'
+  }
+
+  onOpened(attempt: Attempt): void {
+    attempt.isOpen = true
+    this.#unauthorizedRetried = false
+    this.#setState('open')
+    const { platform, resetAfterMs } = this.#options
+    this.#resetTimer = platform.timers.setTimeout(() => {
+      this.#resetTimer = undefined
+      this.#failures = 0
+    }, clampDelay(resetAfterMs))
+  }
+
+  onFailed(error: SwitchlineError): void {
+    this.#dropCurrent()
+    this.#onFailure(error)
+  }
+
+  #setState(to: ConnectionState, extra: Omit<StateChange, 'from' | 'to'> = {}): void {
+    if (to === this.#state) return
+    const from = this.#state
+    this.#state = to
+    this.#options.onState({ from, to, ...extra })
+  }
+
+  #canAttempt(): boolean {
+    const { platform, pauseWhenHidden } = this.#options
+    return platform.online.isOnline() && (!pauseWhenHidden || platform.visibility.isVisible())
+  }
+
+  #cancelWait(): void {
+    if (this.#waitTimer === undefined) return
+    this.#options.platform.timers.clearTimeout(this.#waitTimer)
+    this.#waitTimer = undefined
+  }
+
+  #dropCurrent(): void {
+    const attempt = this.#current
+    this.#current = undefined
+    if (this.#resetTimer !== undefined) {
+      this.#options.platform.timers.clearTimeout(this.#resetTimer)
+      this.#resetTimer = undefined
+    }
+    if (attempt?.handle) closeQuietly(attempt.handle)
+  }
+
+  #attemptNow(reason?: string): void {
+    if (this.#state === 'closed') return
+    this.#cancelWait()
+    this.#waiting = false
+    if (!this.#canAttempt()) {
+      this.#waitForPlatform()
+      return
+    }
+    const attempt = new Attempt(this, this.#failures)
+    this.#current = attempt
+    this.#setState('connecting', reason === undefined ? {} : { reason })
+    let result: AttemptHandle | Promise<AttemptHandle>
+    try {
+      result = this.#options.connect(attempt)
+    } catch (error) {
+      attempt.failed(asError(error))
+      return
+    }
+    Promise.resolve(result).then(
+      (handle) => {
+        if (this.#current === attempt) attempt.handle = handle
+        else closeQuietly(handle)
+      },
+      (error: unknown) => attempt.failed(asError(error)),
+    )
+  }
+
+  #onFailure(error: SwitchlineError): void {
+    const options = this.#options
+    if (error.fatal || !options.reconnect) {
+      this.#close(error.fatal ? 'fatal error' : 'reconnect disabled', error)
+      return
+    }
+    const failures = ++this.#failures
+    if (failures >= options.maxAttempts) {
+      const exhausted = new SwitchlineError('max_attempts', `gave up after ${failures} attempts: ${error.message}`, {
+        fatal: true,
+        cause: error,
+      })
+      this.#close('max attempts', exhausted)
+      return
+    }
+    const hintMs = Math.max(this.minDelayMs, error.retryAfterMs ?? 0)
+    let delayMs: number
+    if (error.code === 'unauthorized' && !this.#unauthorizedRetried) {
+      this.#unauthorizedRetried = true
+      delayMs = Math.min(hintMs, MAX_RETRY_HINT_MS)
+    } else {
+      delayMs = clampDelay(reconnectDelay(options.backoff, failures - 1, options.platform.random, hintMs))
+    }
+    if (!this.#canAttempt()) {
+      this.#waitForPlatform(retrying(error, failures, undefined))
+      return
+    }
+    this.#waiting = true
+    this.#setState('reconnecting', { reason: error.message, error: retrying(error, failures, delayMs), attempt: failures, delayMs })
+    this.#waitTimer = options.platform.timers.setTimeout(() => {
+      this.#waitTimer = undefined
+      this.#attemptNow()
+    }, delayMs)
+  }
+
+  /** Offline (or hidden with `pauseWhenHidden`): no timer; the platform listeners call `attemptNow`. */
+  #waitForPlatform(error?: SwitchlineError): void {
+    this.#waiting = true
+    const reason = this.#options.platform.online.isOnline() ? 'hidden' : 'offline'
+    if (this.#state === 'connecting' && this.#current === undefined && this.#failures === 0 && error === undefined) return
+    const attempt = this.#failures
+    this.#setState('reconnecting', error === undefined ? { reason, attempt } : { reason, error, attempt })
+  }
+
+  #onPlatformChange(): void {
+    if (this.#state === 'closed' || !this.#waiting) return
+    if (this.#canAttempt()) this.#attemptNow(this.#options.platform.online.isOnline() ? 'online' : 'visible')
+    // Went offline/hidden during a backoff wait: wait for the platform instead of the timer.
+    else this.#cancelWait()
+  }
+
+  #close(reason: string, error?: SwitchlineError): void {
+    if (this.#state === 'closed') return
+    this.#dropCurrent()
+    this.#cancelWait()
+    this.#waiting = false
+    const unsubscribers = this.#unsubscribers
+    this.#unsubscribers = undefined
+    if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
+    this.#setState('closed', error === undefined ? { reason } : { reason, error })
+  }
+}
+
+function closeQuietly(handle: AttemptHandle): void {
+  try {
+    handle.close()
+  } catch {
+    // A failing close must not break the loop.
+  }
+}
+
+/**
+ * Marks a failure that will be retried with its place in the loop: `attempt` (consecutive failures, 1-based, as in
+ * `onState`) and `nextDelayMs` (the delay actually used; absent while waiting for `online` / visibility). The
+ * error was made for this one failure, so it is annotated in place.
+ */
+function retrying(error: SwitchlineError, attempt: number, nextDelayMs: number | undefined): SwitchlineError {
+  const target = error as { -readonly [K in 'attempt' | 'nextDelayMs']?: number }
+  target.attempt = attempt
+  if (nextDelayMs === undefined) delete target.nextDelayMs
+  else target.nextDelayMs = nextDelayMs
+  return error
+}
+
+function asError(error: unknown): SwitchlineError {
+  if (error instanceof SwitchlineError) return error
+  return new SwitchlineError('network', `connect failed: ${messageOf(error)}`, { cause: error })
+}

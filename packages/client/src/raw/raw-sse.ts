@@ -1,0 +1,254 @@
+/**
+ * The SSE side of raw `subscribe()`: one standard event stream (no Switchline framing), put under the
+ * supervisor by `subscribe.ts`. Builds the request on every attempt (token, headers, cursor), picks
+ * fetch or EventSource, filters, deduplicates and decodes events, and watches for stalls.
+ */
+import { createDecoder } from '../core/decode'
+import { createRawIdFilter } from '../core/dedupe'
+import { SwitchlineError } from '../core/errors'
+import { setDefaultHeader, utf8ByteString } from '../core/headers'
+import { resolveHeaders, resolveToken } from '../core/request-headers'
+import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Watchdog } from '../core/liveness'
+import { hasFetch, platformSse, resolvePlatform } from '../platform/platform'
+import { cursorInQuery, usesEventSource, withQueryCursor } from '../sse/sse-client'
+import type { SseEvent } from '../core/sse-parser'
+import type { SubscriptionSink } from './subscription-core'
+import { openEventSourceSse } from '../sse/sse-eventsource'
+import { openFetchSse } from '../sse/sse-fetch'
+import type { AttemptContext, AttemptHandle, SseAttemptHandlers, SseRequest } from '../core/transport-types'
+import type { RawStreamOptions } from '../core/raw-options'
+import type { SendResult, SubscribeOptions } from '../types'
+
+/** One raw connection (SSE or WebSocket) as `subscribe()` drives it. */
+export interface RawConnection {
+  /** Opens one attempt (the supervisor's `connect`). */
+  connect(ctx: AttemptContext): Promise<AttemptHandle>
+  send(data: unknown): Promise<SendResult>
+  /** The subscription is over: release what is held (pending sends reject with `error`). */
+  close(error: SwitchlineError): void
+}
+
+/** Default `stallTimeoutMs` of raw SSE. */
+export const DEFAULT_STALL_TIMEOUT_MS = 45_000
+/** Default `firstByteTimeoutMs` of a raw SSE request other than GET (an LLM may think minutes before its first token). */
+export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 300_000
+/** Largest SSE event accepted by raw `subscribe()` (1 MiB); larger ones are reported and skipped. */
+export const RAW_MAX_EVENT_SIZE = 1_048_576
+
+/**
+ * Creates the SSE connection of a raw subscription. `end(reason)` stops the subscription without error: `'done'`
+ * when the `done` sentinel arrives, `'ended'` when a non-GET stream that produced events ends cleanly.
+ * EventSource is used with `sse: 'eventsource'`, and with `'auto'` for a plain GET (see {@link isPlainSseRequest})
+ * only on a platform without fetch ({@link usesEventSource}); under `'auto'` in Node, `node:http` unless the app
+ * injected its own `fetch` ({@link platformSse}); fetch otherwise. The cursor travels as `Last-Event-ID` (its UTF-8
+ * bytes, as a browser's `EventSource` sends it), or as a `lastEventId` query parameter over EventSource and for a
+ * header-less cross-origin request ({@link cursorInQuery}).
+ *
+ * Timers of one attempt: `connectTimeoutMs` until the response headers, then `firstByteTimeoutMs` until the first
+ * byte of the body, then `stallTimeoutMs` for every silence. Ids are the spec's cursor: every block with an `id`
+ * moves it (an empty one resets it), and only the opt-in `dedupe` drops events by id. A 401 whose retry would
+ * carry the same `Authorization` (or none again) stops with a fatal `unauthorized` instead of retrying. A non-GET
+ * request whose stream produced an event is not sent again unless `resend` (see {@link RawStreamOptions.resend}).
+ */
+export function createRawSse<T>(
+  url: string,
+  options: SubscribeOptions<T>,
+  sink: SubscriptionSink<T>,
+  end: (reason: string) => void,
+): RawConnection {
+  const decode = createDecoder(options.format ?? 'json')
+  const isNew = createRawIdFilter(options.dedupe)
+  const events = options.events ? new Set(options.events) : undefined
+  const ignored = new Set(options.ignoreEvents)
+  const isDone = doneMatcher(options.done)
+  const method = (options.method ?? 'GET').toUpperCase()
+  const body = encodeBody(options.body)
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
+  const firstByteTimeoutMs = options.firstByteTimeoutMs ?? (method === 'GET' ? stallTimeoutMs : DEFAULT_FIRST_BYTE_TIMEOUT_MS)
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+  const resend = options.resend === true
+  const plain = isPlainSseRequest(options)
+  const sseClient = options.sse ?? 'auto'
+  let cursor = options.lastEventId
+  if (cursor !== undefined) isNew?.(cursor) // the app's cursor is the first mark: a replay of it is a duplicate
+  let duplicate = false // the id of the block being dispatched was a duplicate (opt-in `dedupe`)
+  let produced = false // the current attempt's stream produced an event (not an ignored one)
+  // The `Authorization` (or its absence) a 401 answered: the same again on the retry stops instead.
+  let refused: { authorization: string | undefined; error: SwitchlineError } | undefined
+  let finished = false
+
+  /** Every event block with an `id` field, before its event (if it has data): the spec's last event ID. */
+  function onId(id: string): void {
+    duplicate = id !== '' && isNew !== undefined && !isNew(id)
+    if (duplicate) return
+    cursor = id === '' ? undefined : id
+    sink.cursor(cursor)
+  }
+
+  function onEvent(event: SseEvent): void {
+    if (finished || (duplicate && event.id !== undefined) || ignored.has(event.event)) return
+    produced = true
+    if (isDone?.(event.data)) {
+      finished = true
+      end('done')
+      return
+    }
+    if (events && !events.has(event.event)) return
+    let value: unknown
+    try {
+      value = decode(event.data)
+    } catch (error) {
+      sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
+      return
+    }
+    sink.deliver(value, { id: event.id || undefined, channel: undefined, event: event.event, transport: 'sse' })
+  }
+
+  async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
+    const platform = resolvePlatform(options.platform)
+    const [headers, token] = await Promise.all([resolveHeaders(options.headers), resolveToken(options.token)])
+    if (sink.closed || finished) return { close() {} }
+    const requestHeaders = fetchHeaders(headers, token, body !== undefined && typeof options.body !== 'string')
+    const authorization = requestHeaders.authorization
+    if (refused && refused.authorization === authorization) {
+      const { error } = refused
+      throw new SwitchlineError('unauthorized', `${error.message} (the retry would send the same credentials: stopped)`, {
+        status: error.status,
+        protocolCode: error.protocolCode,
+        url: error.url,
+        body: error.body,
+        serverCode: error.serverCode,
+        fatal: true,
+        cause: error,
+      })
+    }
+    const useEventSource = usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
+    const ownHeaders = Object.keys(requestHeaders).length > 0
+    // The CORS rule belongs to 'auto' (it stands in for EventSource): an explicit `sse: 'fetch'` keeps the header.
+    const inQuery = cursorInQuery(url, sseClient === 'auto' ? platform.pageOrigin : undefined, useEventSource, ownHeaders)
+    if (cursor !== undefined && !inQuery) requestHeaders['last-event-id'] = utf8ByteString(cursor)
+    const request: SseRequest = {
+      url: inQuery ? withQueryCursor(url, cursor) : url,
+      method,
+      headers: requestHeaders,
+      body,
+      withCredentials: options.withCredentials ?? false,
+      eventNames: [...(options.events ?? []), ...ignored],
+      maxEventSize: RAW_MAX_EVENT_SIZE,
+    }
+    produced = false
+    let attempt: AttemptHandle | undefined
+    let watchdog: Watchdog | undefined
+    let bodyStarted = false
+    const stop = (): void => {
+      connectTimer.stop()
+      watchdog?.stop()
+    }
+    /** Ends the attempt; a non-GET stream that produced events ends the subscription instead, unless `resend` re-sends it after a break. */
+    const fail = (error: SwitchlineError | undefined): void => {
+      stop()
+      attempt?.close()
+      if (produced && method !== 'GET') {
+        // A clean end is the whole answer (also with `resend`: re-sending it would ask the question again).
+        if (!error) return end('ended')
+        if (!resend) return ctx.failed(notResent(method, error))
+      }
+      ctx.failed(error ?? new SwitchlineError('network', 'SSE stream ended'))
+    }
+    const arm = (timeoutMs: number, message: string): void => {
+      watchdog?.stop()
+      watchdog = createWatchdog(platform.timers, timeoutMs, () => fail(new SwitchlineError('timeout', message)))
+    }
+    // Until the response headers: a server that accepts and never answers fails the attempt instead of hanging.
+    const connectTimer = createWatchdog(platform.timers, connectTimeoutMs, () =>
+      fail(new SwitchlineError('timeout', `SSE connect timed out: no response headers within ${connectTimeoutMs} ms`)),
+    )
+    const handlers: SseAttemptHandlers = {
+      onOpen() {
+        connectTimer.stop()
+        refused = undefined
+        // The body may start late: Hono, h3 and @fastify/sse write nothing at first; an LLM thinks.
+        if (!bodyStarted) arm(firstByteTimeoutMs, `SSE stream silent: no first byte within ${firstByteTimeoutMs} ms of the headers`)
+        ctx.opened()
+      },
+      onId,
+      onEvent,
+      onRetry: (ms) => ctx.minDelay(ms),
+      onActivity() {
+        if (bodyStarted) return watchdog?.kick()
+        bodyStarted = true
+        connectTimer.stop()
+        arm(stallTimeoutMs, `SSE stream stalled: nothing for ${stallTimeoutMs} ms`)
+      },
+      onClose(error) {
+        if (error?.code === 'unauthorized') refused = { authorization, error }
+        fail(error)
+      },
+      onError: (error) => sink.error(error),
+    }
+    try {
+      const open = useEventSource ? openEventSourceSse : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
+      attempt = open(request, handlers, platform)
+    } catch (error) {
+      stop()
+      throw error
+    }
+    const opened = attempt
+    return {
+      close() {
+        stop()
+        opened.close()
+      },
+    }
+  }
+
+  return {
+    connect,
+    send: () =>
+      Promise.reject(
+        new SwitchlineError('send_unsupported', 'send() needs a WebSocket; this subscription rides SSE', {
+          fatal: true,
+        }),
+      ),
+    close() {
+      finished = true
+    },
+  }
+}
+
+/** The fatal error of a non-GET stream that broke after producing events, when `resend` is off. */
+function notResent(method: string, error: SwitchlineError): SwitchlineError {
+  return new SwitchlineError(
+    error.code,
+    `${error.message}; the ${method} stream had already produced events, so the request is not sent again (resend: true re-sends it)`,
+    { status: error.status, fatal: true, cause: error },
+  )
+}
+
+/** A plain GET without headers, token or body: what `EventSource` can request. */
+export function isPlainSseRequest(options: Pick<SubscribeOptions<unknown>, 'method' | 'body' | 'headers' | 'token'>): boolean {
+  return (
+    (options.method ?? 'GET').toUpperCase() === 'GET' &&
+    options.body === undefined &&
+    options.headers === undefined &&
+    options.token === undefined
+  )
+}
+
+function doneMatcher(done: SubscribeOptions<unknown>['done']): ((data: string) => boolean) | undefined {
+  if (done === undefined) return undefined
+  return typeof done === 'string' ? (data) => data === done : done
+}
+
+function encodeBody(body: SubscribeOptions<unknown>['body']): string | undefined {
+  if (body === undefined) return undefined
+  return typeof body === 'string' ? body : JSON.stringify(body)
+}
+
+/** The request's own headers; the caller adds the cursor where it travels as a header. */
+function fetchHeaders(headers: Record<string, string>, token: string | undefined, jsonBody: boolean): Record<string, string> {
+  // `headers` is resolveHeaders()' fresh, lower-cased object: it is added to, not copied again.
+  if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
+  if (jsonBody) setDefaultHeader(headers, 'content-type', 'application/json')
+  return headers
+}

@@ -1,0 +1,164 @@
+/**
+ * One SSE attempt over `fetch` (any method, headers, body, credentials): classifies the answer, then streams
+ * `res.body` through a TextDecoder into the SSE parser. Never reconnects; never leaks a reader or an unhandled
+ * rejection after `close()`.
+ */
+import { classifyHttpResponse, messageOf, SwitchlineError } from '../core/errors'
+import type { Platform } from '../core/platform-types'
+import { headerProblem, normalizeHeaders, setDefaultHeader } from '../core/headers'
+import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError, unsendable } from './attempt-parser'
+import type { AttemptHandle, SseAttemptHandlers, SseRequest } from '../core/transport-types'
+
+
+/**
+ * Opens one SSE stream with `platform.fetch` (looked up by the caller at connect time).
+ * - `accept: text/event-stream` unless the request has one (names compared case-insensitively), `credentials:
+ *   'include'` when `withCredentials`, `cache: 'no-store'`;
+ * - the answer goes through `classifyHttpResponse` (a non-2xx body is read, bounded, for its JSON error);
+ * - a network failure or a broken stream → `onClose(network error)`, retryable;
+ * - the stream ending → `onClose(undefined)`: the owner decides whether to reconnect.
+ *
+ * Parser errors (an event over `maxEventSize`) go to the optional `handlers.onError` and the stream goes on.
+ * There is no timer here: `await fetch` can wait forever for a server that accepted and never answers (Node's http
+ * sends SSE headers only with the first write), so the owner bounds the attempt with its `connectTimeoutMs` and
+ * `close()`s it, which aborts the request.
+ * @example
+ * const attempt = openFetchSse(request, { onOpen, onEvent, onRetry, onActivity, onClose }, platform)
+ * attempt.close() // aborts the request; no callback fires after this
+ */
+export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, platform: Platform): AttemptHandle {
+  const controller = new AbortController()
+  let closed = false
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+
+  const parser = createAttemptParser(request, handlers, () => closed)
+
+  const release = (): void => {
+    controller.abort()
+    const current = reader
+    reader = undefined
+    if (current) current.cancel().catch(() => {})
+  }
+
+  const finish = (error: SwitchlineError | undefined): void => {
+    if (closed) return
+    closed = true
+    release()
+    handlers.onClose(error)
+  }
+
+
+  async function run(): Promise<void> {
+    let response: Response
+    const headers = normalizeHeaders(request.headers)
+    setDefaultHeader(headers, 'accept', 'text/event-stream')
+    const problem = headerProblem(headers)
+    if (problem) {
+      // fetch would reject it on every attempt alike, like a network error: fatal, not a silent retry loop.
+      finish(unsendable(problem))
+      return
+    }
+    try {
+      const init: RequestInit = {
+        method: request.method,
+        headers,
+        credentials: request.withCredentials ? 'include' : 'same-origin',
+        cache: 'no-store',
+        signal: controller.signal,
+      }
+      if (request.body !== undefined) init.body = request.body
+      response = await platform.fetch(request.url, init)
+    } catch (cause) {
+      finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause))
+      return
+    }
+    if (closed) {
+      response.body?.cancel().catch(() => {})
+      return
+    }
+
+    const ok = response.status >= 200 && response.status < 300
+    const body = ok ? undefined : await readBounded(response)
+    if (closed) return
+    const verdict = classifyHttpResponse({
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      retryAfter: response.headers.get('retry-after'),
+      retryAfterMs: response.headers.get('retry-after-ms'),
+      body,
+      url: request.url,
+      now: platform.timers.now(),
+    })
+    if (verdict.kind !== 'ok') {
+      if (ok) response.body?.cancel().catch(() => {})
+      finish(verdict.error)
+      return
+    }
+    if (!response.body) {
+      finish(networkError('SSE response has no body', undefined))
+      return
+    }
+
+    handlers.onOpen()
+    if (closed) {
+      response.body.cancel().catch(() => {})
+      return
+    }
+    reader = response.body.getReader()
+    await pump(reader)
+  }
+
+  async function pump(current: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    // `ignoreBOM`: the parser strips the one leading BOM the spec allows; a decoder stripping one too would let a
+    // second BOM through as if it were the first (a stream starting with two must drop its first line).
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await current.read()
+      } catch (cause) {
+        finish(networkError(`SSE stream broke: ${messageOf(cause)}`, cause))
+        return
+      }
+      if (closed) return
+      if (chunk.done) {
+        parser.feed(decoder.decode())
+        finish(undefined)
+        return
+      }
+      handlers.onActivity()
+      if (closed) return
+      parser.feed(decoder.decode(chunk.value, { stream: true }))
+      if (closed) return
+    }
+  }
+
+  run().catch((cause: unknown) => finish(networkError(`SSE attempt failed: ${messageOf(cause)}`, cause)))
+
+  return {
+    close() {
+      if (closed) return
+      closed = true
+      release()
+    },
+  }
+}
+
+async function readBounded(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  try {
+    while (text.length < MAX_ERROR_BODY_CHARS) {
+      const { done, value } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+    }
+  } catch {
+    // An unreadable error body is just a missing one.
+  } finally {
+    reader.cancel().catch(() => {})
+  }
+  return text.slice(0, MAX_ERROR_BODY_CHARS)
+}
