@@ -117,7 +117,9 @@ describe('createClient: maxMessageBytes and welcome.maxFrameBytes', () => {
   afterEach(() => FakeWebSocket.reset())
 
   it('Node: an event over the bound closes with 1009, then is found and skipped once; nothing else is lost', async () => {
-    const h = await startServer()
+    // The server refuses to publish an event its own connections could not buffer (maxBufferedBytes, 1 MiB by
+    // default): room for the 1.5 MiB event, so that the client's bound is what is tested.
+    const h = await startServer({ maxBufferedBytes: 8 * MiB })
     const rt = createClient({ url: h.baseUrl, sendChannels: ['chat'], reconnect: { backoff: () => 10 } })
     try {
       const events: unknown[] = []
@@ -153,7 +155,7 @@ describe('createClient: maxMessageBytes and welcome.maxFrameBytes', () => {
   })
 
   it('welcome.maxFrameBytes raises the bound: events within what the server accepts from publishers are delivered', async () => {
-    const h = await startServer({ maxFrameBytes: 2 * MiB }) // bound: 8 MiB
+    const h = await startServer({ maxFrameBytes: 2 * MiB, maxBufferedBytes: 8 * MiB }) // client bound: 8 MiB
     const rt = createClient({ url: h.baseUrl, sendChannels: ['chat'], reconnect: { backoff: () => 10 } })
     try {
       const events: unknown[] = []
