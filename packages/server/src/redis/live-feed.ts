@@ -100,8 +100,8 @@ function decodeMessage(channel: string, message: string): { epoch: string; event
     data: decoded.data,
     event: decoded.event,
     at: Number(message.slice(b + 1, c)),
-    sseText: undefined,
-    wsText: undefined,
+    sseWire: undefined,
+    wsWire: undefined,
   }
   return { epoch, event }
 }
