@@ -35,7 +35,8 @@ export function fanoutIntro(f: FanoutResults): string {
     `(median of ${c.runs} interleaved bursts of ${int(c.burstEvents)} events, at most ${c.window} events ahead of the slowest subscriber). ` +
     '"events/s" is the publish rate over those bursts with every event reaching every subscriber (the subscribers\' process, on the other core, is usually the limit). ' +
     `Latency: ${int(c.pacedEvents)} events published every ${c.pacedIntervalMs} ms, publish to receipt on the machine's monotonic clock, over all deliveries. ` +
-    'Heap: heap after GC with 10 subscribers, then with all, delta ÷ the others. See docs/decisions/0019-shared-frames-fan-out.md.'
+    'Heap per idle connection: the slope of the server\'s heap after GC over connections, read at 100 subscribers and at four steps up to all of them. ' +
+    'See docs/decisions/0019-shared-frames-fan-out.md.'
   )
 }
 

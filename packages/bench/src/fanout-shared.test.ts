@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { slope } from './fanout'
 import { FANOUT_EVENT_BYTES, fanoutData, stampOf } from './fanout-shared'
 
 describe('fan-out events', () => {
@@ -13,5 +14,12 @@ describe('fan-out events', () => {
   it('stampOf finds no stamp where there is none', () => {
     expect(stampOf('{"seq":1}')).toBeUndefined()
     expect(stampOf('{"t":"x"}')).toBeUndefined()
+  })
+})
+
+describe('heap slope', () => {
+  it('is the least-squares slope of heap over connections', () => {
+    expect(slope([[100, 1000], [325, 1450], [550, 1900], [775, 2350], [1000, 2800]])).toBeCloseTo(2)
+    expect(slope([[0, 0], [10, 30], [20, 40]])).toBeCloseTo(2)
   })
 })

@@ -2,7 +2,7 @@
  * Fan-out at the limit (issue 11 item 5): one publisher, `subscribers` subscribers on one channel, 64 B events.
  * Every contender's server runs in its own child process (`fanout-server.ts`, `--expose-gc`); the subscribers run
  * here (`fanout-subscribers.ts`). Per contender:
- * - **heap per idle connection**: heap after GC with 10 subscribers, then with all of them, delta ÷ the rest;
+ * - **heap per idle connection**: the slope of heap after GC over connections (100 subscribers, then 4 steps to all);
  * - **server CPU per delivery**: the child's `process.cpuUsage()` over a credit-paced burst (at most `window`
  *   events ahead of what every subscriber has) ÷ deliveries; median of `runs` bursts, contenders interleaved;
  * - **publish throughput**: events per second over those bursts (every event reaching every subscriber);
@@ -70,7 +70,23 @@ interface Running {
   request<T extends FanoutReply['op']>(req: FanoutRequest, want: T, timeoutMs?: number): Promise<Extract<FanoutReply, { op: T }>>
 }
 
-const WARM_SUBSCRIBERS = 10
+/** Connections opened before the first heap reading (code compiled, pools grown), and the readings after it. */
+const WARM_SUBSCRIBERS = 100
+const HEAP_STEPS = 4
+
+/** The least-squares slope of `y` over `x`. */
+export function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length
+  const mx = points.reduce((s, [x]) => s + x, 0) / n
+  const my = points.reduce((s, [, y]) => s + y, 0) / n
+  let num = 0
+  let den = 0
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my)
+    den += (x - mx) ** 2
+  }
+  return num / den
+}
 
 function emptyRow(c: FanoutContender, subscribers: number): FanoutRow {
   return {
@@ -125,12 +141,16 @@ async function prepare(bundle: string, c: FanoutContender, config: FanoutConfig,
   const subs = createSubscribers(c.id, baseUrl)
   const running: Running = { contender: c, row, child, subs, request }
   try {
-    await subs.open(WARM_SUBSCRIBERS, 30_000)
-    const before = await request({ op: 'heap' }, 'heap')
-    await subs.open(config.subscribers - WARM_SUBSCRIBERS, 60_000)
-    await tick(300)
-    const after = await request({ op: 'heap' }, 'heap')
-    row.heapBytesPerConnection = (after.heapUsed - before.heapUsed) / (config.subscribers - WARM_SUBSCRIBERS)
+    // Heap after GC at WARM_SUBSCRIBERS connections and at HEAP_STEPS more points up to all of them; the slope of
+    // heap over connections (least squares) is the cost of one, steadier than one difference.
+    const points: [number, number][] = []
+    for (let step = 0; step <= HEAP_STEPS; step++) {
+      const target = WARM_SUBSCRIBERS + Math.round(((config.subscribers - WARM_SUBSCRIBERS) * step) / HEAP_STEPS)
+      await subs.open(target - (points.at(-1)?.[0] ?? 0), 60_000)
+      await tick(step === 0 ? 0 : 200)
+      points.push([target, (await request({ op: 'heap' }, 'heap')).heapUsed])
+    }
+    row.heapBytesPerConnection = slope(points)
   } catch (error) {
     row.error = (error as Error).message
   }

@@ -39,8 +39,13 @@ export interface LiveFanout {
 
 /** The fan-out's side of its members: what a member calls when it leaves. */
 interface Registry {
-  remove(member: Member, channels: readonly string[]): void
+  remove(member: Member, channels: Channels): void
 }
+
+/** A member's channels: the name itself for the usual single channel (no array kept per subscription). */
+type Channels = string | readonly string[]
+
+const each = (channels: Channels): readonly string[] => (typeof channels === 'string' ? [channels] : channels)
 
 /** What a subscription without gaps or replay holds: one shared empty list instead of two per subscription. */
 const NOTHING: readonly never[] = Object.freeze([])
@@ -53,8 +58,8 @@ const NOTHING: readonly never[] = Object.freeze([])
 class Member implements FanoutMember, EngineSubscription {
   /** Events held until `start`; `undefined` once started (or closed). */
   held: LoggedEvent[] | undefined = []
-  /** Only events with a larger seq are delivered live. */
-  headSeq = Number.MAX_SAFE_INTEGER
+  /** Only events with a larger seq are delivered live (read once `held` is `undefined`). */
+  headSeq = 0
   closed = false
   epoch = ''
   head = ''
@@ -65,7 +70,7 @@ class Member implements FanoutMember, EngineSubscription {
 
   constructor(
     readonly listener: EngineListener,
-    private readonly channels: readonly string[],
+    private readonly channels: Channels,
     private readonly registry: Registry,
   ) {}
 
@@ -83,6 +88,9 @@ class Member implements FanoutMember, EngineSubscription {
     if (this.closed || held === undefined) return
     this.held = undefined
     this.headSeq = headSeq
+    // The head, gaps and replay were for the transport to write before this call; an idle subscription keeps none.
+    this.head = ''
+    this.gaps = this.replay = NOTHING
     for (const event of held) {
       if (this.closed) return
       if (event.seq > headSeq) this.listener.event(event)
@@ -105,7 +113,7 @@ export function createLiveFanout(onChannelEmpty: (channel: string) => void = () 
   const byChannel = new Map<string, Set<Member>>()
   const registry: Registry = {
     remove(member, channels) {
-      for (const channel of channels) {
+      for (const channel of each(channels)) {
         const set = byChannel.get(channel)
         if (!set?.delete(member) || set.size > 0) continue
         byChannel.delete(channel)
@@ -116,7 +124,7 @@ export function createLiveFanout(onChannelEmpty: (channel: string) => void = () 
 
   return {
     add(channels, listener) {
-      const member = new Member(listener, channels, registry)
+      const member = new Member(listener, channels.length === 1 ? (channels[0] as string) : channels, registry)
       for (const channel of channels) {
         let set = byChannel.get(channel)
         if (!set) byChannel.set(channel, (set = new Set()))

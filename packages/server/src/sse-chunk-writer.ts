@@ -15,13 +15,14 @@
 import type { ServerResponse } from 'node:http'
 import type { Http2ServerResponse } from 'node:http2'
 import { sseBytes } from './event-wire'
+import { joinWriteBatch, type Corkable } from './write-batch'
 
 /** The parts of a `node:http` response the direct write reads (Node 20–24). */
 interface ResponseInternals {
   chunkedEncoding?: boolean
   _headerSent?: boolean
   outputData?: unknown[]
-  socket: { _httpMessage?: unknown; writable: boolean; write(chunk: Buffer): boolean } | null
+  socket: (Corkable & { _httpMessage?: unknown; writable: boolean; write(chunk: Buffer): boolean }) | null
   writableEnded: boolean
   destroyed: boolean
 }
@@ -44,6 +45,9 @@ export function canWriteChunkDirectly(res: ServerResponse | Http2ServerResponse)
 
 /** Writes one prebuilt SSE event chunk to `res`: directly when {@link canWriteChunkDirectly}, else `res.write`. */
 export function writeSseChunk(res: ServerResponse | Http2ServerResponse, wire: Buffer): void {
-  if (canWriteChunkDirectly(res)) (res as unknown as ResponseInternals & { socket: NonNullable<ResponseInternals['socket']> }).socket.write(wire)
-  else (res as ServerResponse).write(sseBytes(wire))
+  if (canWriteChunkDirectly(res)) {
+    const { socket } = res as unknown as ResponseInternals & { socket: NonNullable<ResponseInternals['socket']> }
+    joinWriteBatch(socket)
+    socket.write(wire)
+  } else (res as ServerResponse).write(sseBytes(wire))
 }

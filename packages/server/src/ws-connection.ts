@@ -103,6 +103,7 @@ class WsConnection implements RegisteredConnection, EngineListener {
   private queue: Promise<void> | undefined
   private helloTimer: unknown
   private idleTimer: unknown
+  private onIdle: (() => void) | undefined
   /** Whether event frames go to the socket directly (ws-frame-writer.ts). */
   private readonly direct: boolean
 
@@ -180,7 +181,14 @@ class WsConnection implements RegisteredConnection, EngineListener {
   resetIdle(): void {
     const { timers, idleTimeoutMs } = this.core.options
     if (this.idleTimer !== undefined) timers.clearTimeout(this.idleTimer)
-    this.idleTimer = timers.setTimeout(() => this.closeWith(CLOSE_CODES.idle_timeout, 'idle timeout'), idleTimeoutMs)
+    // One callback per connection, made with the first timer, for every later one.
+    this.onIdle ??= this.idle.bind(this)
+    this.idleTimer = timers.setTimeout(this.onIdle, idleTimeoutMs)
+  }
+
+  /** R19: nothing was heard for `idleTimeoutMs`. */
+  private idle(): void {
+    this.closeWith(CLOSE_CODES.idle_timeout, 'idle timeout')
   }
 
   cleanup(): void {

@@ -13,10 +13,11 @@
  */
 import type { WebSocket } from 'ws'
 import { wsPayload } from './event-wire'
+import { joinWriteBatch, type Corkable } from './write-batch'
 
 /** The parts of a `ws` WebSocket the direct write uses (ws 8). */
 interface WsInternals {
-  _socket: { write(chunk: Buffer): boolean }
+  _socket: Corkable & { write(chunk: Buffer): boolean }
   _sender: { _state: number; _queue: unknown[]; _firstFragment: boolean }
   _extensions: Record<string, unknown>
 }
@@ -50,6 +51,7 @@ export function writeFrame(ws: WebSocket, frame: Buffer, direct: boolean): void 
   if (direct) {
     const { _socket: socket, _sender: sender } = ws as unknown as WsInternals
     if (sender._state === SENDER_IDLE && sender._queue.length === 0 && sender._firstFragment) {
+      joinWriteBatch(socket)
       socket.write(frame)
       return
     }
