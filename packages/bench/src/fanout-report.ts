@@ -32,9 +32,11 @@ export function fanoutIntro(f: FanoutResults): string {
     `1 publisher → ${int(c.subscribers)} subscribers on one channel, 64 B events (${f.date}; 1-minute load average ${f.loadAverage.start} → ${f.loadAverage.end}: ` +
     'a shared machine, so compare ratios, not absolute numbers). Each server runs alone in a child process (`--expose-gc`); the subscribers run in the parent, ' +
     'so "CPU µs / delivery" is the server\'s own `process.cpuUsage()` over a burst ÷ deliveries ' +
-    `(median of ${c.runs} interleaved bursts of ${int(c.burstEvents)} events, at most ${c.window} events ahead of the slowest subscriber). ` +
+    `(median of ${c.runs} interleaved bursts of ${int(c.burstEvents)} events, at most ${c.window} events ahead of the slowest subscriber, each event published in a task of its own; ` +
+    '"CPU vs raw ws" is the median of the ratios within each round of bursts). ' +
     '"events/s" is the publish rate over those bursts with every event reaching every subscriber (the subscribers\' process, on the other core, is usually the limit). ' +
-    `Latency: ${int(c.pacedEvents)} events published every ${c.pacedIntervalMs} ms, publish to receipt on the machine's monotonic clock, over all deliveries. ` +
+    `Latency: ${int(c.pacedEvents)} events published every ${c.pacedIntervalMs} ms (in 4 rounds the servers take in turn), publish to receipt on the machine's monotonic clock, over all deliveries; ` +
+    'the subscribers share one process and core, so the later ones in each fan-out wait for the client too. ' +
     'Heap per idle connection: the slope of the server\'s heap after GC over connections, read at 100 subscribers and at four steps up to all of them. ' +
     'See docs/decisions/0019-shared-frames-fan-out.md.'
   )

@@ -110,7 +110,8 @@ async function host(setup: FanoutChildSetup): Promise<Hosted> {
     case 'sl-sse-redis': {
       const channels = { [FANOUT_CHANNEL]: { send: false } }
       const server = setup.redisUrl
-        ? createSwitchlineServer({ channels, allowedOrigins: '*', engine: redisEngine({ url: setup.redisUrl }) })
+        ? // a key prefix per contender: two servers on one prefix would be one cluster, each fanning out the other's events
+          createSwitchlineServer({ channels, allowedOrigins: '*', engine: redisEngine({ url: setup.redisUrl, keyPrefix: `bench-${setup.contender}` }) })
         : createSwitchlineServer({ channels, allowedOrigins: '*' })
       if (setup.redisUrl) await server.ready()
       const listener = await server.listen({ host: '127.0.0.1', port: 0 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { slope } from './fanout'
+import { pairedRatio, slope } from './fanout'
 import { FANOUT_EVENT_BYTES, fanoutData, stampOf } from './fanout-shared'
 
 describe('fan-out events', () => {
@@ -21,5 +21,12 @@ describe('heap slope', () => {
   it('is the least-squares slope of heap over connections', () => {
     expect(slope([[100, 1000], [325, 1450], [550, 1900], [775, 2350], [1000, 2800]])).toBeCloseTo(2)
     expect(slope([[0, 0], [10, 30], [20, 40]])).toBeCloseTo(2)
+  })
+})
+
+describe('paired ratio', () => {
+  it('is the median of the per-round ratios', () => {
+    expect(pairedRatio([2, 9, 3], [1, 10, 3])).toBeCloseTo(1)
+    expect(pairedRatio([], [1])).toBeNull()
   })
 })

@@ -7,7 +7,7 @@
  *   events ahead of what every subscriber has) ÷ deliveries; median of `runs` bursts, contenders interleaved;
  * - **publish throughput**: events per second over those bursts (every event reaching every subscriber);
  * - **delivery latency**: p50/p99 from publish to receipt over `pacedEvents` events published every
- *   `pacedIntervalMs` (monotonic clock, shared by both processes).
+ *   `pacedIntervalMs`, in rounds the contenders take in turn (monotonic clock, shared by both processes).
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import type { FanoutChildSetup, FanoutReply, FanoutRequest } from './fanout-server'
@@ -73,6 +73,19 @@ interface Running {
 /** Connections opened before the first heap reading (code compiled, pools grown), and the readings after it. */
 const WARM_SUBSCRIBERS = 100
 const HEAP_STEPS = 4
+
+/**
+ * The median of `a[i] / b[i]` over the runs both have: each run round measures every contender within seconds, so
+ * the ratio of one round is steadier than the ratio of two medians on a machine whose load changes.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number | null {
+  const ratios: number[] = []
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const r = ratio(a[i], b[i])
+    if (r !== null) ratios.push(r)
+  }
+  return ratios.length === 0 ? null : median(ratios)
+}
 
 /** The least-squares slope of `y` over `x`. */
 export function slope(points: readonly (readonly [number, number])[]): number {
@@ -144,8 +157,9 @@ async function prepare(bundle: string, c: FanoutContender, config: FanoutConfig,
     // Heap after GC at WARM_SUBSCRIBERS connections and at HEAP_STEPS more points up to all of them; the slope of
     // heap over connections (least squares) is the cost of one, steadier than one difference.
     const points: [number, number][] = []
+    const warm = Math.min(WARM_SUBSCRIBERS, Math.floor(config.subscribers / 5)) // a scaled-down run keeps 4 steps
     for (let step = 0; step <= HEAP_STEPS; step++) {
-      const target = WARM_SUBSCRIBERS + Math.round(((config.subscribers - WARM_SUBSCRIBERS) * step) / HEAP_STEPS)
+      const target = warm + Math.round(((config.subscribers - warm) * step) / HEAP_STEPS)
       await subs.open(target - (points.at(-1)?.[0] ?? 0), 60_000)
       await tick(step === 0 ? 0 : 200)
       points.push([target, (await request({ op: 'heap' }, 'heap')).heapUsed])
@@ -182,20 +196,22 @@ async function burst(r: Running, events: number, config: FanoutConfig): Promise<
   return { cpuUsPerDelivery: result.cpuUs / (events * n), eventsPerSec: events / (result.wallMs / 1000) }
 }
 
-/** The latency run: `pacedEvents` events, one every `pacedIntervalMs`. */
-async function paced(r: Running, config: FanoutConfig): Promise<void> {
+/** Latency rounds: the contenders take turns (rotated), so none is always measured last, on a busier client. */
+const LATENCY_ROUNDS = 4
+
+/** One latency round: `events` events, one every `pacedIntervalMs`; returns each delivery's latency in µs. */
+async function paced(r: Running, events: number, config: FanoutConfig): Promise<readonly number[]> {
   const start = r.subs.delivered()
-  const expected = config.pacedEvents * config.subscribers
+  const expected = events * config.subscribers
   r.subs.recordLatency(true)
-  const done = await r.request({ op: 'paced', events: config.pacedEvents, intervalMs: config.pacedIntervalMs }, 'paced-done', 120_000)
+  const done = await r.request({ op: 'paced', events, intervalMs: config.pacedIntervalMs }, 'paced-done', 120_000)
   r.row.failedPublishes += done.failed
   const deadline = performance.now() + 10_000
   while (r.subs.delivered() - start < expected && performance.now() < deadline) await tick(10)
   r.subs.recordLatency(false)
   const samples = r.subs.latenciesUs()
-  r.row.p50Ms = percentile(samples, 50) / 1000
-  r.row.p99Ms = percentile(samples, 99) / 1000
-  if (samples.length < expected) r.row.error = `latency: ${samples.length}/${expected} deliveries arrived`
+  if (samples.length < expected) throw new Error(`latency: ${samples.length}/${expected} deliveries arrived`)
+  return samples
 }
 
 /** Runs every contender; `log` gets one line per step. */
@@ -234,12 +250,22 @@ export async function runFanout(opts: { bundle: string; config: FanoutConfig; lo
         }
       }
     }
+    const latencies = new Map<Running, number[]>()
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
+      for (const r of rotate(running, round)) {
+        if (r.row.error) continue
+        const samples = await paced(r, Math.ceil(config.pacedEvents / LATENCY_ROUNDS), config).catch((error: Error) => void (r.row.error = error.message))
+        if (samples) latencies.set(r, [...(latencies.get(r) ?? []), ...samples])
+      }
+    }
     for (const r of running) {
+      r.row.lost = r.subs.lost()
       if (r.row.error) continue
       r.row.cpuUsPerDelivery = median(r.row.cpuSamples)
       r.row.eventsPerSec = median(perf.get(r) ?? [])
-      await paced(r, config).catch((error: Error) => (r.row.error = error.message))
-      r.row.lost = r.subs.lost()
+      const samples = latencies.get(r) ?? []
+      r.row.p50Ms = percentile(samples, 50) / 1000
+      r.row.p99Ms = percentile(samples, 99) / 1000
       log(`  ${r.row.id.padEnd(13)} ${fmt(r.row.cpuUsPerDelivery, 3)} µs CPU/delivery, ${fmt(r.row.eventsPerSec, 0)} events/s, p50 ${fmt(r.row.p50Ms, 2)} ms, p99 ${fmt(r.row.p99Ms, 2)} ms${r.row.error ? `  (${r.row.error})` : ''}`)
     }
   } finally {
@@ -251,7 +277,7 @@ export async function runFanout(opts: { bundle: string; config: FanoutConfig; lo
   }
   const ws = rows.find((r) => r.id === 'ws')
   for (const row of rows) {
-    row.cpuRatioToWs = ratio(row.cpuUsPerDelivery, ws?.cpuUsPerDelivery)
+    row.cpuRatioToWs = pairedRatio(row.cpuSamples, ws?.cpuSamples ?? [])
     row.heapRatioToWs = ratio(row.heapBytesPerConnection, ws?.heapBytesPerConnection)
   }
   return { config, date: new Date().toISOString(), loadAverage: { start: loadStart, end: currentLoad() }, rows }

@@ -9,13 +9,11 @@ const SECTIONS = ['size', 'throughput', 'stormSim', 'latency', 'memory', 'stormR
  * their errors) are kept and named in `keptFrom`, so `pnpm bench --only=fanout` does not erase the rest.
  */
 export function mergeResults(previous: BenchResults, current: BenchResults): BenchResults {
-  const merged: BenchResults = { ...current, errors: { ...current.errors } }
-  const kept: string[] = []
-  for (const key of SECTIONS) {
-    if (current[key] !== undefined || previous[key] === undefined) continue
-    Object.assign(merged, { [key]: previous[key] })
-    kept.push(key)
-  }
+  // The previous run's key order first, so that the rewritten file differs only where the results do.
+  const measured = Object.fromEntries(Object.entries(current).filter(([, value]) => value !== undefined))
+  const merged: BenchResults = { ...previous, ...measured, errors: { ...current.errors } }
+  delete merged.keptFrom
+  const kept = SECTIONS.filter((key) => current[key] === undefined && previous[key] !== undefined)
   for (const [name, error] of Object.entries(previous.errors)) {
     if (!current.config.only.includes(name as never)) merged.errors[name] ??= error
   }
