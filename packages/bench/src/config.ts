@@ -1,8 +1,15 @@
-/** Benchmark configuration from the command line: `--quick`, `--only=a,b`, `--runs=N`. */
+/**
+ * Benchmark configuration from the command line: `--quick`, `--only=a,b`, `--runs=N`, and for the fan-out
+ * `--fanout-subscribers=N` (or env `BENCH_FANOUT_SUBSCRIBERS`) and `--fanout-only=ws,sl-ws`.
+ */
+import type { FanoutConfig } from './fanout'
 
-export type BenchName = 'size' | 'throughput' | 'latency' | 'memory' | 'storm-sim' | 'storm-real' | 'browser'
+export type BenchName = 'size' | 'throughput' | 'latency' | 'memory' | 'storm-sim' | 'storm-real' | 'browser' | 'fanout'
 
-export const ALL_BENCHES: BenchName[] = ['size', 'throughput', 'latency', 'memory', 'storm-sim', 'storm-real', 'browser']
+export const ALL_BENCHES: BenchName[] = ['size', 'throughput', 'latency', 'memory', 'storm-sim', 'storm-real', 'browser', 'fanout']
+
+/** The subscribers of the written fan-out results (issue 11: 1 publisher → 1,000 subscribers). */
+export const FANOUT_SUBSCRIBERS = 1000
 
 export interface BenchConfig {
   quick: boolean
@@ -21,6 +28,10 @@ export interface BenchConfig {
   browserMessages: Record<number, number>
   /** Browser: interleaved runs (fewer than in Node: the page runs every receiver in turn). */
   browserRuns: number
+  /** Fan-out: subscribers, bursts, latency run (see fanout.ts). */
+  fanout: FanoutConfig
+  /** Fan-out contenders to run (ids from fanout-shared.ts); `undefined` for all. */
+  fanoutOnly?: string[]
   /** Write results/latest.json and docs/benchmarks.md. */
   write: boolean
 }
@@ -36,6 +47,12 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
   const onlyRaw = flag('only')
   const only = onlyRaw ? (onlyRaw.split(',').filter((n) => ALL_BENCHES.includes(n as BenchName)) as BenchName[]) : ALL_BENCHES
   const runs = Number(flag('runs') ?? (quick ? 3 : 5))
+  const subscribersRaw = flag('fanout-subscribers') ?? process.env.BENCH_FANOUT_SUBSCRIBERS
+  const subscribers = subscribersRaw ? Number(subscribersRaw) : quick ? 200 : FANOUT_SUBSCRIBERS
+  if (!Number.isInteger(subscribers) || subscribers < 20) throw new Error('--fanout-subscribers must be an integer ≥ 20')
+  const fanoutOnly = flag('fanout-only')?.split(',').filter(Boolean)
+  // Results are written for the issue's 1,000 subscribers; a scaled-down run writes only when asked (--write).
+  const defaultWrite = !quick && subscribers === FANOUT_SUBSCRIBERS && fanoutOnly === undefined
   return {
     quick,
     only,
@@ -47,7 +64,17 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
     // Without DevTools instrumentation (browser-cdp.ts) Chromium moves 30k–200k events/s: 10k would be timed in ~50 ms.
     browserMessages: quick ? { 64: 2000, 1024: 1000 } : { 64: 50_000, 1024: 20_000 },
     browserRuns: quick ? 1 : 3,
+    fanout: {
+      subscribers,
+      burstEvents: quick ? 50 : 200,
+      // Interleaved bursts: at least 7 in a full run (CPU time per delivery varies ±10 % burst to burst here).
+      runs: quick ? runs : Math.max(runs, 7),
+      window: 32,
+      pacedEvents: quick ? 30 : 100,
+      pacedIntervalMs: 20,
+    },
+    ...(fanoutOnly ? { fanoutOnly } : {}),
     // A quick run is a smoke test: it writes only when asked (--write).
-    write: quick ? flag('write') !== undefined : flag('no-write') === undefined,
+    write: defaultWrite ? flag('no-write') === undefined : flag('write') !== undefined,
   }
 }

@@ -12,6 +12,8 @@ import type { LatencyRow } from './latency'
 import type { MemoryRow } from './memory'
 import type { BrowserRow } from './browser'
 import type { StormRealRow } from './storm-real'
+import type { FanoutResults } from './fanout'
+import { fanoutIntro, fanoutSummary, fanoutTable, fanoutTargets } from './fanout-report'
 import { ratio } from './stats'
 
 export interface BenchResults {
@@ -27,7 +29,10 @@ export interface BenchResults {
   memory?: MemoryRow[]
   stormReal?: StormRealRow[]
   browser?: { browser: string; rows: BrowserRow[] }
+  fanout?: FanoutResults
   errors: Record<string, string>
+  /** Set when a partial run (`--only`) kept the other sections of an earlier run: which run, which sections. */
+  keptFrom?: { command: string; date: string; sections: string[] }
 }
 
 export const RESULTS_FILE = resolve(PKG_ROOT, 'results/latest.json')
@@ -158,6 +163,7 @@ export function targets(results: BenchResults): TargetRow[] {
     measured: full?.ok ? kb(full.gzipBytes) : '—',
     met: full?.ok ? (full.gzipBytes as number) <= 5000 : null,
   })
+  rows.push(...fanoutTargets(results.fanout))
   return rows
 }
 
@@ -173,6 +179,7 @@ export function renderMarkdown(results: BenchResults): string {
   out.push(`- **Date:** ${m.date}`)
   out.push(`- **Command:** \`${results.command}\`${results.quick ? ' (quick smoke run — small counts, not for comparison)' : ''}`)
   out.push(`- **Wall time:** ${results.wallSeconds.toFixed(0)} s`)
+  if (results.keptFrom) out.push(`- **Kept from an earlier run** (\`${results.keptFrom.command}\`, ${results.keptFrom.date}): ${results.keptFrom.sections.join(', ')}`)
   out.push('')
   out.push(
     `- **Machine load:** 1-minute load average ${m.loadAverage.start} at the start and ${m.loadAverage.end ?? '?'} at the end, on ${m.cores} cores. ` +
@@ -352,6 +359,11 @@ export function renderMarkdown(results: BenchResults): string {
         ),
       ),
     )
+  }
+
+  if (results.fanout) {
+    const [header = [], ...rows] = fanoutTable(results.fanout)
+    out.push(...section('Fan-out: one publisher, many subscribers (server side)', fanoutIntro(results.fanout), `${table(header, rows)}\n\n${fanoutSummary(results.fanout)}`))
   }
 
   const errs = Object.entries(results.errors)

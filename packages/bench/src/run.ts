@@ -4,10 +4,11 @@
  * `--runs=N`, `--no-write`, `--rerender` (rewrite the files from the last results, nothing measured). Child modes (`--child=…`) are the server process and the memory probes.
  */
 import { fileURLToPath } from 'node:url'
-import { parseConfig, type BenchName } from './config'
+import { ALL_BENCHES, parseConfig, type BenchName } from './config'
 import { startServerProcess, type ServerProcess } from './ctl'
 import { currentLoad, machineInfo } from './machine'
-import { writeReport, type BenchResults } from './report'
+import { RESULTS_FILE, writeReport, type BenchResults } from './report'
+import { mergeResults } from './report-merge'
 import { serverChildMain } from './server-child'
 import { measureSizes } from './size'
 import { runThroughput } from './throughput'
@@ -16,6 +17,9 @@ import { runLatency } from './latency'
 import { memoryChildMain, runMemory } from './memory'
 import { runBrowser } from './browser'
 import { runStormReal } from './storm-real'
+import { fanoutChildMain } from './fanout-server'
+import { runFanout } from './fanout'
+import { fanoutConsole } from './fanout-report'
 
 const bundle = fileURLToPath(import.meta.url)
 const childArg = process.argv.find((a) => a.startsWith('--child='))?.slice('--child='.length)
@@ -40,9 +44,9 @@ async function main(): Promise<void> {
   const log = (line: string): void => console.log(line)
   // The whole run stops by itself.
   const watchdog = setTimeout(() => {
-    console.error('bench: overall timeout (10 min) — aborting')
+    console.error('bench: overall timeout (15 min) — aborting')
     process.exit(2)
-  }, 600_000)
+  }, 900_000)
   watchdog.unref()
 
   const results: BenchResults = {
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
   })
 
   let server: ServerProcess | undefined
-  const needsServer = config.only.some((n) => n !== 'size' && n !== 'storm-sim')
+  const needsServer = config.only.some((n) => n !== 'size' && n !== 'storm-sim' && n !== 'fanout')
   if (needsServer) server = await startServerProcess(bundle)
   try {
     await step('throughput', 180_000, async () => {
@@ -110,14 +114,28 @@ async function main(): Promise<void> {
     await server?.stop()
   }
 
+  // Its own server processes, one per contender, so it runs after the shared server is gone.
+  await step('fanout', 420_000, async () => {
+    results.fanout = await runFanout({ bundle, config: config.fanout, log, ...(config.fanoutOnly ? { only: config.fanoutOnly } : {}) })
+    log(fanoutConsole(results.fanout))
+  })
+
   results.wallSeconds = (performance.now() - started) / 1000
   results.machine.loadAverage.end = currentLoad()
   clearTimeout(watchdog)
   if (config.write) {
-    const files = await writeReport(results)
+    const partial = ALL_BENCHES.some((name) => !config.only.includes(name))
+    const previous = partial ? await readPrevious() : undefined
+    const files = await writeReport(previous ? mergeResults(previous, results) : results)
     log(`\nwrote ${files.join(', ')}`)
   }
   log(`\nbench finished in ${results.wallSeconds.toFixed(1)} s`)
+}
+
+/** The results of the last written run, if any. */
+async function readPrevious(): Promise<BenchResults | undefined> {
+  const { readFile } = await import('node:fs/promises')
+  return readFile(RESULTS_FILE, 'utf8').then((text) => JSON.parse(text) as BenchResults, () => undefined)
 }
 
 if (process.argv.includes('--rerender')) {
@@ -130,6 +148,8 @@ if (process.argv.includes('--rerender')) {
   await serverChildMain()
 } else if (childArg === 'memory') {
   await memoryChildMain()
+} else if (childArg === 'fanout') {
+  await fanoutChildMain()
 } else if (childArg) {
   console.error(`unknown child mode ${childArg}`)
   process.exit(2)

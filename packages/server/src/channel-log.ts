@@ -25,14 +25,16 @@ export interface LoggedEvent {
 }
 
 /**
- * How the log stores an event: the {@link LoggedEvent} plus its wire texts, empty until a transport first delivers
- * it (`event-text.ts`), then shared by every subscriber and replay. Created with both slots so that every stored
- * event has one shape.
+ * How the log stores an event: the {@link LoggedEvent} plus its wire bytes, filled at publish or when a transport
+ * first delivers it (`event-wire.ts`), then shared by every subscriber and replay. Created with both slots so that
+ * every stored event has one shape.
  * @internal
  */
 export interface StoredEvent extends LoggedEvent {
-  sseText: string | undefined
-  wsText: string | undefined
+  /** The SSE event as one HTTP/1.1 chunk. */
+  sseWire: Buffer | undefined
+  /** The WebSocket text frame, header included. */
+  wsWire: Buffer | undefined
 }
 
 /** What to deliver when a channel is resumed from a cursor. */
@@ -178,7 +180,7 @@ export function createChannelLog(options: ChannelLogOptions): ChannelLog {
       lastAppended = channel
       seq += 1
       const id = formatEventId(epoch, seq)
-      const logged: StoredEvent = { channel, id, seq, data, event, at: now(), sseText: undefined, wsText: undefined }
+      const logged: StoredEvent = { channel, id, seq, data, event, at: now(), sseWire: undefined, wsWire: undefined }
       state.events.push(logged)
       evictOld(state)
       return logged

@@ -74,6 +74,8 @@ export interface EngineListener {
  * A subscription whose head and replay are known and whose live events are held back until {@link start}: the
  * transport writes the head cursor, the gaps and the replay, then calls `start()`, which delivers the held events
  * newer than the head, then every live one as it comes. Nothing falls between the head and live delivery.
+ * `head`, `gaps` and `replay` are read before `start()`; an engine may let them go after it (an idle subscription
+ * should not keep its replay alive).
  */
 export interface EngineSubscription {
   /** The epoch of the head and of every id in the replay. */

@@ -62,6 +62,14 @@ export interface Listening {
   closeHttp(): Promise<void>
 }
 
+/** Each listening server's open TCP connections (found from a socket through `socket.server`). */
+const openSockets = new WeakMap<object, Set<Socket>>()
+
+/** A socket's `close` listener, one for every socket (a closure each would cost more than the entry in the set). */
+function forgetSocket(this: Socket & { server?: object }): void {
+  if (this.server) openSockets.get(this.server)?.delete(this)
+}
+
 /** Listens with a fresh `node:http` server, or a `node:http2` secure one with `tls`. */
 export async function listen(server: Mountable, options: ListenOptions = {}): Promise<Listening> {
   const host = options.host ?? '127.0.0.1'
@@ -76,9 +84,10 @@ export async function listen(server: Mountable, options: ListenOptions = {}): Pr
   // Every TCP connection, whatever it carries (an HTTP/2 session, HTTP/1.1, an upgraded WebSocket), so that close
   // ends them all: node:http2 has no closeAllConnections().
   const sockets = new Set<Socket>()
+  openSockets.set(http, sockets)
   http.on('connection', (socket: Socket) => {
     sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
+    socket.on('close', forgetSocket)
   })
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)

@@ -89,4 +89,20 @@ describe('live fan-out', () => {
     fanout.deliver(event('a', 3))
     expect(seqs).toEqual([1])
   })
+
+  it('is the engine subscription too: start() begins at its head seq, then lets go of head, gaps and replay', () => {
+    const fanout = createLiveFanout()
+    const r = recorder()
+    const replay = [event('a', 3)]
+    const gaps = [{ channel: 'a', from: 'e-1', to: 'e-3', reason: 'retention' as const }]
+    const sub = fanout.add(['a'], r).subscription('e', 'e-4', gaps, replay, 4)
+    expect([sub.epoch, sub.head, sub.gaps, sub.replay]).toEqual(['e', 'e-4', gaps, replay])
+    fanout.deliver(event('a', 4)) // held, at the head: in the replay or before it
+    fanout.deliver(event('a', 5))
+    sub.start()
+    expect(r.seqs).toEqual([5])
+    expect([sub.head, sub.gaps, sub.replay]).toEqual(['', [], []]) // an idle subscription keeps no replay alive
+    sub.close()
+    expect(fanout.counts()).toEqual({})
+  })
 })

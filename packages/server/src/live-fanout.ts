@@ -4,10 +4,11 @@
  * meanwhile are held; `start(headSeq)` delivers the held ones newer than the head, and from then on every event
  * newer than the head goes straight to the listener. Events at or below the head are never delivered live: they
  * are in the replay, or before the head (R9). Each event object is handed to every member, so its wire text is
- * encoded once per event (`event-text.ts`), not once per subscriber.
+ * encoded once per event (`event-wire.ts`), not once per subscriber.
  */
+import type { GapInfo } from '@switchline/client/protocol'
 import type { LoggedEvent } from './channel-log'
-import type { EngineListener } from './engine'
+import type { EngineListener, EngineSubscription } from './engine'
 
 /** One subscription's place in the fan-out. */
 export interface FanoutMember {
@@ -15,6 +16,11 @@ export interface FanoutMember {
   start(headSeq: number): void
   /** Leaves the fan-out; idempotent. */
   close(): void
+  /**
+   * The engine's subscription for this member, once the engine read its head (`headSeq` is the head's seq), gaps
+   * and replay: its `start()` starts this member from the head.
+   */
+  subscription(epoch: string, head: string, gaps: readonly GapInfo[], replay: readonly LoggedEvent[], headSeq: number): EngineSubscription
 }
 
 /** The fan-out of one instance. */
@@ -31,12 +37,72 @@ export interface LiveFanout {
   counts(): Record<string, number>
 }
 
-interface Member extends FanoutMember {
-  readonly listener: EngineListener
-  /** Events held until `start`; `undefined` once started. */
-  held: LoggedEvent[] | undefined
-  /** Only events with a larger seq are delivered live. */
-  headSeq: number
+/** The fan-out's side of its members: what a member calls when it leaves. */
+interface Registry {
+  remove(member: Member, channels: Channels): void
+}
+
+/** A member's channels: the name itself for the usual single channel (no array kept per subscription). */
+type Channels = string | readonly string[]
+
+const each = (channels: Channels): readonly string[] => (typeof channels === 'string' ? [channels] : channels)
+
+/** What a subscription without gaps or replay holds: one shared empty list instead of two per subscription. */
+const NOTHING: readonly never[] = Object.freeze([])
+
+/**
+ * One subscription's place in the fan-out, and the engine's subscription once its head is known: a class, and one
+ * object per subscription, so that the thousands a server holds share their methods instead of carrying closures
+ * each (heap per idle connection, docs/decisions/0022).
+ */
+class Member implements FanoutMember, EngineSubscription {
+  /** Events held until `start`; `undefined` once started (or closed). */
+  held: LoggedEvent[] | undefined = []
+  /** Only events with a larger seq are delivered live (read once `held` is `undefined`). */
+  headSeq = 0
+  closed = false
+  epoch = ''
+  head = ''
+  gaps: readonly GapInfo[] = NOTHING
+  replay: readonly LoggedEvent[] = NOTHING
+  /** The seq of {@link head}, where `start()` begins live delivery. */
+  private startSeq = 0
+
+  constructor(
+    readonly listener: EngineListener,
+    private readonly channels: Channels,
+    private readonly registry: Registry,
+  ) {}
+
+  subscription(epoch: string, head: string, gaps: readonly GapInfo[], replay: readonly LoggedEvent[], headSeq: number): EngineSubscription {
+    this.epoch = epoch
+    this.head = head
+    if (gaps.length > 0) this.gaps = gaps
+    if (replay.length > 0) this.replay = replay
+    this.startSeq = headSeq
+    return this
+  }
+
+  start(headSeq: number = this.startSeq): void {
+    const held = this.held
+    if (this.closed || held === undefined) return
+    this.held = undefined
+    this.headSeq = headSeq
+    // The head, gaps and replay were for the transport to write before this call; an idle subscription keeps none.
+    this.head = ''
+    this.gaps = this.replay = NOTHING
+    for (const event of held) {
+      if (this.closed) return
+      if (event.seq > headSeq) this.listener.event(event)
+    }
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.held = undefined
+    this.registry.remove(this, this.channels)
+  }
 }
 
 /**
@@ -45,40 +111,20 @@ interface Member extends FanoutMember {
  */
 export function createLiveFanout(onChannelEmpty: (channel: string) => void = () => undefined): LiveFanout {
   const byChannel = new Map<string, Set<Member>>()
-
-  function remove(member: Member, channels: readonly string[]): void {
-    for (const channel of channels) {
-      const set = byChannel.get(channel)
-      if (!set?.delete(member) || set.size > 0) continue
-      byChannel.delete(channel)
-      onChannelEmpty(channel)
-    }
+  const registry: Registry = {
+    remove(member, channels) {
+      for (const channel of each(channels)) {
+        const set = byChannel.get(channel)
+        if (!set?.delete(member) || set.size > 0) continue
+        byChannel.delete(channel)
+        onChannelEmpty(channel)
+      }
+    },
   }
 
   return {
     add(channels, listener) {
-      let closed = false
-      const member: Member = {
-        listener,
-        held: [],
-        headSeq: Number.MAX_SAFE_INTEGER,
-        start(headSeq) {
-          const held = member.held
-          if (closed || held === undefined) return
-          member.held = undefined
-          member.headSeq = headSeq
-          for (const event of held) {
-            if (closed) return
-            if (event.seq > headSeq) listener.event(event)
-          }
-        },
-        close() {
-          if (closed) return
-          closed = true
-          member.held = undefined
-          remove(member, channels)
-        },
-      }
+      const member = new Member(listener, channels.length === 1 ? (channels[0] as string) : channels, registry)
       for (const channel of channels) {
         let set = byChannel.get(channel)
         if (!set) byChannel.set(channel, (set = new Set()))

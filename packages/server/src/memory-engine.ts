@@ -4,7 +4,7 @@
  */
 import { createChannelLog, type ChannelLog, type LoggedEvent } from './channel-log'
 import type { EngineFactory, EngineHealth, EngineSubscription, SwitchlineEngine } from './engine'
-import { primeEventTexts } from './event-text'
+import { primeEventWire } from './event-wire'
 import { createLiveFanout } from './live-fanout'
 import { createMidWindow, type MidWindow } from './mid-window'
 import { newEpochBesides, randomEpoch } from './epoch'
@@ -42,7 +42,7 @@ function createMemoryEngine(context: Parameters<EngineFactory<true>['create']>[0
         if (original !== undefined) return { id: original, duplicate: true }
       }
       const logged = log.append(channel, data, event)
-      if (dataJson !== undefined) primeEventTexts(logged, dataJson)
+      if (dataJson !== undefined) primeEventWire(logged, dataJson)
       mids.record(channel, mid, logged.id)
       fanout.deliver(logged)
       return { id: logged.id, duplicate: false }
@@ -62,7 +62,7 @@ function createMemoryEngine(context: Parameters<EngineFactory<true>['create']>[0
         replay.push(...result.events)
       }
       if (requests.length > 1) replay.sort((a, b) => a.seq - b.seq)
-      return { epoch: log.epoch, head: log.head(), gaps, replay, start: () => member.start(headSeq), close: () => member.close() }
+      return member.subscription(log.epoch, log.head(), gaps, replay, headSeq)
     },
     subscriberCounts: () => fanout.counts(),
     channelInstances: () => log.channelCount(),

@@ -70,13 +70,17 @@ export interface ServerCore {
    * engine, else a promise that rejects with a retryable `unavailable` error when the engine cannot append.
    */
   append(channel: string, data: Json, options: { event?: string | undefined; mid?: string | undefined; source: PublishSource }): string | Promise<string>
-  register(conn: RegisteredConnection): () => void
+  /** Adds an open connection (counted in `accepted`). */
+  register(conn: RegisteredConnection): void
+  /** Removes a connection once it closed (idempotent); the hooks are told. */
+  unregister(conn: RegisteredConnection): void
   connections(): RegisteredConnection[]
   /**
-   * Writes `text` with `writeNow(text)`, through the write hook when one is installed. Without a hook nothing is
-   * allocated: the per-event fan-out calls this once per subscriber.
+   * Writes `payload` (a control text, or an event's shared wire bytes) with `write(conn, payload)`, through the
+   * write hook when one is installed. Without a hook nothing is allocated: the per-event fan-out calls this once per
+   * subscriber, with a module-level `write`.
    */
-  send(conn: ConnectionHandle, text: string, writeNow: (text: string) => void): void
+  send<C extends ConnectionHandle, T extends string | Buffer>(conn: C, payload: T, write: (conn: C, payload: T) => void): void
   nextConnectionId(): number
 }
 
@@ -180,15 +184,15 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
     register(conn) {
       connections.add(conn)
       counters.accepted[conn.transport] += 1
-      return () => {
-        if (connections.delete(conn)) hooks?.closed?.(conn)
-      }
+    },
+    unregister(conn) {
+      if (connections.delete(conn)) hooks?.closed?.(conn)
     },
     connections: () => [...connections],
-    send(conn, text, writeNow) {
+    send(conn, payload, write) {
       const hook = hooks?.write
-      if (hook) hook(conn, () => writeNow(text))
-      else writeNow(text)
+      if (hook) hook(conn, () => write(conn, payload))
+      else write(conn, payload)
     },
     nextConnectionId: () => ++connectionIds,
   }

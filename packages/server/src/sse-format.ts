@@ -1,6 +1,6 @@
 /**
  * Pure formatting of SSE control chunks (docs/protocol.md §5). `data` is always one line of JSON. Channel events are
- * built in event-text.ts.
+ * built in event-wire.ts.
  */
 import { encodeFrame, SSE_EVENTS } from '@switchline/client/protocol'
 

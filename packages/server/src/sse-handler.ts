@@ -1,17 +1,10 @@
-/** `GET B/sse` (R10–R15): one SSE stream carrying one or many channels, with replay, gaps and heartbeats. */
+/** `GET B/sse` (R10–R15): checks, admission and authorization of an SSE request; the stream itself is sse-stream.ts. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { PROTOCOL_DEFAULTS, SSE_EVENTS } from '@switchline/client/protocol'
-import type { LoggedEvent } from './channel-log'
-import type { EngineListener, EngineSubscription } from './engine'
-import { SwitchlineServerError, UnavailableError, toServerError } from './errors'
-import { corsHeaders, errorBody, requestUrl, sendError, sendRefusal } from './http-util'
-import type { RegisteredConnection, ServerCore } from './server-core'
-import { planSseWrite } from './sse-budget'
-import { deliverableText, skippedEventNotice, sseEventText } from './event-text'
-import { sseControl, sseRetry } from './sse-format'
-
-const SLOW_CONSUMER_NOTICE = sseControl(SSE_EVENTS.error, errorBody('slow_consumer', 'outgoing buffer over limit'))
-const SLOW_CONSUMER_BYTES = Buffer.byteLength(SLOW_CONSUMER_NOTICE)
+import { PROTOCOL_DEFAULTS } from '@switchline/client/protocol'
+import { SwitchlineServerError, toServerError } from './errors'
+import { requestUrl, sendError, sendRefusal } from './http-util'
+import type { ServerCore } from './server-core'
+import { openSseStream } from './sse-stream'
 
 interface Accepted {
   channel: string
@@ -79,117 +72,5 @@ export async function handleSse(core: ServerCore, req: IncomingMessage, res: Ser
     sendRefusal(req, res, late)
     return
   }
-  await openStream(core, req, res, accepted, rejected)
-}
-
-/** Answers an error before the stream started: its status, and `Retry-After` for `unavailable` (R24). */
-function refuse(req: IncomingMessage, res: ServerResponse, err: unknown): void {
-  const error = toServerError(err)
-  const retryAfterSeconds = error instanceof UnavailableError ? error.retryAfterSeconds : undefined
-  sendError(req, res, error.code, error.message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds })
-}
-
-async function openStream(
-  core: ServerCore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  accepted: Accepted[],
-  rejected: SwitchlineServerError[],
-): Promise<void> {
-  const { options, counters } = core
-  let open = true
-  const cleanups: (() => void)[] = []
-  const cleanup = (): void => {
-    if (!open) return
-    open = false
-    for (const fn of cleanups.splice(0)) fn()
-  }
-
-  const conn: RegisteredConnection = {
-    id: core.nextConnectionId(),
-    transport: 'sse',
-    isOpen: () => open,
-    writeRaw(text) {
-      if (!open) return
-      // R15: a slow consumer is told (fatal: false) if the notice fits, and closed; it resumes from its cursor.
-      const plan = planSseWrite(res.writableLength, Buffer.byteLength(text), SLOW_CONSUMER_BYTES, options.maxBufferedBytes)
-      if (plan === 'write') return void res.write(text)
-      if (plan === 'notify-and-close') res.write(SLOW_CONSUMER_NOTICE)
-      conn.end()
-    },
-    drop() {
-      cleanup()
-      res.destroy()
-    },
-    end() {
-      cleanup()
-      res.end()
-    },
-    shutdown() {
-      conn.end()
-    },
-  }
-  // One function per kind of write, made once per stream: delivering an event allocates nothing of its own.
-  const writeControl = (text: string): void => {
-    if (open) conn.writeRaw(text)
-  }
-  const writeEvent = (text: string): void => {
-    if (!open) return
-    conn.writeRaw(text)
-    counters.eventsDelivered += 1
-  }
-  const send = (text: string): void => core.send(conn, text, writeControl)
-  const deliver = (event: LoggedEvent): void => {
-    const text = deliverableText(sseEventText, event, options.logger)
-    if (text === undefined) send(sseControl(SSE_EVENTS.error, skippedEventNotice(event)))
-    else core.send(conn, text, writeEvent)
-  }
-  // Live delivery broke (engine): end the stream so the client resumes from its cursor, here or elsewhere.
-  const listener: EngineListener = { event: deliver, interrupted: () => conn.end() }
-
-  // The engine holds live events back from here until `sub.start()`: replay and live neither overlap nor leave a
-  // hole (R6), and the head cursor is where live delivery starts (R9).
-  let sub: EngineSubscription
-  try {
-    sub = await core.engine.subscribe(accepted, listener)
-  } catch (err) {
-    if (!req.socket.destroyed) refuse(req, res, err)
-    return
-  }
-  if (req.socket.destroyed) {
-    sub.close()
-    return
-  }
-  cleanups.push(() => sub.close())
-
-  req.socket.setNoDelay(true)
-  req.socket.setTimeout(0)
-  res.writeHead(200, {
-    ...corsHeaders(req),
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache',
-    'X-Accel-Buffering': 'no',
-    // HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2); its streams need none
-    ...(req.httpVersionMajor >= 2 ? {} : { Connection: 'keep-alive' }),
-  })
-  res.on('close', cleanup)
-  cleanups.push(core.register(conn))
-
-  send(sseRetry(options.retryMs))
-  const channels = accepted.map((a) => a.channel)
-  send(sseControl(SSE_EVENTS.ready, { epoch: sub.epoch, heartbeatMs: options.heartbeatMs, channels, cursor: sub.head }))
-  for (const error of rejected) {
-    send(sseControl(SSE_EVENTS.error, { ...errorBody(error.code, error.message, error.channel), fatal: true }))
-  }
-  // Gaps first, then every channel's missed events merged in seq order, so the stream's ids only grow and its
-  // Last-Event-ID stays a valid cursor for all of its channels; then the live events the engine held back.
-  for (const gap of sub.gaps) send(sseControl(SSE_EVENTS.gap, gap))
-  for (const event of sub.replay) deliver(event)
-  sub.start()
-
-  const heartbeat = options.timers.setInterval(
-    () => send(sseControl(SSE_EVENTS.heartbeat, { t: options.now() })),
-    options.heartbeatMs,
-  )
-  cleanups.push(() => options.timers.clearInterval(heartbeat))
+  await openSseStream(core, req, res, accepted, rejected)
 }

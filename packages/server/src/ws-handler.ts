@@ -26,6 +26,14 @@ export interface WsHandler {
 /** The `retry-after` of an upgrade closed at once because the engine is not ready. */
 const ENGINE_RETRY_MS = 1000
 
+/**
+ * A socket's error listener, one for every socket: a closure here would keep the upgrade request (and everything
+ * the upgrade's scope holds) alive as long as the connection.
+ */
+function destroySocket(this: Duplex): void {
+  this.destroy()
+}
+
 /** Whether the request offers the Switchline subprotocol. */
 export function offersSubprotocol(req: IncomingMessage): boolean {
   const header = req.headers['sec-websocket-protocol']
@@ -60,7 +68,7 @@ export function createWsHandler(core: ServerCore): WsHandler {
   return {
     refuse,
     upgrade(req, socket, head) {
-      socket.on('error', () => socket.destroy())
+      socket.on('error', destroySocket)
       if (!isOriginAllowed(req, core.options.allowedOrigins)) {
         return refuse(socket, 403, errorBody('forbidden', ORIGIN_REFUSED))
       }
@@ -77,6 +85,7 @@ export function createWsHandler(core: ServerCore): WsHandler {
       // New streams are refused retryably while the engine cannot serve them (its backend is unreachable).
       if (!core.engine.health().ready) return closeAfterUpgrade(req, socket, head, ENGINE_RETRY_MS)
       wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('error', destroySocket) // ws handles the socket's errors from here on
         if (closing) {
           ws.close(CLOSE_CODES.going_away, 'server shutting down')
           return

@@ -131,9 +131,11 @@ describe('fault injector timers', () => {
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     faults.delay(4000)
     await server.publish('chat', 1)
+    // On an asynchronous engine the publish resolves when the append is acknowledged; its deliveries follow.
+    await held(faults, 2)
     faults.stall(true)
     await server.publish('chat', 2)
-    expect(faults.stats().state.heldWrites).toBe(4)
+    await held(faults, 4)
     expect(clock.pending()).toBeGreaterThan(0)
     await server.close()
     expect(faults.stats().state.heldWrites).toBe(0)

@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis'
 import type { StoredEvent } from '../channel-log'
 import type { LiveFanout } from '../live-fanout'
 import type { RedisKeys } from './scripts'
+import { writeBatch } from '../write-batch'
 import { decodePayload } from './wire'
 
 /** The pub/sub side of a Redis engine. */
@@ -36,14 +37,26 @@ export function createLiveFeed(subscriber: Redis, keys: RedisKeys, fanout: LiveF
   /** The epoch of the last message: a message of another epoch means the log was lost under us. */
   let liveEpoch: string | undefined
 
+  // The messages of one read (ioredis emits them one after the other, synchronously) are delivered together, in a
+  // microtask, as one write batch: each subscriber gets them in one write instead of one per event (write-batch.ts).
+  let pending: { epoch: string; event: StoredEvent }[] = []
+  const deliverPending = (): void => {
+    const batch = pending
+    pending = []
+    writeBatch(() => {
+      for (const { epoch, event } of batch) {
+        if (liveEpoch !== undefined && epoch !== liveEpoch) fanout.interruptAll()
+        liveEpoch = epoch
+        fanout.deliver(event)
+      }
+    })
+  }
   subscriber.on('message', (name: string, message: string) => {
     const channel = keys.channelOf(name)
     if (channel === undefined || broken) return
     const event = decodeMessage(channel, message)
     if (!event) return
-    if (liveEpoch !== undefined && event.epoch !== liveEpoch) fanout.interruptAll()
-    liveEpoch = event.epoch
-    fanout.deliver(event.event)
+    if (pending.push(event) === 1) queueMicrotask(deliverPending)
   })
   subscriber.on('close', () => {
     if (!everReady) return
@@ -100,8 +113,8 @@ function decodeMessage(channel: string, message: string): { epoch: string; event
     data: decoded.data,
     event: decoded.event,
     at: Number(message.slice(b + 1, c)),
-    sseText: undefined,
-    wsText: undefined,
+    sseWire: undefined,
+    wsWire: undefined,
   }
   return { epoch, event }
 }

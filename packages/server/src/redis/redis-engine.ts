@@ -220,7 +220,7 @@ function createRedisEngine(context: EngineContext, settings: Settings): Switchli
         if (feed.generation() !== generation) throw unavailable('redis pub/sub connection lost')
         const result = decodeReplay(reply, requests)
         noteEpoch(result.epoch)
-        return { ...result, start: () => member.start(result.headSeq), close: () => member.close() }
+        return member.subscription(result.epoch, result.head, result.gaps, result.replay, result.headSeq)
       } catch (err) {
         member.close()
         throw failure(err)
@@ -298,5 +298,5 @@ function storedEvent(channel: string, epoch: string, [id, fields]: StreamEntry):
   }
   const decoded = payload === undefined ? undefined : decodePayload(payload)
   if (!decoded) return undefined
-  return { channel, id: `${epoch}-${seq}`, seq, data: decoded.data, event: decoded.event, at, sseText: undefined, wsText: undefined }
+  return { channel, id: `${epoch}-${seq}`, seq, data: decoded.data, event: decoded.event, at, sseWire: undefined, wsWire: undefined }
 }
