@@ -133,3 +133,12 @@ export function runTail(args: string[], options: { stdin?: string } = {}): Tail 
 export function ids(lines: string[]): (string | null)[] {
   return lines.map((line) => (JSON.parse(line) as { id: string | null }).id)
 }
+
+/** Polls `condition` (on the in-process server) every 5 ms until it holds; fails after {@link DEADLINE_MS}. */
+export async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + DEADLINE_MS
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${DEADLINE_MS} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
