@@ -6,7 +6,7 @@ import { subscribe, SwitchlineError, type BaseSubscription, type SubscribeOption
 import { rawTransport, type TailArgs, type TailFormat } from './args'
 import { eventLine, stateLine, warningLine } from './output'
 import type { Close, Finish, TailIo } from './tail'
-import { closedVerdict, errorReporter, reconnectOption, retryVerdict } from './verdicts'
+import { answeredVerdict, closedVerdict, errorReporter, reconnectOption, retryVerdict } from './verdicts'
 import { headerWebSocket } from './ws-platform'
 
 /** What the decoder returns for the `--until` payload: the tail ends there, the payload is not printed. */
@@ -21,6 +21,7 @@ export function tailRaw(args: TailArgs, body: string | undefined, io: TailIo, fi
   const where = args.url
   let refusedStatus: number | undefined
   let shownTransport: string | undefined
+  let delivered = 0
   const errors = errorReporter((error) => io.err(warningLine(kind, error)))
   // Assigned when subscribe() returns; its callbacks may run before that (the first state change).
   let subscription: BaseSubscription<unknown> | undefined
@@ -34,7 +35,10 @@ export function tailRaw(args: TailArgs, body: string | undefined, io: TailIo, fi
     platform: { WebSocket: headerWebSocket(args.headers, (status) => void (refusedStatus = status)) },
     onEvent(data, meta) {
       if (data === UNTIL) finish(0, `${kind}: ended (--until matched)`)
-      else io.out(eventLine({ ...meta, data }, args.json))
+      else {
+        delivered++
+        io.out(eventLine({ ...meta, data }, args.json))
+      }
     },
     onState(change) {
       errors.seen(change.error)
@@ -44,7 +48,7 @@ export function tailRaw(args: TailArgs, body: string | undefined, io: TailIo, fi
         return
       }
       if (change.to === 'reconnecting') {
-        const verdict = retryVerdict(change, refusedStatus, where)
+        const verdict = body !== undefined && delivered > 0 ? answeredVerdict(change, where) : retryVerdict(change, refusedStatus, where)
         if (verdict) {
           finish(verdict.code, verdict.line)
           return

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SwitchlineError } from '@switchline/client'
-import { closedVerdict, errorReporter, reconnectOption, retryVerdict } from './verdicts'
+import { answeredVerdict, closedVerdict, errorReporter, reconnectOption, retryVerdict } from './verdicts'
 
 const where = 'http://127.0.0.1:1/s'
 
@@ -74,5 +74,20 @@ describe('errorReporter', () => {
     reporter.report(retryCause)
     reporter.report(new SwitchlineError('max_attempts', 'gave up', { fatal: true }))
     expect(printed).toEqual(['bad json'])
+  })
+})
+
+describe('answeredVerdict', () => {
+  it('ends a POST stream that produced events instead of sending it again: 0 at a clean end, 1 when it broke', () => {
+    const ended = new SwitchlineError('network', 'SSE stream ended')
+    expect(answeredVerdict({ from: 'open', to: 'reconnecting', error: ended }, where)).toEqual({
+      code: 0,
+      line: 'sse: ended (the POST stream ended)',
+    })
+    const broke = new SwitchlineError('network', 'SSE stream broke: aborted')
+    expect(answeredVerdict({ from: 'open', to: 'reconnecting', error: broke }, where)).toEqual({
+      code: 1,
+      line: `switchline tail: network: SSE stream broke: aborted; the POST stream had produced events, so it is not sent again (${where})`,
+    })
   })
 })

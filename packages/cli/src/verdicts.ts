@@ -52,6 +52,22 @@ export function retryVerdict(change: StateChange, refusedStatus: number | undefi
 }
 
 /**
+ * The verdict on `to: 'reconnecting'` of a POST stream that produced events: it is an answer, and sending the
+ * request again would ask the question again (an LLM would answer it twice). Its end is the tail's end: 0 when the
+ * stream ended cleanly, 1 when it broke. (A client that closes such a stream itself, reason `'ended'`, never gets
+ * here; then {@link closedVerdict} applies.)
+ */
+export function answeredVerdict(change: StateChange, where: string): Verdict {
+  const error = change.error
+  if (error === undefined || error.message === CLEAN_END) return { code: 0, line: 'sse: ended (the POST stream ended)' }
+  const message = `${error.message}; the POST stream had produced events, so it is not sent again`
+  return { code: 1, line: fatalLine({ code: error.code, message }, where) }
+}
+
+/** The client's error for an SSE response that ended without a transport error. */
+const CLEAN_END = 'SSE stream ended'
+
+/**
  * Reports the errors of `onError` that no state change reports: a payload that failed to decode, a malformed
  * frame. An error that came with a state change first (a retry's cause) is not printed again, and the fatal
  * one ends the tail with its own line.

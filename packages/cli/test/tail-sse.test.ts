@@ -99,6 +99,23 @@ describe('switchline tail <sse url>', () => {
     }
   })
 
+  it('a POST stream that produced events is never sent again: a clean end is exit 0, a break after events exit 1', async () => {
+    const { origin, requests } = await plainHttpServer((_req, res, index) => {
+      openSse(res)
+      writeEvent(res, { data: '{"token":"a"}' })
+      if (index === 0) res.end() // ends cleanly, with no [DONE]
+      else res.write('data: {"token":"b"}\n\n', () => res.socket?.destroy())
+    })
+    const ended = runTail(['tail', `${origin}/v1/chat`, '--post', '{"q":1}'])
+    expect(await ended.exit()).toBe(0)
+    expect(ended.stdout).toEqual(['{"token":"a"}'])
+    const broke = runTail(['tail', `${origin}/v1/chat`, '--post', '{"q":2}'])
+    expect(await broke.exit()).toBe(1)
+    expect(broke.stdout).toEqual(['{"token":"a"}', '{"token":"b"}'])
+    expect(broke.stderr.at(-1)).toMatch(/the POST stream had produced events, so it is not sent again/)
+    expect(requests.map((r) => r.body)).toEqual(['{"q":1}', '{"q":2}'])
+  })
+
   it('data that is not JSON is reported on stderr and the stream goes on; --format text prints it', async () => {
     const { origin } = await plainHttpServer((_req, res) => {
       openSse(res)
