@@ -1,22 +1,9 @@
 /** `useChannel(client, channel, options)`: one channel of a `createClient()` client, as React state. */
 import type { ChannelSchema, Client, ReceiveOf, SendOf, Subscription } from '@switchline/client'
 import type { OpenHandlers } from './stream-store'
+import { latestEvent, subscriptionOptions } from './subscription-options'
 import type { ChannelHookOptions, ChannelResult, ReduceOptions } from './types'
 import { useStreamStore } from './use-store'
-
-const latestEvent = <T>(_data: unknown, event: T): T => event
-
-/** Drops the hook's own options, keeping what `subscribe` takes (`undefined` members dropped too). */
-export function subscriptionOptions<O extends object>(options: O, handlers: object, lastEventId: string | undefined): O {
-  const out: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(options)) {
-    if (value !== undefined && !HOOK_ONLY.has(name)) out[name] = value
-  }
-  if (lastEventId !== undefined) out.lastEventId = lastEventId
-  return { ...out, ...handlers } as O
-}
-
-const HOOK_ONLY = new Set(['enabled', 'reduce', 'initial', 'onEvent', 'onState', 'onGap', 'onError', 'signal'])
 
 /**
  * Subscribes a component to a channel of `client` for as long as it is mounted, and returns the latest event's

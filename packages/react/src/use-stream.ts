@@ -2,10 +2,8 @@
 import { subscribe } from '@switchline/client'
 import type { OpenHandlers } from './stream-store'
 import type { ReduceOptions, StreamHookOptions, StreamResult } from './types'
-import { subscriptionOptions } from './use-channel'
+import { latestEvent, subscriptionOptions } from './subscription-options'
 import { useStreamStore } from './use-store'
-
-const latestEvent = <T>(_data: unknown, event: T): T => event
 
 /**
  * Subscribes a component to one stream from any SSE or WebSocket endpoint for as long as it is mounted (the raw
