@@ -19,7 +19,7 @@ export interface SwitchlineProviderProps<S extends ChannelSchema> {
  * Makes `client` the one {@link useClient} returns below it. Creating the client opens nothing (connections open
  * with the first subscription), so it is safe at module scope, in server rendering too.
  * @example
- * const rt = createClient<Schema>({ url: '/rt', sendChannels: ['chat'] })
+ * const rt = createClient<Schema>({ url: 'https://api.example.com/rt', sendChannels: ['chat'] })
  * createRoot(el).render(<SwitchlineProvider client={rt}><App /></SwitchlineProvider>)
  */
 export function SwitchlineProvider<S extends ChannelSchema>({ client, children }: SwitchlineProviderProps<S>): ReactElement {

@@ -16,7 +16,7 @@ import { useStreamStore } from './use-store'
  *   last channel). Server rendering connects nothing: `state` is `'connecting'` and `data` is `initial`.
  *
  * @example
- * const rt = createClient<Schema>({ url: '/rt', sendChannels: ['chat'] }) // once per app, at module scope
+ * const rt = createClient<Schema>({ url: 'https://api.example.com/rt', sendChannels: ['chat'] }) // once per app, at module scope
  * function Room({ id }: { id: string }) {
  *   const chat = useChannel(rt, 'chat', { key: id, initial: [] as ChatMsg[], reduce: (list, msg) => [...list, msg] })
  *   return <Messages list={chat.data} state={chat.state} onSend={(text) => chat.send({ text })} />
