@@ -57,6 +57,7 @@ export async function startPlayground(options: StartPlaygroundOptions = {}): Pro
   const url = `${https ? 'https' : 'http'}://${host}:${address.port}/`
   const embedded = await plugin.api.embedded()
   await vite.warmupRequest('/src/main.ts')
+  await vite.warmupRequest('/src/react/main.tsx')
   return {
     url,
     baseUrl: new URL(pluginOptions.server?.basePath ?? BASE_PATH, url).href,

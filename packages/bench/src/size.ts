@@ -20,6 +20,8 @@ export interface SizeEntry {
   code: string
   /** Is this a Switchline entry (checked against the budget)? */
   switchline: boolean
+  /** Packages left out of the bundle (peers the app brings anyway). */
+  external?: string[]
 }
 
 export interface SizeResult {
@@ -39,6 +41,13 @@ export const SWITCHLINE_ENTRIES: SizeEntry[] = [
   { id: 'switchline-subscribe', label: 'Switchline `subscribe` only', code: "export { subscribe } from '@switchline/client'", switchline: true },
   { id: 'switchline-createClient', label: 'Switchline `createClient` only', code: "export { createClient } from '@switchline/client'", switchline: true },
   { id: 'switchline-full', label: 'Switchline, everything', code: "export * from '@switchline/client'", switchline: true },
+  {
+    id: 'switchline-react',
+    label: '`@switchline/react`, everything (react and @switchline/client external)',
+    code: "export * from '@switchline/react'",
+    switchline: true,
+    external: ['react', 'react-dom', '@switchline/client'],
+  },
 ]
 
 export const COMPETITOR_ENTRIES: SizeEntry[] = [
@@ -90,6 +99,7 @@ export async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
       metafile: true,
       logLevel: 'silent',
       treeShaking: true,
+      ...(entry.external ? { external: entry.external } : {}),
     })
     const code = result.outputFiles[0]?.contents ?? new Uint8Array()
     const gzip = gzipSync(code, { level: 9 }).length
