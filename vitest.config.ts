@@ -1,9 +1,16 @@
 import { defineConfig } from 'vitest/config'
 
 // One vitest run for the whole workspace; each package owns its project config. The client's browser project
-// runs its tests in Chromium and Firefox (one instance per browser; see scripts/browsers.mjs).
+// runs its tests in Chromium and Firefox (one instance per browser; see scripts/browsers.mjs), and so does the
+// interop suite's. The interop reporter does nothing unless INTEROP_WRITE=1 (then it writes
+// packages/interop/results.json from a run of the whole interop matrix).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'packages/client/vitest.browser.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'packages/client/vitest.browser.config.ts',
+      'packages/interop/vitest.browser.config.ts',
+    ],
+    reporters: ['default', './packages/interop/src/results/reporter.ts'],
   },
 })

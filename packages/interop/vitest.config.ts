@@ -12,7 +12,7 @@ export default defineProject({
     include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', '**/node_modules/**'],
     // Each check starts its own server; they run concurrently (mostly waiting on the network).
-    maxConcurrency: 8,
+    maxConcurrency: 6,
     testTimeout: 20_000,
   },
 })

@@ -9,16 +9,15 @@ import { CLIENT_PING, CLIENT_PONG } from '../servers/ws-messages'
 import { items, optionsFor, sawTimeout, until, withRecording, type Case, type LooseOptions } from './support'
 
 /** The stall timeout of the SSE checks (the servers' own heartbeats are longer, or absent). */
-export const STALL_TIMEOUT_MS = 600
+export const STALL_TIMEOUT_MS = 1_500
 
 const livenessOptions = (kind: 'sse' | 'websocket'): LooseOptions =>
   kind === 'sse'
     ? { stallTimeoutMs: STALL_TIMEOUT_MS }
-    : { ping: { message: CLIENT_PING, isPong: (text: string) => text === CLIENT_PONG, intervalMs: 200, timeoutMs: 300 } }
+    : { ping: { message: CLIENT_PING, isPong: (text: string) => text === CLIENT_PONG, intervalMs: 300, timeoutMs: 1_000 } }
 
 export const deadStream: Case = {
   id: 'dead-stream',
-  title: 'dead stream',
   applies: (server) => server.stream,
   checks: [
     {

@@ -35,7 +35,6 @@ async function resumeAfter(server: ServerHandle, fail: () => Promise<void>): Pro
 
 export const dropResume: Case = {
   id: 'drop-resume',
-  title: 'drop + resume',
   applies: (server) => server.stream,
   checks: [
     {

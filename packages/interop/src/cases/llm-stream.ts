@@ -57,7 +57,6 @@ async function expectOneCleanAnswer(server: ServerHandle, recording: Recording):
 
 export const llmStream: Case = {
   id: 'llm-stream',
-  title: 'LLM stream',
   applies: (server) => server.llm,
   checks: [
     {

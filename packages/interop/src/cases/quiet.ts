@@ -26,7 +26,6 @@ async function staysUp(server: ServerHandle, extra: LooseOptions = {}): Promise<
 
 export const quiet: Case = {
   id: 'quiet',
-  title: 'quiet but healthy',
   applies: (server) => server.stream,
   checks: [
     {
@@ -37,7 +36,7 @@ export const quiet: Case = {
       name: "the server's application-level ping is answered",
       applies: (server) => server.kind === 'websocket',
       async run(server) {
-        await server.appPings(150)
+        await server.appPings(800)
         await staysUp(server, { pong: { isPing: (text: string) => text === APP_PING, reply: APP_PONG } })
       },
     },

@@ -7,7 +7,6 @@ import { items, optionsFor, pause, until, withRecording, type Case } from './sup
 
 export const receive: Case = {
   id: 'receive',
-  title: 'receive',
   applies: (server) => server.stream,
   checks: [
     {

@@ -2,7 +2,7 @@
  * A scripted chat model behind every OpenAI-style endpoint of the suite. The request's `model` picks the script:
  *
  * - `interop-fast`: the answer at once, then `data: [DONE]`;
- * - `interop-think`: the first token after {@link THINK_MS} (a reasoning model), longer than the client's connect
+ * - `interop-think`: the first token after {@link THINK_MS} (a reasoning model), twice the client's connect
  *   timeout in the cases;
  * - `interop-break`: two tokens, then the connection breaks mid-answer;
  * - `interop-busy`: the first request of a server gets `429` with `retry-after-ms` (as OpenAI sends it), the next
@@ -15,7 +15,7 @@
 export const API_KEY = 'sk-interop'
 export const ANSWER_PARTS = ['Hello', ', inter', 'op', ' world', '!'] as const
 export const ANSWER = ANSWER_PARTS.join('')
-export const THINK_MS = 700
+export const THINK_MS = 2_000
 export const RETRY_AFTER_MS = 900
 export const BREAK_AFTER_PARTS = 2
 

@@ -7,7 +7,7 @@ import type { ServerInfo } from '../harness/types'
 const row = (info: ServerInfo): ServerInfo => info
 
 export const CATALOG = {
-  'better-sse': row({ id: 'better-sse', title: 'better-sse (on Express)', packages: ['better-sse', 'express'], kind: 'sse', llm: true, stream: true }),
+  'better-sse': row({ id: 'better-sse', title: 'better-sse on Express', packages: ['better-sse', 'express'], kind: 'sse', llm: true, stream: true }),
   hono: row({ id: 'hono', title: 'Hono `streamSSE` + `@hono/node-server`', packages: ['hono', '@hono/node-server'], kind: 'sse', llm: true, stream: true }),
   h3: row({ id: 'h3', title: 'h3 `createEventStream`', packages: ['h3'], kind: 'sse', llm: true, stream: true }),
   express: row({ id: 'express', title: 'Express, hand-written stream', packages: ['express'], kind: 'sse', llm: true, stream: true }),

@@ -16,7 +16,7 @@ import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 import { answerEvents, createModel, type LlmPlan } from '../llm/model'
 
-export const HEARTBEAT_MS = 500
+export const HEARTBEAT_MS = 1_500
 
 export const hono: ServerModule = {
   ...CATALOG['hono'],

@@ -15,7 +15,7 @@ import { CATALOG } from './catalog'
 import { APP_PING, APP_PONG, CLIENT_PING, CLIENT_PONG } from './ws-messages'
 
 /** The protocol-level heartbeat interval of the test server. */
-export const HEARTBEAT_MS = 250
+export const HEARTBEAT_MS = 1_000
 
 interface Peer {
   alive: boolean
