@@ -251,8 +251,9 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
   /**
    * How long one connection attempt may take before it counts as failed — a retryable `timeout` error, then a
    * reconnect with backoff. SSE: from the start of the request until the response headers (a server that accepts
-   * the connection but never answers); a body that starts late is `firstByteTimeoutMs`'s, not this one's.
-   * WebSocket: from construction until `open`. `0` disables.
+   * the connection but never answers) — in Node until the request is on a connected socket, since a server built on
+   * Node's `writeHead()` (@fastify/sse, h3) holds its headers until its first write; a body that starts late is
+   * `firstByteTimeoutMs`'s, not this one's. WebSocket: from construction until `open`. `0` disables.
    * @defaultValue 10000
    * @example
    * subscribe(url, { connectTimeoutMs: 5_000 })

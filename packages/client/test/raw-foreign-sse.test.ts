@@ -187,3 +187,70 @@ describe.each([
     expect(r.errors[0]!.message).not.toContain('ключ')
   })
 })
+
+describe('raw subscribe() against a server that holds its headers until its first write (@fastify/sse, h3)', () => {
+  /** Node's `writeHead()` without `flushHeaders()`: nothing reaches the client before the first write. */
+  async function heldHeadersServer() {
+    const writers: ServerResponse[] = []
+    const server = await listenSse((res) => {
+      res.writeHead(200, STREAM_HEAD)
+      writers.push(res)
+    })
+    return { server, writers }
+  }
+
+  function record(url: string, options: SubscribeOptions<number>) {
+    const timers = manualTimers()
+    const events: number[] = []
+    const states: StateChange[] = []
+    const sub = subscribe<number>(url, {
+      onEvent: (data) => events.push(data),
+      onState: (change) => states.push(change),
+      reconnect: { backoff: () => 0 },
+      ...options,
+      platform: { timers },
+    })
+    return { sub, timers, events, states }
+  }
+
+  it('node:http: the connect phase ends once the request is on a connected socket; a first write after 11 s is waited for', async () => {
+    const { server, writers } = await heldHeadersServer()
+    const r = record(server.url, {})
+    await until(() => writers.length === 1)
+    r.timers.advance(11_000) // past connectTimeoutMs (10 s), inside firstByteTimeoutMs (45 s for a GET)
+    writers[0]!.write('data: 1\n\n')
+    await until(() => r.events.length === 1)
+    expect(server.requests).toHaveLength(1)
+    expect(r.states.map((s) => s.to)).toEqual(['open'])
+    r.sub.close()
+  })
+
+  it('node:http: a POST whose first token comes after 11 s (headers held with it) is not sent again', async () => {
+    const { server, writers } = await heldHeadersServer()
+    const r = record(server.url, { method: 'POST', body: { prompt: 'think' } })
+    await until(() => writers.length === 1)
+    r.timers.advance(11_000)
+    writers[0]!.end('data: 7\n\n')
+    await until(() => r.sub.state === 'closed')
+    expect(r.events).toEqual([7])
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('node:http: a server that holds its headers and never writes is still given up on (firstByteTimeoutMs)', async () => {
+    const { server, writers } = await heldHeadersServer()
+    const r = record(server.url, { stallTimeoutMs: 20_000 })
+    await until(() => writers.length === 1)
+    r.timers.advance(20_000)
+    expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({ error: { code: 'timeout', message: expect.stringMatching(/first byte/) } })
+    r.sub.close()
+  })
+
+  it('fetch cannot see the request sent: there the headers end the connect phase, so such a server must write within connectTimeoutMs', async () => {
+    const { server, writers } = await heldHeadersServer()
+    const r = record(server.url, { sse: 'fetch' })
+    await until(() => writers.length === 1)
+    r.timers.advance(10_000)
+    expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({ error: { code: 'timeout', message: expect.stringMatching(/connect timed out/) } })
+    r.sub.close()
+  })
+})

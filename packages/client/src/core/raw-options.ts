@@ -29,7 +29,7 @@ export interface RawPongOptions {
 export interface RawStreamOptions {
   /**
    * SSE: how long the body may stay silent between the response headers and its first byte. The connect phase
-   * (`connectTimeoutMs`) ends when the headers arrive; from then on this bounds the wait for the first byte and
+   * (`connectTimeoutMs`) ends when the headers arrive (in Node: when the request is sent); from then on this bounds the wait for the first byte and
    * `stallTimeoutMs` every later silence. Long by default for a request with a body (an LLM that thinks before its
    * first token); for a GET it is the stall timeout. Exceeding it is a retryable `timeout`. `0` disables.
    * @defaultValue `stallTimeoutMs` for GET; 300000 (5 min) for any other method

@@ -16,6 +16,12 @@ export interface AttemptHandle {
 export interface SseAttemptHandlers {
   /** The stream is open (200 + text/event-stream). */
   onOpen(): void
+  /**
+   * The request reached the server: written whole on a connected socket. Only where the transport can see it
+   * (Node's `node:http`; fetch and EventSource cannot), so the connect phase can end before a server that holds
+   * its response headers until its first write (Node's `writeHead()` without `flushHeaders()`) answers.
+   */
+  onSent?(): void
   /** One parsed event (including `sl-*` control events and events without data-less filtering). */
   onEvent(event: SseEvent): void
   /**

@@ -163,12 +163,21 @@ export function createRawSse<T>(
     const connectTimer = createWatchdog(platform.timers, connectTimeoutMs, () =>
       fail(new SwitchlineError('timeout', `SSE connect timed out: no response headers within ${connectTimeoutMs} ms`)),
     )
+    /** The first byte may come late: Hono, h3 and @fastify/sse write nothing at first (and Node holds a `writeHead()` until then); an LLM thinks. */
+    const awaitFirstByte = (after: string): void => {
+      if (!bodyStarted) arm(firstByteTimeoutMs, `SSE stream silent: no first byte within ${firstByteTimeoutMs} ms of ${after}`)
+    }
     const handlers: SseAttemptHandlers = {
+      onSent() {
+        // Node only: the request is on a connected socket, so the connect phase is over even if the headers wait
+        // for the server's first write.
+        connectTimer.stop()
+        awaitFirstByte('the request')
+      },
       onOpen() {
         connectTimer.stop()
         refused = undefined
-        // The body may start late: Hono, h3 and @fastify/sse write nothing at first; an LLM thinks.
-        if (!bodyStarted) arm(firstByteTimeoutMs, `SSE stream silent: no first byte within ${firstByteTimeoutMs} ms of the headers`)
+        awaitFirstByte('the headers')
         ctx.opened()
       },
       onId,

@@ -114,6 +114,8 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
       const own = (hop.url.protocol === 'https:' ? https.request : http.request)(hop.url, { method: hop.method, headers: hop.headers })
       req = own
       own.on('response', (res) => onResponse(res, own, hop))
+      // 'finish': the whole request is handed to a connected socket (a redirect's hop sends it again).
+      own.on('finish', () => req === own && !closed && handlers.onSent?.())
       own.on('error', (cause) => req === own && finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause)))
       own.end(hop.body)
     } catch (cause) {

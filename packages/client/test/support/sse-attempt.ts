@@ -14,10 +14,11 @@ export const sseRequest = (over: Partial<SseRequest> = {}): SseRequest => ({
   ...over,
 })
 
-/** Every attempt handler as a `vi.fn()`, the optional `onId` and `onError` included. */
+/** Every attempt handler as a `vi.fn()`, the optional `onSent`, `onId` and `onError` included. */
 export function sseHandlers(): { [K in keyof Required<SseAttemptHandlers>]: Mock } {
   return {
     onOpen: vi.fn(),
+    onSent: vi.fn(),
     onEvent: vi.fn(),
     onId: vi.fn(),
     onRetry: vi.fn(),
