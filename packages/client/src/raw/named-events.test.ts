@@ -13,13 +13,12 @@ vi.mock('mitt', async (importOriginal) => {
 
 const meta = (event: string, id?: string): EventMeta => ({ id, channel: undefined, event, transport: 'sse' })
 
-function setup<T = unknown>(options: BaseSubscriptionOptions<T> = {}) {
+/** A subscription core whose onEvent (unless `quiet`) and handlers write to `seen`. */
+function setup<T = unknown>(options: BaseSubscriptionOptions<T> = {}, quiet = false) {
   const seen: string[] = []
   const onClose = vi.fn()
-  const { sink, subscription } = createSubscriptionCore<T>(
-    { onEvent: (data, m) => seen.push(`onEvent ${m.event} ${String(data)}`), ...options },
-    { onClose },
-  )
+  const onEvent = (data: T, m: EventMeta) => seen.push(`onEvent ${m.event} ${String(data)}`)
+  const { sink, subscription } = createSubscriptionCore<T>(quiet ? options : { onEvent, ...options }, { onClose })
   return { sink, subscription, seen, onClose }
 }
 
@@ -73,7 +72,7 @@ describe('named events: on(name, handler) / off', () => {
   })
 
   it('on() returns an unsubscribe function, idempotent, that removes only its own registration', () => {
-    const { sink, subscription, seen } = setup({ onEvent: undefined })
+    const { sink, subscription, seen } = setup({}, true)
     const handler = (data: unknown) => seen.push(`h ${String(data)}`)
     const first = subscription.on('x', handler)
     subscription.on('x', handler) // added twice: called twice
@@ -85,7 +84,7 @@ describe('named events: on(name, handler) / off', () => {
   })
 
   it('off(name, handler) removes that handler; off(name) every handler of the name; unknown ones are ignored', () => {
-    const { sink, subscription, seen } = setup({ onEvent: undefined })
+    const { sink, subscription, seen } = setup({}, true)
     const a = (data: unknown) => seen.push(`a ${String(data)}`)
     const b = (data: unknown) => seen.push(`b ${String(data)}`)
     const other = (data: unknown) => seen.push(`other ${String(data)}`)
@@ -104,7 +103,7 @@ describe('named events: on(name, handler) / off', () => {
   })
 
   it('on and off work destructured (bound once, like close)', () => {
-    const { sink, subscription, seen } = setup({ onEvent: undefined })
+    const { sink, subscription, seen } = setup({}, true)
     const { on, off } = subscription
     expect(subscription.on).toBe(on)
     const h = (data: unknown) => seen.push(String(data))
@@ -116,7 +115,7 @@ describe('named events: on(name, handler) / off', () => {
   })
 
   it('emits over a copy: a handler removed during an event still gets it, one added during it does not', () => {
-    const { sink, subscription, seen } = setup({ onEvent: undefined })
+    const { sink, subscription, seen } = setup({}, true)
     let stopB: () => void = () => {}
     subscription.on('x', (data) => {
       seen.push(`a ${String(data)}`)
@@ -147,7 +146,7 @@ describe('named events: on(name, handler) / off', () => {
   })
 
   it('close() removes every handler; on() after close adds none and returns a no-op', () => {
-    const { sink, subscription, seen, onClose } = setup({ onEvent: undefined })
+    const { sink, subscription, seen, onClose } = setup({}, true)
     subscription.on('x', (data) => seen.push(`x ${String(data)}`))
     sink.setState({ to: 'open' })
     subscription.close()
@@ -161,7 +160,7 @@ describe('named events: on(name, handler) / off', () => {
   })
 
   it('a final state from the owner (the stream failed or ended) removes the handlers too', () => {
-    const { sink, subscription, seen } = setup({ onEvent: undefined })
+    const { sink, subscription, seen } = setup({}, true)
     const stop = subscription.on('x', (data) => seen.push(`x ${String(data)}`))
     sink.deliver(1, meta('x'))
     sink.setState({ to: 'closed', reason: 'ended' })
@@ -171,7 +170,7 @@ describe('named events: on(name, handler) / off', () => {
   })
 
   it('a handler that closes the subscription stops the handlers after it', () => {
-    const { sink, subscription, seen } = setup({ onEvent: undefined })
+    const { sink, subscription, seen } = setup({}, true)
     subscription.on('x', () => {
       seen.push('first')
       subscription.close()
@@ -192,7 +191,7 @@ describe('named events: on(name, handler) / off', () => {
       },
     } as StandardSchemaV1<unknown, number>
     const errors: string[] = []
-    const { sink, subscription, seen } = setup<number>({ schema, onEvent: undefined, onError: (e) => errors.push(e.code) })
+    const { sink, subscription, seen } = setup<number>({ schema, onError: (e) => errors.push(e.code) }, true)
     subscription.on('x', (data) => seen.push(`x ${data}`))
     sink.deliver(1, meta('x', '1'))
     sink.deliver('bad', meta('x', '2'))
