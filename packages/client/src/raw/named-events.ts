@@ -21,9 +21,8 @@ export function createNamedHandlers(): NamedHandlers {
 
 /** Throws `invalid_options` unless `name` is a string and `handler` a function (a typo in plain JS fails at once). */
 export function checkNamedHandler(method: 'on' | 'off', name: unknown, handler: unknown, optional: boolean): void {
-  if (typeof name !== 'string') throw invalidOptions(`${method}(): the event name must be a string, got ${typeof name}`)
-  if (typeof handler !== 'function' && !(optional && handler === undefined)) {
-    throw invalidOptions(`${method}('${name}'): the handler must be a function, got ${typeof handler}`)
+  if (typeof name !== 'string' || (typeof handler !== 'function' && !(optional && handler === undefined))) {
+    throw invalidOptions(`${method}(${typeof name}, ${typeof handler}): takes an event name (string) and a handler (function)`)
   }
 }
 
