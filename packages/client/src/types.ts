@@ -236,7 +236,12 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
    * subscribe('https://example.com/ticks', { sse: 'fetch' }) // the global fetch, also in Node
    */
   sse?: SseClientPreference
-  /** SSE: event names to deliver. @defaultValue all events */
+  /**
+   * SSE: event names to deliver — to `onEvent`, the iterator and `on(name)` handlers alike (a name left out reaches
+   * none of them). Over `sse: 'eventsource'` these (and `ignoreEvents`) are also the only names the platform's
+   * `EventSource` listens to, besides `message`: list there the names you `on()`.
+   * @defaultValue all events
+   */
   events?: string[]
   /**
    * SSE: once the body has started, nothing — no event, comment or other byte — within this long → the stream is
