@@ -18,6 +18,7 @@ export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string
   { area: 'Protocol: frame codec, constants, cursors, error and close codes', files: ['protocol/codec.ts', 'protocol/constants.ts', 'protocol/cursor.ts', 'protocol/codes.ts', 'protocol/defaults.ts', 'protocol/frames.ts', 'protocol/index.ts'] },
   { area: 'Resume: per-channel cursors and dedupe', files: ['core/dedupe.ts'] },
   { area: 'Async iterator (`for await`) with overflow policy', files: ['core/async-queue.ts'] },
+  { area: 'Named events: typed on() / off() over mitt', files: ['raw/named-events.ts', 'mitt'] },
   { area: 'Errors and their retry/stop classification', files: ['core/errors.ts'] },
   { area: 'Option checks at call time (every option of the three forms, raw-mode ones included)', files: ['core/check-options.ts', 'core/raw-options.ts'] },
   { area: 'Decoding and Standard Schema validation', files: ['core/decode.ts', 'core/standard-schema.ts', 'core/json-object.ts'] },

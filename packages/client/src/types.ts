@@ -236,7 +236,12 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
    * subscribe('https://example.com/ticks', { sse: 'fetch' }) // the global fetch, also in Node
    */
   sse?: SseClientPreference
-  /** SSE: event names to deliver. @defaultValue all events */
+  /**
+   * SSE: event names to deliver — to `onEvent`, the iterator and `on(name)` handlers alike (a name left out reaches
+   * none of them). Over `sse: 'eventsource'` these (and `ignoreEvents`) are also the only names the platform's
+   * `EventSource` listens to, besides `message`: list there the names you `on()`.
+   * @defaultValue all events
+   */
   events?: string[]
   /**
    * SSE: once the body has started, nothing — no event, comment or other byte — within this long → the stream is
@@ -296,8 +301,46 @@ export interface PublishResult extends SendResult {
   eventId: string
 }
 
+/**
+ * A handler of named events: the event's data, typed by the event map, and its meta (`meta.event` is the name).
+ */
+export type NamedEventHandler<D> = (data: D, meta: EventMeta) => void
+
+/**
+ * Typed named events on a subscription — `addEventListener('order-update', …)` as on a native `EventSource`, but
+ * typed by an event map (`{ 'order-update': Order; heartbeat: never }`): an unknown name is a type error and each
+ * handler gets its name's data type. Without a map, any name, with the subscription's data type.
+ *
+ * Every event still reaches `onEvent` and the async iterator, as before; `on(name)` is an extra view of the events
+ * of that name. Unnamed SSE events (and every raw WebSocket message) are named `'message'`. Handlers run after
+ * `onEvent`, in the order they were added, over a copy of the list (one removed during an event still gets that
+ * event); a handler that throws is reported like a throwing `onEvent` (rethrown from a microtask) and the others
+ * still run. `close()` removes every handler; `on()` after it adds none.
+ */
+export interface NamedEvents<E> {
+  /**
+   * Calls `handler(data, meta)` for every event named `name`, until the returned function is called (idempotent)
+   * or the subscription closes. Adding the same function twice calls it twice. Built on `mitt`, created on first
+   * use: a subscription that never calls `on()` pays nothing.
+   * @throws SwitchlineError `invalid_options` when `name` is not a string or `handler` not a function.
+   * @example
+   * const orders = subscribe<unknown, { 'order-update': Order; 'order-cancel': { id: string } }>(url)
+   * const stop = orders.on('order-update', (order, meta) => render(order, meta.id))
+   * orders.on('order-cancel', ({ id }) => remove(id))
+   * stop() // this handler only; orders.close() removes them all
+   */
+  on<K extends keyof E & string>(name: K, handler: NamedEventHandler<E[K]>): () => void
+  /**
+   * Removes `handler` from `name` (one registration of it), or every handler of `name` when none is given. A
+   * handler that is not registered is ignored.
+   * @example
+   * orders.off('order-update', render) // or orders.off('order-update') for all of them
+   */
+  off<K extends keyof E & string>(name: K, handler?: NamedEventHandler<E[K]>): void
+}
+
 /** A live, resumable stream. Returned by both `subscribe()` and `client.subscribe()`. */
-export interface BaseSubscription<T> extends AsyncIterable<T> {
+export interface BaseSubscription<T, E = Record<string, T>> extends AsyncIterable<T>, NamedEvents<E> {
   /** Current connection state. */
   readonly state: ConnectionState
   /**
@@ -343,11 +386,11 @@ export interface Sendable<S, R extends SendResult = SendResult> {
 
 /**
  * A subscription; it has `send` only when `S` is not `never`, resolving to `R` (`PublishResult`, with a defined
- * `eventId`, on `createClient()` channels).
+ * `eventId`, on `createClient()` channels). `E` is its event map for `on()` / `off()` ({@link NamedEvents}).
  */
-export type Subscription<T, S = never, R extends SendResult = SendResult> = [S] extends [never]
-  ? BaseSubscription<T>
-  : BaseSubscription<T> & Sendable<S, R>
+export type Subscription<T, S = never, R extends SendResult = SendResult, E = Record<string, T>> = [S] extends [never]
+  ? BaseSubscription<T, E>
+  : BaseSubscription<T, E> & Sendable<S, R>
 
 // ---- Switchline protocol client ----
 
@@ -355,6 +398,13 @@ export type Subscription<T, S = never, R extends SendResult = SendResult> = [S] 
 export interface ChannelSpec {
   receive: unknown
   send?: unknown
+  /**
+   * The channel's named events (the publisher's `event`, docs/protocol.md): name → data type, for the typed
+   * `on(name, handler)`. Every event still reaches `onEvent` as `receive`, so each type should fit `receive`.
+   * @example
+   * type Schema = { orders: { receive: Order | Cancel; events: { 'order-update': Order; 'order-cancel': Cancel } } }
+   */
+  events?: object
 }
 
 /** A map of channel names to their types. */
@@ -362,6 +412,8 @@ export type ChannelSchema = Record<string, ChannelSpec>
 
 /** The received type of a channel. */
 export type ReceiveOf<C extends ChannelSpec> = C['receive']
+/** The event map of a channel: its `events`, or any name with the `receive` type when it declares none. */
+export type EventsOf<C extends ChannelSpec> = C extends { events: infer E extends object } ? E : Record<string, ReceiveOf<C>>
 /** The sent type of a channel, or `never` for receive-only channels. */
 export type SendOf<C extends ChannelSpec> = C extends { send: infer S } ? S : never
 
@@ -480,7 +532,7 @@ export interface Client<S extends ChannelSchema> {
   subscribe<K extends keyof S & string>(
     channel: K,
     options?: ChannelSubscribeOptions<ReceiveOf<S[K]>>,
-  ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>, PublishResult>
+  ): Subscription<ReceiveOf<S[K]>, SendOf<S[K]>, PublishResult, EventsOf<S[K]>>
   /**
    * While WebSocket is blocked for the client's origin and a re-probe is scheduled: when it will run (ms since the
    * Unix epoch, the platform's clock); `undefined` otherwise — also while a re-probe is under way. A failed re-probe

@@ -37,6 +37,8 @@ function fakeOpener() {
       transport: 'sse',
       transportReason: 'receive-only → SSE',
       ready: async () => {},
+      on: () => () => {},
+      off: () => {},
       close() {
         if (fake.closed) return
         fake.closed = true

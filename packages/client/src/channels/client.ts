@@ -20,6 +20,7 @@ import type {
   ChannelSchema,
   Client,
   ClientOptions,
+  EventsOf,
   PublishResult,
   ReceiveOf,
   SendingChannel,
@@ -239,7 +240,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
         sends,
         host,
       })
-      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult> // signal already aborted
+      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult, EventsOf<S[typeof name]>> // signal already aborted
       members.add(member)
       const until = registry.blockedUntil(origin, base.timers.now())
       const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: until !== undefined })
@@ -247,7 +248,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       const blocked = choice.reason === TRANSPORT_REASONS.blocked
       if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)
       ride(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
-      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult>
+      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult, EventsOf<S[typeof name]>>
     },
     close() {
       if (closed) return

@@ -10,7 +10,7 @@ import { createRawWs } from './raw-ws'
 import { createSubscriptionCore } from './subscription-core'
 import { createSupervisor, supervisorSettings } from '../core/supervisor'
 import type { Supervisor } from '../core/supervisor-types'
-import type { Subscription, SubscribeOptions, TransportKind, TransportPreference } from '../types'
+import type { SendResult, Subscription, SubscribeOptions, TransportKind, TransportPreference } from '../types'
 
 /**
  * A URL that raw `subscribe()` streams over SSE unless told otherwise: `http(s)://…`, or a path (`/events`,
@@ -38,7 +38,8 @@ export type SseUrl = `http://${string}` | `https://${string}` | `/${string}`
  *
  * Typing: an `http(s)` or `/path` URL literal (or `transport: 'sse'`) gives a subscription without `send()`; a
  * `ws(s)` URL, `transport: 'websocket'` or a URL typed only as `string` gives one with `send(data: unknown)`, which
- * rejects with `send_unsupported` if the stream turns out to ride SSE.
+ * rejects with `send_unsupported` if the stream turns out to ride SSE. A second type argument, an event map
+ * (`subscribe<Order | Cancel, { 'order-update': Order; 'order-cancel': Cancel }>(url)`), types `on(name, handler)`.
  *
  * @throws SwitchlineError `invalid_options` for a URL that does not parse or has another scheme, any option of the
  * wrong type or out of range (the message names it and its value: `transport: 'SSE'`, `connectTimeoutMs: -5`,
@@ -56,9 +57,9 @@ export type SseUrl = `http://${string}` | `https://${string}` | `/${string}`
  * })
  * await ticks.send({ op: 'subscribe', symbol: 'ACME' })
  */
-export function subscribe<T = unknown>(url: SseUrl, options?: SubscribeOptions<T> & { transport?: 'auto' | 'sse' }): Subscription<T>
-export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> & { transport: 'sse' }): Subscription<T>
-export function subscribe<T = unknown>(url: string, options?: SubscribeOptions<T>): Subscription<T, unknown>
+export function subscribe<T = unknown, E = Record<string, T>>(url: SseUrl, options?: SubscribeOptions<T> & { transport?: 'auto' | 'sse' }): Subscription<T, never, SendResult, E>
+export function subscribe<T = unknown, E = Record<string, T>>(url: string, options: SubscribeOptions<T> & { transport: 'sse' }): Subscription<T, never, SendResult, E>
+export function subscribe<T = unknown, E = Record<string, T>>(url: string, options?: SubscribeOptions<T>): Subscription<T, unknown, SendResult, E>
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
   checkOptions('subscribe()', options, SUBSCRIBE_OPTIONS)
   const target = resolveTarget(url, options.transport ?? 'auto')

@@ -7,11 +7,13 @@ import { createAsyncQueue, type AsyncQueue } from '../core/async-queue'
 import { isSwitchlineError, SwitchlineError } from '../core/errors'
 import { isPromiseLike, validateWith } from '../core/decode'
 import { SendableHandle, SubscriptionHandle } from './subscription-handle'
+import { addNamedHandler, checkNamedHandler, createNamedHandlers, handlersOf, type NamedHandlers, removeNamedHandler } from './named-events'
 import type {
   BaseSubscriptionOptions,
   ConnectionState,
   EventMeta,
   GapInfo,
+  NamedEventHandler,
   SendResult,
   StateChange,
   Subscription,
@@ -78,6 +80,8 @@ type Step = () => void | Promise<void>
  * - `ready()` resolves at the first `open`; a subscription that closes before it rejects it with its error (fatal,
  *   `max_attempts`), `aborted` or `closed`. Nothing is allocated until it is called, so an app that never calls it
  *   gets no unhandled rejection.
+ * - `on(name, handler)` handlers (named-events.ts, types.ts `NamedEvents`) run after `onEvent`, each guarded like
+ *   it; the emitter is created on the first `on()`, and `close` (by the app or the owner) drops every handler.
  * @example
  * const { sink, subscription } = createSubscriptionCore<Tick>(options, { onClose: () => supervisor.stop() })
  * sink.setState({ to: 'open' })
@@ -124,6 +128,8 @@ class Core<T, S> implements SubscriptionSink<T> {
    * One field, allocated only for a subscription whose `ready()` is called before it settles.
    */
   #ready: Array<[() => void, (error: SwitchlineError) => void]> | true | SwitchlineError | undefined
+  /** `on()` handlers by event name; created on the first `on()`, dropped at close. */
+  #named: NamedHandlers | undefined
   readonly #options: BaseSubscriptionOptions<T>
   readonly #hooks: SubscriptionHooks<S>
 
@@ -206,7 +212,22 @@ class Core<T, S> implements SubscriptionSink<T> {
   emit(data: T, meta: EventMeta): void {
     if (meta.id !== undefined) this.lastEventId = meta.id
     call(this.#options.onEvent, data, meta)
+    const named = this.#named && handlersOf(this.#named, meta)
+    // A handler (or onEvent) that closes the subscription stops the rest: close() removed them.
+    if (named) for (const handler of named) if (!this.closed) call(handler, data, meta)
     if (!this.closed) this.#queue?.push(data)
+  }
+
+  /** `on()` of the subscription (types.ts, `NamedEvents`). */
+  on(name: string, handler: NamedEventHandler<unknown>): () => void {
+    checkNamedHandler('on', name, handler, false)
+    if (this.closed) return () => {}
+    return addNamedHandler((this.#named ??= createNamedHandlers()), name, handler)
+  }
+  /** `off()` of the subscription (types.ts, `NamedEvents`). */
+  off(name: string, handler?: NamedEventHandler<unknown>): void {
+    checkNamedHandler('off', name, handler, true)
+    if (this.#named) removeNamedHandler(this.#named, name, handler)
   }
 
   /** A payload that failed validation: its id still moves `lastEventId`, the error goes to `onError`. */
@@ -243,6 +264,8 @@ class Core<T, S> implements SubscriptionSink<T> {
     const from = this.state
     this.state = 'closed'
     this.#steps = undefined
+    this.#named?.all.clear()
+    this.#named = undefined
     const options = this.#options
     options.signal?.removeEventListener('abort', this)
     call(options.onState, { from, ...change, to: 'closed' })

@@ -2,7 +2,7 @@
  * The public side of a subscription: a small object over the subscription core (subscription-core.ts), one field
  * per subscription, its members on the prototype.
  */
-import type { ConnectionState, SendResult, TransportKind } from '../types'
+import type { ConnectionState, NamedEventHandler, SendResult, TransportKind } from '../types'
 
 /** What a handle reads and calls on its core. */
 export interface HandleCore<T, S> {
@@ -14,6 +14,8 @@ export interface HandleCore<T, S> {
   ready(): Promise<void>
   iterator(): AsyncIterableIterator<T>
   send(data: S): Promise<SendResult>
+  on(name: string, handler: NamedEventHandler<unknown>): () => void
+  off(name: string, handler?: NamedEventHandler<unknown>): void
 }
 
 /** Makes `value` an own property of `target` and returns it: a method bound on first read stays the same function. */
@@ -26,8 +28,8 @@ function own<V>(target: object, key: PropertyKey, value: V): V {
 const BOUND_SEND = Symbol()
 
 /**
- * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send` and
- * `[Symbol.asyncIterator]` are prototype getters that bind on first read and cache the function as an own property,
+ * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send`, `on`,
+ * `off` and `[Symbol.asyncIterator]` are prototype getters that bind on first read and cache the function as an own property,
  * so they keep working when destructured (`const { close } = sub`) or passed as callbacks, and a subscription
  * nobody reads them from holds no function (two bound functions were ~100 B per subscription).
  */
@@ -45,6 +47,14 @@ export class SubscriptionHandle<T, S> {
   get ready(): () => Promise<void> {
     const core = this.#core
     return own(this, 'ready', () => core.ready())
+  }
+  get on(): (name: string, handler: NamedEventHandler<unknown>) => () => void {
+    const core = this.#core
+    return own(this, 'on', (name: string, handler: NamedEventHandler<unknown>) => core.on(name, handler))
+  }
+  get off(): (name: string, handler?: NamedEventHandler<unknown>) => void {
+    const core = this.#core
+    return own(this, 'off', (name: string, handler?: NamedEventHandler<unknown>) => core.off(name, handler))
   }
   get state(): ConnectionState {
     return this.#core.state
