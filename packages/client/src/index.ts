@@ -37,6 +37,7 @@ export type {
   EventMeta,
   GapInfo,
   HeadersInit_,
+  HeadersProvider,
   IteratorBufferOptions,
   PingOptions,
   PublishResult,

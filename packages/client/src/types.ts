@@ -79,7 +79,10 @@ export interface EventMeta {
 export type TokenProvider = () => string | undefined | null | Promise<string | undefined | null>
 
 /** Header values, or a function called on every (re)connect. */
-export type HeadersInit_ = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+export type HeadersProvider = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+
+/** @deprecated Renamed {@link HeadersProvider}; this alias stays for existing imports. */
+export type HeadersInit_ = HeadersProvider
 
 /** Reconnection behaviour. */
 export interface ReconnectOptions {
@@ -211,7 +214,7 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
    * `last-event-id` is the SDK's (the resume cursor). In a browser, headers of yours (or a token) to another origin
    * make the request preflighted, so the cursor then travels as the `Last-Event-ID` header too.
    */
-  headers?: HeadersInit_
+  headers?: HeadersProvider
   /** Bearer token provider (SSE header via fetch). */
   token?: TokenProvider
   /** SSE: send cookies cross-origin. @defaultValue false */
@@ -397,7 +400,7 @@ export interface ClientOptions {
    * Extra headers on SSE and publish requests (fetch). Names are case-insensitive: yours win over the SDK's
    * `content-type`, and an `authorization` of yours wins over `token` (used only when you give none).
    */
-  headers?: HeadersInit_
+  headers?: HeadersProvider
   /** Send cookies cross-origin. @defaultValue false */
   withCredentials?: boolean
   /** Reconnection for both connections. */

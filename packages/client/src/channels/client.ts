@@ -11,7 +11,7 @@ import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createOutbox, type Outbox } from './outbox'
 import { resolvePlatform } from '../platform/platform'
 import { channelName, isChannelId } from '../protocol/constants'
-import type { SendPath, SessionOptions } from './session-member'
+import type { SendPath, SessionOptions } from './session-types'
 import { createSseSession, type SseSession } from './sse-session'
 import { supervisorSettings } from '../core/supervisor'
 import { clampDelay, type TimerHandle } from '../core/timers'
@@ -144,8 +144,9 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     return (ws = session)
   }
 
-  function ride(member: ChannelSubscription, kind: TransportKind, reason: string, until?: number): void {
-    member.ride(kind, reason, httpPath(), until)
+  /** Puts a member on a transport: its transport fields, then that transport's session. */
+  function placeOn(member: ChannelSubscription, kind: TransportKind, reason: string, until?: number): void {
+    member.useTransport(kind, reason, httpPath(), until)
     if (kind === 'sse') ensureSse().add(member)
     else ensureWs().add(member)
   }
@@ -154,14 +155,14 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     if (closed || ws !== session) return
     const until = base.timers.now() + reprobeMs
     registry.markBlocked(origin, until)
-    const riders = [...members].filter((m) => session.has(m))
-    if (riders.every((m) => m.preference === 'websocket')) return // forced: keep trying
+    const onSocket = [...members].filter((m) => session.has(m))
+    if (onSocket.every((m) => m.preference === 'websocket')) return // forced: keep trying
     ws = undefined
     session.close() // the members move to another transport, untold
-    for (const member of riders) {
+    for (const member of onSocket) {
       if (member.closed) continue
-      if (member.preference === 'websocket') ride(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)
-      else if (member.primary === 'websocket') ride(member, 'sse', TRANSPORT_REASONS.blocked, until)
+      if (member.preference === 'websocket') placeOn(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)
+      else if (member.transport === 'websocket') placeOn(member, 'sse', TRANSPORT_REASONS.blocked, until)
     }
     scheduleReprobe(until)
   }
@@ -173,10 +174,10 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
     reprobeTimer = base.timers.setTimeout(() => {
       reprobeTimer = reprobeAt = undefined
       if (closed) return
-      const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.primary === 'sse')
+      const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.transport === 'sse')
       if (candidates.length === 0) return
       const session = ensureWs()
-      // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.promote).
+      // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.moveToWebSocket).
       for (const member of candidates) if (!session.has(member)) session.add(member)
     }, clampDelay(at - base.timers.now()))
   }
@@ -192,9 +193,9 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       sse?.remove(member)
       ws?.remove(member)
     },
-    promote(member: ChannelSubscription) {
+    moveToWebSocket(member: ChannelSubscription) {
       if (closed || member.closed) return
-      member.ride('websocket', TRANSPORT_REASONS.sends, httpPath())
+      member.useTransport('websocket', TRANSPORT_REASONS.sends, httpPath())
       sse?.remove(member)
     },
     createOutbox: (channel: string): Outbox =>
@@ -246,7 +247,7 @@ export function createClientWith<S extends ChannelSchema>(options: ClientOptions
       // Blocked before this client learnt it itself (another client, same origin): it re-probes at the same time.
       const blocked = choice.reason === TRANSPORT_REASONS.blocked
       if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)
-      ride(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
+      placeOn(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
       return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult>
     },
     close() {
