@@ -5,7 +5,7 @@
  * cursor takes the head cursor of `sl-ready` (R9, head-cursor.ts), so it resumes without loss after a drop.
  */
 import { SwitchlineError } from '../core/errors'
-import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Watchdog } from '../core/liveness'
+import { AttemptTimers } from '../core/attempt-timers'
 import { sseStallTimeoutMs } from '../protocol/constants'
 import { DEFAULT_HEARTBEAT_MS, MAX_CHANNELS_PER_STREAM } from '../protocol/defaults'
 import { setDefaultHeader } from '../core/headers'
@@ -132,36 +132,29 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
     })
     if (id !== this.attemptId) return { close() {} }
 
-    let watchdog: Watchdog | undefined
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     // Node's http writes no SSE headers before the first byte: a server that accepts and never writes would hang
     // `await fetch` forever. The attempt must reach sl-ready in time.
-    const connectTimer = createWatchdog(timers, connectTimeoutMs, () =>
-      fail(new SwitchlineError('timeout', `SSE connect timed out (no sl-ready within ${connectTimeoutMs} ms)`)),
+    const attemptTimers = new AttemptTimers(timers, options.connectTimeoutMs, (ms) =>
+      fail(new SwitchlineError('timeout', `SSE connect timed out (no sl-ready within ${ms} ms)`)),
     )
     let done = false
     const live = (): boolean => id === this.attemptId && !done
     const fail = (error: SwitchlineError): void => {
       if (!live()) return
       done = true
-      watchdog?.stop()
-      connectTimer.stop()
+      attemptTimers.stop()
       handle.close()
       this.#quietRestart = false
       ctx.failed(error)
     }
-    const arm = (timeoutMs: number): void => {
-      watchdog?.stop()
-      watchdog = createWatchdog(timers, timeoutMs, () =>
-        fail(new SwitchlineError('timeout', `SSE stream stalled (no event for ${timeoutMs} ms)`)),
-      )
-    }
+    const arm = (timeoutMs: number): void =>
+      attemptTimers.watch(timeoutMs, () => fail(new SwitchlineError('timeout', `SSE stream stalled (no event for ${timeoutMs} ms)`)))
 
     const routes: SseEventRoutes = {
       tracker: options.tracker,
       members,
       ready: (payload) => {
-        connectTimer.stop()
+        attemptTimers.connected()
         if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(payload.heartbeatMs))
         this.#quietRestart = false
         ctx.opened()
@@ -185,7 +178,7 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
       // ones. Bytes alone (`: keep-alive` comments a proxy injects, `retry:`) do not kick the stall watchdog.
       onEvent(event: SseEvent) {
         if (!live()) return
-        watchdog?.kick()
+        attemptTimers.kick()
         routeSseEvent(event, routes)
       },
       onRetry(ms: number) {
@@ -194,7 +187,7 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
       onActivity() {},
       onError(error: SwitchlineError) {
         if (!live()) return
-        watchdog?.kick() // an event over maxEventSize: dropped, but an event
+        attemptTimers.kick() // an event over maxEventSize: dropped, but an event
         members.each((member) => member.error(error))
       },
       onClose(error: SwitchlineError | undefined) {
@@ -206,14 +199,13 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
       const open = useFetch ? (platformSse?.(platform) ?? openFetchSse) : openEventSourceSse
       handle = open(request, handlers, platform)
     } catch (error) {
-      connectTimer.stop()
+      attemptTimers.stop()
       throw error
     }
     return {
       close() {
         done = true
-        watchdog?.stop()
-        connectTimer.stop()
+        attemptTimers.stop()
         handle.close()
       },
     }
