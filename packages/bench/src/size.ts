@@ -39,6 +39,12 @@ export const SWITCHLINE_ENTRIES: SizeEntry[] = [
   { id: 'switchline-subscribe', label: 'Switchline `subscribe` only', code: "export { subscribe } from '@switchline/client'", switchline: true },
   { id: 'switchline-createClient', label: 'Switchline `createClient` only', code: "export { createClient } from '@switchline/client'", switchline: true },
   { id: 'switchline-full', label: 'Switchline, everything', code: "export * from '@switchline/client'", switchline: true },
+  {
+    id: 'switchline-createClient-sse',
+    label: 'Switchline `createClient` over SSE only (`@switchline/client/channels`, `transports: [sseTransport]`)',
+    code: "export { createClient, sseTransport } from '@switchline/client/channels'",
+    switchline: true,
+  },
 ]
 
 export const COMPETITOR_ENTRIES: SizeEntry[] = [

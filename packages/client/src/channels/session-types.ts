@@ -7,7 +7,7 @@ import type { SwitchlineError } from '../core/errors'
 import type { Platform } from '../core/platform-types'
 import type { GapInfo } from '../protocol/frames'
 import type { SupervisorOptions } from '../core/supervisor-types'
-import type { ConnectionState, EventMeta, StateChange, TokenProvider, TransportKind } from '../types'
+import type { ClientTransport, ConnectionState, EventMeta, StateChange, TokenProvider, TransportKind } from '../types'
 
 /** A state change of a session, as a member receives it (the member emits `{ from, to }` itself). */
 export interface MemberStateChange {
@@ -93,4 +93,12 @@ export interface MultiplexedSession {
   size(): number
   /** Stops for good; members get no further callbacks. */
   close(): void
+}
+
+/**
+ * A transport as the client uses it (`sseTransport`, `webSocketTransport`): its kind and how to create its session.
+ * The public type is {@link ClientTransport} (opaque).
+ */
+export interface SessionTransport<O extends SessionOptions = SessionOptions> extends ClientTransport {
+  create(options: O): MultiplexedSession
 }

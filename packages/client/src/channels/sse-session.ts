@@ -17,10 +17,10 @@ import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
 import { SessionSkeleton } from './session-skeleton'
 import { openEventSourceSse } from '../sse/sse-eventsource'
 import { openFetchSse } from '../sse/sse-fetch'
-import type { ChannelMember, MemberStateChange, MultiplexedSession, SessionOptions } from './session-types'
+import type { ChannelMember, MemberStateChange, MultiplexedSession, SessionOptions, SessionTransport } from './session-types'
 import type { SseEvent } from '../core/sse-parser'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
-import type { HeadersProvider } from '../types'
+import type { ClientTransport, HeadersProvider } from '../types'
 
 export { sseUrl } from '../sse/sse-request'
 
@@ -41,6 +41,14 @@ export interface SseSessionOptions extends SessionOptions {
  * microtask later; other additions restart the stream, coalesced.
  */
 export type SseSession = MultiplexedSession
+
+/**
+ * The SSE transport of `createClient`: receive-side channels on the client's one SSE stream, sends over HTTP POST.
+ * @example
+ * import { createClient, sseTransport } from '@switchline/client/channels'
+ * const rt = createClient({ url: 'https://api.example.com/rt', transports: [sseTransport] })
+ */
+export const sseTransport: ClientTransport = { kind: 'sse', create: createSseSession } as SessionTransport<SseSessionOptions>
 
 /**
  * Creates the SSE session of a client. It connects when the first member is added.

@@ -9,7 +9,8 @@ import type { AttemptContext, AttemptHandle } from '../core/transport-types'
 import { SessionSkeleton } from './session-skeleton'
 import { inboundLimit, WsConnection, type WsSessionCore } from './ws-connection'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
-import type { ChannelMember, MultiplexedSession } from './session-types'
+import type { ChannelMember, MultiplexedSession, SessionTransport } from './session-types'
+import type { ClientTransport } from '../types'
 import type { WsSessionOptions } from './ws-options'
 
 export { wsUrl } from './ws-connection'
@@ -20,6 +21,14 @@ export type { WsSessionOptions } from './ws-options'
  * `welcome`.
  */
 export type WsSession = MultiplexedSession
+
+/**
+ * The WebSocket transport of `createClient`: sending channels (and forced ones) on the client's one WebSocket.
+ * @example
+ * import { createClient, sseTransport, webSocketTransport } from '@switchline/client/channels'
+ * const rt = createClient({ url: 'https://api.example.com/rt', transports: [sseTransport, webSocketTransport] })
+ */
+export const webSocketTransport: ClientTransport = { kind: 'websocket', create: createWsSession } as SessionTransport<WsSessionOptions>
 
 /**
  * Creates the WebSocket session of a client. It connects when the first member is added.

@@ -73,6 +73,13 @@ export function checkOptions(name: string, options: unknown, shape: Shape): void
 
 const transport = oneOf('auto', 'sse', 'websocket')
 const headers = either(obj, fn)
+const transports = rule(
+  (value) =>
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((t) => isObject(t) && (t.kind === 'sse' || t.kind === 'websocket') && typeof t.create === 'function'),
+  'a non-empty array of sseTransport / webSocketTransport',
+)
 
 /** `reconnect`: `false`, or its options. */
 const reconnect = either(
@@ -146,6 +153,7 @@ export const SUBSCRIBE_OPTIONS: Shape = {
 
 /** Options of `createClient(options)` (`url` is checked by the client itself). */
 export const CLIENT_OPTIONS: Shape = {
+  transports,
   transport,
   sendChannels: strings,
   token: fn,
