@@ -7,7 +7,7 @@
 import { adoptHeadCursor } from '../core/head-cursor'
 import { classifyClose, SwitchlineError } from '../core/errors'
 import { AttemptTimers } from '../core/attempt-timers'
-import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from '../core/liveness'
+import { createPinger, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from '../core/liveness'
 import type { Platform } from '../core/platform-types'
 import { decodeServerFrame, encodeFrame } from '../protocol/codec'
 import { PATHS, SUBPROTOCOL } from '../protocol/constants'
@@ -296,15 +296,18 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     options.onWelcome?.()
     const pingIntervalMs = options.ping?.intervalMs ?? DEFAULT_PING_INTERVAL_MS
     const pingTimeoutMs = options.ping?.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS
-    timers.ping({
-      intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
-      timeoutMs: pingTimeoutMs,
-      sendPing: () => this.#socket.send(encodeFrame({ type: 'ping', id: ++session.frameId })),
-      onTimeout: () => {
-        this.#socket.terminate('ping timeout')
-        this.#end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
-      },
-    })
+    timers.ping(
+      createPinger({
+        timers: session.timers,
+        intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
+        timeoutMs: pingTimeoutMs,
+        sendPing: () => this.#socket.send(encodeFrame({ type: 'ping', id: ++session.frameId })),
+        onTimeout: () => {
+          this.#socket.terminate('ping timeout')
+          this.#end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
+        },
+      }),
+    )
     for (const channel of members.channels()) this.subscribe(channel)
     members.each((member) => member.wsPath?.(this))
   }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AttemptTimers } from './attempt-timers'
-import { DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
+import { createPinger, DEFAULT_CONNECT_TIMEOUT_MS } from './liveness'
 import { systemTimers } from './timers'
 
 describe('AttemptTimers', () => {
@@ -71,14 +71,16 @@ describe('AttemptTimers', () => {
     expect(first).not.toHaveBeenCalled()
   })
 
-  it('ping() starts one pinger: pings on its interval, a pong in time keeps it, none fires onTimeout', () => {
+  it('ping() holds one pinger: pings on its interval, pong() keeps it, no pong fires onTimeout', () => {
     const timers = new AttemptTimers(systemTimers, 1000, () => {})
     const sendPing = vi.fn()
     const onTimeout = vi.fn()
+    const second = vi.fn()
     timers.connected()
     expect(timers.pinging).toBe(false)
-    timers.ping({ intervalMs: 100, timeoutMs: 50, sendPing, onTimeout })
-    timers.ping({ intervalMs: 1, timeoutMs: 1, sendPing: () => {}, onTimeout: () => {} }) // ignored: one pinger
+    timers.ping(createPinger({ timers: systemTimers, intervalMs: 100, timeoutMs: 50, sendPing, onTimeout }))
+    // A second pinger is stopped at once: one pinger per attempt.
+    timers.ping(createPinger({ timers: systemTimers, intervalMs: 1, timeoutMs: 1, sendPing: second, onTimeout: second }))
     expect(timers.pinging).toBe(true)
     vi.advanceTimersByTime(100)
     expect(sendPing).toHaveBeenCalledOnce()
@@ -87,6 +89,7 @@ describe('AttemptTimers', () => {
     expect(sendPing).toHaveBeenCalledTimes(2)
     vi.advanceTimersByTime(50)
     expect(onTimeout).toHaveBeenCalledOnce()
+    expect(second).not.toHaveBeenCalled()
     expect(vi.getTimerCount()).toBe(0)
   })
 
@@ -94,7 +97,7 @@ describe('AttemptTimers', () => {
     const calls = vi.fn()
     const timers = new AttemptTimers(systemTimers, 1000, calls)
     timers.watch(100, calls)
-    timers.ping({ intervalMs: 100, timeoutMs: 50, sendPing: calls, onTimeout: calls })
+    timers.ping(createPinger({ timers: systemTimers, intervalMs: 100, timeoutMs: 50, sendPing: calls, onTimeout: calls }))
     expect(vi.getTimerCount()).toBe(3)
     timers.stop()
     timers.stop()

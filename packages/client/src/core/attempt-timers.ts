@@ -3,7 +3,7 @@
  * the attempt until the server's first protocol message), then what proves the connection alive — a stall
  * watchdog (SSE: events) or an application-level pinger (WebSocket: pongs). `stop()` clears all of them.
  */
-import { createPinger, createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger, type PingerOptions, type Watchdog } from './liveness'
+import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Pinger, type Watchdog } from './liveness'
 import type { Timers } from './timers'
 
 /**
@@ -12,7 +12,7 @@ import type { Timers } from './timers'
  * @example
  * const timers = new AttemptTimers(platform.timers, options.connectTimeoutMs, (ms) => fail(`not open within ${ms} ms`))
  * // open: timers.connected(); timers.watch(45_000, () => fail('stalled'))
- * // every event: timers.kick(); the end: timers.stop()
+ * // every event: timers.kick(); WebSocket: timers.ping(createPinger(…)), timers.pong(); the end: timers.stop()
  */
 export class AttemptTimers {
   readonly #timers: Timers
@@ -39,7 +39,7 @@ export class AttemptTimers {
     return this.#connect !== undefined
   }
 
-  /** Whether {@link ping} started a pinger (it stays `true` after the pinger stopped). */
+  /** Whether {@link ping} was given a pinger (it stays `true` after the pinger stopped). */
   get pinging(): boolean {
     return this.#pinger !== undefined
   }
@@ -64,9 +64,15 @@ export class AttemptTimers {
     this.#watchdog?.kick()
   }
 
-  /** Starts the pinger (see `createPinger`); a pinger already started stays. */
-  ping(options: Omit<PingerOptions, 'timers'>): void {
-    this.#pinger ??= createPinger({ timers: this.#timers, ...options })
+  /**
+   * Holds the attempt's pinger (made by `createPinger`, so a bundle without WebSocket has none): {@link pong}
+   * answers it, {@link stop} stops it. A pinger already held stays; a second one is stopped.
+   * @example
+   * timers.ping(createPinger({ timers: platform.timers, intervalMs, timeoutMs, sendPing, onTimeout }))
+   */
+  ping(pinger: Pinger): void {
+    if (this.#pinger) pinger.stop()
+    else this.#pinger = pinger
   }
 
   /** The answer to the pinger's ping arrived. */
