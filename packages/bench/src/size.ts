@@ -48,6 +48,12 @@ export const SWITCHLINE_ENTRIES: SizeEntry[] = [
     switchline: true,
     external: ['react', 'react-dom', '@switchline/client'],
   },
+  {
+    id: 'switchline-createClient-sse',
+    label: 'Switchline `createClient` over SSE only (`@switchline/client/channels`, `transports: [sseTransport]`)',
+    code: "export { createClient, sseTransport } from '@switchline/client/channels'",
+    switchline: true,
+  },
 ]
 
 export const COMPETITOR_ENTRIES: SizeEntry[] = [

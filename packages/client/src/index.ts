@@ -8,6 +8,8 @@
 export { subscribe } from './raw/subscribe'
 export type { SseUrl } from './raw/subscribe'
 export { createClient } from './channels/client'
+export { sseTransport } from './channels/sse-session'
+export { webSocketTransport } from './channels/ws-session'
 export { SwitchlineError, isSwitchlineError } from './core/errors'
 export type { SwitchlineErrorCode, SwitchlineErrorDetails } from './core/errors'
 export { defaultBackoff, exponentialBackoff, MAX_RETRY_HINT_MS, reconnectDelay } from './core/backoff'
@@ -33,11 +35,13 @@ export type {
   ChannelSubscribeOptions,
   Client,
   ClientOptions,
+  ClientTransport,
   ConnectionState,
   EventMeta,
   EventsOf,
   GapInfo,
   HeadersInit_,
+  HeadersProvider,
   IteratorBufferOptions,
   NamedEventHandler,
   NamedEvents,

@@ -78,8 +78,20 @@ export interface EventMeta {
 /** Returns a bearer token, called on every (re)connect and again after a 401 / close 4001. */
 export type TokenProvider = () => string | undefined | null | Promise<string | undefined | null>
 
+/**
+ * A transport `createClient` can carry channels over: `sseTransport` or `webSocketTransport` (opaque; see
+ * `ClientOptions.transports`).
+ */
+export interface ClientTransport {
+  /** Which transport it is. */
+  readonly kind: TransportKind
+}
+
 /** Header values, or a function called on every (re)connect. */
-export type HeadersInit_ = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+export type HeadersProvider = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+
+/** @deprecated Renamed {@link HeadersProvider}; this alias stays for existing imports. */
+export type HeadersInit_ = HeadersProvider
 
 /** Reconnection behaviour. */
 export interface ReconnectOptions {
@@ -211,7 +223,7 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
    * `last-event-id` is the SDK's (the resume cursor). In a browser, headers of yours (or a token) to another origin
    * make the request preflighted, so the cursor then travels as the `Last-Event-ID` header too.
    */
-  headers?: HeadersInit_
+  headers?: HeadersProvider
   /** Bearer token provider (SSE header via fetch). */
   token?: TokenProvider
   /** SSE: send cookies cross-origin. @defaultValue false */
@@ -432,6 +444,20 @@ export type SendingChannel<S extends ChannelSchema> = string extends keyof S
 export interface ClientOptions {
   /** Base URL of a Switchline server (http or https), e.g. `'https://api.example.com/rt'`. */
   url: string
+  /**
+   * The transports channels may use: `sseTransport` (one SSE stream, sends over HTTP POST) and/or
+   * `webSocketTransport` (one WebSocket). With only SSE, sending channels use SSE + POST and `transport:
+   * 'websocket'` is refused (`invalid_options`); with only WebSocket, every channel uses it and a blocked WebSocket
+   * is retried rather than left. To leave the WebSocket code out of a bundle, import `createClient` and
+   * `sseTransport` from `@switchline/client/channels` (there `transports` is required); `createClient` from
+   * `@switchline/client` always bundles both.
+   * @defaultValue both, `[sseTransport, webSocketTransport]`: WebSocket for sending channels, SSE for the others,
+   * falling back to SSE + POST while WebSocket is blocked
+   * @example
+   * import { createClient, sseTransport } from '@switchline/client/channels'
+   * const rt = createClient({ url: 'https://api.example.com/rt', transports: [sseTransport] })
+   */
+  transports?: readonly ClientTransport[]
   /** Transport for every channel unless a channel says otherwise. @defaultValue 'auto' */
   transport?: TransportPreference
   /**
@@ -450,7 +476,7 @@ export interface ClientOptions {
    * Extra headers on SSE and publish requests (fetch). Names are case-insensitive: yours win over the SDK's
    * `content-type`, and an `authorization` of yours wins over `token` (used only when you give none).
    */
-  headers?: HeadersInit_
+  headers?: HeadersProvider
   /** Send cookies cross-origin. @defaultValue false */
   withCredentials?: boolean
   /** Reconnection for both connections. */

@@ -1,11 +1,12 @@
 /**
- * One channel subscription of a client: a subscription core (callbacks, iterator, state) plus which session it
- * rides (`primary`). It is the {@link SessionMember} the sessions talk to; events may come from two sessions for a
- * moment during a move (the cursor tracker deduplicates), but state and the send path follow the primary only.
+ * One channel subscription of a client: a subscription core (callbacks, iterator, state) plus the transport whose
+ * session it is on (`transport`). It is the {@link ChannelMember} the sessions talk to; events may come from two
+ * sessions for a moment during a move (the cursor tracker deduplicates), but state and the send path follow
+ * `transport` only.
  */
 import { SwitchlineError } from '../core/errors'
 import type { Outbox } from './outbox'
-import type { MemberStateChange, SendPath, SessionMember } from './session-member'
+import type { MemberStateChange, SendPath, ChannelMember } from './session-types'
 import { createSubscriptionCore, type SubscriptionSink } from '../raw/subscription-core'
 import type { ChannelSubscribeOptions, EventMeta, GapInfo, SendResult, Subscription, TransportKind, TransportPreference } from '../types'
 
@@ -13,8 +14,8 @@ import type { ChannelSubscribeOptions, EventMeta, GapInfo, SendResult, Subscript
 export interface ChannelHost {
   /** The app closed the subscription (or it failed): leave every session. Idempotent. */
   release(member: ChannelSubscription): void
-  /** The WebSocket accepted a channel whose primary is SSE (a re-probe worked): move it. */
-  promote(member: ChannelSubscription): void
+  /** The WebSocket accepted a channel whose transport is SSE (a re-probe worked): move it. */
+  moveToWebSocket(member: ChannelSubscription): void
   /** Builds a channel's outbox, on its first `send()` (receive-only channels never pay for one). */
   createOutbox(channel: string): Outbox
 }
@@ -32,44 +33,44 @@ export interface ChannelSubscriptionOptions<T> {
 }
 
 /** A channel subscription, as the client sees it. */
-export interface ChannelSubscription extends SessionMember {
+export interface ChannelSubscription extends ChannelMember {
   readonly preference: TransportPreference
   readonly sends: boolean
-  /** The transport it rides, `undefined` before the first choice. */
-  readonly primary: TransportKind | undefined
+  /** The transport whose session it is on (state, send path), `undefined` before the first choice. */
+  readonly transport: TransportKind | undefined
   /** The public subscription. */
   readonly subscription: Subscription<unknown, unknown>
   /**
-   * Rides `kind` from now on: transport fields (a change is reported to `onTransport`, with `reprobeAt` when given),
+   * Is on `kind` from now on: transport fields (a change is reported to `onTransport`, with `reprobeAt` when given),
    * send path. `httpPath` is the SSE send path.
    */
-  ride(kind: TransportKind, reason: string, httpPath: SendPath, reprobeAt?: number): void
+  useTransport(kind: TransportKind, reason: string, httpPath: SendPath, reprobeAt?: number): void
   /** Whether it has closed. */
   readonly closed: boolean
 }
 
 /**
- * Creates the subscription of one channel. The host adds it to a session with {@link ChannelSubscription.ride}
+ * Creates the subscription of one channel. The host adds it to a session with {@link ChannelSubscription.useTransport}
  * and the session's `add()`.
  * @example
  * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, host })
- * member.ride('websocket', 'sends → WebSocket', httpPath)
+ * member.useTransport('websocket', 'sends → WebSocket', httpPath)
  * ws.add(member)
  */
 export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>): ChannelSubscription {
-  return new ChannelMember(init as ChannelSubscriptionOptions<unknown>)
+  return new ClientChannel(init as ChannelSubscriptionOptions<unknown>)
 }
 
 /**
  * A class, not a closure-per-method object (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
  */
-class ChannelMember implements ChannelSubscription {
+class ClientChannel implements ChannelSubscription {
   readonly channel: string
   readonly initialCursor: string | undefined
   readonly preference: TransportPreference
   readonly sends: boolean
   readonly subscription: Subscription<unknown, unknown>
-  primary: TransportKind | undefined
+  transport: TransportKind | undefined
   readonly #host: ChannelHost
   readonly #sink: SubscriptionSink<unknown>
   #opened = false
@@ -143,34 +144,34 @@ class ChannelMember implements ChannelSubscription {
     if (!this.closed) this.#sink.error(error)
   }
   fail(error: SwitchlineError, from: TransportKind): void {
-    if (this.closed || from !== this.primary) return
+    if (this.closed || from !== this.transport) return
     this.#finish(error)
     this.#sink.setState({ to: 'closed', error, reason: error.message })
   }
   state(from: TransportKind, change: MemberStateChange): void {
-    if (from !== this.primary || change.to === 'open') return
+    if (from !== this.transport || change.to === 'open') return
     if (change.to === 'closed') return // the session stopped without an error: a move, not an end
     this.#opened = false
     this.#setState(change)
   }
   ready(from: TransportKind): void {
     if (this.closed) return
-    if (from === 'websocket' && this.primary === 'sse') {
-      this.#host.promote(this)
+    if (from === 'websocket' && this.transport === 'sse') {
+      this.#host.moveToWebSocket(this)
       return
     }
-    if (from !== this.primary) return
+    if (from !== this.transport) return
     this.#opened = true
     this.#setState({ to: 'open' })
   }
   wsPath(path: SendPath | undefined): void {
     this.#wsSendPath = path
-    if (this.primary === 'websocket' && !this.closed) this.#setSendPath(path)
+    if (this.transport === 'websocket' && !this.closed) this.#setSendPath(path)
   }
-  ride(kind: TransportKind, reason: string, sseSendPath: SendPath, reprobeAt?: number): void {
+  useTransport(kind: TransportKind, reason: string, sseSendPath: SendPath, reprobeAt?: number): void {
     if (this.closed) return
-    const moved = this.primary !== undefined && this.primary !== kind
-    this.primary = kind
+    const moved = this.transport !== undefined && this.transport !== kind
+    this.transport = kind
     this.#sink.setTransport(kind, reason, reprobeAt)
     this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : sseSendPath)
     if (moved && !this.#opened) this.#setState({ to: 'reconnecting', reason })

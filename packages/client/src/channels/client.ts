@@ -1,56 +1,23 @@
 /**
- * `createClient()`: channels over the Switchline protocol, multiplexed — at most one SSE stream and one WebSocket
- * per client however many channels. Each channel picks its transport (`transport-choice.ts`); a blocked WebSocket
- * moves its channels to SSE + POST and is re-probed later. Sessions own the connections; this file only wires.
+ * `createClient()` with both transports (the package's main entry), and `createClientWith` for tests. The wiring is
+ * in multiplexed-client.ts; `@switchline/client/channels` (channels/index.ts) is the form that bundles only the
+ * transports it is given.
  */
-import { CHANNEL_OPTIONS, checkOptions, CLIENT_OPTIONS } from '../core/check-options'
-import { createChannelSubscription, type ChannelSubscription } from './channel-subscription'
-import { createCursorTracker } from '../core/dedupe'
-import { invalidOptions, SwitchlineError } from '../core/errors'
-import { createHttpPublisher, httpSendPath } from './http-publisher'
-import { createOutbox, type Outbox } from './outbox'
-import { resolvePlatform } from '../platform/platform'
-import { channelName, isChannelId } from '../protocol/constants'
-import type { SendPath, SessionOptions } from './session-member'
-import { createSseSession, type SseSession } from './sse-session'
-import { supervisorSettings } from '../core/supervisor'
-import { clampDelay, type TimerHandle } from '../core/timers'
-import { chooseTransport, sharedWsBlockRegistry, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
-import type {
-  ChannelSchema,
-  Client,
-  ClientOptions,
-  EventsOf,
-  PublishResult,
-  ReceiveOf,
-  SendingChannel,
-  SendOf,
-  StateChange,
-  Subscription,
-  TransportKind,
-} from '../types'
-import { createWsSession, type WsSession } from './ws-session'
+import { createMultiplexedClient } from './multiplexed-client'
+import { sseTransport } from './sse-session'
+import { sharedWsBlockRegistry, type WsBlockRegistry } from './transport-choice'
+import type { ChannelSchema, Client, ClientOptions, SendingChannel } from '../types'
+import { webSocketTransport } from './ws-session'
 
-
-/** Checks the options and returns the normalised base URL and origin. */
-function parseBaseUrl(url: unknown): { baseUrl: string; origin: string } {
-  if (typeof url !== 'string') throw invalidOptions('createClient: `url` must be a string')
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw invalidOptions(`createClient: invalid URL ${JSON.stringify(url)}`)
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw invalidOptions(`createClient: the URL must be http(s), got ${parsed.protocol}`)
-  }
-  return { baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`, origin: parsed.origin }
-}
+/** Both transports, the default of `ClientOptions.transports`. */
+const BOTH = [sseTransport, webSocketTransport]
 
 /**
  * Creates a client for a Switchline server. Channels are typed by the schema `S`: what each receives and, when it
  * declares `send`, what it sends (`send()` exists only then). Receive-only channels ride the client's one SSE
  * stream; sending channels ride its one WebSocket (falling back to SSE + HTTP POST while WebSocket is blocked).
+ * This `createClient` bundles both transports; to leave WebSocket out, use `@switchline/client/channels` with
+ * `transports: [sseTransport]`.
  *
  * The schema is types only; the runtime learns which channels send from `sendChannels`. A channel not listed
  * there can still `send()` (over HTTP POST while it rides SSE).
@@ -72,194 +39,10 @@ export function createClient<S extends ChannelSchema = ChannelSchema>(
   // The schema narrows `sendChannels` only: an options object typed as plain `ClientOptions` still fits.
   options: ClientOptions & { sendChannels?: readonly SendingChannel<NoInfer<S>>[] },
 ): Client<S> {
-  if (typeof options !== 'object' || options === null) throw invalidOptions('createClient: options are required')
   return createClientWith<S>(options, sharedWsBlockRegistry)
 }
 
 /** {@link createClient} with its "WebSocket blocked" registry injected (tests). @internal */
 export function createClientWith<S extends ChannelSchema>(options: ClientOptions, registry: WsBlockRegistry): Client<S> {
-  const { baseUrl, origin } = parseBaseUrl(options.url)
-  checkOptions('createClient()', options, CLIENT_OPTIONS) // here, not at the first connect or send()
-  const platform = (): ReturnType<typeof resolvePlatform> => resolvePlatform(options.platform)
-  const base = platform()
-  const tracker = createCursorTracker()
-  const supervisor = supervisorSettings(options.reconnect)
-  const reprobeMs = options.reprobeWebSocketMs ?? 60_000
-  const publisher = createHttpPublisher({
-    baseUrl,
-    platform: base,
-    token: options.token,
-    headers: options.headers,
-    withCredentials: options.withCredentials === true,
-    timeoutMs: options.publishTimeoutMs,
-  })
-  const members = new Set<ChannelSubscription>()
-  let sse: SseSession | undefined
-  let ws: WsSession | undefined
-  let reprobeTimer: TimerHandle | undefined
-  /** When the scheduled re-probe runs (`client.reprobeAt`). */
-  let reprobeAt: number | undefined
-  let closed = false
-
-  // One SSE send path for every channel of the client (it holds nothing per channel).
-  let sharedHttpPath: SendPath | undefined
-  const httpPath = (): SendPath => (sharedHttpPath ??= httpSendPath(publisher))
-  /** What both sessions are built with; `kind` labels their state changes for `onConnectionState`. */
-  const sessionOptions = (kind: TransportKind): Omit<SessionOptions, 'onEmpty'> => ({
-    baseUrl,
-    platform,
-    tracker,
-    token: options.token,
-    connectTimeoutMs: options.connectTimeoutMs,
-    supervisor,
-    onState: (change: StateChange) => options.onConnectionState?.({ ...change, transport: kind }),
-  })
-
-  function ensureSse(): SseSession {
-    if (sse) return sse
-    // The spread second (V8 memory notes §2: docs/decisions/0021-v8-memory-notes.md).
-    const session: SseSession = createSseSession({
-      headers: options.headers,
-      ...sessionOptions('sse'),
-      withCredentials: options.withCredentials === true,
-      stallTimeoutMs: options.stallTimeoutMs,
-      onEmpty: () => {
-        if (sse === session) sse = undefined
-      },
-    })
-    return (sse = session)
-  }
-
-  function ensureWs(): WsSession {
-    if (ws) return ws
-    const session: WsSession = createWsSession({
-      ping: options.ping,
-      maxMessageBytes: options.maxMessageBytes,
-      ...sessionOptions('websocket'),
-      onBlocked: () => onBlocked(session),
-      onWelcome: () => registry.clear(origin),
-      onEmpty: () => {
-        if (ws === session) ws = undefined
-      },
-    })
-    return (ws = session)
-  }
-
-  function ride(member: ChannelSubscription, kind: TransportKind, reason: string, until?: number): void {
-    member.ride(kind, reason, httpPath(), until)
-    if (kind === 'sse') ensureSse().add(member)
-    else ensureWs().add(member)
-  }
-
-  function onBlocked(session: WsSession): void {
-    if (closed || ws !== session) return
-    const until = base.timers.now() + reprobeMs
-    registry.markBlocked(origin, until)
-    const riders = [...members].filter((m) => session.has(m))
-    if (riders.every((m) => m.preference === 'websocket')) return // forced: keep trying
-    ws = undefined
-    session.close() // the members move to another transport, untold
-    for (const member of riders) {
-      if (member.closed) continue
-      if (member.preference === 'websocket') ride(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)
-      else if (member.primary === 'websocket') ride(member, 'sse', TRANSPORT_REASONS.blocked, until)
-    }
-    scheduleReprobe(until)
-  }
-
-  /** Tries WebSocket again at `at` for the channels that moved to SSE + POST (ms since epoch). */
-  function scheduleReprobe(at: number): void {
-    cancelReprobe()
-    reprobeAt = at
-    reprobeTimer = base.timers.setTimeout(() => {
-      reprobeTimer = reprobeAt = undefined
-      if (closed) return
-      const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.primary === 'sse')
-      if (candidates.length === 0) return
-      const session = ensureWs()
-      // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.promote).
-      for (const member of candidates) if (!session.has(member)) session.add(member)
-    }, clampDelay(at - base.timers.now()))
-  }
-
-  function cancelReprobe(): void {
-    if (reprobeTimer !== undefined) base.timers.clearTimeout(reprobeTimer)
-    reprobeTimer = reprobeAt = undefined
-  }
-
-  const host = {
-    release(member: ChannelSubscription) {
-      members.delete(member)
-      sse?.remove(member)
-      ws?.remove(member)
-    },
-    promote(member: ChannelSubscription) {
-      if (closed || member.closed) return
-      member.ride('websocket', TRANSPORT_REASONS.sends, httpPath())
-      sse?.remove(member)
-    },
-    createOutbox: (channel: string): Outbox =>
-      createOutbox({
-        channel,
-        timers: base.timers,
-        random: base.random,
-        maxCount: options.sendQueue?.maxCount,
-        maxBytes: options.sendQueue?.maxBytes,
-        ackTimeoutMs: options.ackTimeoutMs,
-      }),
-  }
-
-  return {
-    get reprobeAt() {
-      return reprobeAt
-    },
-    subscribe(name, channelOptions = {}) {
-      if (closed) throw new SwitchlineError('closed', 'client is closed')
-      checkOptions('client.subscribe()', channelOptions, CHANNEL_OPTIONS)
-      const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
-      if (!isChannelId(channel)) throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
-      const preference = channelOptions.transport ?? options.transport ?? 'auto'
-      const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
-      const onTransport = options.onTransport
-      const member = createChannelSubscription({
-        channel,
-        // The client's dashboard hook rides the channel's own, in the same order (only when the app gave one).
-        options: onTransport
-          ? {
-              ...channelOptions,
-              onTransport(change) {
-                try {
-                  channelOptions.onTransport?.(change)
-                } finally {
-                  onTransport({ ...change, channel })
-                }
-              },
-            }
-          : channelOptions,
-        preference,
-        sends,
-        host,
-      })
-      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult, EventsOf<S[typeof name]>> // signal already aborted
-      members.add(member)
-      const until = registry.blockedUntil(origin, base.timers.now())
-      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: until !== undefined })
-      // Blocked before this client learnt it itself (another client, same origin): it re-probes at the same time.
-      const blocked = choice.reason === TRANSPORT_REASONS.blocked
-      if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)
-      ride(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
-      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult, EventsOf<S[typeof name]>>
-    },
-    close() {
-      if (closed) return
-      closed = true
-      for (const member of [...members]) member.subscription.close()
-      members.clear()
-      cancelReprobe()
-      sse?.close()
-      ws?.close()
-      sse = undefined
-      ws = undefined
-    },
-  }
+  return createMultiplexedClient<S>(options, options?.transports ?? BOTH, registry)
 }

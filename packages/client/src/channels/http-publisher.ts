@@ -12,8 +12,8 @@ import { PATHS } from '../protocol/constants'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
 import { encodeFrame } from '../protocol/codec'
 import type { Platform } from '../core/platform-types'
-import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
-import type { HeadersInit_, TokenProvider } from '../types'
+import type { OutgoingMessage, PublishDone, SendPath } from './session-types'
+import type { HeadersProvider, TokenProvider } from '../types'
 
 /** Options of {@link createHttpPublisher}. */
 export interface HttpPublisherOptions {
@@ -21,7 +21,7 @@ export interface HttpPublisherOptions {
   baseUrl: string
   platform: Platform
   token?: TokenProvider | undefined
-  headers?: HeadersInit_ | undefined
+  headers?: HeadersProvider | undefined
   /** Send cookies cross-origin (`credentials: 'include'`). @defaultValue false */
   withCredentials?: boolean
   /**

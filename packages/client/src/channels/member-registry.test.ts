@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { createCursorTracker } from '../core/dedupe'
 import { createMemberRegistry } from './member-registry'
-import type { SessionMember } from './session-member'
+import type { ChannelMember } from './session-types'
 
-const member = (channel: string, initialCursor?: string): SessionMember =>
-  ({ channel, initialCursor }) as unknown as SessionMember
+const member = (channel: string, initialCursor?: string): ChannelMember =>
+  ({ channel, initialCursor }) as unknown as ChannelMember
 
 describe('createMemberRegistry', () => {
   it('groups members by channel and says when a channel is new or emptied', () => {
@@ -32,7 +32,7 @@ describe('createMemberRegistry', () => {
     const registry = createMemberRegistry()
     const members = [member('a'), member('a'), member('b')]
     for (const m of members) registry.add(m)
-    const seen: SessionMember[] = []
+    const seen: ChannelMember[] = []
     registry.each((m) => {
       seen.push(m)
       registry.remove(m)
@@ -44,8 +44,8 @@ describe('createMemberRegistry', () => {
   it('delivers to who was there when the event came, while members add and remove members', () => {
     const registry = createMemberRegistry()
     const heard: string[] = []
-    const late = { channel: 'a', deliver: () => heard.push('late') } as unknown as SessionMember
-    const second = { channel: 'a', deliver: () => heard.push('second') } as unknown as SessionMember
+    const late = { channel: 'a', deliver: () => heard.push('late') } as unknown as ChannelMember
+    const second = { channel: 'a', deliver: () => heard.push('second') } as unknown as ChannelMember
     const first = {
       channel: 'a',
       deliver: () => {
@@ -53,7 +53,7 @@ describe('createMemberRegistry', () => {
         registry.remove(second)
         registry.add(late)
       },
-    } as unknown as SessionMember
+    } as unknown as ChannelMember
     registry.add(first)
     registry.add(second)
     registry.add(second)

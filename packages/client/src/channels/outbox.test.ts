@@ -5,7 +5,7 @@ import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { MAX_RETRY_HINT_MS } from '../core/backoff'
 import { createMid, createOutbox } from './outbox'
 import { resolvePlatform } from '../platform/platform'
-import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
+import type { OutgoingMessage, PublishDone, SendPath } from './session-types'
 import { systemTimers } from '../core/timers'
 
 /** A path that records publishes and lets the test answer them. */

@@ -11,7 +11,7 @@ import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from '../core
 import { encodeFrame } from '../protocol/codec'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
 import { createTimerGroup, type Timers } from '../core/timers'
-import type { OutgoingMessage, SendPath } from './session-member'
+import type { OutgoingMessage, SendPath } from './session-types'
 import type { SendResult } from '../types'
 
 /** Options of {@link createOutbox}. */

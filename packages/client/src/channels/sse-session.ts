@@ -5,7 +5,7 @@
  * cursor takes the head cursor of `sl-ready` (R9, head-cursor.ts), so it resumes without loss after a drop.
  */
 import { SwitchlineError } from '../core/errors'
-import { createWatchdog, DEFAULT_CONNECT_TIMEOUT_MS, type Watchdog } from '../core/liveness'
+import { AttemptTimers } from '../core/attempt-timers'
 import { sseStallTimeoutMs } from '../protocol/constants'
 import { DEFAULT_HEARTBEAT_MS, MAX_CHANNELS_PER_STREAM } from '../protocol/defaults'
 import { setDefaultHeader } from '../core/headers'
@@ -14,20 +14,19 @@ import { adoptHeadCursor } from '../core/head-cursor'
 import { hasFetch, platformSse } from '../platform/platform'
 import { buildSseRequest } from '../sse/sse-request'
 import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
-import { createMemberRegistry } from './member-registry'
-import { createSupervisor } from '../core/supervisor'
+import { SessionSkeleton } from './session-skeleton'
 import { openEventSourceSse } from '../sse/sse-eventsource'
 import { openFetchSse } from '../sse/sse-fetch'
-import type { MemberSession, SessionMember, SessionOptions } from './session-member'
+import type { ChannelMember, MemberStateChange, MultiplexedSession, SessionOptions, SessionTransport } from './session-types'
 import type { SseEvent } from '../core/sse-parser'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
-import type { HeadersInit_ } from '../types'
+import type { ClientTransport, HeadersProvider } from '../types'
 
 export { sseUrl } from '../sse/sse-request'
 
 /** Options of {@link createSseSession}. */
 export interface SseSessionOptions extends SessionOptions {
-  headers?: HeadersInit_ | undefined
+  headers?: HeadersProvider | undefined
   withCredentials?: boolean
   /**
    * Fixed stall timeout; by default `2 × heartbeatMs + 5000` from `sl-ready`. `0` disables. Only events count
@@ -41,7 +40,15 @@ export interface SseSessionOptions extends SessionOptions {
  * beyond the 64 a stream may carry (R10) is not added: it fails alone with `too_many_channels` (fatal), a
  * microtask later; other additions restart the stream, coalesced.
  */
-export type SseSession = MemberSession
+export type SseSession = MultiplexedSession
+
+/**
+ * The SSE transport of `createClient`: receive-side channels on the client's one SSE stream, sends over HTTP POST.
+ * @example
+ * import { createClient, sseTransport } from '@switchline/client/channels'
+ * const rt = createClient({ url: 'https://api.example.com/rt', transports: [sseTransport] })
+ */
+export const sseTransport: ClientTransport = { kind: 'sse', create: createSseSession } as SessionTransport<SseSessionOptions>
 
 /**
  * Creates the SSE session of a client. It connects when the first member is added.
@@ -50,81 +57,71 @@ export type SseSession = MemberSession
  * sse.add(member)
  */
 export function createSseSession(options: SseSessionOptions): SseSession {
-  const members = createMemberRegistry()
+  return new SseStreamSession(options)
+}
+
+/**
+ * The SSE session: the {@link SessionSkeleton} plus the stream's restarts, coalesced per tick (V8 memory notes §1:
+ * docs/decisions/0021-v8-memory-notes.md).
+ */
+class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
   /** Members the current stream's `sl-ready` accepted (for quiet restarts). */
-  const readyOn = new Set<SessionMember>()
-  let attemptId = 0
-  let scheduled = false
-  let started = false
-  let closed = false
-  let quietRestart = false
-  const base = options.platform()
+  readonly #readyOn = new Set<ChannelMember>()
+  #scheduled = false
+  #started = false
+  /** The stream restarts because its channels changed: members it carried on hear no `connecting`. */
+  #quietRestart = false
 
-
-  // No literal that starts with a spread (V8 memory notes §2: docs/decisions/0021-v8-memory-notes.md).
-  const supervisor = createSupervisor({
-    connect,
-    ...options.supervisor,
-    platform: base,
-    onState(change) {
-      options.onState?.(change)
-      if (closed) return
-      if (change.to === 'closed') {
-        const error = change.error
-        if (error) {
-          members.each((member) => {
-            dropMember(member)
-            member.fail(error, 'sse')
-          })
-        }
-        return
-      }
-      if (change.to === 'open') return // a member is open when sl-ready accepts it
-      const { from: _from, ...rest } = change // one copy for every member, as on the WebSocket
-      members.each((member) => {
-        if (quietRestart && readyOn.has(member) && change.to === 'connecting') return
-        member.state('sse', rest)
-      })
-    },
-  })
-
-  function dropMember(member: SessionMember): boolean {
-    if (!members.remove(member)) return false
-    readyOn.delete(member)
-    return true
+  constructor(options: SseSessionOptions) {
+    super(options, 'sse')
   }
 
-  function schedule(): void {
-    if (scheduled || closed) return
-    scheduled = true
+  protected override forget(member: ChannelMember): void {
+    this.#readyOn.delete(member)
+  }
+
+  protected override keepsQuiet(member: ChannelMember, change: MemberStateChange): boolean {
+    return this.#quietRestart && this.#readyOn.has(member) && change.to === 'connecting'
+  }
+
+  protected channelGone(): void {
+    this.#schedule()
+  }
+
+  /** Starts or restarts the stream for the current channels, once per tick; stops it when none are left. */
+  #schedule(): void {
+    if (this.#scheduled || this.closed) return
+    this.#scheduled = true
     queueMicrotask(() => {
-      scheduled = false
-      if (closed) return
-      if (members.size === 0) {
-        stop()
+      this.#scheduled = false
+      if (this.closed) return
+      if (this.members.size === 0) {
+        this.stop()
         return
       }
-      if (!started) {
-        started = true
-        supervisor.start()
+      if (!this.#started) {
+        this.#started = true
+        this.supervisor.start()
       } else {
-        quietRestart = true
-        supervisor.restart('channels changed')
+        this.#quietRestart = true
+        this.supervisor.restart('channels changed')
       }
     })
   }
 
-  function stop(): void {
-    if (closed) return
-    closed = true
-    attemptId++
-    supervisor.stop('no channels')
-    options.onEmpty?.()
+  protected join(member: ChannelMember): void {
+    const { members } = this
+    if (!members.hasChannel(member.channel) && members.size >= MAX_CHANNELS_PER_STREAM) return refuse(member)
+    if (members.add(member)) this.#schedule()
+    else if (this.#started && this.supervisor.state === 'open' && members.named(member.channel).some((m) => this.#readyOn.has(m))) {
+      this.#readyOn.add(member)
+      member.ready('sse')
+    }
   }
 
-  async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
-    const id = ++attemptId
-    readyOn.clear()
+  protected async open(ctx: AttemptContext, id: number): Promise<AttemptHandle> {
+    const { options, members, timers } = this
+    this.#readyOn.clear()
     const platform = options.platform()
     const channels = members.channels().map((channel) => [channel, members.cursorFor(channel, options.tracker)] as const)
     /** The cursor each channel was requested with (`undefined`: none, live only — R9). */
@@ -141,37 +138,46 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       platform,
       hasFetch: hasFetch(platform),
     })
-    if (id !== attemptId) return { close() {} }
+    if (id !== this.attemptId) return { close() {} }
 
-    let watchdog: Watchdog | undefined
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     // Node's http writes no SSE headers before the first byte: a server that accepts and never writes would hang
     // `await fetch` forever. The attempt must reach sl-ready in time.
-    const connectTimer = createWatchdog(base.timers, connectTimeoutMs, () =>
-      fail(new SwitchlineError('timeout', `SSE connect timed out (no sl-ready within ${connectTimeoutMs} ms)`)),
+    const attemptTimers = new AttemptTimers(timers, options.connectTimeoutMs, (ms) =>
+      fail(new SwitchlineError('timeout', `SSE connect timed out (no sl-ready within ${ms} ms)`)),
     )
     let done = false
-    const live = (): boolean => id === attemptId && !done
+    const live = (): boolean => id === this.attemptId && !done
     const fail = (error: SwitchlineError): void => {
       if (!live()) return
       done = true
-      watchdog?.stop()
-      connectTimer.stop()
+      attemptTimers.stop()
       handle.close()
-      quietRestart = false
+      this.#quietRestart = false
       ctx.failed(error)
     }
-    const arm = (timeoutMs: number): void => {
-      watchdog?.stop()
-      watchdog = createWatchdog(base.timers, timeoutMs, () =>
-        fail(new SwitchlineError('timeout', `SSE stream stalled (no event for ${timeoutMs} ms)`)),
-      )
-    }
+    const arm = (timeoutMs: number): void =>
+      attemptTimers.watch(timeoutMs, () => fail(new SwitchlineError('timeout', `SSE stream stalled (no event for ${timeoutMs} ms)`)))
 
-    const routes = routesFor(ctx, sent, (heartbeatMs) => {
-      connectTimer.stop()
-      if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(heartbeatMs))
-    })
+    const routes: SseEventRoutes = {
+      tracker: options.tracker,
+      members,
+      ready: (payload) => {
+        attemptTimers.connected()
+        if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(payload.heartbeatMs))
+        this.#quietRestart = false
+        ctx.opened()
+        for (const channel of payload.channels) {
+          const named = members.named(channel)
+          // The members' own channel string as the tracker's key, not the payload's copy (~40 B per channel).
+          adoptHeadCursor(options.tracker, named[0]?.channel ?? channel, payload.cursor, sent.get(channel))
+          for (const member of named) {
+            this.#readyOn.add(member)
+            member.ready('sse')
+          }
+        }
+      },
+      failChannel: (channel, error) => this.failChannel(channel, error),
+    }
     const handlers = {
       onOpen() {
         if (live()) arm(options.stallTimeoutMs ?? sseStallTimeoutMs(DEFAULT_HEARTBEAT_MS))
@@ -180,7 +186,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       // ones. Bytes alone (`: keep-alive` comments a proxy injects, `retry:`) do not kick the stall watchdog.
       onEvent(event: SseEvent) {
         if (!live()) return
-        watchdog?.kick()
+        attemptTimers.kick()
         routeSseEvent(event, routes)
       },
       onRetry(ms: number) {
@@ -189,7 +195,7 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       onActivity() {},
       onError(error: SwitchlineError) {
         if (!live()) return
-        watchdog?.kick() // an event over maxEventSize: dropped, but an event
+        attemptTimers.kick() // an event over maxEventSize: dropped, but an event
         members.each((member) => member.error(error))
       },
       onClose(error: SwitchlineError | undefined) {
@@ -201,82 +207,26 @@ export function createSseSession(options: SseSessionOptions): SseSession {
       const open = useFetch ? (platformSse?.(platform) ?? openFetchSse) : openEventSourceSse
       handle = open(request, handlers, platform)
     } catch (error) {
-      connectTimer.stop()
+      attemptTimers.stop()
       throw error
     }
     return {
       close() {
         done = true
-        watchdog?.stop()
-        connectTimer.stop()
+        attemptTimers.stop()
         handle.close()
       },
     }
   }
+}
 
-  function routesFor(
-    ctx: AttemptContext,
-    sent: ReadonlyMap<string, string | undefined>,
-    onReady: (heartbeatMs: number) => void,
-  ): SseEventRoutes {
-    return {
-      tracker: options.tracker,
-      members,
-      ready(payload) {
-        onReady(payload.heartbeatMs)
-        quietRestart = false
-        ctx.opened()
-        for (const channel of payload.channels) {
-          const named = members.named(channel)
-          // The members' own channel string as the tracker's key, not the payload's copy (~40 B per channel).
-          adoptHeadCursor(options.tracker, named[0]?.channel ?? channel, payload.cursor, sent.get(channel))
-          for (const member of named) {
-            readyOn.add(member)
-            member.ready('sse')
-          }
-        }
-      },
-      failChannel(channel, error) {
-        for (const member of members.named(channel)) {
-          dropMember(member)
-          member.fail(error, 'sse')
-        }
-        schedule()
-      },
-    }
-  }
-
-  /** A new channel on a full stream fails alone, a microtask later (never inside the app's `subscribe()` call). */
-  function refuse(member: SessionMember): void {
-    const max = MAX_CHANNELS_PER_STREAM
-    const error = new SwitchlineError(
-      'too_many_channels',
-      `${member.channel}: the SSE stream already carries ${max} channels, the most a server accepts (R10)`,
-      { fatal: true, channel: member.channel },
-    )
-    queueMicrotask(() => member.fail(error, 'sse'))
-  }
-
-  return {
-    add(member) {
-      if (closed) throw new SwitchlineError('closed', 'SSE session is closed')
-      if (!members.hasChannel(member.channel) && members.size >= MAX_CHANNELS_PER_STREAM) return refuse(member)
-      if (members.add(member)) schedule()
-      else if (started && supervisor.state === 'open' && members.named(member.channel).some((m) => readyOn.has(m))) {
-        readyOn.add(member)
-        member.ready('sse')
-      }
-    },
-    remove(member) {
-      if (!dropMember(member)) return
-      if (!members.hasChannel(member.channel)) schedule()
-    },
-    has: (member) => members.has(member),
-    size: () => members.size,
-    close() {
-      members.clear()
-      readyOn.clear()
-      stop()
-    },
-  }
+/** A new channel on a full stream fails alone, a microtask later (never inside the app's `subscribe()` call). */
+function refuse(member: ChannelMember): void {
+  const max = MAX_CHANNELS_PER_STREAM
+  const error = new SwitchlineError(
+    'too_many_channels',
+    `${member.channel}: the SSE stream already carries ${max} channels, the most a server accepts (R10)`,
+    { fatal: true, channel: member.channel },
+  )
+  queueMicrotask(() => member.fail(error, 'sse'))
 }

@@ -69,3 +69,18 @@ describe('WebSocket block registry', () => {
     expect(isBlockedAfter(2)).toBe(true)
   })
 })
+
+describe('chooseTransport with one transport', () => {
+  it('SSE only: sending channels use SSE + POST, receive-only ones SSE, blocked or not', () => {
+    for (const wsBlocked of [false, true]) {
+      expect(chooseTransport({ preference: 'auto', channelSends: true, wsBlocked, only: 'sse' })).toEqual({ kind: 'sse', reason: TRANSPORT_REASONS.noWebSocket })
+      expect(chooseTransport({ preference: 'auto', channelSends: false, wsBlocked, only: 'sse' })).toEqual({ kind: 'sse', reason: TRANSPORT_REASONS.receiveOnly })
+    }
+  })
+
+  it('WebSocket only: every auto channel uses the WebSocket, even while it is blocked', () => {
+    for (const channelSends of [false, true]) {
+      expect(chooseTransport({ preference: 'auto', channelSends, wsBlocked: true, only: 'websocket' })).toEqual({ kind: 'websocket', reason: TRANSPORT_REASONS.noSse })
+    }
+  })
+})

@@ -12,6 +12,11 @@ export interface TransportChoiceInput {
   channelSends: boolean
   /** Whether WebSocket is currently considered blocked for the origin. */
   wsBlocked: boolean
+  /**
+   * The client's one transport when it has only one (`ClientOptions.transports`); a forced preference for the other
+   * was refused before. @defaultValue undefined (both)
+   */
+  only?: TransportKind | undefined
 }
 
 /** A decision and its reason in a few words (shown as `subscription.transportReason`). */
@@ -27,13 +32,16 @@ export const TRANSPORT_REASONS = {
   blocked: 'WebSocket blocked → SSE + POST',
   forcedSse: 'forced SSE',
   forcedWebSocket: 'forced WebSocket',
+  noWebSocket: 'sends, no WebSocket transport → SSE + POST',
+  noSse: 'no SSE transport → WebSocket',
 } as const
 
 /**
  * Picks the transport of one channel:
  * - forced (`'sse'` / `'websocket'`) → that transport, even when WebSocket is blocked;
  * - `'auto'` + receive-only → SSE;
- * - `'auto'` + sends → WebSocket, or SSE + HTTP POST while WebSocket is blocked.
+ * - `'auto'` + sends → WebSocket, or SSE + HTTP POST while WebSocket is blocked;
+ * - a client with one transport (`only`) → that one for every `'auto'` channel (sends over POST on SSE).
  * @example
  * chooseTransport({ preference: 'auto', channelSends: true, wsBlocked: false })
  * // { kind: 'websocket', reason: 'sends → WebSocket' }
@@ -41,7 +49,9 @@ export const TRANSPORT_REASONS = {
 export function chooseTransport(input: TransportChoiceInput): TransportChoice {
   if (input.preference === 'sse') return { kind: 'sse', reason: TRANSPORT_REASONS.forcedSse }
   if (input.preference === 'websocket') return { kind: 'websocket', reason: TRANSPORT_REASONS.forcedWebSocket }
+  if (input.only === 'websocket') return { kind: 'websocket', reason: TRANSPORT_REASONS.noSse }
   if (!input.channelSends) return { kind: 'sse', reason: TRANSPORT_REASONS.receiveOnly }
+  if (input.only === 'sse') return { kind: 'sse', reason: TRANSPORT_REASONS.noWebSocket }
   if (input.wsBlocked) return { kind: 'sse', reason: TRANSPORT_REASONS.blocked }
   return { kind: 'websocket', reason: TRANSPORT_REASONS.sends }
 }

@@ -6,20 +6,13 @@
  */
 import { adoptHeadCursor } from '../core/head-cursor'
 import { classifyClose, SwitchlineError } from '../core/errors'
-import {
-  createPinger,
-  createWatchdog,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_PING_INTERVAL_MS,
-  DEFAULT_PING_TIMEOUT_MS,
-  type Pinger,
-  type Watchdog,
-} from '../core/liveness'
+import { AttemptTimers } from '../core/attempt-timers'
+import { createPinger, DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS } from '../core/liveness'
 import type { Platform } from '../core/platform-types'
 import { decodeServerFrame, encodeFrame } from '../protocol/codec'
 import { PATHS, SUBPROTOCOL } from '../protocol/constants'
 import type { ErrorPayload, WelcomeFrame } from '../protocol/frames'
-import type { OutgoingMessage, PublishDone, SendPath } from './session-member'
+import type { OutgoingMessage, PublishDone, SendPath } from './session-types'
 import type { Timers } from '../core/timers'
 import { isBlockedAfter } from './transport-choice'
 import type { AttemptContext, AttemptHandle, WsAttempt, WsAttemptHandlers } from '../core/transport-types'
@@ -91,12 +84,11 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   #opened = false
   #done = false
   /**
-   * From construction until welcome, then dropped: a proxy that swallows the upgrade, or a server that opens and
-   * never says welcome, fails the attempt (retryable).
+   * The connect timer from construction until welcome (a proxy that swallows the upgrade, or a server that opens
+   * and never says welcome, fails the attempt, retryable), then the pinger, started by the first `welcome` (later
+   * ones are ignored).
    */
-  #connectTimer: Watchdog | undefined
-  /** Created by the first `welcome` (later ones are ignored). */
-  #pinger: Pinger | undefined
+  readonly #timers: AttemptTimers
 
   constructor(session: WsSessionCore, ctx: AttemptContext, id: number, token: string | undefined, platform: Platform) {
     this.#session = session
@@ -104,8 +96,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     this.#id = id
     this.#token = token
     const { options } = session
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-    this.#connectTimer = createWatchdog(session.timers, connectTimeoutMs, () => {
+    this.#timers = new AttemptTimers(session.timers, options.connectTimeoutMs, (connectTimeoutMs) => {
       const what = this.#opened ? 'no welcome' : 'not open'
       this.#socket.terminate('connect timeout')
       this.#failBeforeOpen(new SwitchlineError('timeout', `WebSocket connect timed out (${what} within ${connectTimeoutMs} ms)`))
@@ -117,7 +108,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     try {
       this.#socket = openWebSocket(wsUrl(options.baseUrl), [SUBPROTOCOL], this, platform, maxPayload)
     } catch (error) {
-      this.#stopTimers()
+      this.#timers.stop()
       throw error
     }
   }
@@ -126,16 +117,10 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     return this.#id === this.#session.attemptId && !this.#done
   }
 
-  #stopTimers(): void {
-    this.#pinger?.stop()
-    this.#connectTimer?.stop()
-    this.#connectTimer = undefined
-  }
-
   #end(error: SwitchlineError): void {
     if (!this.#live()) return
     this.#done = true
-    this.#stopTimers()
+    this.#timers.stop()
     const session = this.#session
     if (session.conn === this) {
       session.conn = undefined
@@ -175,7 +160,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
 
   close(): void {
     this.#done = true
-    this.#stopTimers()
+    this.#timers.stop()
     if (this.#session.conn === this) this.#session.conn = undefined
     this.#socket.close()
   }
@@ -244,7 +229,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
         this.#takeAck(frame.id)?.({ eventId: frame.eventId })
         return
       case 'pong':
-        this.#pinger?.pong()
+        this.#timers.pong()
         return
       case 'error':
         this.#onErrorFrame(frame)
@@ -299,10 +284,11 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   }
 
   #welcome(frame: WelcomeFrame): void {
-    if (this.#pinger) return
+    const timers = this.#timers
+    if (timers.pinging) return
     const session = this.#session
     const { options, members } = session
-    this.#stopTimers()
+    timers.connected()
     this.maxFrameBytes = frame.maxFrameBytes
     session.maxMessageBytes = inboundLimit(options.maxMessageBytes, frame.maxFrameBytes)
     session.conn = this
@@ -310,16 +296,18 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     options.onWelcome?.()
     const pingIntervalMs = options.ping?.intervalMs ?? DEFAULT_PING_INTERVAL_MS
     const pingTimeoutMs = options.ping?.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS
-    this.#pinger = createPinger({
-      timers: session.timers,
-      intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
-      timeoutMs: pingTimeoutMs,
-      sendPing: () => this.#socket.send(encodeFrame({ type: 'ping', id: ++session.frameId })),
-      onTimeout: () => {
-        this.#socket.terminate('ping timeout')
-        this.#end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
-      },
-    })
+    timers.ping(
+      createPinger({
+        timers: session.timers,
+        intervalMs: Math.min(pingIntervalMs, Math.max(1, frame.idleTimeoutMs - pingTimeoutMs)),
+        timeoutMs: pingTimeoutMs,
+        sendPing: () => this.#socket.send(encodeFrame({ type: 'ping', id: ++session.frameId })),
+        onTimeout: () => {
+          this.#socket.terminate('ping timeout')
+          this.#end(new SwitchlineError('timeout', `no pong within ${pingTimeoutMs} ms`))
+        },
+      }),
+    )
     for (const channel of members.channels()) this.subscribe(channel)
     members.each((member) => member.wsPath?.(this))
   }

@@ -3,7 +3,7 @@
  * ws-session.ts (its owner) both import them without importing each other.
  */
 import type { PingOptions } from '../types'
-import type { SessionOptions } from './session-member'
+import type { SessionOptions } from './session-types'
 
 /** Options of `createWsSession` (ws-session.ts). */
 export interface WsSessionOptions extends SessionOptions {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { expectCode } from '../../test/support/thrown'
 import { createClient } from '../channels/client'
+import { sseTransport, webSocketTransport } from '../channels/index'
 import { checkOptions, SUBSCRIBE_OPTIONS } from './check-options'
 import type { SwitchlineError } from './errors'
 import { subscribe } from '../raw/subscribe'
@@ -111,6 +112,7 @@ const SUBSCRIBE: Table<SubscribeOptions<unknown>> = {
 }
 
 const CLIENT: Table<Omit<ClientOptions, 'url'>> = {
+  transports: { bad: [[[]], [['sse']], [[{ kind: 'http', create: fn }]], [[{ kind: 'sse' }]]], good: [[sseTransport], [webSocketTransport, sseTransport]] },
   transport: SHARED.transport,
   sendChannels: { bad: [['chat'], [[1]]], good: [[], ['chat']] },
   token: SUBSCRIBE.token,

@@ -2,11 +2,11 @@
  * The app's `headers` and `token` options, resolved when a request is made (every SSE attempt, WebSocket attempt
  * and publish). Shared by raw `subscribe()` and the multiplexed client.
  */
-import type { HeadersInit_, TokenProvider } from '../types'
+import type { HeadersProvider, TokenProvider } from '../types'
 import { normalizeHeaders } from './headers'
 
 /** Resolves the `headers` option (object or function), with lower-case names (see headers.ts). */
-export async function resolveHeaders(headers: HeadersInit_ | undefined): Promise<Record<string, string>> {
+export async function resolveHeaders(headers: HeadersProvider | undefined): Promise<Record<string, string>> {
   if (headers === undefined) return {}
   return normalizeHeaders(typeof headers === 'function' ? await headers() : headers)
 }

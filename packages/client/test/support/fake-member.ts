@@ -1,9 +1,9 @@
-/** A {@link SessionMember} that records what a session tells it. */
+/** A {@link ChannelMember} that records what a session tells it. */
 import type { SwitchlineError } from '../../src/core/errors'
-import type { MemberStateChange, SendPath, SessionMember } from '../../src/channels/session-member'
+import type { MemberStateChange, SendPath, ChannelMember } from '../../src/channels/session-types'
 import type { EventMeta, GapInfo, TransportKind } from '../../src/types'
 
-export interface RecordingMember extends SessionMember {
+export interface RecordingMember extends ChannelMember {
   events: Array<{ data: unknown; meta: EventMeta }>
   gaps: GapInfo[]
   errors: SwitchlineError[]

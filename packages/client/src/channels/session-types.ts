@@ -7,7 +7,7 @@ import type { SwitchlineError } from '../core/errors'
 import type { Platform } from '../core/platform-types'
 import type { GapInfo } from '../protocol/frames'
 import type { SupervisorOptions } from '../core/supervisor-types'
-import type { ConnectionState, EventMeta, StateChange, TokenProvider, TransportKind } from '../types'
+import type { ClientTransport, ConnectionState, EventMeta, StateChange, TokenProvider, TransportKind } from '../types'
 
 /** A state change of a session, as a member receives it (the member emits `{ from, to }` itself). */
 export interface MemberStateChange {
@@ -44,7 +44,7 @@ export interface SendPath {
 }
 
 /** A channel as seen by a session. */
-export interface SessionMember {
+export interface ChannelMember {
   /** The channel identifier (`name` or `name:key`). */
   readonly channel: string
   /** The cursor to resume from when the session has none for this channel (the app's `lastEventId`). */
@@ -83,14 +83,22 @@ export interface SessionOptions {
 }
 
 /** What every session offers the channels riding it. */
-export interface MemberSession {
+export interface MultiplexedSession {
   /** Adds a channel member; the session connects (or re-subscribes) as needed. */
-  add(member: SessionMember): void
+  add(member: ChannelMember): void
   /** Removes a member; the last one out stops the session. */
-  remove(member: SessionMember): void
-  has(member: SessionMember): boolean
+  remove(member: ChannelMember): void
+  has(member: ChannelMember): boolean
   /** How many channels have members (a method, not a getter: V8 memory notes §3, docs/decisions/0021). */
   size(): number
   /** Stops for good; members get no further callbacks. */
   close(): void
+}
+
+/**
+ * A transport as the client uses it (`sseTransport`, `webSocketTransport`): its kind and how to create its session.
+ * The public type is {@link ClientTransport} (opaque).
+ */
+export interface SessionTransport<O extends SessionOptions = SessionOptions> extends ClientTransport {
+  create(options: O): MultiplexedSession
 }
