@@ -35,6 +35,7 @@ export type {
   ClientOptions,
   ConnectionState,
   EventMeta,
+  EventSourceTransport,
   GapInfo,
   HeadersInit_,
   IteratorBufferOptions,

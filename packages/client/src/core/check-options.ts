@@ -21,19 +21,19 @@ const required = (r: Rule): Rule => [r[0], r[1], true]
 const oneOf = (...values: string[]): Rule =>
   rule((value) => values.includes(value as string), `one of ${values.map((v) => `'${v}'`).join(', ')}`)
 
-const fn = rule((value) => typeof value === 'function', 'a function')
-const bool = rule((value) => typeof value === 'boolean', 'a boolean')
-const str = rule((value) => typeof value === 'string', 'a string')
-const obj = rule(isObject, 'an object')
+const fn = /* @__PURE__ */ rule((value) => typeof value === 'function', 'a function')
+const bool = /* @__PURE__ */ rule((value) => typeof value === 'boolean', 'a boolean')
+const str = /* @__PURE__ */ rule((value) => typeof value === 'string', 'a string')
+const obj = /* @__PURE__ */ rule(isObject, 'an object')
 /** A duration or size: a number ≥ 0 (`Infinity` allowed: never). */
-const ms = rule((value) => typeof value === 'number' && value >= 0, 'a number ≥ 0')
-const positive = rule((value) => typeof value === 'number' && value > 0, 'a number > 0')
+const ms = /* @__PURE__ */ rule((value) => typeof value === 'number' && value >= 0, 'a number ≥ 0')
+const positive = /* @__PURE__ */ rule((value) => typeof value === 'number' && value > 0, 'a number > 0')
 /** A count: an integer ≥ 1, or `Infinity`. */
-const count = rule((value) => value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 1), 'an integer ≥ 1 or Infinity')
+const count = /* @__PURE__ */ rule((value) => value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 1), 'an integer ≥ 1 or Infinity')
 /** A size in bytes that must allow something: a positive integer. */
-const bytes = rule((value) => Number.isSafeInteger(value) && (value as number) > 0, 'a positive integer')
-const strings = rule((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), 'an array of strings')
-const no = rule((value) => value === false, 'false')
+const bytes = /* @__PURE__ */ rule((value) => Number.isSafeInteger(value) && (value as number) > 0, 'a positive integer')
+const strings = /* @__PURE__ */ rule((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), 'an array of strings')
+const no = /* @__PURE__ */ rule((value) => value === false, 'false')
 
 /** A nested options object, checked with its own shape (its options are named `parent.child`). */
 function nested(shape: Shape): Rule {
@@ -71,16 +71,16 @@ export function checkOptions(name: string, options: unknown, shape: Shape): void
   walk(options, shape, '')
 }
 
-const transport = oneOf('auto', 'sse', 'websocket')
-const headers = either(obj, fn)
+const transport = /* @__PURE__ */ oneOf('auto', 'sse', 'websocket')
+const headers = /* @__PURE__ */ either(obj, fn)
 
 /** `reconnect`: `false`, or its options. */
-const reconnect = either(
+const reconnect = /* @__PURE__ */ either(
   no,
-  nested({ backoff: fn, maxAttempts: count, resetAfterMs: ms, pauseWhenHidden: bool }),
+  /* @__PURE__ */ nested({ backoff: fn, maxAttempts: count, resetAfterMs: ms, pauseWhenHidden: bool }),
 )
 
-const platform = nested({
+const platform = /* @__PURE__ */ nested({
   fetch: fn,
   WebSocket: fn,
   EventSource: fn,
@@ -91,7 +91,7 @@ const platform = nested({
   pageOrigin: str,
 })
 
-const sendQueue = nested({ maxCount: count, maxBytes: ms })
+const sendQueue = /* @__PURE__ */ nested({ maxCount: count, maxBytes: ms })
 
 /** What both forms of subscribe take (`BaseSubscriptionOptions`, without `reconnect` and `platform`). */
 const SUBSCRIPTION = {
@@ -100,49 +100,61 @@ const SUBSCRIPTION = {
   onGap: fn,
   onError: fn,
   onTransport: fn,
-  signal: rule((value) => isObject(value) && typeof value.aborted === 'boolean' && typeof value.addEventListener === 'function', 'an AbortSignal'),
+  signal: /* @__PURE__ */ rule((value) => isObject(value) && typeof value.aborted === 'boolean' && typeof value.addEventListener === 'function', 'an AbortSignal'),
   lastEventId: str,
-  schema: rule((value) => isObject(value) && isObject(value['~standard']), 'a Standard Schema'),
-  buffer: nested({ maxSize: count, overflow: oneOf('error', 'drop-oldest', 'drop-newest') }),
+  schema: /* @__PURE__ */ rule((value) => isObject(value) && isObject(value['~standard']), 'a Standard Schema'),
+  buffer: /* @__PURE__ */ nested({ maxSize: count, overflow: /* @__PURE__ */ oneOf('error', 'drop-oldest', 'drop-newest') }),
 } satisfies Shape
 
-/** Options of raw `subscribe(url, options)`. */
-export const SUBSCRIBE_OPTIONS: Shape = {
+/** Options of raw `subscribe()` whichever transport carries it. */
+const RAW = {
   ...SUBSCRIPTION,
   reconnect,
   platform,
-  transport,
-  format: either(oneOf('json', 'text'), fn),
-  done: either(str, fn),
-  method: rule((value) => typeof value === 'string' && /^[A-Za-z]+$/.test(value), 'an HTTP method name'),
-  body: either(str, obj),
+  format: /* @__PURE__ */ either(/* @__PURE__ */ oneOf('json', 'text'), fn),
+  connectTimeoutMs: ms,
+} satisfies Shape
+
+/** Options of raw SSE (`subscribe()` of `@switchline/client/sse`, and of the auto entry). */
+export const SSE_SUBSCRIBE_OPTIONS: Shape = {
+  ...RAW,
+  done: /* @__PURE__ */ either(str, fn),
+  method: /* @__PURE__ */ rule((value) => typeof value === 'string' && /^[A-Za-z]+$/.test(value), 'an HTTP method name'),
+  body: /* @__PURE__ */ either(str, obj),
   headers,
   token: fn,
   withCredentials: bool,
-  sse: oneOf('auto', 'fetch', 'eventsource'),
+  sse: /* @__PURE__ */ either(/* @__PURE__ */ oneOf('auto', 'fetch', 'eventsource'), fn),
   events: strings,
   stallTimeoutMs: ms,
-  connectTimeoutMs: ms,
-  protocols: either(str, strings),
-  ping: either(
-    no,
-    nested({ message: required(either(str, fn)), isPong: required(fn), intervalMs: positive, timeoutMs: positive }),
-  ),
-  maxMessageBytes: bytes,
-  sendQueue,
   // Raw mode against servers we did not write (RawStreamOptions, raw-options.ts).
   firstByteTimeoutMs: ms,
   ignoreEvents: strings,
-  dedupe: either(no, oneOf('unique', 'ordered')),
+  dedupe: /* @__PURE__ */ either(no, /* @__PURE__ */ oneOf('unique', 'ordered')),
   resend: bool,
-  closeCodes: rule(
+}
+
+/** Options of a raw WebSocket (`subscribe()` of `@switchline/client/ws`, and of the auto entry). */
+export const WS_SUBSCRIBE_OPTIONS: Shape = {
+  ...RAW,
+  protocols: /* @__PURE__ */ either(str, strings),
+  ping: /* @__PURE__ */ either(
+    no,
+    /* @__PURE__ */ nested({ message: /* @__PURE__ */ required(/* @__PURE__ */ either(str, fn)), isPong: /* @__PURE__ */ required(fn), intervalMs: positive, timeoutMs: positive }),
+  ),
+  maxMessageBytes: bytes,
+  sendQueue,
+  closeCodes: /* @__PURE__ */ rule(
     (value) =>
       isObject(value) &&
       Object.entries(value).every(([code, action]) => /^[1-4]\d{3}$/.test(code) && (action === 'fatal' || action === 'retry')),
     "an object of close codes (1000–4999) to 'fatal' or 'retry'",
   ),
-  pong: either(no, nested({ isPing: required(fn), reply: required(either(str, fn)) })),
+  pong: /* @__PURE__ */ either(no, /* @__PURE__ */ nested({ isPing: /* @__PURE__ */ required(fn), reply: /* @__PURE__ */ required(/* @__PURE__ */ either(str, fn)) })),
 }
+
+/** Options of the auto raw `subscribe(url, options)`: both transports' options, and `transport`. */
+export const SUBSCRIBE_OPTIONS: Shape = { ...SSE_SUBSCRIBE_OPTIONS, ...WS_SUBSCRIBE_OPTIONS, transport }
 
 /** Options of `createClient(options)` (`url` is checked by the client itself). */
 export const CLIENT_OPTIONS: Shape = {
@@ -152,7 +164,7 @@ export const CLIENT_OPTIONS: Shape = {
   headers,
   withCredentials: bool,
   reconnect,
-  ping: nested({ intervalMs: positive, timeoutMs: positive }),
+  ping: /* @__PURE__ */ nested({ intervalMs: positive, timeoutMs: positive }),
   stallTimeoutMs: ms,
   connectTimeoutMs: ms,
   maxMessageBytes: bytes,
