@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 /**
- * Two builds:
+ * Two builds, each with the entries `.` (index), `./sse` and `./ws` (and `./protocol`, Node build only):
  * - Node (ESM + CJS + types) for `import`/`require`: `#platform` resolves to `src/platform/node.ts` (`ws` and
  *   `eventsource` stay external dependencies).
  * - Browser (ESM) at `dist/browser/`, for the `browser` export condition: `#platform` resolves to
@@ -9,7 +9,7 @@ import { defineConfig } from 'tsup'
  */
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', channels: 'src/channels/index.ts', protocol: 'src/protocol/index.ts' },
+    entry: { index: 'src/index.ts', sse: 'src/sse.ts', ws: 'src/ws.ts', channels: 'src/channels/index.ts', protocol: 'src/protocol/index.ts' },
     format: ['esm', 'cjs'],
     platform: 'node',
     dts: true,
@@ -20,7 +20,7 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    entry: { index: 'src/index.ts', channels: 'src/channels/index.ts' },
+    entry: { index: 'src/index.ts', sse: 'src/sse.ts', ws: 'src/ws.ts', channels: 'src/channels/index.ts' },
     outDir: 'dist/browser',
     format: ['esm'],
     platform: 'browser',

@@ -8,7 +8,7 @@ import type { SizeResult } from './size'
 /** Areas in the order the report lists them, each with the client source files (under `src/`) it owns. */
 export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string[] }> = [
   { area: 'createClient: client, channels, the two multiplexed sessions', files: ['channels/client.ts', 'channels/index.ts', 'channels/multiplexed-client.ts', 'channels/ws-session.ts', 'channels/ws-connection.ts', 'channels/protocol-errors.ts', 'channels/sse-session.ts', 'channels/sse-session-events.ts', 'sse/sse-request.ts', 'channels/member-registry.ts', 'channels/session-types.ts', 'channels/session-skeleton.ts', 'core/head-cursor.ts'] },
-  { area: 'Raw `subscribe(url)` for any SSE / WebSocket server', files: ['raw/subscribe.ts', 'raw/raw-sse.ts', 'raw/raw-ws.ts', 'raw/raw-ws-close.ts'] },
+  { area: 'Raw `subscribe(url)` for any SSE / WebSocket server', files: ['raw/subscribe.ts', 'raw/subscribe-sse.ts', 'raw/subscribe-ws.ts', 'raw/start-raw.ts', 'raw/raw-sse.ts', 'raw/raw-ws.ts', 'raw/raw-ws-close.ts'] },
   { area: 'Subscription object (callbacks, state, close, AbortSignal)', files: ['raw/subscription-core.ts', 'raw/subscription-handle.ts', 'channels/channel-subscription.ts'] },
   { area: 'Reconnect: supervisor, backoff, liveness, transport choice and fallback, timers', files: ['core/supervisor.ts', 'core/backoff.ts', 'core/liveness.ts', 'core/attempt-timers.ts', 'channels/transport-choice.ts', 'sse/sse-client.ts', 'core/timers.ts'] },
   { area: 'Sends: bounded queue, acks, re-send across switches, HTTP publish', files: ['channels/outbox.ts', 'channels/http-publisher.ts', 'core/bounded-queue.ts'] },

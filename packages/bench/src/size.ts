@@ -38,6 +38,8 @@ export interface SizeResult {
 }
 
 export const SWITCHLINE_ENTRIES: SizeEntry[] = [
+  { id: 'switchline-sse', label: 'Switchline `@switchline/client/sse` `subscribe`', code: "export { subscribe } from '@switchline/client/sse'", switchline: true },
+  { id: 'switchline-ws', label: 'Switchline `@switchline/client/ws` `subscribe`', code: "export { subscribe } from '@switchline/client/ws'", switchline: true },
   { id: 'switchline-subscribe', label: 'Switchline `subscribe` only', code: "export { subscribe } from '@switchline/client'", switchline: true },
   { id: 'switchline-createClient', label: 'Switchline `createClient` only', code: "export { createClient } from '@switchline/client'", switchline: true },
   { id: 'switchline-full', label: 'Switchline, everything', code: "export * from '@switchline/client'", switchline: true },

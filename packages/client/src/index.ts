@@ -38,6 +38,7 @@ export type {
   ClientTransport,
   ConnectionState,
   EventMeta,
+  EventSourceTransport,
   EventsOf,
   GapInfo,
   HeadersInit_,

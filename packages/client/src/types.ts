@@ -10,6 +10,7 @@ import type { GapInfo } from './protocol/frames'
 import type { StandardSchemaV1 } from './core/standard-schema'
 import type { Platform } from './core/platform-types'
 import type { RawStreamOptions } from './core/raw-options'
+import type { OpenSse } from './core/transport-types'
 
 export type { GapInfo }
 
@@ -158,6 +159,12 @@ export interface IteratorBufferOptions {
 /** The HTTP client of a raw SSE stream; see {@link SubscribeOptions.sse}. */
 export type SseClientPreference = 'auto' | 'fetch' | 'eventsource'
 
+/**
+ * The EventSource transport as a value (`eventSource` of `@switchline/client/sse`), for {@link SubscribeOptions.sse}:
+ * one attempt over the platform's `EventSource`.
+ */
+export type EventSourceTransport = OpenSse
+
 /** Options shared by both forms of subscribe. */
 export interface BaseSubscriptionOptions<T> {
   /** Called for every event, once, in order. */
@@ -246,8 +253,16 @@ export interface SubscribeOptions<T> extends BaseSubscriptionOptions<T>, RawStre
    * subscribe('https://example.com/ticks') // browsers: fetch; Node: node:http
    * subscribe('https://example.com/ticks', { sse: 'eventsource' }) // the platform's EventSource, also in Node
    * subscribe('https://example.com/ticks', { sse: 'fetch' }) // the global fetch, also in Node
+   *
+   * The EventSource transport is also an add-on, {@link EventSourceTransport} (`eventSource`, exported by
+   * `@switchline/client/sse`): passing it here is the same as `'eventsource'`. The SSE-only entry
+   * `@switchline/client/sse` bundles no EventSource code unless you pass it (there, `'eventsource'` as a string
+   * is refused and `'auto'` always uses fetch / `node:http`).
+   * @example
+   * import { eventSource, subscribe } from '@switchline/client/sse'
+   * subscribe('https://example.com/ticks', { sse: eventSource })
    */
-  sse?: SseClientPreference
+  sse?: SseClientPreference | EventSourceTransport
   /**
    * SSE: event names to deliver — to `onEvent`, the iterator and `on(name)` handlers alike (a name left out reaches
    * none of them). Over `sse: 'eventsource'` these (and `ignoreEvents`) are also the only names the platform's

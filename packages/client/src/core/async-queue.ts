@@ -39,8 +39,6 @@ export interface AsyncQueue<T> {
   iterator(): AsyncIterableIterator<T>
 }
 
-const OVERFLOW_POLICIES: ReadonlySet<string> = new Set(['error', 'drop-oldest', 'drop-newest'])
-
 interface Waiter<T> {
   resolve(result: IteratorResult<T, undefined>): void
   reject(error: unknown): void
@@ -63,7 +61,7 @@ export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue
   if (!(maxSize === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxSize) && maxSize >= 1))) {
     throw invalidOptions(`maxSize must be a positive integer, got ${String(maxSize)}`)
   }
-  if (!OVERFLOW_POLICIES.has(overflow)) {
+  if (overflow !== 'error' && overflow !== 'drop-oldest' && overflow !== 'drop-newest') {
     throw invalidOptions(`overflow must be one of error, drop-oldest, drop-newest`)
   }
 

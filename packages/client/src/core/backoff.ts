@@ -78,7 +78,7 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
  * defaultBackoff(0, Math.random) // somewhere in [0, 1500)
  * defaultBackoff(3, Math.random) // somewhere in [0, 5000)
  */
-export const defaultBackoff: BackoffPolicy = exponentialBackoff()
+export const defaultBackoff: BackoffPolicy = /* @__PURE__ */ exponentialBackoff()
 
 /**
  * The longest server hint honoured, in ms (60 s): a longer SSE `retry:`, `Retry-After` / `retry-after-ms` or close

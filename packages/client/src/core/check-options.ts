@@ -116,23 +116,37 @@ const SUBSCRIPTION = {
   buffer: /* @__PURE__ */ nested({ maxSize: count, overflow: /* @__PURE__ */ oneOf('error', 'drop-oldest', 'drop-newest') }),
 } satisfies Shape
 
-/** Options of raw `subscribe(url, options)`. */
-// Object.assign, not a spread, so that a bundle without raw subscribe() drops it (a call marked pure can go).
-export const SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, SUBSCRIPTION, {
+// Object.assign, not a spread, in the tables built from others: a call marked pure can go, so a bundle keeps only
+// the tables its entry checks (a spread may run getters, so a bundler keeps it).
+
+/** Options of raw `subscribe()` whichever transport carries it. */
+const RAW: Shape = /* @__PURE__ */ Object.assign({}, SUBSCRIPTION, {
   reconnect,
   platform,
-  transport,
   format: /* @__PURE__ */ either(/* @__PURE__ */ oneOf('json', 'text'), fn),
+  connectTimeoutMs: ms,
+})
+
+/** Options of raw SSE (`subscribe()` of `@switchline/client/sse`, and of the auto entry). */
+export const SSE_SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, RAW, {
   done: /* @__PURE__ */ either(str, fn),
   method: /* @__PURE__ */ rule((value) => typeof value === 'string' && /^[A-Za-z]+$/.test(value), 'an HTTP method name'),
   body: /* @__PURE__ */ either(str, obj),
   headers,
   token: fn,
   withCredentials: bool,
-  sse: /* @__PURE__ */ oneOf('auto', 'fetch', 'eventsource'),
+  sse: /* @__PURE__ */ either(/* @__PURE__ */ oneOf('auto', 'fetch', 'eventsource'), fn),
   events: strings,
   stallTimeoutMs: ms,
-  connectTimeoutMs: ms,
+  // Raw mode against servers we did not write (RawStreamOptions, raw-options.ts).
+  firstByteTimeoutMs: ms,
+  ignoreEvents: strings,
+  dedupe: /* @__PURE__ */ either(no, /* @__PURE__ */ oneOf('unique', 'ordered')),
+  resend: bool,
+})
+
+/** Options of a raw WebSocket (`subscribe()` of `@switchline/client/ws`, and of the auto entry). */
+export const WS_SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, RAW, {
   protocols: /* @__PURE__ */ either(str, strings),
   ping: /* @__PURE__ */ either(
     no,
@@ -140,11 +154,6 @@ export const SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, SUBSCR
   ),
   maxMessageBytes: bytes,
   sendQueue,
-  // Raw mode against servers we did not write (RawStreamOptions, raw-options.ts).
-  firstByteTimeoutMs: ms,
-  ignoreEvents: strings,
-  dedupe: /* @__PURE__ */ either(no, /* @__PURE__ */ oneOf('unique', 'ordered')),
-  resend: bool,
   closeCodes: /* @__PURE__ */ rule(
     (value) =>
       isObject(value) &&
@@ -153,6 +162,9 @@ export const SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, SUBSCR
   ),
   pong: /* @__PURE__ */ either(no, /* @__PURE__ */ nested({ isPing: /* @__PURE__ */ required(fn), reply: /* @__PURE__ */ required(/* @__PURE__ */ either(str, fn)) })),
 })
+
+/** Options of the auto raw `subscribe(url, options)`: both transports' options, and `transport`. */
+export const SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, SSE_SUBSCRIBE_OPTIONS, WS_SUBSCRIBE_OPTIONS, { transport })
 
 /** Options of `createClient(options)` (`url` is checked by the client itself). */
 export const CLIENT_OPTIONS: Shape = {
@@ -177,4 +189,4 @@ export const CLIENT_OPTIONS: Shape = {
 }
 
 /** Options of `client.subscribe(channel, options)` (`key` is checked as part of the channel identifier). */
-export const CHANNEL_OPTIONS: Shape = { ...SUBSCRIPTION, key: str, transport }
+export const CHANNEL_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, SUBSCRIPTION, { key: str, transport })

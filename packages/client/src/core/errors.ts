@@ -307,9 +307,11 @@ export function classifyHttpResponse(input: {
   return { kind: retryable ? 'retry' : 'fatal', error: new SwitchlineError(code, message + where, details) }
 }
 
-const CLOSE_CODE_NAMES: ReadonlyMap<number, string> = new Map(
-  Object.entries(CLOSE_CODES).map(([name, code]) => [code, name]),
-)
+/** The protocol name of a close code, looked up when needed (no table built at import). */
+function closeCodeName(code: number): string | undefined {
+  for (const name in CLOSE_CODES) if (CLOSE_CODES[name as keyof typeof CLOSE_CODES] === code) return name
+  return undefined
+}
 
 /**
  * Maps a WebSocket close to retry-or-stop (docs/protocol.md §7):
@@ -324,7 +326,7 @@ const CLOSE_CODE_NAMES: ReadonlyMap<number, string> = new Map(
  */
 export function classifyClose(input: { code: number; reason: string }): { fatal: boolean; error: SwitchlineError } {
   const { code, reason } = input
-  const name = CLOSE_CODE_NAMES.get(code)
+  const name = closeCodeName(code)
   const fatal = isFatalCloseCode(code)
   const details: SwitchlineErrorDetails = {
     closeCode: code,

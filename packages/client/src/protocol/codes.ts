@@ -44,12 +44,10 @@ export const CLOSE_CODES = {
 /** A close code name, e.g. `'idle_timeout'`. */
 export type CloseCodeName = keyof typeof CLOSE_CODES
 
-/** Close codes after which reconnecting cannot succeed. */
-const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.bad_frame, CLOSE_CODES.forbidden])
-
 /** Whether a WebSocket close code means "do not reconnect" (docs/protocol.md §7). */
 export function isFatalCloseCode(code: number): boolean {
-  return FATAL_CLOSE_CODES.has(code)
+  // A plain test, not a module-level `Set`: nothing runs at import (the package is side-effect free).
+  return code === CLOSE_CODES.bad_frame || code === CLOSE_CODES.forbidden
 }
 
 /** Whether an error code means "do not retry" (docs/protocol.md §7). Unknown codes are treated as retryable. */

@@ -13,20 +13,13 @@ import { hasFetch, platformSse, resolvePlatform } from '../platform/platform'
 import { cursorInQuery, usesEventSource, withQueryCursor } from '../sse/sse-client'
 import type { SseEvent } from '../core/sse-parser'
 import type { SubscriptionSink } from './subscription-core'
-import { openEventSourceSse } from '../sse/sse-eventsource'
 import { openFetchSse } from '../sse/sse-fetch'
-import type { AttemptContext, AttemptHandle, SseAttemptHandlers, SseRequest } from '../core/transport-types'
+import type { AttemptContext, AttemptHandle, OpenSse, SseAttemptHandlers, SseRequest } from '../core/transport-types'
 import type { RawStreamOptions } from '../core/raw-options'
-import type { SendResult, SubscribeOptions } from '../types'
+import type { SubscribeOptions } from '../types'
+import type { RawConnection } from './start-raw'
 
-/** One raw connection (SSE or WebSocket) as `subscribe()` drives it. */
-export interface RawConnection {
-  /** Opens one attempt (the supervisor's `connect`). */
-  connect(ctx: AttemptContext): Promise<AttemptHandle>
-  send(data: unknown): Promise<SendResult>
-  /** The subscription is over: release what is held (pending sends reject with `error`). */
-  close(error: SwitchlineError): void
-}
+export type { RawConnection } from './start-raw'
 
 /** Default `stallTimeoutMs` of raw SSE. */
 export const DEFAULT_STALL_TIMEOUT_MS = 45_000
@@ -55,6 +48,7 @@ export function createRawSse<T>(
   options: SubscribeOptions<T>,
   sink: SubscriptionSink<T>,
   end: (reason: string) => void,
+  eventSource: OpenSse | undefined,
 ): RawConnection {
   const decode = createDecoder(options.format ?? 'json')
   const isNew = createRawIdFilter(options.dedupe)
@@ -68,7 +62,8 @@ export function createRawSse<T>(
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const resend = options.resend === true
   const plain = isPlainSseRequest(options)
-  const sseClient = options.sse ?? 'auto'
+  // `sse: eventSource` (the add-on transport itself) asks for EventSource as `'eventsource'` does.
+  const sseClient = typeof options.sse === 'function' ? 'eventsource' : (options.sse ?? 'auto')
   let cursor = options.lastEventId
   if (cursor !== undefined) isNew?.(cursor) // the app's cursor is the first mark: a replay of it is a duplicate
   let duplicate = false // the id of the block being dispatched was a duplicate (opt-in `dedupe`)
@@ -122,7 +117,9 @@ export function createRawSse<T>(
         cause: error,
       })
     }
-    const useEventSource = usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
+    // Without the EventSource transport (the SSE-only entry, add-on not passed) 'auto' stays on fetch.
+    const useEventSource =
+      eventSource !== undefined && usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
     const ownHeaders = Object.keys(requestHeaders).length > 0
     // The CORS rule belongs to 'auto' (it stands in for EventSource): an explicit `sse: 'fetch'` keeps the header.
     const inQuery = cursorInQuery(url, sseClient === 'auto' ? platform.pageOrigin : undefined, useEventSource, ownHeaders)
@@ -196,7 +193,7 @@ export function createRawSse<T>(
       onError: (error) => sink.error(error),
     }
     try {
-      const open = useEventSource ? openEventSourceSse : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
+      const open = useEventSource ? (eventSource as OpenSse) : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
       attempt = open(request, handlers, platform)
     } catch (error) {
       stop()
@@ -232,6 +229,14 @@ function notResent(method: string, error: SwitchlineError): SwitchlineError {
     `${error.message}; the ${method} stream had already produced events, so the request is not sent again (resend: true re-sends it)`,
     { status: error.status, fatal: true, cause: error },
   )
+}
+
+/**
+ * Whether a subscription asks for EventSource (`sse: 'eventsource'`, or the add-on transport itself) with a request
+ * EventSource cannot send.
+ */
+export function eventSourceRefused(options: Pick<SubscribeOptions<unknown>, 'sse' | 'method' | 'body' | 'headers' | 'token'>): boolean {
+  return (options.sse === 'eventsource' || typeof options.sse === 'function') && !isPlainSseRequest(options)
 }
 
 /** A plain GET without headers, token or body: what `EventSource` can request. */

@@ -16,7 +16,7 @@ import {
   type Watchdog,
 } from '../core/liveness'
 import { resolvePlatform } from '../platform/platform'
-import type { RawConnection } from './raw-sse'
+import type { RawConnection } from './start-raw'
 import { classifyRawClose } from './raw-ws-close'
 import type { SubscriptionSink } from './subscription-core'
 import type { AttemptContext, AttemptHandle, WsAttempt } from '../core/transport-types'

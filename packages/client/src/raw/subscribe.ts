@@ -1,15 +1,15 @@
 /**
  * Raw `subscribe()`: one stream from any standard SSE or WebSocket endpoint (no Switchline framing), with
- * reconnection, resume, liveness, validation and a bounded async iterator.
+ * reconnection, resume, liveness, validation and a bounded async iterator. This one picks SSE or WebSocket from
+ * the URL at run time, so it bundles both; `subscribe-sse.ts` and `subscribe-ws.ts` are the single-transport
+ * entries (`@switchline/client/sse`, `@switchline/client/ws`).
  */
 import { checkOptions, SUBSCRIBE_OPTIONS } from '../core/check-options'
-import { invalidOptions, SwitchlineError } from '../core/errors'
-import { resolvePlatform } from '../platform/platform'
-import { createRawSse, isPlainSseRequest, type RawConnection } from './raw-sse'
+import { invalidOptions } from '../core/errors'
+import { openEventSourceSse } from '../sse/sse-eventsource'
+import { createRawSse, eventSourceRefused } from './raw-sse'
 import { createRawWs } from './raw-ws'
-import { createSubscriptionCore } from './subscription-core'
-import { createSupervisor, supervisorSettings } from '../core/supervisor'
-import type { Supervisor } from '../core/supervisor-types'
+import { parseRawUrl, startRaw } from './start-raw'
 import type { SendResult, Subscription, SubscribeOptions, TransportKind, TransportPreference } from '../types'
 
 /**
@@ -63,45 +63,14 @@ export function subscribe<T = unknown, E = Record<string, T>>(url: string, optio
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
   checkOptions('subscribe()', options, SUBSCRIBE_OPTIONS)
   const target = resolveTarget(url, options.transport ?? 'auto')
-  if (target.kind === 'sse' && options.sse === 'eventsource' && !isPlainSseRequest(options)) {
+  if (target.kind === 'sse' && eventSourceRefused(options)) {
     throw invalidOptions("subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)")
   }
-  let supervisor: Supervisor | undefined
-  let connection: RawConnection | undefined
-  const { sink, subscription } = createSubscriptionCore<T, unknown>(options, {
-    onClose() {
-      supervisor?.stop('closed')
-      connection?.close(new SwitchlineError('closed', 'the subscription is closed'))
-    },
-    send: (data) =>
-      connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed')),
-  })
-  if (sink.closed) return subscription
-
-  sink.setTransport(target.kind, target.reason)
-  connection =
+  return startRaw(options, target.kind, target.reason, (sink, end) =>
     target.kind === 'sse'
-      ? createRawSse(target.url, options, sink, (reason) => supervisor?.stop(reason))
-      : createRawWs(target.url, options, sink)
-  const active = connection
-  supervisor = createSupervisor({
-    connect: (ctx) => active.connect(ctx),
-    ...supervisorSettings(options.reconnect),
-    platform: resolvePlatform(options.platform),
-    onState(change) {
-      const { from: _from, ...rest } = change
-      if (change.to === 'closed') {
-        active.close(
-          change.error
-            ? new SwitchlineError('closed', `the subscription failed: ${change.error.message}`, { cause: change.error })
-            : new SwitchlineError('closed', 'the subscription is closed'),
-        )
-      }
-      sink.setState(rest)
-    },
-  })
-  supervisor.start()
-  return subscription
+      ? createRawSse(target.url, options, sink, end, typeof options.sse === 'function' ? options.sse : openEventSourceSse)
+      : createRawWs(target.url, options, sink),
+  )
 }
 
 /** Where a raw subscription connects, and over what. */
@@ -115,13 +84,7 @@ const NATURAL: Record<string, TransportKind> = { 'http:': 'sse', 'https:': 'sse'
 const CONVERT: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'http:', 'wss:': 'https:' }
 
 function resolveTarget(url: string, preference: TransportPreference): Target {
-  let parsed: URL
-  try {
-    const base = (globalThis as { location?: { href?: string } }).location?.href
-    parsed = base === undefined ? new URL(url) : new URL(url, base)
-  } catch (cause) {
-    throw invalidOptions(`subscribe(): invalid URL ${JSON.stringify(url)}`, cause)
-  }
+  const parsed = parseRawUrl(url)
   const natural = NATURAL[parsed.protocol]
   if (natural === undefined) {
     throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)

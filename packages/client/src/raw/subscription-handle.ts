@@ -25,7 +25,7 @@ function own<V>(target: object, key: PropertyKey, value: V): V {
 }
 
 /** The handle's bound `send`, under a key the app cannot name (the sendable subclass cannot read `#core`). */
-const BOUND_SEND = Symbol()
+const BOUND_SEND = /* @__PURE__ */ Symbol()
 
 /**
  * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send`, `on`,

@@ -8,7 +8,6 @@ import { SwitchlineError } from '../core/errors'
 /** At most this many redirects per attempt, as `fetch`. */
 export const MAX_REDIRECTS = 20
 
-const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 
 /** Headers a redirect to another origin drops (fetch drops `authorization`; a Node app's own cookies too). */
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'] as const
@@ -43,7 +42,7 @@ export function redirectHop(
   location: string | undefined,
   redirects: number,
 ): HttpHop | SwitchlineError | undefined {
-  if (!REDIRECT_STATUSES.has(status) || location === undefined) return undefined
+  if (!isRedirectStatus(status) || location === undefined) return undefined
   const refuse = (why: string): SwitchlineError =>
     new SwitchlineError('http_status', `HTTP ${status} redirect from ${hop.url.href} refused: ${why}`, { status, url: hop.url.href, fatal: true })
   if (redirects >= MAX_REDIRECTS) return refuse(`more than ${MAX_REDIRECTS} redirects`)
@@ -65,4 +64,9 @@ export function redirectHop(
   }
   if (url.origin !== hop.url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name]
   return { url, method, headers, body }
+}
+
+/** 301, 302, 303, 307 or 308 (a plain test, not a module-level `Set`: nothing runs at import). */
+function isRedirectStatus(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308
 }

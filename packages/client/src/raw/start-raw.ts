@@ -1,0 +1,79 @@
+/**
+ * What the three raw `subscribe()` entries share (auto in `subscribe.ts`, SSE-only in `subscribe-sse.ts`,
+ * WebSocket-only in `subscribe-ws.ts`): parsing the URL, and putting one {@link RawConnection} under a supervisor
+ * behind the public subscription object. Importing this file brings neither transport: each entry passes its own.
+ */
+import { invalidOptions, SwitchlineError } from '../core/errors'
+import { createSupervisor, supervisorSettings } from '../core/supervisor'
+import type { Supervisor } from '../core/supervisor-types'
+import type { AttemptContext, AttemptHandle } from '../core/transport-types'
+import { resolvePlatform } from '../platform/platform'
+import { createSubscriptionCore, type SubscriptionSink } from './subscription-core'
+import type { BaseSubscriptionOptions, SendResult, Subscription, TransportKind } from '../types'
+
+/** One raw connection (SSE or WebSocket) as `subscribe()` drives it. */
+export interface RawConnection {
+  /** Opens one attempt (the supervisor's `connect`). */
+  connect(ctx: AttemptContext): Promise<AttemptHandle>
+  send(data: unknown): Promise<SendResult>
+  /** The subscription is over: release what is held (pending sends reject with `error`). */
+  close(error: SwitchlineError): void
+}
+
+/**
+ * Parses a raw subscription's URL; a relative one resolves against the page's `location` (browsers).
+ * @throws SwitchlineError `invalid_options` for a URL that does not parse.
+ */
+export function parseRawUrl(url: string): URL {
+  try {
+    const base = (globalThis as { location?: { href?: string } }).location?.href
+    return base === undefined ? new URL(url) : new URL(url, base)
+  } catch (cause) {
+    throw invalidOptions(`subscribe(): invalid URL ${JSON.stringify(url)}`, cause)
+  }
+}
+
+/**
+ * Starts a raw subscription over the connection `create` builds (`end(reason)` stops it without error, as the SSE
+ * `done` sentinel does), with the transport already chosen (`kind`, announced to `onTransport` with `reason`).
+ */
+export function startRaw<T>(
+  options: BaseSubscriptionOptions<T>,
+  kind: TransportKind,
+  reason: string,
+  create: (sink: SubscriptionSink<T>, end: (reason: string) => void) => RawConnection,
+): Subscription<T, unknown> {
+  let supervisor: Supervisor | undefined
+  let connection: RawConnection | undefined
+  const { sink, subscription } = createSubscriptionCore<T, unknown>(options, {
+    onClose() {
+      supervisor?.stop('closed')
+      connection?.close(new SwitchlineError('closed', 'the subscription is closed'))
+    },
+    send: (data) =>
+      connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed')),
+  })
+  if (sink.closed) return subscription
+
+  sink.setTransport(kind, reason)
+  const active = create(sink, (why) => supervisor?.stop(why))
+  connection = active
+  supervisor = createSupervisor({
+    connect: (ctx) => active.connect(ctx),
+    ...supervisorSettings(options.reconnect),
+    platform: resolvePlatform(options.platform),
+    onState(change) {
+      const { from: _from, ...rest } = change
+      if (change.to === 'closed') {
+        active.close(
+          change.error
+            ? new SwitchlineError('closed', `the subscription failed: ${change.error.message}`, { cause: change.error })
+            : new SwitchlineError('closed', 'the subscription is closed'),
+        )
+      }
+      sink.setState(rest)
+    },
+  })
+  supervisor.start()
+  return subscription
+}
