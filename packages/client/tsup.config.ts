@@ -9,7 +9,7 @@ import { defineConfig } from 'tsup'
  */
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', protocol: 'src/protocol/index.ts' },
+    entry: { index: 'src/index.ts', protocol: 'src/protocol/index.ts', tabs: 'src/tabs/index.ts' },
     format: ['esm', 'cjs'],
     platform: 'node',
     dts: true,
@@ -20,7 +20,7 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', tabs: 'src/tabs/index.ts' },
     outDir: 'dist/browser',
     format: ['esm'],
     platform: 'browser',

@@ -16,7 +16,7 @@ import { findCycles, listSourceFiles, readImportGraph, type ImportGraph } from '
 const SRC = fileURLToPath(new URL('../src', import.meta.url))
 
 /** Bottom to top; folders on one line are peers (neither imports the other). */
-const LAYERS: readonly (readonly string[])[] = [['protocol'], ['core'], ['sse', 'ws'], ['platform'], ['raw'], ['channels']]
+const LAYERS: readonly (readonly string[])[] = [['protocol'], ['core'], ['sse', 'ws'], ['platform'], ['raw'], ['channels'], ['tabs']]
 const TOP_FILES = ['index.ts', 'types.ts']
 /** What `types.ts` may import. */
 const TYPES_IMPORTS = ['protocol', 'core']
