@@ -39,6 +39,7 @@ export const SWITCHLINE_ENTRIES: SizeEntry[] = [
   { id: 'switchline-subscribe', label: 'Switchline `subscribe` only', code: "export { subscribe } from '@switchline/client'", switchline: true },
   { id: 'switchline-createClient', label: 'Switchline `createClient` only', code: "export { createClient } from '@switchline/client'", switchline: true },
   { id: 'switchline-full', label: 'Switchline, everything', code: "export * from '@switchline/client'", switchline: true },
+  { id: 'switchline-tabs', label: 'Switchline `createTabsClient` (`/tabs`, createClient included)', code: "export { createTabsClient } from '@switchline/client/tabs'", switchline: true },
 ]
 
 export const COMPETITOR_ENTRIES: SizeEntry[] = [

@@ -1,7 +1,7 @@
 /**
  * Fake browser pieces for tab sharing: one origin's Web Locks (FIFO queue per name, like `navigator.locks`) and
  * `BroadcastChannel`s that deliver asynchronously to every other open channel of the same name, never to the
- * sender. A tab can be "killed": its channels go deaf and mute at once, as when the browser closes it.
+ * sender (a microtask later). A tab can be "killed": its channels go deaf and mute at once, as when the browser closes it.
  */
 import type { BroadcastChannelLike, LockManagerLike, TabsPlatform } from '../../src/tabs/tab-platform'
 
@@ -86,9 +86,10 @@ export function createFakeOrigin(): FakeOrigin {
           const data = structuredClone(message)
           for (const other of open) {
             if (other.instance === this || other.name !== this.name) continue
-            setTimeout(() => {
+            // A microtask, not a timer: the tests' timer counts are the client's alone.
+            queueMicrotask(() => {
               if (other.alive()) other.instance.onmessage?.({ data: structuredClone(data) })
-            }, 0)
+            })
           }
         }
         close(): void {
