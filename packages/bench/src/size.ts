@@ -56,6 +56,7 @@ export const SWITCHLINE_ENTRIES: SizeEntry[] = [
     code: "export { createClient, sseTransport } from '@switchline/client/channels'",
     switchline: true,
   },
+  { id: 'switchline-tabs', label: 'Switchline `createTabsClient` (`/tabs`, createClient included)', code: "export { createTabsClient } from '@switchline/client/tabs'", switchline: true },
 ]
 
 export const COMPETITOR_ENTRIES: SizeEntry[] = [

@@ -16,7 +16,7 @@ import { findCycles, listSourceFiles, readImportGraph, type ImportGraph } from '
 const SRC = fileURLToPath(new URL('../src', import.meta.url))
 
 /** Bottom to top; folders on one line are peers (neither imports the other). */
-const LAYERS: readonly (readonly string[])[] = [['protocol'], ['core'], ['sse', 'ws'], ['platform'], ['raw'], ['channels']]
+const LAYERS: readonly (readonly string[])[] = [['protocol'], ['core'], ['sse', 'ws'], ['platform'], ['raw'], ['channels'], ['tabs']]
 /** The package's entry points (`.`, `./sse`, `./ws`): each may import any layer. */
 const ENTRY_FILES = ['index.ts', 'sse.ts', 'ws.ts']
 const TOP_FILES = [...ENTRY_FILES, 'types.ts']

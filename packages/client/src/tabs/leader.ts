@@ -1,0 +1,167 @@
+/**
+ * The leader tab's side: one real `createClient()` whose channel subscriptions are shared by every tab. Each
+ * channel is subscribed once, from the oldest cursor any tab reported; a tab that later reports an older cursor
+ * than what was already broadcast gets the channel resubscribed from it (the others drop the replay as seen).
+ * Sends forwarded by tabs are published over `POST B/publish` with the tab's own `mid`, so a send re-forwarded to
+ * a new leader is published once (the server deduplicates by `mid`, protocol R22).
+ */
+import type { ChannelSchema, Client, ClientOptions, StateChange, Subscription, TransportChange, TransportKind } from '../types'
+import type { HttpPublisher } from '../channels/http-publisher'
+import { compareEventIds } from '../protocol/cursor'
+import type { TabMessage } from './messages'
+import { toErrorShape, toStateShape } from './messages'
+
+/** One shared channel. */
+interface SharedChannel {
+  sub: Subscription<unknown> | undefined
+  /** Bumped for every subscription: callbacks of an older one are no-ops. */
+  generation: number
+  /** Cursor per interested tab. */
+  tabs: Map<string, string | undefined>
+  /** Where the current subscription started, and the last id it broadcast. */
+  from: string | undefined
+  lastId: string | undefined
+  state: StateChange['to']
+  transport: TransportKind | undefined
+  reason: string | undefined
+  transportPreference: ClientOptions['transport']
+}
+
+/** The leader's engine. */
+export interface Leader {
+  /** Handles a message from a tab (its own tab's messages too). */
+  handle(message: TabMessage): void
+  /** Opens the channels collected so far (after the settle window). */
+  start(): void
+  readonly reprobeAt: number | undefined
+  close(): void
+}
+
+const older = (a: string | undefined, b: string | undefined): boolean => a !== undefined && (b === undefined || (compareEventIds(a, b) ?? 0) < 0)
+
+/**
+ * Creates the leader's engine. `emit` broadcasts a message to every tab, this one included.
+ * @example
+ * const leader = createLeader(createClient(options), publisher, emit)
+ */
+export function createLeader(createClient: () => Client<ChannelSchema>, publisher: HttpPublisher, emit: (message: TabMessage) => void): Leader {
+  const channels = new Map<string, SharedChannel>()
+  let client = createClient()
+  let started = false
+  let closed = false
+
+  /** The oldest cursor any tab reported for `entry`. */
+  function oldest(entry: SharedChannel): string | undefined {
+    let from: string | undefined
+    for (const cursor of entry.tabs.values()) if (cursor !== undefined && (from === undefined || older(cursor, from))) from = cursor
+    return from
+  }
+
+  function open(ch: string, entry: SharedChannel, from: string | undefined): void {
+    entry.from = from
+    entry.lastId = undefined
+    const generation = ++entry.generation
+    const current = (): boolean => entry.generation === generation
+    const colon = ch.indexOf(':')
+    entry.sub = client.subscribe(colon === -1 ? ch : ch.slice(0, colon), {
+      ...(colon === -1 ? {} : { key: ch.slice(colon + 1) }),
+      ...(from !== undefined ? { lastEventId: from } : {}),
+      ...(entry.transportPreference !== undefined ? { transport: entry.transportPreference } : {}),
+      onEvent: (data, meta) => {
+        if (!current()) return
+        if (meta.id !== undefined) entry.lastId = meta.id
+        emit({ t: 'ev', ch, ...(meta.id !== undefined ? { id: meta.id } : {}), data, event: meta.event, transport: meta.transport })
+      },
+      onGap: (gap) => current() && emit({ t: 'gap', ch, gap }),
+      onError: (error) => current() && !error.fatal && emit({ t: 'err', ch, error: toErrorShape(error) }),
+      onState: (change) => {
+        if (!current()) return
+        entry.state = change.to
+        if (change.to === 'closed') {
+          channels.delete(ch)
+          if (!change.error) return
+        }
+        emit({ t: 'state', ch, change: toStateShape(change) })
+      },
+      onTransport: (change: TransportChange) => {
+        entry.transport = change.to
+        entry.reason = change.reason
+        if (current()) emit({ t: 'tr', ch, change })
+      },
+    })
+  }
+
+  /**
+   * Replays channel `ch` from `cursor`, older than what was broadcast. The client remembers each channel's cursor
+   * (and drops what is older), so this takes a new client: every channel resumes from what it last broadcast.
+   */
+  function restart(ch: string, cursor: string): void {
+    for (const entry of channels.values()) entry.generation++
+    client.close()
+    client = createClient()
+    for (const [name, entry] of channels) open(name, entry, name === ch ? cursor : (entry.lastId ?? entry.from))
+  }
+
+  function subscribe(message: Extract<TabMessage, { t: 'sub' }>): void {
+    let entry = channels.get(message.ch)
+    if (entry === undefined) {
+      entry = { sub: undefined, generation: 0, tabs: new Map(), from: undefined, lastId: undefined, state: 'connecting', transport: undefined, reason: undefined, transportPreference: message.transport }
+      channels.set(message.ch, entry)
+    }
+    entry.tabs.set(message.from, message.cursor)
+    if (!started) return
+    if (entry.sub === undefined) open(message.ch, entry, oldest(entry))
+    // Already broadcast past (or started after) this tab's cursor: resume from it.
+    else if (message.cursor !== undefined && older(message.cursor, entry.lastId ?? entry.from)) restart(message.ch, message.cursor)
+    emit({
+      t: 'snap',
+      to: message.from,
+      ch: message.ch,
+      state: entry.state,
+      ...(entry.transport !== undefined ? { transport: entry.transport } : {}),
+      ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+    })
+  }
+
+  function drop(tab: string, ch?: string): void {
+    for (const [name, entry] of channels) {
+      if (ch !== undefined && name !== ch) continue
+      entry.tabs.delete(tab)
+      if (entry.tabs.size > 0) continue
+      channels.delete(name)
+      entry.generation++
+      entry.sub?.close()
+    }
+  }
+
+  function publish(message: Extract<TabMessage, { t: 'send' }>): void {
+    publisher.publish({ channel: message.ch, data: message.data as never, mid: message.mid }).then(
+      ({ eventId }) => !closed && emit({ t: 'ack', to: message.from, mid: message.mid, eventId }),
+      (error: unknown) => !closed && emit({ t: 'nack', to: message.from, mid: message.mid, error: toErrorShape(error) }),
+    )
+  }
+
+  return {
+    handle(message) {
+      if (closed) return
+      if (message.t === 'sub') subscribe(message)
+      else if (message.t === 'unsub') drop(message.from, message.ch)
+      else if (message.t === 'bye') drop(message.from)
+      else if (message.t === 'send') publish(message)
+    },
+    start() {
+      if (started || closed) return
+      started = true
+      for (const [ch, entry] of channels) if (entry.sub === undefined) open(ch, entry, oldest(entry))
+    },
+    get reprobeAt() {
+      return client.reprobeAt
+    },
+    close() {
+      closed = true
+      for (const entry of channels.values()) entry.generation++
+      channels.clear()
+      client.close()
+    },
+  }
+}
