@@ -18,6 +18,11 @@ export const FEATURE_AREAS: ReadonlyArray<{ area: string; files: readonly string
   { area: 'Protocol: frame codec, constants, cursors, error and close codes', files: ['protocol/codec.ts', 'protocol/constants.ts', 'protocol/cursor.ts', 'protocol/codes.ts', 'protocol/defaults.ts', 'protocol/frames.ts', 'protocol/index.ts'] },
   { area: 'Resume: per-channel cursors and dedupe', files: ['core/dedupe.ts'] },
   { area: 'Async iterator (`for await`) with overflow policy', files: ['core/async-queue.ts'] },
+  { area: 'Tabs: one leader tab (Web Locks) shares the client over BroadcastChannel', files: ['tabs/tabs-client.ts', 'tabs/tab-subscription.ts', 'tabs/leader.ts', 'tabs/messages.ts', 'tabs/tab-platform.ts'] },
+  {
+    area: 'React hooks: one store per hook (@switchline/react)',
+    files: ['stream-store.ts', 'provider.ts', 'use-store.ts', 'use-stream.ts', 'subscription-options.ts', 'use-channel.ts'].map((f) => `@switchline/react: src/${f}`),
+  },
   { area: 'Named events: typed on() / off() over mitt', files: ['raw/named-events.ts', 'mitt'] },
   { area: 'Errors and their retry/stop classification', files: ['core/errors.ts'] },
   { area: 'Option checks at call time (every option of the three forms, raw-mode ones included)', files: ['core/check-options.ts', 'core/raw-options.ts'] },
