@@ -4,7 +4,12 @@
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test'
 import type { TestSurface } from '../playground/src/surface'
-import { ANSWERED_REQUESTS_PATH, BASE_PATH, SERVER_PUBLISH_PATH, type AnsweredRequest } from '../playground/switchline-plugin'
+import {
+  ANSWERED_REQUESTS_PATH,
+  BASE_PATH,
+  SERVER_PUBLISH_PATH,
+  type AnsweredRequest,
+} from '../playground/switchline-plugin'
 import type { ServerStats } from '@switchline/server'
 import type { FaultStats } from '@switchline/server/testing'
 
@@ -39,13 +44,18 @@ function serverHandle(url: string): ServerHandle {
     return (await res.json()) as T
   }
   const post = (path: string, body: object): Promise<Response> =>
-    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
   return {
     url,
     baseUrl,
     fault: async (action, body = {}) => void (await json(await post(`/_faults/${action}`, body))),
     stats: async () => json<Stats>(await fetch(`${baseUrl}/_faults/stats`)),
-    publish: async (channel, data) => (await json<{ eventId: string }>(await post('/publish', { channel, data }))).eventId,
+    publish: async (channel, data) =>
+      (await json<{ eventId: string }>(await post('/publish', { channel, data }))).eventId,
     serverPublish: async (channel, data) => {
       const res = await fetch(new URL(SERVER_PUBLISH_PATH, url), {
         method: 'POST',
@@ -55,7 +65,9 @@ function serverHandle(url: string): ServerHandle {
       return (await json<{ eventId: string }>(res)).eventId
     },
     requests: async (fromSeq = 0) =>
-      (await json<{ requests: AnsweredRequest[] }>(await fetch(new URL(ANSWERED_REQUESTS_PATH, url)))).requests.filter((r) => r.seq >= fromSeq),
+      (await json<{ requests: AnsweredRequest[] }>(await fetch(new URL(ANSWERED_REQUESTS_PATH, url)))).requests.filter(
+        (r) => r.seq >= fromSeq,
+      ),
   }
 }
 
@@ -83,16 +95,25 @@ function playgroundFor(page: Page, url: string): Playground {
     page,
     async open(query = {}) {
       const params = new URLSearchParams()
-      for (const [k, v] of Object.entries({ ...DEFAULT_QUERY, ...query })) params.set(k, Array.isArray(v) ? v.join(',') : String(v))
+      for (const [k, v] of Object.entries({ ...DEFAULT_QUERY, ...query }))
+        params.set(k, Array.isArray(v) ? v.join(',') : String(v))
       await page.goto(`${url}?${params}`)
       await expect(page.locator('body')).toHaveAttribute('data-ready', 'true')
     },
     card: (channel) => page.getByTestId(`card-${channel}`),
     field: (channel, testid) => pg.card(channel).getByTestId(testid),
     loggedIds: async (channel) =>
-      (await pg.card(channel).locator('[data-testid="event-log"] li[data-id]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-id') ?? ''))).reverse(),
+      (
+        await pg
+          .card(channel)
+          .locator('[data-testid="event-log"] li[data-id]')
+          .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-id') ?? ''))
+      ).reverse(),
     shownDelays: (channel) =>
-      pg.card(channel).getByTestId('reconnect').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-delay-ms')))),
+      pg
+        .card(channel)
+        .getByTestId('reconnect')
+        .evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-delay-ms')))),
     surface: (fn) => page.evaluate(`(${fn.toString()})(window.__switchline)`),
   }
   return pg
@@ -111,7 +132,12 @@ export const test = base.extend<{ playground: Playground }, { server: ServerHand
   playground: async ({ page, server }, use) => {
     await server.fault('reset')
     // The previous test's page is gone; wait until the server has seen its connections close.
-    await expect.poll(async () => { const s = await server.stats(); return s.sse.open + s.ws.open }).toBe(0)
+    await expect
+      .poll(async () => {
+        const s = await server.stats()
+        return s.sse.open + s.ws.open
+      })
+      .toBe(0)
     await use(playgroundFor(page, server.url))
   },
 })

@@ -48,7 +48,14 @@ export async function startPlayground(options: StartPlaygroundOptions = {}): Pro
     ...base,
     configFile: false,
     logLevel: 'warn',
-    server: { ...base.server, host, port, strictPort: port !== 0, ...(watch ? {} : { watch: null }), ...(https ? { https } : {}) },
+    server: {
+      ...base.server,
+      host,
+      port,
+      strictPort: port !== 0,
+      ...(watch ? {} : { watch: null }),
+      ...(https ? { https } : {}),
+    },
     ...(cacheDir ? { cacheDir } : {}),
   })
   await vite.listen()

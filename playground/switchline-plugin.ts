@@ -58,7 +58,9 @@ export interface SwitchlinePlugin extends Plugin {
 
 async function createEmbedded(vite: ViteDevServer, options: SwitchlinePluginOptions): Promise<EmbeddedServer> {
   const main = (await vite.ssrLoadModule('@switchline/server')) as typeof import('@switchline/server')
-  const testing = (await vite.ssrLoadModule('@switchline/server/testing')) as typeof import('@switchline/server/testing')
+  const testing = (await vite.ssrLoadModule(
+    '@switchline/server/testing',
+  )) as typeof import('@switchline/server/testing')
   const server = main.createSwitchlineServer({
     channels: { ...main.DEMO_CHANNELS },
     basePath: BASE_PATH,
@@ -197,7 +199,8 @@ export function switchlinePlugin(options: SwitchlinePluginOptions = {}): Switchl
       vite.middlewares.use((req, res, next) => {
         const path = pathOf(req)
         if (path !== basePath && !path.startsWith(`${basePath}/`)) return next()
-        if (options.testRoutes && !path.startsWith(`${basePath}/_faults/`)) record(req, res, path.slice(basePath.length))
+        if (options.testRoutes && !path.startsWith(`${basePath}/_faults/`))
+          record(req, res, path.slice(basePath.length))
         get().then(({ server }) => server.handleRequest(req, res, next), next)
       })
       vite.httpServer?.on('upgrade', (req, socket, head) => {

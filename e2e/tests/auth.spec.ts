@@ -1,6 +1,9 @@
 import { expect, test } from '../fixtures'
 
-test('the token provider is called on connect and again after the server answers 401', async ({ playground, server }) => {
+test('the token provider is called on connect and again after the server answers 401', async ({
+  playground,
+  server,
+}) => {
   const start = (await server.requests()).length
   const sseSince = async (seq: number) =>
     (await server.requests(seq)).filter((r) => r.path === '/sse').map(({ token, status }) => ({ token, status }))

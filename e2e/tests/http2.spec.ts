@@ -24,7 +24,9 @@ const test = base.extend<object, { https: RunningPlayground }>({
         server: { ...E2E_SERVER },
         testRoutes: true,
         https: { cert, key },
-        cacheDir: fileURLToPath(new URL(`../node_modules/.vite-e2e-https-${workerInfo.parallelIndex}`, import.meta.url)),
+        cacheDir: fileURLToPath(
+          new URL(`../node_modules/.vite-e2e-https-${workerInfo.parallelIndex}`, import.meta.url),
+        ),
       })
       await use(running)
       await running.close()
@@ -53,10 +55,12 @@ test('ten pages of one origin, each with its own client, all live at once over H
 
   // Opened all at once, the way ten tabs restored together would be.
   const pages = await Promise.all(Array.from({ length: PAGES }, () => context.newPage()))
-  await Promise.all(pages.map(async (page) => {
-    await page.goto(`${https.url}bare.html?channels=${CHANNEL}`)
-    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true')
-  }))
+  await Promise.all(
+    pages.map(async (page) => {
+      await page.goto(`${https.url}bare.html?channels=${CHANNEL}`)
+      await expect(page.locator('body')).toHaveAttribute('data-ready', 'true')
+    }),
+  )
   const item = (page: Page) => page.locator(`li[data-channel="${CHANNEL}"]`)
   await Promise.all(pages.map((page) => expect(item(page)).toHaveAttribute('data-state', 'open')))
   await expect
@@ -65,13 +69,18 @@ test('ten pages of one origin, each with its own client, all live at once over H
 
   // All ten live at once: one event reaches every page, and then one more.
   for (const n of [1, 2]) {
-    const { eventId } = await json<{ eventId: string }>(request, new URL(SERVER_PUBLISH_PATH, https.url).href, { channel: CHANNEL, data: { n } })
+    const { eventId } = await json<{ eventId: string }>(request, new URL(SERVER_PUBLISH_PATH, https.url).href, {
+      channel: CHANNEL,
+      data: { n },
+    })
     await Promise.all(pages.map((page) => expect(item(page)).toHaveAttribute('data-last-event-id', eventId)))
   }
 
   // Every page was served over HTTP/2, and so was every SSE stream, on shared connections.
   const protocols = await Promise.all(
-    pages.map((page) => page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceResourceTiming).nextHopProtocol)),
+    pages.map((page) =>
+      page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceResourceTiming).nextHopProtocol),
+    ),
   )
   expect(protocols).toEqual(pages.map(() => 'h2'))
   const answered = (await json<{ requests: AnsweredRequest[] }>(request, requestsUrl)).requests.slice(from)

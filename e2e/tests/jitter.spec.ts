@@ -9,7 +9,10 @@ const DROPS = 8
  */
 const LONGEST_MS = 2 * E2E_SERVER.retryMs + CAP_MS
 
-test('reconnect delays shown in the page are jittered, start at the retry: hint and stay under 2 × hint + cap', async ({ playground, server }) => {
+test('reconnect delays shown in the page are jittered, start at the retry: hint and stay under 2 × hint + cap', async ({
+  playground,
+  server,
+}) => {
   await playground.open({ channels: ['ticker'], initialDelayMs: 200, maxDelayMs: CAP_MS, resetAfterMs: 60_000 })
   await expect(playground.field('ticker', 'state')).toHaveText('open')
   const before = await server.stats()
@@ -28,7 +31,9 @@ test('reconnect delays shown in the page are jittered, start at the retry: hint 
   }
   expect(new Set(delays).size).toBeGreaterThan(1)
   // The attempt counter kept growing (no reset within resetAfterMs), so later delays were drawn under the cap.
-  const attempts = await playground.field('ticker', 'reconnect').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-attempt'))))
+  const attempts = await playground
+    .field('ticker', 'reconnect')
+    .evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-attempt'))))
   expect(attempts.at(-1)).toBeGreaterThan(attempts[0]!)
 
   const after = await server.stats()

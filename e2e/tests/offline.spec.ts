@@ -51,7 +51,11 @@ async function countAttempts(page: Page): Promise<() => Promise<AttemptCounts>> 
 
 const total = (c: AttemptCounts): number => c.eventSource + c.webSocket + c.fetchSse
 
-test('offline → no attempts while offline; back online → reconnects at once and resumes', async ({ playground, server, context }) => {
+test('offline → no attempts while offline; back online → reconnects at once and resumes', async ({
+  playground,
+  server,
+  context,
+}) => {
   const attempts = await countAttempts(playground.page)
   await playground.open({ channels: [...CHANNELS], initialDelayMs: 100, maxDelayMs: CAP_MS })
   await expect(playground.field('ticker', 'state')).toHaveText('open')
@@ -70,20 +74,25 @@ test('offline → no attempts while offline; back online → reconnects at once 
   await expect(playground.field('chat', 'state-reason')).toContainText('offline')
   const whileOffline = await server.stats()
   const attemptsOffline = await attempts()
-  const reconnectsOffline = await playground.surface((s) => s.channels.ticker!.reconnects.length + s.channels.chat!.reconnects.length)
+  const reconnectsOffline = await playground.surface(
+    (s) => s.channels.ticker!.reconnects.length + s.channels.chat!.reconnects.length,
+  )
 
   // Offline for many times the backoff cap: the page made no connection attempt, none is scheduled.
   await expect.poll(() => playground.surface((s) => s.offlineForMs()), { timeout: 5000 }).toBeGreaterThan(6 * CAP_MS)
   expect(await attempts()).toEqual(attemptsOffline)
-  expect(await playground.surface((s) => s.channels.ticker!.reconnects.length + s.channels.chat!.reconnects.length)).toBe(
-    reconnectsOffline,
-  )
+  expect(
+    await playground.surface((s) => s.channels.ticker!.reconnects.length + s.channels.chat!.reconnects.length),
+  ).toBe(reconnectsOffline)
   // Secondary (the browser would fail attempts before they reach the server anyway): nothing accepted.
   const stillOffline = await server.stats()
   expect(stillOffline.sse.accepted).toBe(whileOffline.sse.accepted)
   expect(stillOffline.ws.accepted).toBe(whileOffline.ws.accepted)
 
-  const marks = await playground.surface((s) => ({ ticker: s.channels.ticker!.states.length, chat: s.channels.chat!.states.length }))
+  const marks = await playground.surface((s) => ({
+    ticker: s.channels.ticker!.states.length,
+    chat: s.channels.chat!.states.length,
+  }))
   await context.setOffline(false)
   await expect(playground.field('ticker', 'state')).toHaveText('open')
   await expect(playground.field('chat', 'state')).toHaveText('open')
@@ -91,10 +100,17 @@ test('offline → no attempts while offline; back online → reconnects at once 
   // then `open`, with no backoff wait (`reconnecting` with a `delayMs`) in between.
   for (const channel of CHANNELS) {
     const since = await playground.surface((s) => s.channels)
-    const changes = since[channel]!.states.slice(marks[channel]).map(({ to, reason, delayMs }) => ({ to, reason, delayMs }))
+    const changes = since[channel]!.states.slice(marks[channel]).map(({ to, reason, delayMs }) => ({
+      to,
+      reason,
+      delayMs,
+    }))
     expect(changes[0], channel).toEqual({ to: 'connecting', reason: 'online', delayMs: undefined })
     expect(changes.at(-1)?.to, channel).toBe('open')
-    expect(changes.filter((c) => c.to === 'reconnecting' && c.delayMs !== undefined), channel).toEqual([])
+    expect(
+      changes.filter((c) => c.to === 'reconnecting' && c.delayMs !== undefined),
+      channel,
+    ).toEqual([])
   }
   expect(total(await attempts())).toBeGreaterThan(total(attemptsOffline))
 

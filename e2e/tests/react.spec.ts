@@ -5,7 +5,11 @@
  */
 import { expect, test } from '../fixtures'
 
-test('the React page streams live, sends, and opens one connection per stream under StrictMode', async ({ playground, server, page }) => {
+test('the React page streams live, sends, and opens one connection per stream under StrictMode', async ({
+  playground,
+  server,
+  page,
+}) => {
   void playground // its fixture reset the faults and waited for the previous page's connections to close
   const before = await server.stats()
   await page.goto(`${server.url}react.html?room=e2e`)
@@ -45,7 +49,12 @@ test('the React page streams live, sends, and opens one connection per stream un
   // Unmounting the ticker leaves its channel, and the client's SSE stream closes with its last channel.
   await page.getByTestId('toggle-ticker').click()
   await expect(ticker).toHaveCount(0)
-  await expect.poll(async () => { const s = await server.stats(); return [s.sse.open, s.ws.open, s.channels.ticker ?? 0] }).toEqual([1, 1, 0])
+  await expect
+    .poll(async () => {
+      const s = await server.stats()
+      return [s.sse.open, s.ws.open, s.channels.ticker ?? 0]
+    })
+    .toEqual([1, 1, 0])
   await page.getByTestId('toggle-ticker').click()
   await expect(page.getByTestId('react-ticker')).toHaveAttribute('data-state', 'open')
   await expect.poll(async () => (await server.stats()).channels.ticker).toBe(1)

@@ -13,7 +13,8 @@ const TICKER = 'ticker:tabs'
 const CHAT = 'chat:tabs'
 
 const role = (page: Page): Promise<string> => page.evaluate(() => window.__tabs.role)
-const idsOf = (page: Page, channel: string): Promise<string[]> => page.evaluate((ch) => [...(window.__tabs.ids[ch] ?? [])], channel)
+const idsOf = (page: Page, channel: string): Promise<string[]> =>
+  page.evaluate((ch) => [...(window.__tabs.ids[ch] ?? [])], channel)
 
 test('eight tabs share one SSE stream and one WebSocket; the leader closes mid-stream and no tab loses or repeats an id', async ({
   context,
@@ -28,11 +29,18 @@ test('eight tabs share one SSE stream and one WebSocket; the leader closes mid-s
     await page.goto(`${server.url}tabs.html?channels=${TICKER},${CHAT}`)
     await expect(page.locator('body')).toHaveAttribute('data-ready', 'true')
   }
-  for (const page of pages) for (const ch of [TICKER, CHAT]) await expect(page.locator(`li[data-channel="${ch}"]`)).toHaveAttribute('data-state', 'open')
+  for (const page of pages)
+    for (const ch of [TICKER, CHAT])
+      await expect(page.locator(`li[data-channel="${ch}"]`)).toHaveAttribute('data-state', 'open')
   const roles = await Promise.all(pages.map(role))
   expect(roles.filter((r) => r === 'leader')).toHaveLength(1)
   expect(roles.filter((r) => r === 'follower')).toHaveLength(PAGES - 1)
-  await expect.poll(async () => { const s = await server.stats(); return [s.sse.open, s.ws.open] }).toEqual([1, 1])
+  await expect
+    .poll(async () => {
+      const s = await server.stats()
+      return [s.sse.open, s.ws.open]
+    })
+    .toEqual([1, 1])
   const before = await server.stats()
 
   // Events flow; the leader page is closed after the first third.
@@ -48,7 +56,12 @@ test('eight tabs share one SSE stream and one WebSocket; the leader closes mid-s
   const rest = pages.filter((page) => page !== leader)
   await expect.poll(async () => (await Promise.all(rest.map(role))).filter((r) => r === 'leader').length).toBe(1)
   for (const page of rest) await expect.poll(() => idsOf(page, TICKER), { timeout: 20_000 }).toEqual(published)
-  await expect.poll(async () => { const s = await server.stats(); return [s.sse.open, s.ws.open] }).toEqual([1, 1])
+  await expect
+    .poll(async () => {
+      const s = await server.stats()
+      return [s.sse.open, s.ws.open]
+    })
+    .toEqual([1, 1])
   const after = await server.stats()
 
   // A send from a follower is published once, and reaches every tab once.

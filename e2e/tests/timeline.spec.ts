@@ -8,7 +8,9 @@ import { expect, test } from '../fixtures'
 
 const DROPS = 4
 
-test('small delays under a 5 s cap get distinct heights, ordered as the delays, with labelled ticks', async ({ playground }) => {
+test('small delays under a 5 s cap get distinct heights, ordered as the delays, with labelled ticks', async ({
+  playground,
+}) => {
   test.setTimeout(60_000) // four real drops and reconnects: Firefox on a loaded 2-core machine has taken 19 s
   await playground.open({ channels: ['ticker'], initialDelayMs: 100, maxDelayMs: 5000, resetAfterMs: 60_000, seed: 28 })
   await expect(playground.field('ticker', 'state')).toHaveText('open')
@@ -35,7 +37,8 @@ test('small delays under a 5 s cap get distinct heights, ordered as the delays, 
   // Heights follow the delays: a delay 15 % longer is at least 3 px taller; equal delays, equal heights.
   for (const a of bars) {
     for (const b of bars) {
-      if (b.delay >= a.delay * 1.15) expect(b.height - a.height, `${a.delay} ms vs ${b.delay} ms`).toBeGreaterThanOrEqual(3)
+      if (b.delay >= a.delay * 1.15)
+        expect(b.height - a.height, `${a.delay} ms vs ${b.delay} ms`).toBeGreaterThanOrEqual(3)
       if (b.delay === a.delay) expect(Math.abs(b.height - a.height)).toBeLessThan(0.5)
     }
   }

@@ -7,7 +7,10 @@ import { expect, test } from '../fixtures'
 
 const REPROBE_MS = 5000
 
-test('the badge follows blocked → SSE + POST → re-probed → WebSocket without an event, with a re-probe countdown', async ({ playground, server }) => {
+test('the badge follows blocked → SSE + POST → re-probed → WebSocket without an event, with a re-probe countdown', async ({
+  playground,
+  server,
+}) => {
   // Re-probes run on real time: on a loaded machine one may come (and fail, WebSocket still blocked) mid-test.
   test.setTimeout(60_000)
   await playground.open({ channels: ['chat'], reprobeWebSocketMs: REPROBE_MS })
@@ -29,19 +32,27 @@ test('the badge follows blocked → SSE + POST → re-probed → WebSocket witho
   // The countdown shows, and counts down to the re-probe the client scheduled.
   await expect(countdown).toBeVisible()
   await expect(countdown).toHaveText(/^WebSocket re-probe in \d+\.\d s$/)
-  const seconds = async (): Promise<number> => Number(/in ([\d.]+) s/.exec((await countdown.textContent()) ?? '')?.[1] ?? NaN)
+  const seconds = async (): Promise<number> =>
+    Number(/in ([\d.]+) s/.exec((await countdown.textContent()) ?? '')?.[1] ?? NaN)
   const first = await seconds()
   expect(first).toBeGreaterThan(0)
   expect(first).toBeLessThanOrEqual(REPROBE_MS / 1000)
   await expect.poll(seconds).toBeLessThan(first)
   // The countdown shows the client's reprobeAt (read together, in one turn of the page's event loop).
   const shown = await playground.page.evaluate(() => ({
-    attribute: document.querySelector('[data-testid="card-chat"] [data-testid="reprobe-countdown"]')?.getAttribute('data-reprobe-at'),
+    attribute: document
+      .querySelector('[data-testid="card-chat"] [data-testid="reprobe-countdown"]')
+      ?.getAttribute('data-reprobe-at'),
     reprobeAt: window.__switchline.reprobeAt,
   }))
   expect(shown.attribute).toBe(shown.reprobeAt === undefined ? '' : String(shown.reprobeAt))
   const moved = await playground.surface((s) => s.channels.chat!.transports.at(-1))
-  expect(moved).toMatchObject({ from: 'websocket', to: 'sse', reason: 'WebSocket blocked → SSE + POST', reprobeAt: expect.any(Number) })
+  expect(moved).toMatchObject({
+    from: 'websocket',
+    to: 'sse',
+    reason: 'WebSocket blocked → SSE + POST',
+    reprobeAt: expect.any(Number),
+  })
   // The move announced the first re-probe; the client's is that one, or a later one after a failed re-probe.
   if (shown.reprobeAt !== undefined) expect(shown.reprobeAt).toBeGreaterThanOrEqual(moved!.reprobeAt!)
 

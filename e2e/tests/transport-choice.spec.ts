@@ -1,6 +1,9 @@
 import { expect, test } from '../fixtures'
 
-test('each channel picks its transport: ticker on SSE and chat on WebSocket, at the same time', async ({ playground, server }) => {
+test('each channel picks its transport: ticker on SSE and chat on WebSocket, at the same time', async ({
+  playground,
+  server,
+}) => {
   await playground.open({ channels: ['ticker', 'chat'] })
 
   await expect(playground.field('ticker', 'transport')).toHaveText('SSE')
@@ -16,7 +19,12 @@ test('each channel picks its transport: ticker on SSE and chat on WebSocket, at 
   await expect(playground.field('chat', 'last-event-id')).toHaveText(id)
   await expect(playground.field('chat', 'event-log')).toContainText('e2e: hello from e2e')
 
-  await expect.poll(async () => { const s = await server.stats(); return [s.sse.open, s.ws.open] }).toEqual([1, 1])
+  await expect
+    .poll(async () => {
+      const s = await server.stats()
+      return [s.sse.open, s.ws.open]
+    })
+    .toEqual([1, 1])
   const stats = await server.stats()
   expect(stats.channels).toMatchObject({ ticker: 1, chat: 1 })
 })

@@ -1,6 +1,9 @@
 import { expect, test } from '../fixtures'
 
-test('WebSocket upgrades blocked → chat moves to SSE + POST and still sends and receives', async ({ playground, server }) => {
+test('WebSocket upgrades blocked → chat moves to SSE + POST and still sends and receives', async ({
+  playground,
+  server,
+}) => {
   await playground.open({ channels: ['ticker', 'chat'] })
   await expect(playground.field('chat', 'transport')).toHaveText('WebSocket')
   await expect(playground.field('chat', 'state')).toHaveText('open')
@@ -33,6 +36,8 @@ test('WebSocket upgrades blocked → chat moves to SSE + POST and still sends an
   expect(stats.ws.open).toBe(0)
   // The upgrade was tried and refused while blocked, and no WebSocket got through.
   expect(stats.faults.upgradesRefused - before.faults.upgradesRefused).toBeGreaterThanOrEqual(1)
-  expect(stats.ws.upgradesRefused - before.ws.upgradesRefused).toBe(stats.faults.upgradesRefused - before.faults.upgradesRefused)
+  expect(stats.ws.upgradesRefused - before.ws.upgradesRefused).toBe(
+    stats.faults.upgradesRefused - before.faults.upgradesRefused,
+  )
   expect(stats.ws.accepted).toBe(before.ws.accepted)
 })

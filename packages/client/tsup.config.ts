@@ -9,7 +9,14 @@ import { defineConfig } from 'tsup'
  */
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', sse: 'src/sse.ts', ws: 'src/ws.ts', channels: 'src/channels/index.ts', tabs: 'src/tabs/index.ts', protocol: 'src/protocol/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      sse: 'src/sse.ts',
+      ws: 'src/ws.ts',
+      channels: 'src/channels/index.ts',
+      tabs: 'src/tabs/index.ts',
+      protocol: 'src/protocol/index.ts',
+    },
     format: ['esm', 'cjs'],
     platform: 'node',
     dts: true,
@@ -20,7 +27,13 @@ export default defineConfig([
     treeshake: true,
   },
   {
-    entry: { index: 'src/index.ts', sse: 'src/sse.ts', ws: 'src/ws.ts', channels: 'src/channels/index.ts', tabs: 'src/tabs/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      sse: 'src/sse.ts',
+      ws: 'src/ws.ts',
+      channels: 'src/channels/index.ts',
+      tabs: 'src/tabs/index.ts',
+    },
     outDir: 'dist/browser',
     format: ['esm'],
     platform: 'browser',

@@ -9,7 +9,16 @@ import { launchOptions } from '../../scripts/browsers.mjs'
 export default defineProject({
   resolve: { conditions: ['@switchline/source', 'module', 'browser', 'development|production'] },
   ssr: { resolve: { conditions: ['@switchline/source', 'module', 'node', 'development|production'] } },
-  optimizeDeps: { include: ['react', 'react/jsx-dev-runtime', 'react-dom', 'react-dom/client', 'react-dom/server', 'vitest-browser-react'] },
+  optimizeDeps: {
+    include: [
+      'react',
+      'react/jsx-dev-runtime',
+      'react-dom',
+      'react-dom/client',
+      'react-dom/server',
+      'vitest-browser-react',
+    ],
+  },
   test: {
     name: 'react-browser',
     include: ['test/browser/**/*.test.tsx'],

@@ -39,7 +39,8 @@ const TRANSPORT_LABEL: Record<string, string> = { sse: 'SSE', websocket: 'WebSoc
 export const BLOCKED_REASON = 'WebSocket blocked → SSE + POST'
 
 export function createChannelCard(options: ChannelCardOptions): ChannelCard {
-  const t = (testid: string, cls: string, text = ''): HTMLElement => h('span', { class: cls, 'data-testid': testid }, text)
+  const t = (testid: string, cls: string, text = ''): HTMLElement =>
+    h('span', { class: cls, 'data-testid': testid }, text)
   const transport = t('transport', 'badge badge-transport', '—')
   const state = t('state', 'state', 'connecting')
   const reason = t('transport-reason', 'reason', 'choosing a transport…')
@@ -101,7 +102,12 @@ export function createChannelCard(options: ChannelCardOptions): ChannelCard {
       if (!blocked) return
       reprobe.hidden = false
       reprobe.dataset.reprobeAt = at === undefined ? '' : String(at)
-      setText(reprobe, at === undefined ? 're-probing WebSocket…' : `WebSocket re-probe in ${Math.max(0, (at - now) / 1000).toFixed(1)} s`)
+      setText(
+        reprobe,
+        at === undefined
+          ? 're-probing WebSocket…'
+          : `WebSocket re-probe in ${Math.max(0, (at - now) / 1000).toFixed(1)} s`,
+      )
     },
     addEvent(id, data, now) {
       events += 1
@@ -132,7 +138,12 @@ export function createChannelCard(options: ChannelCardOptions): ChannelCard {
 }
 
 function sendBox(send: (text: string) => Promise<string | undefined>): HTMLElement {
-  const input = h('input', { type: 'text', placeholder: 'Say something…', 'data-testid': 'send-input', maxlength: '200' })
+  const input = h('input', {
+    type: 'text',
+    placeholder: 'Say something…',
+    'data-testid': 'send-input',
+    maxlength: '200',
+  })
   const button = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'send-button' }, 'Send')
   const status = h('span', { class: 'send-status muted', 'data-testid': 'send-status' })
   const form = h('form', { class: 'send' }, input, button, status)

@@ -15,7 +15,11 @@ export interface ClientHooks {
   onConnectionState: NonNullable<ClientOptions['onConnectionState']>
 }
 
-export function createPlaygroundClient(baseUrl: string, config: PlaygroundConfig, hooks: ClientHooks): Client<PlaygroundSchema> {
+export function createPlaygroundClient(
+  baseUrl: string,
+  config: PlaygroundConfig,
+  hooks: ClientHooks,
+): Client<PlaygroundSchema> {
   let tokenCalls = 0
   const options: ClientOptions = {
     url: baseUrl,

@@ -11,7 +11,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** An SVG element. */
-export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string> = {}): SVGElementTagNameMap[K] {
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag)
   for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value)
   return el

@@ -99,9 +99,10 @@ for (const id of config.channels) {
     record.transportReason = sub.transportReason
     card?.setTransport(sub.transport, sub.transportReason)
   }
-  const send = SEND_CHANNELS.has(name) && 'send' in sub
-    ? async (text: string) => (await sub.send({ text, from: 'playground' })).eventId
-    : undefined
+  const send =
+    SEND_CHANNELS.has(name) && 'send' in sub
+      ? async (text: string) => (await sub.send({ text, from: 'playground' })).eventId
+      : undefined
   card = createChannelCard({ id, capMs: config.maxDelayMs, logSize: config.logSize, ...(send ? { send } : {}) })
   card.setState(sub.state, undefined)
   refresh()

@@ -17,7 +17,14 @@ export interface ChannelRecord {
    * Every state change `{ from, to, reason, attempt, delayMs }`, in order (`delayMs` only on a `reconnecting`
    * that waits for a backoff timer; one waiting for the platform, e.g. offline, has none).
    */
-  states: { from: string; to: string; reason: string | undefined; attempt: number | undefined; delayMs: number | undefined; at: number }[]
+  states: {
+    from: string
+    to: string
+    reason: string | undefined
+    attempt: number | undefined
+    delayMs: number | undefined
+    at: number
+  }[]
   /** Every transport change (`onTransport`) with when it came (`performance.now()`), the first choice included. */
   transports: Array<TransportChange & { at: number }>
   /** Every `to: 'reconnecting'` change with its attempt and delay. */

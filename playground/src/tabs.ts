@@ -16,7 +16,11 @@ const setRole = (role: TabRole): void => {
   roleView.textContent = role
   document.body.dataset.role = role
 }
-const client = createTabsClient<Schema>({ url: new URL('/rt', location.href).href, sendChannels: ['chat'], onRole: setRole })
+const client = createTabsClient<Schema>({
+  url: new URL('/rt', location.href).href,
+  sendChannels: ['chat'],
+  onRole: setRole,
+})
 setRole(client.role)
 
 const ids: Record<string, string[]> = {}
@@ -45,7 +49,11 @@ for (const id of channels) {
 
 declare global {
   interface Window {
-    __tabs: { readonly role: TabRole; ids: Record<string, string[]>; send(channel: string, data: unknown): Promise<string> }
+    __tabs: {
+      readonly role: TabRole
+      ids: Record<string, string[]>
+      send(channel: string, data: unknown): Promise<string>
+    }
   }
 }
 window.__tabs = {

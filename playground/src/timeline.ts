@@ -28,7 +28,12 @@ export function createTimeline(capMs: number): Timeline {
   const element = h(
     'section',
     { class: 'panel timeline' },
-    h('header', { class: 'panel-head' }, h('span', { title: 'log scale: each tick is ten times the one below' }, 'Reconnects · log'), summary),
+    h(
+      'header',
+      { class: 'panel-head' },
+      h('span', { title: 'log scale: each tick is ten times the one below' }, 'Reconnects · log'),
+      summary,
+    ),
     h('div', { class: 'timeline-plot' }, ticks, bars),
   )
   const shown: Array<{ entry: ReconnectEntry; fill: HTMLElement; value: HTMLElement }> = []

@@ -19,7 +19,11 @@ export interface Toolbar {
 }
 
 function toggle(testid: string, label: string, onChange: (on: boolean) => Promise<void> | void): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'btn btn-toggle', 'data-testid': testid, 'aria-pressed': 'false' }, label)
+  const button = h(
+    'button',
+    { type: 'button', class: 'btn btn-toggle', 'data-testid': testid, 'aria-pressed': 'false' },
+    label,
+  )
   button.addEventListener('click', () => {
     const on = button.getAttribute('aria-pressed') !== 'true'
     button.setAttribute('aria-pressed', String(on))
@@ -31,8 +35,17 @@ function toggle(testid: string, label: string, onChange: (on: boolean) => Promis
 export function createToolbar(handlers: ToolbarHandlers): Toolbar {
   const { faults } = handlers
   const pill = (transport: string, label: string): HTMLElement =>
-    h('span', { class: 'pill', 'data-testid': `conn-${transport}`, 'data-state': 'idle' }, h('i', { class: 'dot' }), `${label} `, h('b', {}, 'idle'))
-  const pills: Record<string, HTMLElement> = { sse: pill('sse', 'SSE stream'), websocket: pill('websocket', 'WebSocket') }
+    h(
+      'span',
+      { class: 'pill', 'data-testid': `conn-${transport}`, 'data-state': 'idle' },
+      h('i', { class: 'dot' }),
+      `${label} `,
+      h('b', {}, 'idle'),
+    )
+  const pills: Record<string, HTMLElement> = {
+    sse: pill('sse', 'SSE stream'),
+    websocket: pill('websocket', 'WebSocket'),
+  }
   const stat = (testid: string, label: string): [HTMLElement, HTMLElement] => {
     const value = h('b', { 'data-testid': testid }, '0')
     return [h('span', { class: 'stat' }, value, ` ${label}`), value]
@@ -41,7 +54,12 @@ export function createToolbar(handlers: ToolbarHandlers): Toolbar {
   const [wsOpen, wsOpenValue] = stat('stat-ws-open', 'WS open')
   const [published, publishedValue] = stat('stat-publishes', 'published')
   const [dropped, droppedValue] = stat('stat-dropped', 'dropped')
-  const tokenCalls = h('span', { class: 'stat', hidden: '' }, h('b', { 'data-testid': 'token-calls' }, '0'), ' token calls')
+  const tokenCalls = h(
+    'span',
+    { class: 'stat', hidden: '' },
+    h('b', { 'data-testid': 'token-calls' }, '0'),
+    ' token calls',
+  )
 
   const stalls = { ws: false, sse: false }
   // The server stalls one transport or all: both toggles on → all.

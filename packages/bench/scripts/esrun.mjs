@@ -30,7 +30,9 @@ export async function bundleNode(entry) {
     sourcemap: 'linked',
     logLevel: 'warning',
     // CommonJS code bundled into ESM (rare here) gets a real `require`.
-    banner: { js: "import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __slCreateRequire } from 'node:module'; const require = __slCreateRequire(import.meta.url);",
+    },
     plugins: [
       {
         name: 'bench-externals',

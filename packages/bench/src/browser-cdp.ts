@@ -37,11 +37,19 @@ interface CdpReply {
  * const rate = await browser.evaluate<number>('benchRun(config)')
  * await browser.close()
  */
-export async function launchCdpBrowser(executablePath: string, args: readonly string[], url: string): Promise<CdpBrowser> {
+export async function launchCdpBrowser(
+  executablePath: string,
+  args: readonly string[],
+  url: string,
+): Promise<CdpBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'switchline-bench-chromium-'))
-  const child = spawn(executablePath, [...args, '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    executablePath,
+    [...args, '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
+    {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+    },
+  )
   let gone = false
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve())
@@ -60,11 +68,16 @@ export async function launchCdpBrowser(executablePath: string, args: readonly st
     const { targetId } = (await send('Target.createTarget', { url })) as { targetId: string }
     const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string }
     const evaluate = async <T>(expression: string): Promise<T> => {
-      const reply = (await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId)) as {
+      const reply = (await send(
+        'Runtime.evaluate',
+        { expression, awaitPromise: true, returnByValue: true },
+        sessionId,
+      )) as {
         result: { value?: unknown }
         exceptionDetails?: { text: string; exception?: { description?: string } }
       }
-      if (reply.exceptionDetails) throw new Error(reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text)
+      if (reply.exceptionDetails)
+        throw new Error(reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text)
       return reply.result.value as T
     }
     return { version: `Chromium ${product.split('/')[1] ?? product}`, evaluate, close }
@@ -75,7 +88,9 @@ export async function launchCdpBrowser(executablePath: string, args: readonly st
 }
 
 /** CDP over the pipe (fd 3 in, fd 4 out; NUL-terminated JSON). Rejects every pending call if Chromium exits. */
-function connectPipe(child: ChildProcess): (method: string, params?: object, sessionId?: string) => Promise<Record<string, unknown>> {
+function connectPipe(
+  child: ChildProcess,
+): (method: string, params?: object, sessionId?: string) => Promise<Record<string, unknown>> {
   const out = child.stdio[3] as Writable
   const input = child.stdio[4] as Readable
   const waiting = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }>()
@@ -107,6 +122,8 @@ function connectPipe(child: ChildProcess): (method: string, params?: object, ses
     new Promise((resolve, reject) => {
       const id = nextId++
       waiting.set(id, { resolve, reject })
-      out.write(`${JSON.stringify(sessionId === undefined ? { id, method, params } : { id, method, params, sessionId })}\0`)
+      out.write(
+        `${JSON.stringify(sessionId === undefined ? { id, method, params } : { id, method, params, sessionId })}\0`,
+      )
     })
 }

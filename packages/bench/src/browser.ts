@@ -38,7 +38,8 @@ const LABELS: Record<string, string> = {
   'switchline-ws': 'Switchline `createClient`, WebSocket (protocol mock)',
   'native-eventsource': 'native `EventSource` + JSON.parse',
   'switchline-sse-raw': 'Switchline `subscribe(http://…)`',
-  'native-eventsource-protocol': 'native `EventSource` + JSON.parse, protocol mock stream (reference for `createClient`)',
+  'native-eventsource-protocol':
+    'native `EventSource` + JSON.parse, protocol mock stream (reference for `createClient`)',
   'switchline-sse': 'Switchline `createClient`, SSE (protocol mock)',
 }
 
@@ -56,14 +57,21 @@ async function bundlePage(): Promise<Record<string, { type: string; path: string
     minify: true,
     logLevel: 'warning',
   })
-  await writeFile(resolve(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/page/bundle.js"></script>\n')
+  await writeFile(
+    resolve(dir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/page/bundle.js"></script>\n',
+  )
   return {
     '/page/index.html': { type: 'text/html; charset=utf-8', path: resolve(dir, 'index.html') },
     '/page/bundle.js': { type: 'text/javascript; charset=utf-8', path: resolve(dir, 'bundle.js') },
   }
 }
 
-export async function runBrowser(opts: { server: ServerProcess; config: BrowserConfig; log?: (s: string) => void }): Promise<{ browser: string; rows: BrowserRow[] }> {
+export async function runBrowser(opts: {
+  server: ServerProcess
+  config: BrowserConfig
+  log?: (s: string) => void
+}): Promise<{ browser: string; rows: BrowserRow[] }> {
   const log = opts.log ?? (() => {})
   const files = await bundlePage()
   const { child } = opts.server
@@ -71,7 +79,11 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
     child.once('message', () => resolveSent())
     child.send({ type: 'page-files', files })
   })
-  const browser = await launchCdpBrowser(chromiumPath(), CHROMIUM_ARGS, `http://127.0.0.1:${opts.server.info.rawPort}/page/index.html`)
+  const browser = await launchCdpBrowser(
+    chromiumPath(),
+    CHROMIUM_ARGS,
+    `http://127.0.0.1:${opts.server.info.rawPort}/page/index.html`,
+  )
   try {
     const version = browser.version
     await waitForPage(browser)
@@ -79,7 +91,9 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
     const rows: BrowserRow[] = []
     for (const size of Object.keys(opts.config.messages).map(Number)) {
       const med = (id: string): number | null => {
-        const v = samples.filter((s) => s.id === id && s.size === size && s.msgPerSec != null).map((s) => s.msgPerSec as number)
+        const v = samples
+          .filter((s) => s.id === id && s.size === size && s.msgPerSec != null)
+          .map((s) => s.msgPerSec as number)
         return v.length ? median(v) : null
       }
       for (const id of Object.keys(LABELS)) {
@@ -95,7 +109,9 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
           ratioToNative: ratio(rate, med(native)),
           errors: mine.flatMap((s) => (s.error ? [s.error] : [])),
         })
-        log(`  ${String(size).padStart(4)} B ${id.padEnd(28)} ${rate == null ? '—' : Math.round(rate).toLocaleString('en-US')} msg/s`)
+        log(
+          `  ${String(size).padStart(4)} B ${id.padEnd(28)} ${rate == null ? '—' : Math.round(rate).toLocaleString('en-US')} msg/s`,
+        )
       }
     }
     return { browser: version, rows }
@@ -105,7 +121,10 @@ export async function runBrowser(opts: { server: ServerProcess; config: BrowserC
 }
 
 /** Until the page's module has defined `benchRun` (the first evaluations may land before the page commits). */
-async function waitForPage(browser: { evaluate<T>(expression: string): Promise<T> }, timeoutMs = 15_000): Promise<void> {
+async function waitForPage(
+  browser: { evaluate<T>(expression: string): Promise<T> },
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
     const ready = await browser.evaluate<boolean>("typeof globalThis.benchRun === 'function'").catch(() => false)

@@ -6,7 +6,16 @@ import type { FanoutConfig } from './fanout'
 
 export type BenchName = 'size' | 'throughput' | 'latency' | 'memory' | 'storm-sim' | 'storm-real' | 'browser' | 'fanout'
 
-export const ALL_BENCHES: BenchName[] = ['size', 'throughput', 'latency', 'memory', 'storm-sim', 'storm-real', 'browser', 'fanout']
+export const ALL_BENCHES: BenchName[] = [
+  'size',
+  'throughput',
+  'latency',
+  'memory',
+  'storm-sim',
+  'storm-real',
+  'browser',
+  'fanout',
+]
 
 /** The subscribers of the written fan-out results (issue 11: 1 publisher → 1,000 subscribers). */
 export const FANOUT_SUBSCRIBERS = 1000
@@ -45,11 +54,14 @@ export function parseConfig(argv: readonly string[]): BenchConfig {
   }
   const quick = flag('quick') !== undefined
   const onlyRaw = flag('only')
-  const only = onlyRaw ? (onlyRaw.split(',').filter((n) => ALL_BENCHES.includes(n as BenchName)) as BenchName[]) : ALL_BENCHES
+  const only = onlyRaw
+    ? (onlyRaw.split(',').filter((n) => ALL_BENCHES.includes(n as BenchName)) as BenchName[])
+    : ALL_BENCHES
   const runs = Number(flag('runs') ?? (quick ? 3 : 5))
   const subscribersRaw = flag('fanout-subscribers') ?? process.env.BENCH_FANOUT_SUBSCRIBERS
   const subscribers = subscribersRaw ? Number(subscribersRaw) : quick ? 200 : FANOUT_SUBSCRIBERS
-  if (!Number.isInteger(subscribers) || subscribers < 20) throw new Error('--fanout-subscribers must be an integer ≥ 20')
+  if (!Number.isInteger(subscribers) || subscribers < 20)
+    throw new Error('--fanout-subscribers must be an integer ≥ 20')
   const fanoutOnly = flag('fanout-only')?.split(',').filter(Boolean)
   // Results are written for the issue's 1,000 subscribers; a scaled-down run writes only when asked (--write).
   const defaultWrite = !quick && subscribers === FANOUT_SUBSCRIBERS && fanoutOnly === undefined

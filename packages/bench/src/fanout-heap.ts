@@ -28,14 +28,20 @@ interface Snapshot {
 function labelOf(snap: Snapshot, index: number): string {
   const fields = snap.snapshot.meta.node_fields
   const type = snap.snapshot.meta.node_types[0][snap.nodes[index + fields.indexOf('type')] as number] ?? '?'
-  const name = type.includes('string') ? '' : (snap.strings[snap.nodes[index + fields.indexOf('name')] as number] ?? '?').slice(0, 60)
+  const name = type.includes('string')
+    ? ''
+    : (snap.strings[snap.nodes[index + fields.indexOf('name')] as number] ?? '?').slice(0, 60)
   return `${type}:${name}`
 }
 
 /** How nodes labelled `label` are held: `retainer label --edge-->`, counted, in the snapshot `file`. */
 function retainersOf(file: string, label: string): Map<string, number> {
   const snap = JSON.parse(readFileSync(file, 'utf8')) as Snapshot
-  const { node_fields: nf, edge_fields: ef, edge_types: [edgeTypes] } = snap.snapshot.meta
+  const {
+    node_fields: nf,
+    edge_fields: ef,
+    edge_types: [edgeTypes],
+  } = snap.snapshot.meta
   const edgeCountAt = nf.indexOf('edge_count')
   const out = new Map<string, number>()
   let edge = 0
@@ -60,11 +66,18 @@ function byConstructor(file: string): Map<string, { size: number; count: number 
   const snap = JSON.parse(readFileSync(file, 'utf8')) as Snapshot
   const fields = snap.snapshot.meta.node_fields
   const types = snap.snapshot.meta.node_types[0]
-  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number]
+  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [
+    number,
+    number,
+    number,
+  ]
   const out = new Map<string, { size: number; count: number }>()
   for (let i = 0; i < snap.nodes.length; i += fields.length) {
     const type = types[snap.nodes[i + typeAt] as number] ?? '?'
-    const name = type === 'string' || type === 'concatenated string' || type === 'sliced string' ? '' : (snap.strings[snap.nodes[i + nameAt] as number] ?? '?').slice(0, 60)
+    const name =
+      type === 'string' || type === 'concatenated string' || type === 'sliced string'
+        ? ''
+        : (snap.strings[snap.nodes[i + nameAt] as number] ?? '?').slice(0, 60)
     const key = `${type}:${name}`
     const entry = out.get(key) ?? { size: 0, count: 0 }
     entry.size += snap.nodes[i + sizeAt] as number
@@ -80,7 +93,10 @@ if (process.argv.includes('--child=fanout')) {
   const [contender = 'sl-ws', nRaw = '500'] = process.argv.slice(2).filter((a) => !a.startsWith('--'))
   const n = Number(nRaw)
   const redis = contender.endsWith('-redis') ? await startRedis() : undefined
-  const { child, baseUrl, request } = await startChild(fileURLToPath(import.meta.url), { contender: contender as FanoutContenderId, ...(redis ? { redisUrl: redis.url } : {}) })
+  const { child, baseUrl, request } = await startChild(fileURLToPath(import.meta.url), {
+    contender: contender as FanoutContenderId,
+    ...(redis ? { redisUrl: redis.url } : {}),
+  })
   const subs = createSubscribers(contender as FanoutContenderId, baseUrl)
   const before = join(tmpdir(), `fanout-heap-${process.pid}-a.heapsnapshot`)
   const after = join(tmpdir(), `fanout-heap-${process.pid}-b.heapsnapshot`)
@@ -99,13 +115,16 @@ if (process.argv.includes('--child=fanout')) {
     rows.sort((x, y) => y.size - x.size)
     const total = rows.reduce((sum, r) => sum + r.size, 0)
     console.log(`${contender}: ${total.toFixed(0)} B per connection (self sizes), largest:`)
-    for (const r of rows.slice(0, 40)) console.log(`${r.size.toFixed(0).padStart(6)} B  ${r.count.toFixed(2).padStart(6)}×  ${r.key}`)
+    for (const r of rows.slice(0, 40))
+      console.log(`${r.size.toFixed(0).padStart(6)} B  ${r.count.toFixed(2).padStart(6)}×  ${r.key}`)
     // --retainers=<type:name>: what holds the nodes of that label, per connection
     const label = process.argv.find((a) => a.startsWith('--retainers='))?.slice('--retainers='.length)
     if (label) {
       const held = retainersOf(after, label)
       const base = retainersOf(before, label)
-      const diff = [...held].map(([k, v]) => [k, (v - (base.get(k) ?? 0)) / (n - 10)] as const).filter(([, v]) => v > 0.5)
+      const diff = [...held]
+        .map(([k, v]) => [k, (v - (base.get(k) ?? 0)) / (n - 10)] as const)
+        .filter(([, v]) => v > 0.5)
       for (const [k, v] of diff.sort((x, y) => y[1] - x[1]).slice(0, 25)) console.log(`  ${v.toFixed(2)}×  ${k}`)
     }
   } finally {

@@ -1,15 +1,33 @@
 /** The fan-out section of the report, its console table and its target rows (issue 11 item 5). */
 import type { FanoutResults, FanoutRow } from './fanout'
 
-const num = (v: number | null | undefined, digits: number): string => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(digits))
+const num = (v: number | null | undefined, digits: number): string =>
+  v == null || !Number.isFinite(v) ? '—' : v.toFixed(digits)
 const x = (r: number | null | undefined): string => (r == null ? '—' : `${r.toFixed(2)}×`)
 const kB = (b: number | null | undefined): string => (b == null ? '—' : `${(b / 1000).toFixed(2)} kB`)
-const int = (v: number | null | undefined): string => (v == null || !Number.isFinite(v) ? '—' : Math.round(v).toLocaleString('en-US'))
+const int = (v: number | null | undefined): string =>
+  v == null || !Number.isFinite(v) ? '—' : Math.round(v).toLocaleString('en-US')
 
-const HEADER = ['server', 'engine', 'CPU µs / delivery', 'CPU vs raw ws', 'heap / idle connection', 'heap vs raw ws', 'events/s', 'deliveries/s', 'p50', 'p99', 'notes']
+const HEADER = [
+  'server',
+  'engine',
+  'CPU µs / delivery',
+  'CPU vs raw ws',
+  'heap / idle connection',
+  'heap vs raw ws',
+  'events/s',
+  'deliveries/s',
+  'p50',
+  'p99',
+  'notes',
+]
 
 function cells(r: FanoutRow): string[] {
-  const notes = [r.error ?? '', r.lost ? `${r.lost} subscribers closed` : '', r.failedPublishes ? `${r.failedPublishes} publishes failed` : '']
+  const notes = [
+    r.error ?? '',
+    r.lost ? `${r.lost} subscribers closed` : '',
+    r.failedPublishes ? `${r.failedPublishes} publishes failed` : '',
+  ]
   return [
     r.label,
     r.engine ?? '—',
@@ -37,7 +55,7 @@ export function fanoutIntro(f: FanoutResults): string {
     '"events/s" is the publish rate over those bursts with every event reaching every subscriber (the subscribers\' process, on the other core, is usually the limit). ' +
     `Latency: ${int(c.pacedEvents)} events published every ${c.pacedIntervalMs} ms (in 4 rounds the servers take in turn), publish to receipt on the machine's monotonic clock, over all deliveries; ` +
     'the subscribers share one process and core, so the later ones in each fan-out wait for the client too. ' +
-    'Heap per idle connection: the slope of the server\'s heap after GC over connections, read at 100 subscribers and at four steps up to all of them. ' +
+    "Heap per idle connection: the slope of the server's heap after GC over connections, read at 100 subscribers and at four steps up to all of them. " +
     'See docs/decisions/0022-shared-frames-fan-out.md.'
   )
 }
@@ -50,7 +68,8 @@ export function fanoutTable(f: FanoutResults): string[][] {
 /** The closing line: the ratios to raw `ws` that the goal is stated in. */
 export function fanoutSummary(f: FanoutResults): string {
   const row = (id: string): FanoutRow | undefined => f.rows.find((r) => r.id === id)
-  const part = (id: string, what: string): string => `${what} CPU ${x(row(id)?.cpuRatioToWs)}, heap ${x(row(id)?.heapRatioToWs)}`
+  const part = (id: string, what: string): string =>
+    `${what} CPU ${x(row(id)?.cpuRatioToWs)}, heap ${x(row(id)?.heapRatioToWs)}`
   return `vs raw ws: ${part('sl-ws', 'Switchline WebSocket')}; ${part('sl-sse', 'SSE')}; ${part('sio', 'socket.io')} (goal: CPU ≤ 1.05×, heap ≤ 1.5×)`
 }
 
@@ -63,10 +82,15 @@ export function fanoutConsole(f: FanoutResults): string {
 }
 
 /** Target rows for the report's target table. */
-export function fanoutTargets(f: FanoutResults | undefined): { target: string; goal: string; measured: string; met: boolean | null }[] {
+export function fanoutTargets(
+  f: FanoutResults | undefined,
+): { target: string; goal: string; measured: string; met: boolean | null }[] {
   const row = (id: string): FanoutRow | undefined => f?.rows.find((r) => r.id === id && !r.error)
   const out = []
-  for (const [id, what] of [['sl-ws', 'WebSocket'], ['sl-sse', 'SSE']] as const) {
+  for (const [id, what] of [
+    ['sl-ws', 'WebSocket'],
+    ['sl-sse', 'SSE'],
+  ] as const) {
     const r = row(id)
     out.push({
       target: `Fan-out server CPU per delivery, ${what}, ${int(f?.config.subscribers)} subscribers`,

@@ -111,7 +111,11 @@ async function host(setup: FanoutChildSetup): Promise<Hosted> {
       const channels = { [FANOUT_CHANNEL]: { send: false } }
       const server = setup.redisUrl
         ? // a key prefix per contender: two servers on one prefix would be one cluster, each fanning out the other's events
-          createSwitchlineServer({ channels, allowedOrigins: '*', engine: redisEngine({ url: setup.redisUrl, keyPrefix: `bench-${setup.contender}` }) })
+          createSwitchlineServer({
+            channels,
+            allowedOrigins: '*',
+            engine: redisEngine({ url: setup.redisUrl, keyPrefix: `bench-${setup.contender}` }),
+          })
         : createSwitchlineServer({ channels, allowedOrigins: '*' })
       if (setup.redisUrl) await server.ready()
       const listener = await server.listen({ host: '127.0.0.1', port: 0 })
@@ -151,7 +155,9 @@ export async function fanoutChildMain(): Promise<void> {
   // published in a task of its own (as events arriving one by one would be), never several in one tick: writes made
   // in one tick can be coalesced into one syscall per socket (node:http corks a response until the next tick), which
   // would measure batching instead of the fan-out of one event.
-  let burst: { events: number; limit: number; published: number; scheduled: boolean; cpu: NodeJS.CpuUsage; t0: number } | undefined
+  let burst:
+    | { events: number; limit: number; published: number; scheduled: boolean; cpu: NodeJS.CpuUsage; t0: number }
+    | undefined
   const step = (): void => {
     if (!burst) return
     burst.scheduled = false
@@ -180,7 +186,14 @@ export async function fanoutChildMain(): Promise<void> {
       case 'burst':
         failed = 0
         window = req.window
-        burst = { events: req.events, limit: 0, published: 0, scheduled: false, cpu: process.cpuUsage(), t0: performance.now() }
+        burst = {
+          events: req.events,
+          limit: 0,
+          published: 0,
+          scheduled: false,
+          cpu: process.cpuUsage(),
+          t0: performance.now(),
+        }
         return credit(0)
       case 'credit':
         return credit(req.delivered)

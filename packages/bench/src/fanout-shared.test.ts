@@ -19,8 +19,22 @@ describe('fan-out events', () => {
 
 describe('heap slope', () => {
   it('is the least-squares slope of heap over connections', () => {
-    expect(slope([[100, 1000], [325, 1450], [550, 1900], [775, 2350], [1000, 2800]])).toBeCloseTo(2)
-    expect(slope([[0, 0], [10, 30], [20, 40]])).toBeCloseTo(2)
+    expect(
+      slope([
+        [100, 1000],
+        [325, 1450],
+        [550, 1900],
+        [775, 2350],
+        [1000, 2800],
+      ]),
+    ).toBeCloseTo(2)
+    expect(
+      slope([
+        [0, 0],
+        [10, 30],
+        [20, 40],
+      ]),
+    ).toBeCloseTo(2)
   })
 })
 

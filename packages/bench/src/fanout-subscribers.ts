@@ -40,35 +40,37 @@ const BATCH = 100
 const PING_MS = 15_000
 
 function opener(contender: FanoutContenderId, baseUrl: string, agent: Agent): Opener {
-  const sse = (path: string, isEvent: (block: string) => boolean, isReady: (block: string) => boolean): Opener => (c, onDelivery) => {
-    let req: ClientRequest | undefined = httpGet(`${baseUrl}${path}`, { agent }, (res) => {
-      let buffer = ''
-      let ready = false
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => {
-        buffer += chunk
-        let end = buffer.indexOf('\n\n')
-        while (end >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          if (isEvent(block)) onDelivery(block)
-          else if (!ready && isReady(block)) {
-            ready = true
-            c.live += 1
+  const sse =
+    (path: string, isEvent: (block: string) => boolean, isReady: (block: string) => boolean): Opener =>
+    (c, onDelivery) => {
+      let req: ClientRequest | undefined = httpGet(`${baseUrl}${path}`, { agent }, (res) => {
+        let buffer = ''
+        let ready = false
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          buffer += chunk
+          let end = buffer.indexOf('\n\n')
+          while (end >= 0) {
+            const block = buffer.slice(0, end)
+            buffer = buffer.slice(end + 2)
+            if (isEvent(block)) onDelivery(block)
+            else if (!ready && isReady(block)) {
+              ready = true
+              c.live += 1
+            }
+            end = buffer.indexOf('\n\n')
           }
-          end = buffer.indexOf('\n\n')
-        }
+        })
+        res.on('close', () => {
+          if (!c.closing) c.lost += 1
+        })
       })
-      res.on('close', () => {
-        if (!c.closing) c.lost += 1
-      })
-    })
-    req.on('error', () => undefined)
-    return () => {
-      req?.destroy()
-      req = undefined
+      req.on('error', () => undefined)
+      return () => {
+        req?.destroy()
+        req = undefined
+      }
     }
-  }
   switch (contender) {
     case 'ws':
       return (c, onDelivery) => {
@@ -108,9 +110,17 @@ function opener(contender: FanoutContenderId, baseUrl: string, agent: Agent): Op
       }
     case 'sl-sse':
     case 'sl-sse-redis':
-      return sse(`/sse?channels=${FANOUT_CHANNEL}`, (b) => b.startsWith('id:'), (b) => b.startsWith('event: sl-ready'))
+      return sse(
+        `/sse?channels=${FANOUT_CHANNEL}`,
+        (b) => b.startsWith('id:'),
+        (b) => b.startsWith('event: sl-ready'),
+      )
     case 'sse':
-      return sse('/', (b) => b.startsWith('data:'), (b) => b.startsWith('retry:'))
+      return sse(
+        '/',
+        (b) => b.startsWith('data:'),
+        (b) => b.startsWith('retry:'),
+      )
     case 'sio':
       return (c, onDelivery) => {
         const socket: Socket = io(baseUrl, { transports: ['websocket'], forceNew: true, reconnection: false })
@@ -143,7 +153,8 @@ export function createSubscribers(contender: FanoutContenderId, baseUrl: string)
         for (let i = 0; i < batch; i++) closers.push(open(c, onDelivery))
         // batch by batch, so no listen backlog overflows
         while (c.live < closers.length) {
-          if (performance.now() > deadline) throw new Error(`only ${c.live}/${target} subscribers live within ${timeoutMs / 1000} s`)
+          if (performance.now() > deadline)
+            throw new Error(`only ${c.live}/${target} subscribers live within ${timeoutMs / 1000} s`)
           await tick(10)
         }
       }

@@ -67,7 +67,11 @@ interface Running {
   child: ChildProcess
   subs: SubscriberSet
   /** Sends `req` and resolves with the reply `want`. */
-  request<T extends FanoutReply['op']>(req: FanoutRequest, want: T, timeoutMs?: number): Promise<Extract<FanoutReply, { op: T }>>
+  request<T extends FanoutReply['op']>(
+    req: FanoutRequest,
+    want: T,
+    timeoutMs?: number,
+  ): Promise<Extract<FanoutReply, { op: T }>>
 }
 
 /** Connections opened before the first heap reading (code compiled, pools grown), and the readings after it. */
@@ -103,24 +107,49 @@ export function slope(points: readonly (readonly [number, number])[]): number {
 
 function emptyRow(c: FanoutContender, subscribers: number): FanoutRow {
   return {
-    id: c.id, label: c.label, transport: c.transport, ...(c.engine ? { engine: c.engine } : {}), subscribers,
-    cpuUsPerDelivery: null, cpuSamples: [], eventsPerSec: null, p50Ms: null, p99Ms: null, heapBytesPerConnection: null,
-    cpuRatioToWs: null, heapRatioToWs: null, lost: 0, failedPublishes: 0,
+    id: c.id,
+    label: c.label,
+    transport: c.transport,
+    ...(c.engine ? { engine: c.engine } : {}),
+    subscribers,
+    cpuUsPerDelivery: null,
+    cpuSamples: [],
+    eventsPerSec: null,
+    p50Ms: null,
+    p99Ms: null,
+    heapBytesPerConnection: null,
+    cpuRatioToWs: null,
+    heapRatioToWs: null,
+    lost: 0,
+    failedPublishes: 0,
   }
 }
 
 /** Forks the server child of one contender and waits until it listens. */
-export async function startChild(bundle: string, setup: FanoutChildSetup): Promise<Pick<Running, 'child' | 'request'> & { baseUrl: string }> {
+export async function startChild(
+  bundle: string,
+  setup: FanoutChildSetup,
+): Promise<Pick<Running, 'child' | 'request'> & { baseUrl: string }> {
   const execArgv = ['--expose-gc', ...(process.env.BENCH_SERVER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [])]
-  const child = fork(bundle, ['--child=fanout'], { execArgv, env: { ...process.env, BENCH_FANOUT: JSON.stringify(setup) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(bundle, ['--child=fanout'], {
+    execArgv,
+    env: { ...process.env, BENCH_FANOUT: JSON.stringify(setup) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   const waiters = new Map<string, (reply: FanoutReply) => void>()
   child.on('message', (reply: FanoutReply) => {
     waiters.get(reply.op)?.(reply)
     waiters.delete(reply.op)
   })
-  const waitFor = <T extends FanoutReply['op']>(want: T, timeoutMs = 60_000): Promise<Extract<FanoutReply, { op: T }>> =>
+  const waitFor = <T extends FanoutReply['op']>(
+    want: T,
+    timeoutMs = 60_000,
+  ): Promise<Extract<FanoutReply, { op: T }>> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`fan-out child: no ${want} within ${timeoutMs / 1000} s`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`fan-out child: no ${want} within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      )
       waiters.set(want, (reply) => {
         clearTimeout(timer)
         resolve(reply as never)
@@ -131,7 +160,9 @@ export async function startChild(bundle: string, setup: FanoutChildSetup): Promi
     child.send(req)
     return reply
   }
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`fan-out child exited with ${code}`))))
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`fan-out child exited with ${code}`))),
+  )
   exited.catch(() => undefined)
   const ready = await Promise.race([waitFor('ready', 30_000), exited])
   return { child, baseUrl: ready.baseUrl, request }
@@ -148,9 +179,17 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Opens the subscribers of one contender and measures the heap of its idle server-side connections. */
-async function prepare(bundle: string, c: FanoutContender, config: FanoutConfig, redis: RedisProcess | undefined): Promise<Running> {
+async function prepare(
+  bundle: string,
+  c: FanoutContender,
+  config: FanoutConfig,
+  redis: RedisProcess | undefined,
+): Promise<Running> {
   const row = emptyRow(c, config.subscribers)
-  const { child, baseUrl, request } = await startChild(bundle, { contender: c.id, ...(c.engine === 'redis' && redis ? { redisUrl: redis.url } : {}) })
+  const { child, baseUrl, request } = await startChild(bundle, {
+    contender: c.id,
+    ...(c.engine === 'redis' && redis ? { redisUrl: redis.url } : {}),
+  })
   const subs = createSubscribers(c.id, baseUrl)
   const running: Running = { contender: c, row, child, subs, request }
   try {
@@ -172,7 +211,11 @@ async function prepare(bundle: string, c: FanoutContender, config: FanoutConfig,
 }
 
 /** One credit-paced burst; returns server CPU µs per delivery and events per second. */
-async function burst(r: Running, events: number, config: FanoutConfig): Promise<{ cpuUsPerDelivery: number; eventsPerSec: number }> {
+async function burst(
+  r: Running,
+  events: number,
+  config: FanoutConfig,
+): Promise<{ cpuUsPerDelivery: number; eventsPerSec: number }> {
   const n = config.subscribers
   const start = r.subs.delivered()
   const lostBefore = r.subs.lost()
@@ -215,13 +258,19 @@ async function paced(r: Running, events: number, config: FanoutConfig): Promise<
 }
 
 /** Runs every contender; `log` gets one line per step. */
-export async function runFanout(opts: { bundle: string; config: FanoutConfig; log: (line: string) => void; only?: readonly string[] }): Promise<FanoutResults> {
+export async function runFanout(opts: {
+  bundle: string
+  config: FanoutConfig
+  log: (line: string) => void
+  only?: readonly string[]
+}): Promise<FanoutResults> {
   const { bundle, config, log } = opts
   const loadStart = currentLoad()
   const contenders = FANOUT_CONTENDERS.filter((c) => !opts.only || opts.only.includes(c.id))
   let redis: RedisProcess | undefined
   let redisError: string | undefined
-  if (contenders.some((c) => c.engine === 'redis')) redis = await startRedis().catch((e: Error) => ((redisError = e.message), undefined))
+  if (contenders.some((c) => c.engine === 'redis'))
+    redis = await startRedis().catch((e: Error) => ((redisError = e.message), undefined))
   const running: Running[] = []
   const rows: FanoutRow[] = []
   try {
@@ -232,7 +281,9 @@ export async function runFanout(opts: { bundle: string; config: FanoutConfig; lo
       }
       const r = await prepare(bundle, c, config, redis)
       rows.push(r.row)
-      log(`  ${c.id.padEnd(13)} ${config.subscribers} subscribers, heap ${fmt(r.row.heapBytesPerConnection, 0)} B/connection${r.row.error ? `  (${r.row.error})` : ''}`)
+      log(
+        `  ${c.id.padEnd(13)} ${config.subscribers} subscribers, heap ${fmt(r.row.heapBytesPerConnection, 0)} B/connection${r.row.error ? `  (${r.row.error})` : ''}`,
+      )
       if (r.row.error) await stopChild(r.child).finally(() => r.subs.close())
       else running.push(r)
     }
@@ -254,7 +305,9 @@ export async function runFanout(opts: { bundle: string; config: FanoutConfig; lo
     for (let round = 0; round < LATENCY_ROUNDS; round++) {
       for (const r of rotate(running, round)) {
         if (r.row.error) continue
-        const samples = await paced(r, Math.ceil(config.pacedEvents / LATENCY_ROUNDS), config).catch((error: Error) => void (r.row.error = error.message))
+        const samples = await paced(r, Math.ceil(config.pacedEvents / LATENCY_ROUNDS), config).catch(
+          (error: Error) => void (r.row.error = error.message),
+        )
         if (samples) latencies.set(r, [...(latencies.get(r) ?? []), ...samples])
       }
     }
@@ -266,7 +319,9 @@ export async function runFanout(opts: { bundle: string; config: FanoutConfig; lo
       const samples = latencies.get(r) ?? []
       r.row.p50Ms = percentile(samples, 50) / 1000
       r.row.p99Ms = percentile(samples, 99) / 1000
-      log(`  ${r.row.id.padEnd(13)} ${fmt(r.row.cpuUsPerDelivery, 3)} µs CPU/delivery, ${fmt(r.row.eventsPerSec, 0)} events/s, p50 ${fmt(r.row.p50Ms, 2)} ms, p99 ${fmt(r.row.p99Ms, 2)} ms${r.row.error ? `  (${r.row.error})` : ''}`)
+      log(
+        `  ${r.row.id.padEnd(13)} ${fmt(r.row.cpuUsPerDelivery, 3)} µs CPU/delivery, ${fmt(r.row.eventsPerSec, 0)} events/s, p50 ${fmt(r.row.p50Ms, 2)} ms, p99 ${fmt(r.row.p99Ms, 2)} ms${r.row.error ? `  (${r.row.error})` : ''}`,
+      )
     }
   } finally {
     for (const r of running) {

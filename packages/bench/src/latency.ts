@@ -57,7 +57,11 @@ const PINGERS: Pinger[] = [
     id: 'socket.io-client',
     label: 'socket.io-client `emitWithAck` (websocket transport)',
     async open(info) {
-      const socket = io(`http://127.0.0.1:${info.sioPort}`, { transports: ['websocket'], forceNew: true, reconnection: false })
+      const socket = io(`http://127.0.0.1:${info.sioPort}`, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+      })
       await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject))
       return {
         roundTrip: async (i) => void (await socket.emitWithAck('echo', message(i, PAD))),
@@ -103,7 +107,12 @@ const PINGERS: Pinger[] = [
   },
 ]
 
-export async function runLatency(opts: { info: ServerInfo; roundTrips: number; runs: number; log?: (s: string) => void }): Promise<LatencyRow[]> {
+export async function runLatency(opts: {
+  info: ServerInfo
+  roundTrips: number
+  runs: number
+  log?: (s: string) => void
+}): Promise<LatencyRow[]> {
   const log = opts.log ?? (() => {})
   const perRun = Math.max(50, Math.floor(opts.roundTrips / opts.runs))
   const samples = new Map<string, number[]>()
@@ -121,7 +130,9 @@ export async function runLatency(opts: { info: ServerInfo; roundTrips: number; r
             list.push(performance.now() - t)
           }
           const recent = list.slice(-perRun)
-          log(`  run ${run + 1} ${p.id.padEnd(20)} p50 ${percentile(recent, 50).toFixed(3)} ms  p99 ${percentile(recent, 99).toFixed(3)} ms`)
+          log(
+            `  run ${run + 1} ${p.id.padEnd(20)} p50 ${percentile(recent, 50).toFixed(3)} ms  p99 ${percentile(recent, 99).toFixed(3)} ms`,
+          )
         } finally {
           conn.close()
         }

@@ -24,16 +24,52 @@ export interface MemoryScenario {
 
 export const MEMORY_SCENARIOS: MemoryScenario[] = [
   { id: 'ws', label: 'raw `ws`, one connection each', transport: 'websocket', shared: false },
-  { id: 'socket.io-client', label: 'socket.io-client, one connection each (`forceNew`)', transport: 'websocket', shared: false },
-  { id: 'switchline-ws-each', label: 'Switchline `createClient`, WebSocket, one connection each', transport: 'websocket', shared: false },
-  { id: 'switchline-ws-raw-each', label: 'Switchline `subscribe(ws://…)`, one connection each', transport: 'websocket', shared: false },
-  { id: 'switchline-ws-shared', label: 'Switchline `createClient`, WebSocket, all channels on one connection', transport: 'websocket', shared: true },
+  {
+    id: 'socket.io-client',
+    label: 'socket.io-client, one connection each (`forceNew`)',
+    transport: 'websocket',
+    shared: false,
+  },
+  {
+    id: 'switchline-ws-each',
+    label: 'Switchline `createClient`, WebSocket, one connection each',
+    transport: 'websocket',
+    shared: false,
+  },
+  {
+    id: 'switchline-ws-raw-each',
+    label: 'Switchline `subscribe(ws://…)`, one connection each',
+    transport: 'websocket',
+    shared: false,
+  },
+  {
+    id: 'switchline-ws-shared',
+    label: 'Switchline `createClient`, WebSocket, all channels on one connection',
+    transport: 'websocket',
+    shared: true,
+  },
   { id: 'eventsource', label: '`eventsource` package, one connection each', transport: 'sse', shared: false },
-  { id: 'switchline-sse-each', label: 'Switchline `createClient`, SSE, one connection each', transport: 'sse', shared: false },
-  { id: 'switchline-sse-raw-each', label: 'Switchline `subscribe(http://…)`, one connection each', transport: 'sse', shared: false },
+  {
+    id: 'switchline-sse-each',
+    label: 'Switchline `createClient`, SSE, one connection each',
+    transport: 'sse',
+    shared: false,
+  },
+  {
+    id: 'switchline-sse-raw-each',
+    label: 'Switchline `subscribe(http://…)`, one connection each',
+    transport: 'sse',
+    shared: false,
+  },
   // docs/protocol.md R10: at most 64 channels per SSE stream, and createClient does not split a larger set over
   // several streams (every channel fails with a fatal 400 from the 65th on), so this one measures 1 + 63.
-  { id: 'switchline-sse-shared', label: 'Switchline `createClient`, SSE, all channels on one stream (64 max)', transport: 'sse', shared: true, maxCount: 63 },
+  {
+    id: 'switchline-sse-shared',
+    label: 'Switchline `createClient`, SSE, all channels on one stream (64 max)',
+    transport: 'sse',
+    shared: true,
+    maxCount: 63,
+  },
 ]
 
 export interface MemoryRow {
@@ -57,7 +93,10 @@ interface Handle {
 
 type Opener = (info: ServerInfo, i: number) => Handle
 
-function openers(id: string): { open: Opener; openShared?: (info: ServerInfo) => { add(i: number): Handle; close(): void } } {
+function openers(id: string): {
+  open: Opener
+  openShared?: (info: ServerInfo) => { add(i: number): Handle; close(): void }
+} {
   const tag = `mem${process.pid}x`
   switch (id) {
     case 'ws':
@@ -152,7 +191,11 @@ async function waitOpen(handles: Handle[], deadline: number): Promise<number> {
 
 /** The child side: measures one scenario and reports over IPC. */
 export async function memoryChildMain(): Promise<void> {
-  const { scenario, count: requested, info } = JSON.parse(process.env.BENCH_MEMORY ?? '{}') as { scenario: string; count: number; info: ServerInfo }
+  const {
+    scenario,
+    count: requested,
+    info,
+  } = JSON.parse(process.env.BENCH_MEMORY ?? '{}') as { scenario: string; count: number; info: ServerInfo }
   const def = MEMORY_SCENARIOS.find((s) => s.id === scenario) as MemoryScenario
   const count = Math.min(requested, def.maxCount ?? requested)
   const o = openers(scenario)
@@ -206,7 +249,12 @@ export async function memoryChildMain(): Promise<void> {
 }
 
 /** The parent side: one child per scenario, sequentially. */
-export async function runMemory(opts: { bundle: string; info: ServerInfo; count: number; log?: (s: string) => void }): Promise<MemoryRow[]> {
+export async function runMemory(opts: {
+  bundle: string
+  info: ServerInfo
+  count: number
+  log?: (s: string) => void
+}): Promise<MemoryRow[]> {
   const log = opts.log ?? (() => {})
   const rows: MemoryRow[] = []
   for (const s of MEMORY_SCENARIOS) {
@@ -219,8 +267,16 @@ export async function runMemory(opts: { bundle: string; info: ServerInfo; count:
       })
       let result: MemoryRow | undefined
       const fail = (error: string): MemoryRow => ({
-        id: s.id, label: s.label, transport: s.transport, shared: s.shared, count: opts.count, opened: 0,
-        heapBytesPerSub: null, rssBytesPerSub: null, externalBytesPerSub: null, error,
+        id: s.id,
+        label: s.label,
+        transport: s.transport,
+        shared: s.shared,
+        count: opts.count,
+        opened: 0,
+        heapBytesPerSub: null,
+        rssBytesPerSub: null,
+        externalBytesPerSub: null,
+        error,
       })
       const timer = setTimeout(() => child.kill('SIGKILL'), 90_000)
       child.on('message', (m: MemoryRow) => (result = m))
@@ -229,7 +285,9 @@ export async function runMemory(opts: { bundle: string; info: ServerInfo; count:
         resolve(result ?? fail(`child exited with ${code} before reporting`))
       })
     })
-    log(`  ${s.id.padEnd(24)} ${row.heapBytesPerSub == null ? '—' : `${Math.round(row.heapBytesPerSub)} B heap/sub`}  ${row.opened}/${row.count} open  ${((performance.now() - t) / 1000).toFixed(1)} s${row.error ? `  (${row.error})` : ''}`)
+    log(
+      `  ${s.id.padEnd(24)} ${row.heapBytesPerSub == null ? '—' : `${Math.round(row.heapBytesPerSub)} B heap/sub`}  ${row.opened}/${row.count} open  ${((performance.now() - t) / 1000).toFixed(1)} s${row.error ? `  (${row.error})` : ''}`,
+    )
     rows.push(row)
   }
   return rows

@@ -70,7 +70,13 @@ if (args[0] === '--child=server') {
   const target = args[1] as string
   const file = target.endsWith('.cpuprofile')
     ? target
-    : resolve(target, readdirSync(target).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1) as string)
+    : resolve(
+        target,
+        readdirSync(target)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .sort()
+          .at(-1) as string,
+      )
   summarize(file, Number(args[2] ?? 30))
 } else {
   const [id = 'switchline-ws', size = '64', total = '300000'] = args

@@ -68,7 +68,9 @@ export const RECEIVERS: Receiver[] = [
     switchline: false,
     async open(info, sid, onMessage) {
       // The least any client of the protocol does: hello, subscribe, then parse each `event` frame whole.
-      const ws = new WebSocket(`${info.slMockBaseUrl.replace('http', 'ws')}/ws`, 'switchline.v1', { perMessageDeflate: false })
+      const ws = new WebSocket(`${info.slMockBaseUrl.replace('http', 'ws')}/ws`, 'switchline.v1', {
+        perMessageDeflate: false,
+      })
       ws.on('open', () => {
         ws.send('{"type":"hello"}')
         ws.send(JSON.stringify({ type: 'subscribe', id: 1, channel: `bench:${sid}` }))
@@ -128,7 +130,9 @@ export const RECEIVERS: Receiver[] = [
     transport: 'sse',
     switchline: false,
     async open(info, sid, onMessage) {
-      return readSse(`http://${host}:${info.rawPort}/sse?sid=${sid}`, (e) => onMessage(JSON.parse(e.data) as BenchMessage))
+      return readSse(`http://${host}:${info.rawPort}/sse?sid=${sid}`, (e) =>
+        onMessage(JSON.parse(e.data) as BenchMessage),
+      )
     },
   },
   {
@@ -153,7 +157,8 @@ export const RECEIVERS: Receiver[] = [
   },
   {
     id: 'http-parser-frames',
-    label: 'node:http + eventsource-parser + JSON.parse of the same Switchline events (protocol mock; the floor for `createClient`)',
+    label:
+      'node:http + eventsource-parser + JSON.parse of the same Switchline events (protocol mock; the floor for `createClient`)',
     kind: 'slmock-sse',
     transport: 'sse',
     switchline: false,
@@ -164,11 +169,15 @@ export const RECEIVERS: Receiver[] = [
           if (e.event === undefined) onMessage((JSON.parse(e.data) as { data: BenchMessage }).data)
         },
       })
-      const req = httpGet(`${info.slMockBaseUrl}/sse?channels=bench:${sid}`, { headers: { accept: 'text/event-stream' } }, (res) => {
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => parser.feed(chunk))
-        res.on('error', () => {})
-      })
+      const req = httpGet(
+        `${info.slMockBaseUrl}/sse?channels=bench:${sid}`,
+        { headers: { accept: 'text/event-stream' } },
+        (res) => {
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => parser.feed(chunk))
+          res.on('error', () => {})
+        },
+      )
       req.on('error', () => {})
       return () => req.destroy()
     },

@@ -26,7 +26,8 @@ async function freePort(): Promise<number> {
 /** Starts one; rejects with a reason when there is no `redis-server` or it does not start within 10 s. */
 export async function startRedis(): Promise<RedisProcess> {
   const found = findRedisServer()
-  if (found.path === undefined || found.problem !== undefined) throw new Error(`redis-server ${found.problem ?? 'not found'} (see scripts/ensure-redis.mjs)`)
+  if (found.path === undefined || found.problem !== undefined)
+    throw new Error(`redis-server ${found.problem ?? 'not found'} (see scripts/ensure-redis.mjs)`)
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'switchline-bench-redis-'))
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]

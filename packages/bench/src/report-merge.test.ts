@@ -15,8 +15,14 @@ const results = (argv: string[], date: string, extra: Partial<BenchResults>): Be
 
 describe('mergeResults', () => {
   it('a partial run replaces its own sections and keeps the others, naming the run they come from', () => {
-    const previous = results([], 'then', { size: [], latency: [], errors: { latency: 'old failure', fanout: 'old fan-out failure' } })
-    const current = results(['--only=fanout'], 'now', { fanout: { config: parseConfig([]).fanout, date: 'now', loadAverage: { start: 1, end: 1 }, rows: [] } })
+    const previous = results([], 'then', {
+      size: [],
+      latency: [],
+      errors: { latency: 'old failure', fanout: 'old fan-out failure' },
+    })
+    const current = results(['--only=fanout'], 'now', {
+      fanout: { config: parseConfig([]).fanout, date: 'now', loadAverage: { start: 1, end: 1 }, rows: [] },
+    })
     const merged = mergeResults(previous, current)
     expect(merged.fanout).toBe(current.fanout)
     expect(merged.size).toBe(previous.size)

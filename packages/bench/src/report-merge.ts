@@ -17,6 +17,11 @@ export function mergeResults(previous: BenchResults, current: BenchResults): Ben
   for (const [name, error] of Object.entries(previous.errors)) {
     if (!current.config.only.includes(name as never)) merged.errors[name] ??= error
   }
-  if (kept.length > 0) merged.keptFrom = { command: previous.keptFrom?.command ?? previous.command, date: previous.keptFrom?.date ?? previous.machine.date, sections: kept }
+  if (kept.length > 0)
+    merged.keptFrom = {
+      command: previous.keptFrom?.command ?? previous.command,
+      date: previous.keptFrom?.date ?? previous.machine.date,
+      sections: kept,
+    }
   return merged
 }

@@ -63,7 +63,12 @@ const secs = (ms: number | null | undefined): string => (ms == null ? '—' : `$
 /** Block sparkline, one character per value, scaled to `max`. */
 export function sparkline(values: readonly number[], max: number): string {
   const blocks = ' ▁▂▃▄▅▆▇█'
-  return values.map((v) => blocks[Math.min(8, Math.ceil((v / Math.max(1, max)) * 8))]).join('').replace(/\s+$/, '') || '(none)'
+  return (
+    values
+      .map((v) => blocks[Math.min(8, Math.ceil((v / Math.max(1, max)) * 8))])
+      .join('')
+      .replace(/\s+$/, '') || '(none)'
+  )
 }
 /** Sums consecutive groups of `k` values. */
 function rebucket(values: readonly number[], k: number): number[] {
@@ -87,7 +92,8 @@ function section(heading: string, intro: string, body: string): string[] {
 }
 
 /** The notes cell of a row whose runs failed: how many, and the first error. */
-const failedRuns = (errors: readonly string[]): string => (errors.length ? `${errors.length} failed run(s): ${errors[0]}` : '')
+const failedRuns = (errors: readonly string[]): string =>
+  errors.length ? `${errors.length} failed run(s): ${errors[0]}` : ''
 
 // ---- targets ----
 export interface TargetRow {
@@ -100,9 +106,17 @@ export interface TargetRow {
 export function targets(results: BenchResults): TargetRow[] {
   const rows: TargetRow[] = []
   const tp = results.throughput ?? []
-  const tpRow = (id: string, size: number): ThroughputRow | undefined => tp.find((r) => r.id === id && r.payloadBytes === size)
+  const tpRow = (id: string, size: number): ThroughputRow | undefined =>
+    tp.find((r) => r.id === id && r.payloadBytes === size)
   /** A throughput ratio (wall clock, CPU in parentheses) that should be at least `min`. */
-  const rateAtLeast = (target: string, goal: string, r: ThroughputRow | undefined, wall: number | null | undefined, cpu: number | null | undefined, min: number): TargetRow => ({
+  const rateAtLeast = (
+    target: string,
+    goal: string,
+    r: ThroughputRow | undefined,
+    wall: number | null | undefined,
+    cpu: number | null | undefined,
+    min: number,
+  ): TargetRow => ({
     target,
     goal,
     measured: r?.notMeasured ? 'not measured' : `${x(wall)} (CPU: ${x(cpu)})${floorNote(r)}`,
@@ -113,41 +127,91 @@ export function targets(results: BenchResults): TargetRow[] {
    * `http-parser-frames`), which separates the SDK's own cost from the bytes the protocol's envelope adds.
    */
   const floorNote = (r: ThroughputRow | undefined): string => {
-    const floorId = r?.id === 'switchline-ws' ? 'ws-frames' : r?.id === 'switchline-sse' ? 'http-parser-frames' : undefined
+    const floorId =
+      r?.id === 'switchline-ws' ? 'ws-frames' : r?.id === 'switchline-sse' ? 'http-parser-frames' : undefined
     const floor = floorId === undefined ? undefined : tpRow(floorId, r?.payloadBytes ?? 0)
     if (!r || !floor) return ''
     return `; ${x(ratio(r.medianMsgPerSec, floor.medianMsgPerSec))} of the same frames read bare (CPU: ${x(ratio(floor.medianCpuUsPerMsg, r.medianCpuUsPerMsg))})`
   }
   for (const size of PAYLOAD_SIZES) {
-    for (const [id, what] of [['switchline-ws-raw', '`subscribe(ws://…)`'], ['switchline-ws', '`createClient`']] as const) {
+    for (const [id, what] of [
+      ['switchline-ws-raw', '`subscribe(ws://…)`'],
+      ['switchline-ws', '`createClient`'],
+    ] as const) {
       const r = tpRow(id, size)
-      rows.push(rateAtLeast(`WebSocket receive, ${what}, ${size} B`, '≥ 0.9× raw ws', r, r?.ratioToWs, r?.cpuRatioToWs, 0.9))
+      rows.push(
+        rateAtLeast(`WebSocket receive, ${what}, ${size} B`, '≥ 0.9× raw ws', r, r?.ratioToWs, r?.cpuRatioToWs, 0.9),
+      )
     }
-    for (const [id, what] of [['switchline-sse-raw', '`subscribe(http://…)`'], ['switchline-sse', '`createClient`']] as const) {
+    for (const [id, what] of [
+      ['switchline-sse-raw', '`subscribe(http://…)`'],
+      ['switchline-sse', '`createClient`'],
+    ] as const) {
       const r = tpRow(id, size)
-      rows.push(rateAtLeast(`SSE receive, ${what}, ${size} B`, '≥ 1.0× fetch + eventsource-parser', r, r?.ratioToFetchParser, r?.cpuRatioToFetchParser, 1.0))
+      rows.push(
+        rateAtLeast(
+          `SSE receive, ${what}, ${size} B`,
+          '≥ 1.0× fetch + eventsource-parser',
+          r,
+          r?.ratioToFetchParser,
+          r?.cpuRatioToFetchParser,
+          1.0,
+        ),
+      )
     }
     const r = tpRow('switchline-ws', size)
-    rows.push(rateAtLeast(`WebSocket receive, \`createClient\` vs socket.io-client, ${size} B`, '≥ 2× socket.io-client', r, r?.ratioToSocketIo, r?.cpuRatioToSocketIo, 2))
+    rows.push(
+      rateAtLeast(
+        `WebSocket receive, \`createClient\` vs socket.io-client, ${size} B`,
+        '≥ 2× socket.io-client',
+        r,
+        r?.ratioToSocketIo,
+        r?.cpuRatioToSocketIo,
+        2,
+      ),
+    )
   }
-  const mem = (id: string): MemoryRow | undefined => results.memory?.find((r) => r.id === id && r.heapBytesPerSub != null && !r.error)
+  const mem = (id: string): MemoryRow | undefined =>
+    results.memory?.find((r) => r.id === id && r.heapBytesPerSub != null && !r.error)
   /** Heap per subscription of `id` over that of `baseline`, which should be at most `max`. */
   const heapAtMost = (target: string, goal: string, id: string, baseline: string, max: number): TargetRow => {
     const r = ratio(mem(id)?.heapBytesPerSub, mem(baseline)?.heapBytesPerSub)
     return {
       target,
       goal,
-      measured: r == null ? 'not measured' : `${x(r)} (${bytes(mem(id)?.heapBytesPerSub)} vs ${bytes(mem(baseline)?.heapBytesPerSub)})`,
+      measured:
+        r == null
+          ? 'not measured'
+          : `${x(r)} (${bytes(mem(id)?.heapBytesPerSub)} vs ${bytes(mem(baseline)?.heapBytesPerSub)})`,
       met: r == null ? null : r <= max,
     }
   }
-  for (const [id, what] of [['switchline-ws-each', '`createClient`'], ['switchline-ws-raw-each', '`subscribe(ws://…)`']] as const) {
-    rows.push(heapAtMost(`Heap per idle subscription, WebSocket, ${what}, one connection each`, '≤ 1.5× raw ws', id, 'ws', 1.5))
+  for (const [id, what] of [
+    ['switchline-ws-each', '`createClient`'],
+    ['switchline-ws-raw-each', '`subscribe(ws://…)`'],
+  ] as const) {
+    rows.push(
+      heapAtMost(`Heap per idle subscription, WebSocket, ${what}, one connection each`, '≤ 1.5× raw ws', id, 'ws', 1.5),
+    )
   }
-  for (const [id, what] of [['switchline-sse-each', '`createClient`'], ['switchline-sse-raw-each', '`subscribe(http://…)`']] as const) {
-    rows.push(heapAtMost(`Heap per idle subscription, SSE, ${what}, one connection each`, '≤ 0.5× `eventsource`', id, 'eventsource', 0.5))
+  for (const [id, what] of [
+    ['switchline-sse-each', '`createClient`'],
+    ['switchline-sse-raw-each', '`subscribe(http://…)`'],
+  ] as const) {
+    rows.push(
+      heapAtMost(
+        `Heap per idle subscription, SSE, ${what}, one connection each`,
+        '≤ 0.5× `eventsource`',
+        id,
+        'eventsource',
+        0.5,
+      ),
+    )
   }
-  for (const [id, what] of [['switchline-ws-shared', 'WebSocket'], ['switchline-sse-shared', 'SSE']] as const) {
+  for (const [id, what] of [
+    ['switchline-ws-shared', 'WebSocket'],
+    ['switchline-sse-shared', 'SSE'],
+  ] as const) {
     const m = mem(id)
     rows.push({
       target: `Heap per extra channel sharing one connection, ${what}`,
@@ -173,13 +237,20 @@ export function renderMarkdown(results: BenchResults): string {
   const out: string[] = []
   out.push('# Benchmarks')
   out.push('')
-  out.push('Generated by `pnpm bench` (packages/bench) — do not edit by hand; rerun it. Raw numbers: `packages/bench/results/latest.json`.')
+  out.push(
+    'Generated by `pnpm bench` (packages/bench) — do not edit by hand; rerun it. Raw numbers: `packages/bench/results/latest.json`.',
+  )
   out.push('')
   out.push(`- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}`)
   out.push(`- **Date:** ${m.date}`)
-  out.push(`- **Command:** \`${results.command}\`${results.quick ? ' (quick smoke run — small counts, not for comparison)' : ''}`)
+  out.push(
+    `- **Command:** \`${results.command}\`${results.quick ? ' (quick smoke run — small counts, not for comparison)' : ''}`,
+  )
   out.push(`- **Wall time:** ${results.wallSeconds.toFixed(0)} s`)
-  if (results.keptFrom) out.push(`- **Kept from an earlier run** (\`${results.keptFrom.command}\`, ${results.keptFrom.date}): ${results.keptFrom.sections.join(', ')}`)
+  if (results.keptFrom)
+    out.push(
+      `- **Kept from an earlier run** (\`${results.keptFrom.command}\`, ${results.keptFrom.date}): ${results.keptFrom.sections.join(', ')}`,
+    )
   out.push('')
   out.push(
     `- **Machine load:** 1-minute load average ${m.loadAverage.start} at the start and ${m.loadAverage.end ?? '?'} at the end, on ${m.cores} cores. ` +
@@ -190,7 +261,10 @@ export function renderMarkdown(results: BenchResults): string {
     ...section(
       'Targets',
       'Reported, not asserted. "CPU" in parentheses: the same ratio from the receiver\'s CPU time per message.',
-      table(['target', 'goal', 'measured', 'met?'], targets(results).map((t) => [t.target, t.goal, t.measured, met(t.met)])),
+      table(
+        ['target', 'goal', 'measured', 'met?'],
+        targets(results).map((t) => [t.target, t.goal, t.measured, met(t.met)]),
+      ),
     ),
   )
 
@@ -201,7 +275,11 @@ export function renderMarkdown(results: BenchResults): string {
         'esbuild, `platform: browser`, ESM, minified, tree-shaken; gzip level 9 and brotli quality 11 (node:zlib). Switchline is bundled from its TypeScript source (the `@switchline/source` export condition) with the `browser` condition, as an app bundler would; the budget check (`pnpm size`) builds the same three entries.',
         table(
           ['bundle', 'minified', 'gzip', 'brotli'],
-          results.size.map((s) => (s.ok ? [s.label, kb(s.rawBytes), kb(s.gzipBytes), kb(s.brotliBytes)] : [s.label, `not built: ${s.error}`, '—', '—'])),
+          results.size.map((s) =>
+            s.ok
+              ? [s.label, kb(s.rawBytes), kb(s.gzipBytes), kb(s.brotliBytes)]
+              : [s.label, `not built: ${s.error}`, '—', '—'],
+          ),
         ),
       ),
     )
@@ -212,7 +290,10 @@ export function renderMarkdown(results: BenchResults): string {
         ...section(
           'What the full bundle is made of',
           'The "everything" entry by feature: minified bytes per area from esbuild\'s metafile; gzip is not additive per file, so the gzip column shares the measured total pro rata (an estimate). See docs/decisions/0006-size-budget.md for what the 6 kB goal would take.',
-          table(['area', 'minified', 'gzip (est.)'], shares.map((f) => [f.area, kb(f.minifiedBytes), kb(f.gzipBytesEstimate)])),
+          table(
+            ['area', 'minified', 'gzip (est.)'],
+            shares.map((f) => [f.area, kb(f.minifiedBytes), kb(f.gzipBytesEstimate)]),
+          ),
         ),
       )
     }
@@ -234,13 +315,28 @@ export function renderMarkdown(results: BenchResults): string {
       ...section(
         'Node receive throughput',
         `One stream, one receiver, messages decoded with JSON.parse (or the SDK's decoding). Median of ${results.config.runs} interleaved runs ` +
-          `(${Object.entries(results.config.throughputMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed after a 20 % warm-up). ` +
+          `(${Object.entries(results.config.throughputMessages)
+            .map(([s, n]) => `${int(n)} × ${s} B`)
+            .join(', ')} timed after a 20 % warm-up). ` +
           'Servers run in a separate process; bursts are credit-paced (at most ~384 KiB in flight) the same way for every contender. ' +
           '"CPU µs/msg" is the receiving process\'s CPU time per message (user + system, all its threads); "(CPU)" ratios compare those costs ' +
           '(raw ws µs/msg ÷ this row\'s), which a busy machine disturbs far less than wall-clock rates. Rows marked "protocol mock" get prebuilt ' +
           'Switchline frames from a minimal protocol server, so they measure the SDK alone; rows marked "@switchline/server" go through the ' +
           "reference server's `publish()` and are limited by it (the receiver is mostly idle there).",
-        table(['receiver', 'payload', 'msg/s (median)', 'vs raw ws', 'vs raw ws (CPU)', 'vs fetch+parser', 'CPU µs/msg', 'receiver CPU', 'notes'], rows),
+        table(
+          [
+            'receiver',
+            'payload',
+            'msg/s (median)',
+            'vs raw ws',
+            'vs raw ws (CPU)',
+            'vs fetch+parser',
+            'CPU µs/msg',
+            'receiver CPU',
+            'notes',
+          ],
+          rows,
+        ),
       ),
     )
   }
@@ -292,7 +388,11 @@ export function renderMarkdown(results: BenchResults): string {
     out.push(
       ...section(
         'In-browser throughput',
-        `${results.browser.browser} (headless, one page driven over a bare DevTools pipe: no DevTools domain enabled, so no per-message instrumentation; see \`browser-cdp.ts\`); ${Object.entries(results.config.browserMessages).map(([s, n]) => `${int(n)} × ${s} B`).join(', ')} timed per run after a 20 % warm-up, ` +
+        `${results.browser.browser} (headless, one page driven over a bare DevTools pipe: no DevTools domain enabled, so no per-message instrumentation; see \`browser-cdp.ts\`); ${Object.entries(
+          results.config.browserMessages,
+        )
+          .map(([s, n]) => `${int(n)} × ${s} B`)
+          .join(', ')} timed per run after a 20 % warm-up, ` +
           `median of ${results.config.browserRuns} interleaved runs, same credit-paced bursts as in Node. Ratios compare with the native API of the same transport in the same page.`,
         table(
           ['receiver', 'payload', 'events/s (median)', 'vs native', 'notes'],
@@ -317,7 +417,17 @@ export function renderMarkdown(results: BenchResults): string {
           `${results.stormSim[0]?.seeds ?? '?'} seeds. The sparkline shows accepted connections per 500 ms over the first 30 s (first seed; full height = the server's capacity). ` +
           'Ideal for 1000 clients at K = 50: everyone back 2 s after the server is up, 1000 attempts.',
         table(
-          ['scenario', 'policy', 'all back', 'p50 back', 'p99 back', 'attempts', 'refused', 'peak attempts / 100 ms', 'arrivals / 500 ms (0–30 s)'],
+          [
+            'scenario',
+            'policy',
+            'all back',
+            'p50 back',
+            'p99 back',
+            'attempts',
+            'refused',
+            'peak attempts / 100 ms',
+            'arrivals / 500 ms (0–30 s)',
+          ],
           results.stormSim.map((r) => [
             `${r.scenario.clients} clients, down ${r.scenario.downMs / 1000} s, K = ${r.scenario.acceptPer100ms}`,
             r.label,
@@ -340,11 +450,21 @@ export function renderMarkdown(results: BenchResults): string {
       ...section(
         'Reconnect storm (real, loopback)',
         `${first?.clients ?? '?'} Node clients, one WebSocket each, dropped at once by a server restart that keeps the server down for ${((first?.downMs ?? 0) / 1000).toFixed(1)} s. ` +
-          'Switchline: @switchline/server\'s fault injector `restart({ keepLog: true, downMs })` (close 1012, then 503 + `Retry-After: 1` while down). ' +
-          'socket.io: the socket.io server is closed and listens again on the same port after the same down time. No admission limit: the curve is the policy\'s own spread. ' +
+          "Switchline: @switchline/server's fault injector `restart({ keepLog: true, downMs })` (close 1012, then 503 + `Retry-After: 1` while down). " +
+          "socket.io: the socket.io server is closed and listens again on the same port after the same down time. No admission limit: the curve is the policy's own spread. " +
           'Sparkline: arrivals per 100 ms over the first 15 s.',
         table(
-          ['clients', 'back', 'all back', 'p50 back', 'p99 back', 'attempts (client)', 'attempts (server)', 'arrivals / 100 ms (0–15 s)', 'notes'],
+          [
+            'clients',
+            'back',
+            'all back',
+            'p50 back',
+            'p99 back',
+            'attempts (client)',
+            'attempts (server)',
+            'arrivals / 100 ms (0–15 s)',
+            'notes',
+          ],
           results.stormReal.map((r) => [
             r.label,
             `${r.back}/${r.connectedBefore}`,
@@ -363,7 +483,13 @@ export function renderMarkdown(results: BenchResults): string {
 
   if (results.fanout) {
     const [header = [], ...rows] = fanoutTable(results.fanout)
-    out.push(...section('Fan-out: one publisher, many subscribers (server side)', fanoutIntro(results.fanout), `${table(header, rows)}\n\n${fanoutSummary(results.fanout)}`))
+    out.push(
+      ...section(
+        'Fan-out: one publisher, many subscribers (server side)',
+        fanoutIntro(results.fanout),
+        `${table(header, rows)}\n\n${fanoutSummary(results.fanout)}`,
+      ),
+    )
   }
 
   const errs = Object.entries(results.errors)

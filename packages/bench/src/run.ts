@@ -73,13 +73,18 @@ async function main(): Promise<void> {
 
   await step('size', 60_000, async () => {
     results.size = await measureSizes()
-    for (const r of results.size) log(`  ${r.id.padEnd(26)} ${r.ok ? `${r.gzipBytes} B gzip, ${r.brotliBytes} B brotli, ${r.rawBytes} B min` : `not built: ${r.error}`}`)
+    for (const r of results.size)
+      log(
+        `  ${r.id.padEnd(26)} ${r.ok ? `${r.gzipBytes} B gzip, ${r.brotliBytes} B brotli, ${r.rawBytes} B min` : `not built: ${r.error}`}`,
+      )
   })
 
   await step('storm-sim', 60_000, async () => {
     results.stormSim = runStormSim(config.quick ? 3 : 7)
     for (const r of results.stormSim) {
-      log(`  ${r.scenario.clients}/${r.scenario.downMs}/${r.scenario.acceptPer100ms} ${r.id.padEnd(10)} all back ${r.allBackMs == null ? 'never' : Math.round(r.allBackMs)} ms, attempts ${r.attempts}, peak ${r.peakAttemptsPer100ms}/100 ms`)
+      log(
+        `  ${r.scenario.clients}/${r.scenario.downMs}/${r.scenario.acceptPer100ms} ${r.id.padEnd(10)} all back ${r.allBackMs == null ? 'never' : Math.round(r.allBackMs)} ms, attempts ${r.attempts}, peak ${r.peakAttemptsPer100ms}/100 ms`,
+      )
     }
   })
 
@@ -89,7 +94,13 @@ async function main(): Promise<void> {
   try {
     await step('throughput', 180_000, async () => {
       const s = server as ServerProcess
-      results.throughput = await runThroughput({ info: s.info, ctl: s.ctl, runs: config.runs, messages: config.throughputMessages, log })
+      results.throughput = await runThroughput({
+        info: s.info,
+        ctl: s.ctl,
+        runs: config.runs,
+        messages: config.throughputMessages,
+        log,
+      })
     })
     await step('latency', 90_000, async () => {
       const s = server as ServerProcess
@@ -116,7 +127,12 @@ async function main(): Promise<void> {
 
   // Its own server processes, one per contender, so it runs after the shared server is gone.
   await step('fanout', 420_000, async () => {
-    results.fanout = await runFanout({ bundle, config: config.fanout, log, ...(config.fanoutOnly ? { only: config.fanoutOnly } : {}) })
+    results.fanout = await runFanout({
+      bundle,
+      config: config.fanout,
+      log,
+      ...(config.fanoutOnly ? { only: config.fanoutOnly } : {}),
+    })
     log(fanoutConsole(results.fanout))
   })
 
@@ -135,7 +151,10 @@ async function main(): Promise<void> {
 /** The results of the last written run, if any. */
 async function readPrevious(): Promise<BenchResults | undefined> {
   const { readFile } = await import('node:fs/promises')
-  return readFile(RESULTS_FILE, 'utf8').then((text) => JSON.parse(text) as BenchResults, () => undefined)
+  return readFile(RESULTS_FILE, 'utf8').then(
+    (text) => JSON.parse(text) as BenchResults,
+    () => undefined,
+  )
 }
 
 if (process.argv.includes('--rerender')) {

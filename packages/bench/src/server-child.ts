@@ -128,7 +128,9 @@ export async function serverChildMain(): Promise<void> {
         'x-accel-buffering': 'no',
         'access-control-allow-origin': '*',
       })
-      res.write(`retry: 1000\n\nevent: sl-ready\ndata: ${JSON.stringify({ epoch: MOCK_EPOCH, heartbeatMs: 15000, channels: [channel], cursor: `${MOCK_EPOCH}-0` })}\n\n`)
+      res.write(
+        `retry: 1000\n\nevent: sl-ready\ndata: ${JSON.stringify({ epoch: MOCK_EPOCH, heartbeatMs: 15000, channels: [channel], cursor: `${MOCK_EPOCH}-0` })}\n\n`,
+      )
       res.socket?.setNoDelay(true)
       mockSseBySid.set(sid, res)
       res.on('close', () => mockSseBySid.delete(sid))
@@ -171,10 +173,14 @@ export async function serverChildMain(): Promise<void> {
       const frame = JSON.parse(String(data)) as { type: string; id?: number; channel?: string }
       switch (frame.type) {
         case 'hello':
-          return ws.send(JSON.stringify({ type: 'welcome', epoch: MOCK_EPOCH, idleTimeoutMs: 45000, maxFrameBytes: 65536 }))
+          return ws.send(
+            JSON.stringify({ type: 'welcome', epoch: MOCK_EPOCH, idleTimeoutMs: 45000, maxFrameBytes: 65536 }),
+          )
         case 'subscribe': {
           const sid = (frame.channel ?? '').slice('bench:'.length)
-          ws.send(JSON.stringify({ type: 'subscribed', id: frame.id, channel: frame.channel, cursor: `${MOCK_EPOCH}-0` }))
+          ws.send(
+            JSON.stringify({ type: 'subscribed', id: frame.id, channel: frame.channel, cursor: `${MOCK_EPOCH}-0` }),
+          )
           mockWsBySid.set(sid, ws)
           ws.on('close', () => mockWsBySid.delete(sid))
           return attachPending(sid)
@@ -201,7 +207,11 @@ export async function serverChildMain(): Promise<void> {
       case 'ws': {
         const ws = wsBySid.get(req.sid)
         if (!ws) return undefined
-        return { ...base, send: (from, count) => rawFrames(ws, from, count, (seq) => messageText(seq, pad)), sendProbe: () => ws.send(PROBE_TEXT) }
+        return {
+          ...base,
+          send: (from, count) => rawFrames(ws, from, count, (seq) => messageText(seq, pad)),
+          sendProbe: () => ws.send(PROBE_TEXT),
+        }
       }
       case 'sse': {
         const res = sseBySid.get(req.sid)
@@ -242,7 +252,8 @@ export async function serverChildMain(): Promise<void> {
         if (!ws) return undefined
         const channel = `bench:${req.sid}`
         let id = 0
-        const frame = (text: string): string => `{"type":"event","channel":"${channel}","id":"${MOCK_EPOCH}-${++id}","data":${text}}`
+        const frame = (text: string): string =>
+          `{"type":"event","channel":"${channel}","id":"${MOCK_EPOCH}-${++id}","data":${text}}`
         return {
           ...base,
           send: (from, count) => rawFrames(ws, from, count, (seq) => frame(messageText(seq, pad))),
@@ -254,7 +265,8 @@ export async function serverChildMain(): Promise<void> {
         if (!res) return undefined
         const channel = `bench:${req.sid}`
         let id = 0
-        const event = (text: string): string => `id: ${MOCK_EPOCH}-${++id}\ndata: {"channel":"${channel}","data":${text}}\n\n`
+        const event = (text: string): string =>
+          `id: ${MOCK_EPOCH}-${++id}\ndata: {"channel":"${channel}","data":${text}}\n\n`
         return {
           ...base,
           send: (from, count) => {
@@ -351,7 +363,11 @@ export async function serverChildMain(): Promise<void> {
         return reply(ws, req.reqId, { ok: true })
       }
       case 'sio-stats':
-        return reply(ws, req.reqId, { ok: true, accepted: sioConnections.accepted, open: sio.engine?.clientsCount ?? 0 })
+        return reply(ws, req.reqId, {
+          ok: true,
+          accepted: sioConnections.accepted,
+          open: sio.engine?.clientsCount ?? 0,
+        })
     }
   }
 

@@ -33,8 +33,13 @@ for (const r of results) {
     console.log(`${line}   (no budget)`)
   } else if (gz > limit) {
     console.log(`${line}   OVER budget ${limit} B by ${gz - limit} B`)
-    const top = Object.entries(r.byPackage ?? {}).slice(0, 5).map(([k, v]) => `${k} ${v} B`).join(', ')
-    failures.push(`${r.id}: ${gz} B gzip is over the budget of ${limit} B (+${gz - limit} B). Largest inputs (minified): ${top}`)
+    const top = Object.entries(r.byPackage ?? {})
+      .slice(0, 5)
+      .map(([k, v]) => `${k} ${v} B`)
+      .join(', ')
+    failures.push(
+      `${r.id}: ${gz} B gzip is over the budget of ${limit} B (+${gz - limit} B). Largest inputs (minified): ${top}`,
+    )
   } else {
     console.log(`${line}   ok (budget ${limit} B, ${limit - gz} B left)`)
   }

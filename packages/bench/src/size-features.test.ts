@@ -14,7 +14,14 @@ const result = (byPackage: Record<string, number>, gzipBytes: number): SizeResul
 describe('featureShares', () => {
   it('sums minified bytes per area and shares the gzip total pro rata, largest first', () => {
     const shares = featureShares(
-      result({ '@switchline/client: src/raw/raw-ws.ts': 300, '@switchline/client: src/raw/subscribe.ts': 100, '@switchline/client: src/core/errors.ts': 600 }, 500),
+      result(
+        {
+          '@switchline/client: src/raw/raw-ws.ts': 300,
+          '@switchline/client: src/raw/subscribe.ts': 100,
+          '@switchline/client: src/core/errors.ts': 600,
+        },
+        500,
+      ),
     )
     expect(shares).toEqual([
       { area: 'Errors and their retry/stop classification', minifiedBytes: 600, gzipBytesEstimate: 300 },

@@ -17,14 +17,26 @@ describe('createClient over SSE only', () => {
     const result = await measureEntry(entry('switchline-createClient-sse'))
     expect(result.ok, result.error).toBe(true)
     expect(inputs(result).filter((input) => WEBSOCKET_MODULES.test(input))).toEqual([])
-    expect(inputs(result)).toEqual(expect.arrayContaining(['@switchline/client: src/channels/sse-session.ts', '@switchline/client: src/channels/multiplexed-client.ts']))
+    expect(inputs(result)).toEqual(
+      expect.arrayContaining([
+        '@switchline/client: src/channels/sse-session.ts',
+        '@switchline/client: src/channels/multiplexed-client.ts',
+      ]),
+    )
   })
 
   it('control: the default createClient (both transports) bundles the WebSocket modules, and is larger', async () => {
-    const [sseOnly, both] = await Promise.all([measureEntry(entry('switchline-createClient-sse')), measureEntry(entry('switchline-createClient'))])
+    const [sseOnly, both] = await Promise.all([
+      measureEntry(entry('switchline-createClient-sse')),
+      measureEntry(entry('switchline-createClient')),
+    ])
     expect(both.ok, both.error).toBe(true)
     expect(inputs(both)).toEqual(
-      expect.arrayContaining(['@switchline/client: src/ws/ws.ts', '@switchline/client: src/channels/ws-session.ts', '@switchline/client: src/channels/ws-connection.ts']),
+      expect.arrayContaining([
+        '@switchline/client: src/ws/ws.ts',
+        '@switchline/client: src/channels/ws-session.ts',
+        '@switchline/client: src/channels/ws-connection.ts',
+      ]),
     )
     expect(both.gzipBytes as number).toBeGreaterThan(sseOnly.gzipBytes as number)
   })

@@ -38,11 +38,36 @@ export interface SizeResult {
 }
 
 export const SWITCHLINE_ENTRIES: SizeEntry[] = [
-  { id: 'switchline-sse', label: 'Switchline `@switchline/client/sse` `subscribe`', code: "export { subscribe } from '@switchline/client/sse'", switchline: true },
-  { id: 'switchline-ws', label: 'Switchline `@switchline/client/ws` `subscribe`', code: "export { subscribe } from '@switchline/client/ws'", switchline: true },
-  { id: 'switchline-subscribe', label: 'Switchline `subscribe` only', code: "export { subscribe } from '@switchline/client'", switchline: true },
-  { id: 'switchline-createClient', label: 'Switchline `createClient` only', code: "export { createClient } from '@switchline/client'", switchline: true },
-  { id: 'switchline-full', label: 'Switchline, everything', code: "export * from '@switchline/client'", switchline: true },
+  {
+    id: 'switchline-sse',
+    label: 'Switchline `@switchline/client/sse` `subscribe`',
+    code: "export { subscribe } from '@switchline/client/sse'",
+    switchline: true,
+  },
+  {
+    id: 'switchline-ws',
+    label: 'Switchline `@switchline/client/ws` `subscribe`',
+    code: "export { subscribe } from '@switchline/client/ws'",
+    switchline: true,
+  },
+  {
+    id: 'switchline-subscribe',
+    label: 'Switchline `subscribe` only',
+    code: "export { subscribe } from '@switchline/client'",
+    switchline: true,
+  },
+  {
+    id: 'switchline-createClient',
+    label: 'Switchline `createClient` only',
+    code: "export { createClient } from '@switchline/client'",
+    switchline: true,
+  },
+  {
+    id: 'switchline-full',
+    label: 'Switchline, everything',
+    code: "export * from '@switchline/client'",
+    switchline: true,
+  },
   {
     id: 'switchline-react',
     label: '`@switchline/react`, everything (react and @switchline/client external)',
@@ -56,16 +81,51 @@ export const SWITCHLINE_ENTRIES: SizeEntry[] = [
     code: "export { createClient, sseTransport } from '@switchline/client/channels'",
     switchline: true,
   },
-  { id: 'switchline-tabs', label: 'Switchline `createTabsClient` (`/tabs`, createClient included)', code: "export { createTabsClient } from '@switchline/client/tabs'", switchline: true },
+  {
+    id: 'switchline-tabs',
+    label: 'Switchline `createTabsClient` (`/tabs`, createClient included)',
+    code: "export { createTabsClient } from '@switchline/client/tabs'",
+    switchline: true,
+  },
 ]
 
 export const COMPETITOR_ENTRIES: SizeEntry[] = [
-  { id: 'socket.io-client', label: 'socket.io-client 4.8.4 (`io`)', code: "export { io } from 'socket.io-client'", switchline: false },
-  { id: 'centrifuge', label: 'centrifuge 5.8.0 (`Centrifuge`)', code: "export { Centrifuge } from 'centrifuge'", switchline: false },
-  { id: 'partysocket', label: 'partysocket 1.3.0 (`PartySocket`)', code: "export { PartySocket } from 'partysocket'", switchline: false },
-  { id: 'reconnecting-websocket', label: 'reconnecting-websocket 4.4.0', code: "export { default } from 'reconnecting-websocket'", switchline: false },
-  { id: 'eventsource', label: 'eventsource 4.1.1 (`EventSource`)', code: "export { EventSource } from 'eventsource'", switchline: false },
-  { id: 'graphql-ws', label: 'graphql-ws 6.4.2 (`createClient`)', code: "export { createClient } from 'graphql-ws'", switchline: false },
+  {
+    id: 'socket.io-client',
+    label: 'socket.io-client 4.8.4 (`io`)',
+    code: "export { io } from 'socket.io-client'",
+    switchline: false,
+  },
+  {
+    id: 'centrifuge',
+    label: 'centrifuge 5.8.0 (`Centrifuge`)',
+    code: "export { Centrifuge } from 'centrifuge'",
+    switchline: false,
+  },
+  {
+    id: 'partysocket',
+    label: 'partysocket 1.3.0 (`PartySocket`)',
+    code: "export { PartySocket } from 'partysocket'",
+    switchline: false,
+  },
+  {
+    id: 'reconnecting-websocket',
+    label: 'reconnecting-websocket 4.4.0',
+    code: "export { default } from 'reconnecting-websocket'",
+    switchline: false,
+  },
+  {
+    id: 'eventsource',
+    label: 'eventsource 4.1.1 (`EventSource`)',
+    code: "export { EventSource } from 'eventsource'",
+    switchline: false,
+  },
+  {
+    id: 'graphql-ws',
+    label: 'graphql-ws 6.4.2 (`createClient`)',
+    code: "export { createClient } from 'graphql-ws'",
+    switchline: false,
+  },
 ]
 
 /** Which package an input file belongs to, for the per-package breakdown. */
@@ -133,6 +193,8 @@ export async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
 }
 
 /** Measures every entry, in parallel (esbuild is fast; the whole thing takes well under a second). */
-export async function measureSizes(entries: readonly SizeEntry[] = [...SWITCHLINE_ENTRIES, ...COMPETITOR_ENTRIES]): Promise<SizeResult[]> {
+export async function measureSizes(
+  entries: readonly SizeEntry[] = [...SWITCHLINE_ENTRIES, ...COMPETITOR_ENTRIES],
+): Promise<SizeResult[]> {
   return Promise.all(entries.map(measureEntry))
 }

@@ -36,7 +36,10 @@ export interface StormRealRow {
   error?: string
 }
 
-function summarize(backTimes: number[], clients: number): Pick<StormRealRow, 'back' | 'allBackMs' | 'p50BackMs' | 'p99BackMs' | 'arrivalsPer100ms'> {
+function summarize(
+  backTimes: number[],
+  clients: number,
+): Pick<StormRealRow, 'back' | 'allBackMs' | 'p50BackMs' | 'p99BackMs' | 'arrivalsPer100ms'> {
   return {
     back: backTimes.length,
     allBackMs: backTimes.length === clients ? Math.max(...backTimes) : null,
@@ -52,7 +55,13 @@ interface SlStats {
   faults: FaultStats
 }
 
-async function switchlineStorm(info: ServerInfo, ctl: Ctl, clients: number, downMs: number, limitMs: number): Promise<StormRealRow> {
+async function switchlineStorm(
+  info: ServerInfo,
+  ctl: Ctl,
+  clients: number,
+  downMs: number,
+  limitMs: number,
+): Promise<StormRealRow> {
   let restartAt = Number.POSITIVE_INFINITY
   let attempts = 0
   const openNow = new Set<number>()
@@ -84,7 +93,10 @@ async function switchlineStorm(info: ServerInfo, ctl: Ctl, clients: number, down
     await waitUntil(() => backAt.size === connectedBefore, limitMs)
     const after = await ctl.request<SlStats>({ op: 'sl-stats' })
     // upgradesRefused includes the fault injector's 503s while down
-    const serverAttempts = after.stats.ws.accepted - before.stats.ws.accepted + (after.stats.ws.upgradesRefused - before.stats.ws.upgradesRefused)
+    const serverAttempts =
+      after.stats.ws.accepted -
+      before.stats.ws.accepted +
+      (after.stats.ws.upgradesRefused - before.stats.ws.upgradesRefused)
     return {
       id: 'switchline',
       label: 'Switchline `createClient` (WebSocket, default policy) on @switchline/server `restart()`',
@@ -100,7 +112,13 @@ async function switchlineStorm(info: ServerInfo, ctl: Ctl, clients: number, down
   }
 }
 
-async function socketIoStorm(info: ServerInfo, ctl: Ctl, clients: number, downMs: number, limitMs: number): Promise<StormRealRow> {
+async function socketIoStorm(
+  info: ServerInfo,
+  ctl: Ctl,
+  clients: number,
+  downMs: number,
+  limitMs: number,
+): Promise<StormRealRow> {
   let restartAt = Number.POSITIVE_INFINITY
   let attempts = 0
   const backAt = new Map<number, number>()
@@ -139,7 +157,14 @@ async function socketIoStorm(info: ServerInfo, ctl: Ctl, clients: number, downMs
   }
 }
 
-export async function runStormReal(opts: { info: ServerInfo; ctl: Ctl; clients: number; downMs?: number; limitMs?: number; log?: (s: string) => void }): Promise<StormRealRow[]> {
+export async function runStormReal(opts: {
+  info: ServerInfo
+  ctl: Ctl
+  clients: number
+  downMs?: number
+  limitMs?: number
+  log?: (s: string) => void
+}): Promise<StormRealRow[]> {
   const log = opts.log ?? (() => {})
   const downMs = opts.downMs ?? 1000
   const limitMs = opts.limitMs ?? 45_000
@@ -149,11 +174,22 @@ export async function runStormReal(opts: { info: ServerInfo; ctl: Ctl; clients: 
       (error: unknown): StormRealRow => ({
         id: run === switchlineStorm ? 'switchline' : 'socket.io',
         label: run === switchlineStorm ? 'Switchline' : 'socket.io-client',
-        clients: opts.clients, downMs, connectedBefore: 0, back: 0, allBackMs: null, p50BackMs: null, p99BackMs: null,
-        attempts: 0, serverAttempts: null, arrivalsPer100ms: [], error: String((error as Error).message ?? error),
+        clients: opts.clients,
+        downMs,
+        connectedBefore: 0,
+        back: 0,
+        allBackMs: null,
+        p50BackMs: null,
+        p99BackMs: null,
+        attempts: 0,
+        serverAttempts: null,
+        arrivalsPer100ms: [],
+        error: String((error as Error).message ?? error),
       }),
     )
-    log(`  ${row.id.padEnd(10)} ${row.back}/${row.connectedBefore} back, all back ${row.allBackMs == null ? 'never' : `${Math.round(row.allBackMs)} ms`}, attempts ${row.attempts} (server saw ${row.serverAttempts ?? '?'})${row.error ? ` ERROR ${row.error}` : ''}`)
+    log(
+      `  ${row.id.padEnd(10)} ${row.back}/${row.connectedBefore} back, all back ${row.allBackMs == null ? 'never' : `${Math.round(row.allBackMs)} ms`}, attempts ${row.attempts} (server saw ${row.serverAttempts ?? '?'})${row.error ? ` ERROR ${row.error}` : ''}`,
+    )
     rows.push(row)
     await tick(500)
   }

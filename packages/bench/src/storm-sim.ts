@@ -36,12 +36,14 @@ export const STORM_POLICIES: { id: string; label: string; policy: StormPolicy }[
   { id: 'switchline', label: 'Switchline `defaultBackoff` (full jitter, 1.5 s → 5 s)', policy: defaultBackoff },
   {
     id: 'switchline-previous',
-    label: 'Switchline\'s previous default, `exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 30000 })` (decision 0003)',
+    label:
+      "Switchline's previous default, `exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 30000 })` (decision 0003)",
     policy: exponentialBackoff({ initialDelayMs: 500, maxDelayMs: 30_000 }),
   },
   {
     id: 'switchline-hint',
-    label: 'Switchline `defaultBackoff` under the reference server\'s `retry: 1000`: the hint floors the jitter range (decision 0009)',
+    label:
+      "Switchline `defaultBackoff` under the reference server's `retry: 1000`: the hint floors the jitter range (decision 0009)",
     policy: (attempt, random) => reconnectDelay(defaultBackoff, attempt, random, REFERENCE_RETRY_MS),
   },
   {

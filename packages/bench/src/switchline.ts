@@ -27,7 +27,12 @@ export function openSubscription(url: string, transport: Transport, onMessage: (
 }
 
 /** A {@link benchClient} with its `bench` channel subscribed under `key`. */
-export function openBenchChannel(url: string, transport: Transport, key: string, onMessage: (m: BenchMessage) => void): () => void {
+export function openBenchChannel(
+  url: string,
+  transport: Transport,
+  key: string,
+  onMessage: (m: BenchMessage) => void,
+): () => void {
   const client = benchClient(url, transport)
   client.subscribe('bench', { key, onEvent: onMessage })
   return () => client.close()

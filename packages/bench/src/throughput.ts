@@ -98,7 +98,12 @@ export async function measureOnce(
       const wallMs = performance.now() - t0
       const cpu = process.cpuUsage(cpu0)
       const cpuUs = cpu.user + cpu.system
-      resolveDone({ msgPerSec: (n / wallMs) * 1000, cpuUsPerMsg: cpuUs / n, cpuUtil: cpuUs / 1000 / wallMs, outOfOrder })
+      resolveDone({
+        msgPerSec: (n / wallMs) * 1000,
+        cpuUsPerMsg: cpuUs / n,
+        cpuUtil: cpuUs / 1000 / wallMs,
+        outOfOrder,
+      })
     }
   }
 
@@ -108,7 +113,8 @@ export async function measureOnce(
     ctl.send({ op: 'probe', sid, kind: r.kind, size })
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`timed out after ${timeoutMs} ms (${received}/${total} received, bursting=${bursting})`)),
+        () =>
+          reject(new Error(`timed out after ${timeoutMs} ms (${received}/${total} received, bursting=${bursting})`)),
         timeoutMs,
       )
     })
@@ -139,7 +145,9 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
           const n = Math.max(1000, Math.round((opts.messages[size] as number) * (r.scale ?? 1)))
           const s = await measureOnce(r, { info: opts.info, ctl: opts.ctl, size, n, timeoutMs })
           ;(samples.get(k) ?? samples.set(k, []).get(k))!.push(s)
-          log(`  run ${run + 1} ${String(size).padStart(4)} B ${r.id.padEnd(20)} ${Math.round(s.msgPerSec).toLocaleString('en-US').padStart(9)} msg/s  ${s.cpuUsPerMsg.toFixed(2)} µs CPU/msg  util ${(s.cpuUtil * 100).toFixed(0)}%`)
+          log(
+            `  run ${run + 1} ${String(size).padStart(4)} B ${r.id.padEnd(20)} ${Math.round(s.msgPerSec).toLocaleString('en-US').padStart(9)} msg/s  ${s.cpuUsPerMsg.toFixed(2)} µs CPU/msg  util ${(s.cpuUtil * 100).toFixed(0)}%`,
+          )
         } catch (error) {
           const list = errors.get(k) ?? errors.set(k, []).get(k)!
           list.push(String((error as Error).message ?? error))

@@ -26,8 +26,23 @@ describe('parseCommand', () => {
   it('parses every flag, short and long, --flag value and --flag=value', () => {
     expect(
       tail([
-        'tail', 'https://api.example.com/v1/chat', '--since=41', '-H', 'Authorization: Bearer k', '--header', 'X-A: 1',
-        '--post', '@body.json', '--until', '[DONE]', '--format', 'text', '--json', '--transport=sse', '--max-retries', '3',
+        'tail',
+        'https://api.example.com/v1/chat',
+        '--since=41',
+        '-H',
+        'Authorization: Bearer k',
+        '--header',
+        'X-A: 1',
+        '--post',
+        '@body.json',
+        '--until',
+        '[DONE]',
+        '--format',
+        'text',
+        '--json',
+        '--transport=sse',
+        '--max-retries',
+        '3',
       ]),
     ).toEqual({
       url: 'https://api.example.com/v1/chat',
@@ -44,7 +59,16 @@ describe('parseCommand', () => {
   })
 
   it('takes channels comma-separated and repeated, with keys; ws means websocket', () => {
-    const args = tail(['tail', 'http://127.0.0.1:8787/rt', '--channel', 'ticker, clock', '-c', 'chat:room-a', '--transport', 'ws'])
+    const args = tail([
+      'tail',
+      'http://127.0.0.1:8787/rt',
+      '--channel',
+      'ticker, clock',
+      '-c',
+      'chat:room-a',
+      '--transport',
+      'ws',
+    ])
     expect(args.channels).toEqual(['ticker', 'clock', 'chat:room-a'])
     expect(args.transport).toBe('websocket')
   })
@@ -63,14 +87,29 @@ describe('parseCommand', () => {
     [['tail', 'http://127.0.0.1/', 'extra'], "unexpected argument 'extra'"],
     [['tail', 'ws://127.0.0.1/', '--channel', 'ticker'], "--channel needs the server's http(s) base URL, not ws://"],
     [['tail', 'http://127.0.0.1/', '--channel', ','], '--channel needs at least one name'],
-    [['tail', 'http://127.0.0.1/', '--channel', 'ticker', '--format', 'text'], '--format applies to raw streams; channels carry JSON'],
-    [['tail', 'http://127.0.0.1/', '--channel', 'ticker', '--post', '{}'], '--post applies to raw SSE streams, not to --channel'],
+    [
+      ['tail', 'http://127.0.0.1/', '--channel', 'ticker', '--format', 'text'],
+      '--format applies to raw streams; channels carry JSON',
+    ],
+    [
+      ['tail', 'http://127.0.0.1/', '--channel', 'ticker', '--post', '{}'],
+      '--post applies to raw SSE streams, not to --channel',
+    ],
     [['tail', 'ws://127.0.0.1/', '--post', '{}'], '--post needs an SSE endpoint (http or https), not a WebSocket'],
-    [['tail', 'http://127.0.0.1/', '--transport', 'ws', '--post', '{}'], '--post needs an SSE endpoint (http or https), not a WebSocket'],
+    [
+      ['tail', 'http://127.0.0.1/', '--transport', 'ws', '--post', '{}'],
+      '--post needs an SSE endpoint (http or https), not a WebSocket',
+    ],
     [['tail', 'http://127.0.0.1/', '--post', '@'], '--post needs inline JSON, @file or @-'],
     [['tail', 'http://127.0.0.1/', '--since', ''], '--since needs an event id'],
-    [['tail', 'http://127.0.0.1/', '--transport', 'carrier-pigeon'], "--transport must be sse, ws or auto, not 'carrier-pigeon'"],
-    [['tail', 'http://127.0.0.1/', '--max-retries', '1e3'], "--max-retries needs a whole number from 0 to 1000000, not '1e3'"],
+    [
+      ['tail', 'http://127.0.0.1/', '--transport', 'carrier-pigeon'],
+      "--transport must be sse, ws or auto, not 'carrier-pigeon'",
+    ],
+    [
+      ['tail', 'http://127.0.0.1/', '--max-retries', '1e3'],
+      "--max-retries needs a whole number from 0 to 1000000, not '1e3'",
+    ],
     [['tail', 'http://127.0.0.1/', '-H', 'Bad Name: x'], "-H 'Bad Name: x': 'Bad Name' is not a header name"],
     [['tail', 'http://127.0.0.1/', '--json=yes'], "Option '--json' does not take an argument"],
     [['tail', 'http://127.0.0.1/', '--since'], "Option '--since <value>' argument missing"],

@@ -108,10 +108,14 @@ export function parseCommand(argv: readonly string[]): Command {
   if (url === undefined) throw new UsageError('missing <url>')
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`)
 
-  const channels = (values.channel ?? []).flatMap((list) => list.split(',')).map((c) => c.trim()).filter((c) => c !== '')
+  const channels = (values.channel ?? [])
+    .flatMap((list) => list.split(','))
+    .map((c) => c.trim())
+    .filter((c) => c !== '')
   if (values.channel !== undefined && channels.length === 0) throw new UsageError('--channel needs at least one name')
   for (const channel of channels) {
-    if (!isChannelId(channel)) throw new UsageError(`--channel: '${channel}' is not a channel identifier (name or name:key)`)
+    if (!isChannelId(channel))
+      throw new UsageError(`--channel: '${channel}' is not a channel identifier (name or name:key)`)
   }
   const target = checkUrl(url, channels.length > 0)
   const transport = TRANSPORTS[values.transport ?? 'auto']
@@ -131,7 +135,8 @@ export function parseCommand(argv: readonly string[]): Command {
   for (const line of values.header ?? []) {
     const header = parseHeader(line)
     if (typeof header === 'string') throw new UsageError(`-H '${line}': ${header}`)
-    headers[header.name] = headers[header.name] === undefined ? header.value : `${headers[header.name]}, ${header.value}`
+    headers[header.name] =
+      headers[header.name] === undefined ? header.value : `${headers[header.name]}, ${header.value}`
   }
 
   return {

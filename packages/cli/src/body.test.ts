@@ -24,10 +24,14 @@ describe('readPostBody', () => {
     await expect(readPostBody('hello', {}, s)).rejects.toThrow(/^--post: the body is not JSON/)
     await expect(readPostBody('@b.txt', {}, s)).rejects.toThrow(/^--post: b\.txt is not JSON/)
     await expect(readPostBody('@-', {}, s)).rejects.toThrow(/^--post: stdin is not JSON/)
-    await expect(readPostBody('@missing.json', {}, s)).rejects.toThrow(new UsageError('--post: cannot read missing.json (ENOENT)'))
+    await expect(readPostBody('@missing.json', {}, s)).rejects.toThrow(
+      new UsageError('--post: cannot read missing.json (ENOENT)'),
+    )
   })
 
   it('sends any text as it is when -H sets a content type', async () => {
-    expect(await readPostBody('x=1&y=2', { 'content-type': 'application/x-www-form-urlencoded' }, sources({}))).toBe('x=1&y=2')
+    expect(await readPostBody('x=1&y=2', { 'content-type': 'application/x-www-form-urlencoded' }, sources({}))).toBe(
+      'x=1&y=2',
+    )
   })
 })

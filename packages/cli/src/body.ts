@@ -16,7 +16,11 @@ export interface BodySources {
  * await readPostBody('{"stream":true}', {}, sources) // '{"stream":true}'
  * await readPostBody('@body.json', {}, sources)      // the file's text
  */
-export async function readPostBody(post: string, headers: Record<string, string>, sources: BodySources): Promise<string> {
+export async function readPostBody(
+  post: string,
+  headers: Record<string, string>,
+  sources: BodySources,
+): Promise<string> {
   let body: string
   if (post === '@-') body = await sources.readStdin()
   else if (post.startsWith('@')) {
@@ -33,7 +37,9 @@ export async function readPostBody(post: string, headers: Record<string, string>
       JSON.parse(body)
     } catch (error) {
       const where = post.startsWith('@') ? (post === '@-' ? 'stdin' : post.slice(1)) : 'the body'
-      throw new UsageError(`--post: ${where} is not JSON (${(error as Error).message}); add -H 'Content-Type: …' to send it as it is`)
+      throw new UsageError(
+        `--post: ${where} is not JSON (${(error as Error).message}); add -H 'Content-Type: …' to send it as it is`,
+      )
     }
   }
   return body

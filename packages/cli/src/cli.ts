@@ -43,6 +43,8 @@ process.off('SIGINT', onSigint)
 process.off('SIGTERM', onSigterm)
 setTimeout(() => {
   const open = process.getActiveResourcesInfo().filter((name) => name !== 'Timeout')
-  process.stderr.write(`switchline: still open ${LINGER_MS} ms after the end (${open.join(', ') || 'unknown'}); exiting\n`)
+  process.stderr.write(
+    `switchline: still open ${LINGER_MS} ms after the end (${open.join(', ') || 'unknown'}); exiting\n`,
+  )
   process.exit(code)
 }, LINGER_MS).unref()

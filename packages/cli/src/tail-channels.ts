@@ -2,7 +2,12 @@
  * `switchline tail <base> --channel a,b`: channels over the Switchline protocol through the client's
  * `createClient()` — one SSE stream and at most one WebSocket for all of them, resumed by id, gaps reported.
  */
-import { createClient, type BaseSubscription, type ChannelSubscribeOptions, type ClientOptions } from '@switchline/client'
+import {
+  createClient,
+  type BaseSubscription,
+  type ChannelSubscribeOptions,
+  type ClientOptions,
+} from '@switchline/client'
 import type { TailArgs } from './args'
 import { bearerToken } from './headers'
 import { eventLine, gapLine, stateLine, warningLine } from './output'

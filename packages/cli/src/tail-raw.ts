@@ -87,7 +87,9 @@ function decoder(format: TailFormat, until: string | undefined): (text: string) 
       return JSON.parse(text) as unknown
     } catch (cause) {
       const start = text.length > 80 ? `${text.slice(0, 80)}…` : text
-      throw new SwitchlineError('decode', `not JSON: ${JSON.stringify(start)} (skipped; --format text prints it)`, { cause })
+      throw new SwitchlineError('decode', `not JSON: ${JSON.stringify(start)} (skipped; --format text prints it)`, {
+        cause,
+      })
     }
   }
 }

@@ -47,7 +47,8 @@ export function runTail(args: TailArgs, body: string | undefined, io: TailIo, st
     // Once settled, the tail's own output stops: closing it reports states nobody asked about.
     const tailIo: TailIo = { out: (line) => settled || io.out(line), err: (line) => settled || io.err(line) }
     close = args.channels.length > 0 ? tailChannels(args, tailIo, finish) : tailRaw(args, body, tailIo, finish)
-    if (settled) close() // it ended while starting (a subscription that closed at once)
+    if (settled)
+      close() // it ended while starting (a subscription that closed at once)
     else if (stop.aborted) onStop()
     else stop.addEventListener('abort', onStop, { once: true })
   })

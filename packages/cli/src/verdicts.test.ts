@@ -14,11 +14,17 @@ describe('reconnectOption', () => {
 
 describe('closedVerdict', () => {
   it('a close without an error is a clean end (0)', () => {
-    expect(closedVerdict('sse', { from: 'open', to: 'closed', reason: 'done' }, where)).toEqual({ code: 0, line: 'sse: ended (done)' })
+    expect(closedVerdict('sse', { from: 'open', to: 'closed', reason: 'done' }, where)).toEqual({
+      code: 0,
+      line: 'sse: ended (done)',
+    })
   })
 
-  it('the server\'s 204 is a clean end (0): it asks the client to stop', () => {
-    const error = new SwitchlineError('http_status', 'HTTP 204: the server asked the client to stop', { status: 204, fatal: true })
+  it("the server's 204 is a clean end (0): it asks the client to stop", () => {
+    const error = new SwitchlineError('http_status', 'HTTP 204: the server asked the client to stop', {
+      status: 204,
+      fatal: true,
+    })
     expect(closedVerdict('sse', { from: 'open', to: 'closed', error }, where)).toEqual({
       code: 0,
       line: 'sse: ended (the server answered 204: stop)',
@@ -47,8 +53,10 @@ describe('retryVerdict', () => {
     expect(retryVerdict(retry(), 502, where)).toBeUndefined()
   })
 
-  it('stops at a 401: the CLI\'s credentials do not change', () => {
-    expect(retryVerdict(retry(new SwitchlineError('unauthorized', 'HTTP 401', { status: 401 })), undefined, where)).toEqual({
+  it("stops at a 401: the CLI's credentials do not change", () => {
+    expect(
+      retryVerdict(retry(new SwitchlineError('unauthorized', 'HTTP 401', { status: 401 })), undefined, where),
+    ).toEqual({
       code: 1,
       line: `switchline tail: unauthorized: HTTP 401 (credentials refused; check -H) (${where})`,
     })

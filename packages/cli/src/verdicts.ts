@@ -39,12 +39,25 @@ export function closedVerdict(subject: string, change: StateChange, where: strin
  * The verdict on `to: 'reconnecting'`: `undefined` (let the client retry), or fatal (1) for a 401 and for a
  * WebSocket upgrade refused with a final status (`refusedStatus`: 4xx other than 408 and 429).
  */
-export function retryVerdict(change: StateChange, refusedStatus: number | undefined, where: string): Verdict | undefined {
+export function retryVerdict(
+  change: StateChange,
+  refusedStatus: number | undefined,
+  where: string,
+): Verdict | undefined {
   const error = change.error
   if (error?.code === 'unauthorized') {
-    return { code: 1, line: fatalLine({ code: 'unauthorized', message: `${error.message} (credentials refused; check -H)` }, where) }
+    return {
+      code: 1,
+      line: fatalLine({ code: 'unauthorized', message: `${error.message} (credentials refused; check -H)` }, where),
+    }
   }
-  if (refusedStatus !== undefined && refusedStatus >= 400 && refusedStatus < 500 && refusedStatus !== 408 && refusedStatus !== 429) {
+  if (
+    refusedStatus !== undefined &&
+    refusedStatus >= 400 &&
+    refusedStatus < 500 &&
+    refusedStatus !== 408 &&
+    refusedStatus !== 429
+  ) {
     const code = refusedStatus === 401 ? 'unauthorized' : 'http_status'
     return { code: 1, line: fatalLine({ code, message: `WebSocket upgrade answered HTTP ${refusedStatus}` }, where) }
   }

@@ -15,7 +15,10 @@ const REFUSED = /^Unexpected server response: (\d{3})\b/
  * @example
  * subscribe('ws://127.0.0.1:9000/feed', { platform: { WebSocket: headerWebSocket({ authorization: 'Bearer x' }, report) } })
  */
-export function headerWebSocket(headers: Record<string, string>, onRefused: (status: number) => void): WebSocketConstructor {
+export function headerWebSocket(
+  headers: Record<string, string>,
+  onRefused: (status: number) => void,
+): WebSocketConstructor {
   class HeaderWebSocket extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { headers })

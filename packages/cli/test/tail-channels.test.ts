@@ -18,7 +18,7 @@ function publishMany(ref: Reference, channel: string, from: number, count: numbe
 }
 
 describe('switchline tail <base> --channel', () => {
-  it('prints every channel\'s events with its channel (over SSE by default); SIGINT closes the stream: 130, nothing left open', async () => {
+  it("prints every channel's events with its channel (over SSE by default); SIGINT closes the stream: 130, nothing left open", async () => {
     const ref = await referenceServer()
     const tail = runTail(['tail', ref.baseUrl, '--channel', 'ticker,clock'])
     await subscribed(tail, 'ticker')
@@ -52,23 +52,42 @@ describe('switchline tail <base> --channel', () => {
     await waitFor(() => ref.server.stats().ws.open === 0, 'the server to see the WebSocket closed')
   })
 
-  it.each(['sse', 'ws'])('resumes after a dropped connection (%s): Last-Event-ID / cursor, every id exactly once, in order', async (transport) => {
-    const ref = await referenceServer()
-    const tail = runTail(['tail', ref.baseUrl, '--channel', 'ticker', '--transport', transport, '--json', '--until', '"end"'])
-    await subscribed(tail, 'ticker')
-    const published = publishMany(ref, 'ticker', 1, 5)
-    await tail.untilStdout((lines) => lines.length === 5, 'five events before the drop')
-    ref.faults.dropAll() // the server cuts every connection, no goodbye
-    published.push(...publishMany(ref, 'ticker', 6, 5)) // while the tail is away
-    await tail.untilStderr((lines) => lines.some((line) => / connection: reconnecting in \d+ ms \(attempt 1\)/.test(line)), 'the retry')
-    await tail.untilStderr((lines) => lines.filter((line) => line.endsWith(' connection: open')).length === 2, 'the second open')
-    published.push(...publishMany(ref, 'ticker', 11, 5))
-    ref.server.publish('ticker', 'end')
-    expect(await tail.exit()).toBe(0)
-    expect(ids(tail.stdout)).toEqual(published)
-    expect(parse(tail.stdout).map((line) => line.data)).toEqual(Array.from({ length: 15 }, (_, i) => ({ n: i + 1 })))
-    expect(tail.stderr.at(-1)).toBe('ticker: ended (--until matched)')
-  })
+  it.each(['sse', 'ws'])(
+    'resumes after a dropped connection (%s): Last-Event-ID / cursor, every id exactly once, in order',
+    async (transport) => {
+      const ref = await referenceServer()
+      const tail = runTail([
+        'tail',
+        ref.baseUrl,
+        '--channel',
+        'ticker',
+        '--transport',
+        transport,
+        '--json',
+        '--until',
+        '"end"',
+      ])
+      await subscribed(tail, 'ticker')
+      const published = publishMany(ref, 'ticker', 1, 5)
+      await tail.untilStdout((lines) => lines.length === 5, 'five events before the drop')
+      ref.faults.dropAll() // the server cuts every connection, no goodbye
+      published.push(...publishMany(ref, 'ticker', 6, 5)) // while the tail is away
+      await tail.untilStderr(
+        (lines) => lines.some((line) => / connection: reconnecting in \d+ ms \(attempt 1\)/.test(line)),
+        'the retry',
+      )
+      await tail.untilStderr(
+        (lines) => lines.filter((line) => line.endsWith(' connection: open')).length === 2,
+        'the second open',
+      )
+      published.push(...publishMany(ref, 'ticker', 11, 5))
+      ref.server.publish('ticker', 'end')
+      expect(await tail.exit()).toBe(0)
+      expect(ids(tail.stdout)).toEqual(published)
+      expect(parse(tail.stdout).map((line) => line.data)).toEqual(Array.from({ length: 15 }, (_, i) => ({ n: i + 1 })))
+      expect(tail.stderr.at(-1)).toBe('ticker: ended (--until matched)')
+    },
+  )
 
   it('--since replays what followed the cursor; a cursor of another epoch is reported as a gap', async () => {
     const ref = await referenceServer()
@@ -105,10 +124,32 @@ describe('switchline tail <base> --channel', () => {
     })
     const refused = runTail(['tail', ref.baseUrl, '--channel', 'ticker', '-H', 'Authorization: Bearer bad'])
     expect(await refused.exit()).toBe(1)
-    expect(refused.stderr.at(-1)).toMatch(/^switchline tail: unauthorized: HTTP 401 unauthorized: .* \(credentials refused; check -H\)/)
+    expect(refused.stderr.at(-1)).toMatch(
+      /^switchline tail: unauthorized: HTTP 401 unauthorized: .* \(credentials refused; check -H\)/,
+    )
 
-    const sse = runTail(['tail', ref.baseUrl, '--channel', 'ticker', '-H', 'Authorization: Bearer good', '--until', 'end'])
-    const ws = runTail(['tail', ref.baseUrl, '--channel', 'ticker', '--transport', 'ws', '-H', 'Authorization: Bearer good', '--until', 'end'])
+    const sse = runTail([
+      'tail',
+      ref.baseUrl,
+      '--channel',
+      'ticker',
+      '-H',
+      'Authorization: Bearer good',
+      '--until',
+      'end',
+    ])
+    const ws = runTail([
+      'tail',
+      ref.baseUrl,
+      '--channel',
+      'ticker',
+      '--transport',
+      'ws',
+      '-H',
+      'Authorization: Bearer good',
+      '--until',
+      'end',
+    ])
     await subscribed(sse, 'ticker')
     await subscribed(ws, 'ticker')
     ref.server.publish('ticker', 'end')

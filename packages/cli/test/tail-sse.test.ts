@@ -30,8 +30,17 @@ describe('switchline tail <sse url>', () => {
       writeEvent(res, { data: 'END' })
     })
     const tail = runTail([
-      'tail', `${origin}/s`, '--json', '--until', 'END',
-      '-H', 'Authorization: Bearer secret-1', '--header', 'X-Trace: t1', '-H', 'x-trace: t2',
+      'tail',
+      `${origin}/s`,
+      '--json',
+      '--until',
+      'END',
+      '-H',
+      'Authorization: Bearer secret-1',
+      '--header',
+      'X-Trace: t1',
+      '-H',
+      'x-trace: t2',
     ])
     expect(await tail.exit()).toBe(0)
     expect(tail.stdout.map((line) => JSON.parse(line))).toEqual([
@@ -78,13 +87,21 @@ describe('switchline tail <sse url>', () => {
     const body = '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}'
     const { origin, requests } = await plainHttpServer((_req, res) => {
       openSse(res)
-      for (const token of ['Hel', 'lo']) writeEvent(res, { data: JSON.stringify({ choices: [{ delta: { content: token } }] }) })
+      for (const token of ['Hel', 'lo'])
+        writeEvent(res, { data: JSON.stringify({ choices: [{ delta: { content: token } }] }) })
       writeEvent(res, { data: '[DONE]' })
     })
     const file = join(mkdtempSync(join(tmpdir(), 'switchline-tail-')), 'body.json')
     writeFileSync(file, body)
-    for (const [post, stdin] of [[body, undefined], [`@${file}`, undefined], ['@-', body]] as const) {
-      const tail = runTail(['tail', `${origin}/v1/chat/completions`, '--post', post, '--until', '[DONE]'], stdin === undefined ? {} : { stdin })
+    for (const [post, stdin] of [
+      [body, undefined],
+      [`@${file}`, undefined],
+      ['@-', body],
+    ] as const) {
+      const tail = runTail(
+        ['tail', `${origin}/v1/chat/completions`, '--post', post, '--until', '[DONE]'],
+        stdin === undefined ? {} : { stdin },
+      )
       expect(await tail.exit(), post).toBe(0)
       expect(tail.stdout).toEqual([
         '{"choices":[{"delta":{"content":"Hel"}}]}',
@@ -103,7 +120,8 @@ describe('switchline tail <sse url>', () => {
     const { origin, requests } = await plainHttpServer((_req, res, index) => {
       openSse(res)
       writeEvent(res, { data: '{"token":"a"}' })
-      if (index === 0) res.end() // ends cleanly, with no [DONE]
+      if (index === 0)
+        res.end() // ends cleanly, with no [DONE]
       else res.write('data: {"token":"b"}\n\n', () => res.socket?.destroy())
     })
     const ended = runTail(['tail', `${origin}/v1/chat`, '--post', '{"q":1}'])

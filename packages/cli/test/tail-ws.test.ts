@@ -33,7 +33,11 @@ describe('switchline tail <ws url>', () => {
       { id: null, data: 'second' },
     ])
     expect(upgrades).toHaveLength(2)
-    expect(tail.stderr.some((line) => /^websocket: reconnecting in \d+ ms \(attempt 1\): WebSocket closed with 1006/.test(line))).toBe(true)
+    expect(
+      tail.stderr.some((line) =>
+        /^websocket: reconnecting in \d+ ms \(attempt 1\): WebSocket closed with 1006/.test(line),
+      ),
+    ).toBe(true)
   })
 
   it('an upgrade refused with 404 is fatal: exit 1 with one line naming the status', async () => {

@@ -24,11 +24,20 @@ describe('switchline (command line)', () => {
     [['tail', 'ftp://127.0.0.1/x'], 'unsupported URL scheme ftp: (http, https, ws, wss)'],
     [['tail', 'http://127.0.0.1:1/', '--nope'], "Unknown option '--nope'"],
     [['tail', 'http://127.0.0.1:1/', '--format', 'xml'], "--format must be json or text, not 'xml'"],
-    [['tail', 'http://127.0.0.1:1/', '--max-retries', '1.5'], "--max-retries needs a whole number from 0 to 1000000, not '1.5'"],
+    [
+      ['tail', 'http://127.0.0.1:1/', '--max-retries', '1.5'],
+      "--max-retries needs a whole number from 0 to 1000000, not '1.5'",
+    ],
     [['tail', 'http://127.0.0.1:1/', '-H', 'NoColon'], "-H 'NoColon': expected 'Name: value'"],
     [['tail', 'http://127.0.0.1:1/', '--post', '{nope'], '--post: the body is not JSON'],
-    [['tail', 'http://127.0.0.1:1/', '--post', '@/nonexistent/body.json'], '--post: cannot read /nonexistent/body.json (ENOENT)'],
-    [['tail', 'http://127.0.0.1:1/rt', '--channel', 'bad name'], "--channel: 'bad name' is not a channel identifier (name or name:key)"],
+    [
+      ['tail', 'http://127.0.0.1:1/', '--post', '@/nonexistent/body.json'],
+      '--post: cannot read /nonexistent/body.json (ENOENT)',
+    ],
+    [
+      ['tail', 'http://127.0.0.1:1/rt', '--channel', 'bad name'],
+      "--channel: 'bad name' is not a channel identifier (name or name:key)",
+    ],
   ])('switchline %j exits 2 with the problem and the usage on stderr', async (argv, problem) => {
     const tail = runTail(argv)
     expect(await tail.exit()).toBe(2)

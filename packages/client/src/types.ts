@@ -440,7 +440,9 @@ export type ChannelSchema = Record<string, ChannelSpec>
 /** The received type of a channel. */
 export type ReceiveOf<C extends ChannelSpec> = C['receive']
 /** The event map of a channel: its `events`, or any name with the `receive` type when it declares none. */
-export type EventsOf<C extends ChannelSpec> = C extends { events: infer E extends object } ? E : Record<string, ReceiveOf<C>>
+export type EventsOf<C extends ChannelSpec> = C extends { events: infer E extends object }
+  ? E
+  : Record<string, ReceiveOf<C>>
 /** The sent type of a channel, or `never` for receive-only channels. */
 export type SendOf<C extends ChannelSpec> = C extends { send: infer S } ? S : never
 

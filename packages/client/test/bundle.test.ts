@@ -44,7 +44,9 @@ describe('browser bundle', () => {
   it('contains no Node code', async () => {
     const { output, imports } = await bundle('browser')
     expect(output.length).toBeGreaterThan(1000)
-    expect(imports.filter((path) => NODE_ONLY.includes(path) || builtins.has(path) || path.startsWith('node:'))).toEqual([])
+    expect(
+      imports.filter((path) => NODE_ONLY.includes(path) || builtins.has(path) || path.startsWith('node:')),
+    ).toEqual([])
     for (const name of NODE_ONLY) expect(output).not.toMatch(new RegExp(`from\\s*["']${name}["']`))
     expect(output).not.toMatch(/["']node:/)
     expect(output).not.toMatch(/\brequire\(/)

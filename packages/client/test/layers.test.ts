@@ -16,7 +16,15 @@ import { findCycles, listSourceFiles, readImportGraph, type ImportGraph } from '
 const SRC = fileURLToPath(new URL('../src', import.meta.url))
 
 /** Bottom to top; folders on one line are peers (neither imports the other). */
-const LAYERS: readonly (readonly string[])[] = [['protocol'], ['core'], ['sse', 'ws'], ['platform'], ['raw'], ['channels'], ['tabs']]
+const LAYERS: readonly (readonly string[])[] = [
+  ['protocol'],
+  ['core'],
+  ['sse', 'ws'],
+  ['platform'],
+  ['raw'],
+  ['channels'],
+  ['tabs'],
+]
 /** The package's entry points (`.`, `./sse`, `./ws`): each may import any layer. */
 const ENTRY_FILES = ['index.ts', 'sse.ts', 'ws.ts']
 const TOP_FILES = [...ENTRY_FILES, 'types.ts']
@@ -24,14 +32,18 @@ const TOP_FILES = [...ENTRY_FILES, 'types.ts']
 const TYPES_IMPORTS = ['protocol', 'core']
 
 const isTest = (file: string): boolean => /\.test(-d)?\.ts$/.test(file)
-const folderOf = (file: string): string | undefined => (file.includes('/') ? file.slice(0, file.indexOf('/')) : undefined)
+const folderOf = (file: string): string | undefined =>
+  file.includes('/') ? file.slice(0, file.indexOf('/')) : undefined
 const rankOf = (folder: string): number => LAYERS.findIndex((peers) => peers.includes(folder))
 
 /** Files in the wrong place: at the top of `src/` but not allowed there, or in a folder that is no layer. */
 function misplacedFiles(files: readonly string[]): string[] {
   return files.flatMap((file) => {
     const folder = folderOf(file)
-    if (folder === undefined) return TOP_FILES.includes(file) ? [] : [`${file}: a file at the top of src/ (only ${TOP_FILES.join(', ')}); move it into a layer`]
+    if (folder === undefined)
+      return TOP_FILES.includes(file)
+        ? []
+        : [`${file}: a file at the top of src/ (only ${TOP_FILES.join(', ')}); move it into a layer`]
     return rankOf(folder) === -1 ? [`${file}: ${folder}/ is no layer (${LAYERS.flat().join(', ')})`] : []
   })
 }
@@ -110,26 +122,41 @@ describe('the layer checks (on planted graphs)', () => {
       ['a.ts', 'b.ts', 'c.ts', 'a.ts'],
       ['e.ts', 'e.ts'],
     ])
-    expect(findCycles(new Map([['a.ts', [edge('b.ts')]], ['b.ts', []]]))).toEqual([])
+    expect(
+      findCycles(
+        new Map([
+          ['a.ts', [edge('b.ts')]],
+          ['b.ts', []],
+        ]),
+      ),
+    ).toEqual([])
   })
 })
 
 describe('packages/client/src', () => {
   const aliases = Object.fromEntries(
-    Object.entries((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { imports: Record<string, Record<string, string>> }).imports).map(
-      ([name, conditions]) => [name, Object.values(conditions).map((path) => path.replace(/^\.\/src\//, ''))],
-    ),
+    Object.entries(
+      (
+        JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+          imports: Record<string, Record<string, string>>
+        }
+      ).imports,
+    ).map(([name, conditions]) => [name, Object.values(conditions).map((path) => path.replace(/^\.\/src\//, ''))]),
   )
   const graph = readImportGraph(SRC, { aliases })
 
   it('is read whole: every layer folder has files, the #platform import points at both platform files', () => {
     expect(graph.size).toBe(listSourceFiles(SRC).length)
-    for (const folder of LAYERS.flat()) expect([...graph.keys()].some((file) => file.startsWith(`${folder}/`)), folder).toBe(true)
-    const platformTargets = graph.get('platform/platform.ts')?.filter((e) => e.specifier === '#platform').map((e) => e.target)
-    expect([...new Set(platformTargets)]).toEqual([
-      'platform/browser.ts',
-      'platform/node.ts',
-    ])
+    for (const folder of LAYERS.flat())
+      expect(
+        [...graph.keys()].some((file) => file.startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true)
+    const platformTargets = graph
+      .get('platform/platform.ts')
+      ?.filter((e) => e.specifier === '#platform')
+      .map((e) => e.target)
+    expect([...new Set(platformTargets)]).toEqual(['platform/browser.ts', 'platform/node.ts'])
   })
 
   it('has every file in a layer folder, except the entry points and types.ts', () => {

@@ -21,172 +21,176 @@ function openStream(res: ServerResponse): void {
 describe.each([
   ['node:http', {}],
   ['fetch', { sse: 'fetch' as const }],
-])('raw subscribe() against servers we did not write, over %s', (_client, client: Pick<SubscribeOptions<unknown>, 'sse'>) => {
-  /** A subscription on a manual clock that records events, errors and states. */
-  function record<T>(url: string, options: SubscribeOptions<T> = {}) {
-    const timers = manualTimers()
-    const events: T[] = []
-    const errors: SwitchlineError[] = []
-    const states: StateChange[] = []
-    const sub = subscribe<T>(url, {
-      onEvent: (data) => events.push(data),
-      onError: (error) => errors.push(error),
-      onState: (change) => states.push(change),
-      reconnect: { backoff: () => 0 },
-      ...client,
-      ...options,
-      platform: { timers },
-    })
-    return { sub, timers, events, errors, states, advance: () => timers.advance(0) }
-  }
-
-  it('item 1: a stream that sends headers and then nothing for 11 s (Hono, h3) stays open; the first event arrives', async () => {
-    const writers: ServerResponse[] = []
-    const server = await listenSse((res) => {
-      openStream(res)
-      writers.push(res)
-    })
-    const r = record<number>(server.url)
-    await until(() => r.sub.state === 'open')
-    r.timers.advance(11_000) // past connectTimeoutMs (10 s): the connect phase ended with the headers
-    writers[0]!.write('data: 1\n\n')
-    await until(() => r.events.length === 1)
-    expect(r.events).toEqual([1])
-    expect(server.requests).toHaveLength(1)
-    expect(r.states.map((s) => s.to)).toEqual(['open'])
-    r.sub.close()
-  })
-
-  it('item 1: @fastify/sse defaults (headers at once, then a heartbeat every 30 s) keep one connection', async () => {
-    const writers: ServerResponse[] = []
-    const server = await listenSse((res) => {
-      openStream(res)
-      writers.push(res)
-    })
-    const r = record<number>(server.url)
-    await until(() => r.sub.state === 'open')
-    for (let beat = 1; beat <= 4; beat++) {
-      r.timers.advance(30_000)
-      // The heartbeat comment, then an id-only block: the test's probe that the client has read it.
-      writers[0]!.write(`: heartbeat\n\nid: beat-${beat}\n\n`)
-      await until(() => r.sub.lastEventId === `beat-${beat}`)
+])(
+  'raw subscribe() against servers we did not write, over %s',
+  (_client, client: Pick<SubscribeOptions<unknown>, 'sse'>) => {
+    /** A subscription on a manual clock that records events, errors and states. */
+    function record<T>(url: string, options: SubscribeOptions<T> = {}) {
+      const timers = manualTimers()
+      const events: T[] = []
+      const errors: SwitchlineError[] = []
+      const states: StateChange[] = []
+      const sub = subscribe<T>(url, {
+        onEvent: (data) => events.push(data),
+        onError: (error) => errors.push(error),
+        onState: (change) => states.push(change),
+        reconnect: { backoff: () => 0 },
+        ...client,
+        ...options,
+        platform: { timers },
+      })
+      return { sub, timers, events, errors, states, advance: () => timers.advance(0) }
     }
-    expect(server.requests).toHaveLength(1)
-    expect(r.states.map((s) => s.to)).toEqual(['open'])
-    r.sub.close()
-  })
 
-  it("item 2: per-connection ids (Hono's `let id = 0`) are a cursor: after a reconnect all 8 events arrive", async () => {
-    const server = await listenSse((res, _req, index) => {
-      openStream(res)
-      let id = 0
-      for (let n = 1; n <= 4; n++) res.write(`id: ${id++}\ndata: ${index * 4 + n}\n\n`)
-      res.end()
+    it('item 1: a stream that sends headers and then nothing for 11 s (Hono, h3) stays open; the first event arrives', async () => {
+      const writers: ServerResponse[] = []
+      const server = await listenSse((res) => {
+        openStream(res)
+        writers.push(res)
+      })
+      const r = record<number>(server.url)
+      await until(() => r.sub.state === 'open')
+      r.timers.advance(11_000) // past connectTimeoutMs (10 s): the connect phase ended with the headers
+      writers[0]!.write('data: 1\n\n')
+      await until(() => r.events.length === 1)
+      expect(r.events).toEqual([1])
+      expect(server.requests).toHaveLength(1)
+      expect(r.states.map((s) => s.to)).toEqual(['open'])
+      r.sub.close()
     })
-    const r = record<number>(server.url)
-    await until(() => r.events.length >= 8, r.advance)
-    r.sub.close()
-    expect(r.events.slice(0, 8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
-    expect(server.requests[1]?.lastEventId).toBe('3') // the cursor is sent back, as EventSource does
-  })
 
-  it('item 2: `id: Date.now()` in a burst (one id for several events) loses none', async () => {
-    const server = await listenSse((res) => {
-      openStream(res)
-      const id = 1_700_000_000_000
-      res.write([1, 2, 3, 4, 5].map((n) => `id: ${id}\ndata: ${n}\n\n`).join(''))
+    it('item 1: @fastify/sse defaults (headers at once, then a heartbeat every 30 s) keep one connection', async () => {
+      const writers: ServerResponse[] = []
+      const server = await listenSse((res) => {
+        openStream(res)
+        writers.push(res)
+      })
+      const r = record<number>(server.url)
+      await until(() => r.sub.state === 'open')
+      for (let beat = 1; beat <= 4; beat++) {
+        r.timers.advance(30_000)
+        // The heartbeat comment, then an id-only block: the test's probe that the client has read it.
+        writers[0]!.write(`: heartbeat\n\nid: beat-${beat}\n\n`)
+        await until(() => r.sub.lastEventId === `beat-${beat}`)
+      }
+      expect(server.requests).toHaveLength(1)
+      expect(r.states.map((s) => s.to)).toEqual(['open'])
+      r.sub.close()
     })
-    const r = record<number>(server.url)
-    await until(() => r.events.length === 5)
-    expect(r.events).toEqual([1, 2, 3, 4, 5])
-    r.sub.close()
-  })
 
-  it("item 2: dedupe: 'ordered' is the opt-in for a server whose ids increase and whose replay overlaps", async () => {
-    const server = await listenSse((res, req) => {
-      openStream(res)
-      const from = req.lastEventId === null ? 1 : Number(req.lastEventId) // replays the last one again
-      for (let id = from; id < from + 3; id++) res.write(`id: ${id}\ndata: ${id}\n\n`)
-      res.end()
+    it("item 2: per-connection ids (Hono's `let id = 0`) are a cursor: after a reconnect all 8 events arrive", async () => {
+      const server = await listenSse((res, _req, index) => {
+        openStream(res)
+        let id = 0
+        for (let n = 1; n <= 4; n++) res.write(`id: ${id++}\ndata: ${index * 4 + n}\n\n`)
+        res.end()
+      })
+      const r = record<number>(server.url)
+      await until(() => r.events.length >= 8, r.advance)
+      r.sub.close()
+      expect(r.events.slice(0, 8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+      expect(server.requests[1]?.lastEventId).toBe('3') // the cursor is sent back, as EventSource does
     })
-    const r = record<number>(server.url, { dedupe: 'ordered' })
-    await until(() => r.events.length >= 5, r.advance)
-    r.sub.close()
-    expect(r.events.slice(0, 5)).toEqual([1, 2, 3, 4, 5])
-  })
 
-  it('item 4: named heartbeat events in ignoreEvents are not decode errors; they keep the stream alive and move the cursor', async () => {
-    const writers: ServerResponse[] = []
-    const server = await listenSse((res) => {
-      openStream(res)
-      writers.push(res)
+    it('item 2: `id: Date.now()` in a burst (one id for several events) loses none', async () => {
+      const server = await listenSse((res) => {
+        openStream(res)
+        const id = 1_700_000_000_000
+        res.write([1, 2, 3, 4, 5].map((n) => `id: ${id}\ndata: ${n}\n\n`).join(''))
+      })
+      const r = record<number>(server.url)
+      await until(() => r.events.length === 5)
+      expect(r.events).toEqual([1, 2, 3, 4, 5])
+      r.sub.close()
     })
-    const r = record<{ n: number }>(server.url, { ignoreEvents: ['heartbeat', 'ping'], stallTimeoutMs: 1000 })
-    await until(() => r.sub.state === 'open')
-    for (let beat = 1; beat <= 5; beat++) {
-      const name = beat % 2 ? 'heartbeat' : 'ping'
-      writers[0]!.write(`id: hb-${beat}\nevent: ${name}\ndata: ping\n\n`) // Hono's shape, with an id as the probe
-      await until(() => r.sub.lastEventId === `hb-${beat}`)
-      r.timers.advance(900)
-    }
-    writers[0]!.write('data: {"n":1}\n\n')
-    await until(() => r.events.length === 1)
-    expect(r.events).toEqual([{ n: 1 }])
-    expect(r.errors).toEqual([])
-    expect(server.requests).toHaveLength(1) // 4.5 s of heartbeats only, stallTimeoutMs 1 s: never stalled
-    r.sub.close()
-  })
 
-  it('item 6: a stream starting with two BOMs drops its first line (the spec strips exactly one BOM)', async () => {
-    const server = await listenSse((res) => {
-      openStream(res)
-      res.write('\uFEFF\uFEFFdata: "first"\n\ndata: "second"\n\n')
+    it("item 2: dedupe: 'ordered' is the opt-in for a server whose ids increase and whose replay overlaps", async () => {
+      const server = await listenSse((res, req) => {
+        openStream(res)
+        const from = req.lastEventId === null ? 1 : Number(req.lastEventId) // replays the last one again
+        for (let id = from; id < from + 3; id++) res.write(`id: ${id}\ndata: ${id}\n\n`)
+        res.end()
+      })
+      const r = record<number>(server.url, { dedupe: 'ordered' })
+      await until(() => r.events.length >= 5, r.advance)
+      r.sub.close()
+      expect(r.events.slice(0, 5)).toEqual([1, 2, 3, 4, 5])
     })
-    const r = record<string>(server.url)
-    await until(() => r.events.length === 1) // 'first' would have come before 'second', in the same chunk
-    expect(r.events).toEqual(['second'])
-    r.sub.close()
-  })
 
-  it('issue 9 item 7: a non-ASCII id is resumed with its UTF-8 bytes as Last-Event-ID, as EventSource sends it', async () => {
-    const server = await listenSse((res, _req, index) => {
-      openStream(res)
-      res.end(index === 0 ? 'id: …日本\ndata: 1\n\n' : 'data: 2\n\n')
+    it('item 4: named heartbeat events in ignoreEvents are not decode errors; they keep the stream alive and move the cursor', async () => {
+      const writers: ServerResponse[] = []
+      const server = await listenSse((res) => {
+        openStream(res)
+        writers.push(res)
+      })
+      const r = record<{ n: number }>(server.url, { ignoreEvents: ['heartbeat', 'ping'], stallTimeoutMs: 1000 })
+      await until(() => r.sub.state === 'open')
+      for (let beat = 1; beat <= 5; beat++) {
+        const name = beat % 2 ? 'heartbeat' : 'ping'
+        writers[0]!.write(`id: hb-${beat}\nevent: ${name}\ndata: ping\n\n`) // Hono's shape, with an id as the probe
+        await until(() => r.sub.lastEventId === `hb-${beat}`)
+        r.timers.advance(900)
+      }
+      writers[0]!.write('data: {"n":1}\n\n')
+      await until(() => r.events.length === 1)
+      expect(r.events).toEqual([{ n: 1 }])
+      expect(r.errors).toEqual([])
+      expect(server.requests).toHaveLength(1) // 4.5 s of heartbeats only, stallTimeoutMs 1 s: never stalled
+      r.sub.close()
     })
-    const r = record<number>(server.url)
-    await until(() => r.events.length >= 2, r.advance)
-    r.sub.close()
-    expect(server.requests[1]?.lastEventId).toBe('…日本')
-    // Only the retried ends of the server's streams (onError sees retried failures); no request-building error.
-    for (const error of r.errors) expect(error).toMatchObject({ code: 'network', fatal: false, message: 'SSE stream ended' })
-    expect(r.events.slice(0, 2)).toEqual([1, 2])
-  })
 
-  it('issue 9 item 8: an empty `id:` resets lastEventId (and the wire sends no Last-Event-ID); an id-only block moves it', async () => {
-    const server = await listenSse((res, _req, index) => {
-      openStream(res)
-      if (index === 0) res.end('id: 5\ndata: 1\n\nid:\ndata: 2\n\n')
-      else if (index === 1) res.write('id: 9\n\n') // no data: not dispatched, but the cursor moves
+    it('item 6: a stream starting with two BOMs drops its first line (the spec strips exactly one BOM)', async () => {
+      const server = await listenSse((res) => {
+        openStream(res)
+        res.write('\uFEFF\uFEFFdata: "first"\n\ndata: "second"\n\n')
+      })
+      const r = record<string>(server.url)
+      await until(() => r.events.length === 1) // 'first' would have come before 'second', in the same chunk
+      expect(r.events).toEqual(['second'])
+      r.sub.close()
     })
-    const r = record<number>(server.url)
-    await until(() => r.events.length === 2)
-    expect(r.sub.lastEventId).toBeUndefined()
-    await until(() => server.requests.length === 2, r.advance)
-    expect(server.requests[1]?.lastEventId).toBeNull()
-    await until(() => r.sub.lastEventId === '9')
-    expect(r.events).toEqual([1, 2])
-    r.sub.close()
-  })
 
-  it('issue 9 item 7: a header no client can send is a fatal invalid_options, once, not a silent retry loop', async () => {
-    const server = await listenSse((res) => openStream(res))
-    const r = record<number>(server.url, { headers: { 'x-key': 'ключ' } })
-    await until(() => r.sub.state === 'closed', r.advance)
-    expect(server.requests).toHaveLength(0)
-    expect(r.errors).toEqual([expect.objectContaining({ code: 'invalid_options', fatal: true })])
-    expect(r.errors[0]!.message).not.toContain('ключ')
-  })
-})
+    it('issue 9 item 7: a non-ASCII id is resumed with its UTF-8 bytes as Last-Event-ID, as EventSource sends it', async () => {
+      const server = await listenSse((res, _req, index) => {
+        openStream(res)
+        res.end(index === 0 ? 'id: …日本\ndata: 1\n\n' : 'data: 2\n\n')
+      })
+      const r = record<number>(server.url)
+      await until(() => r.events.length >= 2, r.advance)
+      r.sub.close()
+      expect(server.requests[1]?.lastEventId).toBe('…日本')
+      // Only the retried ends of the server's streams (onError sees retried failures); no request-building error.
+      for (const error of r.errors)
+        expect(error).toMatchObject({ code: 'network', fatal: false, message: 'SSE stream ended' })
+      expect(r.events.slice(0, 2)).toEqual([1, 2])
+    })
+
+    it('issue 9 item 8: an empty `id:` resets lastEventId (and the wire sends no Last-Event-ID); an id-only block moves it', async () => {
+      const server = await listenSse((res, _req, index) => {
+        openStream(res)
+        if (index === 0) res.end('id: 5\ndata: 1\n\nid:\ndata: 2\n\n')
+        else if (index === 1) res.write('id: 9\n\n') // no data: not dispatched, but the cursor moves
+      })
+      const r = record<number>(server.url)
+      await until(() => r.events.length === 2)
+      expect(r.sub.lastEventId).toBeUndefined()
+      await until(() => server.requests.length === 2, r.advance)
+      expect(server.requests[1]?.lastEventId).toBeNull()
+      await until(() => r.sub.lastEventId === '9')
+      expect(r.events).toEqual([1, 2])
+      r.sub.close()
+    })
+
+    it('issue 9 item 7: a header no client can send is a fatal invalid_options, once, not a silent retry loop', async () => {
+      const server = await listenSse((res) => openStream(res))
+      const r = record<number>(server.url, { headers: { 'x-key': 'ключ' } })
+      await until(() => r.sub.state === 'closed', r.advance)
+      expect(server.requests).toHaveLength(0)
+      expect(r.errors).toEqual([expect.objectContaining({ code: 'invalid_options', fatal: true })])
+      expect(r.errors[0]!.message).not.toContain('ключ')
+    })
+  },
+)
 
 describe('raw subscribe() against a server that holds its headers until its first write (@fastify/sse, h3)', () => {
   /** Node's `writeHead()` without `flushHeaders()`: nothing reaches the client before the first write. */
@@ -241,7 +245,9 @@ describe('raw subscribe() against a server that holds its headers until its firs
     const r = record(server.url, { stallTimeoutMs: 20_000 })
     await until(() => writers.length === 1)
     r.timers.advance(20_000)
-    expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({ error: { code: 'timeout', message: expect.stringMatching(/first byte/) } })
+    expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({
+      error: { code: 'timeout', message: expect.stringMatching(/first byte/) },
+    })
     r.sub.close()
   })
 
@@ -250,7 +256,9 @@ describe('raw subscribe() against a server that holds its headers until its firs
     const r = record(server.url, { sse: 'fetch' })
     await until(() => writers.length === 1)
     r.timers.advance(10_000)
-    expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({ error: { code: 'timeout', message: expect.stringMatching(/connect timed out/) } })
+    expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({
+      error: { code: 'timeout', message: expect.stringMatching(/connect timed out/) },
+    })
     r.sub.close()
   })
 })

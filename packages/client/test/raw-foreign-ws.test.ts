@@ -27,27 +27,33 @@ function record(url: string, options: SubscribeOptions<unknown> = {}) {
 }
 
 describe('raw subscribe() against a plain ws server', () => {
-  it.each([1002, 1003, 1007, 1008])('close %i is final (RFC 6455): one connection, a fatal close_code', async (code) => {
-    const server = await listenWs((socket) => socket.close(code, 'no'))
-    const r = record(server.url)
-    await until(() => r.sub.state === 'closed', r.advance)
-    expect(server.connections()).toBe(1)
-    expect(r.errors).toEqual([expect.objectContaining({ code: 'close_code', fatal: true, closeCode: code })])
-  })
+  it.each([1002, 1003, 1007, 1008])(
+    'close %i is final (RFC 6455): one connection, a fatal close_code',
+    async (code) => {
+      const server = await listenWs((socket) => socket.close(code, 'no'))
+      const r = record(server.url)
+      await until(() => r.sub.state === 'closed', r.advance)
+      expect(server.connections()).toBe(1)
+      expect(r.errors).toEqual([expect.objectContaining({ code: 'close_code', fatal: true, closeCode: code })])
+    },
+  )
 
-  it.each([1000, 1001, 1011, 1012, 4000, 4001, 4003])('close %i reconnects (private 4xxx codes mean nothing here)', async (code) => {
-    const server = await listenWs((socket, index) => {
-      if (index === 0) socket.close(code, 'bye')
-      else socket.send('"again"')
-    })
-    const r = record(server.url)
-    await until(() => r.events.length === 1, r.advance)
-    expect(server.connections()).toBe(2)
-    expect(r.events).toEqual(['again'])
-    const wait = r.states.find((s) => s.to === 'reconnecting')
-    expect(wait?.error).toMatchObject({ code: 'network', fatal: false, closeCode: code })
-    r.sub.close()
-  })
+  it.each([1000, 1001, 1011, 1012, 4000, 4001, 4003])(
+    'close %i reconnects (private 4xxx codes mean nothing here)',
+    async (code) => {
+      const server = await listenWs((socket, index) => {
+        if (index === 0) socket.close(code, 'bye')
+        else socket.send('"again"')
+      })
+      const r = record(server.url)
+      await until(() => r.events.length === 1, r.advance)
+      expect(server.connections()).toBe(2)
+      expect(r.events).toEqual(['again'])
+      const wait = r.states.find((s) => s.to === 'reconnecting')
+      expect(wait?.error).toMatchObject({ code: 'network', fatal: false, closeCode: code })
+      r.sub.close()
+    },
+  )
 
   it('closeCodes overrides the table both ways', async () => {
     const fatal = await listenWs((socket) => socket.close(4001, 'token expired'))

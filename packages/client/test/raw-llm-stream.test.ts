@@ -21,7 +21,11 @@ function completions(answer: (res: ServerResponse, request: SeenRequest, index: 
   return listenSse((res, request, index) => {
     if (request.headers.authorization !== `Bearer ${KEY}`) {
       res.writeHead(401, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }))
+      res.end(
+        JSON.stringify({
+          error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
+        }),
+      )
       return
     }
     res.writeHead(200, STREAM_HEAD)
@@ -78,7 +82,13 @@ describe.each([
     // The 401 is reported as retried (the token provider is asked again at once), then the same key stops it.
     expect(q.errors).toEqual([
       expect.objectContaining({ code: 'unauthorized', fatal: false, status: 401, attempt: 1, nextDelayMs: 0 }),
-      expect.objectContaining({ code: 'unauthorized', fatal: true, status: 401, url: server.url, serverCode: 'invalid_api_key' }),
+      expect.objectContaining({
+        code: 'unauthorized',
+        fatal: true,
+        status: 401,
+        url: server.url,
+        serverCode: 'invalid_api_key',
+      }),
     ])
     expect(q.errors[1]!.cause).toBe(q.errors[0])
   })
@@ -104,7 +114,11 @@ describe.each([
     expect(q.text.join('')).toBe('Hello, interop')
     expect(server.requests).toHaveLength(1)
     expect(q.errors).toHaveLength(1)
-    expect(q.errors[0]).toMatchObject({ code: 'network', fatal: true, message: expect.stringMatching(/not sent again/) })
+    expect(q.errors[0]).toMatchObject({
+      code: 'network',
+      fatal: true,
+      message: expect.stringMatching(/not sent again/),
+    })
     expect(q.errors[0]!.cause).toMatchObject({ code: 'network', fatal: false })
   })
 

@@ -57,8 +57,14 @@ describe.each([
     orders.on('message', (data) => messages.push(data)) // unnamed events are 'message', as on an EventSource
     await until(() => updates.length === 2)
     expect(updates).toEqual([
-      [{ id: 'a', total: 10 }, { id: '1', channel: undefined, event: 'order-update', transport: 'sse' }],
-      [{ id: 'a', total: 12 }, { id: '4', channel: undefined, event: 'order-update', transport: 'sse' }],
+      [
+        { id: 'a', total: 10 },
+        { id: '1', channel: undefined, event: 'order-update', transport: 'sse' },
+      ],
+      [
+        { id: 'a', total: 12 },
+        { id: '4', channel: undefined, event: 'order-update', transport: 'sse' },
+      ],
     ])
     expect(cancels).toEqual([{ id: 'b', reason: 'out of stock' }])
     expect(messages).toEqual([{ id: 'c', total: 5 }])
@@ -74,14 +80,18 @@ describe.each([
       res.flushHeaders()
       writers.push(res)
     })
-    const orders = subscribe<Order | Cancel, OrderEvents>(server.url, { ...client, platform: { timers: manualTimers() } })
+    const orders = subscribe<Order | Cancel, OrderEvents>(server.url, {
+      ...client,
+      platform: { timers: manualTimers() },
+    })
     const seen: string[] = []
     const stop = orders.on('order-update', (order) => seen.push(`stop ${order.total}`))
     const kept = (order: Order) => seen.push(`kept ${order.total}`)
     orders.on('order-update', kept)
     orders.on('order-cancel', (cancel) => seen.push(`cancel ${cancel.id}`))
     await until(() => orders.state === 'open')
-    const send = (total: number) => writers[0]?.write(`event: order-update\nid: ${total}\ndata: {"id":"a","total":${total}}\n\n`)
+    const send = (total: number) =>
+      writers[0]?.write(`event: order-update\nid: ${total}\ndata: {"id":"a","total":${total}}\n\n`)
     send(1)
     await until(() => orders.lastEventId === '1')
     stop()

@@ -62,7 +62,11 @@ describe("sse: 'auto' picks fetch wherever the platform has it", () => {
 
 describe('where the cursor travels over fetch', () => {
   /** Opens one stream resuming from `k-7` and returns what was requested. */
-  async function firstRequest(url: string, pageOrigin: string | undefined, extra: Partial<SubscribeOptions<unknown>> = {}) {
+  async function firstRequest(
+    url: string,
+    pageOrigin: string | undefined,
+    extra: Partial<SubscribeOptions<unknown>> = {},
+  ) {
     const { net, platform } = browserLike(pageOrigin)
     const sub = subscribe(url, { platform, lastEventId: 'k-7', ...extra })
     await tick()

@@ -87,7 +87,10 @@ describe('raw subscribe() over SSE (msw)', () => {
       }),
     )
     const got: number[] = []
-    for await (const n of subscribe<number>(`${API}/es?room=a`, { sse: 'eventsource', reconnect: { backoff: () => 0 } })) {
+    for await (const n of subscribe<number>(`${API}/es?room=a`, {
+      sse: 'eventsource',
+      reconnect: { backoff: () => 0 },
+    })) {
       got.push(n)
       if (n === 2) break
     }
@@ -192,7 +195,7 @@ describe('raw subscribe() over SSE (msw)', () => {
       sub.close()
     })
 
-    it('resumes with Last-Event-ID after the stream ends; dedupe: \'unique\' drops a replayed id', async () => {
+    it("resumes with Last-Event-ID after the stream ends; dedupe: 'unique' drops a replayed id", async () => {
       const seenIds: Array<string | null> = []
       server.use(
         http.get(`${API}/feed`, ({ request }) => {

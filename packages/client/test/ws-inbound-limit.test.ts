@@ -62,7 +62,11 @@ describe('raw subscribe(): maxMessageBytes', () => {
       for (let attempt = 1; attempt <= 4; attempt++) {
         await until(() => waits.length === attempt, `failure ${attempt}`)
         expect(srv.sockets).toHaveLength(attempt) // nothing reconnects before its delay
-        expect(waits[attempt - 1]).toMatchObject({ attempt, delayMs: 1000 * 2 ** (attempt - 1), error: { closeCode: 1009 } })
+        expect(waits[attempt - 1]).toMatchObject({
+          attempt,
+          delayMs: 1000 * 2 ** (attempt - 1),
+          error: { closeCode: 1009 },
+        })
         timers.advance(1000 * 2 ** (attempt - 1))
       }
     } finally {
@@ -105,7 +109,9 @@ describe('raw subscribe(): maxMessageBytes', () => {
     for (const bad of [0, -1, 1.5, '1mb', Number.NaN]) {
       const options = { maxMessageBytes: bad as number }
       expect(thrownBy(() => subscribe('ws://x.test/', options))).toMatchObject({ code: 'invalid_options' })
-      expect(thrownBy(() => createClient({ url: 'http://x.test/rt', ...options }))).toMatchObject({ code: 'invalid_options' })
+      expect(thrownBy(() => createClient({ url: 'http://x.test/rt', ...options }))).toMatchObject({
+        code: 'invalid_options',
+      })
     }
   })
 })
@@ -175,7 +181,10 @@ describe('createClient: maxMessageBytes and welcome.maxFrameBytes', () => {
         { code: 'network', closeCode: 1009, attempt: 1 }, // the retried close, as onError reports every one
       ])
       h.faults.drop('ws')
-      await until(() => h.server.stats().ws.open === 1 && states.filter((to) => to === 'open').length === 3, 'the third socket')
+      await until(
+        () => h.server.stats().ws.open === 1 && states.filter((to) => to === 'open').length === 3,
+        'the third socket',
+      )
       h.server.publish('chat', { big: 'v'.repeat(1.5 * MiB) })
       await until(() => events.length === 2, 'the second large event')
       expect(errors.filter(notRetried)).toHaveLength(1) // built with the announced bound, the third socket reads it at once
@@ -214,7 +223,9 @@ describe('createClient: maxMessageBytes and welcome.maxFrameBytes', () => {
       socket.receive({ type: 'event', channel: 'news', id: 'e1-3', data: 3 })
       expect(seen.chat?.events).toEqual([1])
       expect(seen.news?.events).toEqual([3])
-      expect(seen.chat?.errors).toMatchObject([{ code: 'payload_too_large', channel: 'chat', message: expect.stringContaining('e1-2') }])
+      expect(seen.chat?.errors).toMatchObject([
+        { code: 'payload_too_large', channel: 'chat', message: expect.stringContaining('e1-2') },
+      ])
       expect(seen.news?.errors).toEqual([])
       expect(socket.closedWith).toBeUndefined()
 

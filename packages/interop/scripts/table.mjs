@@ -84,7 +84,10 @@ export function tableIn(readme) {
   const start = readme.indexOf(START)
   const end = readme.indexOf(END)
   if (start === -1 || end === -1 || end < start) throw new Error(`README.md has no ${START} … ${END} markers`)
-  return readme.slice(start + START.length, end).replace(/^\n/, '').replace(/\n$/, '')
+  return readme
+    .slice(start + START.length, end)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '')
 }
 
 export const RESULTS_URL = new URL('../results.json', import.meta.url)
@@ -96,7 +99,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const table = renderTable(results)
   if (process.argv.includes('--check')) {
     if (tableIn(readme) !== table) {
-      console.error('README.md\'s "Works with" table is not the one results.json gives: pnpm --filter @switchline/interop table')
+      console.error(
+        'README.md\'s "Works with" table is not the one results.json gives: pnpm --filter @switchline/interop table',
+      )
       process.exit(1)
     }
     console.log('README.md\'s "Works with" table matches results.json')

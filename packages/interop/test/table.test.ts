@@ -21,9 +21,14 @@ describe('README "Works with" table', () => {
     for (const environment of ['node', 'chromium', 'firefox'] as const) {
       const servers = environment === 'node' ? Object.values(CATALOG) : BROWSER_SERVERS.map((id) => CATALOG[id])
       const expected = Object.fromEntries(
-        servers.map((server) => [server.id, CASES.filter((testCase) => checksFor(testCase, server).length > 0).map((testCase) => testCase.id)]),
+        servers.map((server) => [
+          server.id,
+          CASES.filter((testCase) => checksFor(testCase, server).length > 0).map((testCase) => testCase.id),
+        ]),
       )
-      const actual = Object.fromEntries(Object.entries(results.results[environment] ?? {}).map(([id, cells]) => [id, Object.keys(cells ?? {})]))
+      const actual = Object.fromEntries(
+        Object.entries(results.results[environment] ?? {}).map(([id, cells]) => [id, Object.keys(cells ?? {})]),
+      )
       expect(actual, environment).toEqual(expected)
       for (const server of servers) {
         for (const testCase of CASES) {
@@ -47,7 +52,9 @@ describe('README "Works with" table', () => {
         { id: 'llm-stream', title: 'LLM stream' },
       ],
       versions: { ws: '8.23.0' },
-      results: { node: { ws: { receive: { pass: true, failed: [] }, quiet: { pass: false, failed: ['ping answered'] } } } },
+      results: {
+        node: { ws: { receive: { pass: true, failed: [] }, quiet: { pass: false, failed: ['ping answered'] } } },
+      },
     })
     expect(table).toContain('| `ws` (ws 8.23.0) | ✅ | ❌ | — |')
     expect(table).toContain('- ws · quiet but healthy: ping answered')
@@ -55,7 +62,9 @@ describe('README "Works with" table', () => {
 
   test('withTable replaces only what lies between the markers', () => {
     const readme = 'a\n<!-- interop:works-with:start -->\nold\n<!-- interop:works-with:end -->\nb\n'
-    expect(withTable(readme, 'new')).toBe('a\n<!-- interop:works-with:start -->\nnew\n<!-- interop:works-with:end -->\nb\n')
+    expect(withTable(readme, 'new')).toBe(
+      'a\n<!-- interop:works-with:start -->\nnew\n<!-- interop:works-with:end -->\nb\n',
+    )
     expect(() => withTable('no markers', 'x')).toThrow(/markers/)
   })
 })

@@ -1,5 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest'
-import { createClient, type ConnectionState, type EventMeta, type SendResult, type SwitchlineError, type TransportKind } from '@switchline/client'
+import {
+  createClient,
+  type ConnectionState,
+  type EventMeta,
+  type SendResult,
+  type SwitchlineError,
+  type TransportKind,
+} from '@switchline/client'
 import { useChannel } from './use-channel'
 import { useStream } from './use-stream'
 import { useClient } from './provider'

@@ -22,7 +22,10 @@ export interface SwitchlineProviderProps<S extends ChannelSchema> {
  * const rt = createClient<Schema>({ url: 'https://api.example.com/rt', sendChannels: ['chat'] })
  * createRoot(el).render(<SwitchlineProvider client={rt}><App /></SwitchlineProvider>)
  */
-export function SwitchlineProvider<S extends ChannelSchema>({ client, children }: SwitchlineProviderProps<S>): ReactElement {
+export function SwitchlineProvider<S extends ChannelSchema>({
+  client,
+  children,
+}: SwitchlineProviderProps<S>): ReactElement {
   return createElement(ClientContext.Provider, { value: client as unknown as Client<ChannelSchema> }, children)
 }
 
@@ -37,7 +40,11 @@ export function SwitchlineProvider<S extends ChannelSchema>({ client, children }
 export function useClient<S extends ChannelSchema = ChannelSchema>(): Client<S> {
   const client = useContext(ClientContext)
   if (client === null) {
-    throw new SwitchlineError('invalid_options', 'useClient(): no <SwitchlineProvider client={…}> above this component', { fatal: true })
+    throw new SwitchlineError(
+      'invalid_options',
+      'useClient(): no <SwitchlineProvider client={…}> above this component',
+      { fatal: true },
+    )
   }
   return client as unknown as Client<S>
 }

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createClient, subscribe, SwitchlineError, type ConnectionState, type EventMeta, type Subscription } from '@switchline/client'
+import {
+  createClient,
+  subscribe,
+  SwitchlineError,
+  type ConnectionState,
+  type EventMeta,
+  type Subscription,
+} from '@switchline/client'
 import { createStreamStore, type OpenHandlers, type StreamStoreOptions } from './stream-store'
 
 /** A subscription double: records what the store does with it and lets a test play the server. */
@@ -99,7 +106,11 @@ describe('createStreamStore', () => {
     const stop = store.subscribe(() => {})
     expect(opener.subs).toHaveLength(1)
     expect(store.open).toBe(true)
-    expect(store.getSnapshot()).toMatchObject({ state: 'connecting', transport: 'sse', transportReason: 'receive-only → SSE' })
+    expect(store.getSnapshot()).toMatchObject({
+      state: 'connecting',
+      transport: 'sse',
+      transportReason: 'receive-only → SSE',
+    })
     expect(store.getServerSnapshot().transport).toBeUndefined()
     stop()
   })
@@ -301,7 +312,10 @@ describe('createStreamStore over the real client, on fake timers', () => {
   it('createClient: the same, and a remount within the grace reuses the subscription', async () => {
     vi.useFakeTimers()
     const net = refusingFetch()
-    const client = createClient<{ ticker: { receive: number } }>({ url: 'http://127.0.0.1:9/rt', platform: { fetch: net.fetch } })
+    const client = createClient<{ ticker: { receive: number } }>({
+      url: 'http://127.0.0.1:9/rt',
+      platform: { fetch: net.fetch },
+    })
     const store = createStreamStore<number, number | undefined>({
       open: (handlers) => client.subscribe('ticker', handlers),
       initial: undefined,

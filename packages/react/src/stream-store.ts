@@ -143,7 +143,10 @@ export function createStreamStore<T, D, S = never>(options: StreamStoreOptions<T
       update(fromSubscription(sub))
     } catch (error) {
       active = undefined
-      const failure = error instanceof SwitchlineError ? error : new SwitchlineError('invalid_options', String(error), { fatal: true, cause: error })
+      const failure =
+        error instanceof SwitchlineError
+          ? error
+          : new SwitchlineError('invalid_options', String(error), { fatal: true, cause: error })
       update({ state: 'closed', error: failure })
       options.callbacks().onError?.(failure)
     }

@@ -5,7 +5,16 @@ it('keeps the subscription options, drops the hook’s own and undefined ones, a
   const onEvent = (): void => {}
   const handlers = { onEvent: () => {}, onState: () => {}, onGap: () => {}, onError: () => {} }
   const out = subscriptionOptions(
-    { key: 'a', transport: 'sse', enabled: true, initial: [], reduce: () => [], onEvent, schema: undefined, lastEventId: 'old' },
+    {
+      key: 'a',
+      transport: 'sse',
+      enabled: true,
+      initial: [],
+      reduce: () => [],
+      onEvent,
+      schema: undefined,
+      lastEventId: 'old',
+    },
     handlers,
     'e-9',
   )

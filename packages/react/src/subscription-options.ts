@@ -10,7 +10,11 @@ const HOOK_ONLY = new Set(['enabled', 'reduce', 'initial', 'onEvent', 'onState',
  * callbacks (the store calls them) and `undefined` members dropped; the store's `handlers` and the resume cursor
  * added.
  */
-export function subscriptionOptions<O extends object>(options: O, handlers: object, lastEventId: string | undefined): O {
+export function subscriptionOptions<O extends object>(
+  options: O,
+  handlers: object,
+  lastEventId: string | undefined,
+): O {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && !HOOK_ONLY.has(name)) out[name] = value

@@ -46,7 +46,10 @@ export function useChannel<S extends ChannelSchema>(
   const [snapshot, store] = useStreamStore<unknown, unknown, unknown>(
     {
       open: (handlers: OpenHandlers<unknown>, lastEventId) =>
-        client.subscribe(channel, subscriptionOptions(options, handlers, lastEventId ?? options.lastEventId)) as Subscription<unknown, unknown>,
+        client.subscribe(
+          channel,
+          subscriptionOptions(options, handlers, lastEventId ?? options.lastEventId),
+        ) as Subscription<unknown, unknown>,
       initial: options.initial,
       reduce: options.reduce ?? latestEvent,
       callbacks: options,

@@ -20,7 +20,10 @@ export interface StoreSpec<T, D, S> extends Omit<StreamStoreOptions<T, D, S>, 'r
  * Returns the snapshot and the store of the hook. A new store (and so a new subscription, the old one closed) when
  * one of `deps` changes; the spec's other fields are read from the latest render.
  */
-export function useStreamStore<T, D, S>(spec: StoreSpec<T, D, S>, deps: readonly unknown[]): [StreamSnapshot<D>, StreamStore<D, S>] {
+export function useStreamStore<T, D, S>(
+  spec: StoreSpec<T, D, S>,
+  deps: readonly unknown[],
+): [StreamSnapshot<D>, StreamStore<D, S>] {
   const latest = useRef(spec)
   useIsomorphicLayoutEffect(() => {
     latest.current = spec

@@ -36,10 +36,7 @@ export function useStream<T = unknown>(
   url: string | null | undefined,
   options?: StreamHookOptions<T> & { initial?: undefined; reduce?: undefined },
 ): StreamResult<T | undefined>
-export function useStream(
-  url: string | null | undefined,
-  hookOptions: object = {},
-): unknown {
+export function useStream(url: string | null | undefined, hookOptions: object = {}): unknown {
   const options = hookOptions as StreamHookOptions<unknown> & Partial<ReduceOptions<unknown, unknown>>
   const enabled = options.enabled !== false && url != null
   const [snapshot, store] = useStreamStore<unknown, unknown, unknown>(

@@ -8,7 +8,10 @@ import { createClient, type Client, type Platform } from '@switchline/client'
 import { createSwitchlineServer, DEMO_CHANNELS, type SwitchlineServer } from '@switchline/server'
 import { SwitchlineProvider, useChannel, useClient, useStream } from '../src/index'
 
-type Schema = { ticker: { receive: { symbol: string; price: number } }; chat: { receive: { text: string }; send: { text: string } } }
+type Schema = {
+  ticker: { receive: { symbol: string; price: number } }
+  chat: { receive: { text: string }; send: { text: string } }
+}
 
 let server: SwitchlineServer
 let baseUrl: string
@@ -53,8 +56,16 @@ function Ticker() {
 
 function Chat() {
   const rt = useClient<Schema>()
-  const chat = useChannel(rt, 'chat', { key: 'ssr', initial: [] as string[], reduce: (list, msg) => [...list, msg.text] })
-  return <ul data-state={chat.state}>{chat.data.length === 0 ? <li>empty</li> : chat.data.map((t) => <li key={t}>{t}</li>)}</ul>
+  const chat = useChannel(rt, 'chat', {
+    key: 'ssr',
+    initial: [] as string[],
+    reduce: (list, msg) => [...list, msg.text],
+  })
+  return (
+    <ul data-state={chat.state}>
+      {chat.data.length === 0 ? <li>empty</li> : chat.data.map((t) => <li key={t}>{t}</li>)}
+    </ul>
+  )
 }
 
 function Clock({ url }: { url: string }) {
@@ -99,5 +110,7 @@ it('renders the same markup every time, with the default platform too', () => {
 })
 
 it('useClient without a provider throws a typed error', () => {
-  expect(() => renderToString(<Ticker />)).toThrow(expect.objectContaining({ name: 'SwitchlineError', code: 'invalid_options' }))
+  expect(() => renderToString(<Ticker />)).toThrow(
+    expect.objectContaining({ name: 'SwitchlineError', code: 'invalid_options' }),
+  )
 })

@@ -61,10 +61,16 @@ describe('channel log: instances are bounded', () => {
     advance(10_001)
     log.append('b', 1) // forgets 'a'
     expect(log.channelCount()).toBe(1)
-    expect(log.replay('a', cursor)).toEqual({ gap: { channel: 'a', from: cursor, to: null, reason: 'retention' }, events: [] })
+    expect(log.replay('a', cursor)).toEqual({
+      gap: { channel: 'a', from: cursor, to: null, reason: 'retention' },
+      events: [],
+    })
     expect(log.replay('a', lost.id)).toEqual({ gap: undefined, events: [] }) // had seen everything
     const back = log.append('a', 'back')
-    expect(log.replay('a', cursor)).toEqual({ gap: { channel: 'a', from: cursor, to: back.id, reason: 'retention' }, events: [back] })
+    expect(log.replay('a', cursor)).toEqual({
+      gap: { channel: 'a', from: cursor, to: back.id, reason: 'retention' },
+      events: [back],
+    })
     expect(log.replay('a', lost.id)).toEqual({ gap: undefined, events: [back] })
   })
 

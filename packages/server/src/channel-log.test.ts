@@ -5,7 +5,12 @@ import { createMidWindow } from './mid-window'
 
 function setup(opts: { maxEvents?: number; maxAgeMs?: number } = {}) {
   let time = 1_000_000
-  const log = createChannelLog({ epoch: 'ep1', maxEvents: opts.maxEvents ?? 1000, maxAgeMs: opts.maxAgeMs ?? 60_000, now: () => time })
+  const log = createChannelLog({
+    epoch: 'ep1',
+    maxEvents: opts.maxEvents ?? 1000,
+    maxAgeMs: opts.maxAgeMs ?? 60_000,
+    now: () => time,
+  })
   return { log, advance: (ms: number) => (time += ms) }
 }
 
@@ -77,14 +82,22 @@ describe('channel log', () => {
     // a cursor at the newest evicted event is complete; one seq earlier has lost it
     expect(log.replay('a', lastEvicted.id)).toEqual({ gap: undefined, events: kept })
     const before = `ep1-${lastEvicted.seq - 1}`
-    expect(log.replay('a', before)).toEqual({ gap: { channel: 'a', from: before, to: kept[0]?.id, reason: 'retention' }, events: kept })
+    expect(log.replay('a', before)).toEqual({
+      gap: { channel: 'a', from: before, to: kept[0]?.id, reason: 'retention' },
+      events: kept,
+    })
     expect(log.replay('a', kept[2]?.id)).toEqual({ gap: undefined, events: kept.slice(3) })
     // age: the oldest two retained events pass maxAgeMs one ms apart
     advance(10_000 - 4)
     expect(log.retained('a')).toEqual(kept.slice(1))
     advance(1)
     expect(log.retained('a')).toEqual(kept.slice(2))
-    expect(log.replay('a', lastEvicted.id).gap).toEqual({ channel: 'a', from: lastEvicted.id, to: kept[2]?.id, reason: 'retention' })
+    expect(log.replay('a', lastEvicted.id).gap).toEqual({
+      channel: 'a',
+      from: lastEvicted.id,
+      to: kept[2]?.id,
+      reason: 'retention',
+    })
     expect(log.replay('a', kept[1]?.id)).toEqual({ gap: undefined, events: kept.slice(2) })
     advance(10_000)
     expect(log.replay('a', kept[4]?.id)).toEqual({ gap: undefined, events: [] })
@@ -106,7 +119,10 @@ describe('channel log', () => {
       events: [recent],
     })
     advance(1000)
-    expect(log.replay('a', c.id)).toEqual({ gap: { channel: 'a', from: c.id, to: null, reason: 'retention' }, events: [] })
+    expect(log.replay('a', c.id)).toEqual({
+      gap: { channel: 'a', from: c.id, to: null, reason: 'retention' },
+      events: [],
+    })
     // a cursor at or after the last evicted event is still complete
     expect(log.replay('a', recent.id)).toEqual({ gap: undefined, events: [] })
   })
@@ -146,7 +162,10 @@ describe('channel log', () => {
     const e1 = log.append('a', 1)
     for (const cursor of ['garbage', 'ep1-', 'ep1-01', 'EP1-1', '-1', 'ep1-1-2']) {
       expect(parseEventId(cursor)).toBeUndefined()
-      expect(log.replay('a', cursor)).toEqual({ gap: { channel: 'a', from: cursor, to: e1.id, reason: 'epoch' }, events: [e1] })
+      expect(log.replay('a', cursor)).toEqual({
+        gap: { channel: 'a', from: cursor, to: e1.id, reason: 'epoch' },
+        events: [e1],
+      })
     }
   })
 

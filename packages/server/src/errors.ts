@@ -103,7 +103,11 @@ export class ChannelCapacityError extends SwitchlineServerError {
   /** When a retry can succeed at the earliest, in ms. */
   readonly retryAfterMs: number
   constructor(channel: string, limit: number, retryAfterMs: number) {
-    super('unavailable', `the server holds its limit of ${limit} channel instances; ${JSON.stringify(channel)} cannot be created now`, channel)
+    super(
+      'unavailable',
+      `the server holds its limit of ${limit} channel instances; ${JSON.stringify(channel)} cannot be created now`,
+      channel,
+    )
     this.retryAfterMs = retryAfterMs
   }
 }

@@ -48,9 +48,17 @@ export function encodePublish(input: PublishInput, maxBytes: number): string {
   if (typeof json !== 'string') {
     throw new InvalidEventError('bad_request', `data cannot be encoded as JSON (${typeof data})`, channel)
   }
-  const bytes = Buffer.byteLength(json) + Buffer.byteLength(channel) + (event === undefined ? 0 : Buffer.byteLength(JSON.stringify(event))) + ENVELOPE_BYTES
+  const bytes =
+    Buffer.byteLength(json) +
+    Buffer.byteLength(channel) +
+    (event === undefined ? 0 : Buffer.byteLength(JSON.stringify(event))) +
+    ENVELOPE_BYTES
   if (bytes > maxBytes) {
-    throw new InvalidEventError('payload_too_large', `event of about ${bytes} bytes is over maxBufferedBytes (${maxBytes})`, channel)
+    throw new InvalidEventError(
+      'payload_too_large',
+      `event of about ${bytes} bytes is over maxBufferedBytes (${maxBytes})`,
+      channel,
+    )
   }
   return json
 }

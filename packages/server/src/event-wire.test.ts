@@ -15,7 +15,12 @@ describe('event wire bytes (encoded once per event)', () => {
     const { plain, named } = logged()
     expect(sseText(plain)).toBe('id: ep1-1\ndata: {"channel":"chat:room-a","data":{"text":"é"}}\n\n')
     expect(sseText(named)).toBe('id: ep1-2\ndata: {"channel":"chat","data":[1,2],"event":"typing"}\n\n')
-    expect(JSON.parse(wsText(plain))).toEqual({ type: 'event', channel: 'chat:room-a', id: 'ep1-1', data: { text: 'é' } })
+    expect(JSON.parse(wsText(plain))).toEqual({
+      type: 'event',
+      channel: 'chat:room-a',
+      id: 'ep1-1',
+      data: { text: 'é' },
+    })
     expect(wsText(named)).toBe('{"type":"event","channel":"chat","id":"ep1-2","data":[1,2],"event":"typing"}')
   })
 
@@ -43,17 +48,30 @@ describe('event wire bytes (encoded once per event)', () => {
 
   it('wire bytes built from the JSON encoded at publish time equal JSON.stringify of the §5 / §6 shapes', () => {
     const log = createChannelLog({ epoch: 'ep1', maxEvents: 10, maxAgeMs: 60_000, now: () => 0 })
-    for (const [data, name] of [[{ text: 'é\n"q"\u2028' }, undefined], [[1, null], 'ty"pe\n']] as const) {
+    for (const [data, name] of [
+      [{ text: 'é\n"q"\u2028' }, undefined],
+      [[1, null], 'ty"pe\n'],
+    ] as const) {
       const event = log.append('chat:room-a', data as never, name)
       primeEventWire(event, JSON.stringify(data))
       const named = name === undefined ? {} : { event: name }
-      expect(sseText(event)).toBe(`id: ${event.id}\ndata: ${JSON.stringify({ channel: 'chat:room-a', data, ...named })}\n\n`)
-      expect(wsText(event)).toBe(JSON.stringify({ type: 'event', channel: 'chat:room-a', id: event.id, data, ...named }))
+      expect(sseText(event)).toBe(
+        `id: ${event.id}\ndata: ${JSON.stringify({ channel: 'chat:room-a', data, ...named })}\n\n`,
+      )
+      expect(wsText(event)).toBe(
+        JSON.stringify({ type: 'event', channel: 'chat:room-a', id: event.id, data, ...named }),
+      )
     }
   })
 
   it('frames text as an unmasked final text frame with the 7-bit, 16-bit and 64-bit lengths of RFC 6455 §5.2', () => {
-    for (const [size, header] of [[0, [0x81, 0]], [125, [0x81, 125]], [126, [0x81, 126, 0, 126]], [65535, [0x81, 126, 255, 255]], [65536, [0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]]] as const) {
+    for (const [size, header] of [
+      [0, [0x81, 0]],
+      [125, [0x81, 125]],
+      [126, [0x81, 126, 0, 126]],
+      [65535, [0x81, 126, 255, 255]],
+      [65536, [0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]],
+    ] as const) {
       const frame = textFrame('a'.repeat(size))
       expect([...frame.subarray(0, header.length)]).toEqual(header)
       expect(frame.length).toBe(header.length + size)

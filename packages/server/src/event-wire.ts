@@ -90,7 +90,9 @@ export function primeEventWire(event: LoggedEvent, dataJson: string): void {
   const channel = JSON.stringify(event.channel)
   const name = event.event === undefined ? '' : `,"event":${JSON.stringify(event.event)}`
   cached.sseWire = httpChunk(`id: ${event.id}\ndata: {"channel":${channel},"data":${dataJson}${name}}\n\n`)
-  cached.wsWire = textFrame(`{"type":"event","channel":${channel},"id":${JSON.stringify(event.id)},"data":${dataJson}${name}}`)
+  cached.wsWire = textFrame(
+    `{"type":"event","channel":${channel},"id":${JSON.stringify(event.id)},"data":${dataJson}${name}}`,
+  )
 }
 
 /** Events already reported as impossible to encode: each is logged once, however many streams meet it. */
@@ -101,13 +103,21 @@ const reported = new WeakSet<LoggedEvent>()
  * at publish time, e.g. from a log fed directly). That event is logged once through `logger.error` and the caller
  * skips it and tells the client with {@link skippedEventNotice}: the stream goes on.
  */
-export function deliverableWire(encode: (event: LoggedEvent) => Buffer, event: LoggedEvent, logger: ServerLogger): Buffer | undefined {
+export function deliverableWire(
+  encode: (event: LoggedEvent) => Buffer,
+  event: LoggedEvent,
+  logger: ServerLogger,
+): Buffer | undefined {
   try {
     return encode(event)
   } catch (error) {
     if (!reported.has(event)) {
       reported.add(event)
-      logger.error(`switchline: event ${event.id} on ${event.channel} cannot be encoded; skipped on delivery`, { channel: event.channel, eventId: event.id, error })
+      logger.error(`switchline: event ${event.id} on ${event.channel} cannot be encoded; skipped on delivery`, {
+        channel: event.channel,
+        eventId: event.id,
+        error,
+      })
     }
     return undefined
   }

@@ -17,7 +17,10 @@ export interface Heartbeat {
   delete(stream: Beating): void
 }
 
-export function createHeartbeat(timers: Pick<TimerFunctions, 'setInterval' | 'clearInterval'>, intervalMs: number): Heartbeat {
+export function createHeartbeat(
+  timers: Pick<TimerFunctions, 'setInterval' | 'clearInterval'>,
+  intervalMs: number,
+): Heartbeat {
   const streams = new Set<Beating>()
   let timer: unknown
   // A stream ended by its own beat (a slow consumer) is deleted during the loop; a Set's iteration allows that.

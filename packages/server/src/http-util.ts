@@ -48,7 +48,15 @@ const allowedHostsCache = new WeakMap<readonly string[], ReadonlySet<string>>()
 function allowedHosts(allowed: readonly string[]): ReadonlySet<string> {
   let hosts = allowedHostsCache.get(allowed)
   if (!hosts) {
-    hosts = new Set(allowed.flatMap((origin) => { try { return [new URL(origin).host] } catch { return [] } }))
+    hosts = new Set(
+      allowed.flatMap((origin) => {
+        try {
+          return [new URL(origin).host]
+        } catch {
+          return []
+        }
+      }),
+    )
     allowedHostsCache.set(allowed, hosts)
   }
   return hosts
@@ -70,7 +78,9 @@ export function isKnownHost(host: string | undefined, allowed: readonly string[]
   }
   const name = url.hostname
   // Only a name the parser kept as written: not `user@localhost`, not `0x7f.1` (read as 127.0.0.1), no path.
-  const written = (host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] as string)).toLowerCase()
+  const written = (
+    host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] as string)
+  ).toLowerCase()
   if (url.username !== '' || url.password !== '' || url.pathname !== '/' || written !== name) return false
   if (name === 'localhost' || name.endsWith('.localhost')) return true
   if (isIP(name.startsWith('[') ? name.slice(1, -1) : name) !== 0) return true
@@ -138,7 +148,13 @@ export function sendError(
   res: ServerResponse,
   code: ProtocolErrorCode,
   message: string,
-  options: { channel?: string; status?: number; retryAfterSeconds?: number; cors?: boolean; headers?: Record<string, string> } = {},
+  options: {
+    channel?: string
+    status?: number
+    retryAfterSeconds?: number
+    cors?: boolean
+    headers?: Record<string, string>
+  } = {},
 ): void {
   const status = options.status ?? ERROR_CODES[code].status ?? 500
   const headers = { ...options.headers, ...retryAfterHeader(options.retryAfterSeconds) }
@@ -158,7 +174,10 @@ export function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: 
     return
   }
   const { status, retryAfterSeconds } = refusal
-  sendError(req, res, refusal.code, refusal.message, { status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) })
+  sendError(req, res, refusal.code, refusal.message, {
+    status,
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+  })
 }
 
 /** Why a body could not be read. */

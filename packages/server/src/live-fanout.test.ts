@@ -3,7 +3,14 @@ import type { LoggedEvent } from './channel-log'
 import type { EngineListener } from './engine'
 import { createLiveFanout } from './live-fanout'
 
-const event = (channel: string, seq: number): LoggedEvent => ({ channel, id: `e-${seq}`, seq, data: seq, event: undefined, at: 0 })
+const event = (channel: string, seq: number): LoggedEvent => ({
+  channel,
+  id: `e-${seq}`,
+  seq,
+  data: seq,
+  event: undefined,
+  at: 0,
+})
 
 function recorder(): EngineListener & { seqs: number[]; interruptions: number } {
   const r = {

@@ -20,7 +20,13 @@ export interface FanoutMember {
    * The engine's subscription for this member, once the engine read its head (`headSeq` is the head's seq), gaps
    * and replay: its `start()` starts this member from the head.
    */
-  subscription(epoch: string, head: string, gaps: readonly GapInfo[], replay: readonly LoggedEvent[], headSeq: number): EngineSubscription
+  subscription(
+    epoch: string,
+    head: string,
+    gaps: readonly GapInfo[],
+    replay: readonly LoggedEvent[],
+    headSeq: number,
+  ): EngineSubscription
 }
 
 /** The fan-out of one instance. */
@@ -74,7 +80,13 @@ class Member implements FanoutMember, EngineSubscription {
     private readonly registry: Registry,
   ) {}
 
-  subscription(epoch: string, head: string, gaps: readonly GapInfo[], replay: readonly LoggedEvent[], headSeq: number): EngineSubscription {
+  subscription(
+    epoch: string,
+    head: string,
+    gaps: readonly GapInfo[],
+    replay: readonly LoggedEvent[],
+    headSeq: number,
+  ): EngineSubscription {
     this.epoch = epoch
     this.head = head
     if (gaps.length > 0) this.gaps = gaps

@@ -3,7 +3,15 @@ import type { LoggedEvent } from './channel-log'
 import { globalTimers } from './options'
 import { memoryEngine } from './memory-engine'
 
-const context = { maxEvents: 2, maxAgeMs: 60_000, epoch: 'mem1', maxChannelInstances: Infinity, midWindow: 3, now: () => 0, timers: globalTimers }
+const context = {
+  maxEvents: 2,
+  maxAgeMs: 60_000,
+  epoch: 'mem1',
+  maxChannelInstances: Infinity,
+  midWindow: 3,
+  now: () => 0,
+  timers: globalTimers,
+}
 
 describe('memoryEngine', () => {
   it('is synchronous: append assigns ids, a repeated mid answers the original, subscribe reads head and replay at once', () => {
@@ -12,15 +20,24 @@ describe('memoryEngine', () => {
     expect(engine.health()).toEqual({ ready: true, state: 'ready' })
     const first = engine.append({ channel: 'a', data: 1, event: undefined, mid: 'm' })
     expect(first).toEqual({ id: 'mem1-1', duplicate: false })
-    expect(engine.append({ channel: 'a', data: 1, event: undefined, mid: 'm' })).toEqual({ id: 'mem1-1', duplicate: true })
+    expect(engine.append({ channel: 'a', data: 1, event: undefined, mid: 'm' })).toEqual({
+      id: 'mem1-1',
+      duplicate: true,
+    })
     engine.append({ channel: 'b', data: 2, event: undefined, mid: undefined })
     engine.append({ channel: 'a', data: 3, event: undefined, mid: undefined })
     engine.append({ channel: 'a', data: 4, event: undefined, mid: undefined })
     const live: LoggedEvent[] = []
-    const sub = engine.subscribe([{ channel: 'a', cursor: 'mem1-0' }, { channel: 'b', cursor: 'mem1-0' }], {
-      event: (e) => void live.push(e),
-      interrupted: () => undefined,
-    })
+    const sub = engine.subscribe(
+      [
+        { channel: 'a', cursor: 'mem1-0' },
+        { channel: 'b', cursor: 'mem1-0' },
+      ],
+      {
+        event: (e) => void live.push(e),
+        interrupted: () => undefined,
+      },
+    )
     expect(sub.head).toBe('mem1-4')
     expect(sub.gaps).toEqual([{ channel: 'a', from: 'mem1-0', to: 'mem1-3', reason: 'retention' }])
     expect(sub.replay.map((e) => e.id)).toEqual(['mem1-2', 'mem1-3', 'mem1-4'])
@@ -38,6 +55,9 @@ describe('memoryEngine', () => {
     engine.append({ channel: 'a', data: 1, event: undefined, mid: 'm' })
     engine.reset()
     expect(engine.epoch()).not.toBe('mem1')
-    expect(engine.append({ channel: 'a', data: 1, event: undefined, mid: 'm' })).toEqual({ id: `${engine.epoch()}-1`, duplicate: false })
+    expect(engine.append({ channel: 'a', data: 1, event: undefined, mid: 'm' })).toEqual({
+      id: `${engine.epoch()}-1`,
+      duplicate: false,
+    })
   })
 })

@@ -76,4 +76,3 @@ function createMemoryEngine(context: Parameters<EngineFactory<true>['create']>[0
     },
   }
 }
-

@@ -6,7 +6,8 @@ describe('mid window (R22), O(1) ring', () => {
     const w = createMidWindow(3)
     for (let i = 0; i < 10; i++) {
       w.record('c', `m${i}`, `e-${i}`)
-      for (let j = 0; j <= i; j++) expect(w.lookup('c', `m${j}`), `after ${i}, m${j}`).toBe(i - j < 3 ? `e-${j}` : undefined)
+      for (let j = 0; j <= i; j++)
+        expect(w.lookup('c', `m${j}`), `after ${i}, m${j}`).toBe(i - j < 3 ? `e-${j}` : undefined)
     }
   })
 

@@ -241,7 +241,8 @@ export const DEFAULT_MAX_CHANNEL_INSTANCES = 10_000
 /** `undefined` is the default; `Infinity` is unlimited; anything else must be a positive integer. */
 function instanceLimit(value: number | undefined): number {
   if (value === undefined) return DEFAULT_MAX_CHANNEL_INSTANCES
-  if (value !== Infinity && (!Number.isInteger(value) || value <= 0)) throw new TypeError('maxChannelInstances must be a positive integer or Infinity')
+  if (value !== Infinity && (!Number.isInteger(value) || value <= 0))
+    throw new TypeError('maxChannelInstances must be a positive integer or Infinity')
   return value
 }
 
@@ -253,7 +254,8 @@ export function resolveOptions(options: SwitchlineServerOptions<boolean>): Resol
   }
   for (const name of Object.keys(options.channels)) {
     // A channel identifier without a `:key` part: the name half of the protocol's channel-id pattern (R3).
-    if (!isChannelId(name) || channelName(name) !== name) throw new TypeError(`invalid channel name: ${JSON.stringify(name)}`)
+    if (!isChannelId(name) || channelName(name) !== name)
+      throw new TypeError(`invalid channel name: ${JSON.stringify(name)}`)
   }
   const { logger } = options
   if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger.error !== 'function')) {

@@ -46,14 +46,23 @@ export interface ServerCore {
   /** The definition of a channel id, or an `unknown_channel` error (R3). */
   channel(id: string): ChannelDefinition | UnknownChannelError
   /** Runs `authorize`: `undefined` when allowed, else the error to answer (R25). */
-  authorize(token: string | undefined, channel: string | undefined, op: AuthorizeOp, request: IncomingMessage): Promise<SwitchlineServerError | undefined>
+  authorize(
+    token: string | undefined,
+    channel: string | undefined,
+    op: AuthorizeOp,
+    request: IncomingMessage,
+  ): Promise<SwitchlineServerError | undefined>
   /**
    * The `connect` check every transport runs first (R25): reads the token (`offeredToken`, else `authenticate`),
    * then asks `authorize`. Resolves the token; rejects with a {@link SwitchlineServerError} when refused.
    */
   authorizeConnect(request: IncomingMessage, offeredToken?: string): Promise<string | undefined>
   /** The `subscribe` check for one channel (R3, R25): `undefined` when allowed, else the error to answer. */
-  authorizeSubscribe(token: string | undefined, channel: string, request: IncomingMessage): Promise<SwitchlineServerError | undefined>
+  authorizeSubscribe(
+    token: string | undefined,
+    channel: string,
+    request: IncomingMessage,
+  ): Promise<SwitchlineServerError | undefined>
   /** Asks the hooks whether to admit, before credentials are read; `undefined` admits. */
   admit(point: AdmissionPoint, req: IncomingMessage): Refusal | undefined
   /** Asks the hooks again once `authorize` allowed the request; `undefined` serves it. */
@@ -69,7 +78,11 @@ export interface ServerCore {
    * out), then counts it and tells `onPublish`. Returns the event id (the original one for a repeated `mid`): synchronously on a synchronous
    * engine, else a promise that rejects with a retryable `unavailable` error when the engine cannot append.
    */
-  append(channel: string, data: Json, options: { event?: string | undefined; mid?: string | undefined; source: PublishSource }): string | Promise<string>
+  append(
+    channel: string,
+    data: Json,
+    options: { event?: string | undefined; mid?: string | undefined; source: PublishSource },
+  ): string | Promise<string>
   /** Adds an open connection (counted in `accepted`). */
   register(conn: RegisteredConnection): void
   /** Removes a connection once it closed (idempotent); the hooks are told. */
@@ -80,7 +93,11 @@ export interface ServerCore {
    * write hook when one is installed. Without a hook nothing is allocated: the per-event fan-out calls this once per
    * subscriber, with a module-level `write`.
    */
-  send<C extends ConnectionHandle, T extends string | Buffer>(conn: C, payload: T, write: (conn: C, payload: T) => void): void
+  send<C extends ConnectionHandle, T extends string | Buffer>(
+    conn: C,
+    payload: T,
+    write: (conn: C, payload: T) => void,
+  ): void
   nextConnectionId(): number
 }
 
@@ -114,7 +131,8 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
       const allowed = await options.authorize({ token, channel, op, request })
       return allowed ? undefined : new ForbiddenError(`${op} denied`, channel)
     } catch (err) {
-      if (!(err instanceof SwitchlineServerError)) options.logger.error(`switchline: authorize threw (${op}); answered internal`, { channel, op, error: err })
+      if (!(err instanceof SwitchlineServerError))
+        options.logger.error(`switchline: authorize threw (${op}); answered internal`, { channel, op, error: err })
       return toServerError(err)
     }
   }
@@ -123,7 +141,13 @@ export function createServerCore(options: ResolvedOptions): ServerCore {
     return def ?? new UnknownChannelError(id)
   }
 
-  const published = (channel: string, data: Json, event: string | undefined, source: PublishSource, result: AppendResult): string => {
+  const published = (
+    channel: string,
+    data: Json,
+    event: string | undefined,
+    source: PublishSource,
+    result: AppendResult,
+  ): string => {
     if (result.duplicate) return result.id
     counters.publishes += 1
     if (options.onPublish) {

@@ -7,7 +7,16 @@ import type { Duplex } from 'node:stream'
 import { PATHS, type Json } from '@switchline/client/protocol'
 import type { Awaitable, EngineHealth } from './engine'
 import { SwitchlineServerError, toServerError } from './errors'
-import { answerPreflight, errorBody, isOriginAllowed, ORIGIN_REFUSED, requestUrl, retryAfterHeader, sendError, sendJson } from './http-util'
+import {
+  answerPreflight,
+  errorBody,
+  isOriginAllowed,
+  ORIGIN_REFUSED,
+  requestUrl,
+  retryAfterHeader,
+  sendError,
+  sendJson,
+} from './http-util'
 import { SERVER_INTERNALS, type ServerInternals } from './internals'
 import { listen, type ListenOptions, type SwitchlineListener } from './listen'
 import { resolveOptions, type SwitchlineServerOptions } from './options'
@@ -76,7 +85,11 @@ export interface SwitchlineServer<Sync extends boolean = true> {
    * `upgrade` event for WebSockets over HTTP/1.1). Over HTTP/2 the hooks (`authenticate`, `authorize`) receive the
    * `Http2ServerRequest`, which has the same `headers`, `method`, `url` and `socket`.
    */
-  handleRequest(req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse, next?: (err?: unknown) => void): void
+  handleRequest(
+    req: IncomingMessage | Http2ServerRequest,
+    res: ServerResponse | Http2ServerResponse,
+    next?: (err?: unknown) => void,
+  ): void
   /**
    * Handles an HTTP upgrade. Returns `false`, leaving the socket untouched, when the path is outside
    * `basePath`, so the host can route it elsewhere.
@@ -128,7 +141,9 @@ const CLOSE_GRACE_MS = 500
  * server.publish('ticker', { price: 1 })
  * ```
  */
-export function createSwitchlineServer<Sync extends boolean = true>(options: SwitchlineServerOptions<Sync>): SwitchlineServer<Sync> {
+export function createSwitchlineServer<Sync extends boolean = true>(
+  options: SwitchlineServerOptions<Sync>,
+): SwitchlineServer<Sync> {
   const resolved = resolveOptions(options)
   const core = createServerCore(resolved)
   const ws = createWsHandler(core)
@@ -152,9 +167,16 @@ export function createSwitchlineServer<Sync extends boolean = true>(options: Swi
       // R1: a plain GET without an upgrade answers 426; any other method is simply a wrong method (400)
       req.resume()
       if (req.method !== 'GET') return sendError(req, res, 'bad_request', 'the WebSocket endpoint takes GET + Upgrade')
-      return sendError(req, res, 'bad_request', 'WebSocket upgrade required', { status: 426, headers: { Upgrade: 'websocket' } })
+      return sendError(req, res, 'bad_request', 'WebSocket upgrade required', {
+        status: 426,
+        headers: { Upgrade: 'websocket' },
+      })
     }
-    if (resolved.faults && rest.startsWith('/_faults/') && core.hooks()?.http?.(rest.slice('/_faults/'.length), req, res)) {
+    if (
+      resolved.faults &&
+      rest.startsWith('/_faults/') &&
+      core.hooks()?.http?.(rest.slice('/_faults/'.length), req, res)
+    ) {
       return
     }
     sendError(req, res, 'not_found', `no endpoint ${rest}`) // R1
@@ -165,10 +187,21 @@ export function createSwitchlineServer<Sync extends boolean = true>(options: Swi
     req.resume()
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(req, res, 'bad_request', 'readiness takes GET')
     const health = core.engine.health()
-    const body = { ready: health.ready, engine: resolved.engine.name, state: health.state, epoch: core.engine.epoch() ?? null }
+    const body = {
+      ready: health.ready,
+      engine: resolved.engine.name,
+      state: health.state,
+      epoch: core.engine.epoch() ?? null,
+    }
     if (health.ready) return sendJson(req, res, 200, body)
     const reason = health.reason ?? health.state
-    sendJson(req, res, 503, { ...body, ...errorBody('unavailable', `engine not ready: ${reason}`) }, retryAfterHeader(1))
+    sendJson(
+      req,
+      res,
+      503,
+      { ...body, ...errorBody('unavailable', `engine not ready: ${reason}`) },
+      retryAfterHeader(1),
+    )
   }
 
   const server: SwitchlineServer<Sync> = {
@@ -184,7 +217,8 @@ export function createSwitchlineServer<Sync extends boolean = true>(options: Swi
       }
       route(req, res, path.slice(base.length)).catch((err: unknown) => {
         const error = toServerError(err)
-        if (error !== err) resolved.logger.error(`switchline: ${req.method ?? ''} ${path} failed; answered 500`, { error: err })
+        if (error !== err)
+          resolved.logger.error(`switchline: ${req.method ?? ''} ${path} failed; answered 500`, { error: err })
         sendError(req, res, error.code, error.message)
       })
     },
@@ -192,7 +226,8 @@ export function createSwitchlineServer<Sync extends boolean = true>(options: Swi
       const path = requestUrl(req).pathname
       if (!underBase(path)) return false
       // `closed` is set in the same tick as the ws handler's own shutdown flag, so it is checked here only.
-      if (path.slice(base.length) !== PATHS.ws) ws.refuse(socket, 404, errorBody('not_found', 'no WebSocket endpoint here'))
+      if (path.slice(base.length) !== PATHS.ws)
+        ws.refuse(socket, 404, errorBody('not_found', 'no WebSocket endpoint here'))
       else if (closed) ws.refuse(socket, 503, errorBody('unavailable', 'server closed'), retryAfterHeader(1))
       else ws.upgrade(req, socket, head)
       return true
@@ -203,7 +238,11 @@ export function createSwitchlineServer<Sync extends boolean = true>(options: Swi
         if (core.engine.sync) throw def
         return Promise.reject(def) as Awaitable<Sync, string>
       }
-      return core.append(channel, data, { event: publishOptions.event, mid: publishOptions.mid, source: 'server' }) as Awaitable<Sync, string>
+      return core.append(channel, data, {
+        event: publishOptions.event,
+        mid: publishOptions.mid,
+        source: 'server',
+      }) as Awaitable<Sync, string>
     },
     stats() {
       const open = { sse: 0, ws: 0 }

@@ -14,7 +14,12 @@ export type SseWritePlan = 'write' | 'notify-and-close' | 'close'
  *   only when the buffer is already over the limit (after a large write into an empty buffer); then the stream
  *   is closed without it.
  */
-export function planSseWrite(bufferedBytes: number, writeBytes: number, noticeBytes: number, maxBufferedBytes: number): SseWritePlan {
+export function planSseWrite(
+  bufferedBytes: number,
+  writeBytes: number,
+  noticeBytes: number,
+  maxBufferedBytes: number,
+): SseWritePlan {
   if (bufferedBytes === 0) return 'write'
   if (bufferedBytes + writeBytes + noticeBytes <= maxBufferedBytes) return 'write'
   return bufferedBytes + noticeBytes <= maxBufferedBytes ? 'notify-and-close' : 'close'

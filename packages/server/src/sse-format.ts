@@ -2,7 +2,7 @@
  * Pure formatting of SSE control chunks (docs/protocol.md §5). `data` is always one line of JSON. Channel events are
  * built in event-wire.ts.
  */
-import { encodeFrame, SSE_EVENTS } from '@switchline/client/protocol'
+import { encodeFrame, type SSE_EVENTS } from '@switchline/client/protocol'
 
 /** The `retry:` line that opens a stream (R11). */
 export function sseRetry(ms: number): string {

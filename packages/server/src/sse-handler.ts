@@ -1,7 +1,7 @@
 /** `GET B/sse` (R10–R15): checks, admission and authorization of an SSE request; the stream itself is sse-stream.ts. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { PROTOCOL_DEFAULTS } from '@switchline/client/protocol'
-import { SwitchlineServerError, toServerError } from './errors'
+import { type SwitchlineServerError, toServerError } from './errors'
 import { requestUrl, sendError, sendRefusal } from './http-util'
 import type { ServerCore } from './server-core'
 import { openSseStream } from './sse-stream'
@@ -14,7 +14,14 @@ interface Accepted {
 /** Parses `channels`: `undefined` when missing, empty or over-long (R10). Duplicates are removed. */
 export function parseChannelsParam(value: string | null): string[] | undefined {
   if (value === null) return undefined
-  const list = [...new Set(value.split(',').map((c) => c.trim()).filter((c) => c !== ''))]
+  const list = [
+    ...new Set(
+      value
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== ''),
+    ),
+  ]
   if (list.length === 0 || list.length > PROTOCOL_DEFAULTS.maxChannelsPerStream) return undefined
   return list
 }

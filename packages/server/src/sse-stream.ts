@@ -84,7 +84,9 @@ export async function openSseStream(
 
   stream.send(sseRetry(options.retryMs))
   const channels = accepted.map((a) => a.channel)
-  stream.send(sseControl(SSE_EVENTS.ready, { epoch: sub.epoch, heartbeatMs: options.heartbeatMs, channels, cursor: sub.head }))
+  stream.send(
+    sseControl(SSE_EVENTS.ready, { epoch: sub.epoch, heartbeatMs: options.heartbeatMs, channels, cursor: sub.head }),
+  )
   for (const error of rejected) {
     stream.send(sseControl(SSE_EVENTS.error, { ...errorBody(error.code, error.message, error.channel), fatal: true }))
   }

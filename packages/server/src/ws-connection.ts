@@ -116,7 +116,10 @@ class WsConnection implements RegisteredConnection, EngineListener {
     this.request = req
     this.direct = canWriteFramesDirectly(ws)
     const { timers, helloTimeoutMs } = core.options
-    this.helloTimer = timers.setTimeout(() => this.closeWith(CLOSE_CODES.hello_timeout, 'hello timeout'), helloTimeoutMs)
+    this.helloTimer = timers.setTimeout(
+      () => this.closeWith(CLOSE_CODES.hello_timeout, 'hello timeout'),
+      helloTimeoutMs,
+    )
     core.register(this)
     ws[kConnection] = this
     ws.on('message', onMessage)
@@ -150,7 +153,8 @@ class WsConnection implements RegisteredConnection, EngineListener {
 
   /** R20: a socket whose outgoing buffer is over the limit is a slow consumer, closed with 4009. */
   private checkBuffer(): void {
-    if (this.ws.bufferedAmount > this.core.options.maxBufferedBytes) this.closeWith(CLOSE_CODES.slow_consumer, 'slow consumer')
+    if (this.ws.bufferedAmount > this.core.options.maxBufferedBytes)
+      this.closeWith(CLOSE_CODES.slow_consumer, 'slow consumer')
   }
 
   drop(): void {
@@ -241,10 +245,15 @@ class WsConnection implements RegisteredConnection, EngineListener {
     const decoded = decodeClientFrame(rawText(data))
     if (!decoded.ok) return this.closeWith(CLOSE_CODES.bad_frame, decoded.reason) // R17
     const frame = decoded.value
-    const queue = (this.queue ?? Promise.resolve()).then(() => this.handle(frame)).catch((error: unknown) => {
-      this.core.options.logger.error(`switchline: WebSocket ${this.id} failed on a ${frame.type} frame; closed 1011`, { error })
-      this.closeWith(CLOSE_CODES.internal, 'internal error')
-    })
+    const queue = (this.queue ?? Promise.resolve())
+      .then(() => this.handle(frame))
+      .catch((error: unknown) => {
+        this.core.options.logger.error(
+          `switchline: WebSocket ${this.id} failed on a ${frame.type} frame; closed 1011`,
+          { error },
+        )
+        this.closeWith(CLOSE_CODES.internal, 'internal error')
+      })
     this.queue = queue
     // An idle connection keeps no settled promise chain.
     void queue.then(() => {
@@ -323,7 +332,14 @@ class WsConnection implements RegisteredConnection, EngineListener {
     const { core } = this
     // R26: as many channels as one SSE stream carries (R10); checked before any work for the channel.
     if (!this.subscribedTo(channel) && this.subscribedCount() >= MAX_CHANNELS) {
-      return this.sendError(new SwitchlineServerError('bad_request', `a WebSocket carries at most ${MAX_CHANNELS} channels; unsubscribe one first`, channel), id)
+      return this.sendError(
+        new SwitchlineServerError(
+          'bad_request',
+          `a WebSocket carries at most ${MAX_CHANNELS} channels; unsubscribe one first`,
+          channel,
+        ),
+        id,
+      )
     }
     const error = await core.authorizeSubscribe(this.token, channel, this.req)
     if (this.isClosed()) return
@@ -358,12 +374,23 @@ class WsConnection implements RegisteredConnection, EngineListener {
   private async publish(frame: Extract<ClientFrame, { type: 'publish' }>): Promise<void> {
     const { id, channel, data, event, mid } = frame
     try {
-      const eventId = await publishFromClient(this.core, { channel, data, event, mid, token: this.token, request: this.req, source: 'ws' })
+      const eventId = await publishFromClient(this.core, {
+        channel,
+        data,
+        event,
+        mid,
+        token: this.token,
+        request: this.req,
+        source: 'ws',
+      })
       this.send({ type: 'ack', id, eventId })
     } catch (err) {
       const error = toServerError(err)
       if (error.code === 'unauthorized') return this.closeWith(CLOSE_CODES.unauthorized, error.message)
-      this.sendError(error.channel === undefined ? new SwitchlineServerError(error.code, error.message, channel) : error, id)
+      this.sendError(
+        error.channel === undefined ? new SwitchlineServerError(error.code, error.message, channel) : error,
+        id,
+      )
     }
   }
 }

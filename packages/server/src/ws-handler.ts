@@ -76,9 +76,15 @@ export function createWsHandler(core: ServerCore): WsHandler {
         return refuse(socket, 400, errorBody('unsupported_protocol', `subprotocol ${SUBPROTOCOL} required`))
       }
       const refusal = core.admit('upgrade', req)
-      if (refusal?.closeAfterUpgrade) return closeAfterUpgrade(req, socket, head, refusal.closeAfterUpgrade.retryAfterMs)
+      if (refusal?.closeAfterUpgrade)
+        return closeAfterUpgrade(req, socket, head, refusal.closeAfterUpgrade.retryAfterMs)
       if (refusal) {
-        return refuse(socket, refusal.status, errorBody(refusal.code, refusal.message), retryAfterHeader(refusal.retryAfterSeconds))
+        return refuse(
+          socket,
+          refusal.status,
+          errorBody(refusal.code, refusal.message),
+          retryAfterHeader(refusal.retryAfterSeconds),
+        )
       }
       const limitedMs = core.limitConnection('ws')
       if (limitedMs !== undefined) return closeAfterUpgrade(req, socket, head, limitedMs)

@@ -66,7 +66,10 @@ describe('maxConnectionsPerSecond', () => {
     expect(await closedAtOnce(wsUrl)).toEqual({ code: CLOSE_CODES.try_again_later, reason: 'retry-after=100' })
     clock.advance(100)
     await helloWs(wsUrl)
-    expect(server.stats()).toMatchObject({ admissionLimited: { sse: 0, ws: 0 }, ws: { closedAtUpgrade: 1, upgradesRefused: 1 } })
+    expect(server.stats()).toMatchObject({
+      admissionLimited: { sse: 0, ws: 0 },
+      ws: { closedAtUpgrade: 1, upgradesRefused: 1 },
+    })
   })
 
   it('must be a positive integer (Infinity is unlimited)', () => {

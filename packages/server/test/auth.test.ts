@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { ForbiddenError, UnauthorizedError, type AuthorizeRequest } from '../src/index'
-import { helloWs, installCleanup, openEventSource, openRawSse, openWs, postPublish, recordingLogger, startServer, waitFor } from './helpers'
+import {
+  helloWs,
+  installCleanup,
+  openEventSource,
+  openRawSse,
+  openWs,
+  postPublish,
+  recordingLogger,
+  startServer,
+  waitFor,
+} from './helpers'
 
 installCleanup()
 
 describe('R25: authorize', () => {
-  const policy = (calls: Omit<AuthorizeRequest, 'request'>[]) => ({ token, channel, op }: AuthorizeRequest): boolean => {
-    calls.push({ token, channel, op })
-    if (token === undefined) throw new UnauthorizedError()
-    if (token === 'throw-forbidden') throw new ForbiddenError()
-    if (op === 'connect') return token !== 'banned'
-    return channel !== 'chat:private'
-  }
+  const policy =
+    (calls: Omit<AuthorizeRequest, 'request'>[]) =>
+    ({ token, channel, op }: AuthorizeRequest): boolean => {
+      calls.push({ token, channel, op })
+      if (token === undefined) throw new UnauthorizedError()
+      if (token === 'throw-forbidden') throw new ForbiddenError()
+      if (op === 'connect') return token !== 'banned'
+      return channel !== 'chat:private'
+    }
 
   it('is asked connect, subscribe and publish with the token (SSE via Authorization: Bearer)', async () => {
     const calls: Omit<AuthorizeRequest, 'request'>[] = []
@@ -100,16 +112,33 @@ describe('R25: authorize', () => {
     const body = await res.json()
     expect(body).toMatchObject({ code: 'internal', fatal: false })
     expect(JSON.stringify(body)).not.toContain('db down')
-    expect(lines).toEqual([{ level: 'error', message: 'switchline: authorize threw (connect); answered internal', details: { channel: undefined, op: 'connect', error: cause } }])
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: 'switchline: authorize threw (connect); answered internal',
+        details: { channel: undefined, op: 'connect', error: cause },
+      },
+    ])
   })
 
   it('an onPublish listener that throws is logged (warn); the publish stands', async () => {
     const { logger, lines } = recordingLogger()
     const cause = new Error('listener bug')
-    const { server } = await startServer({ logger, onPublish: () => { throw cause } })
+    const { server } = await startServer({
+      logger,
+      onPublish: () => {
+        throw cause
+      },
+    })
     const id = await server.publish('chat', 1)
     expect(server.stats().publishes).toBe(1)
-    expect(lines).toEqual([{ level: 'warn', message: `switchline: onPublish threw for ${id}`, details: { channel: 'chat', eventId: id, error: cause } }])
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: `switchline: onPublish threw for ${id}`,
+        details: { channel: 'chat', eventId: id, error: cause },
+      },
+    ])
   })
 
   it('on SSE, unauthorized for any one requested channel answers the whole request 401', async () => {

@@ -54,7 +54,9 @@ describe('maxChannelInstances: channel-instance logs are bounded server-wide', (
   it('subscriptions create no log (SSE and WebSocket); only publishes do', async () => {
     const { baseUrl, wsUrl, server } = await startServer()
     const channels = Array.from({ length: MAX }, (_, i) => `chat:s${i}`)
-    const sse = await openRawSse(`${baseUrl}/sse?channels=${channels.join(',')}`, { 'Last-Event-ID': `${server.epoch}-0` })
+    const sse = await openRawSse(`${baseUrl}/sse?channels=${channels.join(',')}`, {
+      'Last-Event-ID': `${server.epoch}-0`,
+    })
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     const ws = await helloWs(wsUrl)
     channels.forEach((channel, id) => ws.send({ type: 'subscribe', id, channel, cursor: `${server.epoch}-0` }))

@@ -16,12 +16,53 @@ function capture() {
 
 describe('CLI arguments', () => {
   it('has defaults and parses every flag, both --flag value and --flag=value', () => {
-    expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 0, demo: false, faults: false, basePath: '/rt', heartbeatMs: undefined, maxConnectionsPerSecond: undefined, allowedOrigins: undefined, tlsCert: undefined, tlsKey: undefined, redis: undefined, help: false })
-    expect(parseCliArgs(['--host', '0.0.0.0', '--port=8787', '--demo', '--faults', '--base-path', '/x', '--heartbeat-ms=500', '--max-connections-per-second', '200', '--allowed-origins', 'http://a.example, http://b.example'])).toEqual({
-      host: '0.0.0.0', port: 8787, demo: true, faults: true, basePath: '/x', heartbeatMs: 500, maxConnectionsPerSecond: 200,
-      allowedOrigins: ['http://a.example', 'http://b.example'], tlsCert: undefined, tlsKey: undefined, redis: undefined, help: false,
+    expect(parseCliArgs([])).toEqual({
+      host: '127.0.0.1',
+      port: 0,
+      demo: false,
+      faults: false,
+      basePath: '/rt',
+      heartbeatMs: undefined,
+      maxConnectionsPerSecond: undefined,
+      allowedOrigins: undefined,
+      tlsCert: undefined,
+      tlsKey: undefined,
+      redis: undefined,
+      help: false,
     })
-    expect(parseCliArgs(['--tls-cert', 'c.pem', '--tls-key=k.pem'])).toMatchObject({ tlsCert: 'c.pem', tlsKey: 'k.pem' })
+    expect(
+      parseCliArgs([
+        '--host',
+        '0.0.0.0',
+        '--port=8787',
+        '--demo',
+        '--faults',
+        '--base-path',
+        '/x',
+        '--heartbeat-ms=500',
+        '--max-connections-per-second',
+        '200',
+        '--allowed-origins',
+        'http://a.example, http://b.example',
+      ]),
+    ).toEqual({
+      host: '0.0.0.0',
+      port: 8787,
+      demo: true,
+      faults: true,
+      basePath: '/x',
+      heartbeatMs: 500,
+      maxConnectionsPerSecond: 200,
+      allowedOrigins: ['http://a.example', 'http://b.example'],
+      tlsCert: undefined,
+      tlsKey: undefined,
+      redis: undefined,
+      help: false,
+    })
+    expect(parseCliArgs(['--tls-cert', 'c.pem', '--tls-key=k.pem'])).toMatchObject({
+      tlsCert: 'c.pem',
+      tlsKey: 'k.pem',
+    })
     expect(parseCliArgs(['--redis', 'redis://127.0.0.1:6379/0']).redis).toBe('redis://127.0.0.1:6379/0')
     expect(parseCliArgs(['--redis=rediss://h.example:6380']).redis).toBe('rediss://h.example:6380')
     expect(parseCliArgs(['--max-connections-per-second=1']).maxConnectionsPerSecond).toBe(1)
@@ -30,7 +71,20 @@ describe('CLI arguments', () => {
   })
 
   it('rejects unknown flags and bad values with CliUsageError', () => {
-    for (const argv of [['--nope'], ['--port'], ['--port', 'x'], ['--port', '70000'], ['--base-path', 'rt'], ['--heartbeat-ms', '0'], ['--tls-cert'], ['--tls-cert', 'c.pem'], ['--tls-key', 'k.pem'], ['--redis'], ['--redis', 'http://x'], ['--redis=']]) {
+    for (const argv of [
+      ['--nope'],
+      ['--port'],
+      ['--port', 'x'],
+      ['--port', '70000'],
+      ['--base-path', 'rt'],
+      ['--heartbeat-ms', '0'],
+      ['--tls-cert'],
+      ['--tls-cert', 'c.pem'],
+      ['--tls-key', 'k.pem'],
+      ['--redis'],
+      ['--redis', 'http://x'],
+      ['--redis='],
+    ]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow(CliUsageError)
     }
   })
@@ -40,7 +94,10 @@ describe('CLI arguments', () => {
     for (const bad of [[flag], [flag, 'x'], [flag, '1.5'], [flag, '-1'], [`${flag}=`]]) {
       expect(() => parseCliArgs(bad), bad.join(' ')).toThrow(`${flag} needs an integer`)
     }
-    for (const bad of [[flag, '0'], [flag, '1000001']]) {
+    for (const bad of [
+      [flag, '0'],
+      [flag, '1000001'],
+    ]) {
       expect(() => parseCliArgs(bad), bad.join(' ')).toThrow(`${flag} must be between 1 and 1000000`)
     }
     expect(parseCliArgs([flag, '1000000']).maxConnectionsPerSecond).toBe(1_000_000)
@@ -74,7 +131,9 @@ describe('startCli (in-process)', () => {
     onCleanup(() => running.stop())
     expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/live$/)
     expect(lines[1]).toBe(faultsWarning(running.baseUrl, '*'))
-    expect(lines[1]).toMatch(/^WARNING: fault injection routes are enabled .*Allowed origins: every origin \(\*\), with credentials/)
+    expect(lines[1]).toMatch(
+      /^WARNING: fault injection routes are enabled .*Allowed origins: every origin \(\*\), with credentials/,
+    )
     const stats = await fetch(`${running.baseUrl}/_faults/stats`)
     expect(stats.status).toBe(200)
     expect(await stats.json()).toMatchObject({ faults: { restarts: 0 } })
@@ -109,7 +168,9 @@ describe('startCli (in-process)', () => {
     const { lines, output } = capture()
     expect(await startCli(['--help'], output)).toBeUndefined()
     expect(lines[0]).toContain('Usage: switchline-server')
-    expect(lines[0]).toMatch(/^ {2}--max-connections-per-second <n>\n {25}admit at most n new SSE streams \+ WebSocket upgrades per second/m)
+    expect(lines[0]).toMatch(
+      /^ {2}--max-connections-per-second <n>\n {25}admit at most n new SSE streams \+ WebSocket upgrades per second/m,
+    )
   })
 })
 
@@ -152,7 +213,9 @@ describe('the bin program (runCli, in-process)', () => {
     const limit = fakeProcess()
     expect(await runCli(['--max-connections-per-second', '0'], limit.proc)).toBeUndefined()
     expect(await limit.exit).toBe(2)
-    expect(limit.lines[0]).toMatch(/^ERR --max-connections-per-second must be between 1 and 1000000\n\nUsage: switchline-server/)
+    expect(limit.lines[0]).toMatch(
+      /^ERR --max-connections-per-second must be between 1 and 1000000\n\nUsage: switchline-server/,
+    )
     const help = fakeProcess()
     expect(await runCli(['--help'], help.proc)).toBeUndefined()
     expect(help.lines[0]).toContain('Usage: switchline-server')

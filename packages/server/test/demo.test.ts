@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { createDemo, DEMO_CHANNELS, type PublishedEvent } from '../src/index'
-import { channelEvents, helloWs, installCleanup, onCleanup, openRawSse, postPublish, publishEach, startServer, waitFor } from './helpers'
+import {
+  channelEvents,
+  helloWs,
+  installCleanup,
+  onCleanup,
+  openRawSse,
+  postPublish,
+  publishEach,
+  startServer,
+  waitFor,
+} from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -9,7 +19,12 @@ installCleanup()
 async function startDemo() {
   const published: PublishedEvent[] = []
   const clock = createManualTimers()
-  const started = await startServer({ channels: { ...DEMO_CHANNELS }, timers: clock, now: clock.now, onPublish: (e) => void published.push(e) })
+  const started = await startServer({
+    channels: { ...DEMO_CHANNELS },
+    timers: clock,
+    now: clock.now,
+    onPublish: (e) => void published.push(e),
+  })
   const demo = createDemo(started.server, { tickerIntervalMs: 10, clockIntervalMs: 30, timers: clock, now: clock.now })
   onCleanup(() => demo.stop())
   return { ...started, published, clock }
@@ -29,9 +44,22 @@ describe('demo acceptance', () => {
     expect((await postPublish(baseUrl, { channel: 'ticker', data: 1 })).status).toBe(405)
     clock.advance(60) // 6 ticks, 2 clock events
 
-    const seen = <T extends { channel?: unknown }>(events: T[], channel: string) => events.filter((e) => e.channel === channel)
-    await waitFor(() => ['ticker', 'clock'].every((c) => seen(channelEvents(sse.events), c).length >= 2) && seen(channelEvents(sse.events), 'chat').length >= 2)
-    await waitFor(() => ['ticker', 'clock'].every((c) => seen(ws.frames.filter((f) => f.type === 'event'), c).length >= 2))
+    const seen = <T extends { channel?: unknown }>(events: T[], channel: string) =>
+      events.filter((e) => e.channel === channel)
+    await waitFor(
+      () =>
+        ['ticker', 'clock'].every((c) => seen(channelEvents(sse.events), c).length >= 2) &&
+        seen(channelEvents(sse.events), 'chat').length >= 2,
+    )
+    await waitFor(() =>
+      ['ticker', 'clock'].every(
+        (c) =>
+          seen(
+            ws.frames.filter((f) => f.type === 'event'),
+            c,
+          ).length >= 2,
+      ),
+    )
     const sseEvents = channelEvents(sse.events)
     const tick = seen(sseEvents, 'ticker')[0]?.data as { symbol: string; price: number; ts: number }
     expect(tick).toEqual({ symbol: expect.any(String), price: expect.any(Number), ts: expect.any(Number) })

@@ -17,7 +17,10 @@ let prefixes = 0
 /** Call at the top of a test file, before importing the conformance file: starts a Redis for the file. */
 export function useRedisEngine(): void {
   beforeAll(async () => {
-    const [{ redisEngine }, { startTestRedis }] = await Promise.all([import('../src/redis/index'), import('./support/redis-server')])
+    const [{ redisEngine }, { startTestRedis }] = await Promise.all([
+      import('../src/redis/index'),
+      import('./support/redis-server'),
+    ])
     createRedisEngine = redisEngine
     redis = await startTestRedis()
   })

@@ -19,7 +19,18 @@ describe('faults over HTTP (faults: true)', () => {
   it('every action is served; GET stats returns server stats plus fault counters', async () => {
     const { baseUrl, wsUrl } = await withFaults({ faults: true })
     expect(FAULT_ACTIONS).toEqual(
-      expect.arrayContaining(['dropAll', 'drop', 'refuseWebSockets', 'stall', 'delay', 'injectMalformed', 'unauthorizeNext', 'stopStreams', 'restart', 'reset']),
+      expect.arrayContaining([
+        'dropAll',
+        'drop',
+        'refuseWebSockets',
+        'stall',
+        'delay',
+        'injectMalformed',
+        'unauthorizeNext',
+        'stopStreams',
+        'restart',
+        'reset',
+      ]),
     )
     const ws = await helloWs(wsUrl)
     const res = await post(baseUrl, 'restart', { keepLog: true })

@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { bearerToken } from '../src/index'
 import { createFaultInjector } from '../src/testing/index'
-import { channelEvents, helloWs, installCleanup, openEventSource, openRawSse, openWs, postPublish, publishEach, startServer, subscribeWs, waitFor, withFaults } from './helpers'
+import {
+  channelEvents,
+  helloWs,
+  installCleanup,
+  openEventSource,
+  openRawSse,
+  openWs,
+  postPublish,
+  publishEach,
+  startServer,
+  subscribeWs,
+  waitFor,
+  withFaults,
+} from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -145,7 +158,9 @@ describe('faults (Node API)', () => {
     // The refused publish was not published, and no stream or socket was served.
     expect(server.stats()).toMatchObject({ publishes: 0, sse: { accepted: 0 }, ws: { open: 0 } })
     expect(faults.stats()).toMatchObject({ unauthorizedSent: 3, state: { unauthorizeRemaining: 0 } })
-    expect((await postPublish(baseUrl, { channel: 'chat', data: 2 }, { Authorization: 'Bearer t-ok' })).status).toBe(200)
+    expect((await postPublish(baseUrl, { channel: 'chat', data: 2 }, { Authorization: 'Bearer t-ok' })).status).toBe(
+      200,
+    )
     expect(seen.slice(-3)).toEqual(['authenticate t-ok', 'connect - t-ok', 'publish chat t-ok'])
   })
 

@@ -8,7 +8,12 @@ import { afterEach } from 'vitest'
 import { EventSource } from 'eventsource'
 import { WebSocket } from 'ws'
 import { SUBPROTOCOL } from '@switchline/client/protocol'
-import { createSwitchlineServer, type ServerLogger, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
+import {
+  createSwitchlineServer,
+  type ServerLogger,
+  type SwitchlineServer,
+  type SwitchlineServerOptions,
+} from '../src/index'
 import { createFaultInjector, type FaultInjector } from '../src/testing/index'
 import { engineOption } from './engine-under-test'
 
@@ -63,7 +68,12 @@ export async function startServer(options: Partial<SwitchlineServerOptions<boole
   const listener = await server.listen({ host: '127.0.0.1', port: 0 })
   onCleanup(() => listener.close())
   await server.ready()
-  return { server, url: listener.url, baseUrl: listener.baseUrl, wsUrl: `${listener.baseUrl.replace(/^http/, 'ws')}/ws` }
+  return {
+    server,
+    url: listener.url,
+    baseUrl: listener.baseUrl,
+    wsUrl: `${listener.baseUrl.replace(/^http/, 'ws')}/ws`,
+  }
 }
 
 /**
@@ -72,21 +82,29 @@ export async function startServer(options: Partial<SwitchlineServerOptions<boole
  */
 export async function listenHttp(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  onCleanup(() => new Promise<void>((resolve) => {
-    server.close(() => resolve())
-    server.closeAllConnections()
-  }))
+  onCleanup(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  )
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
 /** {@link startServer} with a fault injector attached (on the global clock). */
-export async function withFaults(options: Partial<SwitchlineServerOptions<boolean>> = {}): Promise<Started & { faults: FaultInjector }> {
+export async function withFaults(
+  options: Partial<SwitchlineServerOptions<boolean>> = {},
+): Promise<Started & { faults: FaultInjector }> {
   const started = await startServer(options)
   return { ...started, faults: createFaultInjector(started.server) }
 }
 
 /** Publishes one event per item, one after the other (in order on every engine); resolves the ids. */
-export async function publishEach<T>(items: readonly T[], publish: (item: T) => string | Promise<string>): Promise<string[]> {
+export async function publishEach<T>(
+  items: readonly T[],
+  publish: (item: T) => string | Promise<string>,
+): Promise<string[]> {
   const ids: string[] = []
   for (const item of items) ids.push(await publish(item))
   return ids
@@ -168,7 +186,8 @@ export function sseParserInto(events: SseEvent[]): (text: string) => void {
       const line = buffer.slice(0, nl).replace(/\r$/, '')
       buffer = buffer.slice(nl + 1)
       if (line === '') {
-        if (current.data.length > 0) events.push({ event: current.event, id: current.id, data: current.data.join('\n') })
+        if (current.data.length > 0)
+          events.push({ event: current.event, id: current.id, data: current.data.join('\n') })
         current = { event: 'message', id: undefined, data: [] }
         continue
       }
@@ -195,8 +214,15 @@ export function channelEvents(events: SseEvent[]): { id: string; channel: string
 /** An `eventsource` v4 client that records every event type it is told about. */
 export function openEventSource(
   url: string,
-  { headers = {}, types = ['sl-ready', 'sl-heartbeat', 'sl-gap', 'sl-error'] }: { headers?: Record<string, string>; types?: string[] } = {},
-): { es: EventSource; received: { type: string; data: string; lastEventId: string }[]; errors: { code: number | undefined }[] } {
+  {
+    headers = {},
+    types = ['sl-ready', 'sl-heartbeat', 'sl-gap', 'sl-error'],
+  }: { headers?: Record<string, string>; types?: string[] } = {},
+): {
+  es: EventSource
+  received: { type: string; data: string; lastEventId: string }[]
+  errors: { code: number | undefined }[]
+} {
   const es = new EventSource(url, {
     fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...headers } }),
   })
@@ -223,15 +249,26 @@ export interface WsClient {
   refused: Promise<{ status: number; body: string }>
   send(frame: object): void
   /** Waits for the `n`-th frame matching `filter` (all matching frames are returned). */
-  waitFor(filter: (f: Record<string, unknown>) => boolean, n?: number, timeoutMs?: number): Promise<Record<string, unknown>[]>
+  waitFor(
+    filter: (f: Record<string, unknown>) => boolean,
+    n?: number,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>[]>
 }
 
 /** Opens a WebSocket with the Switchline subprotocol (unless `protocols` says otherwise). */
 export function openWs(
   url: string,
-  { protocols = [SUBPROTOCOL], origin, headers }: { protocols?: string[]; origin?: string; headers?: Record<string, string> } = {},
+  {
+    protocols = [SUBPROTOCOL],
+    origin,
+    headers,
+  }: { protocols?: string[]; origin?: string; headers?: Record<string, string> } = {},
 ): WsClient {
-  const ws = new WebSocket(url, protocols, { ...(origin === undefined ? {} : { origin }), ...(headers === undefined ? {} : { headers }) })
+  const ws = new WebSocket(url, protocols, {
+    ...(origin === undefined ? {} : { origin }),
+    ...(headers === undefined ? {} : { headers }),
+  })
   onCleanup(() => ws.terminate())
   const frames: Record<string, unknown>[] = []
   const texts: string[] = []
@@ -288,7 +325,9 @@ export async function helloWs(url: string, token?: string): Promise<WsClient> {
 /** `hello` + `subscribe`, waiting for `subscribed`. */
 export async function subscribeWs(url: string, channel: string, cursor?: string): Promise<WsClient> {
   const client = await helloWs(url)
-  client.send(cursor === undefined ? { type: 'subscribe', id: 1, channel } : { type: 'subscribe', id: 1, channel, cursor })
+  client.send(
+    cursor === undefined ? { type: 'subscribe', id: 1, channel } : { type: 'subscribe', id: 1, channel, cursor },
+  )
   await client.waitFor((f) => f.type === 'subscribed' && f.channel === channel)
   return client
 }
@@ -358,7 +397,10 @@ export function recordingLogger(): { logger: ServerLogger; lines: LoggedLine[] }
 }
 
 /** `server.publish` on a server that must be on the in-memory engine (a test of synchronous behaviour). */
-export function publishNow(server: SwitchlineServer<boolean>, ...args: Parameters<SwitchlineServer['publish']>): string {
+export function publishNow(
+  server: SwitchlineServer<boolean>,
+  ...args: Parameters<SwitchlineServer['publish']>
+): string {
   const id = server.publish(...args)
   if (typeof id !== 'string') throw new Error('publishNow needs the in-memory engine')
   return id

@@ -30,7 +30,7 @@ describe('routing', () => {
       }),
     )
     http.on('upgrade', (req, socket, head) => {
-      if (!sl.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 418 I\'m a teapot\r\nConnection: close\r\n\r\n')
+      if (!sl.handleUpgrade(req, socket, head)) socket.end("HTTP/1.1 418 I'm a teapot\r\nConnection: close\r\n\r\n")
     })
     const origin = await listenHttp(http)
     expect(await (await fetch(`${origin}/elsewhere`)).text()).toBe('host app')
@@ -72,11 +72,25 @@ describe('routing', () => {
 
   it('R1: a wrong method on a known path answers 400 bad_request', async () => {
     const { baseUrl } = await startServer()
-    const wrong: [string, string][] = [['GET', '/publish'], ['PUT', '/publish'], ['POST', '/sse'], ['DELETE', '/sse'], ['POST', '/ws'], ['PUT', '/ws']]
+    const wrong: [string, string][] = [
+      ['GET', '/publish'],
+      ['PUT', '/publish'],
+      ['POST', '/sse'],
+      ['DELETE', '/sse'],
+      ['POST', '/ws'],
+      ['PUT', '/ws'],
+    ]
     for (const [method, path] of wrong) {
-      const res = await fetch(`${baseUrl}${path}?channels=chat`, { method, ...(method === 'GET' ? {} : { body: '{}' }) })
+      const res = await fetch(`${baseUrl}${path}?channels=chat`, {
+        method,
+        ...(method === 'GET' ? {} : { body: '{}' }),
+      })
       expect(res.status, `${method} ${path}`).toBe(400)
-      expect(await res.json(), `${method} ${path}`).toEqual({ code: 'bad_request', message: expect.any(String), fatal: true })
+      expect(await res.json(), `${method} ${path}`).toEqual({
+        code: 'bad_request',
+        message: expect.any(String),
+        fatal: true,
+      })
     }
   })
 
@@ -96,7 +110,12 @@ describe('readiness (GET B/ready, not part of the protocol)', () => {
     const { baseUrl, server } = await startServer()
     const res = await fetch(`${baseUrl}/ready`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ ready: true, engine: onRedis() ? 'redis' : 'memory', state: 'ready', epoch: server.epoch })
+    expect(await res.json()).toEqual({
+      ready: true,
+      engine: onRedis() ? 'redis' : 'memory',
+      state: 'ready',
+      epoch: server.epoch,
+    })
     const post = await fetch(`${baseUrl}/ready`, { method: 'POST' })
     expect(post.status).toBe(400)
     expect(await post.json()).toMatchObject({ code: 'bad_request' })

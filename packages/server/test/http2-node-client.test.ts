@@ -46,7 +46,10 @@ describe('the Node client over https with a private CA', () => {
     const { server, listener } = await startTls()
     const url = `${listener.baseUrl}/sse?channels=ticker`
     let failure: { message: string; code: string } | undefined
-    const untrusted = subscribe(url, { reconnect: false, onState: ({ to, error }) => void (to === 'closed' && (failure = error)) })
+    const untrusted = subscribe(url, {
+      reconnect: false,
+      onState: ({ to, error }) => void (to === 'closed' && (failure = error)),
+    })
     onCleanup(() => untrusted.close())
     await waitFor(() => failure, { timeoutMs: 5000, what: 'the untrusted attempt to fail' })
     expect(failure?.message).toMatch(/certificate/i)
@@ -55,7 +58,9 @@ describe('the Node client over https with a private CA', () => {
     trustOnGlobalAgent()
     const received: unknown[] = []
     // raw mode sees every SSE event; channel events are the ones with an id (R14)
-    const sub = subscribe<{ channel: string; data: unknown }>(url, { onEvent: (e, meta) => void (meta.id !== undefined && received.push(e.data)) })
+    const sub = subscribe<{ channel: string; data: unknown }>(url, {
+      onEvent: (e, meta) => void (meta.id !== undefined && received.push(e.data)),
+    })
     onCleanup(() => sub.close())
     await waitFor(() => sub.state === 'open', { timeoutMs: 5000, what: 'open' })
     await waitFor(() => server.stats().sse.open === 1)

@@ -8,7 +8,7 @@ import { connect, type ClientHttp2Session, type IncomingHttpHeaders } from 'node
 import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { SUBPROTOCOL } from '@switchline/client/protocol'
-import { createSwitchlineServer, type SwitchlineServer, type SwitchlineServerOptions } from '../src/index'
+import { createSwitchlineServer, type SwitchlineServerOptions } from '../src/index'
 import { channelEvents, installCleanup, onCleanup, sseParserInto, waitFor, type SseEvent } from './helpers'
 import { testCertificate } from './tls-cert'
 
@@ -51,7 +51,11 @@ function h2Sse(session: ClientHttp2Session, path: string, headers: Record<string
 }
 
 /** One request/response on an HTTP/2 session. */
-function h2Call(session: ClientHttp2Session, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+function h2Call(
+  session: ClientHttp2Session,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const stream = session.request(headers)
     let text = ''
@@ -113,7 +117,11 @@ describe('listen({ tls }): HTTP/2 with HTTP/1.1 fallback', () => {
     const { listener } = await startTls()
     const session = h2Session(listener.url)
     const rebound = `attacker.example:${listener.port}`
-    const refused = await h2Call(session, { ':path': '/rt/sse?channels=ticker', ':authority': rebound, origin: `https://${rebound}` })
+    const refused = await h2Call(session, {
+      ':path': '/rt/sse?channels=ticker',
+      ':authority': rebound,
+      origin: `https://${rebound}`,
+    })
     expect(refused.status).toBe(403)
     const own = h2Sse(session, '/rt/sse?channels=ticker', { origin: listener.url })
     expect((await own.headers)[':status']).toBe(200)
@@ -122,14 +130,16 @@ describe('listen({ tls }): HTTP/2 with HTTP/1.1 fallback', () => {
   it('HTTP/1.1 clients get the same endpoints on the same port (ALPN fallback), and WebSockets over wss', async () => {
     const { server, listener } = await startTls()
     const { ca } = testCertificate()
-    const head = await new Promise<{ status: number; version: string; connection: string | undefined }>((resolve, reject) => {
-      const req = httpsRequest(`${listener.baseUrl}/sse?channels=ticker`, { ca }, (res) => {
-        resolve({ status: res.statusCode ?? 0, version: res.httpVersion, connection: res.headers.connection })
-        req.destroy()
-      })
-      req.on('error', reject)
-      req.end()
-    })
+    const head = await new Promise<{ status: number; version: string; connection: string | undefined }>(
+      (resolve, reject) => {
+        const req = httpsRequest(`${listener.baseUrl}/sse?channels=ticker`, { ca }, (res) => {
+          resolve({ status: res.statusCode ?? 0, version: res.httpVersion, connection: res.headers.connection })
+          req.destroy()
+        })
+        req.on('error', reject)
+        req.end()
+      },
+    )
     expect(head).toEqual({ status: 200, version: '1.1', connection: 'keep-alive' })
 
     const ws = new WebSocket(`${listener.baseUrl.replace(/^https/, 'wss')}/ws`, [SUBPROTOCOL], { ca })

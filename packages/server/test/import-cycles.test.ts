@@ -13,7 +13,9 @@ describe('server imports', () => {
 
   it('reads the whole source folder, and every relative import resolves to a file', () => {
     expect(graph.has('server.ts') && graph.has('options.ts') && graph.has('testing/fault-injector.ts')).toBe(true)
-    const unresolved = [...graph].flatMap(([file, edges]) => edges.filter((e) => e.target === undefined).map((e) => `${file}:${e.line} ${e.specifier}`))
+    const unresolved = [...graph].flatMap(([file, edges]) =>
+      edges.filter((e) => e.target === undefined).map((e) => `${file}:${e.line} ${e.specifier}`),
+    )
     expect(unresolved).toEqual([])
   })
 

@@ -7,7 +7,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES } from '@switchline/client/protocol'
 import { createSwitchlineServer, type SwitchlineServer } from '../src/index'
-import { channelEvents, installCleanup, listenHttp, onCleanup, openRawSse, openWs, postPublish, subscribeWs } from './helpers'
+import {
+  channelEvents,
+  installCleanup,
+  listenHttp,
+  onCleanup,
+  openRawSse,
+  openWs,
+  postPublish,
+  subscribeWs,
+} from './helpers'
 
 installCleanup()
 
@@ -49,10 +58,12 @@ function connectLike() {
 }
 
 /** The app's own route: `GET <path>` answers `text/plain ok`, anything else goes on. */
-const health = (path: string): Middleware => (req, res, next) => {
-  if (req.method !== 'GET' || req.url !== path) return next()
-  res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok')
-}
+const health =
+  (path: string): Middleware =>
+  (req, res, next) => {
+    if (req.method !== 'GET' || req.url !== path) return next()
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok')
+  }
 
 /**
  * Listens `app` and the upgrade routing on 127.0.0.1:0: Switchline's upgrades, then the host's own (recorded and

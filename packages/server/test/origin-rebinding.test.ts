@@ -15,8 +15,15 @@ const publishBody = JSON.stringify({ channel: 'chat', data: 1 })
 async function statuses(baseUrl: string, wsUrl: string, host: string, headers: Record<string, string>) {
   const all = { Host: host, ...headers }
   const sse = await rawRequest(`${baseUrl}/sse?channels=chat`, { headers: all })
-  const publish = await rawRequest(`${baseUrl}/publish`, { method: 'POST', headers: { ...all, 'Content-Type': 'application/json' }, body: publishBody })
-  const preflight = await rawRequest(`${baseUrl}/publish`, { method: 'OPTIONS', headers: { ...all, 'Access-Control-Request-Method': 'POST' } })
+  const publish = await rawRequest(`${baseUrl}/publish`, {
+    method: 'POST',
+    headers: { ...all, 'Content-Type': 'application/json' },
+    body: publishBody,
+  })
+  const preflight = await rawRequest(`${baseUrl}/publish`, {
+    method: 'OPTIONS',
+    headers: { ...all, 'Access-Control-Request-Method': 'POST' },
+  })
   const ws = openWs(wsUrl, { headers: all })
   const upgrade = await Promise.race([ws.opened.then(() => 101), ws.refused.then((r) => r.status)])
   return { sse: sse.status, publish: publish.status, preflight: preflight.status, upgrade }
@@ -26,9 +33,18 @@ describe('R21: same-host origins only for hosts the server knows it is served as
   it('a DNS-rebinding page (Host attacker.example:PORT, matching Origin) is refused with 403 forbidden everywhere', async () => {
     const { baseUrl, wsUrl, server } = await startServer()
     const host = `attacker.example:${new URL(baseUrl).port}`
-    expect(await statuses(baseUrl, wsUrl, host, { Origin: `http://${host}` })).toEqual({ sse: 403, publish: 403, preflight: 403, upgrade: 403 })
+    expect(await statuses(baseUrl, wsUrl, host, { Origin: `http://${host}` })).toEqual({
+      sse: 403,
+      publish: 403,
+      preflight: 403,
+      upgrade: 403,
+    })
     const body = await rawRequest(`${baseUrl}/sse?channels=chat`, { headers: { Host: host, Origin: `http://${host}` } })
-    expect(JSON.parse(body.body)).toMatchObject({ code: 'forbidden', fatal: true, message: expect.stringContaining('allowedOrigins') })
+    expect(JSON.parse(body.body)).toMatchObject({
+      code: 'forbidden',
+      fatal: true,
+      message: expect.stringContaining('allowedOrigins'),
+    })
     expect(body.headers['access-control-allow-origin']).toBeUndefined()
     expect(server.stats().publishes).toBe(0)
   })
@@ -37,9 +53,13 @@ describe('R21: same-host origins only for hosts the server knows it is served as
     const { baseUrl } = await startServer()
     const port = new URL(baseUrl).port
     const sameOrigin = { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' }
-    const rebound = await rawRequest(`${baseUrl}/sse?channels=chat`, { headers: { Host: `attacker.example:${port}`, ...sameOrigin } })
+    const rebound = await rawRequest(`${baseUrl}/sse?channels=chat`, {
+      headers: { Host: `attacker.example:${port}`, ...sameOrigin },
+    })
     expect(rebound.status).toBe(403)
-    const real = await rawRequest(`${baseUrl}/sse?channels=chat`, { headers: { Host: `127.0.0.1:${port}`, ...sameOrigin } })
+    const real = await rawRequest(`${baseUrl}/sse?channels=chat`, {
+      headers: { Host: `127.0.0.1:${port}`, ...sameOrigin },
+    })
     expect(real.status).toBe(200)
   })
 
@@ -48,26 +68,58 @@ describe('R21: same-host origins only for hosts the server knows it is served as
     const port = new URL(baseUrl).port
     for (const name of ['127.0.0.1', 'localhost', 'app.localhost', '[::1]', '192.168.1.5']) {
       const host = `${name}:${port}`
-      expect(await statuses(baseUrl, wsUrl, host, { Origin: `http://${host}` })).toEqual({ sse: 200, publish: 200, preflight: 204, upgrade: 101 })
+      expect(await statuses(baseUrl, wsUrl, host, { Origin: `http://${host}` })).toEqual({
+        sse: 200,
+        publish: 200,
+        preflight: 204,
+        upgrade: 101,
+      })
     }
   })
 
   it('a public name is known once its origin is in allowedOrigins (then other schemes of that host are same-host too)', async () => {
     const { baseUrl, wsUrl } = await startServer({ allowedOrigins: ['https://app.example.com'] })
     const host = 'app.example.com'
-    expect(await statuses(baseUrl, wsUrl, host, { Origin: 'https://app.example.com' })).toEqual({ sse: 200, publish: 200, preflight: 204, upgrade: 101 })
-    expect(await statuses(baseUrl, wsUrl, host, { Origin: 'http://app.example.com' })).toEqual({ sse: 200, publish: 200, preflight: 204, upgrade: 101 })
-    const sameOrigin = await rawRequest(`${baseUrl}/sse?channels=chat`, { headers: { Host: host, 'Sec-Fetch-Site': 'same-origin' } })
+    expect(await statuses(baseUrl, wsUrl, host, { Origin: 'https://app.example.com' })).toEqual({
+      sse: 200,
+      publish: 200,
+      preflight: 204,
+      upgrade: 101,
+    })
+    expect(await statuses(baseUrl, wsUrl, host, { Origin: 'http://app.example.com' })).toEqual({
+      sse: 200,
+      publish: 200,
+      preflight: 204,
+      upgrade: 101,
+    })
+    const sameOrigin = await rawRequest(`${baseUrl}/sse?channels=chat`, {
+      headers: { Host: host, 'Sec-Fetch-Site': 'same-origin' },
+    })
     expect(sameOrigin.status).toBe(200)
-    expect(await statuses(baseUrl, wsUrl, 'other.example.com', { Origin: 'http://other.example.com' })).toEqual({ sse: 403, publish: 403, preflight: 403, upgrade: 403 })
+    expect(await statuses(baseUrl, wsUrl, 'other.example.com', { Origin: 'http://other.example.com' })).toEqual({
+      sse: 403,
+      publish: 403,
+      preflight: 403,
+      upgrade: 403,
+    })
   })
 
   it('non-browser clients (no Origin, no Sec-Fetch-Site) are served whatever Host they name; allowedOrigins "*" allows all', async () => {
     const { baseUrl, wsUrl } = await startServer()
-    expect(await statuses(baseUrl, wsUrl, 'api.example.com', {})).toEqual({ sse: 200, publish: 200, preflight: 204, upgrade: 101 })
+    expect(await statuses(baseUrl, wsUrl, 'api.example.com', {})).toEqual({
+      sse: 200,
+      publish: 200,
+      preflight: 204,
+      upgrade: 101,
+    })
     const open = await startServer({ allowedOrigins: '*' })
     const host = `attacker.example:${new URL(open.baseUrl).port}`
-    expect(await statuses(open.baseUrl, open.wsUrl, host, { Origin: `http://${host}` })).toEqual({ sse: 200, publish: 200, preflight: 204, upgrade: 101 })
+    expect(await statuses(open.baseUrl, open.wsUrl, host, { Origin: `http://${host}` })).toEqual({
+      sse: 200,
+      publish: 200,
+      preflight: 204,
+      upgrade: 101,
+    })
   })
 })
 

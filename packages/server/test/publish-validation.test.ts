@@ -41,7 +41,14 @@ const UNSENDABLE: [string, unknown][] = [
   ['a function', () => 1],
   ['a symbol', Symbol('s')],
   ['a cycle', cyclic],
-  ['a toJSON that throws', { toJSON: () => { throw new Error('nope') } }],
+  [
+    'a toJSON that throws',
+    {
+      toJSON: () => {
+        throw new Error('nope')
+      },
+    },
+  ],
 ]
 
 describe('publish() refuses what cannot be sent, before an id is assigned', () => {
@@ -56,7 +63,13 @@ describe('publish() refuses what cannot be sent, before an id is assigned', () =
     }
     expect(thrown).toBeInstanceOf(InvalidEventError)
     expect(thrown).toBeInstanceOf(SwitchlineServerError)
-    expect(thrown).toMatchObject({ name: 'InvalidEventError', code: 'bad_request', channel: 'ticker', fatal: true, status: 400 })
+    expect(thrown).toMatchObject({
+      name: 'InvalidEventError',
+      code: 'bad_request',
+      channel: 'ticker',
+      fatal: true,
+      status: 400,
+    })
     const after = publishNow(server, 'ticker', 2)
     expect(seqOf(after)).toBe(seqOf(before) + 1)
     expect(server.stats().publishes).toBe(2)
@@ -71,7 +84,9 @@ describe('publish() refuses what cannot be sent, before an id is assigned', () =
 
   it('an event too large for a connection buffer is refused with payload_too_large (it could never be delivered)', async () => {
     const { server } = await startServer({ maxBufferedBytes: 4096 })
-    expect(() => publishNow(server, 'ticker', 'x'.repeat(5000))).toThrow(expect.objectContaining({ code: 'payload_too_large', status: 413 }))
+    expect(() => publishNow(server, 'ticker', 'x'.repeat(5000))).toThrow(
+      expect.objectContaining({ code: 'payload_too_large', status: 413 }),
+    )
     expect(() => publishNow(server, 'ticker', 'x'.repeat(3000))).not.toThrow()
     expect(server.stats().publishes).toBe(1)
   })
@@ -115,7 +130,9 @@ describe('the issue scenario: a bad publish while a client is away, then its res
     await waitFor(() => again.received.some((e) => e.type === 'message'))
     const live = publishNow(server, 'ticker', { n: 3 })
     await waitFor(() => again.received.filter((e) => e.type === 'message').length === 2)
-    expect(again.received.filter((e) => e.type === 'message').map((e) => [e.lastEventId, JSON.parse(e.data).data])).toEqual([
+    expect(
+      again.received.filter((e) => e.type === 'message').map((e) => [e.lastEventId, JSON.parse(e.data).data]),
+    ).toEqual([
       [missed, { n: 2 }],
       [live, { n: 3 }],
     ])
@@ -132,7 +149,10 @@ describe('the issue scenario: a bad publish while a client is away, then its res
     await client.waitFor((f) => f.type === 'event')
     const live = publishNow(server, 'chat', 'live')
     const events = await client.waitFor((f) => f.type === 'event', 2)
-    expect(events.map((f) => [f.id, f.data])).toEqual([[missed, 'missed'], [live, 'live']])
+    expect(events.map((f) => [f.id, f.data])).toEqual([
+      [missed, 'missed'],
+      [live, 'live'],
+    ])
   })
 })
 
@@ -191,7 +211,14 @@ describe('a replay that meets an event that cannot be encoded skips and reports 
     expect(sse.isEnded()).toBe(false)
     expect(channelEvents(sse.events).map((e) => e.id)).toEqual([good, live])
     const errors = sse.events.filter((e) => e.event === 'sl-error').map((e) => JSON.parse(e.data))
-    expect(errors).toEqual([{ code: 'internal', message: `event ${bad} could not be encoded and was skipped`, channel: 'ticker', fatal: false }])
+    expect(errors).toEqual([
+      {
+        code: 'internal',
+        message: `event ${bad} could not be encoded and was skipped`,
+        channel: 'ticker',
+        fatal: false,
+      },
+    ])
     // A second stream meets it too; it is logged once.
     const second = await openRawSse(`${origin}/sse?channels=ticker`, { 'Last-Event-ID': cursor })
     await second.waitForEvents(isChannelEvent)
@@ -203,12 +230,20 @@ describe('a replay that meets an event that cannot be encoded skips and reports 
     const { core, cursor, bad, good } = coreWithBadEntry()
     const wss = new WebSocketServer({ noServer: true, handleProtocols: () => SUBPROTOCOL })
     const http = createServer()
-    http.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => startWsConnection(core, ws, req)))
+    http.on('upgrade', (req, socket, head) =>
+      wss.handleUpgrade(req, socket, head, (ws) => startWsConnection(core, ws, req)),
+    )
     const origin = await listenHttp(http)
     const client = await subscribeWs(`${origin.replace('http', 'ws')}/ws`, 'ticker', cursor)
     await client.waitFor((f) => f.type === 'event')
     expect(client.frames.filter((f) => f.type === 'error' || f.type === 'event')).toEqual([
-      { type: 'error', code: 'internal', message: `event ${bad} could not be encoded and was skipped`, channel: 'ticker', fatal: false },
+      {
+        type: 'error',
+        code: 'internal',
+        message: `event ${bad} could not be encoded and was skipped`,
+        channel: 'ticker',
+        fatal: false,
+      },
       { type: 'event', channel: 'ticker', id: good, data: 2 },
     ])
     client.ws.close()

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { CLOSE_CODES, parseRetryAfterReason } from '@switchline/client/protocol'
 import { createFaultInjector } from '../src/testing/index'
-import { helloWs, installCleanup, openRawSse, openWs, postPublish, publishEach, startServer, subscribeWs } from './helpers'
+import {
+  helloWs,
+  installCleanup,
+  openRawSse,
+  openWs,
+  postPublish,
+  publishEach,
+  startServer,
+  subscribeWs,
+} from './helpers'
 
 installCleanup()
 
@@ -13,7 +22,13 @@ describe('R22: POST B/publish', () => {
     expect(res.status).toBe(200)
     expect(res.json).toEqual({ eventId: expect.stringMatching(new RegExp(`^${server.epoch}-\\d+$`)) })
     const [event] = await sub.waitFor((f) => f.type === 'event')
-    expect(event).toEqual({ type: 'event', channel: 'chat:room', id: res.json.eventId, data: { text: 'yo' }, event: 'msg' })
+    expect(event).toEqual({
+      type: 'event',
+      channel: 'chat:room',
+      id: res.json.eventId,
+      data: { text: 'yo' },
+      event: 'msg',
+    })
   })
 
   it('one publish reaches every subscriber of both transports with the same text; a full log keeps delivering', async () => {
@@ -21,21 +36,35 @@ describe('R22: POST B/publish', () => {
     const wss = await Promise.all([1, 2, 3].map(() => subscribeWs(wsUrl, 'ticker')))
     const sses = await Promise.all([1, 2].map(() => openRawSse(`${baseUrl}/sse?channels=ticker`)))
     for (const sse of sses) await sse.waitForEvents((e) => e.event === 'sl-ready')
-    const ids = await publishEach(Array.from({ length: 10 }, (_, i) => i), (i) => server.publish('ticker', { i }, i === 9 ? { event: 'last' } : {}))
+    const ids = await publishEach(
+      Array.from({ length: 10 }, (_, i) => i),
+      (i) => server.publish('ticker', { i }, i === 9 ? { event: 'last' } : {}),
+    )
     for (const ws of wss) await ws.waitFor((f) => f.type === 'event', 10)
     for (const sse of sses) await sse.waitForEvents((e) => e.event === 'message', 10)
     const texts = wss.map((ws) => ws.texts.filter((t) => t.includes('"type":"event"')))
     expect(texts[1]).toEqual(texts[0])
     expect(texts[2]).toEqual(texts[0])
     expect(texts[0]?.map((t) => (JSON.parse(t) as { id: string }).id)).toEqual(ids)
-    expect(JSON.parse(texts[0]?.[9] ?? '')).toEqual({ type: 'event', channel: 'ticker', id: ids[9], data: { i: 9 }, event: 'last' })
-    expect(sses[1]?.events.filter((e) => e.event === 'message')).toEqual(sses[0]?.events.filter((e) => e.event === 'message'))
+    expect(JSON.parse(texts[0]?.[9] ?? '')).toEqual({
+      type: 'event',
+      channel: 'ticker',
+      id: ids[9],
+      data: { i: 9 },
+      event: 'last',
+    })
+    expect(sses[1]?.events.filter((e) => e.event === 'message')).toEqual(
+      sses[0]?.events.filter((e) => e.event === 'message'),
+    )
     expect(server.stats().eventsDelivered).toBe(50)
   })
 
   it('accepts application/json with parameters; refuses other content types with 415', async () => {
     const { baseUrl } = await startServer()
-    expect((await postPublish(baseUrl, { channel: 'chat', data: 1 }, { 'Content-Type': 'application/json; charset=utf-8' })).status).toBe(200)
+    expect(
+      (await postPublish(baseUrl, { channel: 'chat', data: 1 }, { 'Content-Type': 'application/json; charset=utf-8' }))
+        .status,
+    ).toBe(200)
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp']) {
       const res = await postPublish(baseUrl, { channel: 'chat', data: 1 }, { 'Content-Type': type })
       expect(res.status, type).toBe(415)
@@ -54,7 +83,14 @@ describe('R22: POST B/publish', () => {
 
   it('refuses a body that is not JSON or lacks fields with 400 bad_request', async () => {
     const { baseUrl } = await startServer()
-    for (const body of ['{', '[]', '{"channel":"chat"}', '{"data":1}', '{"channel":1,"data":1}', '{"channel":"chat","data":1,"mid":5}']) {
+    for (const body of [
+      '{',
+      '[]',
+      '{"channel":"chat"}',
+      '{"data":1}',
+      '{"channel":1,"data":1}',
+      '{"channel":"chat","data":1,"mid":5}',
+    ]) {
       const res = await postPublish(baseUrl, body)
       expect(res.status, body).toBe(400)
       expect(res.json).toMatchObject({ code: 'bad_request', fatal: true })
@@ -95,7 +131,9 @@ describe('R22: POST B/publish', () => {
     for (let i = 0; i < 999; i++) await server.publish('chat', i)
     expect((await postPublish(baseUrl, { channel: 'chat', data: 0, mid: 'old' })).json.eventId).toBe(first.json.eventId)
     await server.publish('chat', 'one more')
-    expect((await postPublish(baseUrl, { channel: 'chat', data: 0, mid: 'old' })).json.eventId).not.toBe(first.json.eventId)
+    expect((await postPublish(baseUrl, { channel: 'chat', data: 0, mid: 'old' })).json.eventId).not.toBe(
+      first.json.eventId,
+    )
   })
 
   it('R22: WebSocket publish honours mid on the same path as HTTP (a send retried after a transport switch is delivered once)', async () => {
@@ -114,8 +152,12 @@ describe('R22: POST B/publish', () => {
 
   it('server.publish throws UnknownChannelError for an unknown channel', async () => {
     const { server } = await startServer()
-    await expect(async () => server.publish('nope', 1)).rejects.toThrowError(expect.objectContaining({ name: 'UnknownChannelError', code: 'unknown_channel' }))
-    await expect(async () => server.publish('chat:bad key!', 1)).rejects.toThrowError(expect.objectContaining({ code: 'unknown_channel' }))
+    await expect(async () => server.publish('nope', 1)).rejects.toThrowError(
+      expect.objectContaining({ name: 'UnknownChannelError', code: 'unknown_channel' }),
+    )
+    await expect(async () => server.publish('chat:bad key!', 1)).rejects.toThrowError(
+      expect.objectContaining({ code: 'unknown_channel' }),
+    )
   })
 })
 

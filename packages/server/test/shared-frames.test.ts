@@ -25,7 +25,11 @@ function spyWrites(): Buffer[] {
 describe('shared event frames', () => {
   it('one publish writes the same WebSocket frame to every subscriber, identical to ws.send of the event text', async () => {
     const { wsUrl, server } = await startServer()
-    const clients = [await subscribeWs(wsUrl, 'ticker'), await subscribeWs(wsUrl, 'ticker'), await subscribeWs(wsUrl, 'ticker')]
+    const clients = [
+      await subscribeWs(wsUrl, 'ticker'),
+      await subscribeWs(wsUrl, 'ticker'),
+      await subscribeWs(wsUrl, 'ticker'),
+    ]
     const writes = spyWrites()
     const before = server.stats().eventsDelivered
     const id = await server.publish('ticker', { price: 'é' })

@@ -30,7 +30,9 @@ async function rawExchange(version: '1.0' | '1.1', handle: (res: ServerResponse)
   socket.on('data', (chunk: string) => (raw += chunk))
   await once(socket, 'connect')
   socket.write(`GET / HTTP/${version}\r\nHost: 127.0.0.1\r\n\r\n`)
-  await waitFor(() => (version === '1.1' ? raw.endsWith('0\r\n\r\n') : socket.readableEnded || socket.destroyed), { what: 'the end of the response' })
+  await waitFor(() => (version === '1.1' ? raw.endsWith('0\r\n\r\n') : socket.readableEnded || socket.destroyed), {
+    what: 'the end of the response',
+  })
   return raw
 }
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { parseEventId } from '@switchline/client/protocol'
 import { createFaultInjector } from '../src/testing/index'
-import { channelEvents, installCleanup, openEventSource, openRawSse, publishEach, startServer, waitFor } from './helpers'
+import {
+  channelEvents,
+  installCleanup,
+  openEventSource,
+  openRawSse,
+  publishEach,
+  startServer,
+  waitFor,
+} from './helpers'
 
 installCleanup()
 
@@ -25,7 +33,11 @@ describe('SSE resume (§5 cursors, R6–R9)', () => {
     await sse.waitForEvents(isChannelEvent, 2)
     const live = await server.publish('ticker', 5)
     await sse.waitForEvents(isChannelEvent, 3)
-    expect(channelEvents(sse.events).map((e) => [e.id, e.data])).toEqual([[ids[2], 3], [ids[3], 4], [live, 5]])
+    expect(channelEvents(sse.events).map((e) => [e.id, e.data])).toEqual([
+      [ids[2], 3],
+      [ids[3], 4],
+      [live, 5],
+    ])
     expect(sse.events.some((e) => e.event === 'sl-gap')).toBe(false)
   })
 
@@ -49,7 +61,9 @@ describe('SSE resume (§5 cursors, R6–R9)', () => {
     await byQuery.waitForEvents(isChannelEvent, 2)
     expect(channelEvents(byQuery.events).map((e) => e.data)).toEqual([4, 5])
 
-    const headerWins = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=${ids[0]}`, { 'Last-Event-ID': ids[3] as string })
+    const headerWins = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=${ids[0]}`, {
+      'Last-Event-ID': ids[3] as string,
+    })
     await headerWins.waitForEvents(isChannelEvent, 1)
     const sinceWins = await openRawSse(
       `${baseUrl}/sse?channels=ticker,chat&since.chat=${chat[1]}&lastEventId=${ids[0]}`,
@@ -68,7 +82,10 @@ describe('SSE resume (§5 cursors, R6–R9)', () => {
     const order = sse.events.filter((e) => e.event !== 'sl-ready').map((e) => e.event)
     expect(order).toEqual(['sl-gap', 'message', 'message'])
     expect(JSON.parse(sse.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({
-      channel: 'ticker', from: ids[0], to: ids[2], reason: 'retention',
+      channel: 'ticker',
+      from: ids[0],
+      to: ids[2],
+      reason: 'retention',
     })
     expect(channelEvents(sse.events).map((e) => e.id)).toEqual([ids[2], ids[3]])
   })
@@ -91,7 +108,10 @@ describe('SSE resume (§5 cursors, R6–R9)', () => {
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker&lastEventId=not-a-cursor`)
     await sse.waitForEvents(isChannelEvent)
     expect(JSON.parse(sse.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({
-      channel: 'ticker', from: 'not-a-cursor', to: id, reason: 'epoch',
+      channel: 'ticker',
+      from: 'not-a-cursor',
+      to: id,
+      reason: 'epoch',
     })
   })
 

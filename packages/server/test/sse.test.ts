@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { PROTOCOL_DEFAULTS } from '@switchline/client/protocol'
 import { UnauthorizedError } from '../src/index'
 import { createFaultInjector } from '../src/testing/index'
-import {
-  channelEvents,
-  installCleanup,
-  onCleanup,
-  openEventSource,
-  openRawSse,
-  startServer,
-  waitFor,
-} from './helpers'
+import { channelEvents, installCleanup, onCleanup, openEventSource, openRawSse, startServer, waitFor } from './helpers'
 import { createManualTimers } from './manual-timers'
 
 installCleanup()
@@ -43,7 +35,12 @@ describe('SSE endpoint', () => {
     const [ready] = await sse.waitForEvents(() => true)
     expect(sse.raw().startsWith('retry: 1234\n\n')).toBe(true)
     expect(ready?.event).toBe('sl-ready')
-    expect(JSON.parse(ready?.data ?? '')).toEqual({ epoch: server.epoch, heartbeatMs: 60_000, channels: ['ticker', 'chat:room-a'], cursor: `${server.epoch}-0` })
+    expect(JSON.parse(ready?.data ?? '')).toEqual({
+      epoch: server.epoch,
+      heartbeatMs: 60_000,
+      channels: ['ticker', 'chat:room-a'],
+      cursor: `${server.epoch}-0`,
+    })
   })
 
   it('R11: default retry is 1000 ms', async () => {
@@ -90,7 +87,11 @@ describe('SSE endpoint', () => {
     await sse.waitForEvents(isChannelEvent, 4)
     expect(sse.raw().startsWith('retry: 1000\n\n')).toBe(true)
     expect(sse.events.map((e) => [e.event, e.id, JSON.parse(e.data)])).toEqual([
-      ['sl-ready', undefined, { epoch: server.epoch, heartbeatMs: 15_000, channels: ['ticker', 'chat:x'], cursor: head }],
+      [
+        'sl-ready',
+        undefined,
+        { epoch: server.epoch, heartbeatMs: 15_000, channels: ['ticker', 'chat:x'], cursor: head },
+      ],
       ['sl-error', undefined, { code: 'unknown_channel', message: expect.any(String), channel: 'nope', fatal: true }],
       ['sl-error', undefined, { code: 'forbidden', message: expect.any(String), channel: 'chat:secret', fatal: true }],
       ['sl-gap', undefined, { channel: 'ticker', from: cursor, to: t2, reason: 'retention' }],
@@ -154,13 +155,18 @@ describe('SSE endpoint', () => {
     await waitFor(() => received.some((e) => e.type === 'sl-ready'))
     const id = await server.publish('ticker', 1)
     clock.advance(60) // two heartbeats after the channel event
-    await waitFor(() => received.filter((e) => e.type === 'sl-heartbeat').length === 2 && received.some((e) => e.type === 'message'))
+    await waitFor(
+      () =>
+        received.filter((e) => e.type === 'sl-heartbeat').length === 2 && received.some((e) => e.type === 'message'),
+    )
     const sse = await openRawSse(`${baseUrl}/sse?channels=ticker,nope&lastEventId=zzz-1`)
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     clock.advance(30)
     await sse.waitForEvents((e) => e.event === 'sl-heartbeat')
     for (const e of sse.events.filter((x) => x.event.startsWith('sl-'))) expect(e.id).toBeUndefined()
-    expect(sse.events.map((e) => e.event)).toEqual(expect.arrayContaining(['sl-ready', 'sl-error', 'sl-gap', 'sl-heartbeat']))
+    expect(sse.events.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['sl-ready', 'sl-error', 'sl-gap', 'sl-heartbeat']),
+    )
     // after heartbeats, the eventsource client reconnects with the channel event's id as Last-Event-ID
     createFaultInjector(server).drop('sse')
     // requests: eventsource, the raw stream above, then eventsource's reconnect
@@ -191,7 +197,10 @@ describe('SSE endpoint', () => {
     await once(res, 'end')
     const tail = text.trimEnd().split('\n\n').at(-1) ?? ''
     expect(tail.split('\n')[0]).toBe('event: sl-error')
-    expect(JSON.parse(tail.split('\n')[1]?.slice('data: '.length) ?? '')).toMatchObject({ code: 'slow_consumer', fatal: false })
+    expect(JSON.parse(tail.split('\n')[1]?.slice('data: '.length) ?? '')).toMatchObject({
+      code: 'slow_consumer',
+      fatal: false,
+    })
   })
 
   // R23 itself — stopStreams() answers 204 and an `eventsource` client stops for good — is tested in

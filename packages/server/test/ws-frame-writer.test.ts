@@ -13,7 +13,9 @@ import { installCleanup, onCleanup, waitFor } from './helpers'
 installCleanup()
 
 /** A ws server on 127.0.0.1:0 and one client; resolves both ends once open. */
-async function pair(perMessageDeflate = false): Promise<{ server: WebSocket; client: WebSocket; received: { text: string; binary: boolean }[] }> {
+async function pair(
+  perMessageDeflate = false,
+): Promise<{ server: WebSocket; client: WebSocket; received: { text: string; binary: boolean }[] }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate })
   onCleanup(() => new Promise((resolve) => wss.close(resolve)))
   await once(wss, 'listening')
@@ -51,14 +53,26 @@ describe('direct WebSocket frame writes', () => {
 
   it('a frame written directly is byte-identical to what ws.send writes, for every length encoding', async () => {
     const { server, received } = await pair()
-    const texts = ['', '{"type":"event","data":"é€😀"}', 'x'.repeat(125), 'y'.repeat(126), 'z'.repeat(65_535), 'w'.repeat(65_536)]
+    const texts = [
+      '',
+      '{"type":"event","data":"é€😀"}',
+      'x'.repeat(125),
+      'y'.repeat(126),
+      'z'.repeat(65_535),
+      'w'.repeat(65_536),
+    ]
     for (const text of texts) {
       const bySend = written(server, () => server.send(text))
       const direct = written(server, () => writeFrame(server, textFrame(text), true))
       expect(direct.equals(bySend)).toBe(true)
     }
     await waitFor(() => received.length === texts.length * 2)
-    expect(received).toEqual(texts.flatMap((text) => [{ text, binary: false }, { text, binary: false }]))
+    expect(received).toEqual(
+      texts.flatMap((text) => [
+        { text, binary: false },
+        { text, binary: false },
+      ]),
+    )
   })
 
   it('waits behind what ws has queued (a Blob being read): frames arrive in the order they were written', async () => {

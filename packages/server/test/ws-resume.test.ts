@@ -37,7 +37,13 @@ describe('WebSocket resume (cursors, R6–R9)', () => {
     for (const cursor of ['zz-5', 'garbage']) {
       const client = await subscribeWs(wsUrl, 'chat', cursor)
       await client.waitFor(isEvent)
-      expect(client.frames.find((f) => f.type === 'gap')).toEqual({ type: 'gap', channel: 'chat', from: cursor, to: id, reason: 'epoch' })
+      expect(client.frames.find((f) => f.type === 'gap')).toEqual({
+        type: 'gap',
+        channel: 'chat',
+        from: cursor,
+        to: id,
+        reason: 'epoch',
+      })
     }
   })
 
@@ -68,11 +74,21 @@ describe('WebSocket resume (cursors, R6–R9)', () => {
   it('R9: subscribed.cursor is the head: the newest id in the log (any channel), or <epoch>-0', async () => {
     const { wsUrl, server } = await startServer()
     const empty = await subscribeWs(wsUrl, 'chat')
-    expect(empty.frames.find((f) => f.type === 'subscribed')).toEqual({ type: 'subscribed', id: 1, channel: 'chat', cursor: `${server.epoch}-0` })
+    expect(empty.frames.find((f) => f.type === 'subscribed')).toEqual({
+      type: 'subscribed',
+      id: 1,
+      channel: 'chat',
+      cursor: `${server.epoch}-0`,
+    })
     await server.publish('chat', 1)
     const head = await server.publish('ticker', 'other channel')
     const client = await subscribeWs(wsUrl, 'chat')
-    expect(client.frames.find((f) => f.type === 'subscribed')).toEqual({ type: 'subscribed', id: 1, channel: 'chat', cursor: head })
+    expect(client.frames.find((f) => f.type === 'subscribed')).toEqual({
+      type: 'subscribed',
+      id: 1,
+      channel: 'chat',
+      cursor: head,
+    })
   })
 
   it('R9: resuming from the head cursor of a cursor-less subscribe replays exactly the missed events', async () => {

@@ -160,7 +160,14 @@ describe('WebSocket channels', () => {
     await client.waitFor((f) => f.type === 'subscribed')
     expect(client.frames.filter((f) => f.type === 'error')).toEqual([
       { type: 'error', id: 1, code: 'unknown_channel', message: expect.any(String), channel: 'nope', fatal: true },
-      { type: 'error', id: 2, code: 'unknown_channel', message: expect.any(String), channel: 'bad channel!', fatal: true },
+      {
+        type: 'error',
+        id: 2,
+        code: 'unknown_channel',
+        message: expect.any(String),
+        channel: 'bad channel!',
+        fatal: true,
+      },
     ])
     await server.publish('ticker', 1)
     await client.waitFor(isEvent)
@@ -177,7 +184,11 @@ describe('WebSocket channels', () => {
       { type: 'error', id: 5, code: 'send_not_allowed', message: expect.any(String), channel: 'ticker', fatal: true },
       { type: 'error', id: 6, code: 'unknown_channel', message: expect.any(String), channel: 'nope:x', fatal: true },
     ])
-    expect(client.frames.find((f) => f.type === 'ack')).toEqual({ type: 'ack', id: 7, eventId: expect.stringMatching(/-\d+$/) })
+    expect(client.frames.find((f) => f.type === 'ack')).toEqual({
+      type: 'ack',
+      id: 7,
+      eventId: expect.stringMatching(/-\d+$/),
+    })
   })
 
   it('§6: subscribe → subscribed, events as {type:"event", channel, id, data, event?}; unsubscribe stops them', async () => {
@@ -185,10 +196,20 @@ describe('WebSocket channels', () => {
     const client = await subscribeWs(wsUrl, 'chat:a')
     const id1 = await server.publish('chat:a', { t: 1 }, { event: 'msg' })
     await client.waitFor(isEvent)
-    expect(client.frames.find(isEvent)).toEqual({ type: 'event', channel: 'chat:a', id: id1, data: { t: 1 }, event: 'msg' })
+    expect(client.frames.find(isEvent)).toEqual({
+      type: 'event',
+      channel: 'chat:a',
+      id: id1,
+      data: { t: 1 },
+      event: 'msg',
+    })
     client.send({ type: 'unsubscribe', id: 9, channel: 'chat:a' })
     await client.waitFor((f) => f.type === 'unsubscribed')
-    expect(client.frames.find((f) => f.type === 'unsubscribed')).toEqual({ type: 'unsubscribed', id: 9, channel: 'chat:a' })
+    expect(client.frames.find((f) => f.type === 'unsubscribed')).toEqual({
+      type: 'unsubscribed',
+      id: 9,
+      channel: 'chat:a',
+    })
     expect(server.stats().channels['chat:a']).toBeUndefined()
     await server.publish('chat:a', { t: 2 })
     client.send({ type: 'ping', id: 1 })

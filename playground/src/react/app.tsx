@@ -28,7 +28,17 @@ interface Prices {
   bySymbol: Record<string, number>
 }
 
-function Panel({ id, title, snapshot, children }: { id: string; title: string; snapshot: StreamSnapshot<unknown>; children: ReactNode }) {
+function Panel({
+  id,
+  title,
+  snapshot,
+  children,
+}: {
+  id: string
+  title: string
+  snapshot: StreamSnapshot<unknown>
+  children: ReactNode
+}) {
   return (
     <section
       data-testid={id}
@@ -50,7 +60,10 @@ function Panel({ id, title, snapshot, children }: { id: string; title: string; s
 function Ticker() {
   const ticker = useChannel(useClient<Schema>(), 'ticker', {
     initial: { count: 0, bySymbol: {} } as Prices,
-    reduce: (prices, tick) => ({ count: prices.count + 1, bySymbol: { ...prices.bySymbol, [tick.symbol]: tick.price } }),
+    reduce: (prices, tick) => ({
+      count: prices.count + 1,
+      bySymbol: { ...prices.bySymbol, [tick.symbol]: tick.price },
+    }),
   })
   return (
     <Panel id="react-ticker" title="ticker · useChannel + reduce" snapshot={ticker}>

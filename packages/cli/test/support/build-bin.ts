@@ -12,7 +12,9 @@ const clientDir = join(cliDir, '..', 'client')
 
 function newestSource(): number {
   const files = readdirSync(join(cliDir, 'src')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-  return Math.max(...[...files.map((f) => join(cliDir, 'src', f)), join(cliDir, 'package.json')].map((f) => statSync(f).mtimeMs))
+  return Math.max(
+    ...[...files.map((f) => join(cliDir, 'src', f)), join(cliDir, 'package.json')].map((f) => statSync(f).mtimeMs),
+  )
 }
 
 function build(dir: string): void {

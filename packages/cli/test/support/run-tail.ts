@@ -115,7 +115,10 @@ export function runTail(args: string[], options: { stdin?: string } = {}): Tail 
     async exit() {
       let timer: NodeJS.Timeout | undefined
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the child did not exit within ${DEADLINE_MS} ms${dump()}`)), DEADLINE_MS)
+        timer = setTimeout(
+          () => reject(new Error(`the child did not exit within ${DEADLINE_MS} ms${dump()}`)),
+          DEADLINE_MS,
+        )
       })
       try {
         const { code, signal } = await Promise.race([exited, deadline])

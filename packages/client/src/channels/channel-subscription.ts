@@ -8,7 +8,15 @@ import { SwitchlineError } from '../core/errors'
 import type { Outbox } from './outbox'
 import type { MemberStateChange, SendPath, ChannelMember } from './session-types'
 import { createSubscriptionCore, type SubscriptionSink } from '../raw/subscription-core'
-import type { ChannelSubscribeOptions, EventMeta, GapInfo, SendResult, Subscription, TransportKind, TransportPreference } from '../types'
+import type {
+  ChannelSubscribeOptions,
+  EventMeta,
+  GapInfo,
+  SendResult,
+  Subscription,
+  TransportKind,
+  TransportPreference,
+} from '../types'
 
 /** What a channel subscription needs from its client. */
 export interface ChannelHost {
@@ -118,7 +126,9 @@ class ClientChannel implements ChannelSubscription {
     if (this.closed) return
     const { channel } = this
     this.#closedError =
-      error.code === 'closed' ? error : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
+      error.code === 'closed'
+        ? error
+        : new SwitchlineError('closed', `${channel} failed: ${error.message}`, { cause: error, channel })
     this.#outbox?.close(this.#closedError)
     // Not yet constructed (an already-aborted signal closes inside the constructor): nothing to release.
     if (this.#sink !== undefined) this.#host.release(this)

@@ -1,6 +1,15 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { createClient } from './client'
-import type { ChannelSchema, ClientOptions, PublishResult, SendResult, SendingChannel, Subscription, TransportChange, TransportKind } from '../types'
+import type {
+  ChannelSchema,
+  ClientOptions,
+  PublishResult,
+  SendResult,
+  SendingChannel,
+  Subscription,
+  TransportChange,
+  TransportKind,
+} from '../types'
 
 interface Price {
   symbol: string
@@ -43,7 +52,9 @@ describe('createClient types', () => {
     expectTypeOf(chat.send).parameter(0).toEqualTypeOf<ChatDraft>()
     expectTypeOf(chat.send({ text: 'hi' })).toEqualTypeOf<Promise<PublishResult>>()
     // The server always answers with the event's id: no `undefined` to narrow away.
-    expectTypeOf(chat.send({ text: 'hi' })).resolves.toHaveProperty('eventId').toEqualTypeOf<string>()
+    expectTypeOf(chat.send({ text: 'hi' }))
+      .resolves.toHaveProperty('eventId')
+      .toEqualTypeOf<string>()
     // Still a SendResult where old code expects one.
     expectTypeOf<PublishResult>().toMatchTypeOf<SendResult>()
     // @ts-expect-error — wrong payload type

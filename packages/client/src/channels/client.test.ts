@@ -186,7 +186,9 @@ describe('createClient', () => {
     await vi.advanceTimersByTimeAsync(5000)
     FakeWebSocket.last.welcome()
     FakeWebSocket.last.subscribed('chat:a')
-    expect(changes.map((c) => c.change).slice(2)).toEqual([{ from: 'sse', to: 'websocket', reason: 'sends → WebSocket' }])
+    expect(changes.map((c) => c.change).slice(2)).toEqual([
+      { from: 'sse', to: 'websocket', reason: 'sends → WebSocket' },
+    ])
     expect(changes[2]).toMatchObject({ member: 'websocket', state: 'open' })
     expect(states.length).toBe(statesBefore)
     expect(client.reprobeAt).toBeUndefined()
@@ -200,7 +202,9 @@ describe('createClient', () => {
     registry.markBlocked('http://example.test', until)
     const changes: TransportChange[] = []
     const chat = client.subscribe('chat', { key: 'a', onTransport: (c) => changes.push(c) })
-    expect(changes).toEqual([{ from: undefined, to: 'sse', reason: 'WebSocket blocked → SSE + POST', reprobeAt: until }])
+    expect(changes).toEqual([
+      { from: undefined, to: 'sse', reason: 'WebSocket blocked → SSE + POST', reprobeAt: until },
+    ])
     expect(client.reprobeAt).toBe(until)
     await vi.advanceTimersByTimeAsync(2999)
     expect(FakeWebSocket.instances).toHaveLength(0)
@@ -241,7 +245,7 @@ describe('createClient', () => {
     expect(await first).toMatchObject({ value: { eventId: 'e-b' } })
     expect(await second).toMatchObject({ value: { eventId: 'e-c' } })
     ;[0].forEach(closeB)
-    expect((await settle(sendB({ text: 'late' })) as { reason: SwitchlineError }).reason.code).toBe('closed')
+    expect(((await settle(sendB({ text: 'late' }))) as { reason: SwitchlineError }).reason.code).toBe('closed')
     expect(chatC.state).not.toBe('closed')
     client.close()
   })
@@ -257,7 +261,7 @@ describe('createClient', () => {
     client.close()
     expect(ticker.state).toBe('closed')
     expect(chat.state).toBe('closed')
-    expect((await pending as { reason: SwitchlineError }).reason.code).toBe('closed')
+    expect(((await pending) as { reason: SwitchlineError }).reason.code).toBe('closed')
     await tick()
     expect(net.last.aborted).toBe(true)
     expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: '' })
@@ -265,9 +269,21 @@ describe('createClient', () => {
   })
 
   for (const [what, answer, expected] of [
-    ['403', { status: 403, body: '{"code":"forbidden","message":"no"}' }, { code: 'http_status', status: 403, protocolCode: 'forbidden' }],
-    ['404', { status: 404, body: '{"code":"not_found","message":"no"}' }, { code: 'http_status', status: 404, protocolCode: 'not_found' }],
-    ['a wrong content type', { status: 200, body: '<html></html>', headers: { 'content-type': 'text/html' } }, { code: 'content_type', status: 200 }],
+    [
+      '403',
+      { status: 403, body: '{"code":"forbidden","message":"no"}' },
+      { code: 'http_status', status: 403, protocolCode: 'forbidden' },
+    ],
+    [
+      '404',
+      { status: 404, body: '{"code":"not_found","message":"no"}' },
+      { code: 'http_status', status: 404, protocolCode: 'not_found' },
+    ],
+    [
+      'a wrong content type',
+      { status: 200, body: '<html></html>', headers: { 'content-type': 'text/html' } },
+      { code: 'content_type', status: 200 },
+    ],
   ] as const) {
     it(`a fatal answer on the SSE stream (${what}) closes its channels with a typed error, no reconnect loop`, async () => {
       const { net, client } = setup()
@@ -329,12 +345,20 @@ describe('createClient', () => {
 
   it('channels: ready() resolves at sl-ready, rejects with the fatal error or closed; retried failures reach onError', async () => {
     const { net, client } = setup()
-    net.sseAnswers.push({ status: 503, body: '{"code":"unavailable","message":"restarting"}', headers: { 'retry-after-ms': '200' } })
+    net.sseAnswers.push({
+      status: 503,
+      body: '{"code":"unavailable","message":"restarting"}',
+      headers: { 'retry-after-ms': '200' },
+    })
     const errors: SwitchlineError[] = []
     const ticker = client.subscribe('ticker', { onError: (e) => errors.push(e) })
     const refused = client.subscribe('ticker', { key: 'secret' })
     const leaving = client.subscribe('ticker', { key: 'gone' })
-    const settled = (p: Promise<void>) => p.then(() => 'open', (e: SwitchlineError) => e)
+    const settled = (p: Promise<void>) =>
+      p.then(
+        () => 'open',
+        (e: SwitchlineError) => e,
+      )
     const tickerReady = settled(ticker.ready())
     const refusedReady = settled(refused.ready())
     const leavingReady = settled(leaving.ready())
@@ -343,12 +367,21 @@ describe('createClient', () => {
     await tick()
     expect(errors).toHaveLength(1)
     const [unavailable] = errors
-    expect(unavailable).toMatchObject({ code: 'http_status', status: 503, protocolCode: 'unavailable', retryAfterMs: 200, attempt: 1 })
+    expect(unavailable).toMatchObject({
+      code: 'http_status',
+      status: 503,
+      protocolCode: 'unavailable',
+      retryAfterMs: 200,
+      attempt: 1,
+    })
     // retry-after-ms 200 floors the range: 200 + the test backoff's 100 + r × 200
     expect(unavailable?.nextDelayMs).toBeGreaterThanOrEqual(300)
     expect(unavailable?.nextDelayMs).toBeLessThan(500)
     await vi.advanceTimersByTimeAsync(unavailable?.nextDelayMs ?? Number.NaN)
-    net.last.event({ event: 'sl-error', data: { code: 'forbidden', message: 'no', channel: 'ticker:secret', fatal: true } })
+    net.last.event({
+      event: 'sl-error',
+      data: { code: 'forbidden', message: 'no', channel: 'ticker:secret', fatal: true },
+    })
     expect(await refusedReady).toMatchObject({ code: 'protocol', protocolCode: 'forbidden', fatal: true })
     await tick() // the stream restarts without the refused channel
     expect(net.last.url.searchParams.get('channels')).toBe('ticker')

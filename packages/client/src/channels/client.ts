@@ -43,6 +43,9 @@ export function createClient<S extends ChannelSchema = ChannelSchema>(
 }
 
 /** {@link createClient} with its "WebSocket blocked" registry injected (tests). @internal */
-export function createClientWith<S extends ChannelSchema>(options: ClientOptions, registry: WsBlockRegistry): Client<S> {
+export function createClientWith<S extends ChannelSchema>(
+  options: ClientOptions,
+  registry: WsBlockRegistry,
+): Client<S> {
   return createMultiplexedClient<S>(options, options?.transports ?? BOTH, registry)
 }

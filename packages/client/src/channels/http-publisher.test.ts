@@ -21,8 +21,10 @@ function publisherWith(answers: Array<() => Response>, token?: () => string) {
   return { publisher, requests }
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } })
 
 const message = { channel: 'chat:a', data: { text: 'hi' }, mid: 'm1' }
 
@@ -42,7 +44,10 @@ describe('http publisher', () => {
 
   it('401 → asks the token provider once more and retries', async () => {
     const token = vi.fn().mockReturnValueOnce('old').mockReturnValueOnce('new')
-    const { publisher, requests } = publisherWith([json(401, { code: 'unauthorized', message: 'x' }), json(200, { eventId: 'e1-8' })], token)
+    const { publisher, requests } = publisherWith(
+      [json(401, { code: 'unauthorized', message: 'x' }), json(200, { eventId: 'e1-8' })],
+      token,
+    )
     expect(await publisher.publish(message)).toEqual({ eventId: 'e1-8' })
     expect(token).toHaveBeenCalledTimes(2)
     expect(requests[1]?.init.headers).toMatchObject({ authorization: 'Bearer new' })
@@ -62,7 +67,11 @@ describe('http publisher', () => {
   it('429 / 503 carry Retry-After as retryAfterMs; a network failure is retryable', async () => {
     const { publisher } = publisherWith([json(429, { code: 'rate_limited', message: 'slow' }, { 'retry-after': '2' })])
     const limited = await settle(publisher.publish(message))
-    expect((limited as { reason: SwitchlineError }).reason).toMatchObject({ fatal: false, retryAfterMs: 2000, protocolCode: 'rate_limited' })
+    expect((limited as { reason: SwitchlineError }).reason).toMatchObject({
+      fatal: false,
+      retryAfterMs: 2000,
+      protocolCode: 'rate_limited',
+    })
     const down = await settle(publisherWith([]).publisher.publish(message))
     expect((down as { reason: SwitchlineError }).reason).toMatchObject({ code: 'network', fatal: false })
   })
@@ -73,14 +82,20 @@ describe('http publisher', () => {
       json(503, {}, { 'retry-after': new Date(Date.now() + 120_000).toUTCString() }),
     ])
     const ms = await settle(publisher.publish(message))
-    expect((ms as { reason: SwitchlineError }).reason).toMatchObject({ code: 'http_status', fatal: false, retryAfterMs: 1500 })
+    expect((ms as { reason: SwitchlineError }).reason).toMatchObject({
+      code: 'http_status',
+      fatal: false,
+      retryAfterMs: 1500,
+    })
     const date = (await settle(publisher.publish(message))) as { reason: SwitchlineError }
     expect(date.reason.retryAfterMs).toBeGreaterThan(110_000)
     expect(date.reason.retryAfterMs).toBeLessThanOrEqual(120_000)
   })
 
   it("nested error bodies are read as the SSE connect's are: message, serverCode, url and the body's start", async () => {
-    const openai = { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }
+    const openai = {
+      error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
+    }
     const { publisher } = publisherWith([
       json(403, openai),
       json(400, { error: 'missing field: channel' }),
@@ -97,7 +112,9 @@ describe('http publisher', () => {
       channel: 'chat:a',
     })
     expect(forbidden.protocolCode).toBeUndefined() // not our { code, message } body
-    expect(forbidden.message).toBe('publish failed: HTTP 403 invalid_api_key: Incorrect API key provided (http://example.test/rt/publish)')
+    expect(forbidden.message).toBe(
+      'publish failed: HTTP 403 invalid_api_key: Incorrect API key provided (http://example.test/rt/publish)',
+    )
     const bad = ((await settle(publisher.publish(message))) as { reason: SwitchlineError }).reason
     expect(bad.message).toContain(': missing field: channel')
     const gateway = ((await settle(publisher.publish(message))) as { reason: SwitchlineError }).reason
@@ -108,17 +125,32 @@ describe('http publisher', () => {
   it('our own { code, message } body still gives protocolCode and the message', async () => {
     const { publisher } = publisherWith([json(405, { code: 'send_not_allowed', message: 'receive-only channel' })])
     const reason = ((await settle(publisher.publish(message))) as { reason: SwitchlineError }).reason
-    expect(reason).toMatchObject({ code: 'send_unsupported', fatal: true, protocolCode: 'send_not_allowed', serverCode: 'send_not_allowed' })
+    expect(reason).toMatchObject({
+      code: 'send_unsupported',
+      fatal: true,
+      protocolCode: 'send_not_allowed',
+      serverCode: 'send_not_allowed',
+    })
     expect(reason.message).toContain('receive-only channel')
   })
 })
 
 /** A fetch whose requests hang until the test answers them or their signal aborts. */
 function hangingFetch() {
-  const requests: Array<{ body: { mid?: string }; signal: AbortSignal | undefined; aborted: boolean; answer(res: Response): void }> = []
+  const requests: Array<{
+    body: { mid?: string }
+    signal: AbortSignal | undefined
+    aborted: boolean
+    answer(res: Response): void
+  }> = []
   const fetch = (async (_url: string | URL | Request, init?: RequestInit) =>
     new Promise<Response>((resolve, reject) => {
-      const request = { body: JSON.parse(String(init?.body)) as { mid?: string }, signal: init?.signal ?? undefined, aborted: false, answer: resolve }
+      const request = {
+        body: JSON.parse(String(init?.body)) as { mid?: string },
+        signal: init?.signal ?? undefined,
+        aborted: false,
+        answer: resolve,
+      }
       requests.push(request)
       init?.signal?.addEventListener('abort', () => {
         request.aborted = true
@@ -138,7 +170,11 @@ describe('http publisher deadline', () => {
 
   it('a request with no answer within timeoutMs is aborted: a retryable timeout, no timer left', async () => {
     const { fetch, requests } = hangingFetch()
-    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }), timeoutMs: 2000 })
+    const publisher = createHttpPublisher({
+      baseUrl: 'http://example.test/rt',
+      platform: resolvePlatform({ fetch }),
+      timeoutMs: 2000,
+    })
     const result = settle(publisher.publish(message))
     await tick()
     expect(requests).toHaveLength(1)
@@ -146,7 +182,11 @@ describe('http publisher deadline', () => {
     expect(requests[0]?.aborted).toBe(false)
     await vi.advanceTimersByTimeAsync(1)
     expect(requests[0]?.aborted).toBe(true)
-    expect((await result as { reason: SwitchlineError }).reason).toMatchObject({ code: 'timeout', fatal: false, channel: 'chat:a' })
+    expect(((await result) as { reason: SwitchlineError }).reason).toMatchObject({
+      code: 'timeout',
+      fatal: false,
+      channel: 'chat:a',
+    })
     expect(vi.getTimerCount()).toBe(0)
   })
 
@@ -156,7 +196,7 @@ describe('http publisher deadline', () => {
     const byDefault = settle(createHttpPublisher({ baseUrl: 'http://example.test/rt', platform }).publish(message))
     const never = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform, timeoutMs: 0 }).publish(message)
     await vi.advanceTimersByTimeAsync(DEFAULT_PUBLISH_TIMEOUT_MS)
-    expect((await byDefault as { reason: SwitchlineError }).reason.code).toBe('timeout')
+    expect(((await byDefault) as { reason: SwitchlineError }).reason.code).toBe('timeout')
     expect(requests.map((r) => r.aborted)).toEqual([true, false])
     expect(vi.getTimerCount()).toBe(0)
     requests[1]?.answer(new Response(JSON.stringify({ eventId: 'e1-4' }), { status: 200 }))
@@ -170,16 +210,22 @@ describe('http publisher deadline', () => {
       init?.signal?.addEventListener('abort', () => push.error(new DOMException('aborted', 'AbortError')))
       return new Response(body, { status: 200 })
     }) as typeof globalThis.fetch
-    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }), timeoutMs: 500 })
+    const publisher = createHttpPublisher({
+      baseUrl: 'http://example.test/rt',
+      platform: resolvePlatform({ fetch }),
+      timeoutMs: 500,
+    })
     const result = settle(publisher.publish(message))
     push.enqueue(new TextEncoder().encode('{"eventId":'))
     await vi.advanceTimersByTimeAsync(500)
-    expect((await result as { reason: SwitchlineError }).reason).toMatchObject({ code: 'timeout', fatal: false })
+    expect(((await result) as { reason: SwitchlineError }).reason).toMatchObject({ code: 'timeout', fatal: false })
   })
 
   it('the send path returns an abort: the request is aborted and done gets a non-fatal error', async () => {
     const { fetch, requests } = hangingFetch()
-    const path = httpSendPath(createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }) }))
+    const path = httpSendPath(
+      createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }) }),
+    )
     const answers: unknown[] = []
     const abandon = path.publish(message, (result) => answers.push(result))
     await tick()

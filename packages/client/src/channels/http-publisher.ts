@@ -5,7 +5,7 @@
  * server deduplicates).
  */
 import { MAX_ERROR_BODY_SNIPPET, parseRetryHint, readErrorBody, SwitchlineError } from '../core/errors'
-import { normalizeHeaders, setDefaultHeader } from '../core/headers'
+import { setDefaultHeader } from '../core/headers'
 import { resolveHeaders, resolveToken } from '../core/request-headers'
 import { parseJsonObject } from '../core/json-object'
 import { PATHS } from '../protocol/constants'
@@ -72,7 +72,12 @@ async function readText(response: Response): Promise<string> {
  * await classifyPublishResponse(new Response('', { status: 503, headers: { 'retry-after-ms': '1500' } }), url, Date.now(), 'chat')
  * // SwitchlineError { code: 'http_status', status: 503, retryAfterMs: 1500, fatal: false }
  */
-export async function classifyPublishResponse(response: Response, url: string, now: number, channel: string): Promise<SwitchlineError> {
+export async function classifyPublishResponse(
+  response: Response,
+  url: string,
+  now: number,
+  channel: string,
+): Promise<SwitchlineError> {
   const status = response.status
   const raw = await readText(response)
   const body = readErrorBody(raw)
@@ -86,11 +91,19 @@ export async function classifyPublishResponse(response: Response, url: string, n
     url,
     body: raw ? raw.slice(0, MAX_ERROR_BODY_SNIPPET) : undefined,
   }
-  if (status === 413) return new SwitchlineError('payload_too_large', `publish rejected: HTTP 413${text}`, { ...base, fatal: true })
-  if (status === 405) return new SwitchlineError('send_unsupported', `publish not allowed on ${channel}: HTTP 405${text}`, { ...base, fatal: true })
-  if (status === 401) return new SwitchlineError('unauthorized', `publish unauthorized: HTTP 401${text}`, { ...base, fatal: false })
+  if (status === 413)
+    return new SwitchlineError('payload_too_large', `publish rejected: HTTP 413${text}`, { ...base, fatal: true })
+  if (status === 405)
+    return new SwitchlineError('send_unsupported', `publish not allowed on ${channel}: HTTP 405${text}`, {
+      ...base,
+      fatal: true,
+    })
+  if (status === 401)
+    return new SwitchlineError('unauthorized', `publish unauthorized: HTTP 401${text}`, { ...base, fatal: false })
   const retryable = status === 408 || status === 429 || status >= 500
-  const retryAfterMs = retryable ? parseRetryHint(response.headers.get('retry-after-ms'), response.headers.get('retry-after'), now) : undefined
+  const retryAfterMs = retryable
+    ? parseRetryHint(response.headers.get('retry-after-ms'), response.headers.get('retry-after'), now)
+    : undefined
   return new SwitchlineError(retryable ? 'http_status' : 'protocol', `publish failed: HTTP ${status}${text}`, {
     ...base,
     fatal: !retryable,
@@ -133,7 +146,8 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
       await response.body?.cancel().catch(() => undefined)
       response = await attempt(message, signal)
     }
-    if (response.status !== 200) throw await classifyPublishResponse(response, url, platform.timers.now(), message.channel)
+    if (response.status !== 200)
+      throw await classifyPublishResponse(response, url, platform.timers.now(), message.channel)
     const body = await readJson(response)
     signal.throwIfAborted() // a body cut by the deadline is no answer
     if (typeof body?.eventId !== 'string') {
@@ -161,7 +175,9 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
             ? new SwitchlineError('closed', 'publish aborted', { cause, channel })
             : new SwitchlineError('timeout', `publish: no answer within ${timeoutMs} ms`, { cause, channel })
         }
-        throw cause instanceof SwitchlineError ? cause : new SwitchlineError('network', `publish failed: ${String(cause)}`, { cause, channel })
+        throw cause instanceof SwitchlineError
+          ? cause
+          : new SwitchlineError('network', `publish failed: ${String(cause)}`, { cause, channel })
       } finally {
         platform.timers.clearTimeout(timer)
         signal?.removeEventListener('abort', abort)
@@ -180,13 +196,15 @@ export function httpSendPath(publisher: HttpPublisher, maxFrameBytes = DEFAULT_M
     maxFrameBytes,
     publish(message, done: PublishDone) {
       const controller = new AbortController()
-      publisher.publish(message, controller.signal).then(done, (error: unknown) =>
-        done(
-          error instanceof SwitchlineError
-            ? error
-            : new SwitchlineError('network', `publish failed: ${String(error)}`, { cause: error }),
-        ),
-      )
+      publisher
+        .publish(message, controller.signal)
+        .then(done, (error: unknown) =>
+          done(
+            error instanceof SwitchlineError
+              ? error
+              : new SwitchlineError('network', `publish failed: ${String(error)}`, { cause: error }),
+          ),
+        )
       return () => controller.abort()
     },
   }

@@ -25,7 +25,10 @@ export type { ClientTransport } from '../types'
  * await rt.subscribe('chat').send({ text: 'hi' }) // over HTTP POST
  */
 export function createClient<S extends ChannelSchema = ChannelSchema>(
-  options: ClientOptions & { transports: readonly ClientTransport[]; sendChannels?: readonly SendingChannel<NoInfer<S>>[] },
+  options: ClientOptions & {
+    transports: readonly ClientTransport[]
+    sendChannels?: readonly SendingChannel<NoInfer<S>>[]
+  },
 ): Client<S> {
   return createMultiplexedClient<S>(options, options?.transports ?? [], sharedWsBlockRegistry)
 }

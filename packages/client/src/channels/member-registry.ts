@@ -43,7 +43,8 @@ export function createMemberRegistry(): MemberRegistry {
  */
 type Entry = ChannelMember | ChannelMember[]
 
-const list = (entry: Entry | undefined): ChannelMember[] => (entry === undefined ? [] : Array.isArray(entry) ? entry : [entry])
+const list = (entry: Entry | undefined): ChannelMember[] =>
+  entry === undefined ? [] : Array.isArray(entry) ? entry : [entry]
 
 /**
  * A class (V8 memory notes §1, §3: docs/decisions/0021-v8-memory-notes.md).

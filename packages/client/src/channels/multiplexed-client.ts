@@ -26,7 +26,6 @@ import type {
   EventsOf,
   PublishResult,
   ReceiveOf,
-  SendingChannel,
   SendOf,
   StateChange,
   Subscription,
@@ -35,14 +34,19 @@ import type {
 } from '../types'
 import type { WsSession, WsSessionOptions } from './ws-session'
 
-
 /** The client's transport of that kind, if it has one. */
-function transportOf<O extends SessionOptions>(transports: readonly ClientTransport[], kind: TransportKind): SessionTransport<O> | undefined {
+function transportOf<O extends SessionOptions>(
+  transports: readonly ClientTransport[],
+  kind: TransportKind,
+): SessionTransport<O> | undefined {
   return transports.find((t) => t.kind === kind) as SessionTransport<O> | undefined
 }
 
 /** A transport preference, refused (`invalid_options`) when it names the transport a single-transport client lacks. */
-function usable(preference: TransportPreference | undefined, only: TransportKind | undefined): TransportPreference | undefined {
+function usable(
+  preference: TransportPreference | undefined,
+  only: TransportKind | undefined,
+): TransportPreference | undefined {
   if (only !== undefined && preference !== undefined && preference !== 'auto' && preference !== only) {
     throw invalidOptions(`transport '${preference}' is not among this client's transports (only '${only}')`)
   }
@@ -82,7 +86,8 @@ export function createMultiplexedClient<S extends ChannelSchema>(
   checkOptions('createClient()', options, CLIENT_OPTIONS) // here, not at the first connect or send()
   const sseTransport = transportOf<SseSessionOptions>(transports, 'sse')
   const wsTransport = transportOf<WsSessionOptions>(transports, 'websocket')
-  if (!sseTransport && !wsTransport) throw invalidOptions('createClient: `transports` must name sseTransport and/or webSocketTransport')
+  if (!sseTransport && !wsTransport)
+    throw invalidOptions('createClient: `transports` must name sseTransport and/or webSocketTransport')
   /** The one transport of a single-transport client (`undefined`: both). */
   const only: TransportKind | undefined = !wsTransport ? 'sse' : !sseTransport ? 'websocket' : undefined
   const clientPreference = usable(options.transport, only)
@@ -179,15 +184,20 @@ export function createMultiplexedClient<S extends ChannelSchema>(
   function scheduleReprobe(at: number): void {
     cancelReprobe()
     reprobeAt = at
-    reprobeTimer = base.timers.setTimeout(() => {
-      reprobeTimer = reprobeAt = undefined
-      if (closed) return
-      const candidates = [...members].filter((m) => !m.closed && m.preference === 'auto' && m.sends && m.transport === 'sse')
-      if (candidates.length === 0) return
-      const session = ensureWs()
-      // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.moveToWebSocket).
-      for (const member of candidates) if (!session.has(member)) session.add(member)
-    }, clampDelay(at - base.timers.now()))
+    reprobeTimer = base.timers.setTimeout(
+      () => {
+        reprobeTimer = reprobeAt = undefined
+        if (closed) return
+        const candidates = [...members].filter(
+          (m) => !m.closed && m.preference === 'auto' && m.sends && m.transport === 'sse',
+        )
+        if (candidates.length === 0) return
+        const session = ensureWs()
+        // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.moveToWebSocket).
+        for (const member of candidates) if (!session.has(member)) session.add(member)
+      },
+      clampDelay(at - base.timers.now()),
+    )
   }
 
   function cancelReprobe(): void {
@@ -225,7 +235,8 @@ export function createMultiplexedClient<S extends ChannelSchema>(
       if (closed) throw new SwitchlineError('closed', 'client is closed')
       checkOptions('client.subscribe()', channelOptions, CHANNEL_OPTIONS)
       const channel = channelOptions.key === undefined ? name : `${name}:${channelOptions.key}`
-      if (!isChannelId(channel)) throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
+      if (!isChannelId(channel))
+        throw invalidOptions(`subscribe: invalid channel identifier ${JSON.stringify(channel)}`)
       const preference = usable(channelOptions.transport, only) ?? clientPreference ?? 'auto'
       const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
       const onTransport = options.onTransport
@@ -248,7 +259,13 @@ export function createMultiplexedClient<S extends ChannelSchema>(
         sends,
         host,
       })
-      if (member.closed) return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult, EventsOf<S[typeof name]>> // signal already aborted
+      if (member.closed)
+        return member.subscription as Subscription<
+          ReceiveOf<S[typeof name]>,
+          SendOf<S[typeof name]>,
+          PublishResult,
+          EventsOf<S[typeof name]>
+        > // signal already aborted
       members.add(member)
       const until = registry.blockedUntil(origin, base.timers.now())
       const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: until !== undefined, only })
@@ -256,7 +273,12 @@ export function createMultiplexedClient<S extends ChannelSchema>(
       const blocked = choice.reason === TRANSPORT_REASONS.blocked
       if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)
       placeOn(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
-      return member.subscription as Subscription<ReceiveOf<S[typeof name]>, SendOf<S[typeof name]>, PublishResult, EventsOf<S[typeof name]>>
+      return member.subscription as Subscription<
+        ReceiveOf<S[typeof name]>,
+        SendOf<S[typeof name]>,
+        PublishResult,
+        EventsOf<S[typeof name]>
+      >
     },
     close() {
       if (closed) return

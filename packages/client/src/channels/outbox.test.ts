@@ -125,7 +125,7 @@ describe('outbox', () => {
     outbox.setPath(http.path)
     const a = settle(outbox.send('a'))
     http.calls[0]?.done(new SwitchlineError('send_unsupported', 'nope', { fatal: true }))
-    expect((await a as { reason: SwitchlineError }).reason.code).toBe('send_unsupported')
+    expect(((await a) as { reason: SwitchlineError }).reason.code).toBe('send_unsupported')
 
     const b = outbox.send('b')
     http.calls[1]?.done(new SwitchlineError('http_status', '503', { retryAfterMs: 2000 }))
@@ -142,8 +142,8 @@ describe('outbox', () => {
     const outbox = make()
     const a = settle(outbox.send('a'))
     outbox.close(new SwitchlineError('closed', 'bye'))
-    expect((await a as { reason: SwitchlineError }).reason.code).toBe('closed')
-    expect((await settle(outbox.send('b')) as { reason: SwitchlineError }).reason.code).toBe('closed')
+    expect(((await a) as { reason: SwitchlineError }).reason.code).toBe('closed')
+    expect(((await settle(outbox.send('b'))) as { reason: SwitchlineError }).reason.code).toBe('closed')
     await tick()
     expect(vi.getTimerCount()).toBe(0)
   })
@@ -151,8 +151,16 @@ describe('outbox', () => {
   it('over the HTTP publisher: 503 + Retry-After holds the re-send back at least that long, then the same mid goes out', async () => {
     const bodies: Array<{ mid?: string }> = []
     const answers = [
-      () => new Response(JSON.stringify({ code: 'unavailable', message: 'restarting' }), { status: 503, headers: { 'retry-after': '3' } }),
-      () => new Response(JSON.stringify({ eventId: 'e1-9' }), { status: 200, headers: { 'content-type': 'application/json' } }),
+      () =>
+        new Response(JSON.stringify({ code: 'unavailable', message: 'restarting' }), {
+          status: 503,
+          headers: { 'retry-after': '3' },
+        }),
+      () =>
+        new Response(JSON.stringify({ eventId: 'e1-9' }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
     ]
     const fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
       bodies.push(JSON.parse(String(init?.body)) as { mid?: string })
@@ -184,7 +192,8 @@ describe('outbox', () => {
     outbox.setPath(httpSendPath(publisher))
     return { outbox, bodies }
   }
-  const published = () => new Response(JSON.stringify({ eventId: 'e1-9' }), { status: 200, headers: { 'content-type': 'application/json' } })
+  const published = () =>
+    new Response(JSON.stringify({ eventId: 'e1-9' }), { status: 200, headers: { 'content-type': 'application/json' } })
 
   it('over the HTTP publisher: 429 + retry-after-ms (as LLM APIs send it) holds the re-send back that long; it wins over Retry-After', async () => {
     const limited = () =>
@@ -233,7 +242,7 @@ describe('outbox', () => {
     const b = outbox.send('b') // its own deadline is 1000 ms from now
     expect(calls).toHaveLength(1) // one request at a time: b waits behind a
     await vi.advanceTimersByTimeAsync(500)
-    expect((await a as { reason: SwitchlineError }).reason.code).toBe('timeout')
+    expect(((await a) as { reason: SwitchlineError }).reason.code).toBe('timeout')
     expect(abandoned).toEqual([calls[0]?.message.mid])
     expect(calls.map((c) => c.message.data)).toEqual(['a', 'b'])
     calls[0]?.done({ eventId: 'e1-1' }) // a late answer for the abandoned request changes nothing
@@ -257,11 +266,15 @@ describe('outbox', () => {
           reject(new DOMException('The operation was aborted.', 'AbortError'))
         })
       })) as typeof globalThis.fetch
-    const publisher = createHttpPublisher({ baseUrl: 'http://example.test/rt', platform: resolvePlatform({ fetch }), timeoutMs: 1000 })
+    const publisher = createHttpPublisher({
+      baseUrl: 'http://example.test/rt',
+      platform: resolvePlatform({ fetch }),
+      timeoutMs: 1000,
+    })
     const outbox = make({ backoff: () => 50, ackTimeoutMs: 30_000, maxCount: 3 })
     outbox.setPath(httpSendPath(publisher))
     const sends = [outbox.send('a'), outbox.send('b'), outbox.send('c')]
-    expect((await settle(outbox.send('d')) as { reason: SwitchlineError }).reason.code).toBe('queue_full') // bounds kept
+    expect(((await settle(outbox.send('d'))) as { reason: SwitchlineError }).reason.code).toBe('queue_full') // bounds kept
     await tick()
     expect(requests).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1000) // half-open: no answer, the request is aborted

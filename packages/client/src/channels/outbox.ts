@@ -112,23 +112,24 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
       entry.sentOn = generation
       const sentOn = generation
-      entry.abandon = live.publish(entry.message, (result) => {
-        if (result instanceof SwitchlineError) {
-          if (entry.settled || entry.sentOn !== sentOn || sentOn !== generation) return // a stale answer
-          if (result.fatal) {
-            settle(entry, result)
-            flush()
+      entry.abandon =
+        live.publish(entry.message, (result) => {
+          if (result instanceof SwitchlineError) {
+            if (entry.settled || entry.sentOn !== sentOn || sentOn !== generation) return // a stale answer
+            if (result.fatal) {
+              settle(entry, result)
+              flush()
+              return
+            }
+            entry.sentOn = -1
+            scheduleRetry(result.retryAfterMs)
             return
           }
-          entry.sentOn = -1
-          scheduleRetry(result.retryAfterMs)
-          return
-        }
-        // A success is a success whichever path carried it (the server deduplicated any re-send).
-        retryAttempt = 0
-        settle(entry, { eventId: result.eventId })
-        flush()
-      }) || undefined
+          // A success is a success whichever path carried it (the server deduplicated any re-send).
+          retryAttempt = 0
+          settle(entry, { eventId: result.eventId })
+          flush()
+        }) || undefined
       if (live.kind === 'sse' || path !== live || closed) return
     }
   }
@@ -154,7 +155,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       try {
         bytes = encodedBytes(message)
       } catch (cause) {
-        return Promise.reject(new SwitchlineError('invalid_options', 'send(): data is not JSON-serializable', { cause, channel }))
+        return Promise.reject(
+          new SwitchlineError('invalid_options', 'send(): data is not JSON-serializable', { cause, channel }),
+        )
       }
       const limit = path?.maxFrameBytes ?? maxFrameBytes
       if (bytes > limit) {
@@ -166,7 +169,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
         )
       }
       return new Promise<SendResult>((resolve, reject) => {
-        const entry: Entry = { message, resolve, reject, sentOn: -1, cancelTimeout: () => {}, abandon: undefined, settled: false }
+        const entry: Entry = {
+          message,
+          resolve,
+          reject,
+          sentOn: -1,
+          cancelTimeout: () => {},
+          abandon: undefined,
+          settled: false,
+        }
         queue.push(entry, bytes) // throws queue_full, which rejects this promise
         entry.cancelTimeout = group.set(() => {
           settle(entry, new SwitchlineError('timeout', `no ack within ${ackTimeoutMs} ms`, { channel }))

@@ -104,7 +104,8 @@ export abstract class SessionSkeleton<O extends SessionOptions = SessionOptions>
   }
 
   add(member: ChannelMember): void {
-    if (this.closed) throw new SwitchlineError('closed', `${this.kind === 'sse' ? 'SSE' : 'WebSocket'} session is closed`)
+    if (this.closed)
+      throw new SwitchlineError('closed', `${this.kind === 'sse' ? 'SSE' : 'WebSocket'} session is closed`)
     this.join(member)
   }
   remove(member: ChannelMember): void {

@@ -24,7 +24,12 @@ describe('sse-session', () => {
   })
 
   it('builds B/sse?channels=…&since.<ch>=…', () => {
-    const url = new URL(sseUrl('http://h/rt', [['a', 'e1-4'], ['b:x', undefined]]))
+    const url = new URL(
+      sseUrl('http://h/rt', [
+        ['a', 'e1-4'],
+        ['b:x', undefined],
+      ]),
+    )
     expect(url.pathname).toBe('/rt/sse')
     expect(url.searchParams.get('channels')).toBe('a,b:x')
     expect(url.searchParams.get('since.a')).toBe('e1-4')
@@ -215,7 +220,12 @@ describe('sse-session', () => {
     expect(net.hung[0]?.aborted).toBe(false)
     await vi.advanceTimersByTimeAsync(1)
     expect(net.hung[0]?.aborted).toBe(true)
-    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', fatal: false }, attempt: 1, delayMs: 100 })
+    expect(a.states.at(-1)).toMatchObject({
+      to: 'reconnecting',
+      error: { code: 'timeout', fatal: false },
+      attempt: 1,
+      delayMs: 100,
+    })
     await vi.advanceTimersByTimeAsync(100)
     expect(net.streams).toHaveLength(1) // the retry
     ready(net.last)
@@ -268,10 +278,17 @@ describe('sse-session', () => {
   it('503 + Retry-After: the next attempt waits at least that long (more than the backoff)', async () => {
     const { net, session } = setup()
     const a = recordingMember('a')
-    net.sseAnswers.push({ status: 503, body: '{"code":"unavailable","message":"restarting"}', headers: { 'retry-after': '2' } })
+    net.sseAnswers.push({
+      status: 503,
+      body: '{"code":"unavailable","message":"restarting"}',
+      headers: { 'retry-after': '2' },
+    })
     session.add(a)
     await tick()
-    expect(a.states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'http_status', status: 503, retryAfterMs: 2000 } })
+    expect(a.states.at(-1)).toMatchObject({
+      to: 'reconnecting',
+      error: { code: 'http_status', status: 503, retryAfterMs: 2000 },
+    })
     const delay = a.states.at(-1)?.delayMs ?? Number.NaN
     expect(delay).toBeGreaterThanOrEqual(2000 + 100)
     expect(delay).toBeLessThan(2 * 2000 + 100)
@@ -320,7 +337,9 @@ describe('sse-session', () => {
     const extra = members[64]!
     expect(extra.failures).toEqual([])
     await tick()
-    expect(extra.failures).toEqual([{ error: expect.objectContaining({ code: 'too_many_channels', fatal: true, channel: 'ch64' }), from: 'sse' }])
+    expect(extra.failures).toEqual([
+      { error: expect.objectContaining({ code: 'too_many_channels', fatal: true, channel: 'ch64' }), from: 'sse' },
+    ])
     expect(session.has(extra)).toBe(false)
     expect(session.size()).toBe(64)
     expect(net.streams).toHaveLength(1)

@@ -17,7 +17,13 @@ import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
 import { SessionSkeleton } from './session-skeleton'
 import { openEventSourceSse } from '../sse/sse-eventsource'
 import { openFetchSse } from '../sse/sse-fetch'
-import type { ChannelMember, MemberStateChange, MultiplexedSession, SessionOptions, SessionTransport } from './session-types'
+import type {
+  ChannelMember,
+  MemberStateChange,
+  MultiplexedSession,
+  SessionOptions,
+  SessionTransport,
+} from './session-types'
 import type { SseEvent } from '../core/sse-parser'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
 import type { ClientTransport, HeadersProvider } from '../types'
@@ -48,7 +54,10 @@ export type SseSession = MultiplexedSession
  * import { createClient, sseTransport } from '@switchline/client/channels'
  * const rt = createClient({ url: 'https://api.example.com/rt', transports: [sseTransport] })
  */
-export const sseTransport: ClientTransport = { kind: 'sse', create: createSseSession } as SessionTransport<SseSessionOptions>
+export const sseTransport: ClientTransport = {
+  kind: 'sse',
+  create: createSseSession,
+} as SessionTransport<SseSessionOptions>
 
 /**
  * Creates the SSE session of a client. It connects when the first member is added.
@@ -113,7 +122,11 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
     const { members } = this
     if (!members.hasChannel(member.channel) && members.size >= MAX_CHANNELS_PER_STREAM) return refuse(member)
     if (members.add(member)) this.#schedule()
-    else if (this.#started && this.supervisor.state === 'open' && members.named(member.channel).some((m) => this.#readyOn.has(m))) {
+    else if (
+      this.#started &&
+      this.supervisor.state === 'open' &&
+      members.named(member.channel).some((m) => this.#readyOn.has(m))
+    ) {
       this.#readyOn.add(member)
       member.ready('sse')
     }
@@ -123,7 +136,9 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
     const { options, members, timers } = this
     this.#readyOn.clear()
     const platform = options.platform()
-    const channels = members.channels().map((channel) => [channel, members.cursorFor(channel, options.tracker)] as const)
+    const channels = members
+      .channels()
+      .map((channel) => [channel, members.cursorFor(channel, options.tracker)] as const)
     /** The cursor each channel was requested with (`undefined`: none, live only — R9). */
     const sent = new Map(channels)
     const headers = await resolveHeaders(options.headers)
@@ -156,7 +171,9 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
       ctx.failed(error)
     }
     const arm = (timeoutMs: number): void =>
-      attemptTimers.watch(timeoutMs, () => fail(new SwitchlineError('timeout', `SSE stream stalled (no event for ${timeoutMs} ms)`)))
+      attemptTimers.watch(timeoutMs, () =>
+        fail(new SwitchlineError('timeout', `SSE stream stalled (no event for ${timeoutMs} ms)`)),
+      )
 
     const routes: SseEventRoutes = {
       tracker: options.tracker,

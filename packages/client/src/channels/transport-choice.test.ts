@@ -27,7 +27,10 @@ describe('chooseTransport', () => {
   it('a forced transport wins, even when blocked', () => {
     for (const channelSends of [true, false]) {
       for (const wsBlocked of [true, false]) {
-        expect(chooseTransport({ preference: 'sse', channelSends, wsBlocked })).toEqual({ kind: 'sse', reason: 'forced SSE' })
+        expect(chooseTransport({ preference: 'sse', channelSends, wsBlocked })).toEqual({
+          kind: 'sse',
+          reason: 'forced SSE',
+        })
         expect(chooseTransport({ preference: 'websocket', channelSends, wsBlocked })).toEqual({
           kind: 'websocket',
           reason: 'forced WebSocket',
@@ -73,14 +76,23 @@ describe('WebSocket block registry', () => {
 describe('chooseTransport with one transport', () => {
   it('SSE only: sending channels use SSE + POST, receive-only ones SSE, blocked or not', () => {
     for (const wsBlocked of [false, true]) {
-      expect(chooseTransport({ preference: 'auto', channelSends: true, wsBlocked, only: 'sse' })).toEqual({ kind: 'sse', reason: TRANSPORT_REASONS.noWebSocket })
-      expect(chooseTransport({ preference: 'auto', channelSends: false, wsBlocked, only: 'sse' })).toEqual({ kind: 'sse', reason: TRANSPORT_REASONS.receiveOnly })
+      expect(chooseTransport({ preference: 'auto', channelSends: true, wsBlocked, only: 'sse' })).toEqual({
+        kind: 'sse',
+        reason: TRANSPORT_REASONS.noWebSocket,
+      })
+      expect(chooseTransport({ preference: 'auto', channelSends: false, wsBlocked, only: 'sse' })).toEqual({
+        kind: 'sse',
+        reason: TRANSPORT_REASONS.receiveOnly,
+      })
     }
   })
 
   it('WebSocket only: every auto channel uses the WebSocket, even while it is blocked', () => {
     for (const channelSends of [false, true]) {
-      expect(chooseTransport({ preference: 'auto', channelSends, wsBlocked: true, only: 'websocket' })).toEqual({ kind: 'websocket', reason: TRANSPORT_REASONS.noSse })
+      expect(chooseTransport({ preference: 'auto', channelSends, wsBlocked: true, only: 'websocket' })).toEqual({
+        kind: 'websocket',
+        reason: TRANSPORT_REASONS.noSse,
+      })
     }
   })
 })

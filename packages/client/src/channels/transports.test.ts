@@ -108,7 +108,10 @@ describe('createClient transports', () => {
   it('@switchline/client/channels requires transports: none or an empty list is invalid_options', () => {
     expectCode(() => createClientOver({ url: 'http://example.test/rt' } as never), 'invalid_options')
     expectCode(() => createClientOver({ url: 'http://example.test/rt', transports: [] }), 'invalid_options')
-    expectCode(() => createClientOver({ url: 'http://example.test/rt', transports: [{ kind: 'sse' }] }), 'invalid_options')
+    expectCode(
+      () => createClientOver({ url: 'http://example.test/rt', transports: [{ kind: 'sse' }] }),
+      'invalid_options',
+    )
     createClientOver({ url: 'http://example.test/rt', transports: [sseTransport, webSocketTransport] }).close()
   })
 })

@@ -99,7 +99,9 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     this.#timers = new AttemptTimers(session.timers, options.connectTimeoutMs, (connectTimeoutMs) => {
       const what = this.#opened ? 'no welcome' : 'not open'
       this.#socket.terminate('connect timeout')
-      this.#failBeforeOpen(new SwitchlineError('timeout', `WebSocket connect timed out (${what} within ${connectTimeoutMs} ms)`))
+      this.#failBeforeOpen(
+        new SwitchlineError('timeout', `WebSocket connect timed out (${what} within ${connectTimeoutMs} ms)`),
+      )
     })
     // After a frame too large to read (1009), one connection reads up to 4 × the bound: the replay brings that
     // frame again, and this time it is identified and skipped (onMessage) instead of closing every resume.
@@ -181,7 +183,11 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   onClose({ code, reason }: { code: number; reason: string }): void {
     if (!this.#live()) return
     if (!this.#opened) {
-      this.#failBeforeOpen(new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, { closeCode: code }))
+      this.#failBeforeOpen(
+        new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, {
+          closeCode: code,
+        }),
+      )
       return
     }
     this.#end(classifyClose({ code, reason }).error)
@@ -195,7 +201,10 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     if (!this.#live()) return
     const bytes = bytesOver(text, this.#session.maxMessageBytes)
     if (bytes !== undefined) return this.#oversized(text, bytes)
-    const { members, options: { tracker } } = this.#session
+    const {
+      members,
+      options: { tracker },
+    } = this.#session
     const decoded = decodeServerFrame(text)
     if (!decoded.ok) {
       const error = new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`)
@@ -216,7 +225,12 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
       }
       case 'event': {
         if (tracker.accept(frame.channel, frame.id)) {
-          members.deliver(frame.channel, frame.data, { id: frame.id, channel: frame.channel, event: frame.event ?? 'message', transport: 'websocket' })
+          members.deliver(frame.channel, frame.data, {
+            id: frame.id,
+            channel: frame.channel,
+            event: frame.event ?? 'message',
+            transport: 'websocket',
+          })
         }
         return
       }
@@ -243,7 +257,11 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
    * it back; anything else goes to every member. The socket stays.
    */
   #oversized(text: string, bytes: number): void {
-    const { members, options: { tracker }, maxMessageBytes } = this.#session
+    const {
+      members,
+      options: { tracker },
+      maxMessageBytes,
+    } = this.#session
     const decoded = decodeServerFrame(text)
     const event = decoded.ok && decoded.value.type === 'event' ? decoded.value : undefined
     if (!event) {
@@ -251,7 +269,12 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
       return members.each((member) => member.error(error))
     }
     tracker.accept(event.channel, event.id)
-    const error = messageTooLarge(maxMessageBytes, bytes, { channel: event.channel }, `event ${event.id} of ${event.channel}`)
+    const error = messageTooLarge(
+      maxMessageBytes,
+      bytes,
+      { channel: event.channel },
+      `event ${event.id} of ${event.channel}`,
+    )
     for (const member of members.named(event.channel)) member.error(error)
   }
 

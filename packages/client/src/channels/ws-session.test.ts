@@ -257,7 +257,13 @@ describe('ws-session', () => {
     await tick()
     FakeWebSocket.last.welcome()
     const sub = FakeWebSocket.last.sentOf('subscribe').find((f) => f.channel === 'nope')
-    FakeWebSocket.last.receive({ type: 'error', id: sub?.id, code: 'unknown_channel', message: 'no such channel', fatal: true })
+    FakeWebSocket.last.receive({
+      type: 'error',
+      id: sub?.id,
+      code: 'unknown_channel',
+      message: 'no such channel',
+      fatal: true,
+    })
     expect(bad.failures[0]?.error).toMatchObject({ protocolCode: 'unknown_channel', fatal: true })
     expect(good.failures).toEqual([])
     expect(session.has(bad)).toBe(false)
@@ -275,7 +281,9 @@ describe('ws-session', () => {
     await tick()
     FakeWebSocket.last.welcome()
     session.remove(a)
-    expect(FakeWebSocket.last.sentOf('unsubscribe')).toEqual([{ type: 'unsubscribe', id: expect.any(Number), channel: 'chat:a' }])
+    expect(FakeWebSocket.last.sentOf('unsubscribe')).toEqual([
+      { type: 'unsubscribe', id: expect.any(Number), channel: 'chat:a' },
+    ])
     session.remove(b)
     expect(onEmpty).toHaveBeenCalledOnce()
     expect(FakeWebSocket.last.closedWith).toEqual({ code: 1000, reason: '' })

@@ -28,7 +28,10 @@ export type WsSession = MultiplexedSession
  * import { createClient, sseTransport, webSocketTransport } from '@switchline/client/channels'
  * const rt = createClient({ url: 'https://api.example.com/rt', transports: [sseTransport, webSocketTransport] })
  */
-export const webSocketTransport: ClientTransport = { kind: 'websocket', create: createWsSession } as SessionTransport<WsSessionOptions>
+export const webSocketTransport: ClientTransport = {
+  kind: 'websocket',
+  create: createWsSession,
+} as SessionTransport<WsSessionOptions>
 
 /**
  * Creates the WebSocket session of a client. It connects when the first member is added.

@@ -275,7 +275,13 @@ describe('createAsyncQueue: overflow', () => {
   })
 
   it('rejects bad options', () => {
-    const bad = [{ maxSize: 0 }, { maxSize: -1 }, { maxSize: 1.5 }, { maxSize: Number.NaN }, { overflow: 'drop' as OverflowPolicy }]
+    const bad = [
+      { maxSize: 0 },
+      { maxSize: -1 },
+      { maxSize: 1.5 },
+      { maxSize: Number.NaN },
+      { overflow: 'drop' as OverflowPolicy },
+    ]
     for (const options of bad) {
       expectCode(() => createAsyncQueue(options), 'invalid_options', JSON.stringify(options))
     }

@@ -80,7 +80,9 @@ describe('AttemptTimers', () => {
     expect(timers.pinging).toBe(false)
     timers.ping(createPinger({ timers: systemTimers, intervalMs: 100, timeoutMs: 50, sendPing, onTimeout }))
     // A second pinger is stopped at once: one pinger per attempt.
-    timers.ping(createPinger({ timers: systemTimers, intervalMs: 1, timeoutMs: 1, sendPing: second, onTimeout: second }))
+    timers.ping(
+      createPinger({ timers: systemTimers, intervalMs: 1, timeoutMs: 1, sendPing: second, onTimeout: second }),
+    )
     expect(timers.pinging).toBe(true)
     vi.advanceTimersByTime(100)
     expect(sendPing).toHaveBeenCalledOnce()
@@ -97,7 +99,9 @@ describe('AttemptTimers', () => {
     const calls = vi.fn()
     const timers = new AttemptTimers(systemTimers, 1000, calls)
     timers.watch(100, calls)
-    timers.ping(createPinger({ timers: systemTimers, intervalMs: 100, timeoutMs: 50, sendPing: calls, onTimeout: calls }))
+    timers.ping(
+      createPinger({ timers: systemTimers, intervalMs: 100, timeoutMs: 50, sendPing: calls, onTimeout: calls }),
+    )
     expect(vi.getTimerCount()).toBe(3)
     timers.stop()
     timers.stop()

@@ -25,7 +25,11 @@ export class AttemptTimers {
    * within `connectTimeoutMs` (`0` or less: no connect timer).
    * @param connectTimeoutMs - @defaultValue `DEFAULT_CONNECT_TIMEOUT_MS` (10 s)
    */
-  constructor(timers: Timers, connectTimeoutMs: number | undefined, onConnectTimeout: (connectTimeoutMs: number) => void) {
+  constructor(
+    timers: Timers,
+    connectTimeoutMs: number | undefined,
+    onConnectTimeout: (connectTimeoutMs: number) => void,
+  ) {
     this.#timers = timers
     const ms = connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.#connect = createWatchdog(timers, ms, () => {

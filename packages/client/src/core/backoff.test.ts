@@ -139,7 +139,19 @@ describe('exponentialBackoff: bounds and growth', () => {
       exponentialBackoff({ factor: 1 }),
       exponentialBackoff({ factor: 1e300, initialDelayMs: 1e300, maxDelayMs: 1e308 }),
     ]
-    const attempts = [0, 1, 1023, 1024, 1e6, Number.MAX_SAFE_INTEGER, Number.POSITIVE_INFINITY, -1, -Infinity, Number.NaN, 2.7]
+    const attempts = [
+      0,
+      1,
+      1023,
+      1024,
+      1e6,
+      Number.MAX_SAFE_INTEGER,
+      Number.POSITIVE_INFINITY,
+      -1,
+      -Infinity,
+      Number.NaN,
+      2.7,
+    ]
     for (const policy of policies) {
       for (const attempt of attempts) {
         for (const random of [zero, top, () => 0.5]) {
@@ -198,7 +210,13 @@ describe('exponentialBackoff: option validation', () => {
 describe('reconnectDelay: a server hint floors the jitter range', () => {
   it('without a hint it is the backoff, rounded', () => {
     expect(reconnectDelay(defaultBackoff, 0, () => 0.5)).toBe(750)
-    expect(reconnectDelay(() => 10.4, 3, () => 0.9)).toBe(10)
+    expect(
+      reconnectDelay(
+        () => 10.4,
+        3,
+        () => 0.9,
+      ),
+    ).toBe(10)
   })
 
   it('hint + backoff + r × hint with the policy’s own draw r: full jitter over [hint, 2 × hint + ceiling)', () => {
@@ -213,8 +231,22 @@ describe('reconnectDelay: a server hint floors the jitter range', () => {
     const random = (): number => draws.shift() as number
     const twice: BackoffPolicy = (_attempt, r) => (r() + r()) * 100
     expect(reconnectDelay(twice, 0, random, 1000)).toBe(1000 + 110 + 0.2 * 1000)
-    expect(reconnectDelay(() => 100, 0, () => 0.3, 1000)).toBe(1000 + 100 + 300)
-    expect(reconnectDelay(() => 100, 0, () => 0.3, 0)).toBe(100) // no hint: no extra draw needed
+    expect(
+      reconnectDelay(
+        () => 100,
+        0,
+        () => 0.3,
+        1000,
+      ),
+    ).toBe(1000 + 100 + 300)
+    expect(
+      reconnectDelay(
+        () => 100,
+        0,
+        () => 0.3,
+        0,
+      ),
+    ).toBe(100) // no hint: no extra draw needed
   })
 
   it('stays uniform: 10 000 draws under defaultBackoff and a 1000 ms hint fill [1000, 3500) evenly', () => {
@@ -232,8 +264,16 @@ describe('reconnectDelay: a server hint floors the jitter range', () => {
   it(`caps the hint at MAX_RETRY_HINT_MS (${MAX_RETRY_HINT_MS} ms); bad backoff values count as 0`, () => {
     expect(reconnectDelay(() => 0, 0, zero, 1e12)).toBe(MAX_RETRY_HINT_MS)
     expect(reconnectDelay(() => 0, 0, top, 1e12)).toBe(2 * MAX_RETRY_HINT_MS)
-    for (const bad of [Number.NaN, -5, Number.POSITIVE_INFINITY]) expect(reconnectDelay(() => bad, 0, zero, 100)).toBe(100)
+    for (const bad of [Number.NaN, -5, Number.POSITIVE_INFINITY])
+      expect(reconnectDelay(() => bad, 0, zero, 100)).toBe(100)
     for (const hint of [Number.NaN, -1, 0]) expect(reconnectDelay(() => 7, 0, top, hint)).toBe(7)
-    expect(reconnectDelay(() => 0, 0, () => 5, 100)).toBe(200) // a random() above 1 is clamped
+    expect(
+      reconnectDelay(
+        () => 0,
+        0,
+        () => 5,
+        100,
+      ),
+    ).toBe(200) // a random() above 1 is clamped
   })
 })

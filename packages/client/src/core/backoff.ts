@@ -2,7 +2,7 @@
  * Reconnect delays: exponential growth with full jitter. Pure: the caller passes the attempt number and a
  * random source, so tests are deterministic and the supervisor owns all state.
  */
-import { invalidOptions, SwitchlineError } from './errors'
+import { invalidOptions, type SwitchlineError } from './errors'
 
 /**
  * A backoff policy: `attempt` is 0 for the first retry; `random()` returns a number in [0, 1).

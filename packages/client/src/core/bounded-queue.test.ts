@@ -107,7 +107,14 @@ describe('createBoundedQueue', () => {
   })
 
   it('rejects bad options', () => {
-    for (const options of [{ maxCount: 0 }, { maxCount: 1.5 }, { maxCount: -1 }, { maxCount: Number.NaN }, { maxBytes: -1 }, { maxBytes: Number.NaN }]) {
+    for (const options of [
+      { maxCount: 0 },
+      { maxCount: 1.5 },
+      { maxCount: -1 },
+      { maxCount: Number.NaN },
+      { maxBytes: -1 },
+      { maxBytes: Number.NaN },
+    ]) {
       expectCode(() => createBoundedQueue(options), 'invalid_options')
     }
   })
@@ -182,7 +189,26 @@ describe('utf8ByteLength', () => {
 
   it('matches TextEncoder on random strings (seeded)', () => {
     const random = mulberry32(3)
-    const alphabet = ['a', 'Z', '\0', '\x7f', '\x80', 'é', '\u07ff', '\u0800', '世', '\ud7ff', '\ud800', '\udbff', '\udc00', '\udfff', '\ue000', '\uffff', '😀', '𐍈']
+    const alphabet = [
+      'a',
+      'Z',
+      '\0',
+      '\x7f',
+      '\x80',
+      'é',
+      '\u07ff',
+      '\u0800',
+      '世',
+      '\ud7ff',
+      '\ud800',
+      '\udbff',
+      '\udc00',
+      '\udfff',
+      '\ue000',
+      '\uffff',
+      '😀',
+      '𐍈',
+    ]
     for (let i = 0; i < 2000; i++) {
       const text = randomString(random, randomInt(random, 0, 30), alphabet)
       expect(utf8ByteLength(text)).toBe(encoder.encode(text).length)

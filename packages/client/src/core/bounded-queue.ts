@@ -35,7 +35,6 @@ export interface BoundedQueue<T> {
   readonly bytes: number
 }
 
-
 /**
  * Checks bounds before anything is built (what {@link createBoundedQueue} would throw).
  * @throws SwitchlineError `invalid_options` for a `maxCount` that is not a positive integer (or `Infinity`), or a
@@ -45,7 +44,10 @@ export interface BoundedQueue<T> {
  */
 export function checkBoundedQueueOptions(options: BoundedQueueOptions): void {
   const { maxCount, maxBytes } = options
-  if (maxCount !== undefined && !(maxCount === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxCount) && maxCount >= 1))) {
+  if (
+    maxCount !== undefined &&
+    !(maxCount === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxCount) && maxCount >= 1))
+  ) {
     throw invalidOptions(`maxCount must be a positive integer, got ${String(maxCount)}`)
   }
   if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !(maxBytes >= 0))) {

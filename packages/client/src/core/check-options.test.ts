@@ -32,7 +32,13 @@ const SHARED = {
   lastEventId: { bad: [[42], [{}]], good: ['e1-3', ''] },
   schema: { bad: [[{}], [fn]], good: [schema] },
   buffer: {
-    bad: [[5], [{ maxSize: 0 }, 'buffer.maxSize'], [{ maxSize: 1.5 }, 'buffer.maxSize'], [{ maxSize: '10' }, 'buffer.maxSize'], [{ overflow: 'drop' }, 'buffer.overflow']],
+    bad: [
+      [5],
+      [{ maxSize: 0 }, 'buffer.maxSize'],
+      [{ maxSize: 1.5 }, 'buffer.maxSize'],
+      [{ maxSize: '10' }, 'buffer.maxSize'],
+      [{ overflow: 'drop' }, 'buffer.overflow'],
+    ],
     good: [{}, { maxSize: 1, overflow: 'drop-oldest' }, { maxSize: Infinity, overflow: 'error' }],
   },
   transport: { bad: [['SSE'], ['websockets'], [''], [1]], good: ['auto', 'sse', 'websocket'] },
@@ -48,14 +54,30 @@ const RECONNECT = {
     [{ backoff: 100 }, 'reconnect.backoff'],
     [{ pauseWhenHidden: 'yes' }, 'reconnect.pauseWhenHidden'],
   ] as Bad[],
-  good: [false, {}, { maxAttempts: 3, resetAfterMs: 0, backoff: () => 10, pauseWhenHidden: true }, { maxAttempts: Infinity }],
+  good: [
+    false,
+    {},
+    { maxAttempts: 3, resetAfterMs: 0, backoff: () => 10, pauseWhenHidden: true },
+    { maxAttempts: Infinity },
+  ],
 }
 const PLATFORM = {
-  bad: [[3], [{ fetch: 'x' }, 'platform.fetch'], [{ random: 0.5 }, 'platform.random'], [{ timers: 1 }, 'platform.timers']] as Bad[],
+  bad: [
+    [3],
+    [{ fetch: 'x' }, 'platform.fetch'],
+    [{ random: 0.5 }, 'platform.random'],
+    [{ timers: 1 }, 'platform.timers'],
+  ] as Bad[],
   good: [{}, { random: Math.random, EventSource: undefined }],
 }
 const SEND_QUEUE = {
-  bad: [[3], [{ maxCount: 0 }, 'sendQueue.maxCount'], [{ maxCount: -1 }, 'sendQueue.maxCount'], [{ maxBytes: -1 }, 'sendQueue.maxBytes'], [{ maxBytes: '1MB' }, 'sendQueue.maxBytes']] as Bad[],
+  bad: [
+    [3],
+    [{ maxCount: 0 }, 'sendQueue.maxCount'],
+    [{ maxCount: -1 }, 'sendQueue.maxCount'],
+    [{ maxBytes: -1 }, 'sendQueue.maxBytes'],
+    [{ maxBytes: '1MB' }, 'sendQueue.maxBytes'],
+  ] as Bad[],
   good: [{}, { maxCount: 5, maxBytes: 0 }, { maxCount: Infinity, maxBytes: Infinity }],
 }
 const MS = { bad: [['10s'], [-5], [Number.NaN], [null]] as Bad[], good: [0, 5000, Infinity] }
@@ -86,7 +108,11 @@ const SUBSCRIBE: Table<SubscribeOptions<unknown>> = {
       [{ message: 'p', isPong: fn, intervalMs: 0 }, 'ping.intervalMs'],
       [{ message: 'p', isPong: fn, timeoutMs: -1 }, 'ping.timeoutMs'],
     ],
-    good: [false, { message: 'p', isPong: () => true }, { message: () => 'p', isPong: () => true, intervalMs: 10, timeoutMs: 5 }],
+    good: [
+      false,
+      { message: 'p', isPong: () => true },
+      { message: () => 'p', isPong: () => true, intervalMs: 10, timeoutMs: 5 },
+    ],
   },
   maxMessageBytes: BYTES,
   sendQueue: SEND_QUEUE,
@@ -112,14 +138,20 @@ const SUBSCRIBE: Table<SubscribeOptions<unknown>> = {
 }
 
 const CLIENT: Table<Omit<ClientOptions, 'url'>> = {
-  transports: { bad: [[[]], [['sse']], [[{ kind: 'http', create: fn }]], [[{ kind: 'sse' }]]], good: [[sseTransport], [webSocketTransport, sseTransport]] },
+  transports: {
+    bad: [[[]], [['sse']], [[{ kind: 'http', create: fn }]], [[{ kind: 'sse' }]]],
+    good: [[sseTransport], [webSocketTransport, sseTransport]],
+  },
   transport: SHARED.transport,
   sendChannels: { bad: [['chat'], [[1]]], good: [[], ['chat']] },
   token: SUBSCRIBE.token,
   headers: SUBSCRIBE.headers,
   withCredentials: SUBSCRIBE.withCredentials,
   reconnect: RECONNECT,
-  ping: { bad: [[false], [{ intervalMs: 0 }, 'ping.intervalMs'], [{ timeoutMs: '1s' }, 'ping.timeoutMs']], good: [{}, { intervalMs: 1000, timeoutMs: 500 }] },
+  ping: {
+    bad: [[false], [{ intervalMs: 0 }, 'ping.intervalMs'], [{ timeoutMs: '1s' }, 'ping.timeoutMs']],
+    good: [{}, { intervalMs: 1000, timeoutMs: 500 }],
+  },
   stallTimeoutMs: MS,
   connectTimeoutMs: MS,
   maxMessageBytes: BYTES,
@@ -182,9 +214,9 @@ describe('option checks', () => {
       'subscribe(): `reconnect.maxAttempts` must be an integer ≥ 1 or Infinity, got -3',
     )
     expect(thrown(() => subscribe('https://x.test/', { buffer: { maxSize: 0 } })).message).toContain('`buffer.maxSize`')
-    expect(thrown(() => createClient({ url: 'https://x.test/rt', stallTimeoutMs: '10s' as unknown as number })).message).toBe(
-      'createClient(): `stallTimeoutMs` must be a number ≥ 0, got "10s"',
-    )
+    expect(
+      thrown(() => createClient({ url: 'https://x.test/rt', stallTimeoutMs: '10s' as unknown as number })).message,
+    ).toBe('createClient(): `stallTimeoutMs` must be a number ≥ 0, got "10s"')
   })
 
   it('raw-mode options with good values pass together', () => {
@@ -203,6 +235,8 @@ describe('option checks', () => {
   it('options must be an object; undefined options are the defaults', () => {
     expectCode(() => subscribe('https://x.test/', null as unknown as SubscribeOptions<unknown>), 'invalid_options')
     expectCode(() => rt.subscribe('ticker', 5 as unknown as ChannelSubscribeOptions<unknown>), 'invalid_options')
-    expect(() => checkOptions('subscribe()', { transport: undefined, reconnect: undefined }, SUBSCRIBE_OPTIONS)).not.toThrow()
+    expect(() =>
+      checkOptions('subscribe()', { transport: undefined, reconnect: undefined }, SUBSCRIBE_OPTIONS),
+    ).not.toThrow()
   })
 })

@@ -19,7 +19,10 @@ let where = ''
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 const rule = (test: (value: unknown) => boolean, expected: string): Rule => [test, expected]
-const either = (a: Rule, b: Rule): Rule => [(value, path) => a[0](value, path) || b[0](value, path), `${a[1]} or ${b[1]}`]
+const either = (a: Rule, b: Rule): Rule => [
+  (value, path) => a[0](value, path) || b[0](value, path),
+  `${a[1]} or ${b[1]}`,
+]
 const required = (r: Rule): Rule => [r[0], r[1], true]
 const oneOf = (...values: string[]): Rule =>
   rule((value) => values.includes(value as string), `one of ${values.map((v) => `'${v}'`).join(', ')}`)
@@ -32,10 +35,19 @@ const obj = /* @__PURE__ */ rule(isObject, 'an object')
 const ms = /* @__PURE__ */ rule((value) => typeof value === 'number' && value >= 0, 'a number ≥ 0')
 const positive = /* @__PURE__ */ rule((value) => typeof value === 'number' && value > 0, 'a number > 0')
 /** A count: an integer ≥ 1, or `Infinity`. */
-const count = /* @__PURE__ */ rule((value) => value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 1), 'an integer ≥ 1 or Infinity')
+const count = /* @__PURE__ */ rule(
+  (value) => value === Infinity || (Number.isSafeInteger(value) && (value as number) >= 1),
+  'an integer ≥ 1 or Infinity',
+)
 /** A size in bytes that must allow something: a positive integer. */
-const bytes = /* @__PURE__ */ rule((value) => Number.isSafeInteger(value) && (value as number) > 0, 'a positive integer')
-const strings = /* @__PURE__ */ rule((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), 'an array of strings')
+const bytes = /* @__PURE__ */ rule(
+  (value) => Number.isSafeInteger(value) && (value as number) > 0,
+  'a positive integer',
+)
+const strings = /* @__PURE__ */ rule(
+  (value) => Array.isArray(value) && value.every((item) => typeof item === 'string'),
+  'an array of strings',
+)
 const no = /* @__PURE__ */ rule((value) => value === false, 'false')
 
 /** A nested options object, checked with its own shape (its options are named `parent.child`). */
@@ -110,10 +122,16 @@ const SUBSCRIPTION = {
   onGap: fn,
   onError: fn,
   onTransport: fn,
-  signal: /* @__PURE__ */ rule((value) => isObject(value) && typeof value.aborted === 'boolean' && typeof value.addEventListener === 'function', 'an AbortSignal'),
+  signal: /* @__PURE__ */ rule(
+    (value) => isObject(value) && typeof value.aborted === 'boolean' && typeof value.addEventListener === 'function',
+    'an AbortSignal',
+  ),
   lastEventId: str,
   schema: /* @__PURE__ */ rule((value) => isObject(value) && isObject(value['~standard']), 'a Standard Schema'),
-  buffer: /* @__PURE__ */ nested({ maxSize: count, overflow: /* @__PURE__ */ oneOf('error', 'drop-oldest', 'drop-newest') }),
+  buffer: /* @__PURE__ */ nested({
+    maxSize: count,
+    overflow: /* @__PURE__ */ oneOf('error', 'drop-oldest', 'drop-newest'),
+  }),
 } satisfies Shape
 
 // Object.assign, not a spread, in the tables built from others: a call marked pure can go, so a bundle keeps only
@@ -130,7 +148,10 @@ const RAW: Shape = /* @__PURE__ */ Object.assign({}, SUBSCRIPTION, {
 /** Options of raw SSE (`subscribe()` of `@switchline/client/sse`, and of the auto entry). */
 export const SSE_SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, RAW, {
   done: /* @__PURE__ */ either(str, fn),
-  method: /* @__PURE__ */ rule((value) => typeof value === 'string' && /^[A-Za-z]+$/.test(value), 'an HTTP method name'),
+  method: /* @__PURE__ */ rule(
+    (value) => typeof value === 'string' && /^[A-Za-z]+$/.test(value),
+    'an HTTP method name',
+  ),
   body: /* @__PURE__ */ either(str, obj),
   headers,
   token: fn,
@@ -150,21 +171,36 @@ export const WS_SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, RAW
   protocols: /* @__PURE__ */ either(str, strings),
   ping: /* @__PURE__ */ either(
     no,
-    /* @__PURE__ */ nested({ message: /* @__PURE__ */ required(/* @__PURE__ */ either(str, fn)), isPong: /* @__PURE__ */ required(fn), intervalMs: positive, timeoutMs: positive }),
+    /* @__PURE__ */ nested({
+      message: /* @__PURE__ */ required(/* @__PURE__ */ either(str, fn)),
+      isPong: /* @__PURE__ */ required(fn),
+      intervalMs: positive,
+      timeoutMs: positive,
+    }),
   ),
   maxMessageBytes: bytes,
   sendQueue,
   closeCodes: /* @__PURE__ */ rule(
     (value) =>
       isObject(value) &&
-      Object.entries(value).every(([code, action]) => /^[1-4]\d{3}$/.test(code) && (action === 'fatal' || action === 'retry')),
+      Object.entries(value).every(
+        ([code, action]) => /^[1-4]\d{3}$/.test(code) && (action === 'fatal' || action === 'retry'),
+      ),
     "an object of close codes (1000–4999) to 'fatal' or 'retry'",
   ),
-  pong: /* @__PURE__ */ either(no, /* @__PURE__ */ nested({ isPing: /* @__PURE__ */ required(fn), reply: /* @__PURE__ */ required(/* @__PURE__ */ either(str, fn)) })),
+  pong: /* @__PURE__ */ either(
+    no,
+    /* @__PURE__ */ nested({
+      isPing: /* @__PURE__ */ required(fn),
+      reply: /* @__PURE__ */ required(/* @__PURE__ */ either(str, fn)),
+    }),
+  ),
 })
 
 /** Options of the auto raw `subscribe(url, options)`: both transports' options, and `transport`. */
-export const SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, SSE_SUBSCRIBE_OPTIONS, WS_SUBSCRIBE_OPTIONS, { transport })
+export const SUBSCRIBE_OPTIONS: Shape = /* @__PURE__ */ Object.assign({}, SSE_SUBSCRIBE_OPTIONS, WS_SUBSCRIBE_OPTIONS, {
+  transport,
+})
 
 /** Options of `createClient(options)` (`url` is checked by the client itself). */
 export const CLIENT_OPTIONS: Shape = {

@@ -26,7 +26,8 @@ const toUpper: StandardSchemaV1<string, string> = {
   '~standard': {
     version: 1,
     vendor: 'test',
-    validate: (value) => (typeof value === 'string' ? { value: value.toUpperCase() } : { issues: [{ message: 'not a string' }] }),
+    validate: (value) =>
+      typeof value === 'string' ? { value: value.toUpperCase() } : { issues: [{ message: 'not a string' }] },
   },
 }
 
@@ -86,7 +87,12 @@ describe('createDecoder', () => {
 
   it('rejects an unknown format', () => {
     for (const format of ['xml', 'JSON', 42, null]) {
-      expect(isSwitchlineError(thrownBy(() => createDecoder(format as DataFormat)), 'invalid_options')).toBe(true)
+      expect(
+        isSwitchlineError(
+          thrownBy(() => createDecoder(format as DataFormat)),
+          'invalid_options',
+        ),
+      ).toBe(true)
     }
   })
 })
@@ -123,7 +129,9 @@ describe('validateWith', () => {
       { message: 'f' },
       { message: 'g' },
     ]
-    const schema: StandardSchemaV1<unknown, never> = { '~standard': { version: 1, vendor: 't', validate: () => ({ issues }) } }
+    const schema: StandardSchemaV1<unknown, never> = {
+      '~standard': { version: 1, vendor: 't', validate: () => ({ issues }) },
+    }
     const error = thrownBy(() => validateWith(schema, 1)) as SwitchlineError
     expect(error.message).toBe(
       'data failed schema validation: items[0].name: a; [2]: b; Symbol(s): c; d; e; and 2 more',
@@ -132,7 +140,9 @@ describe('validateWith', () => {
   })
 
   it('treats an empty issues array as failure, as the spec says (issues present = failure)', () => {
-    const schema: StandardSchemaV1<unknown, never> = { '~standard': { version: 1, vendor: 't', validate: () => ({ issues: [] }) } }
+    const schema: StandardSchemaV1<unknown, never> = {
+      '~standard': { version: 1, vendor: 't', validate: () => ({ issues: [] }) },
+    }
     const error = thrownBy(() => validateWith(schema, 1))
     expect(isSwitchlineError(error, 'validation')).toBe(true)
     expect((error as Error).message).toBe('data failed schema validation')
@@ -183,7 +193,9 @@ describe('validateWith', () => {
   })
 
   it('infers the output type from the schema', () => {
-    expectTypeOf(() => validateWith(priceSchema('sync'), {})).returns.toEqualTypeOf<{ price: number } | Promise<{ price: number }>>()
+    expectTypeOf(() => validateWith(priceSchema('sync'), {})).returns.toEqualTypeOf<
+      { price: number } | Promise<{ price: number }>
+    >()
     expectTypeOf<StandardSchemaV1.InferOutput<typeof toUpper>>().toEqualTypeOf<string>()
   })
 })

@@ -8,7 +8,6 @@ import type { StandardSchemaV1 } from './standard-schema'
 /** How payload text becomes a value: `JSON.parse`, the text itself, or your function. */
 export type DataFormat = 'json' | 'text' | ((text: string) => unknown)
 
-
 /**
  * Returns a function that decodes text, throwing `SwitchlineError('decode', …, { cause })` on failure.
  * @param format - @defaultValue 'json'

@@ -4,7 +4,7 @@
  * servers are a resume cursor, not keys): a window of recent ids, or a high-water mark for increasing ids.
  * Pure: no I/O, no timers.
  */
-import { invalidOptions, SwitchlineError } from './errors'
+import { invalidOptions } from './errors'
 import { parseEventId, type EventId } from '../protocol/cursor'
 
 /** Per-channel high-water marks for Switchline event ids (`<epoch>-<seq>`, R5 in docs/protocol.md). */
@@ -191,7 +191,9 @@ const ORDERED_ID = /^(?:([a-z0-9]{1,16})-)?(\d{1,15})$/
  * isNew?.('7') // false
  * isNew?.('k3-1') // true: another shape, now the mark
  */
-export function createRawIdFilter(mode: false | 'unique' | 'ordered' | undefined): ((id: string) => boolean) | undefined {
+export function createRawIdFilter(
+  mode: false | 'unique' | 'ordered' | undefined,
+): ((id: string) => boolean) | undefined {
   if (!mode) return undefined
   if (mode === 'unique') {
     const seen = createIdWindow()

@@ -38,7 +38,7 @@ describe('SwitchlineError', () => {
   it('does not define details that were not given (exactOptionalPropertyTypes holds at runtime)', () => {
     const error = new SwitchlineError('closed', 'closed')
     for (const key of ['status', 'closeCode', 'protocolCode', 'channel', 'retryAfterMs', 'cause']) {
-      expect(Object.prototype.hasOwnProperty.call(error, key), key).toBe(false)
+      expect(Object.hasOwn(error, key), key).toBe(false)
     }
   })
 
@@ -130,7 +130,19 @@ describe('parseRetryAfterHeader', () => {
   })
 
   it('ignores absent, negative, fractional and garbage values (no lenient Date.parse)', () => {
-    for (const value of [null, undefined, '', ' ', '-1', '1.5', '5s', 'soon', '2026-01-01', '5.5', 'Sun, 06 Nov 1994']) {
+    for (const value of [
+      null,
+      undefined,
+      '',
+      ' ',
+      '-1',
+      '1.5',
+      '5s',
+      'soon',
+      '2026-01-01',
+      '5.5',
+      'Sun, 06 Nov 1994',
+    ]) {
       expect(parseRetryAfterHeader(value, NOW), String(value)).toBeUndefined()
     }
     expect(parseRetryAfterHeader('Sun, 99 Nov 1994 08:49:37 GMT', NOW)).toBeUndefined()
@@ -139,7 +151,12 @@ describe('parseRetryAfterHeader', () => {
 
 describe('classifyHttpResponse', () => {
   it('200 + text/event-stream is ok, with parameters and any case', () => {
-    for (const contentType of [SSE, 'text/event-stream; charset=utf-8', 'Text/Event-Stream', ' text/event-stream ;x=y']) {
+    for (const contentType of [
+      SSE,
+      'text/event-stream; charset=utf-8',
+      'Text/Event-Stream',
+      ' text/event-stream ;x=y',
+    ]) {
       expect(http(200, { contentType })).toEqual({ kind: 'ok' })
     }
   })
@@ -189,7 +206,9 @@ describe('classifyHttpResponse', () => {
   })
 
   it('other 4xx and anything else are fatal http_status', () => {
-    for (const status of [400, 402, 403, 404, 405, 409, 410, 413, 415, 418, 451, 499, 0, 100, 201, 206, 301, 302, 304, 600, 999]) {
+    for (const status of [
+      400, 402, 403, 404, 405, 409, 410, 413, 415, 418, 451, 499, 0, 100, 201, 206, 301, 302, 304, 600, 999,
+    ]) {
       const result = http(status, { contentType: SSE })
       expect(result.kind, String(status)).toBe('fatal')
       expect(errorOf(result)).toMatchObject({ code: 'http_status', status, fatal: true })
@@ -210,13 +229,32 @@ describe('classifyHttpResponse', () => {
   })
 
   it('takes no protocolCode from a body that is not a §7 error', () => {
-    for (const body of ['', 'oops', '<html>', '[]', 'null', '{"code":1,"message":"m"}', '{"code":"x"}', '{"message":"m"}', '{"error":{"code":"x","message":"m"}}']) {
+    for (const body of [
+      '',
+      'oops',
+      '<html>',
+      '[]',
+      'null',
+      '{"code":1,"message":"m"}',
+      '{"code":"x"}',
+      '{"message":"m"}',
+      '{"error":{"code":"x","message":"m"}}',
+    ]) {
       expect('protocolCode' in errorOf(http(500, { body })), body).toBe(false)
     }
   })
 
   it('says nothing more for a body with nothing to say (empty, HTML, no message or code)', () => {
-    for (const body of ['', '  ', '<html><body>Bad Gateway</body></html>', '[]', 'null', '{"code":1}', '{"x":"y"}', '{"error":{}}']) {
+    for (const body of [
+      '',
+      '  ',
+      '<html><body>Bad Gateway</body></html>',
+      '[]',
+      'null',
+      '{"code":1}',
+      '{"x":"y"}',
+      '{"error":{}}',
+    ]) {
       expect(errorOf(http(500, { body })).message, body).toBe('HTTP 500')
     }
   })
@@ -228,8 +266,16 @@ describe('classifyHttpResponse', () => {
         'HTTP 401 invalid_api_key: Incorrect API key provided',
         'invalid_api_key',
       ],
-      ['{"error":{"message":"model not found","type":"invalid_request_error","code":null}}', 'HTTP 401 invalid_request_error: model not found', 'invalid_request_error'],
-      ['{"error":{"code":400,"message":"bad field","status":"INVALID_ARGUMENT"}}', 'HTTP 401 INVALID_ARGUMENT: bad field', 'INVALID_ARGUMENT'],
+      [
+        '{"error":{"message":"model not found","type":"invalid_request_error","code":null}}',
+        'HTTP 401 invalid_request_error: model not found',
+        'invalid_request_error',
+      ],
+      [
+        '{"error":{"code":400,"message":"bad field","status":"INVALID_ARGUMENT"}}',
+        'HTTP 401 INVALID_ARGUMENT: bad field',
+        'INVALID_ARGUMENT',
+      ],
       ['{"error":"quota exceeded"}', 'HTTP 401: quota exceeded', undefined],
       ['{"message":"no such model"}', 'HTTP 401: no such model', undefined],
       ['{"code":"unauthorized","message":"token expired"}', 'HTTP 401 unauthorized: token expired', 'unauthorized'],
@@ -244,7 +290,10 @@ describe('classifyHttpResponse', () => {
   })
 
   it('keeps protocolCode for our own { code, message } body only, serverCode for every shape', () => {
-    expect(errorOf(http(404, { body: '{"code":"unknown_channel","message":"m"}' }))).toMatchObject({ protocolCode: 'unknown_channel', serverCode: 'unknown_channel' })
+    expect(errorOf(http(404, { body: '{"code":"unknown_channel","message":"m"}' }))).toMatchObject({
+      protocolCode: 'unknown_channel',
+      serverCode: 'unknown_channel',
+    })
     const openai = errorOf(http(401, { body: '{"error":{"message":"m","code":"invalid_api_key"}}' }))
     expect(openai.serverCode).toBe('invalid_api_key')
     expect('protocolCode' in openai).toBe(false)

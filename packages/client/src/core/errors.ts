@@ -78,7 +78,16 @@ export interface SwitchlineErrorDetails {
 }
 
 /** The optional details copied onto a {@link SwitchlineError} when given. */
-const OPTIONAL_DETAILS = ['status', 'closeCode', 'protocolCode', 'channel', 'retryAfterMs', 'url', 'body', 'serverCode'] as const
+const OPTIONAL_DETAILS = [
+  'status',
+  'closeCode',
+  'protocolCode',
+  'channel',
+  'retryAfterMs',
+  'url',
+  'body',
+  'serverCode',
+] as const
 
 /** How much of an HTTP error body a {@link SwitchlineError} keeps in `body`. */
 export const MAX_ERROR_BODY_SNIPPET = 500
@@ -137,7 +146,11 @@ export class SwitchlineError extends Error {
  */
 export function invalidOptions(message: string, ...cause: [cause?: unknown]): SwitchlineError {
   // A cause passed (even `undefined`) becomes `error.cause`, as with the constructor.
-  return new SwitchlineError('invalid_options', message, cause.length > 0 ? { fatal: true, cause: cause[0] } : { fatal: true })
+  return new SwitchlineError(
+    'invalid_options',
+    message,
+    cause.length > 0 ? { fatal: true, cause: cause[0] } : { fatal: true },
+  )
 }
 
 /**
@@ -166,7 +179,8 @@ export function messageOf(error: unknown): string {
 export const MAX_RETRY_AFTER_MS = MAX_TIMER_DELAY_MS
 
 /** IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) or RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`). */
-const GMT_DATE = /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4}|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2}) \d{2}:\d{2}:\d{2} GMT$/
+const GMT_DATE =
+  /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4}|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2}) \d{2}:\d{2}:\d{2} GMT$/
 const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
 
 /**
@@ -214,7 +228,9 @@ export function readErrorBody(text: string | undefined): ErrorBody | undefined {
   const value = parseJsonObject(text)
   if (value === undefined) {
     const line = text.trim().replace(/\s+/g, ' ')
-    return line === '' || /^[<{[]|^null$/.test(line) ? undefined : { message: line.slice(0, 200), serverCode: undefined, protocolCode: undefined, channel: undefined }
+    return line === '' || /^[<{[]|^null$/.test(line)
+      ? undefined
+      : { message: line.slice(0, 200), serverCode: undefined, protocolCode: undefined, channel: undefined }
   }
   const nested = value.error
   const inner = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : value
@@ -222,7 +238,12 @@ export function readErrorBody(text: string | undefined): ErrorBody | undefined {
   const message = str(inner.message) ?? str(nested)
   if (message === undefined && code === undefined) return undefined
   const ours = inner === value && str(value.code) !== undefined && str(value.message) !== undefined
-  return { message, serverCode: code, protocolCode: ours ? code : undefined, channel: ours ? str(value.channel) : undefined }
+  return {
+    message,
+    serverCode: code,
+    protocolCode: ours ? code : undefined,
+    channel: ours ? str(value.channel) : undefined,
+  }
 }
 
 /**
@@ -232,7 +253,11 @@ export function readErrorBody(text: string | undefined): ErrorBody | undefined {
  * @example
  * parseRetryHint('1500', '2', Date.now()) // 1500
  */
-export function parseRetryHint(retryAfterMs: string | null | undefined, retryAfter: string | null | undefined, now: number): number | undefined {
+export function parseRetryHint(
+  retryAfterMs: string | null | undefined,
+  retryAfter: string | null | undefined,
+  now: number,
+): number | undefined {
   const ms = retryAfterMs?.trim()
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.min(Math.round(Number(ms)), MAX_RETRY_AFTER_MS)
   return parseRetryAfterHeader(retryAfter, now)
@@ -295,7 +320,8 @@ export function classifyHttpResponse(input: {
     protocolCode: body?.protocolCode,
     serverCode: body?.serverCode,
     channel: body?.channel,
-    retryAfterMs: retryable && status !== 401 ? parseRetryHint(input.retryAfterMs, input.retryAfter, input.now) : undefined,
+    retryAfterMs:
+      retryable && status !== 401 ? parseRetryHint(input.retryAfterMs, input.retryAfter, input.now) : undefined,
     url,
     body: text ? text.slice(0, MAX_ERROR_BODY_SNIPPET) : undefined,
   }

@@ -17,7 +17,7 @@ describe('header names are case-insensitive', () => {
     expect(headers).toEqual({ 'x-app': '1', authorization: 'Bearer b', 'content-type': 'application/json' })
   })
 
-  it('publish: the app\'s Content-Type and Authorization (any case) are sent once and win; the token fills in otherwise', async () => {
+  it("publish: the app's Content-Type and Authorization (any case) are sent once and win; the token fills in otherwise", async () => {
     const net = createFakeFetch()
     const platform = resolvePlatform({ fetch: net.fetch })
     const withHeaders = createHttpPublisher({
@@ -35,7 +35,7 @@ describe('header names are case-insensitive', () => {
     expect(sent[1]).toEqual({ 'content-type': 'application/json', authorization: 'Bearer from-provider' })
   })
 
-  it('raw SSE: one header per name; the app\'s authorization and content-type win, last-event-id is the SDK\'s', async () => {
+  it("raw SSE: one header per name; the app's authorization and content-type win, last-event-id is the SDK's", async () => {
     const inits: RequestInit[] = []
     const fetch = vi.fn(async (_url: string | URL | Request, init?: RequestInit) => {
       inits.push(init ?? {})
@@ -46,7 +46,12 @@ describe('header names are case-insensitive', () => {
       body: { q: 1 },
       token: () => 'from-provider',
       lastEventId: '7',
-      headers: { Authorization: 'Bearer from-app', 'CONTENT-TYPE': 'application/json; charset=utf-8', 'Last-Event-ID': '1', Accept: 'text/plain' },
+      headers: {
+        Authorization: 'Bearer from-app',
+        'CONTENT-TYPE': 'application/json; charset=utf-8',
+        'Last-Event-ID': '1',
+        Accept: 'text/plain',
+      },
       platform: { fetch, EventSource: undefined },
     })
     await vi.waitFor(() => expect(inits).toHaveLength(1))
@@ -59,7 +64,7 @@ describe('header names are case-insensitive', () => {
     sub.close()
   })
 
-  it('the client\'s SSE stream: the app\'s Authorization (any case) wins over the token provider, sent once', async () => {
+  it("the client's SSE stream: the app's Authorization (any case) wins over the token provider, sent once", async () => {
     const net = createFakeFetch()
     const session = createSseSession({
       baseUrl: 'http://example.test/rt',
@@ -67,11 +72,21 @@ describe('header names are case-insensitive', () => {
       tracker: createCursorTracker(),
       token: () => 'from-provider',
       headers: { Authorization: 'Bearer from-app', 'X-App': '1' },
-      supervisor: { backoff: () => 100, maxAttempts: Infinity, resetAfterMs: 5000, pauseWhenHidden: false, reconnect: true },
+      supervisor: {
+        backoff: () => 100,
+        maxAttempts: Infinity,
+        resetAfterMs: 5000,
+        pauseWhenHidden: false,
+        reconnect: true,
+      },
     })
     session.add(recordingMember('a'))
     await vi.waitFor(() => expect(net.streams).toHaveLength(1))
-    expect(net.last.init?.headers).toEqual({ accept: 'text/event-stream', authorization: 'Bearer from-app', 'x-app': '1' })
+    expect(net.last.init?.headers).toEqual({
+      accept: 'text/event-stream',
+      authorization: 'Bearer from-app',
+      'x-app': '1',
+    })
     session.close()
   })
 })
@@ -88,7 +103,9 @@ describe('utf8ByteString and headerProblem (what a header can carry)', () => {
   it('names the header that cannot be sent, never its value', () => {
     expect(headerProblem({ accept: 'text/event-stream', 'x-latin1': 'café' })).toBeUndefined()
     for (const value of ['Bearer ключ', 'a\r\nb', 'a\nb', 'a\0b']) {
-      expect(headerProblem({ authorization: value })).toBe('header "authorization" has NUL, CR, LF or a char above U+00FF')
+      expect(headerProblem({ authorization: value })).toBe(
+        'header "authorization" has NUL, CR, LF or a char above U+00FF',
+      )
     }
     expect(headerProblem({ 'bad name': '1' })).toBe('header "bad name" is not a valid field name')
   })

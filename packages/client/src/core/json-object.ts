@@ -13,5 +13,7 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   } catch {
     return undefined
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
 }

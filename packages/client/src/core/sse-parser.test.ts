@@ -4,12 +4,7 @@ import { mulberry32, pick, randomInt } from '../../test/support/prng'
 import { expectCode } from '../../test/support/thrown'
 import { createSseParser, type SseEvent, type SseParserOptions } from './sse-parser'
 
-type Entry =
-  | ['event', SseEvent]
-  | ['id', string]
-  | ['retry', number]
-  | ['comment', string]
-  | ['error', 'too_large']
+type Entry = ['event', SseEvent] | ['id', string] | ['retry', number] | ['comment', string] | ['error', 'too_large']
 
 /** Feeds `chunks` and returns every callback, in order. Error sizes depend on chunking, so only the type is kept. */
 function run(chunks: Iterable<string>, options?: SseParserOptions): Entry[] {
@@ -62,11 +57,17 @@ describe('createSseParser: WHATWG examples', () => {
   })
 
   it('empty data lines dispatch; an unterminated last event does not', () => {
-    expect(expectChunkInvariant('data\n\ndata\ndata\n\ndata:')).toEqual([['event', ev('')], ['event', ev('\n')]])
+    expect(expectChunkInvariant('data\n\ndata\ndata\n\ndata:')).toEqual([
+      ['event', ev('')],
+      ['event', ev('\n')],
+    ])
   })
 
   it('"data:test" and "data: test" are the same', () => {
-    expect(expectChunkInvariant('data:test\n\ndata: test\n\n')).toEqual([['event', ev('test')], ['event', ev('test')]])
+    expect(expectChunkInvariant('data:test\n\ndata: test\n\n')).toEqual([
+      ['event', ev('test')],
+      ['event', ev('test')],
+    ])
   })
 })
 
@@ -160,7 +161,8 @@ describe('createSseParser: fields', () => {
   })
 
   it('id: per event, empty resets, NUL ignored, last valid one wins', () => {
-    const text = 'id: 1\ndata: a\n\ndata: b\n\nid:\ndata: c\n\nid: x\0y\ndata: d\n\nid: 2\nid: 3\0\ndata: e\n\nid: 4\nid: 5\ndata: f\n\n'
+    const text =
+      'id: 1\ndata: a\n\ndata: b\n\nid:\ndata: c\n\nid: x\0y\ndata: d\n\nid: 2\nid: 3\0\ndata: e\n\nid: 4\nid: 5\ndata: f\n\n'
     expect(expectChunkInvariant(text)).toEqual([
       ['id', '1'],
       ['event', ev('a', 'message', '1')],
@@ -326,7 +328,11 @@ describe('createSseParser: maxEventSize', () => {
 
   it('the line after a dropped line is parsed normally, whatever its terminator', () => {
     for (const end of ['\n', '\r', '\r\n']) {
-      const seen = events(run(['data: ', 'z'.repeat(100), 'z', `${end}data: tail${end}${end}data: next${end}${end}`], { maxEventSize: 10 }))
+      const seen = events(
+        run(['data: ', 'z'.repeat(100), 'z', `${end}data: tail${end}${end}data: next${end}${end}`], {
+          maxEventSize: 10,
+        }),
+      )
       expect(seen, JSON.stringify(end)).toEqual([ev('next')])
     }
   })
@@ -339,7 +345,11 @@ describe('createSseParser: maxEventSize', () => {
 
   it('rejects a bad maxEventSize', () => {
     for (const maxEventSize of [0, -1, Number.NaN, '5' as unknown as number]) {
-      expectCode(() => createSseParser({ onEvent: () => {} }, { maxEventSize }), 'invalid_options', String(maxEventSize))
+      expectCode(
+        () => createSseParser({ onEvent: () => {} }, { maxEventSize }),
+        'invalid_options',
+        String(maxEventSize),
+      )
     }
   })
 })
@@ -401,7 +411,27 @@ function reference(input: string): Entry[] {
 }
 
 describe('createSseParser: fuzz against a reference (seeded)', () => {
-  const TOKENS = ['data', 'id', 'event', 'retry', 'foo', ':', ': ', ' ', '\n', '\n', '\r', '\r\n', '\n\n', 'a', '7', '😀', '\0', '\uFEFF', 'é']
+  const TOKENS = [
+    'data',
+    'id',
+    'event',
+    'retry',
+    'foo',
+    ':',
+    ': ',
+    ' ',
+    '\n',
+    '\n',
+    '\r',
+    '\r\n',
+    '\n\n',
+    'a',
+    '7',
+    '😀',
+    '\0',
+    '\uFEFF',
+    'é',
+  ]
 
   it('random streams, random chunkings', () => {
     const random = mulberry32(20_260_101)
@@ -412,7 +442,8 @@ describe('createSseParser: fuzz against a reference (seeded)', () => {
       const expected = reference(text)
       expect(run([text]), JSON.stringify(text)).toEqual(expected)
       expect(run(charByChar(text)), JSON.stringify(text)).toEqual(expected)
-      for (const parts of randomChunkings(text, round, 5, 6)) expect(run(parts), JSON.stringify(parts)).toEqual(expected)
+      for (const parts of randomChunkings(text, round, 5, 6))
+        expect(run(parts), JSON.stringify(parts)).toEqual(expected)
     }
   })
 })

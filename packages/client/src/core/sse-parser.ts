@@ -5,7 +5,7 @@
  * It slices whole lines out of each chunk (no per-character concatenation) and only scans an unfinished line
  * again once a chunk brings its end, so feeding a stream char by char stays linear.
  */
-import { invalidOptions, SwitchlineError } from './errors'
+import { invalidOptions } from './errors'
 
 /** One dispatched event. */
 export interface SseEvent {
@@ -62,7 +62,6 @@ export interface SseParser {
 }
 
 const LF = 10
-const CR = 13
 const SPACE = 32
 const COLON = 58
 const BOM = 0xfeff
@@ -122,7 +121,8 @@ export function createSseParser(callbacks: SseParserCallbacks, options: SseParse
 
   function dispatch(): void {
     const eventId = id
-    const event = hasData && !tooLarge ? { id: eventId, event: eventType === '' ? 'message' : eventType, data } : undefined
+    const event =
+      hasData && !tooLarge ? { id: eventId, event: eventType === '' ? 'message' : eventType, data } : undefined
     clearEvent()
     if (eventId !== undefined) callbacks.onId?.(eventId)
     if (event) callbacks.onEvent(event)

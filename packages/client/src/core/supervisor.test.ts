@@ -278,7 +278,10 @@ describe('createSupervisor', () => {
     await flushMicrotasks(5)
     expect(close).toHaveBeenCalledOnce()
     await vi.advanceTimersByTimeAsync(10)
-    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'network', message: 'connect failed: boom' } })
+    expect(states.at(-1)).toMatchObject({
+      to: 'reconnecting',
+      error: { code: 'network', message: 'connect failed: boom' },
+    })
     await vi.advanceTimersByTimeAsync(10)
     await flushMicrotasks(5)
     expect(states.at(-1)).toMatchObject({ to: 'closed', error: { code: 'invalid_options' } })

@@ -232,7 +232,12 @@ class ReconnectLoop implements Supervisor {
       return
     }
     this.#waiting = true
-    this.#setState('reconnecting', { reason: error.message, error: retrying(error, failures, delayMs), attempt: failures, delayMs })
+    this.#setState('reconnecting', {
+      reason: error.message,
+      error: retrying(error, failures, delayMs),
+      attempt: failures,
+      delayMs,
+    })
     this.#waitTimer = options.platform.timers.setTimeout(() => {
       this.#waitTimer = undefined
       this.#attemptNow()
@@ -243,7 +248,8 @@ class ReconnectLoop implements Supervisor {
   #waitForPlatform(error?: SwitchlineError): void {
     this.#waiting = true
     const reason = this.#options.platform.online.isOnline() ? 'hidden' : 'offline'
-    if (this.#state === 'connecting' && this.#current === undefined && this.#failures === 0 && error === undefined) return
+    if (this.#state === 'connecting' && this.#current === undefined && this.#failures === 0 && error === undefined)
+      return
     const attempt = this.#failures
     this.#setState('reconnecting', error === undefined ? { reason, attempt } : { reason, error, attempt })
   }

@@ -4,7 +4,12 @@
  * `visibilitychange`, and `location.origin` (the CORS rule of SSE, ADR 0008). Every global is looked up when read,
  * never captured at import, so msw and tests can patch them. No Node code is reachable from this file.
  */
-import type { EventSourceConstructor, OnlineSource, VisibilitySource, WebSocketConstructor } from '../core/platform-types'
+import type {
+  EventSourceConstructor,
+  OnlineSource,
+  VisibilitySource,
+  WebSocketConstructor,
+} from '../core/platform-types'
 import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
 
 const browserOnline: OnlineSource = {

@@ -2,7 +2,13 @@
  * The shape both `#platform` implementations (`browser.ts`, `node.ts`) export. Internal: `platform.ts` is the
  * only importer of `#platform`.
  */
-import type { EventSourceConstructor, OnlineSource, Platform, VisibilitySource, WebSocketConstructor } from '../core/platform-types'
+import type {
+  EventSourceConstructor,
+  OnlineSource,
+  Platform,
+  VisibilitySource,
+  WebSocketConstructor,
+} from '../core/platform-types'
 import type { OpenSse } from '../core/transport-types'
 
 /** Platform defaults that differ between browsers and Node. Every getter looks its global up when read. */

@@ -36,7 +36,8 @@ export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
     pageOrigin: overrides.pageOrigin ?? platformDefaults.pageOrigin,
   }
   // Same members as last time (the usual case): return that object, so thousands of connections share one.
-  for (const key in platform) if (platform[key as keyof Platform] !== last?.[key as keyof Platform]) return (last = platform)
+  for (const key in platform)
+    if (platform[key as keyof Platform] !== last?.[key as keyof Platform]) return (last = platform)
   return last as Platform
 }
 

@@ -39,7 +39,10 @@ const optInt: FieldSpec = { kind: 'int', optional: true }
 const data: FieldSpec = { kind: 'data' }
 
 const CLIENT: Record<ClientFrame['type'], { spec: Spec; samples: ClientFrame[] }> = {
-  hello: { spec: { token: optStr }, samples: [{ type: 'hello' }, { type: 'hello', token: 't0k3n' }, { type: 'hello', token: '' }] },
+  hello: {
+    spec: { token: optStr },
+    samples: [{ type: 'hello' }, { type: 'hello', token: 't0k3n' }, { type: 'hello', token: '' }],
+  },
   subscribe: {
     spec: { id: int, channel: str, cursor: optStr },
     samples: [
@@ -90,7 +93,13 @@ const SERVER: Record<ServerFrame['type'], { spec: Spec; samples: ServerFrame[] }
   ack: { spec: { id: int, eventId: str }, samples: [{ type: 'ack', id: 3, eventId: 'k3f9a-9' }] },
   pong: { spec: { id: optInt }, samples: [{ type: 'pong' }, { type: 'pong', id: 9 }] },
   error: {
-    spec: { code: { kind: 'code' }, message: str, channel: optStr, fatal: { kind: 'bool', optional: true }, id: optInt },
+    spec: {
+      code: { kind: 'code' },
+      message: str,
+      channel: optStr,
+      fatal: { kind: 'bool', optional: true },
+      id: optInt,
+    },
     samples: [
       { type: 'error', code: 'unknown_channel', message: 'no such channel', channel: 'nope', fatal: true, id: 1 },
       { type: 'error', code: 'rate_limited', message: 'slow down', fatal: false },
@@ -178,7 +187,15 @@ describe('decodeClientFrame', () => {
   }
 
   it('rejects a missing, unknown or mistyped type', () => {
-    for (const frame of [{}, { id: 1 }, { type: 'nope' }, { type: 'PING' }, { type: 1 }, { type: null }, { type: ['ping'] }]) {
+    for (const frame of [
+      {},
+      { id: 1 },
+      { type: 'nope' },
+      { type: 'PING' },
+      { type: 1 },
+      { type: null },
+      { type: ['ping'] },
+    ]) {
       expectRejected(decodeClientFrame(JSON.stringify(frame)), 'unknown frame type')
     }
   })
@@ -227,7 +244,14 @@ describe('decodeServerFrame', () => {
   })
 
   it('rejects a missing, unknown or mistyped type', () => {
-    for (const frame of [{}, { type: 'nope' }, { type: 'Event' }, { type: 7 }, { type: 'toString' }, { type: '__proto__' }]) {
+    for (const frame of [
+      {},
+      { type: 'nope' },
+      { type: 'Event' },
+      { type: 7 },
+      { type: 'toString' },
+      { type: '__proto__' },
+    ]) {
       expectRejected(decodeServerFrame(JSON.stringify(frame)), 'unknown frame type')
     }
   })
@@ -327,7 +351,12 @@ describe('decodeErrorPayload', () => {
   })
 
   it('rejects malformed payloads with a reason', () => {
-    const spec: Spec = { code: { kind: 'code' }, message: str, channel: optStr, fatal: { kind: 'bool', optional: true } }
+    const spec: Spec = {
+      code: { kind: 'code' },
+      message: str,
+      channel: optStr,
+      fatal: { kind: 'bool', optional: true },
+    }
     for (const [label, bad] of mutations({ code: 'internal', message: 'm', fatal: false }, spec)) {
       const result = decodeErrorPayload(JSON.stringify(bad))
       expect(result.ok, label).toBe(false)
@@ -360,7 +389,10 @@ describe('decodePublishRequest', () => {
   })
 
   it('rejects malformed bodies with a reason', () => {
-    for (const [label, bad] of mutations({ channel: 'c', data: 1 }, { channel: str, data, event: optStr, mid: optStr })) {
+    for (const [label, bad] of mutations(
+      { channel: 'c', data: 1 },
+      { channel: str, data, event: optStr, mid: optStr },
+    )) {
       const result = decodePublishRequest(JSON.stringify(bad))
       expect(result.ok, label).toBe(false)
       expectRejected(result, 'malformed publish request')

@@ -57,12 +57,13 @@ const isGap = (f: Obj): boolean =>
 const isCode = (v: unknown): v is string => isStr(v) && /^[a-z][a-z0-9_]{0,63}$/.test(v)
 const optBool = (v: unknown): boolean => v === undefined || typeof v === 'boolean'
 
-const isErrorPayload = (f: Obj): boolean =>
-  isCode(f.code) && isStr(f.message) && optStr(f.channel) && optBool(f.fatal)
+const isErrorPayload = (f: Obj): boolean => isCode(f.code) && isStr(f.message) && optStr(f.channel) && optBool(f.fatal)
 
 /** HTTP error bodies carry no `fatal` (§7): it defaults to the code's entry in the table. */
 function withFatal<T extends Obj>(f: T): T & { fatal: boolean } {
-  return typeof f.fatal === 'boolean' ? (f as T & { fatal: boolean }) : { ...f, fatal: isFatalErrorCode(f.code as string) }
+  return typeof f.fatal === 'boolean'
+    ? (f as T & { fatal: boolean })
+    : { ...f, fatal: isFatalErrorCode(f.code as string) }
 }
 
 const isEventFrame = (f: Obj): boolean => isStr(f.channel) && isStr(f.id) && 'data' in f && optStr(f.event)
@@ -83,7 +84,8 @@ function decodeTyped<T>(text: string, checks: Record<string, (f: Obj) => boolean
   if (typeof frame === 'string') return fail(frame)
   const type = frame.type
   // The hot path (every delivered event) skips the table lookup.
-  if (type === 'event' && checks === SERVER_FRAME_CHECKS) return isEventFrame(frame) ? ok(frame as T) : fail('malformed event frame')
+  if (type === 'event' && checks === SERVER_FRAME_CHECKS)
+    return isEventFrame(frame) ? ok(frame as T) : fail('malformed event frame')
   if (!isStr(type) || !Object.hasOwn(checks, type)) return fail('unknown frame type')
   return (checks[type] as (f: Obj) => boolean)(frame) ? ok(frame as T) : fail(`malformed ${type} frame`)
 }
@@ -101,7 +103,9 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
 /** Decodes a frame sent by a server (client side). */
 export function decodeServerFrame(text: string): Decoded<ServerFrame> {
   const decoded = decodeTyped<ServerFrame>(text, SERVER_FRAME_CHECKS)
-  return decoded.ok && decoded.value.type === 'error' ? ok(withFatal(decoded.value as unknown as Obj) as unknown as ServerFrame) : decoded
+  return decoded.ok && decoded.value.type === 'error'
+    ? ok(withFatal(decoded.value as unknown as Obj) as unknown as ServerFrame)
+    : decoded
 }
 
 /** Decodes the `data` of a channel event on the SSE stream. */
@@ -117,7 +121,11 @@ export function decodeSseMessage(text: string): Decoded<SseMessagePayload> {
 export function decodeSseReady(text: string): Decoded<SseReadyPayload> {
   const f = parseObject(text)
   if (typeof f === 'string') return fail(f)
-  return isStr(f.epoch) && isInt(f.heartbeatMs) && Array.isArray(f.channels) && f.channels.every(isStr) && isStr(f.cursor)
+  return isStr(f.epoch) &&
+    isInt(f.heartbeatMs) &&
+    Array.isArray(f.channels) &&
+    f.channels.every(isStr) &&
+    isStr(f.cursor)
     ? ok(f as unknown as SseReadyPayload)
     : fail('malformed sl-ready')
 }

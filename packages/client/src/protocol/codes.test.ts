@@ -19,7 +19,12 @@ function docTable(firstHeader: string): string[][] {
   const rows: string[][] = []
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break
-    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/^`|`$/g, '')))
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/^`|`$/g, '')),
+    )
   }
   return rows
 }
@@ -28,7 +33,10 @@ describe('ERROR_CODES', () => {
   it('matches the table of docs/protocol.md §7 exactly (code, HTTP status, fatal)', () => {
     const rows = docTable('code')
     const fromDoc = Object.fromEntries(
-      rows.map(([code, http, fatal]) => [code, { status: http === '—' ? undefined : Number(http), fatal: fatal === 'yes' }]),
+      rows.map(([code, http, fatal]) => [
+        code,
+        { status: http === '—' ? undefined : Number(http), fatal: fatal === 'yes' },
+      ]),
     )
     expect(ERROR_CODES).toEqual(fromDoc)
   })
@@ -47,7 +55,24 @@ describe('CLOSE_CODES', () => {
   })
 
   it('codes the protocol does not define are not fatal', () => {
-    for (const code of [0, 999, 1002, 1003, 1005, 1007, 1008, 1010, 1014, 1015, 3000, 4002, 4004, 4999, -4000, Number.NaN]) {
+    for (const code of [
+      0,
+      999,
+      1002,
+      1003,
+      1005,
+      1007,
+      1008,
+      1010,
+      1014,
+      1015,
+      3000,
+      4002,
+      4004,
+      4999,
+      -4000,
+      Number.NaN,
+    ]) {
       expect(isFatalCloseCode(code), String(code)).toBe(false)
     }
   })
@@ -74,7 +99,6 @@ describe('isFatalErrorCode', () => {
       expect(isFatalErrorCode(code), code).toBe(false)
     }
   })
-
 })
 
 describe('isProtocolErrorCode', () => {

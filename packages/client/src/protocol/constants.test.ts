@@ -1,9 +1,30 @@
 import { describe, expect, it } from 'vitest'
-import { channelName, isChannelId, PATHS, PROTOCOL_DEFAULTS, SSE_EVENTS, SUBPROTOCOL, sseStallTimeoutMs } from './constants'
+import {
+  channelName,
+  isChannelId,
+  PATHS,
+  PROTOCOL_DEFAULTS,
+  SSE_EVENTS,
+  SUBPROTOCOL,
+  sseStallTimeoutMs,
+} from './constants'
 
 describe('isChannelId', () => {
   it('accepts name and name:key', () => {
-    for (const id of ['chat', 'chat:room-a', 'a', 'A_b-9', 'x:1', 'x:a.b.c', 'x:-', 'x:_', 'x:.', '-', '_', 'a-b_c:Key.With-All_9']) {
+    for (const id of [
+      'chat',
+      'chat:room-a',
+      'a',
+      'A_b-9',
+      'x:1',
+      'x:a.b.c',
+      'x:-',
+      'x:_',
+      'x:.',
+      '-',
+      '_',
+      'a-b_c:Key.With-All_9',
+    ]) {
       expect(isChannelId(id), id).toBe(true)
     }
   })

@@ -69,6 +69,8 @@ describe('raw subscribe<T, E>() named events', () => {
     interface Events {
       'order-update': Order
     }
-    subscribe<Order, Events>('https://shop.example.com/orders').on('order-update', (o) => expectTypeOf(o).toEqualTypeOf<Order>())
+    subscribe<Order, Events>('https://shop.example.com/orders').on('order-update', (o) =>
+      expectTypeOf(o).toEqualTypeOf<Order>(),
+    )
   })
 })

@@ -187,7 +187,9 @@ describe('named events: on(name, handler) / off', () => {
         version: 1,
         vendor: 'test',
         validate: (value: unknown) =>
-          typeof value === 'number' ? { value: value * 10 } : { issues: [{ message: `not a number: ${String(value)}` }] },
+          typeof value === 'number'
+            ? { value: value * 10 }
+            : { issues: [{ message: `not a number: ${String(value)}` }] },
       },
     } as StandardSchemaV1<unknown, number>
     const errors: string[] = []
@@ -215,9 +217,17 @@ describe('named events: on(name, handler) / off', () => {
 
   it('a name that is not a string or a handler that is not a function is invalid_options', () => {
     const { subscription } = setup()
-    const loose = subscription as unknown as { on(name: unknown, handler: unknown): unknown; off(name: unknown, handler?: unknown): unknown }
+    const loose = subscription as unknown as {
+      on(name: unknown, handler: unknown): unknown
+      off(name: unknown, handler?: unknown): unknown
+    }
     expect(() => loose.on(42, () => {})).toThrow(expect.objectContaining({ code: 'invalid_options', fatal: true }))
-    expect(() => loose.on('x', 'nope')).toThrow(expect.objectContaining({ code: 'invalid_options', message: 'on(string, string): takes an event name (string) and a handler (function)' }))
+    expect(() => loose.on('x', 'nope')).toThrow(
+      expect.objectContaining({
+        code: 'invalid_options',
+        message: 'on(string, string): takes an event name (string) and a handler (function)',
+      }),
+    )
     expect(() => loose.on('x', undefined)).toThrow(expect.objectContaining({ code: 'invalid_options' }))
     expect(() => loose.off('x', 1)).toThrow(expect.objectContaining({ code: 'invalid_options' }))
     expect(() => loose.off(undefined)).toThrow(expect.objectContaining({ code: 'invalid_options' }))

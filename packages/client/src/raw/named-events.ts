@@ -22,7 +22,9 @@ export function createNamedHandlers(): NamedHandlers {
 /** Throws `invalid_options` unless `name` is a string and `handler` a function (a typo in plain JS fails at once). */
 export function checkNamedHandler(method: 'on' | 'off', name: unknown, handler: unknown, optional: boolean): void {
   if (typeof name !== 'string' || (typeof handler !== 'function' && !(optional && handler === undefined))) {
-    throw invalidOptions(`${method}(${typeof name}, ${typeof handler}): takes an event name (string) and a handler (function)`)
+    throw invalidOptions(
+      `${method}(${typeof name}, ${typeof handler}): takes an event name (string) and a handler (function)`,
+    )
   }
 }
 

@@ -58,7 +58,8 @@ export function createRawSse<T>(
   const method = (options.method ?? 'GET').toUpperCase()
   const body = encodeBody(options.body)
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
-  const firstByteTimeoutMs = options.firstByteTimeoutMs ?? (method === 'GET' ? stallTimeoutMs : DEFAULT_FIRST_BYTE_TIMEOUT_MS)
+  const firstByteTimeoutMs =
+    options.firstByteTimeoutMs ?? (method === 'GET' ? stallTimeoutMs : DEFAULT_FIRST_BYTE_TIMEOUT_MS)
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const resend = options.resend === true
   const plain = isPlainSseRequest(options)
@@ -107,22 +108,32 @@ export function createRawSse<T>(
     const authorization = requestHeaders.authorization
     if (refused && refused.authorization === authorization) {
       const { error } = refused
-      throw new SwitchlineError('unauthorized', `${error.message} (the retry would send the same credentials: stopped)`, {
-        status: error.status,
-        protocolCode: error.protocolCode,
-        url: error.url,
-        body: error.body,
-        serverCode: error.serverCode,
-        fatal: true,
-        cause: error,
-      })
+      throw new SwitchlineError(
+        'unauthorized',
+        `${error.message} (the retry would send the same credentials: stopped)`,
+        {
+          status: error.status,
+          protocolCode: error.protocolCode,
+          url: error.url,
+          body: error.body,
+          serverCode: error.serverCode,
+          fatal: true,
+          cause: error,
+        },
+      )
     }
     // Without the EventSource transport (the SSE-only entry, add-on not passed) 'auto' stays on fetch.
     const useEventSource =
-      eventSource !== undefined && usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
+      eventSource !== undefined &&
+      usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
     const ownHeaders = Object.keys(requestHeaders).length > 0
     // The CORS rule belongs to 'auto' (it stands in for EventSource): an explicit `sse: 'fetch'` keeps the header.
-    const inQuery = cursorInQuery(url, sseClient === 'auto' ? platform.pageOrigin : undefined, useEventSource, ownHeaders)
+    const inQuery = cursorInQuery(
+      url,
+      sseClient === 'auto' ? platform.pageOrigin : undefined,
+      useEventSource,
+      ownHeaders,
+    )
     if (cursor !== undefined && !inQuery) requestHeaders['last-event-id'] = utf8ByteString(cursor)
     const request: SseRequest = {
       url: inQuery ? withQueryCursor(url, cursor) : url,
@@ -162,7 +173,8 @@ export function createRawSse<T>(
     )
     /** The first byte may come late: Hono, h3 and @fastify/sse write nothing at first (and Node holds a `writeHead()` until then); an LLM thinks. */
     const awaitFirstByte = (after: string): void => {
-      if (!bodyStarted) arm(firstByteTimeoutMs, `SSE stream silent: no first byte within ${firstByteTimeoutMs} ms of ${after}`)
+      if (!bodyStarted)
+        arm(firstByteTimeoutMs, `SSE stream silent: no first byte within ${firstByteTimeoutMs} ms of ${after}`)
     }
     const handlers: SseAttemptHandlers = {
       onSent() {
@@ -193,7 +205,9 @@ export function createRawSse<T>(
       onError: (error) => sink.error(error),
     }
     try {
-      const open = useEventSource ? (eventSource as OpenSse) : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
+      const open = useEventSource
+        ? (eventSource as OpenSse)
+        : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
       attempt = open(request, handlers, platform)
     } catch (error) {
       stop()
@@ -235,12 +249,16 @@ function notResent(method: string, error: SwitchlineError): SwitchlineError {
  * Whether a subscription asks for EventSource (`sse: 'eventsource'`, or the add-on transport itself) with a request
  * EventSource cannot send.
  */
-export function eventSourceRefused(options: Pick<SubscribeOptions<unknown>, 'sse' | 'method' | 'body' | 'headers' | 'token'>): boolean {
+export function eventSourceRefused(
+  options: Pick<SubscribeOptions<unknown>, 'sse' | 'method' | 'body' | 'headers' | 'token'>,
+): boolean {
   return (options.sse === 'eventsource' || typeof options.sse === 'function') && !isPlainSseRequest(options)
 }
 
 /** A plain GET without headers, token or body: what `EventSource` can request. */
-export function isPlainSseRequest(options: Pick<SubscribeOptions<unknown>, 'method' | 'body' | 'headers' | 'token'>): boolean {
+export function isPlainSseRequest(
+  options: Pick<SubscribeOptions<unknown>, 'method' | 'body' | 'headers' | 'token'>,
+): boolean {
   return (
     (options.method ?? 'GET').toUpperCase() === 'GET' &&
     options.body === undefined &&
@@ -260,7 +278,11 @@ function encodeBody(body: SubscribeOptions<unknown>['body']): string | undefined
 }
 
 /** The request's own headers; the caller adds the cursor where it travels as a header. */
-function fetchHeaders(headers: Record<string, string>, token: string | undefined, jsonBody: boolean): Record<string, string> {
+function fetchHeaders(
+  headers: Record<string, string>,
+  token: string | undefined,
+  jsonBody: boolean,
+): Record<string, string> {
   // `headers` is resolveHeaders()' fresh, lower-cased object: it is added to, not copied again.
   if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
   if (jsonBody) setDefaultHeader(headers, 'content-type', 'application/json')

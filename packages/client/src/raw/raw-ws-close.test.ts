@@ -16,12 +16,20 @@ describe('classifyRawClose (raw WebSocket close codes, RFC 6455)', () => {
   )
 
   it('names the RFC meaning and the reason in the message; 1013 keeps a retry-after hint', () => {
-    expect(classifyRawClose({ code: 1008, reason: 'bad key' }).message).toBe('WebSocket closed with 1008 (policy violation): bad key')
+    expect(classifyRawClose({ code: 1008, reason: 'bad key' }).message).toBe(
+      'WebSocket closed with 1008 (policy violation): bad key',
+    )
     expect(classifyRawClose({ code: 1013, reason: 'retry-after=2500' }).retryAfterMs).toBe(2500)
   })
 
   it('closeCodes overrides win both ways', () => {
-    expect(classifyRawClose({ code: 4001, reason: '' }, { 4001: 'fatal' })).toMatchObject({ code: 'close_code', fatal: true })
-    expect(classifyRawClose({ code: 1008, reason: '' }, { 1008: 'retry' })).toMatchObject({ code: 'network', fatal: false })
+    expect(classifyRawClose({ code: 4001, reason: '' }, { 4001: 'fatal' })).toMatchObject({
+      code: 'close_code',
+      fatal: true,
+    })
+    expect(classifyRawClose({ code: 1008, reason: '' }, { 1008: 'retry' })).toMatchObject({
+      code: 'network',
+      fatal: false,
+    })
   })
 })

@@ -168,7 +168,9 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
       try {
         text = encode(data)
       } catch (cause) {
-        return Promise.reject(new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause }))
+        return Promise.reject(
+          new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause }),
+        )
       }
       return new Promise<SendResult>((resolve, reject) => {
         const item = { text, resolve, reject }

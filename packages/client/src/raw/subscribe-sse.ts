@@ -33,19 +33,25 @@ export type SseSubscribeOptions<T> = Omit<
  * import { eventSource, subscribe } from '@switchline/client/sse'
  * const ticks = subscribe<Tick>('/ticks', { sse: eventSource, onEvent: render }) // the platform's EventSource
  */
-export function subscribe<T = unknown, E = Record<string, T>>(url: string, options?: SseSubscribeOptions<T>): Subscription<T, never, SendResult, E>
+export function subscribe<T = unknown, E = Record<string, T>>(
+  url: string,
+  options?: SseSubscribeOptions<T>,
+): Subscription<T, never, SendResult, E>
 export function subscribe<T = unknown>(url: string, options: SseSubscribeOptions<T> = {}): Subscription<T> {
   checkOptions('subscribe()', options, SSE_SUBSCRIBE_OPTIONS)
   const parsed = parseRawUrl(url)
   const scheme = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[parsed.protocol]
-  if (scheme === undefined) throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
+  if (scheme === undefined)
+    throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
   if ((options.sse as string) === 'eventsource') {
     throw invalidOptions(
       "subscribe(): sse: 'eventsource' needs the EventSource transport here: import { eventSource } from '@switchline/client/sse' and pass sse: eventSource",
     )
   }
   if (eventSourceRefused(options)) {
-    throw invalidOptions('subscribe(): the EventSource transport allows only a plain GET (no headers, token, body or method)')
+    throw invalidOptions(
+      'subscribe(): the EventSource transport allows only a plain GET (no headers, token, body or method)',
+    )
   }
   const converted = scheme !== parsed.protocol
   parsed.protocol = scheme

@@ -39,15 +39,22 @@ export type WsSubscribeOptions<T> = Omit<
  * const ticks = subscribe<Tick>('wss://feed.example.com/ticks', { onEvent: render })
  * await ticks.send({ op: 'subscribe', symbol: 'ACME' })
  */
-export function subscribe<T = unknown, E = Record<string, T>>(url: string, options?: WsSubscribeOptions<T>): Subscription<T, unknown, SendResult, E>
+export function subscribe<T = unknown, E = Record<string, T>>(
+  url: string,
+  options?: WsSubscribeOptions<T>,
+): Subscription<T, unknown, SendResult, E>
 export function subscribe<T = unknown>(url: string, options: WsSubscribeOptions<T> = {}): Subscription<T, unknown> {
   checkOptions('subscribe()', options, WS_SUBSCRIBE_OPTIONS)
   const parsed = parseRawUrl(url)
   const scheme = { 'ws:': 'ws:', 'wss:': 'wss:', 'http:': 'ws:', 'https:': 'wss:' }[parsed.protocol]
-  if (scheme === undefined) throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (ws, wss, http, https)`)
+  if (scheme === undefined)
+    throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (ws, wss, http, https)`)
   const converted = scheme !== parsed.protocol
   parsed.protocol = scheme
-  return startRaw(options, 'websocket', converted ? 'WebSocket entry (URL scheme converted)' : 'ws(s) URL → WebSocket', (sink) =>
-    createRawWs(parsed.href, options, sink),
+  return startRaw(
+    options,
+    'websocket',
+    converted ? 'WebSocket entry (URL scheme converted)' : 'ws(s) URL → WebSocket',
+    (sink) => createRawWs(parsed.href, options, sink),
   )
 }

@@ -52,7 +52,10 @@ describe('subscribe() — transport from the URL', () => {
 
   it('an already-aborted signal never connects', () => {
     const { fetch } = streamingFetch()
-    const sub = subscribe('https://x.test/', { signal: AbortSignal.abort(), platform: { fetch, EventSource: undefined } })
+    const sub = subscribe('https://x.test/', {
+      signal: AbortSignal.abort(),
+      platform: { fetch, EventSource: undefined },
+    })
     expect(sub.state).toBe('closed')
     expect(fetch).not.toHaveBeenCalled()
   })
@@ -100,7 +103,10 @@ describe('subscribe() over SSE — stall and teardown', () => {
   it('stallTimeoutMs: 0 disables the watchdog', async () => {
     const { fetch, calls } = streamingFetch()
     const timers = manualTimers()
-    const sub = subscribe('https://x.test/s', { stallTimeoutMs: 0, platform: { fetch, EventSource: undefined, timers } })
+    const sub = subscribe('https://x.test/s', {
+      stallTimeoutMs: 0,
+      platform: { fetch, EventSource: undefined, timers },
+    })
     await flushMicrotasks(20)
     calls[0]!.push(': first byte\n\n') // stops the connect timer
     await flushMicrotasks(20)
@@ -136,7 +142,9 @@ describe('subscribe() over WebSocket — send queue', () => {
   beforeEach(() => FakeWebSocket.reset())
 
   it('queues up to 100 sends while disconnected, rejects more with queue_full, and the rest with closed on close', async () => {
-    const sub = subscribe('wss://x.test/', { platform: { WebSocket: FakeWebSocketConstructor, timers: manualTimers() } })
+    const sub = subscribe('wss://x.test/', {
+      platform: { WebSocket: FakeWebSocketConstructor, timers: manualTimers() },
+    })
     const sends = Array.from({ length: 101 }, (_, i) => settle(sub.send(i)))
     const overflow = await sends[100]!
     expect(overflow).toMatchObject({ status: 'rejected', reason: { code: 'queue_full' } })
@@ -237,7 +245,7 @@ describe('subscribe() — connect timeout', () => {
     expect(timers.pending).toBe(0)
   })
 
-  it('SSE: the connect phase ends with the response headers; a quiet body is firstByteTimeoutMs\'s, then stallTimeoutMs\'s', async () => {
+  it("SSE: the connect phase ends with the response headers; a quiet body is firstByteTimeoutMs's, then stallTimeoutMs's", async () => {
     const { fetch, calls } = streamingFetch()
     const timers = manualTimers()
     const states: StateChange[] = []
@@ -254,7 +262,10 @@ describe('subscribe() — connect timeout', () => {
     timers.advance(1999) // past connectTimeoutMs and stallTimeoutMs: still fine
     expect(states.map((s) => s.to)).toEqual(['open'])
     timers.advance(1)
-    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', message: expect.stringMatching(/first byte/) } })
+    expect(states.at(-1)).toMatchObject({
+      to: 'reconnecting',
+      error: { code: 'timeout', message: expect.stringMatching(/first byte/) },
+    })
     expect(calls[0]!.init.signal?.aborted).toBe(true)
     timers.advance(50)
     await flushMicrotasks(20)
@@ -264,16 +275,26 @@ describe('subscribe() — connect timeout', () => {
     timers.advance(999)
     expect(calls).toHaveLength(2)
     timers.advance(1)
-    expect(states.at(-1)).toMatchObject({ to: 'reconnecting', error: { code: 'timeout', message: expect.stringMatching(/stalled/) } })
+    expect(states.at(-1)).toMatchObject({
+      to: 'reconnecting',
+      error: { code: 'timeout', message: expect.stringMatching(/stalled/) },
+    })
     sub.close()
   })
 
   it('SSE: firstByteTimeoutMs defaults to stallTimeoutMs for a GET and to 5 minutes for a POST', async () => {
-    for (const [method, expected] of [['GET', 45_000], ['POST', 300_000]] as const) {
+    for (const [method, expected] of [
+      ['GET', 45_000],
+      ['POST', 300_000],
+    ] as const) {
       const { fetch } = streamingFetch()
       const timers = manualTimers()
       const states: StateChange[] = []
-      const sub = subscribe('https://x.test/s', { method, onState: (c) => states.push(c), platform: { fetch, EventSource: undefined, timers } })
+      const sub = subscribe('https://x.test/s', {
+        method,
+        onState: (c) => states.push(c),
+        platform: { fetch, EventSource: undefined, timers },
+      })
       await flushMicrotasks(20)
       timers.advance(expected - 1)
       expect(sub.state).toBe('open')

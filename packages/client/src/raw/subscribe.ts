@@ -57,9 +57,18 @@ export type SseUrl = `http://${string}` | `https://${string}` | `/${string}`
  * })
  * await ticks.send({ op: 'subscribe', symbol: 'ACME' })
  */
-export function subscribe<T = unknown, E = Record<string, T>>(url: SseUrl, options?: SubscribeOptions<T> & { transport?: 'auto' | 'sse' }): Subscription<T, never, SendResult, E>
-export function subscribe<T = unknown, E = Record<string, T>>(url: string, options: SubscribeOptions<T> & { transport: 'sse' }): Subscription<T, never, SendResult, E>
-export function subscribe<T = unknown, E = Record<string, T>>(url: string, options?: SubscribeOptions<T>): Subscription<T, unknown, SendResult, E>
+export function subscribe<T = unknown, E = Record<string, T>>(
+  url: SseUrl,
+  options?: SubscribeOptions<T> & { transport?: 'auto' | 'sse' },
+): Subscription<T, never, SendResult, E>
+export function subscribe<T = unknown, E = Record<string, T>>(
+  url: string,
+  options: SubscribeOptions<T> & { transport: 'sse' },
+): Subscription<T, never, SendResult, E>
+export function subscribe<T = unknown, E = Record<string, T>>(
+  url: string,
+  options?: SubscribeOptions<T>,
+): Subscription<T, unknown, SendResult, E>
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
   checkOptions('subscribe()', options, SUBSCRIBE_OPTIONS)
   const target = resolveTarget(url, options.transport ?? 'auto')
@@ -68,7 +77,13 @@ export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T>
   }
   return startRaw(options, target.kind, target.reason, (sink, end) =>
     target.kind === 'sse'
-      ? createRawSse(target.url, options, sink, end, typeof options.sse === 'function' ? options.sse : openEventSourceSse)
+      ? createRawSse(
+          target.url,
+          options,
+          sink,
+          end,
+          typeof options.sse === 'function' ? options.sse : openEventSourceSse,
+        )
       : createRawWs(target.url, options, sink),
   )
 }
@@ -80,7 +95,12 @@ interface Target {
   reason: string
 }
 
-const NATURAL: Record<string, TransportKind> = { 'http:': 'sse', 'https:': 'sse', 'ws:': 'websocket', 'wss:': 'websocket' }
+const NATURAL: Record<string, TransportKind> = {
+  'http:': 'sse',
+  'https:': 'sse',
+  'ws:': 'websocket',
+  'wss:': 'websocket',
+}
 const CONVERT: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'http:', 'wss:': 'https:' }
 
 function resolveTarget(url: string, preference: TransportPreference): Target {
@@ -90,7 +110,12 @@ function resolveTarget(url: string, preference: TransportPreference): Target {
     throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
   }
   if (preference === 'auto' || preference === natural) {
-    const reason = preference === 'auto' ? (natural === 'sse' ? 'http(s) URL → SSE' : 'ws(s) URL → WebSocket') : `transport: '${natural}'`
+    const reason =
+      preference === 'auto'
+        ? natural === 'sse'
+          ? 'http(s) URL → SSE'
+          : 'ws(s) URL → WebSocket'
+        : `transport: '${natural}'`
     return { url: parsed.href, kind: natural, reason }
   }
   parsed.protocol = CONVERT[parsed.protocol] as string

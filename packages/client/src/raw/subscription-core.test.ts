@@ -90,7 +90,10 @@ describe('createSubscriptionCore', () => {
     const made = setup<number>({
       schema: numberSchema(new Map([[2, gate.promise]])),
       onEvent: (n) => seen.push(`event ${n} on ${subscription.transport}`),
-      onTransport: (change) => seen.push(`${change.from}→${change.to} (${change.reason}) ${change.reprobeAt ?? ''} = ${subscription.transport}/${subscription.transportReason}`),
+      onTransport: (change) =>
+        seen.push(
+          `${change.from}→${change.to} (${change.reason}) ${change.reprobeAt ?? ''} = ${subscription.transport}/${subscription.transportReason}`,
+        ),
     })
     subscription = made.subscription
     const { sink } = made
@@ -294,7 +297,11 @@ describe('createSubscriptionCore', () => {
     expect('close' in subscription && 'state' in subscription && Symbol.asyncIterator in subscription).toBe(true)
     sink.setTransport('sse', 'why')
     sink.deliver(1, meta('x'))
-    expect([subscription.transport, subscription.transportReason, subscription.lastEventId]).toEqual(['sse', 'why', 'x'])
+    expect([subscription.transport, subscription.transportReason, subscription.lastEventId]).toEqual([
+      'sse',
+      'why',
+      'x',
+    ])
     const sending = createSubscriptionCore<unknown, string>({}, { onClose() {}, send: async () => ({ eventId: 'e' }) })
     expect('send' in sending.subscription).toBe(true)
   })
@@ -302,7 +309,10 @@ describe('createSubscriptionCore', () => {
   it('state changes and gaps queued behind an async validation keep their order', async () => {
     const gate = deferred<void>()
     const gaps: unknown[] = []
-    const { sink, events, states } = setup<number>({ schema: numberSchema(new Map([[1, gate.promise]])), onGap: (g) => gaps.push(g) })
+    const { sink, events, states } = setup<number>({
+      schema: numberSchema(new Map([[1, gate.promise]])),
+      onGap: (g) => gaps.push(g),
+    })
     sink.deliver(1, meta('1'))
     sink.setState({ to: 'open' })
     sink.gap({ reason: 'x' } as never)
@@ -322,7 +332,10 @@ describe('createSubscriptionCore', () => {
 
   it('a failure that will be retried reaches onError after its onState, with attempt and nextDelayMs', async () => {
     const order: string[] = []
-    const { sink } = setup({ onState: (c) => order.push(`state:${c.to}`), onError: (e) => order.push(`error:${e.code}:${e.attempt}:${e.nextDelayMs}`) })
+    const { sink } = setup({
+      onState: (c) => order.push(`state:${c.to}`),
+      onError: (e) => order.push(`error:${e.code}:${e.attempt}:${e.nextDelayMs}`),
+    })
     const error = Object.assign(new SwitchlineError('network', 'lost'), { attempt: 2, nextDelayMs: 1234 })
     sink.setState({ to: 'reconnecting', error, attempt: 2, delayMs: 1234 })
     sink.setState({ to: 'connecting' })
@@ -369,7 +382,10 @@ describe('createSubscriptionCore', () => {
     controller.abort(reason)
     expect(await iterator.next()).toEqual({ done: false, value: 1 })
     expect(await iterator.next()).toEqual({ done: false, value: 2 })
-    const error = await iterator.next().then(() => undefined, (e: unknown) => e as SwitchlineError)
+    const error = await iterator.next().then(
+      () => undefined,
+      (e: unknown) => e as SwitchlineError,
+    )
     expect(error).toMatchObject({ code: 'aborted' })
     expect(error?.cause).toBe(reason)
     expect(await iterator.next()).toEqual({ done: true, value: undefined })

@@ -7,7 +7,14 @@ import { createAsyncQueue, type AsyncQueue } from '../core/async-queue'
 import { isSwitchlineError, SwitchlineError } from '../core/errors'
 import { isPromiseLike, validateWith } from '../core/decode'
 import { SendableHandle, SubscriptionHandle } from './subscription-handle'
-import { addNamedHandler, checkNamedHandler, createNamedHandlers, handlersOf, type NamedHandlers, removeNamedHandler } from './named-events'
+import {
+  addNamedHandler,
+  checkNamedHandler,
+  createNamedHandlers,
+  handlersOf,
+  type NamedHandlers,
+  removeNamedHandler,
+} from './named-events'
 import type {
   BaseSubscriptionOptions,
   ConnectionState,
@@ -22,6 +29,7 @@ import type {
 } from '../types'
 
 /** What the owner of a subscription calls. Every method is a no-op once the subscription is closed. */
+// biome-ignore lint/correctness/noUnusedVariables: `T` names the payload type at every use site (`SubscriptionSink<T>`), though `deliver` takes the raw value
 export interface SubscriptionSink<T> {
   /** Validates (schema, sync or async — order preserved), tracks `lastEventId`, fans out to `onEvent` and the iterator. */
   deliver(data: unknown, meta: EventMeta): void
@@ -200,7 +208,10 @@ class Core<T, S> implements SubscriptionSink<T> {
       const step = steps.shift() as Step
       const pending = step()
       if (pending) {
-        pending.then(() => this.#drain(), () => this.#drain())
+        pending.then(
+          () => this.#drain(),
+          () => this.#drain(),
+        )
         return
       }
     }
@@ -294,7 +305,8 @@ class Core<T, S> implements SubscriptionSink<T> {
    * as Node's `events.on()` does: what is buffered first, then the error), or cleanly.
    */
   #endQueue(queue: AsyncQueue<T>, change: Omit<StateChange, 'from'>, byApp: boolean): void {
-    const error = change.error ?? (byApp && change.reason === 'aborted' ? abortedError(this.#options.signal) : undefined)
+    const error =
+      change.error ?? (byApp && change.reason === 'aborted' ? abortedError(this.#options.signal) : undefined)
     if (error) queue.fail(error)
     else queue.end()
   }
@@ -309,7 +321,7 @@ class Core<T, S> implements SubscriptionSink<T> {
     const state = this.#ready
     if (state === true) return Promise.resolve()
     if (state instanceof Error) return Promise.reject(state)
-    const waiters = (state ?? (this.#ready = []))
+    const waiters = state ?? (this.#ready = [])
     return new Promise<void>((resolve, reject) => waiters.push([resolve, reject]))
   }
 
@@ -356,7 +368,12 @@ class Core<T, S> implements SubscriptionSink<T> {
 }
 
 /** One delivery with a schema (or behind a running step), as a pipeline step. */
-function deliverStep<T, S>(core: Core<T, S>, schema: BaseSubscriptionOptions<T>['schema'], data: unknown, meta: EventMeta): Step {
+function deliverStep<T, S>(
+  core: Core<T, S>,
+  schema: BaseSubscriptionOptions<T>['schema'],
+  data: unknown,
+  meta: EventMeta,
+): Step {
   return () => {
     if (!schema) {
       core.emit(data as T, meta)

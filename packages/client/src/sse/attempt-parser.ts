@@ -29,7 +29,11 @@ export function unsendable(problem: string, cause?: unknown): SwitchlineError {
  * const parser = createAttemptParser(request, handlers, () => closed)
  * parser.feed(text)
  */
-export function createAttemptParser(request: SseRequest, handlers: SseAttemptHandlers, isClosed: () => boolean): SseParser {
+export function createAttemptParser(
+  request: SseRequest,
+  handlers: SseAttemptHandlers,
+  isClosed: () => boolean,
+): SseParser {
   return createSseParser(
     {
       onEvent: (event) => {

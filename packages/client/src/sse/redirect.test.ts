@@ -52,7 +52,9 @@ describe('redirectHop (what fetch does)', () => {
 
   it('another origin (host, port or scheme) loses authorization, proxy-authorization, cookie and host; the cursor stays', () => {
     for (const target of ['http://b.test/sse', 'http://a.test:8080/sse', 'https://a.test/sse']) {
-      const out = next(redirectHop(hop({ headers: { ...hop().headers, 'proxy-authorization': 'p', host: 'a.test' } }), 307, target, 0))
+      const out = next(
+        redirectHop(hop({ headers: { ...hop().headers, 'proxy-authorization': 'p', host: 'a.test' } }), 307, target, 0),
+      )
       expect(out.headers).toEqual({ accept: 'text/event-stream', 'last-event-id': 'e-9' })
     }
     // …and does not get them back by returning to the first origin
@@ -80,6 +82,8 @@ describe('redirectHop (what fetch does)', () => {
   it('does not change the hop it was given', () => {
     const first = hop({ method: 'POST', body: 'b', headers: { authorization: 'x', 'content-type': 'text/plain' } })
     redirectHop(first, 303, 'http://b.test/', 0)
-    expect(first).toEqual(hop({ method: 'POST', body: 'b', headers: { authorization: 'x', 'content-type': 'text/plain' } }))
+    expect(first).toEqual(
+      hop({ method: 'POST', body: 'b', headers: { authorization: 'x', 'content-type': 'text/plain' } }),
+    )
   })
 })

@@ -8,11 +8,16 @@ import { SwitchlineError } from '../core/errors'
 /** At most this many redirects per attempt, as `fetch`. */
 export const MAX_REDIRECTS = 20
 
-
 /** Headers a redirect to another origin drops (fetch drops `authorization`; a Node app's own cookies too). */
 const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'] as const
 /** Headers that describe a body, dropped with it when a redirect turns the request into a GET. */
-const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'] as const
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+] as const
 
 /** One request of an attempt: the first, or one a redirect leads to. Header names are lower case. */
 export interface HttpHop {
@@ -44,7 +49,11 @@ export function redirectHop(
 ): HttpHop | SwitchlineError | undefined {
   if (!isRedirectStatus(status) || location === undefined) return undefined
   const refuse = (why: string): SwitchlineError =>
-    new SwitchlineError('http_status', `HTTP ${status} redirect from ${hop.url.href} refused: ${why}`, { status, url: hop.url.href, fatal: true })
+    new SwitchlineError('http_status', `HTTP ${status} redirect from ${hop.url.href} refused: ${why}`, {
+      status,
+      url: hop.url.href,
+      fatal: true,
+    })
   if (redirects >= MAX_REDIRECTS) return refuse(`more than ${MAX_REDIRECTS} redirects`)
   let url: URL
   try {
@@ -57,7 +66,10 @@ export function redirectHop(
 
   const headers = { ...hop.headers }
   let { method, body } = hop
-  if ((status === 303 && method !== 'GET' && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
+  if (
+    (status === 303 && method !== 'GET' && method !== 'HEAD') ||
+    ((status === 301 || status === 302) && method === 'POST')
+  ) {
     method = 'GET'
     body = undefined
     for (const name of BODY_HEADERS) delete headers[name]

@@ -15,7 +15,12 @@ import type { SseClientPreference } from '../types'
  * @example
  * usesEventSource('auto', true, true, true) // false: fetch
  */
-export function usesEventSource(preference: SseClientPreference, plain: boolean, fetch: boolean, eventSource: boolean): boolean {
+export function usesEventSource(
+  preference: SseClientPreference,
+  plain: boolean,
+  fetch: boolean,
+  eventSource: boolean,
+): boolean {
   return preference === 'eventsource' || (preference === 'auto' && plain && eventSource && !fetch)
 }
 
@@ -32,7 +37,12 @@ export function usesEventSource(preference: SseClientPreference, plain: boolean,
  * @example
  * cursorInQuery('https://api.example.com/sse', 'https://app.example.com', false, false) // true
  */
-export function cursorInQuery(url: string, pageOrigin: string | undefined, eventSource: boolean, ownHeaders: boolean): boolean {
+export function cursorInQuery(
+  url: string,
+  pageOrigin: string | undefined,
+  eventSource: boolean,
+  ownHeaders: boolean,
+): boolean {
   return eventSource || (!ownHeaders && pageOrigin !== undefined && new URL(url).origin !== pageOrigin)
 }
 

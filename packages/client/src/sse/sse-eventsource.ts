@@ -24,7 +24,11 @@ const CLOSED = 2
  * const attempt = openEventSourceSse({ ...request, eventNames: ['tick'] }, handlers, platform)
  * attempt.close()
  */
-export function openEventSourceSse(request: SseRequest, handlers: SseAttemptHandlers, platform: Platform): AttemptHandle {
+export function openEventSourceSse(
+  request: SseRequest,
+  handlers: SseAttemptHandlers,
+  platform: Platform,
+): AttemptHandle {
   const EventSourceImpl = platform.EventSource
   if (EventSourceImpl === undefined) {
     throw invalidOptions('no EventSource on this platform; use the fetch transport')
@@ -85,7 +89,8 @@ function errorFrom(ev: unknown, readyState: number, opened: boolean, now: number
   const message = (ev as { message?: unknown } | null)?.message
   const detail = typeof message === 'string' && message !== '' ? `: ${message}` : ''
   if (!opened && readyState === CLOSED && typeof status === 'number') {
-    if (status === 200) return new SwitchlineError('content_type', `EventSource refused the stream${detail}`, { status, fatal: true })
+    if (status === 200)
+      return new SwitchlineError('content_type', `EventSource refused the stream${detail}`, { status, fatal: true })
     const verdict = classifyHttpResponse({ status, contentType: null, retryAfter: null, now })
     if (verdict.kind !== 'ok') return verdict.error
   }

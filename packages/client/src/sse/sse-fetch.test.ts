@@ -15,7 +15,7 @@ function fetchReturning(response: Response | Promise<Response>) {
 }
 
 describe('openFetchSse', () => {
-  it('strips exactly one leading BOM (the parser\'s); a second one makes the first line an unknown field', async () => {
+  it("strips exactly one leading BOM (the parser's); a second one makes the first line an unknown field", async () => {
     const stream = streamingResponse()
     const { fetch } = fetchReturning(stream.response)
     const h = sseHandlers()
@@ -55,7 +55,9 @@ describe('openFetchSse', () => {
     expect(init.signal).toBeInstanceOf(AbortSignal)
     expect(h.onOpen).toHaveBeenCalledOnce()
 
-    const bytes = new TextEncoder().encode('retry: 2500\nid: 1\nevent: tick\ndata: héllo 😀\n\r\n: comment\n\ndata: two\n\n')
+    const bytes = new TextEncoder().encode(
+      'retry: 2500\nid: 1\nevent: tick\ndata: héllo 😀\n\r\n: comment\n\ndata: two\n\n',
+    )
     // split inside the multi-byte é and 😀, and between \r and \n
     const cuts = [0, 3, 29, 30, 36, 38, 41, bytes.length]
     for (let i = 0; i < cuts.length - 1; i++) {
@@ -81,7 +83,9 @@ describe('openFetchSse', () => {
     [503, 'text/plain', 'retry', 'http_status'],
   ])('classifies %i %s as %s %s', async (status, type, kind, code) => {
     const body = status === 204 ? null : JSON.stringify({ code: 'not_found', message: 'no such path' })
-    const { fetch } = fetchReturning(new Response(body, { status, headers: { 'content-type': type, 'retry-after': '3' } }))
+    const { fetch } = fetchReturning(
+      new Response(body, { status, headers: { 'content-type': type, 'retry-after': '3' } }),
+    )
     const h = sseHandlers()
     openFetchSse(sseRequest(), h, fakePlatform({ fetch }))
     await flushMicrotasks(20)
@@ -107,7 +111,10 @@ describe('openFetchSse', () => {
     await flushMicrotasks()
     stream.error(new Error('socket hang up'))
     await flushMicrotasks()
-    expect(h2.onClose.mock.calls[0]?.[0]).toMatchObject({ code: 'network', message: expect.stringContaining('socket hang up') })
+    expect(h2.onClose.mock.calls[0]?.[0]).toMatchObject({
+      code: 'network',
+      message: expect.stringContaining('socket hang up'),
+    })
   })
 
   it('close() aborts the request, cancels the reader and fires nothing more', async () => {

@@ -3,12 +3,11 @@
  * `res.body` through a TextDecoder into the SSE parser. Never reconnects; never leaks a reader or an unhandled
  * rejection after `close()`.
  */
-import { classifyHttpResponse, messageOf, SwitchlineError } from '../core/errors'
+import { classifyHttpResponse, messageOf, type SwitchlineError } from '../core/errors'
 import type { Platform } from '../core/platform-types'
 import { headerProblem, normalizeHeaders, setDefaultHeader } from '../core/headers'
 import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError, unsendable } from './attempt-parser'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from '../core/transport-types'
-
 
 /**
  * Opens one SSE stream with `platform.fetch` (looked up by the caller at connect time).
@@ -46,7 +45,6 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
     release()
     handlers.onClose(error)
   }
-
 
   async function run(): Promise<void> {
     let response: Response

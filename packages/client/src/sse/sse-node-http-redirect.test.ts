@@ -64,7 +64,12 @@ describe('openNodeHttpSse: redirects', () => {
   })
 
   it('a POST becomes a GET without body on 303 (and 301/302); 307 and 308 re-send the method and body', async () => {
-    const seen: Array<{ url: string | undefined; method: string | undefined; type: string | undefined; body: Promise<string> }> = []
+    const seen: Array<{
+      url: string | undefined
+      method: string | undefined
+      type: string | undefined
+      body: Promise<string>
+    }> = []
     const srv = await net.http((req, res) => {
       seen.push({ url: req.url, method: req.method, type: req.headers['content-type'], body: bodyOf(req) })
       if (req.url?.startsWith('/go/')) redirect(res, Number(req.url.slice(4)), '/stream')
@@ -74,13 +79,21 @@ describe('openNodeHttpSse: redirects', () => {
       seen.length = 0
       const h = sseHandlers()
       const ended = nextCall(h.onClose)
-      openNodeHttpSse(sseRequest({ url: `${srv.origin}/go/${status}`, method: 'POST', body: '{"q":1}' }), h, fakePlatform())
+      openNodeHttpSse(
+        sseRequest({ url: `${srv.origin}/go/${status}`, method: 'POST', body: '{"q":1}' }),
+        h,
+        fakePlatform(),
+      )
       await ended
       const [first, second] = seen
       expect(first).toMatchObject({ method: 'POST', type: 'text/plain;charset=UTF-8' })
       expect(await first!.body).toBe('{"q":1}')
       const keeps = status === 307 || status === 308
-      expect(second).toMatchObject({ url: '/stream', method: keeps ? 'POST' : 'GET', type: keeps ? 'text/plain;charset=UTF-8' : undefined })
+      expect(second).toMatchObject({
+        url: '/stream',
+        method: keeps ? 'POST' : 'GET',
+        type: keeps ? 'text/plain;charset=UTF-8' : undefined,
+      })
       expect(await second!.body).toBe(keeps ? '{"q":1}' : '')
       expect(h.onEvent).toHaveBeenCalledOnce()
     }
@@ -115,7 +128,12 @@ describe('openNodeHttpSse: redirects', () => {
     const h = sseHandlers()
     const refused = nextCall(h.onClose)
     openNodeHttpSse(sseRequest({ url: `${srv.origin}/loop` }), h, fakePlatform())
-    expect(await refused).toMatchObject({ code: 'http_status', status: 302, fatal: true, message: expect.stringContaining('more than 20') })
+    expect(await refused).toMatchObject({
+      code: 'http_status',
+      status: 302,
+      fatal: true,
+      message: expect.stringContaining('more than 20'),
+    })
     expect(srv.requests).toHaveLength(21)
     expect(h.onOpen).not.toHaveBeenCalled()
 

@@ -148,7 +148,11 @@ describe('openNodeHttpSse (real node:http server)', () => {
     const h = sseHandlers()
     const refused = nextCall(h.onClose)
     openNodeHttpSse(sseRequest({ url }), h, fakePlatform())
-    expect(await refused).toMatchObject({ code: 'network', fatal: false, message: expect.stringContaining('ECONNREFUSED') })
+    expect(await refused).toMatchObject({
+      code: 'network',
+      fatal: false,
+      message: expect.stringContaining('ECONNREFUSED'),
+    })
 
     const h2 = sseHandlers()
     const bad = nextCall(h2.onClose)

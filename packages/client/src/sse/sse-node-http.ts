@@ -12,7 +12,6 @@ import { createAttemptParser, MAX_ERROR_BODY_CHARS, networkError, unsendable } f
 import { redirectHop, type HttpHop } from './redirect'
 import type { AttemptHandle, SseAttemptHandlers, SseRequest } from '../core/transport-types'
 
-
 /**
  * Opens one SSE stream with `http.request` (`https.request` for `https:` URLs), on the global agent.
  * - `accept: text/event-stream` and `cache-control: no-cache` unless the request has them (names compared
@@ -45,7 +44,6 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
     req?.destroy()
     handlers.onClose(error)
   }
-
 
   function onResponse(res: IncomingMessage, own: ClientRequest, hop: HttpHop): void {
     // Attached first and never removed: an error after close() (the destroyed socket), or from a hop already
@@ -111,7 +109,10 @@ export function openNodeHttpSse(request: SseRequest, handlers: SseAttemptHandler
   function send(hop: HttpHop): void {
     try {
       // Looked up on the module at call time, so interceptors that patch it (msw, nock, tracing) see the request.
-      const own = (hop.url.protocol === 'https:' ? https.request : http.request)(hop.url, { method: hop.method, headers: hop.headers })
+      const own = (hop.url.protocol === 'https:' ? https.request : http.request)(hop.url, {
+        method: hop.method,
+        headers: hop.headers,
+      })
       req = own
       own.on('response', (res) => onResponse(res, own, hop))
       // 'finish': the whole request is handed to a connected socket (a redirect's hop sends it again).

@@ -7,4 +7,10 @@
  */
 export { createTabsClient } from './tabs-client'
 export type { TabRole, TabsClient, TabsClientOptions, TabsOptions } from './tabs-client'
-export type { BroadcastChannelConstructor, BroadcastChannelLike, LifecycleSource, LockManagerLike, TabsPlatform } from './tab-platform'
+export type {
+  BroadcastChannelConstructor,
+  BroadcastChannelLike,
+  LifecycleSource,
+  LockManagerLike,
+  TabsPlatform,
+} from './tab-platform'

@@ -5,7 +5,15 @@
  * Sends forwarded by tabs are published over `POST B/publish` with the tab's own `mid`, so a send re-forwarded to
  * a new leader is published once (the server deduplicates by `mid`, protocol R22).
  */
-import type { ChannelSchema, Client, ClientOptions, StateChange, Subscription, TransportChange, TransportKind } from '../types'
+import type {
+  ChannelSchema,
+  Client,
+  ClientOptions,
+  StateChange,
+  Subscription,
+  TransportChange,
+  TransportKind,
+} from '../types'
 import type { HttpPublisher } from '../channels/http-publisher'
 import { compareEventIds } from '../protocol/cursor'
 import type { TabMessage } from './messages'
@@ -37,14 +45,19 @@ export interface Leader {
   close(): void
 }
 
-const older = (a: string | undefined, b: string | undefined): boolean => a !== undefined && (b === undefined || (compareEventIds(a, b) ?? 0) < 0)
+const older = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && (b === undefined || (compareEventIds(a, b) ?? 0) < 0)
 
 /**
  * Creates the leader's engine. `emit` broadcasts a message to every tab, this one included.
  * @example
  * const leader = createLeader(createClient(options), publisher, emit)
  */
-export function createLeader(createClient: () => Client<ChannelSchema>, publisher: HttpPublisher, emit: (message: TabMessage) => void): Leader {
+export function createLeader(
+  createClient: () => Client<ChannelSchema>,
+  publisher: HttpPublisher,
+  emit: (message: TabMessage) => void,
+): Leader {
   const channels = new Map<string, SharedChannel>()
   let client = createClient()
   let started = false
@@ -53,7 +66,8 @@ export function createLeader(createClient: () => Client<ChannelSchema>, publishe
   /** The oldest cursor any tab reported for `entry`. */
   function oldest(entry: SharedChannel): string | undefined {
     let from: string | undefined
-    for (const cursor of entry.tabs.values()) if (cursor !== undefined && (from === undefined || older(cursor, from))) from = cursor
+    for (const cursor of entry.tabs.values())
+      if (cursor !== undefined && (from === undefined || older(cursor, from))) from = cursor
     return from
   }
 
@@ -70,7 +84,14 @@ export function createLeader(createClient: () => Client<ChannelSchema>, publishe
       onEvent: (data, meta) => {
         if (!current()) return
         if (meta.id !== undefined) entry.lastId = meta.id
-        emit({ t: 'ev', ch, ...(meta.id !== undefined ? { id: meta.id } : {}), data, event: meta.event, transport: meta.transport })
+        emit({
+          t: 'ev',
+          ch,
+          ...(meta.id !== undefined ? { id: meta.id } : {}),
+          data,
+          event: meta.event,
+          transport: meta.transport,
+        })
       },
       onGap: (gap) => current() && emit({ t: 'gap', ch, gap }),
       onError: (error) => current() && !error.fatal && emit({ t: 'err', ch, error: toErrorShape(error) }),
@@ -105,14 +126,25 @@ export function createLeader(createClient: () => Client<ChannelSchema>, publishe
   function subscribe(message: Extract<TabMessage, { t: 'sub' }>): void {
     let entry = channels.get(message.ch)
     if (entry === undefined) {
-      entry = { sub: undefined, generation: 0, tabs: new Map(), from: undefined, lastId: undefined, state: 'connecting', transport: undefined, reason: undefined, transportPreference: message.transport }
+      entry = {
+        sub: undefined,
+        generation: 0,
+        tabs: new Map(),
+        from: undefined,
+        lastId: undefined,
+        state: 'connecting',
+        transport: undefined,
+        reason: undefined,
+        transportPreference: message.transport,
+      }
       channels.set(message.ch, entry)
     }
     entry.tabs.set(message.from, message.cursor)
     if (!started) return
     if (entry.sub === undefined) open(message.ch, entry, oldest(entry))
     // Already broadcast past (or started after) this tab's cursor: resume from it.
-    else if (message.cursor !== undefined && older(message.cursor, entry.lastId ?? entry.from)) restart(message.ch, message.cursor)
+    else if (message.cursor !== undefined && older(message.cursor, entry.lastId ?? entry.from))
+      restart(message.ch, message.cursor)
     emit({
       t: 'snap',
       to: message.from,
@@ -137,7 +169,8 @@ export function createLeader(createClient: () => Client<ChannelSchema>, publishe
   function publish(message: Extract<TabMessage, { t: 'send' }>): void {
     publisher.publish({ channel: message.ch, data: message.data as never, mid: message.mid }).then(
       ({ eventId }) => !closed && emit({ t: 'ack', to: message.from, mid: message.mid, eventId }),
-      (error: unknown) => !closed && emit({ t: 'nack', to: message.from, mid: message.mid, error: toErrorShape(error) }),
+      (error: unknown) =>
+        !closed && emit({ t: 'nack', to: message.from, mid: message.mid, error: toErrorShape(error) }),
     )
   }
 

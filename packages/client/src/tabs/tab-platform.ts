@@ -37,10 +37,15 @@ export interface TabsPlatform {
  * (Node, old browsers, some embedded webviews): the client then keeps its connections per tab.
  */
 export function resolveTabsPlatform(given: Partial<TabsPlatform> = {}): TabsPlatform | undefined {
-  const g = globalThis as { navigator?: { locks?: LockManagerLike }; BroadcastChannel?: BroadcastChannelConstructor; document?: LifecycleSource }
+  const g = globalThis as {
+    navigator?: { locks?: LockManagerLike }
+    BroadcastChannel?: BroadcastChannelConstructor
+    document?: LifecycleSource
+  }
   const locks = given.locks ?? g.navigator?.locks
   const Channel = given.BroadcastChannel ?? g.BroadcastChannel
   if (locks === undefined || typeof locks.request !== 'function' || typeof Channel !== 'function') return undefined
-  const lifecycle = 'lifecycle' in given ? given.lifecycle : typeof g.document?.addEventListener === 'function' ? g.document : undefined
+  const lifecycle =
+    'lifecycle' in given ? given.lifecycle : typeof g.document?.addEventListener === 'function' ? g.document : undefined
   return { locks, BroadcastChannel: Channel, lifecycle }
 }

@@ -7,7 +7,15 @@ import { createAsyncQueue } from '../core/async-queue'
 import { isPromiseLike, validateWith } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import { compareEventIds } from '../protocol/cursor'
-import type { ChannelSubscribeOptions, ConnectionState, GapInfo, PublishResult, StateChange, TransportChange, TransportKind } from '../types'
+import type {
+  ChannelSubscribeOptions,
+  ConnectionState,
+  GapInfo,
+  PublishResult,
+  StateChange,
+  TransportChange,
+  TransportKind,
+} from '../types'
 import { fromErrorShape, type ErrorShape, type StateShape } from './messages'
 
 /** What a tab subscription asks of the tab that owns it. */
@@ -32,7 +40,15 @@ export class TabSubscription {
   private settle: ((error?: SwitchlineError) => void) | undefined
   /** Validation with an asynchronous schema: events wait for the ones before them. */
   private chain: Promise<void> | undefined
-  private readonly onAbort = (): void => this.end(new SwitchlineError('aborted', 'the subscription was aborted', { fatal: true, cause: this.options.signal?.reason }), 'aborted', false)
+  private readonly onAbort = (): void =>
+    this.end(
+      new SwitchlineError('aborted', 'the subscription was aborted', {
+        fatal: true,
+        cause: this.options.signal?.reason,
+      }),
+      'aborted',
+      false,
+    )
 
   constructor(
     readonly ch: string,
@@ -43,7 +59,10 @@ export class TabSubscription {
     this.queue = createAsyncQueue<unknown>({
       ...options.buffer,
       onReturn: () => this.close(),
-      onDrop: (count) => options.onError?.(new SwitchlineError('buffer_overflow', `dropped ${count} event(s): the iterator is behind`, { channel: ch })),
+      onDrop: (count) =>
+        options.onError?.(
+          new SwitchlineError('buffer_overflow', `dropped ${count} event(s): the iterator is behind`, { channel: ch }),
+        ),
     })
     this.opened = new Promise((resolve, reject) => {
       this.settle = (error) => (error ? reject(error) : resolve())
@@ -69,7 +88,10 @@ export class TabSubscription {
       try {
         const value = validateWith(schema, data)
         if (!isPromiseLike(value)) return this.emit(value, meta)
-        return value.then((v) => this.emit(v, meta), (e: unknown) => this.report(e as SwitchlineError))
+        return value.then(
+          (v) => this.emit(v, meta),
+          (e: unknown) => this.report(e as SwitchlineError),
+        )
       } catch (error) {
         this.report(error as SwitchlineError)
       }
@@ -81,7 +103,10 @@ export class TabSubscription {
     }
   }
 
-  private emit(data: unknown, meta: { id: string | undefined; channel: string; event: string; transport: TransportKind }): void {
+  private emit(
+    data: unknown,
+    meta: { id: string | undefined; channel: string; event: string; transport: TransportKind },
+  ): void {
     if (this.state === 'closed') return
     this.options.onEvent?.(data, meta)
     this.queue.push(data)
@@ -136,7 +161,12 @@ export class TabSubscription {
     this.state = 'closed'
     this.options.signal?.removeEventListener('abort', this.onAbort)
     if (error?.fatal === true && error.code !== 'aborted') this.options.onError?.(error)
-    this.options.onState?.({ from, to: 'closed', ...(reason !== undefined ? { reason } : {}), ...(error && error.code !== 'aborted' ? { error } : {}) })
+    this.options.onState?.({
+      from,
+      to: 'closed',
+      ...(reason !== undefined ? { reason } : {}),
+      ...(error && error.code !== 'aborted' ? { error } : {}),
+    })
     this.settle?.(error ?? new SwitchlineError('closed', 'the subscription was closed', { fatal: true }))
     if (error) this.queue.fail(error)
     else this.queue.end()
@@ -152,7 +182,8 @@ export class TabSubscription {
   }
 
   send(data: unknown): Promise<PublishResult> {
-    if (this.state === 'closed') return Promise.reject(new SwitchlineError('closed', 'the subscription is closed', { fatal: true }))
+    if (this.state === 'closed')
+      return Promise.reject(new SwitchlineError('closed', 'the subscription is closed', { fatal: true }))
     return this.host.send(this, data)
   }
 

@@ -29,9 +29,13 @@ describe('createTabsClient (fake timers)', () => {
 
   it('rejects bad options like createClient', () => {
     const tab = createFakeOrigin().tab()
-    expect(() => createTabsClient({ url: URL_, ackTimeoutMs: -1, tabs: { platform: tab.platform } })).toThrow(expect.objectContaining({ code: 'invalid_options' }))
+    expect(() => createTabsClient({ url: URL_, ackTimeoutMs: -1, tabs: { platform: tab.platform } })).toThrow(
+      expect.objectContaining({ code: 'invalid_options' }),
+    )
     const rt = createTabsClient<Schema>({ url: URL_, tabs: { platform: tab.platform } })
-    expect(() => rt.subscribe('chat', { key: 5 as never })).toThrow(expect.objectContaining({ code: 'invalid_options' }))
+    expect(() => rt.subscribe('chat', { key: 5 as never })).toThrow(
+      expect.objectContaining({ code: 'invalid_options' }),
+    )
     rt.close()
   })
 
@@ -53,8 +57,17 @@ describe('createTabsClient (fake timers)', () => {
     const origin = createFakeOrigin()
     // The leader's publish never answers.
     const hang = (): Promise<Response> => new Promise(() => undefined)
-    const leader = createTabsClient<Schema>({ url: URL_, publishTimeoutMs: 0, platform: { fetch: hang }, tabs: { platform: origin.tab().platform } })
-    const follower = createTabsClient<Schema>({ url: URL_, ackTimeoutMs: 1000, tabs: { platform: origin.tab().platform } })
+    const leader = createTabsClient<Schema>({
+      url: URL_,
+      publishTimeoutMs: 0,
+      platform: { fetch: hang },
+      tabs: { platform: origin.tab().platform },
+    })
+    const follower = createTabsClient<Schema>({
+      url: URL_,
+      ackTimeoutMs: 1000,
+      tabs: { platform: origin.tab().platform },
+    })
     await vi.advanceTimersByTimeAsync(0)
     const chat = follower.subscribe('chat', { key: 'a', transport: 'sse' })
     const first = chat.send({ text: 'a' })
@@ -82,7 +95,11 @@ describe('TabSubscription', () => {
 
   it('drops what it has seen: a replay after a change of leader is delivered once, in order', async () => {
     const seen: string[] = []
-    const sub = new TabSubscription('chat:a', { lastEventId: 'e-2', onEvent: (_d, meta) => void seen.push(meta.id!) }, host())
+    const sub = new TabSubscription(
+      'chat:a',
+      { lastEventId: 'e-2', onEvent: (_d, meta) => void seen.push(meta.id!) },
+      host(),
+    )
     for (const id of ['e-1', 'e-2', 'e-3', 'e-4']) sub.deliver(id, {}, 'message', 'sse')
     sub.leaderLost() // still connecting: no change
     // the new leader replays from an older cursor
@@ -95,14 +112,23 @@ describe('TabSubscription', () => {
   it('follows the leader state, reports reconnecting on a change of leader, fails on a fatal close', async () => {
     const changes: string[] = []
     const h = host()
-    const sub = new TabSubscription('chat:a', { onState: ({ from, to, reason }) => void changes.push(`${from}>${to}${reason ? ` (${reason})` : ''}`) }, h)
+    const sub = new TabSubscription(
+      'chat:a',
+      { onState: ({ from, to, reason }) => void changes.push(`${from}>${to}${reason ? ` (${reason})` : ''}`) },
+      h,
+    )
     sub.applyState({ from: 'connecting', to: 'open' })
     await sub.ready()
     sub.leaderLost()
     sub.applyState({ from: 'connecting', to: 'open' })
     const error = new SwitchlineError('protocol', 'unknown channel', { fatal: true, protocolCode: 'unknown_channel' })
     sub.applyState({ from: 'open', to: 'closed', error: toErrorShape(error) })
-    expect(changes).toEqual(['connecting>open', 'open>reconnecting (leader tab changed)', 'reconnecting>open', 'open>closed'])
+    expect(changes).toEqual([
+      'connecting>open',
+      'open>reconnecting (leader tab changed)',
+      'reconnecting>open',
+      'open>closed',
+    ])
     expect(h.released).toBe(1)
     await expect(sub.send({})).rejects.toMatchObject({ code: 'closed' })
   })

@@ -10,7 +10,14 @@ import { createHttpPublisher } from '../channels/http-publisher'
 import { CHANNEL_OPTIONS, checkOptions, CLIENT_OPTIONS } from '../core/check-options'
 import { invalidOptions, SwitchlineError } from '../core/errors'
 import { resolvePlatform } from '../platform/platform'
-import type { ChannelSchema, ChannelSubscribeOptions, Client, ClientOptions, PublishResult, SendingChannel } from '../types'
+import type {
+  ChannelSchema,
+  ChannelSubscribeOptions,
+  Client,
+  ClientOptions,
+  PublishResult,
+  SendingChannel,
+} from '../types'
 import { createLeader, type Leader } from './leader'
 import { fromErrorShape, isTabMessage, type TabMessage } from './messages'
 import { resolveTabsPlatform, type TabsPlatform } from './tab-platform'
@@ -117,13 +124,21 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   /** The oldest cursor of this tab's subscriptions to `ch` (resume from there). */
   function cursorOf(set: Set<TabSubscription>): string | undefined {
     let cursor: string | undefined
-    for (const sub of set) if (sub.lastEventId !== undefined && (cursor === undefined || isSeen(sub.lastEventId, cursor))) cursor = sub.lastEventId
+    for (const sub of set)
+      if (sub.lastEventId !== undefined && (cursor === undefined || isSeen(sub.lastEventId, cursor)))
+        cursor = sub.lastEventId
     return cursor
   }
   const subMessage = (ch: string, set: Set<TabSubscription>, first: TabSubscription): TabMessage => {
     const cursor = cursorOf(set)
     const transport = first.transportPreference
-    return { t: 'sub', from: tabId, ch, ...(cursor !== undefined ? { cursor } : {}), ...(transport !== undefined ? { transport } : {}) }
+    return {
+      t: 'sub',
+      from: tabId,
+      ch,
+      ...(cursor !== undefined ? { cursor } : {}),
+      ...(transport !== undefined ? { transport } : {}),
+    }
   }
   function announceAll(): void {
     for (const [ch, set] of views) {
@@ -137,7 +152,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   function receive(message: TabMessage): void {
     switch (message.t) {
       case 'ev':
-        for (const sub of views.get(message.ch) ?? []) sub.deliver(message.id, message.data, message.event, message.transport)
+        for (const sub of views.get(message.ch) ?? [])
+          sub.deliver(message.id, message.data, message.event, message.transport)
         return
       case 'gap':
         for (const sub of views.get(message.ch) ?? []) sub.gap(message.gap)
@@ -154,7 +170,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
       case 'snap':
         if (message.to !== tabId) return
         for (const sub of views.get(message.ch) ?? []) {
-          if (message.transport !== undefined) sub.applyTransport({ from: undefined, to: message.transport, reason: message.reason ?? '' })
+          if (message.transport !== undefined)
+            sub.applyTransport({ from: undefined, to: message.transport, reason: message.reason ?? '' })
           if (message.state !== 'closed') sub.applyState({ from: sub.state, to: message.state })
         }
         return
@@ -195,10 +212,14 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
       withCredentials: clientOptions.withCredentials === true,
       timeoutMs: clientOptions.publishTimeoutMs,
     })
-    const engine = createLeader(() => createClient<ChannelSchema>(clientOptions), publisher, (message) => {
-      post(message)
-      receive(message)
-    })
+    const engine = createLeader(
+      () => createClient<ChannelSchema>(clientOptions),
+      publisher,
+      (message) => {
+        post(message)
+        receive(message)
+      },
+    )
     leader = engine
     role = 'leader'
     onRole?.('leader')

@@ -105,7 +105,9 @@ describe('openWebSocket', () => {
     socket.open()
     socket.onerror?.({ error: { code: 'ECONNRESET' } }) // any other error waits for the close
     expect(h.onClose).not.toHaveBeenCalled()
-    socket.onerror?.({ error: Object.assign(new RangeError('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' }) })
+    socket.onerror?.({
+      error: Object.assign(new RangeError('Max payload size exceeded'), { code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' }),
+    })
     expect(h.onError.mock.calls[0]?.[0]).toMatchObject({ code: 'payload_too_large', fatal: false, closeCode: 1009 })
     expect(h.onError.mock.calls[0]?.[0].message).toContain('4096')
     expect(h.onClose).toHaveBeenCalledWith({ code: 1009, reason: 'message too big', opened: true })
@@ -131,7 +133,9 @@ describe('openWebSocket', () => {
         throw new SyntaxError('bad url')
       }
     } as unknown as typeof FakeWebSocketConstructor
-    const caught = thrownBy(() => openWebSocket('nope', undefined, handlers(), fakePlatform({ WebSocket: Throwing }), 1000))
+    const caught = thrownBy(() =>
+      openWebSocket('nope', undefined, handlers(), fakePlatform({ WebSocket: Throwing }), 1000),
+    )
     expect(isSwitchlineError(caught, 'invalid_options')).toBe(true)
     expect((caught as { fatal: boolean }).fatal).toBe(true)
   })

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterEach(() => worker.resetHandlers())
 afterAll(() => worker.stop())
 
-it('resumes a third-party SSE stream after an error with the last event id; dedupe: \'unique\' delivers each event once', async () => {
+it("resumes a third-party SSE stream after an error with the last event id; dedupe: 'unique' delivers each event once", async () => {
   const cursors: (string | null)[] = []
   let first: { error(): void } | undefined
   worker.use(

@@ -23,19 +23,22 @@ async function publishNamed(channel: string, data: unknown, event?: string): Pro
 }
 
 describe('named events in the browser', () => {
-  it.each(['sse', 'websocket'] as const)('on(name) over %s gets the named events only; onEvent gets all', async (transport) => {
-    const rt = createClient<Schema>({ url: baseUrl(), sendChannels: ['chat'] })
-    const key = `named-${transport}-${Math.random().toString(36).slice(2)}`
-    const names: string[] = []
-    const chat = rt.subscribe('chat', { key, transport, onEvent: (_data, meta) => names.push(meta.event) })
-    const totals: number[] = []
-    chat.on('order-update', (order) => totals.push(order.total))
-    await vi.waitFor(() => expect(chat.state).toBe('open'))
-    expect(chat.transport).toBe(transport)
-    await publishNamed(`chat:${key}`, { id: 'a', total: 7 }, 'order-update')
-    await publishNamed(`chat:${key}`, { text: 'plain' })
-    await vi.waitFor(() => expect(names).toEqual(['order-update', 'message']))
-    expect(totals).toEqual([7])
-    rt.close()
-  })
+  it.each(['sse', 'websocket'] as const)(
+    'on(name) over %s gets the named events only; onEvent gets all',
+    async (transport) => {
+      const rt = createClient<Schema>({ url: baseUrl(), sendChannels: ['chat'] })
+      const key = `named-${transport}-${Math.random().toString(36).slice(2)}`
+      const names: string[] = []
+      const chat = rt.subscribe('chat', { key, transport, onEvent: (_data, meta) => names.push(meta.event) })
+      const totals: number[] = []
+      chat.on('order-update', (order) => totals.push(order.total))
+      await vi.waitFor(() => expect(chat.state).toBe('open'))
+      expect(chat.transport).toBe(transport)
+      await publishNamed(`chat:${key}`, { id: 'a', total: 7 }, 'order-update')
+      await publishNamed(`chat:${key}`, { text: 'plain' })
+      await vi.waitFor(() => expect(names).toEqual(['order-update', 'message']))
+      expect(totals).toEqual([7])
+      rt.close()
+    },
+  )
 })

@@ -70,7 +70,10 @@ describe('native transports are looked up at connect time', () => {
       return NativeFetch(input, init)
     }
     const seen: string[] = []
-    const sub = subscribe(`${baseUrl()}/sse?channels=chat`, { format: 'text', onEvent: (data) => seen.push(String(data)) })
+    const sub = subscribe(`${baseUrl()}/sse?channels=chat`, {
+      format: 'text',
+      onEvent: (data) => seen.push(String(data)),
+    })
     await vi.waitFor(() => expect(sub.state).toBe('open'))
     expect(urls.filter((url) => url.includes('/rt/sse?channels=chat'))).toHaveLength(1)
     expect(es.urls).toEqual([])

@@ -30,7 +30,8 @@ it('a non-ASCII id travels back as its UTF-8 bytes in Last-Event-ID; no error bu
   sub.close()
   expect(seen.slice(0, 2)).toEqual(['one', 'two'])
   // onError sees each retried end of the endpoint's short streams, and nothing else (no request-building error).
-  for (const error of errors) expect(error).toMatchObject({ code: 'network', fatal: false, message: 'SSE stream ended' })
+  for (const error of errors)
+    expect(error).toMatchObject({ code: 'network', fatal: false, message: 'SSE stream ended' })
   const cursors = (await (await fetch(endpoint('seen'))).json()) as Array<string | null>
   const resumed = cursors.filter((cursor) => cursor !== null)
   expect(resumed.length).toBeGreaterThanOrEqual(1)

@@ -21,7 +21,8 @@ async function post(path: string, body: object): Promise<unknown> {
 }
 
 export const fault = (action: string, body: object = {}): Promise<unknown> => post(`/_faults/${action}`, body)
-export const stats = async (): Promise<ServerStats> => (await fetch(`${baseUrl()}/_faults/stats`)).json() as Promise<ServerStats>
+export const stats = async (): Promise<ServerStats> =>
+  (await fetch(`${baseUrl()}/_faults/stats`)).json() as Promise<ServerStats>
 /** One request to an `/sse` path as the server saw it (global-setup.ts). */
 export interface SeenSseRequest {
   method: string
@@ -49,7 +50,10 @@ export function setOnline(online: boolean): void {
 
 /** Makes `document.visibilityState` answer `visible`/`hidden` and fires `visibilitychange`. */
 export function setVisible(visible: boolean): void {
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (visible ? 'visible' : 'hidden') })
+  Object.defineProperty(document, 'visibilityState', {
+    configurable: true,
+    get: () => (visible ? 'visible' : 'hidden'),
+  })
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => !visible })
   document.dispatchEvent(new Event('visibilitychange'))
 }

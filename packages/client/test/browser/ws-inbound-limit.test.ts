@@ -41,7 +41,11 @@ describe('incoming WebSocket messages over maxMessageBytes (native WebSocket)', 
   it('createClient: an event over the bound is reported to its channel with its id and skipped; the socket stays', async () => {
     const channel = `chat:${unique()}`
     // The bound is never below 4 × the server's maxFrameBytes: 4 × 64 KiB here.
-    const rt = createClient<{ chat: { receive: unknown; send: unknown } }>({ url: baseUrl(), sendChannels: ['chat'], maxMessageBytes: 1000 })
+    const rt = createClient<{ chat: { receive: unknown; send: unknown } }>({
+      url: baseUrl(),
+      sendChannels: ['chat'],
+      maxMessageBytes: 1000,
+    })
     const events: unknown[] = []
     const errors: SwitchlineError[] = []
     const chat = rt.subscribe('chat', {
@@ -55,7 +59,11 @@ describe('incoming WebSocket messages over maxMessageBytes (native WebSocket)', 
       // A publish body within the server's 64 KiB whose event is not within the client's 4 × 64 KiB: the server
       // re-encodes every `1e20` as `100000000000000000000`.
       const body = `{"channel":"${channel}","data":[${Array(12_500).fill('1e20').join(',')}]}`
-      const res = await fetch(`${baseUrl()}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const res = await fetch(`${baseUrl()}/publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
       const { eventId } = (await res.json()) as { eventId: string }
       await publish(channel, { after: true })
       await vi.waitFor(() => expect(events).toEqual([{ after: true }]))

@@ -7,7 +7,9 @@ import type { WebSocketConstructor, WebSocketLike } from '../../src/core/platfor
 
 /** Binary message data, passed to `onmessage` as is (never JSON-encoded). */
 function isBinary(data: unknown): boolean {
-  return data instanceof ArrayBuffer || ArrayBuffer.isView(data) || (typeof Blob !== 'undefined' && data instanceof Blob)
+  return (
+    data instanceof ArrayBuffer || ArrayBuffer.isView(data) || (typeof Blob !== 'undefined' && data instanceof Blob)
+  )
 }
 
 export class FakeWebSocket implements WebSocketLike {
@@ -80,7 +82,9 @@ export class FakeWebSocket implements WebSocketLike {
   }
   /** Answers the client's last `subscribe` for `channel` with `subscribed` and the head cursor (R9). */
   subscribed(channel: string, cursor = 'e1-0'): void {
-    const frame = this.sentOf('subscribe').filter((f) => f.channel === channel).at(-1)
+    const frame = this.sentOf('subscribe')
+      .filter((f) => f.channel === channel)
+      .at(-1)
     if (!frame) throw new Error(`no subscribe for ${channel} was sent`)
     this.receive({ type: 'subscribed', id: frame.id, channel, cursor })
   }

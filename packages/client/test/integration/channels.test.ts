@@ -72,7 +72,12 @@ describe('channels over one client', { timeout: 20_000 }, () => {
       onState: () => waiter.notify(),
     })
     await waiter.until(() => nope.state === 'closed' && nopeWs.state === 'closed', 'both unknown channels closed')
-    expect(errors.at(-1)).toMatchObject({ name: 'SwitchlineError', code: 'protocol', protocolCode: 'unknown_channel', fatal: true })
+    expect(errors.at(-1)).toMatchObject({
+      name: 'SwitchlineError',
+      code: 'protocol',
+      protocolCode: 'unknown_channel',
+      fatal: true,
+    })
     expect(wsErrors.at(-1)).toMatchObject({ code: 'protocol', protocolCode: 'unknown_channel', fatal: true })
     await waiter.until(() => ticker.state === 'open', 'ticker open')
     h.server.publish('ticker', { n: 1 })

@@ -47,7 +47,11 @@ describe.each(CLIENTS)('raw subscribe() over %s against a plain node:http server
   it('an unreachable server: each retried failure reaches onError with attempt and nextDelayMs; ready() and the iterator reject with max_attempts', async () => {
     const url = await refusedUrl()
     const errors: SwitchlineError[] = []
-    const sub = subscribe(url, { ...client, reconnect: { backoff: () => 20, maxAttempts: 3 }, onError: (e) => errors.push(e) })
+    const sub = subscribe(url, {
+      ...client,
+      reconnect: { backoff: () => 20, maxAttempts: 3 },
+      onError: (e) => errors.push(e),
+    })
     const ready = sub.ready()
     const iterated = (async () => {
       for await (const _ of sub) expect.unreachable()
@@ -65,7 +69,12 @@ describe.each(CLIENTS)('raw subscribe() over %s against a plain node:http server
 
   it("an OpenAI-style 401 body: status, URL, the body's start, the server's message and code", async () => {
     const body = JSON.stringify({
-      error: { message: 'Incorrect API key provided: sk-te**t.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+      error: {
+        message: 'Incorrect API key provided: sk-te**t.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
     })
     const base = await listen((_req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' }).end(body)
@@ -134,12 +143,22 @@ describe.each(CLIENTS)('raw subscribe() over %s against a plain node:http server
       res.write('data: 1\n\n')
     })
     const errors: SwitchlineError[] = []
-    const sub = subscribe<number>(`${base}/stream`, { ...client, reconnect: { backoff: () => 5 }, onError: (e) => errors.push(e) })
+    const sub = subscribe<number>(`${base}/stream`, {
+      ...client,
+      reconnect: { backoff: () => 5 },
+      onError: (e) => errors.push(e),
+    })
     await sub.ready()
     expect(sub.state).toBe('open')
     expect(errors).toHaveLength(1)
     const [limited] = errors
-    expect(limited).toMatchObject({ code: 'http_status', status: 429, retryAfterMs: 150, serverCode: 'rate_limit_exceeded', attempt: 1 })
+    expect(limited).toMatchObject({
+      code: 'http_status',
+      status: 429,
+      retryAfterMs: 150,
+      serverCode: 'rate_limit_exceeded',
+      attempt: 1,
+    })
     // hint 150 (retry-after-ms wins over Retry-After: 60) + backoff 5 + r × 150
     expect(limited?.nextDelayMs).toBeGreaterThanOrEqual(155)
     expect(limited?.nextDelayMs).toBeLessThanOrEqual(305)
@@ -155,7 +174,11 @@ describe.each(CLIENTS)('raw subscribe() over %s against a plain node:http server
     const controller = new AbortController()
     const states: StateChange[] = []
     const got: number[] = []
-    const sub = subscribe<number>(`${base}/stream`, { ...client, signal: controller.signal, onState: (c) => states.push(c) })
+    const sub = subscribe<number>(`${base}/stream`, {
+      ...client,
+      signal: controller.signal,
+      onState: (c) => states.push(c),
+    })
     const error = await (async () => {
       for await (const n of sub) {
         got.push(n)

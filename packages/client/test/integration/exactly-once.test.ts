@@ -3,7 +3,6 @@
  * WebSocket, and across a forced fallback (WebSocket refused mid-stream → SSE + POST, later re-probed).
  */
 import { describe, expect, it, onTestFailed } from 'vitest'
-import type { Subscription } from '../../src/types'
 import { createWaiter, range, type Harness, useServerAndClient, yieldToIo } from './harness'
 
 type Schema = {
@@ -16,7 +15,13 @@ const EVENTS = 2000
 const setup = useServerAndClient<Schema>()
 
 /** Publishes `count` events on `channel`, calling `fault(i)` as it goes and yielding to I/O every 10 events. */
-async function publishWhile(h: Harness, channel: string, from: number, count: number, fault: (i: number) => void | Promise<void>) {
+async function publishWhile(
+  h: Harness,
+  channel: string,
+  from: number,
+  count: number,
+  fault: (i: number) => void | Promise<void>,
+) {
   for (let i = from; i < from + count; i++) {
     h.server.publish(channel, { n: i })
     await fault(i)

@@ -88,7 +88,9 @@ export function useServerAndClient<S extends ChannelSchema>(): ServerAndClient<S
     createClient(extra) {
       if (!harness) throw new Error('createClient() before startServer()')
       // The test's own options are typed loosely (string names): narrowed to the schema's sending channels here.
-      client = createClient<S>(fastClient(harness.baseUrl, extra) as ClientOptions & { sendChannels?: readonly SendingChannel<S>[] })
+      client = createClient<S>(
+        fastClient(harness.baseUrl, extra) as ClientOptions & { sendChannels?: readonly SendingChannel<S>[] },
+      )
       return client
     },
   }

@@ -19,7 +19,11 @@ type OrderEvents = { 'order-update': Order; 'order-cancel': Cancel }
 
 type Schema = {
   ticker: { receive: Order | Cancel; events: OrderEvents }
-  chat: { receive: Order | Cancel | { text: string }; send: { text: string }; events: OrderEvents & { message: { text: string } } }
+  chat: {
+    receive: Order | Cancel | { text: string }
+    send: { text: string }
+    events: OrderEvents & { message: { text: string } }
+  }
 }
 
 const setup = useServerAndClient<Schema>()
@@ -52,7 +56,12 @@ describe('named channel events (on) against @switchline/server', { timeout: 20_0
     h.server.publish(channel, { text: 'unnamed' })
     h.server.publish(channel, { id: 'b', reason: 'out of stock' }, { event: 'order-cancel' })
     await waiter.until(() => all.length === 3, 'three events')
-    expect(updates).toEqual([[{ id: 'a', total: 10 }, { id: first, channel, event: 'order-update', transport: sub.transport }]])
+    expect(updates).toEqual([
+      [
+        { id: 'a', total: 10 },
+        { id: first, channel, event: 'order-update', transport: sub.transport },
+      ],
+    ])
     expect(cancels).toEqual([{ id: 'b', reason: 'out of stock' }])
     expect(all).toEqual(['order-update', 'message', 'order-cancel'])
   })

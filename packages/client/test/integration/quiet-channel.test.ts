@@ -45,10 +45,7 @@ describe('a quiet channel (no cursor, no event yet) across a drop', { timeout: 2
       const opensBefore = states.filter((s) => s.to === 'open').length
       h.faults.drop(transport === 'sse' ? 'sse' : 'ws')
       for (const n of [1, 2, 3]) h.server.publish(`${channel}:quiet`, { n })
-      await waiter.until(
-        () => states.filter((s) => s.to === 'open').length > opensBefore,
-        'open again after the drop',
-      )
+      await waiter.until(() => states.filter((s) => s.to === 'open').length > opensBefore, 'open again after the drop')
       h.server.publish(`${channel}:quiet`, { n: 4 })
       await waiter.until(() => received.includes(4), 'the event published after the reconnect')
       expect(received).toEqual([1, 2, 3, 4])

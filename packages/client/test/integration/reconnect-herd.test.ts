@@ -49,12 +49,18 @@ afterEach(async () => {
 })
 
 describe('a reconnect herd on the reference server with its default options', () => {
-  it(`${CLIENTS} default clients dropped at once come back spread: ≤ 10 % in any 100 ms`, { timeout: 30_000 }, async () => {
+  it(`${CLIENTS} default clients dropped at once come back spread: ≤ 10 % in any 100 ms`, {
+    timeout: 30_000,
+  }, async () => {
     const server = createSwitchlineServer({ channels: DEMO_CHANNELS }) // defaults: retry 1000, heartbeat 15 s
     const { baseUrl } = await server.listen({ port: 0, host: '127.0.0.1' })
     const demo = createDemo(server)
     const faults = createFaultInjector(server)
-    cleanup.push(() => server.close(), () => faults.detach(), () => demo.stop())
+    cleanup.push(
+      () => server.close(),
+      () => faults.detach(),
+      () => demo.stop(),
+    )
 
     const waiter = createWaiter()
     /** Per client: its state changes, with the time each happened. */
@@ -82,7 +88,8 @@ describe('a reconnect herd on the reference server with its default options', ()
 
     const droppedAt = performance.now()
     faults.dropAll()
-    const reopened = (log: Array<StateChange & { at: number }>): boolean => log.some((c) => c.to === 'open' && c.at > droppedAt)
+    const reopened = (log: Array<StateChange & { at: number }>): boolean =>
+      log.some((c) => c.to === 'open' && c.at > droppedAt)
     await waiter.until(() => changes.every(reopened), 'every client open again', 20_000)
 
     /** When each client's first reconnect was due: its failure, seen on the real network, + the delay it chose. */
@@ -92,7 +99,9 @@ describe('a reconnect herd on the reference server with its default options', ()
     for (const [i, log] of changes.entries()) {
       const after = log.filter((c) => c.at > droppedAt)
       const wait = after.find((c) => c.to === 'reconnecting') as StateChange & { at: number }
-      const attempt = after.find((c) => c.from === 'reconnecting' && c.to === 'connecting') as StateChange & { at: number }
+      const attempt = after.find((c) => c.from === 'reconnecting' && c.to === 'connecting') as StateChange & {
+        at: number
+      }
       // The reproducible draw: this client's first random() decided its delay.
       expect(wait.delayMs).toBe(reconnectDelay(defaultBackoff, 0, mulberry32(SEED + i), SERVER_RETRY_MS))
       expect(wait).toMatchObject({ attempt: 1, error: { attempt: 1, nextDelayMs: wait.delayMs } })

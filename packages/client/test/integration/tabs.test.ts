@@ -23,7 +23,10 @@ async function openTabs(origin: FakeOrigin, count: number, fetchFor?: (i: number
   return Array.from({ length: count }, (_, i) => {
     const tab = origin.tab()
     const fetchImpl = fetchFor?.(i)
-    const { sendChannels: _unused, ...base } = fastClient(harness!.baseUrl, fetchImpl ? { platform: { fetch: fetchImpl } } : {})
+    const { sendChannels: _unused, ...base } = fastClient(
+      harness!.baseUrl,
+      fetchImpl ? { platform: { fetch: fetchImpl } } : {},
+    )
     const client = createTabsClient<Schema>({
       ...base,
       tabs: { platform: tab.platform, settleMs: 20 },
@@ -45,7 +48,9 @@ describe('createTabsClient (fake locks and BroadcastChannel, reference server)',
     const origin = createFakeOrigin()
     const tabs = await openTabs(origin, 4)
     const seen = tabs.map(() => [] as string[])
-    const subs = tabs.map(({ client }, i) => client.subscribe('ticker', { onEvent: (_d, meta) => void seen[i]!.push(meta.id!) }))
+    const subs = tabs.map(({ client }, i) =>
+      client.subscribe('ticker', { onEvent: (_d, meta) => void seen[i]!.push(meta.id!) }),
+    )
     await Promise.all(subs.map((sub) => sub.ready()))
     expect(tabs.map(({ client }) => client.role).sort()).toEqual(['follower', 'follower', 'follower', 'leader'])
     expect(harness.server.stats().sse.open).toBe(1)
@@ -55,14 +60,19 @@ describe('createTabsClient (fake locks and BroadcastChannel, reference server)',
     expect(harness.server.stats().sse.open + harness.server.stats().ws.open).toBe(1)
   })
 
-  it('a leader that dies while events flow is replaced; the others get every id once, in order', { timeout: 20_000 }, async () => {
+  it('a leader that dies while events flow is replaced; the others get every id once, in order', {
+    timeout: 20_000,
+  }, async () => {
     harness = await startServer()
     const origin = createFakeOrigin()
     const tabs = await openTabs(origin, 4)
     const seen = tabs.map(() => [] as string[])
     const states = tabs.map(() => [] as string[])
     const subs = tabs.map(({ client }, i) =>
-      client.subscribe('ticker', { onEvent: (_d, meta) => void seen[i]!.push(meta.id!), onState: ({ to }) => void states[i]!.push(to) }),
+      client.subscribe('ticker', {
+        onEvent: (_d, meta) => void seen[i]!.push(meta.id!),
+        onState: ({ to }) => void states[i]!.push(to),
+      }),
     )
     await Promise.all(subs.map((sub) => sub.ready()))
     const leaderAt = tabs.findIndex(({ client }) => client.role === 'leader')
@@ -74,14 +84,18 @@ describe('createTabsClient (fake locks and BroadcastChannel, reference server)',
     tabs[leaderAt]!.client.close()
     ids.push(...(await publishAll(harness, 'ticker', 30, 60)))
     const rest = tabs.map((_, i) => i).filter((i) => i !== leaderAt)
-    await vi.waitFor(() => expect(rest.filter((i) => tabs[i]!.client.role === 'leader')).toHaveLength(1), { timeout: 5000 })
+    await vi.waitFor(() => expect(rest.filter((i) => tabs[i]!.client.role === 'leader')).toHaveLength(1), {
+      timeout: 5000,
+    })
     ids.push(...(await publishAll(harness, 'ticker', 60, 80)))
     await vi.waitFor(() => expect(rest.map((i) => seen[i])).toEqual(rest.map(() => ids)), { timeout: 5000 })
     for (const i of rest) expect(states[i]).toContain('open')
     await vi.waitFor(() => expect(harness!.server.stats().sse.open).toBe(1), { timeout: 5000 })
   })
 
-  it('a tab that joins later with an older cursor gets the channel replayed from it, once', { timeout: 20_000 }, async () => {
+  it('a tab that joins later with an older cursor gets the channel replayed from it, once', {
+    timeout: 20_000,
+  }, async () => {
     harness = await startServer()
     const origin = createFakeOrigin()
     const [first] = await openTabs(origin, 1)

@@ -39,14 +39,18 @@ export function createFakeFetch() {
 
   const fetch = (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input))
-    const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]))
+    const headers = Object.fromEntries(
+      Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+    )
     if (url.pathname.endsWith('/publish')) {
       return new Promise<Response>((resolve) => {
         publishes.push({
           body: JSON.parse(String(init?.body)) as FakePublish['body'],
           headers,
           respond(status, body = {}, extra = {}) {
-            resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...extra } }))
+            resolve(
+              new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...extra } }),
+            )
           },
         })
       })
@@ -64,7 +68,10 @@ export function createFakeFetch() {
     }
     if (answer) {
       const nullBody = answer.status === 204 || answer.status === 304
-      return new Response(nullBody ? null : (answer.body ?? ''), { status: answer.status, headers: answer.headers ?? {} })
+      return new Response(nullBody ? null : (answer.body ?? ''), {
+        status: answer.status,
+        headers: answer.headers ?? {},
+      })
     }
     let controller!: ReadableStreamDefaultController<Uint8Array>
     let aborted = false

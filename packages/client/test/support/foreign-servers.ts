@@ -36,7 +36,11 @@ afterEach(async () => {
 })
 
 /** The headers of an event stream; `flushHeaders()` sends them before any byte of the body, as Hono and h3 do. */
-export const STREAM_HEAD = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' }
+export const STREAM_HEAD = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+}
 
 /** Starts a plain `node:http` server; every request goes to `handler` once its body is read. */
 export async function listenSse(handler: SseHandler): Promise<{ url: string; requests: SeenRequest[] }> {
@@ -59,7 +63,9 @@ export async function listenSse(handler: SseHandler): Promise<{ url: string; req
 }
 
 /** Starts a plain `ws` server; `onConnection` gets each socket and its 0-based index. */
-export async function listenWs(onConnection: (socket: WebSocket, index: number) => void): Promise<{ url: string; connections: () => number }> {
+export async function listenWs(
+  onConnection: (socket: WebSocket, index: number) => void,
+): Promise<{ url: string; connections: () => number }> {
   let count = 0
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   servers.push(server)

@@ -72,7 +72,10 @@ export function usePlainNet() {
       return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests }
     },
 
-    async ws(onConnection: (socket: WebSocket, req: IncomingMessage) => void, options: ServerOptions = {}): Promise<PlainWs> {
+    async ws(
+      onConnection: (socket: WebSocket, req: IncomingMessage) => void,
+      options: ServerOptions = {},
+    ): Promise<PlainWs> {
       const server = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options })
       await new Promise<void>((resolve) => server.once('listening', resolve))
       const sockets: PlainWs['sockets'] = []
@@ -144,7 +147,9 @@ export function usePlainNet() {
       vi.spyOn(http, 'request').mockImplementation(((...args: Parameters<typeof http.request>) => {
         const req = original(...args)
         queueMicrotask(() =>
-          req.once('response', (res: IncomingMessage) => res.on('data', (chunk: string | Buffer) => (seen.chars += chunk.length))),
+          req.once('response', (res: IncomingMessage) =>
+            res.on('data', (chunk: string | Buffer) => (seen.chars += chunk.length)),
+          ),
         )
         return req
       }) as typeof http.request)

@@ -14,7 +14,14 @@ export const STALL_TIMEOUT_MS = 1_500
 const livenessOptions = (kind: 'sse' | 'websocket'): LooseOptions =>
   kind === 'sse'
     ? { stallTimeoutMs: STALL_TIMEOUT_MS }
-    : { ping: { message: CLIENT_PING, isPong: (text: string) => text === CLIENT_PONG, intervalMs: 300, timeoutMs: 1_000 } }
+    : {
+        ping: {
+          message: CLIENT_PING,
+          isPong: (text: string) => text === CLIENT_PONG,
+          intervalMs: 300,
+          timeoutMs: 1_000,
+        },
+      }
 
 export const deadStream: Case = {
   id: 'dead-stream',

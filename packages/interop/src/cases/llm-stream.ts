@@ -112,11 +112,17 @@ export const llmStream: Case = {
         const { default: OpenAI } = await import('openai')
         const client = new OpenAI({ apiKey: API_KEY, baseURL: server.llmBaseUrl, maxRetries: 0 })
         let text = ''
-        const stream = await client.chat.completions.create({ model: 'interop-think', messages: [{ role: 'user', content: 'hi' }], stream: true })
+        const stream = await client.chat.completions.create({
+          model: 'interop-think',
+          messages: [{ role: 'user', content: 'hi' }],
+          stream: true,
+        })
         for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
         expect(text).toBe(ANSWER)
         const bad = new OpenAI({ apiKey: 'sk-bad', baseURL: server.llmBaseUrl, maxRetries: 0 })
-        await expect(bad.chat.completions.create({ model: 'interop-fast', messages: [], stream: true })).rejects.toMatchObject({
+        await expect(
+          bad.chat.completions.create({ model: 'interop-fast', messages: [], stream: true }),
+        ).rejects.toMatchObject({
           status: 401,
           code: 'invalid_api_key',
         })

@@ -32,7 +32,6 @@ export interface Case {
   checks: readonly Check[]
 }
 
-
 /**
  * The connect timeout of the suite (the default is 10 s): short, so a quiet stream outlives it, yet long enough
  * that a loaded 2-core CI machine running both browsers beside the Node matrix never needs it for a healthy answer.
@@ -121,7 +120,11 @@ export function sawTimeout(recording: Recording): boolean {
 }
 
 /** Runs `body` with a fresh recording and always closes it. */
-export async function withRecording(url: string, options: SubscribeOptions<unknown>, body: (recording: Recording) => Promise<void>): Promise<void> {
+export async function withRecording(
+  url: string,
+  options: SubscribeOptions<unknown>,
+  body: (recording: Recording) => Promise<void>,
+): Promise<void> {
   const recording = record(url, options)
   try {
     await body(recording)

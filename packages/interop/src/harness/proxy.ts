@@ -32,9 +32,11 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
       upstream.destroy()
     }
     client.on('error', end).on('close', end)
-    upstream.on('error', () => {}).on('close', () => {
-      if (!pair.frozen) end()
-    })
+    upstream
+      .on('error', () => {})
+      .on('close', () => {
+        if (!pair.frozen) end()
+      })
     client.pipe(upstream)
     upstream.pipe(client)
   })

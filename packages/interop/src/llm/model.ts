@@ -64,7 +64,19 @@ export function createModel(): LlmModel {
       const model = (body as { model?: unknown } | null)?.model
       const stream = (body as { stream?: unknown } | null)?.stream
       if (typeof model !== 'string' || stream !== true) {
-        return { kind: 'error', status: 400, headers: {}, body: { error: { message: 'expected { model, stream: true }', type: 'invalid_request_error', param: 'model', code: null } } }
+        return {
+          kind: 'error',
+          status: 400,
+          headers: {},
+          body: {
+            error: {
+              message: 'expected { model, stream: true }',
+              type: 'invalid_request_error',
+              param: 'model',
+              code: null,
+            },
+          },
+        }
       }
       if (model === 'interop-busy' && !busyRefused) {
         busyRefused = true
@@ -76,7 +88,9 @@ export function createModel(): LlmModel {
 }
 
 function steps(model: string): LlmStep[] {
-  const out: LlmStep[] = [{ delayMs: model === 'interop-think' ? THINK_MS : 0, data: chunk(model, { role: 'assistant', content: '' }, null) }]
+  const out: LlmStep[] = [
+    { delayMs: model === 'interop-think' ? THINK_MS : 0, data: chunk(model, { role: 'assistant', content: '' }, null) },
+  ]
   ANSWER_PARTS.forEach((part, index) => {
     if (model === 'interop-break' && index === BREAK_AFTER_PARTS) out.push({ break: true })
     out.push({ delayMs: 0, data: chunk(model, { content: part }, null) })

@@ -54,7 +54,9 @@ export default class InteropResultsReporter implements Reporter {
       if (!results[environment]) problems.push(`${environment}: did not run`)
     }
     if (problems.length > 0) {
-      console.warn(`[interop] results.json NOT written — the run did not cover the whole matrix:\n  ${problems.join('\n  ')}`)
+      console.warn(
+        `[interop] results.json NOT written — the run did not cover the whole matrix:\n  ${problems.join('\n  ')}`,
+      )
       return
     }
     const file: Results = {
@@ -63,7 +65,11 @@ export default class InteropResultsReporter implements Reporter {
       node: process.version,
       browsers: { chromium: browserVersion('chromium'), firefox: browserVersion('firefox') },
       versions: packageVersions(),
-      rows: (Object.keys(CATALOG) as ServerId[]).map((id) => ({ id, title: CATALOG[id].title, packages: [...CATALOG[id].packages] })),
+      rows: (Object.keys(CATALOG) as ServerId[]).map((id) => ({
+        id,
+        title: CATALOG[id].title,
+        packages: [...CATALOG[id].packages],
+      })),
       columns: (Object.keys(CASE_TITLES) as CaseId[]).map((id) => ({ id, title: CASE_TITLES[id] })),
       browserServers: [...BROWSER_SERVERS],
       results,
@@ -79,7 +85,9 @@ function packageVersions(): Record<string, string> {
   names.add('@switchline/client')
   const versions: Record<string, string> = {}
   for (const name of [...names].sort()) {
-    const manifest = JSON.parse(readFileSync(`${PACKAGE_DIR}node_modules/${name}/package.json`, 'utf8')) as { version: string }
+    const manifest = JSON.parse(readFileSync(`${PACKAGE_DIR}node_modules/${name}/package.json`, 'utf8')) as {
+      version: string
+    }
     versions[name] = manifest.version
   }
   return versions

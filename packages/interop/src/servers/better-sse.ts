@@ -52,6 +52,15 @@ export const betterSse: ServerModule = {
 
     const server = createServer(app)
     const port = await listenLocal(server)
-    return behindProxy({ id: 'better-sse', kind: 'sse', port, path: '/events', llmPath: '/v1', resumes: true, feed, closeServer: () => closeHttp(server) })
+    return behindProxy({
+      id: 'better-sse',
+      kind: 'sse',
+      port,
+      path: '/events',
+      llmPath: '/v1',
+      resumes: true,
+      feed,
+      closeServer: () => closeHttp(server),
+    })
   },
 }

@@ -52,6 +52,15 @@ export const expressSse: ServerModule = {
 
     const server = createServer(app)
     const port = await listenLocal(server)
-    return behindProxy({ id: 'express', kind: 'sse', port, path: '/events', llmPath: '/v1', resumes: true, feed, closeServer: () => closeHttp(server) })
+    return behindProxy({
+      id: 'express',
+      kind: 'sse',
+      port,
+      path: '/events',
+      llmPath: '/v1',
+      resumes: true,
+      feed,
+      closeServer: () => closeHttp(server),
+    })
   },
 }

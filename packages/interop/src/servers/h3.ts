@@ -59,6 +59,15 @@ export const h3: ServerModule = {
     const server = createServer(toNodeHandler(app))
     breakAll = trackSockets(server).destroyAll
     const port = await listenLocal(server)
-    return behindProxy({ id: 'h3', kind: 'sse', port, path: '/events', llmPath: '/v1', resumes: true, feed, closeServer: () => closeHttp(server) })
+    return behindProxy({
+      id: 'h3',
+      kind: 'sse',
+      port,
+      path: '/events',
+      llmPath: '/v1',
+      resumes: true,
+      feed,
+      closeServer: () => closeHttp(server),
+    })
   },
 }

@@ -21,4 +21,3 @@ export const SERVERS: readonly ServerModule[] = [
   plainWs,
   openaiStyle,
 ]
-

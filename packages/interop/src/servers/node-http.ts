@@ -32,7 +32,12 @@ export const nodeHttp: ServerModule = {
       }
       const header = req.headers['last-event-id']
       const lastEventId = typeof header === 'string' ? header : null
-      res.writeHead(200, { ...CORS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+      res.writeHead(200, {
+        ...CORS,
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      })
       res.write('retry: 500\n\n')
       const write = (events: readonly FeedEvent[]): void => {
         for (const event of events) res.write(`id: ${event.id}\ndata: ${JSON.stringify(event.data)}\n\n`)
@@ -43,6 +48,14 @@ export const nodeHttp: ServerModule = {
       res.on('close', stop)
     })
     const port = await listenLocal(server)
-    return behindProxy({ id: 'node-http', kind: 'sse', port, path: '/events', resumes: true, feed, closeServer: () => closeHttp(server) })
+    return behindProxy({
+      id: 'node-http',
+      kind: 'sse',
+      port,
+      path: '/events',
+      resumes: true,
+      feed,
+      closeServer: () => closeHttp(server),
+    })
   },
 }

@@ -22,7 +22,16 @@ export const openaiStyle: ServerModule = {
       const requestId = `req_interop_${++requests}`
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
         res.writeHead(404, { 'content-type': 'application/json', 'x-request-id': requestId })
-        res.end(JSON.stringify({ error: { message: `Unknown request URL: ${req.method} ${req.url}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } }))
+        res.end(
+          JSON.stringify({
+            error: {
+              message: `Unknown request URL: ${req.method} ${req.url}`,
+              type: 'invalid_request_error',
+              param: null,
+              code: 'unknown_url',
+            },
+          }),
+        )
         return
       }
       let text = ''

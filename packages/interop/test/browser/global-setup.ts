@@ -33,7 +33,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       let result: unknown
       if (req.url === '/start') {
         const module = SERVERS.find((candidate) => candidate.id === body.server)
-        if (!module || !BROWSER_SERVERS.includes(module.id as never)) throw new Error(`not a browser server: ${body.server}`)
+        if (!module || !BROWSER_SERVERS.includes(module.id as never))
+          throw new Error(`not a browser server: ${body.server}`)
         const handle = await module.start()
         const key = String(++next)
         handles.set(key, handle)

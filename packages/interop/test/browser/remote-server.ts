@@ -20,7 +20,8 @@ async function control<T>(path: string, body: unknown): Promise<T> {
 
 export async function startRemote(serverId: string): Promise<ServerHandle> {
   const info = await control<RemoteInfo>('/start', { server: serverId })
-  const call = <T>(hook: Hook, ...args: unknown[]): Promise<T> => control<T>('/call', { handle: info.handle, hook, args })
+  const call = <T>(hook: Hook, ...args: unknown[]): Promise<T> =>
+    control<T>('/call', { handle: info.handle, hook, args })
   return {
     id: info.id,
     kind: info.kind,

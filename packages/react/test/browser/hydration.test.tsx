@@ -9,7 +9,16 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { page } from 'vitest/browser'
 import { createClient, type Client } from '@switchline/client'
 import { SwitchlineProvider, useChannel, useClient, useStream } from '../../src/index'
-import { baseUrl, countConnections, publish, restoreNatives, stats, uniqueKey, until, untilNoConnections } from './support'
+import {
+  baseUrl,
+  countConnections,
+  publish,
+  restoreNatives,
+  stats,
+  uniqueKey,
+  until,
+  untilNoConnections,
+} from './support'
 
 type Schema = { feed: { receive: { n: number } } }
 
@@ -30,7 +39,11 @@ afterEach(() => {
 })
 
 function Feed({ channelKey }: { channelKey: string }) {
-  const feed = useChannel(useClient<Schema>(), 'feed', { key: channelKey, initial: [] as number[], reduce: (list, e) => [...list, e.n] })
+  const feed = useChannel(useClient<Schema>(), 'feed', {
+    key: channelKey,
+    initial: [] as number[],
+    reduce: (list, e) => [...list, e.n],
+  })
   return (
     <p data-testid="feed" data-state={feed.state} data-last={feed.lastEventId ?? ''}>
       {feed.data.length === 0 ? 'no events yet' : feed.data.join(',')}
@@ -40,11 +53,18 @@ function Feed({ channelKey }: { channelKey: string }) {
 
 function Raw({ url }: { url: string }) {
   const raw = useStream<{ data: { n: number } }>(url, { events: ['message'] })
-  return <p data-testid="raw" data-state={raw.state}>{raw.data ? `raw ${raw.data.data.n}` : 'raw none'}</p>
+  return (
+    <p data-testid="raw" data-state={raw.state}>
+      {raw.data ? `raw ${raw.data.data.n}` : 'raw none'}
+    </p>
+  )
 }
 
 /** Renders `app` to a string (as a server would), puts it in the page and hydrates it; returns hydration errors. */
-function hydrate(app: ReactNode, transform: (html: string) => string = (html) => html): { html: string; errors: unknown[] } {
+function hydrate(
+  app: ReactNode,
+  transform: (html: string) => string = (html) => html,
+): { html: string; errors: unknown[] } {
   const html = renderToString(app)
   const errors: unknown[] = []
   container = document.createElement('div')

@@ -8,7 +8,17 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { render } from 'vitest-browser-react'
 import { createClient, type Client, type ReconnectOptions, type StateChange } from '@switchline/client'
 import { useChannel } from '../../src/index'
-import { baseUrl, countConnections, countingTimers, fault, restoreNatives, stats, uniqueKey, until, untilNoConnections } from './support'
+import {
+  baseUrl,
+  countConnections,
+  countingTimers,
+  fault,
+  restoreNatives,
+  stats,
+  uniqueKey,
+  until,
+  untilNoConnections,
+} from './support'
 
 type Schema = {
   feed: { receive: { n: number } }

@@ -7,7 +7,16 @@ import { afterEach, beforeEach, expect, it } from 'vitest'
 import { render } from 'vitest-browser-react'
 import { createClient, type Client } from '@switchline/client'
 import { SwitchlineProvider, useChannel, useClient } from '../../src/index'
-import { baseUrl, countConnections, publish, restoreNatives, stats, uniqueKey, until, untilNoConnections } from './support'
+import {
+  baseUrl,
+  countConnections,
+  publish,
+  restoreNatives,
+  stats,
+  uniqueKey,
+  until,
+  untilNoConnections,
+} from './support'
 
 type Schema = {
   feed: { receive: { n: number } }
@@ -41,7 +50,12 @@ function Feed({ channelKey }: { channelKey: string }) {
     effectRuns += 1
   }, [])
   return (
-    <div data-testid="feed" data-state={feed.state} data-transport={feed.transport ?? ''} data-last={feed.lastEventId ?? ''}>
+    <div
+      data-testid="feed"
+      data-state={feed.state}
+      data-transport={feed.transport ?? ''}
+      data-last={feed.lastEventId ?? ''}
+    >
       {feed.data === undefined ? 'none' : `n=${feed.data.n}`}
     </div>
   )
@@ -138,8 +152,9 @@ function Chat({ room }: { room: string }) {
 }
 
 /** A DOM click: Playwright's own click can report the button "not visible" in Firefox's test iframe. */
-const clickSend = (screen: { getByRole: (role: 'button', options: { name: string }) => { element(): Element } }): void =>
-  (screen.getByRole('button', { name: 'send' }).element() as HTMLElement).click()
+const clickSend = (screen: {
+  getByRole: (role: 'button', options: { name: string }) => { element(): Element }
+}): void => (screen.getByRole('button', { name: 'send' }).element() as HTMLElement).click()
 
 it('send from a StrictMode component rides one WebSocket, is published once, and comes back through reduce', async () => {
   const room = uniqueKey('chat')

@@ -6,7 +6,16 @@ import { StrictMode, useEffect } from 'react'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { render } from 'vitest-browser-react'
 import { useStream } from '../../src/index'
-import { baseUrl, countConnections, publish, restoreNatives, stats, uniqueKey, until, untilNoConnections } from './support'
+import {
+  baseUrl,
+  countConnections,
+  publish,
+  restoreNatives,
+  stats,
+  uniqueKey,
+  until,
+  untilNoConnections,
+} from './support'
 
 /** A channel event as the Switchline SSE endpoint writes it (docs/protocol.md §5). */
 type Envelope = { channel: string; data: { n: number } }
@@ -29,7 +38,12 @@ function Stream({ url }: { url: string | null }) {
     effectRuns += 1
   }, [])
   return (
-    <div data-testid="stream" data-state={stream.state} data-transport={stream.transport ?? ''} data-last={stream.lastEventId ?? ''}>
+    <div
+      data-testid="stream"
+      data-state={stream.state}
+      data-transport={stream.transport ?? ''}
+      data-last={stream.lastEventId ?? ''}
+    >
       {stream.data.join(',') || 'none'}
     </div>
   )

@@ -102,7 +102,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--allowed-origins': {
         const list = value()
         if (!list) throw new CliUsageError('--allowed-origins needs a value')
-        args.allowedOrigins = list === '*' ? '*' : list.split(',').map((o) => o.trim()).filter((o) => o !== '')
+        args.allowedOrigins =
+          list === '*'
+            ? '*'
+            : list
+                .split(',')
+                .map((o) => o.trim())
+                .filter((o) => o !== '')
         break
       }
       case '--tls-cert':

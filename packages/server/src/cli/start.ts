@@ -34,7 +34,8 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
     output.out(USAGE)
     return undefined
   }
-  const tls = args.tlsCert !== undefined && args.tlsKey !== undefined ? await readTls(args.tlsCert, args.tlsKey) : undefined
+  const tls =
+    args.tlsCert !== undefined && args.tlsKey !== undefined ? await readTls(args.tlsCert, args.tlsKey) : undefined
   // --faults lets the playground and browser tests on other ports drive the server, so it allows every origin
   // (with credentials) unless --allowed-origins says otherwise; the warning below says so.
   const allowedOrigins = args.allowedOrigins ?? (args.faults ? '*' : [])
@@ -48,7 +49,8 @@ export async function startCli(argv: readonly string[], output: CliOutput): Prom
     ...(args.heartbeatMs !== undefined ? { heartbeatMs: args.heartbeatMs } : {}),
     ...(args.maxConnectionsPerSecond !== undefined ? { maxConnectionsPerSecond: args.maxConnectionsPerSecond } : {}),
     onPublish: (e) => {
-      if (e.source !== 'server') output.out(`publish ${e.channel} ${e.eventId} via ${e.source}: ${JSON.stringify(e.data)}`)
+      if (e.source !== 'server')
+        output.out(`publish ${e.channel} ${e.eventId} via ${e.source}: ${JSON.stringify(e.data)}`)
     },
   })
   const faults = args.faults ? createFaultInjector(server) : undefined
@@ -100,9 +102,7 @@ async function readTls(certFile: string, keyFile: string): Promise<TlsOptions> {
 /** The line printed right after the base URL when fault routes are on: what is exposed, and to which origins. */
 export function faultsWarning(baseUrl: string, allowedOrigins: readonly string[] | '*'): string {
   const origins =
-    allowedOrigins === '*'
-      ? 'every origin (*), with credentials'
-      : ['same-host', ...allowedOrigins].join(', ')
+    allowedOrigins === '*' ? 'every origin (*), with credentials' : ['same-host', ...allowedOrigins].join(', ')
   return `WARNING: fault injection routes are enabled (${baseUrl}/_faults/*): anyone allowed can drop, stall or restart this server. Allowed origins: ${origins}. Never use --faults in production.`
 }
 

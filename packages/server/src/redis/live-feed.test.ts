@@ -12,7 +12,12 @@ const message = (seq: number): string => `${seq} ep ${seq} ${JSON.stringify([{ n
 
 /** A fan-out whose every delivery writes to one socket that counts how it was corked. */
 function recordingFanout(): { fanout: LiveFanout; seqs: number[]; corkedWrites: boolean[]; uncorks: () => number } {
-  const socket = { writableCorked: 0, uncorks: 0, cork: () => void (socket.writableCorked += 1), uncork: () => void ((socket.writableCorked -= 1), (socket.uncorks += 1)) }
+  const socket = {
+    writableCorked: 0,
+    uncorks: 0,
+    cork: () => void (socket.writableCorked += 1),
+    uncork: () => void ((socket.writableCorked -= 1), (socket.uncorks += 1)),
+  }
   const seqs: number[] = []
   const corkedWrites: boolean[] = []
   const fanout = {

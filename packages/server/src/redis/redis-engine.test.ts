@@ -4,7 +4,9 @@ import { redisEngine } from './redis-engine'
 describe('redisEngine options', () => {
   it('has defaults and is named redis (nothing connects before a server creates it)', () => {
     expect(redisEngine().name).toBe('redis')
-    expect(redisEngine({ url: 'rediss://h.example:6380/1', keyPrefix: 'app-1', commandTimeoutMs: 10 }).name).toBe('redis')
+    expect(redisEngine({ url: 'rediss://h.example:6380/1', keyPrefix: 'app-1', commandTimeoutMs: 10 }).name).toBe(
+      'redis',
+    )
   })
 
   it('rejects a URL that is not redis:// or rediss://, a bad key prefix and non-positive numbers with a TypeError', () => {

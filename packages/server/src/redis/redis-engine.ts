@@ -6,7 +6,14 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import { parseEventId, type GapInfo } from '@switchline/client/protocol'
 import type { StoredEvent } from '../channel-log'
-import type { EngineContext, EngineFactory, EngineHealth, EngineSubscription, SubscribeRequest, SwitchlineEngine } from '../engine'
+import type {
+  EngineContext,
+  EngineFactory,
+  EngineHealth,
+  EngineSubscription,
+  SubscribeRequest,
+  SwitchlineEngine,
+} from '../engine'
 import { newEpochBesides } from '../epoch'
 import { SwitchlineServerError, UnavailableError } from '../errors'
 import { createLiveFanout } from '../live-fanout'
@@ -86,7 +93,8 @@ export function redisEngine(options: RedisEngineOptions = {}): EngineFactory<fal
     redisOptions: options.redisOptions ?? {},
   }
   if (!/^rediss?:\/\//.test(settings.url)) throw new TypeError('redisEngine: url must start with redis:// or rediss://')
-  if (!/^[^{}\s]{1,64}$/.test(settings.keyPrefix)) throw new TypeError('redisEngine: keyPrefix must be 1-64 characters without braces or spaces')
+  if (!/^[^{}\s]{1,64}$/.test(settings.keyPrefix))
+    throw new TypeError('redisEngine: keyPrefix must be 1-64 characters without braces or spaces')
   return { name: 'redis', create: (context) => createRedisEngine(context, settings) }
 }
 
@@ -195,9 +203,23 @@ function createRedisEngine(context: EngineContext, settings: Settings): Switchli
       if (closed) throw unavailable('engine closed')
       try {
         const [current, id, duplicate] = await commands.slAppend(
-          keys.head, keys.stream(channel), keys.meta(channel), keys.mids(channel), keys.ring(channel), keys.active,
-          channel, encodePayload(data, event), context.now(), context.maxEvents, context.maxAgeMs, candidate(),
-          mid ?? '', context.midWindow, keys.pubsub(channel), settings.idleChannelTtlMs, keys.base,
+          keys.head,
+          keys.stream(channel),
+          keys.meta(channel),
+          keys.mids(channel),
+          keys.ring(channel),
+          keys.active,
+          channel,
+          encodePayload(data, event),
+          context.now(),
+          context.maxEvents,
+          context.maxAgeMs,
+          candidate(),
+          mid ?? '',
+          context.midWindow,
+          keys.pubsub(channel),
+          settings.idleChannelTtlMs,
+          keys.base,
         )
         noteEpoch(current)
         return { id, duplicate: duplicate === 1 }
@@ -215,7 +237,14 @@ function createRedisEngine(context: EngineContext, settings: Settings): Switchli
         // Live first: once Redis acknowledged the pub/sub subscriptions, every later append reaches the member,
         // so the head read below is where live delivery starts, with nothing in between.
         await Promise.all(channels.map((channel) => feed.ensure(channel)))
-        const reply = await commands.slReplay(keys.head, context.now(), context.maxAgeMs, candidate(), keys.base, ...replayArgs(requests))
+        const reply = await commands.slReplay(
+          keys.head,
+          context.now(),
+          context.maxAgeMs,
+          candidate(),
+          keys.base,
+          ...replayArgs(requests),
+        )
         if (closed) throw unavailable('engine closed')
         if (feed.generation() !== generation) throw unavailable('redis pub/sub connection lost')
         const result = decodeReplay(reply, requests)
@@ -278,7 +307,9 @@ function decodeReplay(
   requests.forEach(({ channel, cursor }, i) => {
     const reason = String(reply[2 + 2 * i])
     const entries = (reply[3 + 2 * i] ?? []) as StreamEntry[]
-    const events = entries.map((entry) => storedEvent(channel, epoch, entry)).filter((e): e is StoredEvent => e !== undefined)
+    const events = entries
+      .map((entry) => storedEvent(channel, epoch, entry))
+      .filter((e): e is StoredEvent => e !== undefined)
     if ((reason === 'epoch' || reason === 'retention') && cursor !== undefined) {
       gaps.push({ channel, from: cursor, to: events[0]?.id ?? null, reason })
     }
@@ -298,5 +329,14 @@ function storedEvent(channel: string, epoch: string, [id, fields]: StreamEntry):
   }
   const decoded = payload === undefined ? undefined : decodePayload(payload)
   if (!decoded) return undefined
-  return { channel, id: `${epoch}-${seq}`, seq, data: decoded.data, event: decoded.event, at, sseWire: undefined, wsWire: undefined }
+  return {
+    channel,
+    id: `${epoch}-${seq}`,
+    seq,
+    data: decoded.data,
+    event: decoded.event,
+    at,
+    sseWire: undefined,
+    wsWire: undefined,
+  }
 }

@@ -5,7 +5,11 @@ import { keyGlob, redisKeys } from './scripts'
 
 describe('redis wire format', () => {
   it('round-trips data with and without an event name', () => {
-    const cases: [Json, string | undefined][] = [[{ a: [1, 'x'] }, undefined], ['text with spaces', 'named'], [null, undefined]]
+    const cases: [Json, string | undefined][] = [
+      [{ a: [1, 'x'] }, undefined],
+      ['text with spaces', 'named'],
+      [null, undefined],
+    ]
     for (const [data, event] of cases) {
       expect(decodePayload(encodePayload(data, event))).toEqual({ data, event })
     }
@@ -17,7 +21,11 @@ describe('redis wire format', () => {
 
   it('names every key under one hash tag and maps pub/sub names back to channels', () => {
     const keys = redisKeys('app')
-    expect([keys.head, keys.stream('chat:a'), keys.pubsub('chat:a')]).toEqual(['{app}:h', '{app}:s:chat:a', '{app}:p:chat:a'])
+    expect([keys.head, keys.stream('chat:a'), keys.pubsub('chat:a')]).toEqual([
+      '{app}:h',
+      '{app}:s:chat:a',
+      '{app}:p:chat:a',
+    ])
     expect(keys.channelOf('{app}:p:chat:a')).toBe('chat:a')
     expect(keys.channelOf('{other}:p:chat:a')).toBeUndefined()
     expect(keyGlob('{a*b}')).toBe('{a\\*b}:*')

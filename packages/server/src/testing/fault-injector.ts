@@ -3,7 +3,13 @@
  * frames, 401s, 204 stops and restarts — through the server's internal hooks.
  */
 import { CLOSE_CODES } from '@switchline/client/protocol'
-import { SERVER_INTERNALS, type AdmissionPoint, type ConnectionHandle, type Refusal, type Transport } from '../internals'
+import {
+  SERVER_INTERNALS,
+  type AdmissionPoint,
+  type ConnectionHandle,
+  type Refusal,
+  type Transport,
+} from '../internals'
 import { globalTimers, type TimerFunctions } from '../options'
 import type { SwitchlineServer } from '../server'
 import { handleFaultRequest } from './fault-routes'
@@ -23,7 +29,10 @@ export interface FaultInjectorOptions {
 const MALFORMED = { sse: 'data: {malformed\n\n', ws: '{malformed' } as const
 
 /** Attaches a fault injector to `server`. With `faults: true` the same controls are served over HTTP. */
-export function createFaultInjector(server: SwitchlineServer<boolean>, options: FaultInjectorOptions = {}): FaultInjector {
+export function createFaultInjector(
+  server: SwitchlineServer<boolean>,
+  options: FaultInjectorOptions = {},
+): FaultInjector {
   const internals = server[SERVER_INTERNALS]
   const now = options.now ?? Date.now
   const timers = options.timers ?? globalTimers
@@ -70,7 +79,12 @@ export function createFaultInjector(server: SwitchlineServer<boolean>, options: 
     const down = downRemaining()
     if (down > 0) {
       counters.refusedWhileDown += 1
-      const refusal: Refusal = { status: 503, code: 'unavailable', message: 'restarting', retryAfterSeconds: Math.max(1, Math.ceil(down / 1000)) }
+      const refusal: Refusal = {
+        status: 503,
+        code: 'unavailable',
+        message: 'restarting',
+        retryAfterSeconds: Math.max(1, Math.ceil(down / 1000)),
+      }
       // A browser cannot see a refused upgrade's 503: WebSockets are accepted and closed 1013 `retry-after=<ms>`.
       if (point === 'upgrade') refusal.closeAfterUpgrade = { retryAfterMs: down }
       return refusal

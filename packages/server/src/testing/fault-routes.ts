@@ -58,7 +58,10 @@ const ACTIONS: Record<string, Action> = {
 /** The list of action names (for docs and `GET B/_faults/`). */
 export const FAULT_ACTIONS: readonly string[] = Object.keys(ACTIONS)
 
-const statsOf = (faults: FaultInjector, server: SwitchlineServer<boolean>): object => ({ ...server.stats(), faults: faults.stats() })
+const statsOf = (faults: FaultInjector, server: SwitchlineServer<boolean>): object => ({
+  ...server.stats(),
+  faults: faults.stats(),
+})
 
 /** Serves one fault route. Returns false for an unknown path (the server answers 404). */
 export function handleFaultRequest(
@@ -73,7 +76,7 @@ export function handleFaultRequest(
     else sendJson(req, res, 200, statsOf(faults, server))
     return true
   }
-  const action = Object.prototype.hasOwnProperty.call(ACTIONS, rest) ? ACTIONS[rest] : undefined
+  const action = Object.hasOwn(ACTIONS, rest) ? ACTIONS[rest] : undefined
   if (!action) return false
   if (req.method !== 'POST') {
     req.resume()

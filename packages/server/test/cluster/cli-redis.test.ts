@@ -26,13 +26,17 @@ describe('CLI --redis', () => {
     expect(one.lines[1]).toBe(`switchline-server listening, engine redis at ${url}, waiting for Redis`)
     await a.server.ready()
     await b.server.ready()
-    await waitFor(() => one.lines.some((l) => l === `redis engine ready, epoch ${a.server.epoch}`), { what: 'the ready line' })
+    await waitFor(() => one.lines.some((l) => l === `redis engine ready, epoch ${a.server.epoch}`), {
+      what: 'the ready line',
+    })
     expect(b.server.epoch).toBe(a.server.epoch)
     const sse = await openRawSse(`${b.baseUrl}/sse?channels=chat`)
     await sse.waitForEvents((e) => e.event === 'sl-ready')
     const published = await postPublish(a.baseUrl, { channel: 'chat', data: { text: 'across' } })
     await sse.waitForEvents((e) => e.event === 'message' && JSON.parse(e.data).channel === 'chat')
-    expect(channelEvents(sse.events).filter((e) => e.channel === 'chat')).toEqual([{ id: published.json.eventId, channel: 'chat', data: { text: 'across' } }])
+    expect(channelEvents(sse.events).filter((e) => e.channel === 'chat')).toEqual([
+      { id: published.json.eventId, channel: 'chat', data: { text: 'across' } },
+    ])
     expect((await fetch(`${b.baseUrl}/ready`)).status).toBe(200)
   })
 

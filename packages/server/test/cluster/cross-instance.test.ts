@@ -6,7 +6,16 @@
 import { describe, expect, it } from 'vitest'
 import { parseEventId } from '@switchline/client/protocol'
 import { onRedis, useRedisEngine } from '../engine-under-test'
-import { channelEvents, installCleanup, openRawSse, postPublish, publishEach, subscribeWs, waitFor, type SseEvent } from '../helpers'
+import {
+  channelEvents,
+  installCleanup,
+  openRawSse,
+  postPublish,
+  publishEach,
+  subscribeWs,
+  waitFor,
+  type SseEvent,
+} from '../helpers'
 import { range, seqOf, startCluster } from '../support/cluster'
 
 useRedisEngine()
@@ -35,7 +44,9 @@ describe('one cluster, two instances (Redis engine)', () => {
     await sse.waitForEvents(isMessage)
     await ws.waitFor(isEvent)
     expect(channelEvents(sse.events)).toEqual([{ id, channel: 'chat', data: { text: 'from A' }, event: 'said' }])
-    expect(ws.frames.filter(isEvent)).toEqual([{ type: 'event', channel: 'chat', id, data: { text: 'from A' }, event: 'said' }])
+    expect(ws.frames.filter(isEvent)).toEqual([
+      { type: 'event', channel: 'chat', id, data: { text: 'from A' }, event: 'said' },
+    ])
     expect(parseEventId(id)?.epoch).toBe(b.server.epoch)
   })
 
@@ -110,7 +121,11 @@ describe('one cluster, two instances (Redis engine)', () => {
       published.push(id)
       return id
     })
-    const joined: { sse: Awaited<ReturnType<typeof openRawSse>>; ws: Awaited<ReturnType<typeof subscribeWs>>; cursor: string }[] = []
+    const joined: {
+      sse: Awaited<ReturnType<typeof openRawSse>>
+      ws: Awaited<ReturnType<typeof subscribeWs>>
+      cursor: string
+    }[] = []
     for (const step of range(8)) {
       await waitFor(() => published.length > step * (total / 10), { what: `${step * (total / 10)} published` })
       const cursor = published.at(-1) as string
@@ -168,18 +183,31 @@ describe('one cluster, two instances (Redis engine)', () => {
     // A cursor within retention: no gap.
     const recent = await openRawSse(`${b.baseUrl}/sse?channels=chat`, { 'Last-Event-ID': ids[3] as string })
     await recent.waitForEvents(isMessage)
-    expect(recent.events.filter((e) => e.event !== 'sl-ready').map((e) => [e.event, e.id])).toEqual([['message', ids[4]]])
+    expect(recent.events.filter((e) => e.event !== 'sl-ready').map((e) => [e.event, e.id])).toEqual([
+      ['message', ids[4]],
+    ])
     // By age: everything is older than maxAgeMs on both instances' clock.
     now += 1001
     const aged = await openRawSse(`${a.baseUrl}/sse?channels=chat`, { 'Last-Event-ID': ids[3] as string })
     await aged.waitForEvents((e) => e.event === 'sl-gap')
-    expect(JSON.parse(aged.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({ channel: 'chat', from: ids[3], to: null, reason: 'retention' })
+    expect(JSON.parse(aged.events.find((e) => e.event === 'sl-gap')?.data ?? '')).toEqual({
+      channel: 'chat',
+      from: ids[3],
+      to: null,
+      reason: 'retention',
+    })
     // R8: beyond the cluster's counter, or malformed → an epoch gap on any instance.
     const fresh = await a.server.publish('chat', 'fresh')
     for (const cursor of [`${a.server.epoch}-99999`, 'garbage', 'old1-3']) {
       const ws = await subscribeWs(b.wsUrl, 'chat', cursor)
       await ws.waitFor(isEvent)
-      expect(ws.frames.find((f) => f.type === 'gap')).toEqual({ type: 'gap', channel: 'chat', from: cursor, to: fresh, reason: 'epoch' })
+      expect(ws.frames.find((f) => f.type === 'gap')).toEqual({
+        type: 'gap',
+        channel: 'chat',
+        from: cursor,
+        to: fresh,
+        reason: 'epoch',
+      })
     }
   })
 
@@ -198,7 +226,10 @@ describe('one cluster, two instances (Redis engine)', () => {
     expect(first.status).toBe(200)
     expect(again.json).toEqual(first.json)
     expect(ack).toEqual({ type: 'ack', id: 7, eventId: first.json.eventId })
-    expect(channelEvents(sse.events).map((e) => [e.id, e.data])).toEqual([[first.json.eventId, 'once'], [other.json.eventId, 'another']])
+    expect(channelEvents(sse.events).map((e) => [e.id, e.data])).toEqual([
+      [first.json.eventId, 'once'],
+      [other.json.eventId, 'another'],
+    ])
     expect(a.server.stats().publishes + b.server.stats().publishes).toBe(2)
   })
 
@@ -212,7 +243,13 @@ describe('one cluster, two instances (Redis engine)', () => {
     const after = await b.server.publish('ticker', 'later')
     const ws = await subscribeWs(b.wsUrl, 'chat:idle', old)
     await ws.waitFor((f) => f.type === 'gap')
-    expect(ws.frames.find((f) => f.type === 'gap')).toEqual({ type: 'gap', channel: 'chat:idle', from: old, to: null, reason: 'retention' })
+    expect(ws.frames.find((f) => f.type === 'gap')).toEqual({
+      type: 'gap',
+      channel: 'chat:idle',
+      from: old,
+      to: null,
+      reason: 'retention',
+    })
     // A cursor newer than every forgotten event: a channel without metadata has nothing to report.
     const quiet = await subscribeWs(a.wsUrl, 'clock', after)
     const live = await b.server.publish('clock', 'tick')

@@ -12,7 +12,19 @@ import { parseEventId } from '@switchline/client/protocol'
 import { createSwitchlineServer } from '../../src/index'
 import { redisEngine, type RedisEngineOptions } from '../../src/redis/index'
 import { testRedis, useRedisEngine } from '../engine-under-test'
-import { channelEvents, helloWs, installCleanup, onCleanup, openRawSse, openWs, postPublish, subscribeWs, waitFor, type Started, type SseEvent } from '../helpers'
+import {
+  channelEvents,
+  helloWs,
+  installCleanup,
+  onCleanup,
+  openRawSse,
+  openWs,
+  postPublish,
+  subscribeWs,
+  waitFor,
+  type Started,
+  type SseEvent,
+} from '../helpers'
 import { range, startCluster } from '../support/cluster'
 import { startTcpProxy } from '../support/tcp-proxy'
 
@@ -28,9 +40,15 @@ const portOf = (node: Started): number => Number(new URL(node.url).port)
 const bothReady = (nodes: Started[]): Promise<boolean> =>
   waitFor(() => nodes.every((n) => n.server.stats().engine.ready), { timeoutMs: 10_000, what: 'every instance ready' })
 
-async function getReady(baseUrl: string): Promise<{ status: number; retryAfter: string | null; body: Record<string, unknown> }> {
+async function getReady(
+  baseUrl: string,
+): Promise<{ status: number; retryAfter: string | null; body: Record<string, unknown> }> {
   const res = await fetch(`${baseUrl}/ready`)
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, unknown> }
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as Record<string, unknown>,
+  }
 }
 
 describe('Redis failures', { timeout: 30_000 }, () => {
@@ -38,7 +56,11 @@ describe('Redis failures', { timeout: 30_000 }, () => {
     const redis = testRedis()
     const nodes = await startCluster(2, { heartbeatMs: 40 }, FAST)
     const [a, b] = nodes as [Started, Started]
-    expect(await getReady(a.baseUrl)).toEqual({ status: 200, retryAfter: null, body: { ready: true, engine: 'redis', state: 'ready', epoch: a.server.epoch } })
+    expect(await getReady(a.baseUrl)).toEqual({
+      status: 200,
+      retryAfter: null,
+      body: { ready: true, engine: 'redis', state: 'ready', epoch: a.server.epoch },
+    })
     const epoch = a.server.epoch
     const sse = await openRawSse(`${a.baseUrl}/sse?channels=chat`)
     const ws = await subscribeWs(a.wsUrl, 'chat')
@@ -48,14 +70,24 @@ describe('Redis failures', { timeout: 30_000 }, () => {
     await ws.waitFor((f) => f.type === 'event')
 
     await redis.stop({ keepData: true })
-    await waitFor(() => !a.server.stats().engine.ready && !b.server.stats().engine.ready, { what: 'both instances to see Redis gone' })
+    await waitFor(() => !a.server.stats().engine.ready && !b.server.stats().engine.ready, {
+      what: 'both instances to see Redis gone',
+    })
     const down = await getReady(a.baseUrl)
-    expect(down).toMatchObject({ status: 503, retryAfter: '1', body: { ready: false, engine: 'redis', state: 'degraded', code: 'unavailable', fatal: false } })
+    expect(down).toMatchObject({
+      status: 503,
+      retryAfter: '1',
+      body: { ready: false, engine: 'redis', state: 'degraded', code: 'unavailable', fatal: false },
+    })
     const refused = await postPublish(b.baseUrl, { channel: 'chat', data: 'lost?', mid: 'retry-me' })
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('1')
     expect(refused.json).toMatchObject({ code: 'unavailable', fatal: false })
-    await expect(a.server.publish('chat', 'x')).rejects.toMatchObject({ name: 'UnavailableError', code: 'unavailable', retryAfterSeconds: 1 })
+    await expect(a.server.publish('chat', 'x')).rejects.toMatchObject({
+      name: 'UnavailableError',
+      code: 'unavailable',
+      retryAfterSeconds: 1,
+    })
     const newSse = await openRawSse(`${b.baseUrl}/sse?channels=chat`)
     expect(newSse.response.status).toBe(503)
     expect(newSse.response.headers.get('retry-after')).toBe('1')
@@ -103,7 +135,11 @@ describe('Redis failures', { timeout: 30_000 }, () => {
     await waitFor(() => a.server.epoch === epoch, { what: 'A to know the new epoch' })
     const resumed = await openRawSse(`${a.baseUrl}/sse?channels=chat`, { 'Last-Event-ID': old[1] as string })
     await resumed.waitForEvents(isMessage)
-    expect(resumed.events.filter((e) => e.event !== 'sl-ready').map((e) => [e.event, e.event === 'sl-gap' ? JSON.parse(e.data) : e.id])).toEqual([
+    expect(
+      resumed.events
+        .filter((e) => e.event !== 'sl-ready')
+        .map((e) => [e.event, e.event === 'sl-gap' ? JSON.parse(e.data) : e.id]),
+    ).toEqual([
       ['sl-gap', { channel: 'chat', from: old[1], to: fresh, reason: 'epoch' }],
       ['message', fresh],
     ])
@@ -166,7 +202,11 @@ describe('Redis failures', { timeout: 30_000 }, () => {
     const listener = await server.listen()
     onCleanup(() => listener.close())
     expect(server.epoch).toBe('')
-    expect(await getReady(listener.baseUrl)).toMatchObject({ status: 503, retryAfter: '1', body: { ready: false, state: 'connecting', epoch: null } })
+    expect(await getReady(listener.baseUrl)).toMatchObject({
+      status: 503,
+      retryAfter: '1',
+      body: { ready: false, state: 'connecting', epoch: null },
+    })
     expect((await postPublish(listener.baseUrl, { channel: 'chat', data: 1 })).status).toBe(503)
     expect((await openRawSse(`${listener.baseUrl}/sse?channels=chat`)).response.status).toBe(503)
     await expect(server.publish('chat', 1)).rejects.toMatchObject({ code: 'unavailable' })

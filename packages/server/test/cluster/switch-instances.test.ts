@@ -42,7 +42,13 @@ function resumingWsClient(url: string, channel: string, maxConnects = 50) {
     ws.on('message', (raw) => {
       const frame = JSON.parse(raw.toString()) as Record<string, unknown>
       if (frame.type === 'welcome') {
-        ws.send(JSON.stringify(cursor === undefined ? { type: 'subscribe', id: 1, channel } : { type: 'subscribe', id: 1, channel, cursor }))
+        ws.send(
+          JSON.stringify(
+            cursor === undefined
+              ? { type: 'subscribe', id: 1, channel }
+              : { type: 'subscribe', id: 1, channel, cursor },
+          ),
+        )
       } else if (frame.type === 'subscribed') cursor ??= frame.cursor as string
       else if (frame.type === 'event') {
         cursor = frame.id as string

@@ -12,7 +12,8 @@ export async function startCluster(
 ): Promise<Started[]> {
   const keyPrefix = uniquePrefix()
   const nodes: Started[] = []
-  for (let i = 0; i < count; i++) nodes.push(await startServer({ ...options, engine: testRedisEngine({ ...engine, keyPrefix }) }))
+  for (let i = 0; i < count; i++)
+    nodes.push(await startServer({ ...options, engine: testRedisEngine({ ...engine, keyPrefix }) }))
   return nodes
 }
 

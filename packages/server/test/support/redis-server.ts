@@ -36,7 +36,9 @@ const START_TIMEOUT_MS = 10_000
 function executable(): string {
   const found = findRedisServer()
   if (found.problem !== undefined || found.path === undefined) {
-    throw new Error(`redis-server ${found.problem ?? 'not found'} (run \`node scripts/ensure-redis.mjs\`, or):\n${INSTALL_HELP}`)
+    throw new Error(
+      `redis-server ${found.problem ?? 'not found'} (run \`node scripts/ensure-redis.mjs\`, or):\n${INSTALL_HELP}`,
+    )
   }
   return found.path
 }
@@ -59,7 +61,9 @@ export function redisCommand(port: number, args: string[]): Promise<string> {
     }, START_TIMEOUT_MS)
     let reply = ''
     socket.setEncoding('utf8')
-    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`))
+    socket.on('connect', () =>
+      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`),
+    )
     socket.on('data', (chunk: string) => {
       reply += chunk
       if (reply.endsWith('\r\n')) {
@@ -81,7 +85,20 @@ export function redisCommand(port: number, args: string[]): Promise<string> {
 
 /** Spawns `redis-server` and resolves once it is ready, or rejects with its output when it exits first. */
 function spawnRedis(bin: string, port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', 'dump.rdb']
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--dbfilename',
+    'dump.rdb',
+  ]
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   children.add(child)
   child.once('exit', () => children.delete(child))
