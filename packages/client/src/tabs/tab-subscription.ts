@@ -7,10 +7,19 @@ import { createAsyncQueue } from '../core/async-queue'
 import { isPromiseLike, validateWith } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import { compareEventIds } from '../protocol/cursor'
+import {
+  addNamedHandler,
+  checkNamedHandler,
+  createNamedHandlers,
+  handlersOf,
+  type NamedHandlers,
+  removeNamedHandler,
+} from '../raw/named-events'
 import type {
   ChannelSubscribeOptions,
   ConnectionState,
   GapInfo,
+  NamedEventHandler,
   PublishResult,
   StateChange,
   TransportChange,
@@ -29,6 +38,21 @@ export interface TabSubscriptionHost {
 export const isSeen = (id: string | undefined, cursor: string | undefined): boolean =>
   id !== undefined && cursor !== undefined && (compareEventIds(id, cursor) ?? 1) <= 0
 
+/** Calls a named-event handler; what it throws surfaces a microtask later instead of stopping delivery. */
+function guarded(
+  handler: NamedEventHandler<unknown>,
+  data: unknown,
+  meta: Parameters<NamedEventHandler<unknown>>[1],
+): void {
+  try {
+    handler(data, meta)
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error
+    })
+  }
+}
+
 /** A tab's subscription to one channel (its full name, `chat:room-a`). */
 export class TabSubscription {
   state: ConnectionState = 'connecting'
@@ -40,6 +64,8 @@ export class TabSubscription {
   private settle: ((error?: SwitchlineError) => void) | undefined
   /** Validation with an asynchronous schema: events wait for the ones before them. */
   private chain: Promise<void> | undefined
+  /** `on()` handlers by event name; created on the first `on()`, dropped at close. */
+  private named: NamedHandlers | undefined
   private readonly onAbort = (): void =>
     this.end(
       new SwitchlineError('aborted', 'the subscription was aborted', {
@@ -109,7 +135,28 @@ export class TabSubscription {
   ): void {
     if (this.state === 'closed') return
     this.options.onEvent?.(data, meta)
-    this.queue.push(data)
+    const named = handlersOf(this.named, meta)
+    // A handler that throws does not stop the others (it surfaces a microtask later); one that closes does.
+    if (named) for (const handler of named) if (!this.isClosed()) guarded(handler, data, meta)
+    if (!this.isClosed()) this.queue.push(data)
+  }
+
+  /** A method, so a check after a handler ran is not narrowed away by the one before it. */
+  private isClosed(): boolean {
+    return this.state === 'closed'
+  }
+
+  /** `on()` of the subscription (types.ts, `NamedEvents`). */
+  on(name: string, handler: NamedEventHandler<unknown>): () => void {
+    checkNamedHandler('on', name, handler, false)
+    if (this.state === 'closed') return () => {}
+    return addNamedHandler((this.named ??= createNamedHandlers()), name, handler)
+  }
+
+  /** `off()` of the subscription (types.ts, `NamedEvents`). */
+  off(name: string, handler?: NamedEventHandler<unknown>): void {
+    checkNamedHandler('off', name, handler, true)
+    if (this.named) removeNamedHandler(this.named, name, handler)
   }
 
   private report(error: SwitchlineError): void {
@@ -159,6 +206,7 @@ export class TabSubscription {
     if (this.state === 'closed') return
     const from = this.state
     this.state = 'closed'
+    this.named = undefined
     this.options.signal?.removeEventListener('abort', this.onAbort)
     if (error?.fatal === true && error.code !== 'aborted') this.options.onError?.(error)
     this.options.onState?.({

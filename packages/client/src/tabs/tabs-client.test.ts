@@ -109,6 +109,51 @@ describe('TabSubscription', () => {
     expect(isSeen('x-9', 'e-5')).toBe(false) // another epoch: never seen
   })
 
+  it('on(name) / off: named events the leader forwards reach their handlers once, after onEvent; close drops them', () => {
+    const calls: string[] = []
+    const sub = new TabSubscription(
+      'chat:a',
+      { onEvent: (_d, meta) => void calls.push(`onEvent ${meta.event}`) },
+      host(),
+    )
+    const offTyping = sub.on('typing', (data, meta) => void calls.push(`typing ${String(data)} ${meta.id}`))
+    sub.on('typing', () => {
+      throw new Error('a broken handler')
+    })
+    const thrown: unknown[] = []
+    const spy = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((fn) => {
+      try {
+        fn()
+      } catch (error) {
+        thrown.push(error)
+      }
+    })
+    sub.on('message', () => void calls.push('message handler'))
+    sub.deliver('e-1', 'ann', 'typing', 'sse')
+    sub.deliver('e-1', 'ann', 'typing', 'sse') // seen: dropped
+    sub.deliver('e-2', 'hi', 'message', 'websocket')
+    offTyping()
+    offTyping() // idempotent
+    sub.deliver('e-3', 'bob', 'typing', 'sse')
+    sub.off('message')
+    sub.deliver('e-4', 'yo', 'message', 'sse')
+    spy.mockRestore()
+    expect(calls).toEqual([
+      'onEvent typing',
+      'typing ann e-1',
+      'onEvent message',
+      'message handler',
+      'onEvent typing',
+      'onEvent message',
+    ])
+    expect(thrown).toHaveLength(2) // the broken handler ran for e-1 and e-3 without stopping the others
+    expect(() => sub.on('x', 'not a function' as never)).toThrow(expect.objectContaining({ code: 'invalid_options' }))
+    sub.close()
+    sub.on('typing', () => void calls.push('after close'))
+    sub.deliver('e-5', 'z', 'typing', 'sse')
+    expect(calls.at(-1)).toBe('onEvent message')
+  })
+
   it('follows the leader state, reports reconnecting on a change of leader, fails on a fatal close', async () => {
     const changes: string[] = []
     const h = host()
