@@ -459,7 +459,10 @@ export type SendingChannel<S extends ChannelSchema> = string extends keyof S
  * `SendingChannel<Schema>` (a typo or a receive-only channel does not compile).
  */
 export interface ClientOptions {
-  /** Base URL of a Switchline server (http or https), e.g. `'https://api.example.com/rt'`. */
+  /**
+   * Base URL of a Switchline server (http or https), e.g. `'https://api.example.com/rt'`. In a browser a path
+   * (`'/rt'`) is resolved against the page, as `fetch` would; in Node the URL must be absolute.
+   */
   url: string
   /**
    * The transports channels may use: `sseTransport` (one SSE stream, sends over HTTP POST) and/or

@@ -55,6 +55,24 @@ describe('createClient', () => {
     rt.close()
   })
 
+  it('a path is resolved against the page in a browser (as fetch does); in Node it is an invalid_options error', async () => {
+    expect(() => createClient({ url: '/rt' })).toThrow(
+      expect.objectContaining({ code: 'invalid_options', message: expect.stringMatching(/a path in a browser/) }),
+    )
+    vi.stubGlobal('location', { href: 'https://app.example.test/inbox/today' })
+    try {
+      const { net, client } = setup({ url: '/rt/' })
+      client.subscribe('ticker')
+      client.subscribe('chat')
+      await tick()
+      expect(net.last.url.toString()).toBe('https://app.example.test/rt/sse?channels=ticker')
+      expect(FakeWebSocket.last.url).toBe('wss://app.example.test/rt/ws')
+      client.close()
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('checks sendQueue when the client is created, so send() never throws for it', () => {
     expect(() => createClient({ url: 'http://example.test/rt', sendQueue: { maxCount: 0 } })).toThrow(
       expect.objectContaining({ code: 'invalid_options', fatal: true }),

@@ -54,16 +54,20 @@ function usable(
 }
 
 /** Checks the options and returns the normalised base URL and origin. */
-function parseBaseUrl(url: unknown): { baseUrl: string; origin: string } {
-  if (typeof url !== 'string') throw invalidOptions('createClient: `url` must be a string')
+export function parseBaseUrl(url: unknown, caller = 'createClient'): { baseUrl: string; origin: string } {
+  if (typeof url !== 'string') throw invalidOptions(`${caller}: \`url\` must be a string`)
   let parsed: URL
   try {
-    parsed = new URL(url)
+    // A path (`/rt`) is resolved against the page, as fetch and EventSource would; in Node it must be absolute.
+    const page = (globalThis as { location?: { href?: string } }).location?.href
+    parsed = page === undefined ? new URL(url) : new URL(url, page)
   } catch {
-    throw invalidOptions(`createClient: invalid URL ${JSON.stringify(url)}`)
+    throw invalidOptions(
+      `${caller}: invalid URL ${JSON.stringify(url)} (an absolute http(s) URL, or a path in a browser)`,
+    )
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw invalidOptions(`createClient: the URL must be http(s), got ${parsed.protocol}`)
+    throw invalidOptions(`${caller}: the URL must be http(s), got ${parsed.protocol}`)
   }
   return { baseUrl: `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`, origin: parsed.origin }
 }

@@ -7,6 +7,7 @@
  */
 import { createClient } from '../channels/client'
 import { createHttpPublisher } from '../channels/http-publisher'
+import { parseBaseUrl } from '../channels/multiplexed-client'
 import { CHANNEL_OPTIONS, checkOptions, CLIENT_OPTIONS } from '../core/check-options'
 import { invalidOptions, SwitchlineError } from '../core/errors'
 import { resolvePlatform } from '../platform/platform'
@@ -97,12 +98,12 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
     onRole?.('solo')
     return Object.assign(client, { role: 'solo' as const })
   }
-  if (typeof clientOptions.url !== 'string') throw invalidOptions('createTabsClient: `url` must be a string')
+  const { baseUrl } = parseBaseUrl(clientOptions.url, 'createTabsClient')
   checkOptions('createClient()', clientOptions, CLIENT_OPTIONS)
   const platform = resolvePlatform(clientOptions.platform)
   const { timers } = platform
   const tabId = createId(platform.random)
-  const name = `switchline-tabs:${tabs.name ?? clientOptions.url}`
+  const name = `switchline-tabs:${tabs.name ?? baseUrl}`
   const settleMs = tabs.settleMs ?? 100
   const ackTimeoutMs = clientOptions.ackTimeoutMs ?? 30_000
   const channel = new tabsPlatform.BroadcastChannel(name)
@@ -205,7 +206,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   function lead(): Promise<void> {
     if (closed) return Promise.resolve()
     const publisher = createHttpPublisher({
-      baseUrl: clientOptions.url.replace(/\/+$/, ''),
+      baseUrl,
       platform,
       token: clientOptions.token,
       headers: clientOptions.headers,
