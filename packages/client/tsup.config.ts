@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 /**
- * Two builds, each with the entries `.` (index), `./sse` and `./ws` (and `./protocol`, Node build only):
+ * Two builds, each with the entries `.` (index), `./sse`, `./ws`, `./channels` and `./tabs` (and `./protocol`, Node build only):
  * - Node (ESM + CJS + types) for `import`/`require`: `#platform` resolves to `src/platform/node.ts` (`ws` and
  *   `eventsource` stay external dependencies).
  * - Browser (ESM) at `dist/browser/`, for the `browser` export condition: `#platform` resolves to
