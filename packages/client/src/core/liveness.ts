@@ -5,8 +5,9 @@
 import { clampDelay, type TimerHandle, type Timers } from './timers'
 
 /**
- * Default `connectTimeoutMs`: how long one connection attempt may take (SSE until `sl-ready` / the first byte,
- * WebSocket until `welcome` / `open`) before it fails with a retryable `timeout`.
+ * Default `connectTimeoutMs`: how long one connection attempt may take before it fails with a retryable `timeout`:
+ * `createClient`'s SSE stream until `sl-ready`, a raw SSE stream until its response headers (in Node: until the
+ * request is sent), a WebSocket until `welcome` (`createClient`) or `open` (raw).
  */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 

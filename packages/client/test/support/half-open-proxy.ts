@@ -7,6 +7,10 @@
  * `'both'` forwards nothing, `'responses'` forwards the client's bytes but drops the server's (the request arrives,
  * the answer is lost). A connection once dead stays dead after `heal()` — a half-open connection never recovers;
  * only connections opened after `heal()` forward again.
+ *
+ * `refuseUpgrades(true)` makes it a proxy that does not carry WebSockets (a corporate proxy, an old load balancer):
+ * a connection whose first request asks for `Upgrade: websocket` gets `403 Forbidden` and is closed; plain HTTP
+ * (SSE, POST) still passes.
  */
 import net from 'node:net'
 
@@ -19,6 +23,10 @@ export interface HalfOpenProxy {
   through(url: string): string
   halfOpen(mode: HalfOpenMode): void
   heal(): void
+  /** From now on, answer WebSocket upgrade requests with 403 and close (`false`: carry them again). */
+  refuseUpgrades(on: boolean): void
+  /** Upgrade requests refused so far. */
+  readonly refused: number
   /** Bytes dropped so far: from clients (`up`) and from the target (`down`). */
   readonly swallowed: { up: number; down: number }
   /** Connections accepted so far. */
@@ -39,6 +47,8 @@ export async function startHalfOpenProxy(targetPort: number): Promise<HalfOpenPr
   const swallowed = { up: 0, down: 0 }
   let mode: HalfOpenMode | undefined
   let accepted = 0
+  let refuse = false
+  let refused = 0
 
   const server = net.createServer((client) => {
     accepted += 1
@@ -50,7 +60,16 @@ export async function startHalfOpenProxy(targetPort: number): Promise<HalfOpenPr
       client.destroy()
       upstream.destroy()
     }
+    let first = true
     client.on('data', (chunk: Buffer) => {
+      // The request head arrives in the first chunk on loopback (a small request, written at once).
+      if (first && refuse && /\r\nupgrade:\s*websocket/i.test(chunk.toString('latin1'))) {
+        refused += 1
+        upstream.destroy()
+        client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+        return
+      }
+      first = false
       if (pair.dead === 'both') swallowed.up += chunk.length
       else upstream.write(chunk)
     })
@@ -85,6 +104,12 @@ export async function startHalfOpenProxy(targetPort: number): Promise<HalfOpenPr
     },
     heal() {
       mode = undefined
+    },
+    refuseUpgrades(on) {
+      refuse = on
+    },
+    get refused() {
+      return refused
     },
     swallowed,
     get accepted() {
