@@ -42,11 +42,14 @@ export const MEMORY_SCENARIOS: MemoryScenario[] = [
     transport: 'websocket',
     shared: false,
   },
+  // docs/protocol.md R26: at most 64 channels per WebSocket too (a 65th is a fatal 400 for that channel), so this
+  // one also measures 1 + 63.
   {
     id: 'switchline-ws-shared',
-    label: 'Switchline `createClient`, WebSocket, all channels on one connection',
+    label: 'Switchline `createClient`, WebSocket, all channels on one connection (64 max)',
     transport: 'websocket',
     shared: true,
+    maxCount: 63,
   },
   { id: 'eventsource', label: '`eventsource` package, one connection each', transport: 'sse', shared: false },
   {
