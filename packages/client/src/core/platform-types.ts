@@ -5,16 +5,22 @@
  */
 import type { Timers } from './timers'
 
+/**
+ * An event handler property. Checked like a method (its parameter both ways), so a class whose handlers take the
+ * platform's own event types (the DOM's `Event`, the `ws` package's `WebSocket.Event`) fits without a cast.
+ */
+export type EventHandler<E> = { handle(ev: E): void }['handle']
+
 /** The structural WebSocket the client needs (browser `WebSocket` and the `ws` package both fit). */
 export interface WebSocketLike {
   readonly readyState: number
   readonly protocol: string
   readonly bufferedAmount: number
   binaryType: string
-  onopen: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
-  onerror: ((ev: unknown) => void) | null
-  onclose: ((ev: { code: number; reason: string; wasClean?: boolean }) => void) | null
+  onopen: EventHandler<unknown> | null
+  onmessage: EventHandler<{ data: unknown }> | null
+  onerror: EventHandler<unknown> | null
+  onclose: EventHandler<{ code: number; reason: string; wasClean?: boolean }> | null
   send(data: string): void
   close(code?: number, reason?: string): void
   /** Drops the connection at once, without the closing handshake (the `ws` package has it; browsers do not). */
@@ -33,9 +39,9 @@ export type WebSocketConstructor = new (
 /** The structural EventSource the client needs (browser `EventSource` and the `eventsource` package both fit). */
 export interface EventSourceLike {
   readonly readyState: number
-  onopen: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: string; lastEventId: string }) => void) | null
-  onerror: ((ev: unknown) => void) | null
+  onopen: EventHandler<unknown> | null
+  onmessage: EventHandler<{ data: string; lastEventId: string }> | null
+  onerror: EventHandler<unknown> | null
   addEventListener(type: string, listener: (ev: { data: string; lastEventId: string }) => void): void
   close(): void
 }
