@@ -181,7 +181,7 @@ describe('createStreamStore', () => {
     expect({ data, lastEventId, state }).toEqual({ data: [1], lastEventId: 'e-2', state: 'open' })
     expect(error).toBeInstanceOf(SwitchlineError)
     expect(error).toMatchObject({ code: 'decode', fatal: false, cause: bug })
-    expect(error?.message).toBe('reduce threw on event e-2: reduce bug; the data is unchanged')
+    expect(error?.message).toBe('reduce threw: TypeError: reduce bug')
     expect(onError).toHaveBeenCalledWith(error)
     sub.event(3, 'e-3')
     expect(store.getSnapshot()).toMatchObject({ data: [1, 3], lastEventId: 'e-3' })

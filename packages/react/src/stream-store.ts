@@ -56,13 +56,6 @@ export interface StreamStore<D, S> {
 const notOpen = (): Promise<never> =>
   Promise.reject(new SwitchlineError('closed', 'no open subscription: the component is not mounted (or not enabled)'))
 
-/** The error a store reports when the app's `reduce` throws: `decode` (the event could not be folded), not fatal. */
-function reduceFailed(cause: unknown, meta: EventMeta): SwitchlineError {
-  const what = cause instanceof Error ? cause.message : String(cause)
-  const event = meta.id === undefined ? 'an event' : `event ${meta.id}`
-  return new SwitchlineError('decode', `reduce threw on ${event}: ${what}; the data is unchanged`, { cause })
-}
-
 /**
  * Creates a store. Nothing happens until the first `subscribe(listener)`: creating one during render (twice in
  * StrictMode) costs nothing and opens nothing.
@@ -112,20 +105,22 @@ export function createStreamStore<T, D, S = never>(options: StreamStoreOptions<T
     const handlers: OpenHandlers<T> = {
       onEvent(data, meta) {
         if (active !== handlers) return
-        const position = { lastEventId: meta.id ?? snapshot.lastEventId, transport: meta.transport }
-        let folded: D
+        // A reduce that throws is the app's bug, not the stream's: the data stays, the snapshot says why, and the
+        // stream goes on (the event counts as delivered: a reopen does not replay it into the same throw).
+        let folded = snapshot.data
+        let error: SwitchlineError | undefined
         try {
-          folded = options.reduce()(snapshot.data, data, meta)
+          folded = options.reduce()(folded, data, meta)
         } catch (cause) {
-          // The app's reduce threw: its bug, not the stream's. The data stays as it was, the snapshot says why,
-          // and the stream goes on (the event counts as delivered: a reopen does not replay it into the same throw).
-          const error = reduceFailed(cause, meta)
-          update({ ...position, error })
-          options.callbacks().onError?.(error)
-          if (active === handlers) options.callbacks().onEvent?.(data, meta)
-          return
+          error = new SwitchlineError('decode', `reduce threw: ${cause}`, { cause })
         }
-        update({ data: folded, ...position })
+        update({
+          data: folded,
+          lastEventId: meta.id ?? snapshot.lastEventId,
+          transport: meta.transport,
+          error: error ?? snapshot.error,
+        })
+        if (error) options.callbacks().onError?.(error)
         options.callbacks().onEvent?.(data, meta)
       },
       onState(change) {
