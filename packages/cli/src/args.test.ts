@@ -73,6 +73,26 @@ describe('parseCommand', () => {
     expect(args.transport).toBe('websocket')
   })
 
+  it('keeps -H names that are Object.prototype keys (constructor, __proto__, toString) as plain headers', () => {
+    const { headers } = tail([
+      'tail',
+      'ws://127.0.0.1:1/',
+      '-H',
+      'constructor: x',
+      '-H',
+      '__proto__: y',
+      '-H',
+      'toString: z',
+      '-H',
+      'toString: w',
+    ])
+    expect(Object.entries(headers)).toEqual([
+      ['constructor', 'x'],
+      ['__proto__', 'y'],
+      ['tostring', 'z, w'],
+    ])
+  })
+
   it('joins repeated headers with ", " (names are case-insensitive)', () => {
     expect(tail(['tail', 'ws://127.0.0.1:1/', '-H', 'X-T: a', '-H', 'x-t: b']).headers).toEqual({ 'x-t': 'a, b' })
   })
@@ -111,6 +131,9 @@ describe('parseCommand', () => {
       "--max-retries needs a whole number from 0 to 1000000, not '1e3'",
     ],
     [['tail', 'http://127.0.0.1/', '-H', 'Bad Name: x'], "-H 'Bad Name: x': 'Bad Name' is not a header name"],
+    [['tail', 'http://127.0.0.1/', '-H', 'X-A: a\x01b'], 'the value has a control character (U+0001)'],
+    [['tail', 'http://127.0.0.1/', '-H', 'X-A: a\x7fb'], 'the value has a control character (U+007F)'],
+    [['tail', 'http://127.0.0.1/', '-H', 'X-A: caf\u00e9 \u2713'], 'the value has a character past U+00FF (U+2713)'],
     [['tail', 'http://127.0.0.1/', '--json=yes'], "Option '--json' does not take an argument"],
     [['tail', 'http://127.0.0.1/', '--since'], "Option '--since <value>' argument missing"],
   ])('%j is a usage error: %s', (argv, message) => {

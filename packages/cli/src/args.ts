@@ -131,7 +131,8 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.post === '' || values.post === '@') throw new UsageError('--post needs inline JSON, @file or @-')
   if (values.since === '') throw new UsageError('--since needs an event id')
 
-  const headers: Record<string, string> = {}
+  // No prototype: `-H 'constructor: x'` or `-H '__proto__: x'` is a header like any other.
+  const headers: Record<string, string> = Object.create(null)
   for (const line of values.header ?? []) {
     const header = parseHeader(line)
     if (typeof header === 'string') throw new UsageError(`-H '${line}': ${header}`)

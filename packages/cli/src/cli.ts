@@ -26,9 +26,16 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+  // A stop while stdin is still open (Ctrl-C at a `--post @-` prompt) lets go of it, so nothing keeps the process.
+  const release = (): void => void process.stdin.destroy()
+  stop.signal.addEventListener('abort', release, { once: true })
+  try {
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  } finally {
+    stop.signal.removeEventListener('abort', release)
+  }
 }
 
 const code = await runCli(process.argv.slice(2), {

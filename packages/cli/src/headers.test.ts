@@ -11,7 +11,14 @@ describe('parseHeader', () => {
     expect(parseHeader('no colon')).toBe("expected 'Name: value'")
     expect(parseHeader(': v')).toBe("'' is not a header name")
     expect(parseHeader('A B: v')).toBe("'A B' is not a header name")
-    expect(parseHeader('A: x\ry')).toBe('the value has a control character')
+    expect(parseHeader('A: x\ry')).toBe('the value has a control character (U+000D)')
+    expect(parseHeader('A: x\u0000y')).toBe('the value has a control character (U+0000)')
+    expect(parseHeader('A: x\u001by')).toBe('the value has a control character (U+001B)')
+    expect(parseHeader('A: \u{1F600}')).toBe('the value has a character past U+00FF (U+1F600)')
+  })
+
+  it('lets a tab and Latin-1 characters through in a value, as Node sends them', () => {
+    expect(parseHeader('A: x\ty \u00e9\u00ff')).toEqual({ name: 'a', value: 'x\ty \u00e9\u00ff' })
   })
 })
 

@@ -32,7 +32,10 @@ export async function runCli(argv: readonly string[], proc: CliProcess): Promise
       return EXIT.ok
     }
     const { args } = command
-    const body = args.post === undefined ? undefined : await readPostBody(args.post, args.headers, proc)
+    const body =
+      args.post === undefined ? undefined : await untilStopped(readPostBody(args.post, args.headers, proc), proc.stop)
+    // Stopped while the body was read (Ctrl-C at a `--post @-` prompt): nothing was opened, nothing to close.
+    if (proc.stop.aborted) return stoppedCode(proc)
     return await runTail(args, body, proc, proc.stop)
   } catch (error) {
     if (error instanceof UsageError) {
@@ -46,4 +49,40 @@ export async function runCli(argv: readonly string[], proc: CliProcess): Promise
     proc.err(`switchline: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
     return EXIT.failed
   }
+}
+
+/**
+ * Settles as `work` does, or with `undefined` as soon as `stop` is aborted (stdin may never end). A `work` left
+ * behind has its rejection handled here: the caller has moved on.
+ */
+function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T | undefined> {
+  if (stop.aborted) {
+    work.catch(() => {})
+    return Promise.resolve(undefined)
+  }
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = (): void => {
+      work.catch(() => {})
+      resolve(undefined)
+    }
+    stop.addEventListener('abort', onAbort, { once: true })
+    work.then(
+      (value) => {
+        stop.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        stop.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/** The exit code for a stop before the tail started, as `runTail` gives it after: 130 / 143, else 0. */
+function stoppedCode(proc: CliProcess): number {
+  const reason: unknown = proc.stop.reason
+  if (reason !== 'SIGINT' && reason !== 'SIGTERM') return EXIT.ok
+  proc.err(`${reason}: closing`)
+  return EXIT[reason]
 }

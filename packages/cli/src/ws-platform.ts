@@ -3,7 +3,7 @@
  * the upgrade request (a browser WebSocket cannot send headers, so the client's own options have none), and a
  * report of the HTTP status of a refused upgrade (the client sees only a 1006 close).
  */
-import WebSocket from 'ws'
+import WebSocket, { type ClientOptions } from 'ws'
 import type { WebSocketConstructor } from '@switchline/client'
 
 /** What `ws` says when the server answers the upgrade with something other than 101. */
@@ -20,8 +20,10 @@ export function headerWebSocket(
   onRefused: (status: number) => void,
 ): WebSocketConstructor {
   class HeaderWebSocket extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers })
+    // The client passes `{ maxPayload }` (its `maxMessageBytes`) as the third argument: keep it, or `ws` applies
+    // its own 100 MiB default and reads an oversized message into memory.
+    constructor(url: string, protocols?: string | string[], options?: ClientOptions) {
+      super(url, protocols, { ...options, headers })
       // Beside the client's `onerror`: `ws` emits the refused upgrade as an error before the 1006 close.
       this.on('error', (error: Error) => {
         const status = REFUSED.exec(error.message)?.[1]

@@ -48,6 +48,23 @@ describe('switchline tail <ws url>', () => {
     expect(tail.stderr.at(-1)).toBe(`switchline tail: http_status: WebSocket upgrade answered HTTP 404 (${url})`)
   })
 
+  it('a message over the 1 MiB default maxMessageBytes is refused (1009) without being read; smaller ones before and after arrive', async () => {
+    const { url, upgrades } = await plainWsServer((socket, _request, index) => {
+      if (index === 0) {
+        socket.send('before')
+        socket.send('x'.repeat(2 * 1024 * 1024))
+      } else {
+        socket.send('after')
+        socket.send('END')
+      }
+    })
+    const tail = runTail(['tail', url, '--format', 'text', '--until', 'END'])
+    expect(await tail.exit()).toBe(0)
+    expect(tail.stdout).toEqual(['before', 'after'])
+    expect(upgrades).toHaveLength(2)
+    expect(tail.stderr.some((line) => /1009/.test(line))).toBe(true)
+  })
+
   it('--transport sse reads a ws URL as its http twin', async () => {
     const { origin, requests } = await plainHttpServer((_req, res) => {
       openSse(res)

@@ -29,6 +29,10 @@ describe('switchline (command line)', () => {
       "--max-retries needs a whole number from 0 to 1000000, not '1.5'",
     ],
     [['tail', 'http://127.0.0.1:1/', '-H', 'NoColon'], "-H 'NoColon': expected 'Name: value'"],
+    [
+      ['tail', 'http://127.0.0.1:1/', '-H', 'X-Mark: \u2713'],
+      "-H 'X-Mark: \u2713': the value has a character past U+00FF (U+2713)",
+    ],
     [['tail', 'http://127.0.0.1:1/', '--post', '{nope'], '--post: the body is not JSON'],
     [
       ['tail', 'http://127.0.0.1:1/', '--post', '@/nonexistent/body.json'],

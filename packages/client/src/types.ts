@@ -339,7 +339,8 @@ export type NamedEventHandler<D> = (data: D, meta: EventMeta) => void
  * handler gets its name's data type. Without a map, any name, with the subscription's data type.
  *
  * Every event still reaches `onEvent` and the async iterator, as before; `on(name)` is an extra view of the events
- * of that name. Unnamed SSE events (and every raw WebSocket message) are named `'message'`. Handlers run after
+ * of that name. Unnamed SSE events (and every raw WebSocket message) are named `'message'`. Names are matched
+ * literally, `'*'` included: there is no wildcard (`on('*')` gets only events named `'*'`). Handlers run after
  * `onEvent`, in the order they were added, over a copy of the list (one removed during an event still gets that
  * event); a handler that throws is reported like a throwing `onEvent` (rethrown from a microtask) and the others
  * still run. `close()` removes every handler; `on()` after it adds none.

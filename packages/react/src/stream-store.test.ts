@@ -160,6 +160,48 @@ describe('createStreamStore', () => {
     expect(notified).toBe(3)
   })
 
+  it('a reduce that throws keeps the data, shows a decode error with the cause, calls onError then onEvent; the stream goes on', () => {
+    const bug = new TypeError('reduce bug')
+    const calls: string[] = []
+    const onError = vi.fn((error: SwitchlineError) => void calls.push(`error ${error.code}`))
+    const onEvent = vi.fn((n: number) => void calls.push(`event ${n}`))
+    const { store, opener } = storeWith({
+      reduce: () => (list, n) => {
+        if (n === 2) throw bug
+        return [...list, n]
+      },
+      callbacks: () => ({ onEvent, onError }),
+    })
+    store.subscribe(() => {})
+    const sub = opener.subs[0] as FakeSub
+    sub.state('open')
+    sub.event(1, 'e-1')
+    expect(() => sub.event(2, 'e-2')).not.toThrow()
+    const { data, lastEventId, error, state } = store.getSnapshot()
+    expect({ data, lastEventId, state }).toEqual({ data: [1], lastEventId: 'e-2', state: 'open' })
+    expect(error).toBeInstanceOf(SwitchlineError)
+    expect(error).toMatchObject({ code: 'decode', fatal: false, cause: bug })
+    expect(error?.message).toBe('reduce threw: TypeError: reduce bug')
+    expect(onError).toHaveBeenCalledWith(error)
+    sub.event(3, 'e-3')
+    expect(store.getSnapshot()).toMatchObject({ data: [1, 3], lastEventId: 'e-3' })
+    expect(calls).toEqual(['event 1', 'error decode', 'event 2', 'event 3'])
+    expect(sub.closed).toBe(false)
+  })
+
+  it('a reduce that throws a non-Error, without an onError, still leaves the data and names what was thrown', () => {
+    const { store, opener, onEvent } = storeWith({
+      reduce: () => () => {
+        throw 'nope'
+      },
+    })
+    store.subscribe(() => {})
+    ;(opener.subs[0] as FakeSub).event(1, 'e-1')
+    expect(store.getSnapshot()).toMatchObject({ data: [], lastEventId: 'e-1' })
+    expect(store.getSnapshot().error).toMatchObject({ code: 'decode', cause: 'nope' })
+    expect(onEvent).toHaveBeenCalledTimes(1)
+  })
+
   it('a snapshot object changes only when a field does', () => {
     const { store, opener } = storeWith()
     let notified = 0

@@ -105,11 +105,22 @@ export function createStreamStore<T, D, S = never>(options: StreamStoreOptions<T
     const handlers: OpenHandlers<T> = {
       onEvent(data, meta) {
         if (active !== handlers) return
+        // A reduce that throws is the app's bug, not the stream's: the data stays, the snapshot says why, and the
+        // stream goes on (the event counts as delivered: a reopen does not replay it into the same throw).
+        let folded = snapshot.data
+        let error: SwitchlineError | undefined
+        try {
+          folded = options.reduce()(folded, data, meta)
+        } catch (cause) {
+          error = new SwitchlineError('decode', `reduce threw: ${cause}`, { cause })
+        }
         update({
-          data: options.reduce()(snapshot.data, data, meta),
+          data: folded,
           lastEventId: meta.id ?? snapshot.lastEventId,
           transport: meta.transport,
+          error: error ?? snapshot.error,
         })
+        if (error) options.callbacks().onError?.(error)
         options.callbacks().onEvent?.(data, meta)
       },
       onState(change) {

@@ -61,7 +61,9 @@ export interface HookOptions {
 /** A fold of events into the data a component renders. */
 export interface ReduceOptions<T, D> {
   /**
-   * Folds one event into the data; runs once per event, outside render (StrictMode does not run it twice).
+   * Folds one event into the data; runs once per event, outside render (StrictMode does not run it twice). If it
+   * throws, the data stays as it was, the snapshot's `error` is a `SwitchlineError` `'decode'` (the thrown value as
+   * its `cause`), `onError` and then `onEvent` are called, and the stream goes on.
    * @example
    * useChannel(rt, 'chat', { initial: [] as ChatMsg[], reduce: (list, msg) => [...list, msg].slice(-50) })
    */

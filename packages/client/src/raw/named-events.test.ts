@@ -215,6 +215,43 @@ describe('named events: on(name, handler) / off', () => {
     used.subscription.close()
   })
 
+  it('a name whose last handler is removed leaves the emitter: on/stop and off with many names keep all.size at 0', () => {
+    const { sink, subscription, seen } = setup({}, true)
+    subscription.on('keep', () => {})
+    const emitter = vi.mocked(mitt).mock.results[0]?.value as ReturnType<typeof mitt>
+    expect(emitter.all.size).toBe(1)
+    for (let i = 0; i < 1000; i += 1) subscription.on(`reply:${i}`, () => {})()
+    const stop = subscription.on('twice', (data) => seen.push(`twice ${String(data)}`))
+    const other = (): void => {}
+    subscription.on('twice', other)
+    subscription.off('twice', other)
+    expect(emitter.all.size).toBe(2) // one handler of 'twice' is left
+    sink.deliver(1, meta('twice'))
+    stop()
+    for (let i = 0; i < 1000; i += 1) {
+      subscription.on(`all:${i}`, () => {})
+      subscription.on(`all:${i}`, () => {})
+      subscription.off(`all:${i}`)
+      subscription.off(`never:${i}`)
+    }
+    subscription.off('keep')
+    expect(emitter.all.size).toBe(0)
+    expect(seen).toEqual(['twice 1'])
+    subscription.on('back', (data) => seen.push(`back ${String(data)}`))
+    sink.deliver(2, meta('back'))
+    expect(seen).toEqual(['twice 1', 'back 2'])
+    subscription.close()
+  })
+
+  it("names are literal: '*' gets only events named '*', and __proto__ / constructor are ordinary names", () => {
+    const { sink, subscription, seen } = setup({}, true)
+    for (const name of ['*', '__proto__', 'constructor'])
+      subscription.on(name, (_data, m) => seen.push(`${name} <- ${m.event}`))
+    for (const event of ['message', 'order', '__proto__', 'constructor', '*']) sink.deliver(1, meta(event))
+    expect(seen).toEqual(['__proto__ <- __proto__', 'constructor <- constructor', '* <- *'])
+    subscription.close()
+  })
+
   it('a name that is not a string or a handler that is not a function is invalid_options', () => {
     const { subscription } = setup()
     const loose = subscription as unknown as {

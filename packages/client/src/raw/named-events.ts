@@ -35,7 +35,7 @@ export function addNamedHandler(handlers: NamedHandlers, name: string, handler: 
   return () => {
     if (!added) return
     added = false
-    handlers.off(name, handler as Handler)
+    removeNamedHandler(handlers, name, handler)
   }
 }
 
@@ -48,7 +48,12 @@ export function handlersOf(handlers: NamedHandlers | undefined, meta: EventMeta)
   return list && list.length > 0 ? (list.slice() as unknown as AnyHandler[]) : undefined
 }
 
-/** Removes one registration of `handler` from `name`, or every handler of `name` when none is given. */
+/**
+ * Removes one registration of `handler` from `name`, or every handler of `name` when none is given. A name left
+ * with no handler leaves the map too (mitt's `off` keeps an empty list, one per name ever used: unbounded with
+ * per-request names).
+ */
 export function removeNamedHandler(handlers: NamedHandlers, name: string, handler: AnyHandler | undefined): void {
   handlers.off(name, handler as Handler | undefined)
+  if (handlers.all.get(name)?.length === 0) handlers.all.delete(name)
 }
