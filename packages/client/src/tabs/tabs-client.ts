@@ -20,7 +20,7 @@ import type {
   SendingChannel,
 } from '../types'
 import { createLeader, type Leader } from './leader'
-import { fromErrorShape, isTabMessage, type TabMessage } from './messages'
+import { fromErrorShape, isTabMessage, TAB_PROTOCOL_VERSION, type TabMessage } from './messages'
 import { resolveTabsPlatform, type TabsPlatform } from './tab-platform'
 import { isSeen, TabSubscription, type TabSubscriptionHost } from './tab-subscription'
 
@@ -103,7 +103,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   const platform = resolvePlatform(clientOptions.platform)
   const { timers } = platform
   const tabId = createId(platform.random)
-  const name = `switchline-tabs:${tabs.name ?? baseUrl}`
+  // Versioned: a tab of another version of the tab protocol is not heard, and leads its own group.
+  const name = `switchline-tabs/${TAB_PROTOCOL_VERSION}:${tabs.name ?? baseUrl}`
   const settleMs = tabs.settleMs ?? 100
   const ackTimeoutMs = clientOptions.ackTimeoutMs ?? 30_000
   const channel = new tabsPlatform.BroadcastChannel(name)
@@ -180,10 +181,12 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
       case 'nack': {
         const send = message.to === tabId ? pending.get(message.mid) : undefined
         if (!send) return
+        // Built before the send is removed: whatever happens, it is settled once.
+        const error = message.t === 'nack' ? fromErrorShape(message.error) : undefined
         pending.delete(message.mid)
         send.cancel()
         if (message.t === 'ack') send.resolve({ eventId: message.eventId })
-        else send.reject(fromErrorShape(message.error))
+        else send.reject(error as SwitchlineError)
         return
       }
       case 'leader':
@@ -200,7 +203,14 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   }
 
   channel.onmessage = (event) => {
-    if (isTabMessage(event.data)) receive(event.data)
+    // A malformed message (or one from another app on this channel name) is ignored, and nothing one message does
+    // throws out of here: on Node an exception in onmessage ends the process. (App callbacks throw on their own.)
+    if (!isTabMessage(event.data)) return
+    try {
+      receive(event.data)
+    } catch {
+      // dropped: the next message is handled as usual
+    }
   }
 
   function lead(): Promise<void> {
