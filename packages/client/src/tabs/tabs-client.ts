@@ -114,6 +114,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   let leader: Leader | undefined
   let abdicate: (() => void) | undefined
   let settleTimer: unknown
+  /** The tab this one last heard lead (itself included). */
+  let knownLeader: string | undefined
   let role: TabRole = 'follower'
   let closed = false
 
@@ -189,14 +191,20 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         else send.reject(error as SwitchlineError)
         return
       }
-      case 'leader':
-        for (const set of views.values()) for (const sub of set) sub.leaderLost()
-        announceAll()
+      case 'leader': {
+        // An answer to another tab's hello, or the leader this tab already follows: nothing changed here.
+        if (message.to !== undefined && message.to !== tabId) return
+        const changed = message.from !== knownLeader
+        if (!changed && message.to === undefined) return
+        knownLeader = message.from
+        if (changed) for (const set of views.values()) for (const sub of set) sub.leaderLost()
+        announceAll() // to a new leader, or to the one that answered this tab's hello (it may have dropped them)
         return
+      }
       default:
         // hello, sub, unsub, bye, send: for the leader
         if (leader) {
-          if (message.t === 'hello') post({ t: 'leader', from: tabId })
+          if (message.t === 'hello') post({ t: 'leader', from: tabId, to: message.from })
           else leader.handle(message)
         }
     }
@@ -246,6 +254,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         if (settleTimer !== undefined) timers.clearTimeout(settleTimer)
         settleTimer = undefined
         leader = undefined
+        knownLeader = undefined
         engine.close()
         if (!closed) {
           role = 'follower'

@@ -128,6 +128,34 @@ describe('tabs hardening (fake timers)', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it("a 'hello' is answered to its sender only: the followers do not flap open>reconnecting>open", async () => {
+    const origin = createFakeOrigin()
+    const leader = tab(origin)
+    const follower = tab(origin)
+    await vi.advanceTimersByTimeAsync(0)
+    const states: string[] = []
+    follower.subscribe('chat', { key: 'a', onState: ({ from, to }) => void states.push(`${from}>${to}`) })
+    await vi.advanceTimersByTimeAsync(20)
+    const r = rogue(origin)
+    r.post({ t: 'state', ch: 'chat:a', change: { from: 'connecting', to: 'open' } })
+    await vi.advanceTimersByTimeAsync(0)
+    const subs = origin.posted.filter((m) => (m as { t: string }).t === 'sub').length
+    for (let i = 0; i < 3; i++) r.post({ t: 'hello', from: `new-tab-${i}` })
+    await vi.advanceTimersByTimeAsync(20)
+    expect(states).toEqual(['connecting>open'])
+    expect(origin.posted.filter((m) => (m as { t: string }).t === 'sub')).toHaveLength(subs) // nothing re-sent
+    const leaderId = fromOf(origin, 'leader').from
+    expect(r.heard.filter((m) => (m as { t: string }).t === 'leader')).toEqual([
+      { t: 'leader', from: leaderId, to: 'new-tab-0' },
+      { t: 'leader', from: leaderId, to: 'new-tab-1' },
+      { t: 'leader', from: leaderId, to: 'new-tab-2' },
+    ])
+    r.close()
+    follower.close()
+    leader.close()
+    await vi.advanceTimersByTimeAsync(0)
+  })
+
   it('a tab of another protocol version (another channel name) is not heard', async () => {
     const origin = createFakeOrigin()
     const leader = tab(origin)
