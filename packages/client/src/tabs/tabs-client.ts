@@ -144,12 +144,28 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
       ...(transport !== undefined ? { transport } : {}),
     }
   }
+  /** Forwards a send to the leader; data that cannot be posted (not structured-cloneable) fails it alone. */
+  function forward(mid: string, send: PendingSend): void {
+    try {
+      toLeader({ t: 'send', from: tabId, mid, ch: send.ch, data: send.data })
+    } catch (cause) {
+      if (pending.get(mid) !== send) return
+      pending.delete(mid)
+      send.cancel()
+      send.reject(
+        new SwitchlineError('invalid_options', 'send(): data cannot be passed to the leader tab (structured clone)', {
+          cause,
+          channel: send.ch,
+        }),
+      )
+    }
+  }
   function announceAll(): void {
     for (const [ch, set] of views) {
       const first = set.values().next().value
       if (first) toLeader(subMessage(ch, set, first))
     }
-    for (const [mid, send] of pending) toLeader({ t: 'send', from: tabId, mid, ch: send.ch, data: send.data })
+    for (const [mid, send] of [...pending]) forward(mid, send)
   }
 
   /** A message for this tab (from another tab, or from this tab's own leader engine). */
@@ -294,8 +310,9 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
           pending.delete(mid)
           reject(new SwitchlineError('timeout', `no acknowledgement within ${ackTimeoutMs} ms`, { channel: sub.ch }))
         }, ackTimeoutMs)
-        pending.set(mid, { ch: sub.ch, data, resolve, reject, cancel: () => timers.clearTimeout(timer) })
-        toLeader({ t: 'send', from: tabId, mid, ch: sub.ch, data })
+        const send: PendingSend = { ch: sub.ch, data, resolve, reject, cancel: () => timers.clearTimeout(timer) }
+        pending.set(mid, send)
+        forward(mid, send)
       })
     },
     release(sub) {

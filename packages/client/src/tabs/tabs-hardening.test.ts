@@ -171,4 +171,58 @@ describe('tabs hardening (fake timers)', () => {
     leader.close()
     await vi.advanceTimersByTimeAsync(0)
   })
+
+  it('a send of data that cannot be structured-cloned rejects with invalid_options and leaves no timer or entry', async () => {
+    const origin = createFakeOrigin()
+    const leader = tab(origin)
+    const follower = tab(origin, { ackTimeoutMs: 1000 })
+    await vi.advanceTimersByTimeAsync(0)
+    const chat = follower.subscribe('chat', { key: 'a', transport: 'sse' })
+    await vi.advanceTimersByTimeAsync(20)
+    const timers = vi.getTimerCount()
+    await expect(chat.send({ text: 'a', fn: () => 1 } as never)).rejects.toMatchObject({
+      code: 'invalid_options',
+      channel: 'chat:a',
+    })
+    expect(vi.getTimerCount()).toBe(timers)
+    // a later change of leader re-sends only what is pending: nothing throws, the channel is announced again
+    const subs = origin.posted.filter((m) => (m as { t: string }).t === 'sub').length
+    leader.close()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(follower.role).toBe('leader')
+    expect(origin.posted.filter((m) => (m as { t: string }).t === 'send')).toHaveLength(1) // the failed post only
+    expect(subs).toBeGreaterThan(0)
+    follower.close()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('a pending send that cannot be posted to a new leader fails alone; the channels are still announced', async () => {
+    const origin = createFakeOrigin()
+    const page = new EventTarget()
+    const a = createTabsClient<Schema>({
+      url: URL_,
+      publishTimeoutMs: 0,
+      platform: { fetch: hang },
+      tabs: { name: 'g', platform: { ...origin.tab().platform, lifecycle: page as never }, settleMs: 10 },
+    })
+    const b = tab(origin)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(a.role).toBe('leader')
+    const chat = a.subscribe('chat', { key: 'a', transport: 'sse' })
+    // leading, its own engine takes the send without a structured clone; it stays pending (publish hangs)
+    const sent = chat.send({ text: 'a', fn: () => 1 } as never)
+    const failed = expect(sent).rejects.toMatchObject({ code: 'invalid_options', channel: 'chat:a' })
+    await vi.advanceTimersByTimeAsync(20)
+    page.dispatchEvent(new Event('freeze')) // hands over to b: a re-sends its channels and sends to b
+    await vi.advanceTimersByTimeAsync(0)
+    expect(b.role).toBe('leader')
+    await failed
+    const subs = origin.posted.filter((m) => (m as { t: string; ch?: string }).t === 'sub')
+    expect(subs.length).toBeGreaterThan(0)
+    a.close()
+    b.close()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
 })
