@@ -161,6 +161,7 @@ export function createLeader(
     // Already broadcast past (or started after) this tab's cursor: resume from it.
     else if (message.cursor !== undefined && older(message.cursor, entry.lastId ?? entry.from))
       restart(message.ch, message.cursor)
+    if (channels.get(message.ch) !== entry) return // it failed to open: its tabs were told
     emit({
       t: 'snap',
       to: message.from,

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createFakeOrigin } from '../../test/fakes/tabs'
 import { createTabsClient } from './tabs-client'
+import { createLeader } from './leader'
+import { SwitchlineError } from '../core/errors'
+import type { TabMessage } from './messages'
 import { TAB_PROTOCOL_VERSION } from './messages'
 
 type Schema = { chat: { receive: { text: string }; send: { text: string } } }
@@ -224,5 +227,45 @@ describe('tabs hardening (fake timers)', () => {
     b.close()
     await vi.advanceTimersByTimeAsync(0)
     expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('a channel the leader client refuses fails alone: its tabs get a fatal close, the other channels open', () => {
+    const opened: string[] = []
+    const client = {
+      subscribe(name: string) {
+        if (name === 'bad') throw new SwitchlineError('invalid_options', 'bad channel')
+        opened.push(name)
+        return { close() {} }
+      },
+      close() {},
+      reprobeAt: undefined,
+    }
+    const emitted: TabMessage[] = []
+    const leader = createLeader(
+      () => client as never,
+      { publish: () => new Promise(() => undefined) } as never,
+      (message) => void emitted.push(message),
+    )
+    leader.handle({ t: 'sub', from: 't1', ch: 'bad' })
+    leader.handle({ t: 'sub', from: 't1', ch: 'good' })
+    expect(() => leader.start()).not.toThrow()
+    expect(opened).toEqual(['good'])
+    expect(emitted).toEqual([
+      {
+        t: 'state',
+        ch: 'bad',
+        change: {
+          from: 'connecting',
+          to: 'closed',
+          error: { code: 'invalid_options', message: 'bad channel', fatal: true },
+        },
+      },
+    ])
+    emitted.length = 0
+    leader.handle({ t: 'sub', from: 't2', ch: 'bad' }) // after start: the same, and no snap
+    leader.handle({ t: 'sub', from: 't2', ch: 'other' })
+    expect(emitted.map((m) => `${m.t} ${'ch' in m ? m.ch : ''}`)).toEqual(['state bad', 'snap other'])
+    expect(opened).toEqual(['good', 'other'])
+    leader.close()
   })
 })
