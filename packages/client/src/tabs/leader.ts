@@ -113,6 +113,22 @@ export function createLeader(
   }
 
   /**
+   * Opens `ch`; a channel the client refuses (a name it rejects) fails alone: its tabs get a fatal close, the
+   * other channels open.
+   */
+  function tryOpen(ch: string, entry: SharedChannel, from: string | undefined): void {
+    try {
+      open(ch, entry, from)
+    } catch (error) {
+      entry.generation++
+      entry.sub = undefined
+      channels.delete(ch)
+      const shape = toErrorShape(error)
+      emit({ t: 'state', ch, change: { from: entry.state, to: 'closed', error: { ...shape, fatal: true } } })
+    }
+  }
+
+  /**
    * Replays channel `ch` from `cursor`, older than what was broadcast. The client remembers each channel's cursor
    * (and drops what is older), so this takes a new client: every channel resumes from what it last broadcast.
    */
@@ -120,7 +136,7 @@ export function createLeader(
     for (const entry of channels.values()) entry.generation++
     client.close()
     client = createClient()
-    for (const [name, entry] of channels) open(name, entry, name === ch ? cursor : (entry.lastId ?? entry.from))
+    for (const [name, entry] of [...channels]) tryOpen(name, entry, name === ch ? cursor : (entry.lastId ?? entry.from))
   }
 
   function subscribe(message: Extract<TabMessage, { t: 'sub' }>): void {
@@ -141,10 +157,11 @@ export function createLeader(
     }
     entry.tabs.set(message.from, message.cursor)
     if (!started) return
-    if (entry.sub === undefined) open(message.ch, entry, oldest(entry))
+    if (entry.sub === undefined) tryOpen(message.ch, entry, oldest(entry))
     // Already broadcast past (or started after) this tab's cursor: resume from it.
     else if (message.cursor !== undefined && older(message.cursor, entry.lastId ?? entry.from))
       restart(message.ch, message.cursor)
+    if (channels.get(message.ch) !== entry) return // it failed to open: its tabs were told
     emit({
       t: 'snap',
       to: message.from,
@@ -177,15 +194,19 @@ export function createLeader(
   return {
     handle(message) {
       if (closed) return
-      if (message.t === 'sub') subscribe(message)
-      else if (message.t === 'unsub') drop(message.from, message.ch)
-      else if (message.t === 'bye') drop(message.from)
-      else if (message.t === 'send') publish(message)
+      try {
+        if (message.t === 'sub') subscribe(message)
+        else if (message.t === 'unsub') drop(message.from, message.ch)
+        else if (message.t === 'bye') drop(message.from)
+        else if (message.t === 'send') publish(message)
+      } catch {
+        // one message that fails does not stop the next
+      }
     },
     start() {
       if (started || closed) return
       started = true
-      for (const [ch, entry] of channels) if (entry.sub === undefined) open(ch, entry, oldest(entry))
+      for (const [ch, entry] of [...channels]) if (entry.sub === undefined) tryOpen(ch, entry, oldest(entry))
     },
     get reprobeAt() {
       return client.reprobeAt

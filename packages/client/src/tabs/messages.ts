@@ -24,8 +24,8 @@ export type StateShape = Omit<StateChange, 'error'> & { error?: ErrorShape }
  * full name (`chat:room-a`).
  */
 export type TabMessage =
-  /** A tab became the leader: followers re-send their channels (with cursors) and their unacknowledged sends. */
-  | { t: 'leader'; from: string }
+  /** A tab became the leader (`to`: an answer to one tab's `hello`): followers re-send their channels (with cursors) and their unacknowledged sends. */
+  | { t: 'leader'; from: string; to?: string }
   /** A tab joined (or came back from the back/forward cache): the leader answers `leader`. */
   | { t: 'hello'; from: string }
   /** A tab wants channel `ch`; `cursor` is the oldest id its subscriptions have seen (resume from there). */
@@ -68,7 +68,113 @@ export function toStateShape(change: StateChange): StateShape {
   return error === undefined ? rest : { ...rest, error: toErrorShape(error) }
 }
 
-/** Whether `value` looks like a {@link TabMessage} (a message from another app on the same channel name is ignored). */
+/**
+ * The version of this protocol, part of the lock and `BroadcastChannel` names: tabs running another version of it
+ * never hear each other (each version elects its own leader).
+ */
+export const TAB_PROTOCOL_VERSION = 1
+
+const ERROR_CODES: Record<SwitchlineErrorCode, true> = {
+  http_status: true,
+  unauthorized: true,
+  content_type: true,
+  protocol: true,
+  close_code: true,
+  malformed_frame: true,
+  decode: true,
+  validation: true,
+  queue_full: true,
+  payload_too_large: true,
+  send_unsupported: true,
+  closed: true,
+  aborted: true,
+  max_attempts: true,
+  buffer_overflow: true,
+  timeout: true,
+  invalid_options: true,
+  too_many_channels: true,
+  network: true,
+}
+const STATES: Record<StateChange['to'], true> = { connecting: true, open: true, reconnecting: true, closed: true }
+const TRANSPORTS: Record<TransportKind, true> = { sse: true, websocket: true }
+
+type Fields = Record<string, unknown>
+const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null
+const isString = (value: unknown): value is string => typeof value === 'string'
+const optional = (value: unknown, check: (value: unknown) => boolean): boolean => value === undefined || check(value)
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+const has = (table: object, value: unknown): boolean => isString(value) && Object.hasOwn(table, value)
+const isState = (value: unknown): boolean => has(STATES, value)
+const isTransport = (value: unknown): boolean => has(TRANSPORTS, value)
+const isPreference = (value: unknown): boolean => value === 'auto' || isTransport(value)
+const isNullableString = (value: unknown): boolean => value === null || isString(value)
+
+/** Whether `value` is a complete {@link ErrorShape} with a known error code. */
+export function isErrorShape(value: unknown): value is ErrorShape {
+  return (
+    isObject(value) &&
+    has(ERROR_CODES, value.code) &&
+    isString(value.message) &&
+    typeof value.fatal === 'boolean' &&
+    optional(value.status, isNumber) &&
+    optional(value.protocolCode, isString) &&
+    optional(value.channel, isString) &&
+    optional(value.retryAfterMs, isNumber)
+  )
+}
+
+const isStateShape = (value: unknown): boolean =>
+  isObject(value) &&
+  isState(value.from) &&
+  isState(value.to) &&
+  optional(value.reason, isString) &&
+  optional(value.error, isErrorShape) &&
+  optional(value.attempt, isNumber) &&
+  optional(value.delayMs, isNumber)
+
+const isTransportChange = (value: unknown): boolean =>
+  isObject(value) &&
+  (value.from === undefined || isTransport(value.from)) &&
+  isTransport(value.to) &&
+  isString(value.reason) &&
+  optional(value.reprobeAt, isNumber)
+
+const isGap = (value: unknown): boolean =>
+  isObject(value) &&
+  isString(value.channel) &&
+  isNullableString(value.from) &&
+  isNullableString(value.to) &&
+  isString(value.reason)
+
+/** The checks of each message type, field by field (besides `t`). */
+const CHECKS: Record<TabMessage['t'], (m: Fields) => boolean> = {
+  leader: (m) => isString(m.from) && optional(m.to, isString),
+  hello: (m) => isString(m.from),
+  sub: (m) => isString(m.from) && isString(m.ch) && optional(m.cursor, isString) && optional(m.transport, isPreference),
+  unsub: (m) => isString(m.from) && isString(m.ch),
+  bye: (m) => isString(m.from),
+  ev: (m) => isString(m.ch) && optional(m.id, isString) && isString(m.event) && isTransport(m.transport),
+  gap: (m) => isString(m.ch) && isGap(m.gap),
+  state: (m) => isString(m.ch) && isStateShape(m.change),
+  tr: (m) => isString(m.ch) && isTransportChange(m.change),
+  err: (m) => isString(m.ch) && isErrorShape(m.error),
+  snap: (m) =>
+    isString(m.to) &&
+    isString(m.ch) &&
+    isState(m.state) &&
+    optional(m.transport, isTransport) &&
+    optional(m.reason, isString),
+  send: (m) => isString(m.from) && isString(m.mid) && isString(m.ch),
+  ack: (m) => isString(m.to) && isString(m.mid) && isString(m.eventId),
+  nack: (m) => isString(m.to) && isString(m.mid) && isErrorShape(m.error),
+}
+
+/**
+ * Whether `value` is a well-formed {@link TabMessage}: every field of its type checked (strings, known states,
+ * transports and error codes). Anything else — a message from another app on the same channel name, or a broken
+ * one — is to be ignored.
+ */
 export function isTabMessage(value: unknown): value is TabMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'string'
+  if (!isObject(value) || !has(CHECKS, value.t)) return false
+  return CHECKS[value.t as TabMessage['t']](value)
 }

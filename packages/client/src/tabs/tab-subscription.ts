@@ -38,14 +38,11 @@ export interface TabSubscriptionHost {
 export const isSeen = (id: string | undefined, cursor: string | undefined): boolean =>
   id !== undefined && cursor !== undefined && (compareEventIds(id, cursor) ?? 1) <= 0
 
-/** Calls a named-event handler; what it throws surfaces a microtask later instead of stopping delivery. */
-function guarded(
-  handler: NamedEventHandler<unknown>,
-  data: unknown,
-  meta: Parameters<NamedEventHandler<unknown>>[1],
-): void {
+/** Calls an app callback; what it throws surfaces a microtask later instead of stopping delivery or a close. */
+function call<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
+  if (!fn) return
   try {
-    handler(data, meta)
+    fn(...args)
   } catch (error) {
     queueMicrotask(() => {
       throw error
@@ -86,7 +83,8 @@ export class TabSubscription {
       ...options.buffer,
       onReturn: () => this.close(),
       onDrop: (count) =>
-        options.onError?.(
+        call(
+          options.onError,
           new SwitchlineError('buffer_overflow', `dropped ${count} event(s): the iterator is behind`, { channel: ch }),
         ),
     })
@@ -134,10 +132,10 @@ export class TabSubscription {
     meta: { id: string | undefined; channel: string; event: string; transport: TransportKind },
   ): void {
     if (this.state === 'closed') return
-    this.options.onEvent?.(data, meta)
+    call(this.options.onEvent, data, meta)
     const named = handlersOf(this.named, meta)
     // A handler that throws does not stop the others (it surfaces a microtask later); one that closes does.
-    if (named) for (const handler of named) if (!this.isClosed()) guarded(handler, data, meta)
+    if (named) for (const handler of named) if (!this.isClosed()) call(handler, data, meta)
     if (!this.isClosed()) this.queue.push(data)
   }
 
@@ -160,11 +158,11 @@ export class TabSubscription {
   }
 
   private report(error: SwitchlineError): void {
-    if (this.state !== 'closed') this.options.onError?.(error)
+    if (this.state !== 'closed') call(this.options.onError, error)
   }
 
   gap(gap: GapInfo): void {
-    if (this.state !== 'closed') this.options.onGap?.(gap)
+    if (this.state !== 'closed') call(this.options.onGap, gap)
   }
 
   error(shape: ErrorShape): void {
@@ -186,7 +184,7 @@ export class TabSubscription {
     const from = this.transport
     this.transport = change.to
     this.transportReason = change.reason
-    this.options.onTransport?.({ ...change, from })
+    call(this.options.onTransport, { ...change, from })
   }
 
   /** The leader changed: until the new one is open, this one is reconnecting. */
@@ -198,8 +196,8 @@ export class TabSubscription {
     if (this.state === 'closed' || change.to === this.state) return
     const next = { ...change, from: this.state }
     this.state = change.to
-    this.options.onState?.(next)
     if (change.to === 'open') this.settle?.()
+    call(this.options.onState, next)
   }
 
   private end(error: SwitchlineError | undefined, reason: string | undefined, failed: boolean): void {
@@ -208,17 +206,18 @@ export class TabSubscription {
     this.state = 'closed'
     this.named = undefined
     this.options.signal?.removeEventListener('abort', this.onAbort)
-    if (error?.fatal === true && error.code !== 'aborted') this.options.onError?.(error)
-    this.options.onState?.({
+    // Settled and released first: an app callback that throws cannot leave ready(), the iterator or the leader waiting.
+    this.settle?.(error ?? new SwitchlineError('closed', 'the subscription was closed', { fatal: true }))
+    if (error) this.queue.fail(error)
+    else this.queue.end()
+    this.host.release(this, failed)
+    if (error?.fatal === true && error.code !== 'aborted') call(this.options.onError, error)
+    call(this.options.onState, {
       from,
       to: 'closed',
       ...(reason !== undefined ? { reason } : {}),
       ...(error && error.code !== 'aborted' ? { error } : {}),
     })
-    this.settle?.(error ?? new SwitchlineError('closed', 'the subscription was closed', { fatal: true }))
-    if (error) this.queue.fail(error)
-    else this.queue.end()
-    this.host.release(this, failed)
   }
 
   close(): void {

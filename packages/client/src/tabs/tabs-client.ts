@@ -20,7 +20,7 @@ import type {
   SendingChannel,
 } from '../types'
 import { createLeader, type Leader } from './leader'
-import { fromErrorShape, isTabMessage, type TabMessage } from './messages'
+import { fromErrorShape, isTabMessage, TAB_PROTOCOL_VERSION, type TabMessage } from './messages'
 import { resolveTabsPlatform, type TabsPlatform } from './tab-platform'
 import { isSeen, TabSubscription, type TabSubscriptionHost } from './tab-subscription'
 
@@ -103,7 +103,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   const platform = resolvePlatform(clientOptions.platform)
   const { timers } = platform
   const tabId = createId(platform.random)
-  const name = `switchline-tabs:${tabs.name ?? baseUrl}`
+  // Versioned: a tab of another version of the tab protocol is not heard, and leads its own group.
+  const name = `switchline-tabs/${TAB_PROTOCOL_VERSION}:${tabs.name ?? baseUrl}`
   const settleMs = tabs.settleMs ?? 100
   const ackTimeoutMs = clientOptions.ackTimeoutMs ?? 30_000
   const channel = new tabsPlatform.BroadcastChannel(name)
@@ -113,6 +114,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   let leader: Leader | undefined
   let abdicate: (() => void) | undefined
   let settleTimer: unknown
+  /** The tab this one last heard lead (itself included). */
+  let knownLeader: string | undefined
   let role: TabRole = 'follower'
   let closed = false
 
@@ -141,12 +144,28 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
       ...(transport !== undefined ? { transport } : {}),
     }
   }
+  /** Forwards a send to the leader; data that cannot be posted (not structured-cloneable) fails it alone. */
+  function forward(mid: string, send: PendingSend): void {
+    try {
+      toLeader({ t: 'send', from: tabId, mid, ch: send.ch, data: send.data })
+    } catch (cause) {
+      if (pending.get(mid) !== send) return
+      pending.delete(mid)
+      send.cancel()
+      send.reject(
+        new SwitchlineError('invalid_options', 'send(): data cannot be passed to the leader tab (structured clone)', {
+          cause,
+          channel: send.ch,
+        }),
+      )
+    }
+  }
   function announceAll(): void {
     for (const [ch, set] of views) {
       const first = set.values().next().value
       if (first) toLeader(subMessage(ch, set, first))
     }
-    for (const [mid, send] of pending) toLeader({ t: 'send', from: tabId, mid, ch: send.ch, data: send.data })
+    for (const [mid, send] of [...pending]) forward(mid, send)
   }
 
   /** A message for this tab (from another tab, or from this tab's own leader engine). */
@@ -180,27 +199,42 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
       case 'nack': {
         const send = message.to === tabId ? pending.get(message.mid) : undefined
         if (!send) return
+        // Built before the send is removed: whatever happens, it is settled once.
+        const error = message.t === 'nack' ? fromErrorShape(message.error) : undefined
         pending.delete(message.mid)
         send.cancel()
         if (message.t === 'ack') send.resolve({ eventId: message.eventId })
-        else send.reject(fromErrorShape(message.error))
+        else send.reject(error as SwitchlineError)
         return
       }
-      case 'leader':
-        for (const set of views.values()) for (const sub of set) sub.leaderLost()
-        announceAll()
+      case 'leader': {
+        // An answer to another tab's hello, or the leader this tab already follows: nothing changed here.
+        if (message.to !== undefined && message.to !== tabId) return
+        const changed = message.from !== knownLeader
+        if (!changed && message.to === undefined) return
+        knownLeader = message.from
+        if (changed) for (const set of views.values()) for (const sub of set) sub.leaderLost()
+        announceAll() // to a new leader, or to the one that answered this tab's hello (it may have dropped them)
         return
+      }
       default:
         // hello, sub, unsub, bye, send: for the leader
         if (leader) {
-          if (message.t === 'hello') post({ t: 'leader', from: tabId })
+          if (message.t === 'hello') post({ t: 'leader', from: tabId, to: message.from })
           else leader.handle(message)
         }
     }
   }
 
   channel.onmessage = (event) => {
-    if (isTabMessage(event.data)) receive(event.data)
+    // A malformed message (or one from another app on this channel name) is ignored, and nothing one message does
+    // throws out of here: on Node an exception in onmessage ends the process. (App callbacks throw on their own.)
+    if (!isTabMessage(event.data)) return
+    try {
+      receive(event.data)
+    } catch {
+      // dropped: the next message is handled as usual
+    }
   }
 
   function lead(): Promise<void> {
@@ -236,6 +270,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         if (settleTimer !== undefined) timers.clearTimeout(settleTimer)
         settleTimer = undefined
         leader = undefined
+        knownLeader = undefined
         engine.close()
         if (!closed) {
           role = 'follower'
@@ -275,8 +310,9 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
           pending.delete(mid)
           reject(new SwitchlineError('timeout', `no acknowledgement within ${ackTimeoutMs} ms`, { channel: sub.ch }))
         }, ackTimeoutMs)
-        pending.set(mid, { ch: sub.ch, data, resolve, reject, cancel: () => timers.clearTimeout(timer) })
-        toLeader({ t: 'send', from: tabId, mid, ch: sub.ch, data })
+        const send: PendingSend = { ch: sub.ch, data, resolve, reject, cancel: () => timers.clearTimeout(timer) }
+        pending.set(mid, send)
+        forward(mid, send)
       })
     },
     release(sub) {
