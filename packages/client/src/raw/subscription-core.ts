@@ -104,8 +104,11 @@ export function createSubscriptionCore<T, S = never>(
   return { sink: core, subscription: subscription as unknown as Subscription<T, S> }
 }
 
-/** Calls an app callback; a throw is rethrown from a microtask (the app's global handler sees it). */
-function call<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
+/**
+ * Calls an app callback; a throw is rethrown from a microtask (the app's global handler sees it), so it stops
+ * neither delivery nor a close. Every subscription form calls app code through it (the tabs one too).
+ */
+export function call<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
   if (!fn) return
   try {
     fn(...args)

@@ -7,6 +7,7 @@ import { createAsyncQueue } from '../core/async-queue'
 import { isPromiseLike, validateWith } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import { compareEventIds } from '../protocol/cursor'
+import { call } from '../raw/subscription-core'
 import {
   addNamedHandler,
   checkNamedHandler,
@@ -37,18 +38,6 @@ export interface TabSubscriptionHost {
 /** Whether event id `id` is at or before `cursor` (ids of another epoch, or malformed ones, are never). */
 export const isSeen = (id: string | undefined, cursor: string | undefined): boolean =>
   id !== undefined && cursor !== undefined && (compareEventIds(id, cursor) ?? 1) <= 0
-
-/** Calls an app callback; what it throws surfaces a microtask later instead of stopping delivery or a close. */
-function call<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
-  if (!fn) return
-  try {
-    fn(...args)
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error
-    })
-  }
-}
 
 /** A tab's subscription to one channel (its full name, `chat:room-a`). */
 export class TabSubscription {
