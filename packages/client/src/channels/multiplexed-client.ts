@@ -11,7 +11,7 @@ import { createCursorTracker } from '../core/dedupe'
 import { invalidOptions, SwitchlineError } from '../core/errors'
 import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createOutbox, type Outbox } from './outbox'
-import { resolvePlatform } from '../platform/platform'
+import { resolveAgainstPage, resolvePlatform } from '../platform/platform'
 import { channelName, isChannelId } from '../protocol/constants'
 import type { SendPath, SessionOptions, SessionTransport } from './session-types'
 import type { SseSession, SseSessionOptions } from './sse-session'
@@ -58,9 +58,7 @@ export function parseBaseUrl(url: unknown, caller = 'createClient'): { baseUrl: 
   if (typeof url !== 'string') throw invalidOptions(`${caller}: \`url\` must be a string`)
   let parsed: URL
   try {
-    // A path (`/rt`) is resolved against the page, as fetch and EventSource would; in Node it must be absolute.
-    const page = (globalThis as { location?: { href?: string } }).location?.href
-    parsed = page === undefined ? new URL(url) : new URL(url, page)
+    parsed = resolveAgainstPage(url)
   } catch {
     throw invalidOptions(
       `${caller}: invalid URL ${JSON.stringify(url)} (an absolute http(s) URL, or a path in a browser)`,

@@ -50,3 +50,14 @@ let last: Platform | undefined
 export function hasFetch(platform: Platform): boolean {
   return platform.fetch !== globalFetch || typeof globalThis.fetch === 'function'
 }
+
+/**
+ * `url` resolved against the page, as `fetch` resolves it: a path (`/rt`) works in a browser; where there is no page
+ * (Node) the URL must be absolute. Throws the `TypeError` of `new URL` for a URL that does not parse.
+ * @example
+ * resolveAgainstPage('/rt').href // 'https://app.example.com/rt' on a page of app.example.com
+ */
+export function resolveAgainstPage(url: string): URL {
+  const page = (globalThis as { location?: { href?: string } }).location?.href
+  return page === undefined ? new URL(url) : new URL(url, page)
+}

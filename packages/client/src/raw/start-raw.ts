@@ -7,7 +7,7 @@ import { invalidOptions, SwitchlineError } from '../core/errors'
 import { createSupervisor, supervisorSettings } from '../core/supervisor'
 import type { Supervisor } from '../core/supervisor-types'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
-import { resolvePlatform } from '../platform/platform'
+import { resolveAgainstPage, resolvePlatform } from '../platform/platform'
 import { createSubscriptionCore, type SubscriptionSink } from './subscription-core'
 import type { BaseSubscriptionOptions, SendResult, Subscription, TransportKind } from '../types'
 
@@ -26,8 +26,7 @@ export interface RawConnection {
  */
 export function parseRawUrl(url: string): URL {
   try {
-    const base = (globalThis as { location?: { href?: string } }).location?.href
-    return base === undefined ? new URL(url) : new URL(url, base)
+    return resolveAgainstPage(url)
   } catch (cause) {
     throw invalidOptions(`subscribe(): invalid URL ${JSON.stringify(url)}`, cause)
   }
