@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { expectCode, mulberry32, settle, tick } from '../../test/support'
 import { fakeOnline, fakeVisibility } from '../../test/fakes/platform'
 import { FakeWebSocket } from '../../test/fakes/websocket'
-import { createFakeFetch, ready } from '../../test/support/fake-connections'
+import { createFakeFetch, fakeClientOptions, ready } from '../../test/support/fake-connections'
 import { createClient, createClientWith } from './client'
 import type { SwitchlineError } from '../core/errors'
 import type { WebSocketConstructor } from '../core/platform-types'
@@ -17,22 +17,7 @@ type Schema = {
 function setup(extra: Partial<ClientOptions> = {}) {
   const net = createFakeFetch()
   const registry = createWsBlockRegistry()
-  const client = createClientWith<Schema>(
-    {
-      url: 'http://example.test/rt/',
-      sendChannels: ['chat'],
-      reconnect: { backoff: () => 100 },
-      reprobeWebSocketMs: 5000,
-      platform: {
-        fetch: net.fetch,
-        WebSocket: FakeWebSocket as unknown as WebSocketConstructor,
-        EventSource: undefined,
-        random: mulberry32(9),
-      },
-      ...extra,
-    },
-    registry,
-  )
+  const client = createClientWith<Schema>(fakeClientOptions(net, extra), registry)
   return { net, client, registry }
 }
 

@@ -1,9 +1,8 @@
 /** `ClientOptions.transports`: clients with one transport (SSE only, WebSocket only) and the default (both). */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { expectCode, mulberry32, tick } from '../../test/support'
+import { expectCode, tick } from '../../test/support'
 import { FakeWebSocket } from '../../test/fakes/websocket'
-import { createFakeFetch, ready } from '../../test/support/fake-connections'
-import type { WebSocketConstructor } from '../core/platform-types'
+import { createFakeFetch, fakeClientOptions, ready } from '../../test/support/fake-connections'
 import { createClient as createClientOver, sseTransport, webSocketTransport } from './index'
 import { createMultiplexedClient } from './multiplexed-client'
 import { createWsBlockRegistry } from './transport-choice'
@@ -17,20 +16,7 @@ type Schema = {
 function setup(transports: readonly ClientTransport[], extra: Partial<ClientOptions> = {}) {
   const net = createFakeFetch()
   const registry = createWsBlockRegistry()
-  const options: ClientOptions = {
-    url: 'http://example.test/rt/',
-    sendChannels: ['chat'],
-    reconnect: { backoff: () => 100 },
-    reprobeWebSocketMs: 5000,
-    platform: {
-      fetch: net.fetch,
-      WebSocket: FakeWebSocket as unknown as WebSocketConstructor,
-      EventSource: undefined,
-      random: mulberry32(9),
-    },
-    ...extra,
-  }
-  const client = createMultiplexedClient<Schema>(options, transports, registry)
+  const client = createMultiplexedClient<Schema>(fakeClientOptions(net, extra), transports, registry)
   return { net, client, registry }
 }
 

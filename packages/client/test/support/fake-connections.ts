@@ -2,6 +2,10 @@
  * An in-memory fetch to inject as a platform: SSE responses and publish answers the test drives. No sockets, no
  * timers of its own. (The scripted WebSocket is `FakeWebSocket` in `test/fakes/websocket`.)
  */
+import type { WebSocketConstructor } from '../../src/core/platform-types'
+import type { ClientOptions } from '../../src/types'
+import { FakeWebSocket } from '../fakes/websocket'
+import { mulberry32 } from './prng'
 
 /** One SSE response the test writes to. */
 export interface FakeStream {
@@ -130,4 +134,24 @@ export function createFakeFetch() {
 export function ready(stream: FakeStream, heartbeatMs = 15_000, cursor = 'e1-0'): void {
   const channels = (stream.url.searchParams.get('channels') ?? '').split(',')
   stream.event({ event: 'sl-ready', data: { epoch: 'e1', heartbeatMs, channels, cursor } })
+}
+
+/**
+ * The options of a client on the fakes: `http://example.test/rt/`, `chat` sends, a fixed 100 ms backoff, a 5 s
+ * re-probe, `net`'s fetch, `FakeWebSocket`, no EventSource, a seeded random. `extra` replaces fields.
+ */
+export function fakeClientOptions(net: { fetch: typeof fetch }, extra: Partial<ClientOptions> = {}): ClientOptions {
+  return {
+    url: 'http://example.test/rt/',
+    sendChannels: ['chat'],
+    reconnect: { backoff: () => 100 },
+    reprobeWebSocketMs: 5000,
+    platform: {
+      fetch: net.fetch,
+      WebSocket: FakeWebSocket as unknown as WebSocketConstructor,
+      EventSource: undefined,
+      random: mulberry32(9),
+    },
+    ...extra,
+  }
 }
