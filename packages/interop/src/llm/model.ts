@@ -12,6 +12,8 @@
  * shapes, so the `openai` package reads them (the suite checks that it does).
  */
 
+import type { LlmRecord } from '../harness/types'
+
 export const API_KEY = 'sk-interop'
 export const ANSWER_PARTS = ['Hello', ', inter', 'op', ' world', '!'] as const
 export const ANSWER = ANSWER_PARTS.join('')
@@ -31,6 +33,7 @@ export type LlmPlan =
   | { kind: 'stream'; steps: LlmStep[] }
 
 export interface LlmModel {
+  /** What to answer this request with; the request is recorded. */
   plan(authorization: string | null, body: unknown): LlmPlan
 }
 
@@ -52,37 +55,45 @@ const RATE_LIMITED = {
   },
 }
 
-/** A model with its own state (the `interop-busy` refusal is per server). */
-export function createModel(): LlmModel {
+/**
+ * A model with its own state (the `interop-busy` refusal is per server). Every request it plans is recorded in
+ * `records` (the server's `feed.llm`) with the status it will be answered with.
+ */
+export function createModel(records: LlmRecord[]): LlmModel {
   let busyRefused = false
+  const planFor = (authorization: string | null, body: unknown): LlmPlan => {
+    const key = /^Bearer (.*)$/i.exec(authorization ?? '')?.[1]
+    if (key !== API_KEY) {
+      return { kind: 'error', status: 401, headers: {}, body: INVALID_KEY(key ?? '') }
+    }
+    const model = (body as { model?: unknown } | null)?.model
+    const stream = (body as { stream?: unknown } | null)?.stream
+    if (typeof model !== 'string' || stream !== true) {
+      return {
+        kind: 'error',
+        status: 400,
+        headers: {},
+        body: {
+          error: {
+            message: 'expected { model, stream: true }',
+            type: 'invalid_request_error',
+            param: 'model',
+            code: null,
+          },
+        },
+      }
+    }
+    if (model === 'interop-busy' && !busyRefused) {
+      busyRefused = true
+      return { kind: 'error', status: 429, headers: { 'retry-after-ms': String(RETRY_AFTER_MS) }, body: RATE_LIMITED }
+    }
+    return { kind: 'stream', steps: steps(model) }
+  }
   return {
     plan(authorization, body) {
-      const key = /^Bearer (.*)$/i.exec(authorization ?? '')?.[1]
-      if (key !== API_KEY) {
-        return { kind: 'error', status: 401, headers: {}, body: INVALID_KEY(key ?? '') }
-      }
-      const model = (body as { model?: unknown } | null)?.model
-      const stream = (body as { stream?: unknown } | null)?.stream
-      if (typeof model !== 'string' || stream !== true) {
-        return {
-          kind: 'error',
-          status: 400,
-          headers: {},
-          body: {
-            error: {
-              message: 'expected { model, stream: true }',
-              type: 'invalid_request_error',
-              param: 'model',
-              code: null,
-            },
-          },
-        }
-      }
-      if (model === 'interop-busy' && !busyRefused) {
-        busyRefused = true
-        return { kind: 'error', status: 429, headers: { 'retry-after-ms': String(RETRY_AFTER_MS) }, body: RATE_LIMITED }
-      }
-      return { kind: 'stream', steps: steps(model) }
+      const plan = planFor(authorization, body)
+      records.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
+      return plan
     },
   }
 }

@@ -19,7 +19,7 @@ export const betterSse: ServerModule = {
   ...CATALOG['better-sse'],
   async start() {
     const feed = createFeed()
-    const model = createModel()
+    const model = createModel(feed.llm)
     const app = express()
 
     app.get('/events', async (req, res) => {
@@ -37,7 +37,6 @@ export const betterSse: ServerModule = {
       const authorization = req.get('Authorization') ?? null
       const body: unknown = req.body ?? null
       const plan = model.plan(authorization, body)
-      feed.llm.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
       if (plan.kind === 'error') {
         res.status(plan.status).set(plan.headers).json(plan.body)
         return

@@ -16,7 +16,7 @@ export const expressSse: ServerModule = {
   ...CATALOG['express'],
   async start() {
     const feed = createFeed()
-    const model = createModel()
+    const model = createModel(feed.llm)
     const app = express()
 
     app.get('/events', (req, res) => {
@@ -36,7 +36,6 @@ export const expressSse: ServerModule = {
       const authorization = req.get('Authorization') ?? null
       const body: unknown = req.body ?? null
       const plan = model.plan(authorization, body)
-      feed.llm.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
       if (plan.kind === 'error') {
         res.status(plan.status).set(plan.headers).json(plan.body)
         return

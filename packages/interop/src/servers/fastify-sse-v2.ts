@@ -25,7 +25,7 @@ export const fastifySseV2: ServerModule = {
   ...CATALOG['fastify-sse-v2'],
   async start() {
     const feed = createFeed()
-    const model = createModel()
+    const model = createModel(feed.llm)
     const updates = new EventEmitter()
     feed.listen((events) => updates.emit('update', events))
     const app = Fastify()
@@ -57,7 +57,6 @@ export const fastifySseV2: ServerModule = {
       const authorization = request.headers.authorization ?? null
       const body: unknown = request.body ?? null
       const plan = model.plan(authorization, body)
-      feed.llm.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
       if (plan.kind === 'error') return reply.code(plan.status).headers(plan.headers).send(plan.body)
       ;(reply as unknown as V2Reply).sse(
         (async function* () {

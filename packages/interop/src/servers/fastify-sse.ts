@@ -27,7 +27,7 @@ export const fastifySse: ServerModule = {
   ...CATALOG['fastify-sse'],
   async start() {
     const feed = createFeed(() => String(Date.now()))
-    const model = createModel()
+    const model = createModel(feed.llm)
     const app = Fastify()
     await app.register(fastifySSE)
 
@@ -52,7 +52,6 @@ export const fastifySse: ServerModule = {
       const authorization = request.headers.authorization ?? null
       const body: unknown = request.body ?? null
       const plan = model.plan(authorization, body)
-      feed.llm.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
       if (plan.kind === 'error') return reply.code(plan.status).headers(plan.headers).send(plan.body)
       // Headers go out with the first event; the connection closes when the handler resolves.
       await sseOf(reply).send(answerEvents(plan.steps, () => request.raw.socket.destroy()))

@@ -17,7 +17,7 @@ export const h3: ServerModule = {
   ...CATALOG['h3'],
   async start() {
     const feed = createFeed()
-    const model = createModel()
+    const model = createModel(feed.llm)
     const app = new H3()
     let breakAll = (): void => {}
 
@@ -41,7 +41,6 @@ export const h3: ServerModule = {
       const body: unknown = await event.req.json().catch(() => null)
       const authorization = event.req.headers.get('authorization')
       const plan = model.plan(authorization, body)
-      feed.llm.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
       if (plan.kind === 'error') {
         return new Response(JSON.stringify(plan.body), {
           status: plan.status,

@@ -22,7 +22,7 @@ export const hono: ServerModule = {
   ...CATALOG['hono'],
   async start() {
     const feed = createFeed()
-    const model = createModel()
+    const model = createModel(feed.llm)
     const app = new Hono<{ Bindings: HttpBindings }>()
 
     app.get('/events', (c) =>
@@ -53,7 +53,6 @@ export const hono: ServerModule = {
       const body: unknown = await c.req.json().catch(() => null)
       const authorization = c.req.header('authorization') ?? null
       const plan: LlmPlan = model.plan(authorization, body)
-      feed.llm.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
       if (plan.kind === 'error') return c.json(plan.body, plan.status as 400, plan.headers)
       return streamSSE(c, async (stream) => {
         for await (const data of answerEvents(plan.steps, () => c.env.incoming.socket.destroy())) {

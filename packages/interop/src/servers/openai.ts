@@ -16,7 +16,7 @@ export const openaiStyle: ServerModule = {
   ...CATALOG['openai-style'],
   async start() {
     const feed = createFeed()
-    const model = createModel()
+    const model = createModel(feed.llm)
     let requests = 0
     const server = createServer(async (req, res) => {
       const requestId = `req_interop_${++requests}`
@@ -39,7 +39,6 @@ export const openaiStyle: ServerModule = {
       const authorization = req.headers.authorization ?? null
       const body = parseJson(text)
       const plan = model.plan(authorization, body)
-      feed.llm.push({ authorization, body, status: plan.kind === 'error' ? plan.status : 200 })
       if (plan.kind === 'error') {
         res.writeHead(plan.status, { 'content-type': 'application/json', 'x-request-id': requestId, ...plan.headers })
         res.end(JSON.stringify(plan.body))
