@@ -25,3 +25,10 @@ export declare function playwrightUse(name: BrowserName): {
   channel?: string
   launchOptions: Omit<BrowserLaunchOptions, 'channel'>
 }
+export declare function vitestBrowsers<P>(playwright: (options: { launchOptions: BrowserLaunchOptions }) => P): {
+  enabled: true
+  headless: true
+  screenshotFailures: false
+  provider: P
+  instances: [{ browser: 'chromium' }, { browser: 'firefox'; provider: P }]
+}

@@ -72,3 +72,23 @@ export function playwrightUse(name) {
   const { channel, ...rest } = launchOptions(name)
   return channel ? { browserName: name, channel, launchOptions: rest } : { browserName: name, launchOptions: rest }
 }
+
+/**
+ * The `test.browser` block of a vitest browser project: headless Chromium and Firefox ESR, one instance each, found
+ * as `launchOptions` finds them.
+ * @template P
+ * @param {(options: { launchOptions: ReturnType<typeof launchOptions> }) => P} playwright the provider factory of
+ *   `@vitest/browser-playwright` (passed in: this file is outside the packages that depend on it)
+ */
+export function vitestBrowsers(playwright) {
+  return {
+    enabled: true,
+    headless: true,
+    screenshotFailures: false,
+    provider: playwright({ launchOptions: launchOptions('chromium') }),
+    instances: [
+      { browser: /** @type {const} */ ('chromium') },
+      { browser: /** @type {const} */ ('firefox'), provider: playwright({ launchOptions: launchOptions('firefox') }) },
+    ],
+  }
+}

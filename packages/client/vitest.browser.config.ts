@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright'
 import { defineProject } from 'vitest/config'
-import { launchOptions } from '../../scripts/browsers.mjs'
+import { vitestBrowsers } from '../../scripts/browsers.mjs'
 
 /**
  * The SDK tests that touch browser APIs (native EventSource/WebSocket looked up at connect time, online/offline,
@@ -21,15 +21,6 @@ export default defineProject({
     testTimeout: 15_000,
     // Files share the instance's server, and some drop its connections: one file at a time per browser.
     fileParallelism: false,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: playwright({ launchOptions: launchOptions('chromium') }),
-      instances: [
-        { browser: 'chromium' },
-        { browser: 'firefox', provider: playwright({ launchOptions: launchOptions('firefox') }) },
-      ],
-    },
+    browser: vitestBrowsers(playwright),
   },
 })

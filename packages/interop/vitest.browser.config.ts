@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright'
 import { defineProject } from 'vitest/config'
-import { launchOptions } from '../../scripts/browsers.mjs'
+import { vitestBrowsers } from '../../scripts/browsers.mjs'
 
 /**
  * The plain-server rows of the interop matrix in real Chromium and Firefox ESR: `test/browser/global-setup.ts`
@@ -14,15 +14,6 @@ export default defineProject({
     include: ['test/browser/**/*.test.ts'],
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 20_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: playwright({ launchOptions: launchOptions('chromium') }),
-      instances: [
-        { browser: 'chromium' },
-        { browser: 'firefox', provider: playwright({ launchOptions: launchOptions('firefox') }) },
-      ],
-    },
+    browser: vitestBrowsers(playwright),
   },
 })

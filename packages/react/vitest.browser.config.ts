@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright'
 import { defineProject } from 'vitest/config'
-import { launchOptions } from '../../scripts/browsers.mjs'
+import { vitestBrowsers } from '../../scripts/browsers.mjs'
 
 /**
  * The hooks in React 19 in real Chromium and Firefox ESR (vitest-browser-react), against a real Switchline server
@@ -26,15 +26,6 @@ export default defineProject({
     testTimeout: 15_000,
     // Files share the instance's server and count its connections: one file at a time per browser.
     fileParallelism: false,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: playwright({ launchOptions: launchOptions('chromium') }),
-      instances: [
-        { browser: 'chromium' },
-        { browser: 'firefox', provider: playwright({ launchOptions: launchOptions('firefox') }) },
-      ],
-    },
+    browser: vitestBrowsers(playwright),
   },
 })
