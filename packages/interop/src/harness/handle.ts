@@ -84,6 +84,43 @@ export function closeHttp(server: Server & { closeAllConnections?: () => void })
   })
 }
 
+/**
+ * Listens `server` (a `node:http` server: the library's app mounted on it) on 127.0.0.1:0 and puts the proxy in
+ * front of it; closing the handle closes the server and every connection it holds.
+ */
+export async function serveBehindProxy(
+  server: Server & { closeAllConnections?: () => void },
+  spec: Omit<HandleSpec, 'port' | 'closeServer'>,
+): Promise<ServerHandle> {
+  const port = await listenLocal(server)
+  return behindProxy({ ...spec, port, closeServer: () => closeHttp(server) })
+}
+
+/** A Fastify instance, as far as {@link fastifyBehindProxy} uses it. */
+interface FastifyLike {
+  listen(options: { host: string; port: number }): Promise<unknown>
+  readonly server: Server & { closeAllConnections(): void }
+  close(): Promise<unknown>
+}
+
+/** Listens a Fastify app on 127.0.0.1:0 and puts the proxy in front of it; closing the handle closes the app. */
+export async function fastifyBehindProxy(
+  app: FastifyLike,
+  spec: Omit<HandleSpec, 'port' | 'closeServer'>,
+): Promise<ServerHandle> {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error(`${spec.id}: no TCP address`)
+  return behindProxy({
+    ...spec,
+    port: address.port,
+    closeServer: async () => {
+      app.server.closeAllConnections()
+      await app.close()
+    },
+  })
+}
+
 /** Tracks a server's sockets; `destroyAll()` breaks every connection it holds (the server side of a crash). */
 export function trackSockets(server: Server): { destroyAll(): void } {
   const sockets = new Set<import('node:net').Socket>()

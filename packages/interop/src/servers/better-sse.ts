@@ -10,7 +10,7 @@ import { createSession } from 'better-sse'
 import express from 'express'
 import { createServer } from 'node:http'
 import { createFeed, type FeedEvent } from '../harness/feed'
-import { behindProxy, closeHttp, listenLocal } from '../harness/handle'
+import { serveBehindProxy } from '../harness/handle'
 import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 import { answerEvents, createModel } from '../llm/model'
@@ -50,16 +50,13 @@ export const betterSse: ServerModule = {
     })
 
     const server = createServer(app)
-    const port = await listenLocal(server)
-    return behindProxy({
+    return serveBehindProxy(server, {
       id: 'better-sse',
       kind: 'sse',
-      port,
       path: '/events',
       llmPath: '/v1',
       resumes: true,
       feed,
-      closeServer: () => closeHttp(server),
     })
   },
 }

@@ -7,7 +7,7 @@
 import express from 'express'
 import { createServer } from 'node:http'
 import { createFeed, type FeedEvent } from '../harness/feed'
-import { behindProxy, closeHttp, listenLocal } from '../harness/handle'
+import { serveBehindProxy } from '../harness/handle'
 import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 import { answerEvents, createModel } from '../llm/model'
@@ -50,16 +50,13 @@ export const expressSse: ServerModule = {
     })
 
     const server = createServer(app)
-    const port = await listenLocal(server)
-    return behindProxy({
+    return serveBehindProxy(server, {
       id: 'express',
       kind: 'sse',
-      port,
       path: '/events',
       llmPath: '/v1',
       resumes: true,
       feed,
-      closeServer: () => closeHttp(server),
     })
   },
 }

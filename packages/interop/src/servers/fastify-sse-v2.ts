@@ -8,7 +8,7 @@ import Fastify from 'fastify'
 import { FastifySSEPlugin } from 'fastify-sse-v2'
 import { EventEmitter, on } from 'node:events'
 import { createFeed, type FeedEvent } from '../harness/feed'
-import { behindProxy } from '../harness/handle'
+import { fastifyBehindProxy } from '../harness/handle'
 import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 import { answerEvents, createModel } from '../llm/model'
@@ -66,21 +66,13 @@ export const fastifySseV2: ServerModule = {
       return reply
     })
 
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const address = app.server.address()
-    if (address === null || typeof address === 'string') throw new Error('fastify: no TCP address')
-    return behindProxy({
+    return fastifyBehindProxy(app, {
       id: 'fastify-sse-v2',
       kind: 'sse',
-      port: address.port,
       path: '/events',
       llmPath: '/v1',
       resumes: true,
       feed,
-      closeServer: async () => {
-        app.server.closeAllConnections()
-        await app.close()
-      },
     })
   },
 }

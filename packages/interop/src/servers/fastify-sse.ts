@@ -10,7 +10,7 @@
 import fastifySSE, { type SSEReplyInterface } from '@fastify/sse'
 import Fastify from 'fastify'
 import { createFeed, type FeedEvent } from '../harness/feed'
-import { behindProxy } from '../harness/handle'
+import { fastifyBehindProxy } from '../harness/handle'
 import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 import { answerEvents, createModel } from '../llm/model'
@@ -57,21 +57,13 @@ export const fastifySse: ServerModule = {
       await sseOf(reply).send(answerEvents(plan.steps, () => request.raw.socket.destroy()))
     })
 
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const address = app.server.address()
-    if (address === null || typeof address === 'string') throw new Error('fastify: no TCP address')
-    return behindProxy({
+    return fastifyBehindProxy(app, {
       id: 'fastify-sse',
       kind: 'sse',
-      port: address.port,
       path: '/events',
       llmPath: '/v1',
       resumes: true,
       feed,
-      closeServer: async () => {
-        app.server.closeAllConnections()
-        await app.close()
-      },
     })
   },
 }

@@ -8,7 +8,7 @@ import { createServer } from 'node:http'
 import { createEventStream, H3 } from 'h3'
 import { toNodeHandler } from 'h3/node'
 import { createFeed, type FeedEvent } from '../harness/feed'
-import { behindProxy, closeHttp, listenLocal, trackSockets } from '../harness/handle'
+import { serveBehindProxy, trackSockets } from '../harness/handle'
 import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 import { answerEvents, createModel } from '../llm/model'
@@ -57,16 +57,13 @@ export const h3: ServerModule = {
 
     const server = createServer(toNodeHandler(app))
     breakAll = trackSockets(server).destroyAll
-    const port = await listenLocal(server)
-    return behindProxy({
+    return serveBehindProxy(server, {
       id: 'h3',
       kind: 'sse',
-      port,
       path: '/events',
       llmPath: '/v1',
       resumes: true,
       feed,
-      closeServer: () => closeHttp(server),
     })
   },
 }

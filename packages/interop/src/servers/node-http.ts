@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http'
 import { createFeed, type FeedEvent } from '../harness/feed'
-import { behindProxy, closeHttp, listenLocal } from '../harness/handle'
+import { serveBehindProxy } from '../harness/handle'
 import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 
@@ -47,15 +47,12 @@ export const nodeHttp: ServerModule = {
       feed.streams.push({ method: 'GET', lastEventId })
       res.on('close', stop)
     })
-    const port = await listenLocal(server)
-    return behindProxy({
+    return serveBehindProxy(server, {
       id: 'node-http',
       kind: 'sse',
-      port,
       path: '/events',
       resumes: true,
       feed,
-      closeServer: () => closeHttp(server),
     })
   },
 }

@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http'
 import { createFeed } from '../harness/feed'
-import { behindProxy, closeHttp, listenLocal } from '../harness/handle'
+import { serveBehindProxy } from '../harness/handle'
 import type { ServerModule } from '../harness/types'
 import { CATALOG } from './catalog'
 import { answerEvents, createModel, parseJson } from '../llm/model'
@@ -57,16 +57,13 @@ export const openaiStyle: ServerModule = {
       }
       res.end()
     })
-    const port = await listenLocal(server)
-    return behindProxy({
+    return serveBehindProxy(server, {
       id: 'openai-style',
       kind: 'sse',
-      port,
       path: '/v1/chat/completions',
       llmPath: '/v1',
       resumes: false,
       feed,
-      closeServer: () => closeHttp(server),
     })
   },
 }
