@@ -139,4 +139,22 @@ describe('createTabsClient (fake locks and BroadcastChannel, reference server)',
     const marker = await harness.server.publish('chat:x', { text: 'marker' })
     await vi.waitFor(() => expect(events).toEqual([eventId, marker]), { timeout: 5000 })
   })
+
+  it('named events reach on(name) in every tab, leader and followers, once each', async () => {
+    harness = await startServer()
+    const origin = createFakeOrigin()
+    const tabs = await openTabs(origin, 3)
+    const typing = tabs.map(() => [] as number[])
+    const subs = tabs.map(({ client }, i) => {
+      const sub = client.subscribe('ticker')
+      sub.on('typing', (data) => void typing[i]!.push(data.n))
+      return sub
+    })
+    await Promise.all(subs.map((sub) => sub.ready()))
+    await harness.server.publish('ticker', { n: 1 }, { event: 'typing' })
+    await harness.server.publish('ticker', { n: 2 }) // unnamed: not a 'typing' event
+    await harness.server.publish('ticker', { n: 3 }, { event: 'typing' })
+    await vi.waitFor(() => expect(typing).toEqual(tabs.map(() => [1, 3])), { timeout: 5000 })
+    expect(tabs.map(({ client }) => client.role).sort()).toEqual(['follower', 'follower', 'leader'])
+  })
 })
