@@ -25,6 +25,9 @@ export default defineConfig([
     sourcemap: true,
     target: 'es2022',
     treeshake: true,
+    // CJS too: one shared chunk, so `require('@switchline/client')` and `require('@switchline/client/sse')` share
+    // one `SwitchlineError` class (`instanceof` holds across entries), as the ESM build always did.
+    splitting: true,
   },
   {
     entry: {
