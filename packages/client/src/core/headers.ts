@@ -29,10 +29,6 @@ export function setDefaultHeader(headers: Record<string, string>, name: string, 
   if (!Object.hasOwn(headers, name)) headers[name] = value
 }
 
-/** Only ASCII: nothing to encode. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included, on purpose
-const ASCII = /^[\x00-\x7f]*$/
-
 /**
  * The UTF-8 bytes of `value` as a byte string (one char per byte, each ≤ 0xFF) — how a header value that is not
  * ASCII travels: `fetch` and `node:http` write such a string as those bytes. A browser's `EventSource` sends the
@@ -42,7 +38,6 @@ const ASCII = /^[\x00-\x7f]*$/
  * utf8ByteString('a…') // 'a\u00e2\u0080\u00a6' (the bytes 61 e2 80 a6)
  */
 export function utf8ByteString(value: string): string {
-  if (ASCII.test(value)) return value
   let out = ''
   for (const byte of new TextEncoder().encode(value)) out += String.fromCharCode(byte)
   return out

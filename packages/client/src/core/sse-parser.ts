@@ -141,22 +141,13 @@ export function createSseParser(callbacks: SseParserCallbacks, options: SseParse
   }
 
   function field(name: string, value: string): void {
-    switch (name) {
-      case 'data':
-        return addData(value)
-      case 'event':
-        eventType = value
-        return
-      case 'id':
-        return setId(value)
-      case 'retry':
-        if (DIGITS.test(value)) {
-          const ms = Number(value)
-          if (Number.isSafeInteger(ms)) callbacks.onRetry?.(ms)
-        }
-        return
-      default:
-      // unknown fields are ignored
+    // unknown fields are ignored
+    if (name === 'data') addData(value)
+    else if (name === 'event') eventType = value
+    else if (name === 'id') setId(value)
+    else if (name === 'retry' && DIGITS.test(value)) {
+      const ms = Number(value)
+      if (Number.isSafeInteger(ms)) callbacks.onRetry?.(ms)
     }
   }
 
@@ -261,27 +252,20 @@ export function createSseParser(callbacks: SseParserCallbacks, options: SseParse
       if (cr === -1 && lf === -1) return
       skipLine = false
       const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf)
-      // the over-long line ends here; its terminator is consumed like any other
-      if (end === cr) {
-        if (end + 1 === chunk.length) {
-          skipLF = true
-          return
-        }
-        pos = chunk.charCodeAt(end + 1) === LF ? end + 2 : end + 1
-      } else {
-        pos = end + 1
-      }
+      // the over-long line ends here; its terminator is consumed like any other (a CR last in the chunk leaves
+      // `pos` at its end)
+      if (end === cr && end + 1 === chunk.length) skipLF = true
+      pos = end === cr && chunk.charCodeAt(end + 1) === LF ? end + 2 : end + 1
     }
     if (pos === chunk.length) return
     if (pendingLength === 0) return scan(chunk, pos)
+    pending.push(pos === 0 ? chunk : chunk.slice(pos))
     if (!rescan && chunk.indexOf('\n', pos) === -1 && chunk.indexOf('\r', pos) === -1) {
-      // the unfinished line goes on: append without scanning it again
-      pending.push(pos === 0 ? chunk : chunk.slice(pos))
+      // the unfinished line goes on: appended without scanning it again
       pendingLength += chunk.length - pos
       if (pendingLength > maxLineLength) dropLongLine()
       return
     }
-    pending.push(pos === 0 ? chunk : chunk.slice(pos))
     const text = pending.join('')
     pending = []
     pendingLength = 0

@@ -10,31 +10,35 @@ import type {
   VisibilitySource,
   WebSocketConstructor,
 } from '../core/platform-types'
-import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
+import { globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
 
-const browserOnline: OnlineSource = {
-  isOnline: () => (typeof navigator === 'undefined' || typeof navigator.onLine !== 'boolean' ? true : navigator.onLine),
-  subscribe(listener) {
-    if (typeof globalThis.addEventListener !== 'function') return alwaysOnline.subscribe(listener)
-    const onOnline = (): void => listener(true)
-    const onOffline = (): void => listener(false)
-    globalThis.addEventListener('online', onOnline)
-    globalThis.addEventListener('offline', onOffline)
-    return () => {
-      globalThis.removeEventListener('online', onOnline)
-      globalThis.removeEventListener('offline', onOffline)
-    }
-  },
+/** Adds `handler` for each of `types` on `target`; returns what removes them. */
+function listen(target: EventTarget, types: string[], handler: (event: Event) => void): () => void {
+  for (const type of types) target.addEventListener(type, handler)
+  return () => {
+    for (const type of types) target.removeEventListener(type, handler)
+  }
 }
 
+// Shared by every subscription's listeners (not an array per subscribe()).
+const ONLINE_EVENTS = ['online', 'offline']
+const VISIBILITY_EVENTS = ['visibilitychange']
+
+const browserOnline: OnlineSource = {
+  // `navigator.onLine` where it is a boolean; online where there is none.
+  isOnline: () => globalThis.navigator?.onLine !== false,
+  subscribe: (listener) =>
+    typeof globalThis.addEventListener !== 'function'
+      ? () => {}
+      : listen(globalThis as unknown as EventTarget, ONLINE_EVENTS, (event) => listener(event.type === 'online')),
+}
+
+const isVisible = (): boolean => typeof document === 'undefined' || document.visibilityState !== 'hidden'
+
 const browserVisibility: VisibilitySource = {
-  isVisible: () => typeof document === 'undefined' || document.visibilityState !== 'hidden',
-  subscribe(listener) {
-    if (typeof document === 'undefined') return alwaysVisible.subscribe(listener)
-    const onChange = (): void => listener(document.visibilityState !== 'hidden')
-    document.addEventListener('visibilitychange', onChange)
-    return () => document.removeEventListener('visibilitychange', onChange)
-  },
+  isVisible,
+  subscribe: (listener) =>
+    typeof document === 'undefined' ? () => {} : listen(document, VISIBILITY_EVENTS, () => listener(isVisible())),
 }
 
 /** Browsers have no SSE transport of their own: fetch (or `EventSource` without fetch) carries it (ADR 0008). */
@@ -42,9 +46,7 @@ export const platformSse: PlatformSse | undefined = undefined
 
 /** Browser defaults; see the file comment. */
 export const platformDefaults: PlatformDefaults = {
-  get fetch() {
-    return globalFetch
-  },
+  fetch: globalFetch,
   get WebSocket() {
     return globalThis.WebSocket as unknown as WebSocketConstructor
   },

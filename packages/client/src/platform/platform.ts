@@ -58,6 +58,6 @@ export function hasFetch(platform: Platform): boolean {
  * resolveAgainstPage('/rt').href // 'https://app.example.com/rt' on a page of app.example.com
  */
 export function resolveAgainstPage(url: string): URL {
-  const page = (globalThis as { location?: { href?: string } }).location?.href
-  return page === undefined ? new URL(url) : new URL(url, page)
+  // A base of `undefined` is no base (WebIDL: an optional argument given as `undefined`).
+  return new URL(url, (globalThis as { location?: { href?: string } }).location?.href)
 }

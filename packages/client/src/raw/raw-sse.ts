@@ -50,13 +50,16 @@ export function createRawSse<T>(
   end: (reason: string) => void,
   eventSource: OpenSse | undefined,
 ): RawConnection {
+  const { events, done, body: given } = options
   const decode = createDecoder(options.format ?? 'json')
   const isNew = createRawIdFilter(options.dedupe)
-  const events = options.events ? new Set(options.events) : undefined
+  const wanted = events && new Set(events)
   const ignored = new Set(options.ignoreEvents)
-  const isDone = doneMatcher(options.done)
+  const isDone = typeof done === 'string' ? (data: string) => data === done : done
   const method = (options.method ?? 'GET').toUpperCase()
-  const body = encodeBody(options.body)
+  // A string body is sent as is; an object or array as JSON (with a default `content-type`).
+  const json = typeof given === 'object'
+  const body = json ? JSON.stringify(given) : given
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
   const firstByteTimeoutMs =
     options.firstByteTimeoutMs ?? (method === 'GET' ? stallTimeoutMs : DEFAULT_FIRST_BYTE_TIMEOUT_MS)
@@ -69,8 +72,9 @@ export function createRawSse<T>(
   if (cursor !== undefined) isNew?.(cursor) // the app's cursor is the first mark: a replay of it is a duplicate
   let duplicate = false // the id of the block being dispatched was a duplicate (opt-in `dedupe`)
   let produced = false // the current attempt's stream produced an event (not an ignored one)
-  // The `Authorization` (or its absence) a 401 answered: the same again on the retry stops instead.
-  let refused: { authorization: string | undefined; error: SwitchlineError } | undefined
+  // The 401 that answered `refusedAuthorization` (or its absence): the same again on the retry stops instead.
+  let refused: SwitchlineError | undefined
+  let refusedAuthorization: string | undefined
   let finished = false
 
   /** Every event block with an `id` field, before its event (if it has data): the spec's last event ID. */
@@ -89,7 +93,7 @@ export function createRawSse<T>(
       end('done')
       return
     }
-    if (events && !events.has(event.event)) return
+    if (wanted && !wanted.has(event.event)) return
     let value: unknown
     try {
       value = decode(event.data)
@@ -104,10 +108,12 @@ export function createRawSse<T>(
     const platform = resolvePlatform(options.platform)
     const [headers, token] = await Promise.all([resolveHeaders(options.headers), resolveToken(options.token)])
     if (sink.closed || finished) return { close() {} }
-    const requestHeaders = fetchHeaders(headers, token, body !== undefined && typeof options.body !== 'string')
-    const authorization = requestHeaders.authorization
-    if (refused && refused.authorization === authorization) {
-      const { error } = refused
+    // `headers` is resolveHeaders()' fresh, lower-cased object: the request's own headers are added to it.
+    if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
+    if (json) setDefaultHeader(headers, 'content-type', 'application/json')
+    const authorization = headers.authorization
+    if (refused && refusedAuthorization === authorization) {
+      const error = refused
       throw new SwitchlineError(
         'unauthorized',
         `${error.message} (the retry would send the same credentials: stopped)`,
@@ -126,40 +132,48 @@ export function createRawSse<T>(
     const useEventSource =
       eventSource !== undefined &&
       usesEventSource(sseClient, plain, hasFetch(platform), platform.EventSource !== undefined)
-    const ownHeaders = Object.keys(requestHeaders).length > 0
     // The CORS rule belongs to 'auto' (it stands in for EventSource): an explicit `sse: 'fetch'` keeps the header.
+    // Own headers are counted before the cursor's.
     const inQuery = cursorInQuery(
       url,
       sseClient === 'auto' ? platform.pageOrigin : undefined,
       useEventSource,
-      ownHeaders,
+      Object.keys(headers).length > 0,
     )
-    if (cursor !== undefined && !inQuery) requestHeaders['last-event-id'] = utf8ByteString(cursor)
+    if (cursor !== undefined && !inQuery) headers['last-event-id'] = utf8ByteString(cursor)
     const request: SseRequest = {
       url: inQuery ? withQueryCursor(url, cursor) : url,
       method,
-      headers: requestHeaders,
+      headers,
       body,
       withCredentials: options.withCredentials ?? false,
-      eventNames: [...(options.events ?? []), ...ignored],
+      eventNames: [...(events ?? []), ...ignored],
       maxEventSize: RAW_MAX_EVENT_SIZE,
     }
     produced = false
     let attempt: AttemptHandle | undefined
+    // One timer at a time: the connect timeout until the response headers (in Node: until the request is sent),
+    // then the first-byte timeout, then the stall watchdog.
     let watchdog: Watchdog | undefined
     let bodyStarted = false
     const stop = (): void => {
-      connectTimer.stop()
       watchdog?.stop()
+      attempt?.close()
     }
     /** Ends the attempt; a non-GET stream that produced events ends the subscription instead, unless `resend` re-sends it after a break. */
     const fail = (error: SwitchlineError | undefined): void => {
       stop()
-      attempt?.close()
       if (produced && method !== 'GET') {
         // A clean end is the whole answer (also with `resend`: re-sending it would ask the question again).
         if (!error) return end('ended')
-        if (!resend) return ctx.failed(notResent(method, error))
+        if (!resend)
+          return ctx.failed(
+            new SwitchlineError(
+              error.code,
+              `${error.message}; the ${method} stream had already produced events, so the request is not sent again (resend: true re-sends it)`,
+              { status: error.status, fatal: true, cause: error },
+            ),
+          )
       }
       ctx.failed(error ?? new SwitchlineError('network', 'SSE stream ended'))
     }
@@ -167,10 +181,8 @@ export function createRawSse<T>(
       watchdog?.stop()
       watchdog = createWatchdog(platform.timers, timeoutMs, () => fail(new SwitchlineError('timeout', message)))
     }
-    // Until the response headers: a server that accepts and never answers fails the attempt instead of hanging.
-    const connectTimer = createWatchdog(platform.timers, connectTimeoutMs, () =>
-      fail(new SwitchlineError('timeout', `SSE connect timed out: no response headers within ${connectTimeoutMs} ms`)),
-    )
+    // A server that accepts and never answers fails the attempt instead of hanging.
+    arm(connectTimeoutMs, `SSE connect timed out: no response headers within ${connectTimeoutMs} ms`)
     /** The first byte may come late: Hono, h3 and @fastify/sse write nothing at first (and Node holds a `writeHead()` until then); an LLM thinks. */
     const awaitFirstByte = (after: string): void => {
       if (!bodyStarted)
@@ -180,11 +192,9 @@ export function createRawSse<T>(
       onSent() {
         // Node only: the request is on a connected socket, so the connect phase is over even if the headers wait
         // for the server's first write.
-        connectTimer.stop()
         awaitFirstByte('the request')
       },
       onOpen() {
-        connectTimer.stop()
         refused = undefined
         awaitFirstByte('the headers')
         ctx.opened()
@@ -195,31 +205,26 @@ export function createRawSse<T>(
       onActivity() {
         if (bodyStarted) return watchdog?.kick()
         bodyStarted = true
-        connectTimer.stop()
         arm(stallTimeoutMs, `SSE stream stalled: nothing for ${stallTimeoutMs} ms`)
       },
       onClose(error) {
-        if (error?.code === 'unauthorized') refused = { authorization, error }
+        if (error?.code === 'unauthorized') {
+          refused = error
+          refusedAuthorization = authorization
+        }
         fail(error)
       },
       onError: (error) => sink.error(error),
     }
     try {
-      const open = useEventSource
-        ? (eventSource as OpenSse)
-        : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
-      attempt = open(request, handlers, platform)
+      attempt = (
+        useEventSource ? (eventSource as OpenSse) : (sseClient === 'auto' && platformSse?.(platform)) || openFetchSse
+      )(request, handlers, platform)
     } catch (error) {
       stop()
       throw error
     }
-    const opened = attempt
-    return {
-      close() {
-        stop()
-        opened.close()
-      },
-    }
+    return { close: stop }
   }
 
   return {
@@ -234,15 +239,6 @@ export function createRawSse<T>(
       finished = true
     },
   }
-}
-
-/** The fatal error of a non-GET stream that broke after producing events, when `resend` is off. */
-function notResent(method: string, error: SwitchlineError): SwitchlineError {
-  return new SwitchlineError(
-    error.code,
-    `${error.message}; the ${method} stream had already produced events, so the request is not sent again (resend: true re-sends it)`,
-    { status: error.status, fatal: true, cause: error },
-  )
 }
 
 /**
@@ -265,26 +261,4 @@ export function isPlainSseRequest(
     options.headers === undefined &&
     options.token === undefined
   )
-}
-
-function doneMatcher(done: SubscribeOptions<unknown>['done']): ((data: string) => boolean) | undefined {
-  if (done === undefined) return undefined
-  return typeof done === 'string' ? (data) => data === done : done
-}
-
-function encodeBody(body: SubscribeOptions<unknown>['body']): string | undefined {
-  if (body === undefined) return undefined
-  return typeof body === 'string' ? body : JSON.stringify(body)
-}
-
-/** The request's own headers; the caller adds the cursor where it travels as a header. */
-function fetchHeaders(
-  headers: Record<string, string>,
-  token: string | undefined,
-  jsonBody: boolean,
-): Record<string, string> {
-  // `headers` is resolveHeaders()' fresh, lower-cased object: it is added to, not copied again.
-  if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
-  if (jsonBody) setDefaultHeader(headers, 'content-type', 'application/json')
-  return headers
 }

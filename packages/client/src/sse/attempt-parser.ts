@@ -34,27 +34,21 @@ export function createAttemptParser(
   handlers: SseAttemptHandlers,
   isClosed: () => boolean,
 ): SseParser {
+  const { maxEventSize } = request
   return createSseParser(
     {
-      onEvent: (event) => {
-        if (!isClosed()) handlers.onEvent(event)
-      },
-      onId: (id) => {
-        if (!isClosed()) handlers.onId?.(id)
-      },
-      onRetry: (ms) => {
-        if (!isClosed()) handlers.onRetry(ms)
-      },
-      onError: (error) => {
-        if (isClosed()) return
+      onEvent: (event) => isClosed() || handlers.onEvent(event),
+      onId: (id) => isClosed() || handlers.onId?.(id),
+      onRetry: (ms) => isClosed() || handlers.onRetry(ms),
+      onError: (error) =>
+        isClosed() ||
         handlers.onError?.(
           new SwitchlineError(
             'malformed_frame',
-            `SSE event over maxEventSize (${request.maxEventSize}) discarded (${error.size} chars seen)`,
+            `SSE event over maxEventSize (${maxEventSize}) discarded (${error.size} chars seen)`,
           ),
-        )
-      },
+        ),
     },
-    { maxEventSize: request.maxEventSize },
+    { maxEventSize },
   )
 }

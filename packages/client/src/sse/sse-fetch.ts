@@ -32,18 +32,18 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
 
   const parser = createAttemptParser(request, handlers, () => closed)
 
-  const release = (): void => {
+  /** Aborts the request and cancels the body being read; true if the attempt was open. */
+  const release = (): boolean => {
+    if (closed) return false
+    closed = true
     controller.abort()
-    const current = reader
+    cancel(reader)
     reader = undefined
-    if (current) current.cancel().catch(() => {})
+    return true
   }
 
   const finish = (error: SwitchlineError | undefined): void => {
-    if (closed) return
-    closed = true
-    release()
-    handlers.onClose(error)
+    if (release()) handlers.onClose(error)
   }
 
   async function run(): Promise<void> {
@@ -51,11 +51,8 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
     const headers = normalizeHeaders(request.headers)
     setDefaultHeader(headers, 'accept', 'text/event-stream')
     const problem = headerProblem(headers)
-    if (problem) {
-      // fetch would reject it on every attempt alike, like a network error: fatal, not a silent retry loop.
-      finish(unsendable(problem))
-      return
-    }
+    // fetch would reject it on every attempt alike, like a network error: fatal, not a silent retry loop.
+    if (problem) return finish(unsendable(problem))
     try {
       const init: RequestInit = {
         method: request.method,
@@ -67,46 +64,33 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       if (request.body !== undefined) init.body = request.body
       response = await platform.fetch(request.url, init)
     } catch (cause) {
-      finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause))
-      return
+      return finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause))
     }
-    if (closed) {
-      response.body?.cancel().catch(() => {})
-      return
-    }
+    const { status, body } = response
+    if (closed) return cancel(body)
 
-    const ok = response.status >= 200 && response.status < 300
-    const body = ok ? undefined : await readBounded(response)
+    const ok = status >= 200 && status < 300
+    const text = ok ? undefined : await readBounded(body)
     if (closed) return
     const verdict = classifyHttpResponse({
-      status: response.status,
+      status,
       contentType: response.headers.get('content-type'),
       retryAfter: response.headers.get('retry-after'),
       retryAfterMs: response.headers.get('retry-after-ms'),
-      body,
+      body: text,
       url: request.url,
       now: platform.timers.now(),
     })
     if (verdict.kind !== 'ok') {
-      if (ok) response.body?.cancel().catch(() => {})
-      finish(verdict.error)
-      return
+      if (ok) cancel(body)
+      return finish(verdict.error)
     }
-    if (!response.body) {
-      finish(networkError('SSE response has no body', undefined))
-      return
-    }
+    if (!body) return finish(networkError('SSE response has no body', undefined))
 
     handlers.onOpen()
-    if (closed) {
-      response.body.cancel().catch(() => {})
-      return
-    }
-    reader = response.body.getReader()
-    await pump(reader)
-  }
-
-  async function pump(current: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+    if (closed) return cancel(body)
+    const current = body.getReader()
+    reader = current
     // `ignoreBOM`: the parser strips the one leading BOM the spec allows; a decoder stripping one too would let a
     // second BOM through as if it were the first (a stream starting with two must drop its first line).
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
@@ -115,14 +99,12 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
       try {
         chunk = await current.read()
       } catch (cause) {
-        finish(networkError(`SSE stream broke: ${messageOf(cause)}`, cause))
-        return
+        return finish(networkError(`SSE stream broke: ${messageOf(cause)}`, cause))
       }
       if (closed) return
       if (chunk.done) {
         parser.feed(decoder.decode())
-        finish(undefined)
-        return
+        return finish(undefined)
       }
       handlers.onActivity()
       if (closed) return
@@ -133,18 +115,17 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
 
   run().catch((cause: unknown) => finish(networkError(`SSE attempt failed: ${messageOf(cause)}`, cause)))
 
-  return {
-    close() {
-      if (closed) return
-      closed = true
-      release()
-    },
-  }
+  return { close: release }
 }
 
-async function readBounded(response: Response): Promise<string | undefined> {
-  if (!response.body) return undefined
-  const reader = response.body.getReader()
+/** Cancels a body or its reader, ignoring its rejection. */
+function cancel(stream: { cancel(): Promise<void> } | null | undefined): void {
+  stream?.cancel().catch(() => {})
+}
+
+async function readBounded(body: ReadableStream<Uint8Array> | null): Promise<string | undefined> {
+  if (!body) return undefined
+  const reader = body.getReader()
   const decoder = new TextDecoder()
   let text = ''
   try {
@@ -156,7 +137,7 @@ async function readBounded(response: Response): Promise<string | undefined> {
   } catch {
     // An unreadable error body is just a missing one.
   } finally {
-    reader.cancel().catch(() => {})
+    cancel(reader)
   }
   return text.slice(0, MAX_ERROR_BODY_CHARS)
 }
