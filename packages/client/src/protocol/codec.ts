@@ -108,43 +108,49 @@ export function decodeServerFrame(text: string): Decoded<ServerFrame> {
     : decoded
 }
 
-/** Parses a JSON object and checks it: the object, or why it is not well-formed (`reason` when `check` fails). */
-function decodeObject<T>(text: string, check: (f: Obj) => boolean, reason: string): Decoded<T> {
-  const f = parseObject(text)
-  return typeof f === 'string' ? fail(f) : check(f) ? ok(f as T) : fail(reason)
-}
-
-const isSseMessage = (f: Obj): boolean => isStr(f.channel) && 'data' in f && optStr(f.event)
-
 /** Decodes the `data` of a channel event on the SSE stream. */
 export function decodeSseMessage(text: string): Decoded<SseMessagePayload> {
-  return decodeObject(text, isSseMessage, 'malformed channel event')
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
+  return isStr(f.channel) && 'data' in f && optStr(f.event)
+    ? ok(f as unknown as SseMessagePayload)
+    : fail('malformed channel event')
 }
 
 /** Decodes the `data` of `sl-ready`. */
 export function decodeSseReady(text: string): Decoded<SseReadyPayload> {
-  return decodeObject(
-    text,
-    (f) =>
-      isStr(f.epoch) && isInt(f.heartbeatMs) && Array.isArray(f.channels) && f.channels.every(isStr) && isStr(f.cursor),
-    'malformed sl-ready',
-  )
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
+  return isStr(f.epoch) &&
+    isInt(f.heartbeatMs) &&
+    Array.isArray(f.channels) &&
+    f.channels.every(isStr) &&
+    isStr(f.cursor)
+    ? ok(f as unknown as SseReadyPayload)
+    : fail('malformed sl-ready')
 }
 
 /** Decodes the `data` of `sl-gap`. */
 export function decodeGap(text: string): Decoded<GapInfo> {
-  return decodeObject(text, isGap, 'malformed gap')
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
+  return isGap(f) ? ok(f as unknown as GapInfo) : fail('malformed gap')
 }
 
 /** Decodes an error body (`sl-error` data or an HTTP error response body). */
 export function decodeErrorPayload(text: string): Decoded<ErrorPayload> {
-  const decoded = decodeObject<Obj>(text, isErrorPayload, 'malformed error')
-  return decoded.ok ? ok(withFatal(decoded.value) as unknown as ErrorPayload) : decoded
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
+  return isErrorPayload(f) ? ok(withFatal(f) as unknown as ErrorPayload) : fail('malformed error')
 }
 
 /** Decodes the body of `POST B/publish` (server side). */
 export function decodePublishRequest(text: string): Decoded<PublishRequest> {
-  return decodeObject(text, (f) => isSseMessage(f) && optStr(f.mid), 'malformed publish request')
+  const f = parseObject(text)
+  if (typeof f === 'string') return fail(f)
+  return isStr(f.channel) && 'data' in f && optStr(f.event) && optStr(f.mid)
+    ? ok(f as unknown as PublishRequest)
+    : fail('malformed publish request')
 }
 
 export type { Json }
