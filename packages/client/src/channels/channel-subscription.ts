@@ -123,7 +123,7 @@ class ClientChannel implements ChannelSubscription {
   }
 
   #finish(error: SwitchlineError): void {
-    if (this.closed) return
+    if (this.#closedError) return
     const { channel } = this
     this.#closedError =
       error.code === 'closed'
@@ -140,21 +140,19 @@ class ClientChannel implements ChannelSubscription {
     this.#outbox?.setPath(path)
   }
 
-  #setState(change: MemberStateChange): void {
-    if (!this.closed) this.#sink.setState(change)
-  }
-
+  // The sink ignores every call once the subscription is closed (and it is closed whenever this member is): no
+  // `closed` checks of our own here.
   deliver(data: unknown, meta: EventMeta): void {
-    if (!this.closed) this.#sink.deliver(data, meta)
+    this.#sink.deliver(data, meta)
   }
   gap(info: GapInfo): void {
-    if (!this.closed) this.#sink.gap(info)
+    this.#sink.gap(info)
   }
   error(error: SwitchlineError): void {
-    if (!this.closed) this.#sink.error(error)
+    this.#sink.error(error)
   }
   fail(error: SwitchlineError, from: TransportKind): void {
-    if (this.closed || from !== this.transport) return
+    if (from !== this.transport) return
     this.#finish(error)
     this.#sink.setState({ to: 'closed', error, reason: error.message })
   }
@@ -162,28 +160,27 @@ class ClientChannel implements ChannelSubscription {
     if (from !== this.transport || change.to === 'open') return
     if (change.to === 'closed') return // the session stopped without an error: a move, not an end
     this.#opened = false
-    this.#setState(change)
+    this.#sink.setState(change)
   }
   ready(from: TransportKind): void {
-    if (this.closed) return
     if (from === 'websocket' && this.transport === 'sse') {
-      this.#host.moveToWebSocket(this)
+      this.#host.moveToWebSocket(this) // which ignores a closed member
       return
     }
     if (from !== this.transport) return
     this.#opened = true
-    this.#setState({ to: 'open' })
+    this.#sink.setState({ to: 'open' })
   }
   wsPath(path: SendPath | undefined): void {
     this.#wsSendPath = path
-    if (this.transport === 'websocket' && !this.closed) this.#setSendPath(path)
+    if (this.transport === 'websocket' && !this.#closedError) this.#setSendPath(path)
   }
   useTransport(kind: TransportKind, reason: string, sseSendPath: SendPath, reprobeAt?: number): void {
-    if (this.closed) return
+    if (this.#closedError) return
     const moved = this.transport !== undefined && this.transport !== kind
     this.transport = kind
     this.#sink.setTransport(kind, reason, reprobeAt)
     this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : sseSendPath)
-    if (moved && !this.#opened) this.#setState({ to: 'reconnecting', reason })
+    if (moved && !this.#opened) this.#sink.setState({ to: 'reconnecting', reason })
   }
 }
