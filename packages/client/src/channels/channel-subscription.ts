@@ -28,18 +28,6 @@ export interface ChannelHost {
   createOutbox(channel: string): Outbox
 }
 
-/** Options of {@link createChannelSubscription}. */
-export interface ChannelSubscriptionOptions<T> {
-  /** The channel identifier (`name` or `name:key`). */
-  channel: string
-  options: ChannelSubscribeOptions<T>
-  /** Transport preference after defaults. */
-  preference: TransportPreference
-  /** Whether the channel declares sends (drives the transport choice). */
-  sends: boolean
-  host: ChannelHost
-}
-
 /** A channel subscription, as the client sees it. */
 export interface ChannelSubscription extends ChannelMember {
   readonly preference: TransportPreference
@@ -58,15 +46,22 @@ export interface ChannelSubscription extends ChannelMember {
 }
 
 /**
- * Creates the subscription of one channel. The host adds it to a session with {@link ChannelSubscription.useTransport}
- * and the session's `add()`.
+ * Creates the subscription of one channel (`name` or `name:key`) with its transport preference after defaults and
+ * whether it declares sends (drives the transport choice). The host adds it to a session with
+ * {@link ChannelSubscription.useTransport} and the session's `add()`.
  * @example
- * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, host })
+ * const member = createChannelSubscription('chat:a', options, 'auto', true, host)
  * member.useTransport('websocket', 'sends → WebSocket', httpPath)
  * ws.add(member)
  */
-export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>): ChannelSubscription {
-  return new ClientChannel(init as ChannelSubscriptionOptions<unknown>)
+export function createChannelSubscription<T>(
+  channel: string,
+  options: ChannelSubscribeOptions<T>,
+  preference: TransportPreference,
+  sends: boolean,
+  host: ChannelHost,
+): ChannelSubscription {
+  return new ClientChannel(channel, options as ChannelSubscribeOptions<unknown>, preference, sends, host)
 }
 
 /**
@@ -90,14 +85,20 @@ class ClientChannel implements ChannelSubscription {
   /** Set when it closes (what a later `send()` rejects with); `closed` is derived from it. */
   #closedError: SwitchlineError | undefined
 
-  constructor(init: ChannelSubscriptionOptions<unknown>) {
-    this.channel = init.channel
-    this.initialCursor = init.options.lastEventId
-    this.preference = init.preference
-    this.sends = init.sends
-    this.#host = init.host
+  constructor(
+    channel: string,
+    options: ChannelSubscribeOptions<unknown>,
+    preference: TransportPreference,
+    sends: boolean,
+    host: ChannelHost,
+  ) {
+    this.channel = channel
+    this.initialCursor = options.lastEventId
+    this.preference = preference
+    this.sends = sends
+    this.#host = host
     // The member is its own SubscriptionHooks (`onClose`, `send`): V8 memory notes §4.
-    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, this)
+    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(options, this)
     this.#sink = sink
     this.subscription = subscription
   }

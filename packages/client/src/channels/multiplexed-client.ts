@@ -237,10 +237,10 @@ export function createMultiplexedClient<S extends ChannelSchema>(
       const preference = usable(channelOptions.transport, only) ?? clientPreference ?? 'auto'
       const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
       const onTransport = options.onTransport
-      const member = createChannelSubscription({
+      const member = createChannelSubscription(
         channel,
         // The client's dashboard hook rides the channel's own, in the same order (only when the app gave one).
-        options: onTransport
+        onTransport
           ? {
               ...channelOptions,
               onTransport(change) {
@@ -255,7 +255,7 @@ export function createMultiplexedClient<S extends ChannelSchema>(
         preference,
         sends,
         host,
-      })
+      )
       if (member.closed)
         return member.subscription as Subscription<
           ReceiveOf<S[typeof name]>,

@@ -231,10 +231,9 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
 
 /** A new channel on a full stream fails alone, a microtask later (never inside the app's `subscribe()` call). */
 function refuse(member: ChannelMember): void {
-  const max = MAX_CHANNELS_PER_STREAM
   const error = new SwitchlineError(
     'too_many_channels',
-    `${member.channel}: the SSE stream already carries ${max} channels, the most a server accepts (R10)`,
+    `${member.channel}: the SSE stream already carries ${MAX_CHANNELS_PER_STREAM} channels, the most a server accepts (R10)`,
     { fatal: true, channel: member.channel },
   )
   queueMicrotask(() => member.fail(error, 'sse'))
