@@ -17,7 +17,7 @@ import type { MultiplexedSession, SendPath, SessionOptions, SessionTransport } f
 import type { SseSession, SseSessionOptions } from './sse-session'
 import { supervisorSettings } from '../core/supervisor'
 import { clampDelay, type TimerHandle } from '../core/timers'
-import { BLOCKED, chooseTransport, FORCED_WEBSOCKET, SENDS, type WsBlockRegistry } from './transport-choice'
+import { BLOCKED, FORCED_WEBSOCKET, pickTransport, SENDS, type WsBlockRegistry } from './transport-choice'
 import type {
   ChannelSchema,
   Client,
@@ -265,7 +265,7 @@ export function createMultiplexedClient<S extends ChannelSchema>(
         > // signal already aborted
       members.add(member)
       const until = registry.blockedUntil(origin, base.timers.now())
-      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: until !== undefined, only })
+      const choice = pickTransport(preference, sends, until !== undefined, only)
       // Blocked before this client learnt it itself (another client, same origin): it re-probes at the same time.
       const blocked = choice.reason === BLOCKED
       if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)

@@ -54,7 +54,17 @@ export const TRANSPORT_REASONS = {
  * chooseTransport({ preference: 'auto', channelSends: true, wsBlocked: false })
  * // { kind: 'websocket', reason: 'sends → WebSocket' }
  */
-export function chooseTransport({ preference, channelSends, wsBlocked, only }: TransportChoiceInput): TransportChoice {
+export function chooseTransport(input: TransportChoiceInput): TransportChoice {
+  return pickTransport(input.preference, input.channelSends, input.wsBlocked, input.only)
+}
+
+/** {@link chooseTransport} with positional arguments (what the client calls: no input object per channel). */
+export function pickTransport(
+  preference: TransportPreference,
+  channelSends: boolean,
+  wsBlocked: boolean,
+  only: TransportKind | undefined,
+): TransportChoice {
   const reason =
     preference === 'sse'
       ? FORCED_SSE
