@@ -54,7 +54,7 @@ export function routeSseEvent(
       const message = decodeSseMessage(event.data)
       if (!message.ok) return malformed(routes, name, message.reason)
       const { channel, data } = message.value
-      const id = event.id === undefined || event.id === '' ? undefined : event.id
+      const id = event.id || undefined // '' (reset) or none: no cursor
       if (id !== undefined && !routes.options.tracker.accept(channel, id)) return
       members.deliver(channel, data, { id, channel, event: message.value.event ?? 'message', transport: 'sse' })
     }
