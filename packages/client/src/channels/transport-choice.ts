@@ -25,10 +25,15 @@ export interface TransportChoice {
   reason: string
 }
 
+// The reasons as module constants (the client uses these: one letter each once minified, where a table's property
+// names are not), collected in TRANSPORT_REASONS for whoever wants them by name.
 const RECEIVE_ONLY = 'receive-only → SSE'
+/** {@link TRANSPORT_REASONS}`.sends`. */
 export const SENDS = 'sends → WebSocket'
+/** {@link TRANSPORT_REASONS}`.blocked`. */
 export const BLOCKED = 'WebSocket blocked → SSE + POST'
 const FORCED_SSE = 'forced SSE'
+/** {@link TRANSPORT_REASONS}`.forcedWebSocket`. */
 export const FORCED_WEBSOCKET = 'forced WebSocket'
 const NO_WEBSOCKET = 'sends, no WebSocket transport → SSE + POST'
 const NO_SSE = 'no SSE transport → WebSocket'
