@@ -13,7 +13,7 @@ import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createOutbox, type Outbox } from './outbox'
 import { resolveAgainstPage, resolvePlatform } from '../platform/platform'
 import { channelName, isChannelId } from '../protocol/constants'
-import type { MultiplexedSession, SendPath, SessionOptions, SessionTransport } from './session-types'
+import type { MultiplexedSession, SendPath, SessionTransport } from './session-types'
 import type { SseSession, SseSessionOptions } from './sse-session'
 import { supervisorSettings } from '../core/supervisor'
 import { clampDelay, type TimerHandle } from '../core/timers'
@@ -33,14 +33,6 @@ import type {
   TransportPreference,
 } from '../types'
 import type { WsSession, WsSessionOptions } from './ws-session'
-
-/** The client's transport of that kind, if it has one. */
-function transportOf<O extends SessionOptions>(
-  transports: readonly ClientTransport[],
-  kind: TransportKind,
-): SessionTransport<O> | undefined {
-  return transports.find((t) => t.kind === kind) as SessionTransport<O> | undefined
-}
 
 /** A transport preference, refused (`invalid_options`) when it names the transport a single-transport client lacks. */
 function usable(
@@ -86,8 +78,8 @@ export function createMultiplexedClient<S extends ChannelSchema>(
   if (typeof options !== 'object' || options === null) throw invalidOptions('createClient: options are required')
   const { baseUrl, origin } = parseBaseUrl(options.url)
   checkOptions('createClient()', options, CLIENT_OPTIONS) // here, not at the first connect or send()
-  const sseTransport = transportOf<SseSessionOptions>(transports, 'sse')
-  const wsTransport = transportOf<WsSessionOptions>(transports, 'websocket')
+  const sseTransport = transports.find((t) => t.kind === 'sse') as SessionTransport<SseSessionOptions> | undefined
+  const wsTransport = transports.find((t) => t.kind === 'websocket') as SessionTransport<WsSessionOptions> | undefined
   if (!sseTransport && !wsTransport)
     throw invalidOptions('createClient: `transports` must name sseTransport and/or webSocketTransport')
   /** The one transport of a single-transport client (`undefined`: both). */
@@ -138,13 +130,13 @@ export function createMultiplexedClient<S extends ChannelSchema>(
     // The spread second (V8 memory notes §2: docs/decisions/0021-v8-memory-notes.md).
     const session: MultiplexedSession =
       kind === 'sse'
-        ? (sse = (sseTransport as SessionTransport<SseSessionOptions>).create({
+        ? (sse = (sseTransport as NonNullable<typeof sseTransport>).create({
             headers: options.headers,
             ...common,
             withCredentials: options.withCredentials === true,
             stallTimeoutMs: options.stallTimeoutMs,
           }))
-        : (ws = (wsTransport as SessionTransport<WsSessionOptions>).create({
+        : (ws = (wsTransport as NonNullable<typeof wsTransport>).create({
             ping: options.ping,
             maxMessageBytes: options.maxMessageBytes,
             ...common,
