@@ -28,18 +28,6 @@ export interface ChannelHost {
   createOutbox(channel: string): Outbox
 }
 
-/** Options of {@link createChannelSubscription}. */
-export interface ChannelSubscriptionOptions<T> {
-  /** The channel identifier (`name` or `name:key`). */
-  channel: string
-  options: ChannelSubscribeOptions<T>
-  /** Transport preference after defaults. */
-  preference: TransportPreference
-  /** Whether the channel declares sends (drives the transport choice). */
-  sends: boolean
-  host: ChannelHost
-}
-
 /** A channel subscription, as the client sees it. */
 export interface ChannelSubscription extends ChannelMember {
   readonly preference: TransportPreference
@@ -58,15 +46,22 @@ export interface ChannelSubscription extends ChannelMember {
 }
 
 /**
- * Creates the subscription of one channel. The host adds it to a session with {@link ChannelSubscription.useTransport}
- * and the session's `add()`.
+ * Creates the subscription of one channel (`name` or `name:key`) with its transport preference after defaults and
+ * whether it declares sends (drives the transport choice). The host adds it to a session with
+ * {@link ChannelSubscription.useTransport} and the session's `add()`.
  * @example
- * const member = createChannelSubscription({ channel: 'chat:a', options, preference: 'auto', sends: true, host })
+ * const member = createChannelSubscription('chat:a', options, 'auto', true, host)
  * member.useTransport('websocket', 'sends → WebSocket', httpPath)
  * ws.add(member)
  */
-export function createChannelSubscription<T>(init: ChannelSubscriptionOptions<T>): ChannelSubscription {
-  return new ClientChannel(init as ChannelSubscriptionOptions<unknown>)
+export function createChannelSubscription<T>(
+  channel: string,
+  options: ChannelSubscribeOptions<T>,
+  preference: TransportPreference,
+  sends: boolean,
+  host: ChannelHost,
+): ChannelSubscription {
+  return new ClientChannel(channel, options as ChannelSubscribeOptions<unknown>, preference, sends, host)
 }
 
 /**
@@ -90,14 +85,20 @@ class ClientChannel implements ChannelSubscription {
   /** Set when it closes (what a later `send()` rejects with); `closed` is derived from it. */
   #closedError: SwitchlineError | undefined
 
-  constructor(init: ChannelSubscriptionOptions<unknown>) {
-    this.channel = init.channel
-    this.initialCursor = init.options.lastEventId
-    this.preference = init.preference
-    this.sends = init.sends
-    this.#host = init.host
+  constructor(
+    channel: string,
+    options: ChannelSubscribeOptions<unknown>,
+    preference: TransportPreference,
+    sends: boolean,
+    host: ChannelHost,
+  ) {
+    this.channel = channel
+    this.initialCursor = options.lastEventId
+    this.preference = preference
+    this.sends = sends
+    this.#host = host
     // The member is its own SubscriptionHooks (`onClose`, `send`): V8 memory notes §4.
-    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(init.options, this)
+    const { sink, subscription } = createSubscriptionCore<unknown, unknown>(options, this)
     this.#sink = sink
     this.subscription = subscription
   }
@@ -123,7 +124,7 @@ class ClientChannel implements ChannelSubscription {
   }
 
   #finish(error: SwitchlineError): void {
-    if (this.closed) return
+    if (this.#closedError) return
     const { channel } = this
     this.#closedError =
       error.code === 'closed'
@@ -140,21 +141,19 @@ class ClientChannel implements ChannelSubscription {
     this.#outbox?.setPath(path)
   }
 
-  #setState(change: MemberStateChange): void {
-    if (!this.closed) this.#sink.setState(change)
-  }
-
+  // The sink ignores every call once the subscription is closed (and it is closed whenever this member is): no
+  // `closed` checks of our own here.
   deliver(data: unknown, meta: EventMeta): void {
-    if (!this.closed) this.#sink.deliver(data, meta)
+    this.#sink.deliver(data, meta)
   }
   gap(info: GapInfo): void {
-    if (!this.closed) this.#sink.gap(info)
+    this.#sink.gap(info)
   }
   error(error: SwitchlineError): void {
-    if (!this.closed) this.#sink.error(error)
+    this.#sink.error(error)
   }
   fail(error: SwitchlineError, from: TransportKind): void {
-    if (this.closed || from !== this.transport) return
+    if (from !== this.transport) return
     this.#finish(error)
     this.#sink.setState({ to: 'closed', error, reason: error.message })
   }
@@ -162,28 +161,27 @@ class ClientChannel implements ChannelSubscription {
     if (from !== this.transport || change.to === 'open') return
     if (change.to === 'closed') return // the session stopped without an error: a move, not an end
     this.#opened = false
-    this.#setState(change)
+    this.#sink.setState(change)
   }
   ready(from: TransportKind): void {
-    if (this.closed) return
     if (from === 'websocket' && this.transport === 'sse') {
-      this.#host.moveToWebSocket(this)
+      this.#host.moveToWebSocket(this) // which ignores a closed member
       return
     }
     if (from !== this.transport) return
     this.#opened = true
-    this.#setState({ to: 'open' })
+    this.#sink.setState({ to: 'open' })
   }
   wsPath(path: SendPath | undefined): void {
     this.#wsSendPath = path
-    if (this.transport === 'websocket' && !this.closed) this.#setSendPath(path)
+    if (this.transport === 'websocket' && !this.#closedError) this.#setSendPath(path)
   }
   useTransport(kind: TransportKind, reason: string, sseSendPath: SendPath, reprobeAt?: number): void {
-    if (this.closed) return
+    if (this.#closedError) return
     const moved = this.transport !== undefined && this.transport !== kind
     this.transport = kind
     this.#sink.setTransport(kind, reason, reprobeAt)
     this.#setSendPath(kind === 'websocket' ? this.#wsSendPath : sseSendPath)
-    if (moved && !this.#opened) this.#setState({ to: 'reconnecting', reason })
+    if (moved && !this.#opened) this.#sink.setState({ to: 'reconnecting', reason })
   }
 }

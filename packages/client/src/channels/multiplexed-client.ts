@@ -13,11 +13,11 @@ import { createHttpPublisher, httpSendPath } from './http-publisher'
 import { createOutbox, type Outbox } from './outbox'
 import { resolveAgainstPage, resolvePlatform } from '../platform/platform'
 import { channelName, isChannelId } from '../protocol/constants'
-import type { SendPath, SessionOptions, SessionTransport } from './session-types'
+import type { MultiplexedSession, SendPath, SessionTransport } from './session-types'
 import type { SseSession, SseSessionOptions } from './sse-session'
 import { supervisorSettings } from '../core/supervisor'
 import { clampDelay, type TimerHandle } from '../core/timers'
-import { chooseTransport, TRANSPORT_REASONS, type WsBlockRegistry } from './transport-choice'
+import { BLOCKED, FORCED_WEBSOCKET, pickTransport, SENDS, type WsBlockRegistry } from './transport-choice'
 import type {
   ChannelSchema,
   Client,
@@ -33,14 +33,6 @@ import type {
   TransportPreference,
 } from '../types'
 import type { WsSession, WsSessionOptions } from './ws-session'
-
-/** The client's transport of that kind, if it has one. */
-function transportOf<O extends SessionOptions>(
-  transports: readonly ClientTransport[],
-  kind: TransportKind,
-): SessionTransport<O> | undefined {
-  return transports.find((t) => t.kind === kind) as SessionTransport<O> | undefined
-}
 
 /** A transport preference, refused (`invalid_options`) when it names the transport a single-transport client lacks. */
 function usable(
@@ -86,8 +78,8 @@ export function createMultiplexedClient<S extends ChannelSchema>(
   if (typeof options !== 'object' || options === null) throw invalidOptions('createClient: options are required')
   const { baseUrl, origin } = parseBaseUrl(options.url)
   checkOptions('createClient()', options, CLIENT_OPTIONS) // here, not at the first connect or send()
-  const sseTransport = transportOf<SseSessionOptions>(transports, 'sse')
-  const wsTransport = transportOf<WsSessionOptions>(transports, 'websocket')
+  const sseTransport = transports.find((t) => t.kind === 'sse') as SessionTransport<SseSessionOptions> | undefined
+  const wsTransport = transports.find((t) => t.kind === 'websocket') as SessionTransport<WsSessionOptions> | undefined
   if (!sseTransport && !wsTransport)
     throw invalidOptions('createClient: `transports` must name sseTransport and/or webSocketTransport')
   /** The one transport of a single-transport client (`undefined`: both). */
@@ -117,52 +109,47 @@ export function createMultiplexedClient<S extends ChannelSchema>(
   // One SSE send path for every channel of the client (it holds nothing per channel).
   let sharedHttpPath: SendPath | undefined
   const httpPath = (): SendPath => (sharedHttpPath ??= httpSendPath(publisher))
-  /** What both sessions are built with; `kind` labels their state changes for `onConnectionState`. */
-  const sessionOptions = (kind: TransportKind): Omit<SessionOptions, 'onEmpty'> => ({
-    baseUrl,
-    platform,
-    tracker,
-    token: options.token,
-    connectTimeoutMs: options.connectTimeoutMs,
-    supervisor,
-    onState: (change: StateChange) => options.onConnectionState?.({ ...change, transport: kind }),
-  })
 
-  function ensureSse(): SseSession {
-    if (sse) return sse
-    // The spread second (V8 memory notes §2: docs/decisions/0021-v8-memory-notes.md).
-    const session: SseSession = (sseTransport as SessionTransport<SseSessionOptions>).create({
-      headers: options.headers,
-      ...sessionOptions('sse'),
-      withCredentials: options.withCredentials === true,
-      stallTimeoutMs: options.stallTimeoutMs,
+  /** The session of a transport, created on first need; `kind` labels its state changes for `onConnectionState`. */
+  function ensure(kind: TransportKind): MultiplexedSession {
+    const existing = kind === 'sse' ? sse : ws
+    if (existing) return existing
+    const common = {
+      baseUrl,
+      platform,
+      tracker,
+      token: options.token,
+      connectTimeoutMs: options.connectTimeoutMs,
+      supervisor,
+      onState: (change: StateChange) => options.onConnectionState?.({ ...change, transport: kind }),
       onEmpty: () => {
         if (sse === session) sse = undefined
-      },
-    })
-    return (sse = session)
-  }
-
-  function ensureWs(): WsSession {
-    if (ws) return ws
-    const session: WsSession = (wsTransport as SessionTransport<WsSessionOptions>).create({
-      ping: options.ping,
-      maxMessageBytes: options.maxMessageBytes,
-      ...sessionOptions('websocket'),
-      onBlocked: () => onBlocked(session),
-      onWelcome: () => registry.clear(origin),
-      onEmpty: () => {
         if (ws === session) ws = undefined
       },
-    })
-    return (ws = session)
+    }
+    // The spread second (V8 memory notes §2: docs/decisions/0021-v8-memory-notes.md).
+    const session: MultiplexedSession =
+      kind === 'sse'
+        ? (sse = (sseTransport as NonNullable<typeof sseTransport>).create({
+            headers: options.headers,
+            ...common,
+            withCredentials: options.withCredentials === true,
+            stallTimeoutMs: options.stallTimeoutMs,
+          }))
+        : (ws = (wsTransport as NonNullable<typeof wsTransport>).create({
+            ping: options.ping,
+            maxMessageBytes: options.maxMessageBytes,
+            ...common,
+            onBlocked: () => onBlocked(session),
+            onWelcome: () => registry.clear(origin),
+          }))
+    return session
   }
 
   /** Puts a member on a transport: its transport fields, then that transport's session. */
   function placeOn(member: ChannelSubscription, kind: TransportKind, reason: string, until?: number): void {
     member.useTransport(kind, reason, httpPath(), until)
-    if (kind === 'sse') ensureSse().add(member)
-    else ensureWs().add(member)
+    ensure(kind).add(member)
   }
 
   function onBlocked(session: WsSession): void {
@@ -176,8 +163,8 @@ export function createMultiplexedClient<S extends ChannelSchema>(
     session.close() // the members move to another transport, untold
     for (const member of onSocket) {
       if (member.closed) continue
-      if (member.preference === 'websocket') placeOn(member, 'websocket', TRANSPORT_REASONS.forcedWebSocket)
-      else if (member.transport === 'websocket') placeOn(member, 'sse', TRANSPORT_REASONS.blocked, until)
+      if (member.preference === 'websocket') placeOn(member, 'websocket', FORCED_WEBSOCKET)
+      else if (member.transport === 'websocket') placeOn(member, 'sse', BLOCKED, until)
     }
     scheduleReprobe(until)
   }
@@ -194,7 +181,7 @@ export function createMultiplexedClient<S extends ChannelSchema>(
           (m) => !m.closed && m.preference === 'auto' && m.sends && m.transport === 'sse',
         )
         if (candidates.length === 0) return
-        const session = ensureWs()
+        const session = ensure('websocket')
         // Ride both for a moment: the channel moves when the WebSocket accepts it (ChannelHost.moveToWebSocket).
         for (const member of candidates) if (!session.has(member)) session.add(member)
       },
@@ -215,7 +202,7 @@ export function createMultiplexedClient<S extends ChannelSchema>(
     },
     moveToWebSocket(member: ChannelSubscription) {
       if (closed || member.closed) return
-      member.useTransport('websocket', TRANSPORT_REASONS.sends, httpPath())
+      member.useTransport('websocket', SENDS, httpPath())
       sse?.remove(member)
     },
     createOutbox: (channel: string): Outbox =>
@@ -242,10 +229,10 @@ export function createMultiplexedClient<S extends ChannelSchema>(
       const preference = usable(channelOptions.transport, only) ?? clientPreference ?? 'auto'
       const sends = options.sendChannels?.includes(channelName(channel)) === true // a few names: no Set per client
       const onTransport = options.onTransport
-      const member = createChannelSubscription({
+      const member = createChannelSubscription(
         channel,
         // The client's dashboard hook rides the channel's own, in the same order (only when the app gave one).
-        options: onTransport
+        onTransport
           ? {
               ...channelOptions,
               onTransport(change) {
@@ -260,7 +247,7 @@ export function createMultiplexedClient<S extends ChannelSchema>(
         preference,
         sends,
         host,
-      })
+      )
       if (member.closed)
         return member.subscription as Subscription<
           ReceiveOf<S[typeof name]>,
@@ -270,9 +257,9 @@ export function createMultiplexedClient<S extends ChannelSchema>(
         > // signal already aborted
       members.add(member)
       const until = registry.blockedUntil(origin, base.timers.now())
-      const choice = chooseTransport({ preference, channelSends: sends, wsBlocked: until !== undefined, only })
+      const choice = pickTransport(preference, sends, until !== undefined, only)
       // Blocked before this client learnt it itself (another client, same origin): it re-probes at the same time.
-      const blocked = choice.reason === TRANSPORT_REASONS.blocked
+      const blocked = choice.reason === BLOCKED
       if (blocked && reprobeTimer === undefined) scheduleReprobe(until as number)
       placeOn(member, choice.kind, choice.reason, blocked ? reprobeAt : undefined)
       return member.subscription as Subscription<
@@ -290,8 +277,7 @@ export function createMultiplexedClient<S extends ChannelSchema>(
       cancelReprobe()
       sse?.close()
       ws?.close()
-      sse = undefined
-      ws = undefined
+      sse = ws = undefined
     },
   }
 }

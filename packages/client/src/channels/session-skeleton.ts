@@ -49,11 +49,9 @@ export abstract class SessionSkeleton<O extends SessionOptions = SessionOptions>
   /** The last member of `channel` left: by `remove()` (`unsubscribe`) or because the channel failed. */
   protected abstract channelGone(channel: string, unsubscribe: boolean): void
   /** A member left: forget what the session keeps about it beyond the registry. */
-  protected forget(_member: ChannelMember): void {}
+  protected forget?(member: ChannelMember): void
   /** Whether a member does not hear this state change (SSE: a quiet restart of a channel that stays). */
-  protected keepsQuiet(_member: ChannelMember, _change: MemberStateChange): boolean {
-    return false
-  }
+  protected keepsQuiet?(member: ChannelMember, change: MemberStateChange): boolean
 
   /** The supervisor's state changes, to the app's hook and to every member (`open` comes per channel). */
   #broadcast(change: StateChange): void {
@@ -73,14 +71,14 @@ export abstract class SessionSkeleton<O extends SessionOptions = SessionOptions>
     if (change.to === 'open') return // a member is open when the server accepts its channel
     const { from: _from, ...rest } = change // one copy for every member
     members.each((member) => {
-      if (!this.keepsQuiet(member, rest)) member.state(kind, rest)
+      if (!this.keepsQuiet?.(member, rest)) member.state(kind, rest)
     })
   }
 
   /** Removes a member; `false` when it was not there. */
   protected drop(member: ChannelMember): boolean {
     if (!this.members.remove(member)) return false
-    this.forget(member)
+    this.forget?.(member)
     return true
   }
 
@@ -119,7 +117,7 @@ export abstract class SessionSkeleton<O extends SessionOptions = SessionOptions>
     return this.members.size
   }
   close(): void {
-    for (const member of this.members.clear()) this.forget(member)
+    for (const member of this.members.clear()) this.forget?.(member)
     this.stop()
   }
 }

@@ -11,27 +11,29 @@ import type { CursorTracker } from '../core/dedupe'
 import { protocolError, routeProtocolError, type ProtocolErrorRoutes } from './protocol-errors'
 import type { SseEvent } from '../core/sse-parser'
 
-/** What the event routing needs from the session. */
+/** What the event routing needs from the session (the session itself). */
 export interface SseEventRoutes extends ProtocolErrorRoutes {
-  tracker: CursorTracker
-  /** A well-formed `sl-ready` arrived: the stream is open. */
-  ready(payload: SseReadyPayload): void
+  readonly options: { readonly tracker: CursorTracker }
 }
 
 /**
- * Routes one event of the stream. A malformed event is reported (`malformed_frame`) to every member and
- * skipped.
+ * Routes one event of the stream; `ready` hears a well-formed `sl-ready` (the stream is open). A malformed event is
+ * reported (`malformed_frame`) to every member and skipped.
  * @example
- * handlers.onEvent = (event) => routeSseEvent(event, routes)
+ * handlers.onEvent = (event) => routeSseEvent(event, session, ready)
  */
-export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
+export function routeSseEvent(
+  event: SseEvent,
+  routes: SseEventRoutes,
+  ready: (payload: SseReadyPayload) => void,
+): void {
   const { members } = routes
   const name = event.event ?? 'message'
   switch (name) {
     case SSE_EVENTS.ready: {
-      const ready = decodeSseReady(event.data)
-      if (!ready.ok) return malformed(routes, name, ready.reason)
-      routes.ready(ready.value)
+      const decoded = decodeSseReady(event.data)
+      if (!decoded.ok) return malformed(routes, name, decoded.reason)
+      ready(decoded.value)
       return
     }
     case SSE_EVENTS.heartbeat:
@@ -52,8 +54,8 @@ export function routeSseEvent(event: SseEvent, routes: SseEventRoutes): void {
       const message = decodeSseMessage(event.data)
       if (!message.ok) return malformed(routes, name, message.reason)
       const { channel, data } = message.value
-      const id = event.id === undefined || event.id === '' ? undefined : event.id
-      if (id !== undefined && !routes.tracker.accept(channel, id)) return
+      const id = event.id || undefined // '' (reset) or none: no cursor
+      if (id !== undefined && !routes.options.tracker.accept(channel, id)) return
       members.deliver(channel, data, { id, channel, event: message.value.event ?? 'message', transport: 'sse' })
     }
   }

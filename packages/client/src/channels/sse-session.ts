@@ -13,7 +13,7 @@ import { resolveHeaders, resolveToken } from '../core/request-headers'
 import { adoptHeadCursor } from '../core/head-cursor'
 import { hasFetch, platformSse } from '../platform/platform'
 import { buildSseRequest } from '../sse/sse-request'
-import { routeSseEvent, type SseEventRoutes } from './sse-session-events'
+import { routeSseEvent } from './sse-session-events'
 import { SessionSkeleton } from './session-skeleton'
 import { openEventSourceSse } from '../sse/sse-eventsource'
 import { openFetchSse } from '../sse/sse-fetch'
@@ -25,6 +25,7 @@ import type {
   SessionTransport,
 } from './session-types'
 import type { SseEvent } from '../core/sse-parser'
+import type { SseReadyPayload } from '../protocol/frames'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
 import type { ClientTransport, HeadersProvider } from '../types'
 
@@ -162,11 +163,14 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
     )
     let done = false
     const live = (): boolean => id === this.attemptId && !done
-    const fail = (error: SwitchlineError): void => {
-      if (!live()) return
+    const end = (): void => {
       done = true
       attemptTimers.stop()
       handle.close()
+    }
+    const fail = (error: SwitchlineError): void => {
+      if (!live()) return
+      end()
       this.#quietRestart = false
       ctx.failed(error)
     }
@@ -174,26 +178,20 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
       attemptTimers.watch(timeoutMs, () =>
         fail(new SwitchlineError('timeout', `SSE stream stalled (no event for ${timeoutMs} ms)`)),
       )
-
-    const routes: SseEventRoutes = {
-      tracker: options.tracker,
-      members,
-      ready: (payload) => {
-        attemptTimers.connected()
-        if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(payload.heartbeatMs))
-        this.#quietRestart = false
-        ctx.opened()
-        for (const channel of payload.channels) {
-          const named = members.named(channel)
-          // The members' own channel string as the tracker's key, not the payload's copy (~40 B per channel).
-          adoptHeadCursor(options.tracker, named[0]?.channel ?? channel, payload.cursor, sent.get(channel))
-          for (const member of named) {
-            this.#readyOn.add(member)
-            member.ready('sse')
-          }
+    const ready = (payload: SseReadyPayload): void => {
+      attemptTimers.connected()
+      if (options.stallTimeoutMs === undefined) arm(sseStallTimeoutMs(payload.heartbeatMs))
+      this.#quietRestart = false
+      ctx.opened()
+      for (const channel of payload.channels) {
+        const named = members.named(channel)
+        // The members' own channel string as the tracker's key, not the payload's copy (~40 B per channel).
+        adoptHeadCursor(options.tracker, named[0]?.channel ?? channel, payload.cursor, sent.get(channel))
+        for (const member of named) {
+          this.#readyOn.add(member)
+          member.ready('sse')
         }
-      },
-      failChannel: (channel, error) => this.failChannel(channel, error),
+      }
     }
     const handlers = {
       onOpen() {
@@ -201,10 +199,10 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
       },
       // Only events prove the server's feed alive (R13): sl-heartbeat, channel events, even malformed or oversized
       // ones. Bytes alone (`: keep-alive` comments a proxy injects, `retry:`) do not kick the stall watchdog.
-      onEvent(event: SseEvent) {
+      onEvent: (event: SseEvent) => {
         if (!live()) return
         attemptTimers.kick()
-        routeSseEvent(event, routes)
+        routeSseEvent(event, this, ready)
       },
       onRetry(ms: number) {
         if (live()) ctx.minDelay(ms)
@@ -227,22 +225,15 @@ class SseStreamSession extends SessionSkeleton<SseSessionOptions> {
       attemptTimers.stop()
       throw error
     }
-    return {
-      close() {
-        done = true
-        attemptTimers.stop()
-        handle.close()
-      },
-    }
+    return { close: end }
   }
 }
 
 /** A new channel on a full stream fails alone, a microtask later (never inside the app's `subscribe()` call). */
 function refuse(member: ChannelMember): void {
-  const max = MAX_CHANNELS_PER_STREAM
   const error = new SwitchlineError(
     'too_many_channels',
-    `${member.channel}: the SSE stream already carries ${max} channels, the most a server accepts (R10)`,
+    `${member.channel}: the SSE stream already carries ${MAX_CHANNELS_PER_STREAM} channels, the most a server accepts (R10)`,
     { fatal: true, channel: member.channel },
   )
   queueMicrotask(() => member.fail(error, 'sse'))

@@ -25,15 +25,28 @@ export interface TransportChoice {
   reason: string
 }
 
+// The reasons as module constants (the client uses these: one letter each once minified, where a table's property
+// names are not), collected in TRANSPORT_REASONS for whoever wants them by name.
+const RECEIVE_ONLY = 'receive-only → SSE'
+/** {@link TRANSPORT_REASONS}`.sends`. */
+export const SENDS = 'sends → WebSocket'
+/** {@link TRANSPORT_REASONS}`.blocked`. */
+export const BLOCKED = 'WebSocket blocked → SSE + POST'
+const FORCED_SSE = 'forced SSE'
+/** {@link TRANSPORT_REASONS}`.forcedWebSocket`. */
+export const FORCED_WEBSOCKET = 'forced WebSocket'
+const NO_WEBSOCKET = 'sends, no WebSocket transport → SSE + POST'
+const NO_SSE = 'no SSE transport → WebSocket'
+
 /** Reasons, written once. */
 export const TRANSPORT_REASONS = {
-  receiveOnly: 'receive-only → SSE',
-  sends: 'sends → WebSocket',
-  blocked: 'WebSocket blocked → SSE + POST',
-  forcedSse: 'forced SSE',
-  forcedWebSocket: 'forced WebSocket',
-  noWebSocket: 'sends, no WebSocket transport → SSE + POST',
-  noSse: 'no SSE transport → WebSocket',
+  receiveOnly: RECEIVE_ONLY,
+  sends: SENDS,
+  blocked: BLOCKED,
+  forcedSse: FORCED_SSE,
+  forcedWebSocket: FORCED_WEBSOCKET,
+  noWebSocket: NO_WEBSOCKET,
+  noSse: NO_SSE,
 } as const
 
 /**
@@ -47,13 +60,31 @@ export const TRANSPORT_REASONS = {
  * // { kind: 'websocket', reason: 'sends → WebSocket' }
  */
 export function chooseTransport(input: TransportChoiceInput): TransportChoice {
-  if (input.preference === 'sse') return { kind: 'sse', reason: TRANSPORT_REASONS.forcedSse }
-  if (input.preference === 'websocket') return { kind: 'websocket', reason: TRANSPORT_REASONS.forcedWebSocket }
-  if (input.only === 'websocket') return { kind: 'websocket', reason: TRANSPORT_REASONS.noSse }
-  if (!input.channelSends) return { kind: 'sse', reason: TRANSPORT_REASONS.receiveOnly }
-  if (input.only === 'sse') return { kind: 'sse', reason: TRANSPORT_REASONS.noWebSocket }
-  if (input.wsBlocked) return { kind: 'sse', reason: TRANSPORT_REASONS.blocked }
-  return { kind: 'websocket', reason: TRANSPORT_REASONS.sends }
+  return pickTransport(input.preference, input.channelSends, input.wsBlocked, input.only)
+}
+
+/** {@link chooseTransport} with positional arguments (what the client calls: no input object per channel). */
+export function pickTransport(
+  preference: TransportPreference,
+  channelSends: boolean,
+  wsBlocked: boolean,
+  only: TransportKind | undefined,
+): TransportChoice {
+  const reason =
+    preference === 'sse'
+      ? FORCED_SSE
+      : preference === 'websocket'
+        ? FORCED_WEBSOCKET
+        : only === 'websocket'
+          ? NO_SSE
+          : !channelSends
+            ? RECEIVE_ONLY
+            : only === 'sse'
+              ? NO_WEBSOCKET
+              : wsBlocked
+                ? BLOCKED
+                : SENDS
+  return { kind: reason === FORCED_WEBSOCKET || reason === NO_SSE || reason === SENDS ? 'websocket' : 'sse', reason }
 }
 
 /**
@@ -107,7 +138,7 @@ export function createWsBlockRegistry(): WsBlockRegistry {
 }
 
 /** The registry shared by every client in this realm. */
-export const sharedWsBlockRegistry: WsBlockRegistry = createWsBlockRegistry()
+export const sharedWsBlockRegistry: WsBlockRegistry = /* @__PURE__ */ createWsBlockRegistry()
 
 /**
  * Whether the origin's WebSocket is now blocked, after `consecutive` failures before open in a row (this one
