@@ -23,13 +23,13 @@ export type { Supervisor, SupervisorOptions } from './supervisor-types'
 export function supervisorSettings(
   option: ReconnectOptions | false | undefined,
 ): Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'> {
-  const reconnect = option === false ? undefined : (option ?? {})
+  const reconnect = option || {}
   return {
-    backoff: reconnect?.backoff ?? defaultBackoff,
-    maxAttempts: reconnect?.maxAttempts ?? Infinity,
-    resetAfterMs: reconnect?.resetAfterMs ?? 5_000,
-    pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
-    reconnect: reconnect !== undefined,
+    backoff: reconnect.backoff ?? defaultBackoff,
+    maxAttempts: reconnect.maxAttempts ?? Infinity,
+    resetAfterMs: reconnect.resetAfterMs ?? 5_000,
+    pauseWhenHidden: reconnect.pauseWhenHidden ?? false,
+    reconnect: option !== false,
   }
 }
 
@@ -65,7 +65,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 class Attempt implements AttemptContext {
   readonly attempt: number
   handle: AttemptHandle | undefined
-  isOpen = false
   readonly #loop: ReconnectLoop
 
   constructor(loop: ReconnectLoop, failures: number) {
@@ -74,30 +73,30 @@ class Attempt implements AttemptContext {
   }
 
   opened(): void {
-    if (this.#loop.isCurrent(this) && !this.isOpen) this.#loop.onOpened(this)
+    // The current attempt is open exactly while the state is `open`.
+    if (this.#loop.isCurrent(this) && this.#loop.state !== 'open') this.#loop.onOpened()
   }
   failed(error: SwitchlineError): void {
     if (this.#loop.isCurrent(this)) this.#loop.onFailed(error)
   }
   minDelay(ms: number): void {
-    if (this.#loop.isCurrent(this) && Number.isFinite(ms) && ms >= 0) this.#loop.minDelayMs = ms
+    if (this.#loop.isCurrent(this) && ms >= 0 && ms < Infinity) this.#loop.minDelayMs = ms
   }
 }
 
 /**
- * The supervisor as a class with at most two timer handles, the backoff wait and the reset-after-healthy countdown
- * (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
+ * The supervisor as a class with one timer handle, the backoff wait or the reset-after-healthy countdown (never
+ * both at once: the countdown runs while an attempt is open, the wait while there is none), V8 memory notes §1
+ * (docs/decisions/0021-v8-memory-notes.md). Waiting (for the timer or the platform) is having no current attempt;
+ * started is holding the platform listeners.
  */
 class ReconnectLoop implements Supervisor {
   #state: ConnectionState = 'connecting'
-  #started = false
   #current: Attempt | undefined
   #failures = 0
   #unauthorizedRetried = false
   minDelayMs = 0
-  #waiting = false
-  #waitTimer: TimerHandle | undefined
-  #resetTimer: TimerHandle | undefined
+  #timer: TimerHandle | undefined
   #unsubscribers: Array<() => void> | undefined
   readonly #options: SupervisorOptions
 
@@ -110,8 +109,7 @@ class ReconnectLoop implements Supervisor {
   }
 
   start(): void {
-    if (this.#started || this.#state === 'closed') return
-    this.#started = true
+    if (this.#unsubscribers || this.#state === 'closed') return
     const { platform, pauseWhenHidden } = this.#options
     const onChange = (): void => this.#onPlatformChange()
     this.#unsubscribers = [platform.online.subscribe(onChange)]
@@ -124,7 +122,7 @@ class ReconnectLoop implements Supervisor {
   }
 
   restart(reason: string): void {
-    if (this.#state === 'closed' || !this.#started) return
+    if (!this.#unsubscribers) return
     this.#dropCurrent()
     this.#attemptNow(reason)
   }
@@ -133,15 +131,13 @@ class ReconnectLoop implements Supervisor {
     return this.#current === attempt && this.#state !== 'closed'
   }
 
-  onOpened(attempt: Attempt): void {
-    attempt.isOpen = true
+  onOpened(): void {
     this.#unauthorizedRetried = false
     this.#setState('open')
-    const { platform, resetAfterMs } = this.#options
-    this.#resetTimer = platform.timers.setTimeout(() => {
-      this.#resetTimer = undefined
+    this.#timer = this.#options.platform.timers.setTimeout(() => {
+      this.#timer = undefined
       this.#failures = 0
-    }, clampDelay(resetAfterMs))
+    }, clampDelay(this.#options.resetAfterMs))
   }
 
   onFailed(error: SwitchlineError): void {
@@ -150,8 +146,8 @@ class ReconnectLoop implements Supervisor {
   }
 
   #setState(to: ConnectionState, extra: Omit<StateChange, 'from' | 'to'> = {}): void {
-    if (to === this.#state) return
     const from = this.#state
+    if (to === from) return
     this.#state = to
     this.#options.onState({ from, to, ...extra })
   }
@@ -161,26 +157,22 @@ class ReconnectLoop implements Supervisor {
     return platform.online.isOnline() && (!pauseWhenHidden || platform.visibility.isVisible())
   }
 
-  #cancelWait(): void {
-    if (this.#waitTimer === undefined) return
-    this.#options.platform.timers.clearTimeout(this.#waitTimer)
-    this.#waitTimer = undefined
+  #clearTimer(): void {
+    if (this.#timer === undefined) return
+    this.#options.platform.timers.clearTimeout(this.#timer)
+    this.#timer = undefined
   }
 
   #dropCurrent(): void {
     const attempt = this.#current
     this.#current = undefined
-    if (this.#resetTimer !== undefined) {
-      this.#options.platform.timers.clearTimeout(this.#resetTimer)
-      this.#resetTimer = undefined
-    }
+    this.#clearTimer()
     if (attempt?.handle) closeQuietly(attempt.handle)
   }
 
   #attemptNow(reason?: string): void {
     if (this.#state === 'closed') return
-    this.#cancelWait()
-    this.#waiting = false
+    this.#clearTimer()
     if (!this.#canAttempt()) {
       this.#waitForPlatform()
       return
@@ -228,44 +220,39 @@ class ReconnectLoop implements Supervisor {
       delayMs = clampDelay(reconnectDelay(options.backoff, failures - 1, options.platform.random, hintMs))
     }
     if (!this.#canAttempt()) {
-      this.#waitForPlatform(retrying(error, failures, undefined))
+      this.#waitForPlatform(retrying(error, failures))
       return
     }
-    this.#waiting = true
     this.#setState('reconnecting', {
       reason: error.message,
       error: retrying(error, failures, delayMs),
       attempt: failures,
       delayMs,
     })
-    this.#waitTimer = options.platform.timers.setTimeout(() => {
-      this.#waitTimer = undefined
+    this.#timer = options.platform.timers.setTimeout(() => {
+      this.#timer = undefined
       this.#attemptNow()
     }, delayMs)
   }
 
   /** Offline (or hidden with `pauseWhenHidden`): no timer; the platform listeners call `attemptNow`. */
   #waitForPlatform(error?: SwitchlineError): void {
-    this.#waiting = true
     const reason = this.#options.platform.online.isOnline() ? 'hidden' : 'offline'
-    if (this.#state === 'connecting' && this.#current === undefined && this.#failures === 0 && error === undefined)
-      return
     const attempt = this.#failures
-    this.#setState('reconnecting', error === undefined ? { reason, attempt } : { reason, error, attempt })
+    if (error) this.#setState('reconnecting', { reason, error, attempt })
+    else if (this.#state !== 'connecting' || attempt > 0) this.#setState('reconnecting', { reason, attempt })
   }
 
   #onPlatformChange(): void {
-    if (this.#state === 'closed' || !this.#waiting) return
+    if (this.#state === 'closed' || this.#current) return
     if (this.#canAttempt()) this.#attemptNow(this.#options.platform.online.isOnline() ? 'online' : 'visible')
     // Went offline/hidden during a backoff wait: wait for the platform instead of the timer.
-    else this.#cancelWait()
+    else this.#clearTimer()
   }
 
   #close(reason: string, error?: SwitchlineError): void {
     if (this.#state === 'closed') return
     this.#dropCurrent()
-    this.#cancelWait()
-    this.#waiting = false
     const unsubscribers = this.#unsubscribers
     this.#unsubscribers = undefined
     if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
@@ -286,7 +273,7 @@ function closeQuietly(handle: AttemptHandle): void {
  * `onState`) and `nextDelayMs` (the delay actually used; absent while waiting for `online` / visibility). The
  * error was made for this one failure, so it is annotated in place.
  */
-function retrying(error: SwitchlineError, attempt: number, nextDelayMs: number | undefined): SwitchlineError {
+function retrying(error: SwitchlineError, attempt: number, nextDelayMs?: number): SwitchlineError {
   const target = error as { -readonly [K in 'attempt' | 'nextDelayMs']?: number }
   target.attempt = attempt
   if (nextDelayMs === undefined) delete target.nextDelayMs
