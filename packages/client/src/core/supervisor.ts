@@ -117,8 +117,14 @@ class ReconnectLoop implements Supervisor {
     this.#attemptNow()
   }
 
-  stop(reason = 'stopped'): void {
-    this.#close(reason)
+  /** Also how the loop itself ends: with the error that ended it. */
+  stop(reason = 'stopped', error?: SwitchlineError): void {
+    if (this.#state === 'closed') return
+    this.#dropCurrent()
+    const unsubscribers = this.#unsubscribers
+    this.#unsubscribers = undefined
+    if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
+    this.#setState('closed', error === undefined ? { reason } : { reason, error })
   }
 
   restart(reason: string): void {
@@ -199,7 +205,7 @@ class ReconnectLoop implements Supervisor {
   #onFailure(error: SwitchlineError): void {
     const options = this.#options
     if (error.fatal || !options.reconnect) {
-      this.#close(error.fatal ? 'fatal error' : 'reconnect disabled', error)
+      this.stop(error.fatal ? 'fatal error' : 'reconnect disabled', error)
       return
     }
     const failures = ++this.#failures
@@ -208,7 +214,7 @@ class ReconnectLoop implements Supervisor {
         fatal: true,
         cause: error,
       })
-      this.#close('max attempts', exhausted)
+      this.stop('max attempts', exhausted)
       return
     }
     const hintMs = Math.max(this.minDelayMs, error.retryAfterMs ?? 0)
@@ -248,15 +254,6 @@ class ReconnectLoop implements Supervisor {
     if (this.#canAttempt()) this.#attemptNow(this.#options.platform.online.isOnline() ? 'online' : 'visible')
     // Went offline/hidden during a backoff wait: wait for the platform instead of the timer.
     else this.#clearTimer()
-  }
-
-  #close(reason: string, error?: SwitchlineError): void {
-    if (this.#state === 'closed') return
-    this.#dropCurrent()
-    const unsubscribers = this.#unsubscribers
-    this.#unsubscribers = undefined
-    if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
-    this.#setState('closed', error === undefined ? { reason } : { reason, error })
   }
 }
 
