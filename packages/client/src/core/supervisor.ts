@@ -151,7 +151,7 @@ class ReconnectLoop implements Supervisor {
     this.#onFailure(error)
   }
 
-  #setState(to: ConnectionState, extra: Omit<StateChange, 'from' | 'to'> = {}): void {
+  #setState(to: ConnectionState, extra?: Omit<StateChange, 'from' | 'to'> | false): void {
     const from = this.#state
     if (to === from) return
     this.#state = to
@@ -185,7 +185,7 @@ class ReconnectLoop implements Supervisor {
     }
     const attempt = new Attempt(this, this.#failures)
     this.#current = attempt
-    this.#setState('connecting', reason === undefined ? {} : { reason })
+    this.#setState('connecting', reason !== undefined && { reason })
     let result: AttemptHandle | Promise<AttemptHandle>
     try {
       result = this.#options.connect(attempt)
