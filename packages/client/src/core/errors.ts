@@ -207,7 +207,8 @@ export interface ErrorBody {
   channel?: string | undefined
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+/** A string that is not empty, else `undefined`. */
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value) || undefined
 
 /**
  * Reads the message and the code of an HTTP error body, in the shapes servers use: ours `{ code, message,
