@@ -225,16 +225,17 @@ class ReconnectLoop implements Supervisor {
     } else {
       delayMs = clampDelay(reconnectDelay(options.backoff, failures - 1, options.platform.random, hintMs))
     }
+    // The error was made for this one failure: it is annotated in place with its place in the loop, `attempt`
+    // (as in `onState`) and `nextDelayMs` (the delay actually used; absent while waiting for `online` / visibility).
+    const annotated = error as { -readonly [K in 'attempt' | 'nextDelayMs']?: number }
+    annotated.attempt = failures
     if (!this.#canAttempt()) {
-      this.#waitForPlatform(retrying(error, failures))
+      delete annotated.nextDelayMs
+      this.#waitForPlatform(error)
       return
     }
-    this.#setState('reconnecting', {
-      reason: error.message,
-      error: retrying(error, failures, delayMs),
-      attempt: failures,
-      delayMs,
-    })
+    annotated.nextDelayMs = delayMs
+    this.#setState('reconnecting', { reason: error.message, error, attempt: failures, delayMs })
     this.#timer = options.platform.timers.setTimeout(() => {
       this.#timer = undefined
       this.#attemptNow()
@@ -263,19 +264,6 @@ function closeQuietly(handle: AttemptHandle): void {
   } catch {
     // A failing close must not break the loop.
   }
-}
-
-/**
- * Marks a failure that will be retried with its place in the loop: `attempt` (consecutive failures, 1-based, as in
- * `onState`) and `nextDelayMs` (the delay actually used; absent while waiting for `online` / visibility). The
- * error was made for this one failure, so it is annotated in place.
- */
-function retrying(error: SwitchlineError, attempt: number, nextDelayMs?: number): SwitchlineError {
-  const target = error as { -readonly [K in 'attempt' | 'nextDelayMs']?: number }
-  target.attempt = attempt
-  if (nextDelayMs === undefined) delete target.nextDelayMs
-  else target.nextDelayMs = nextDelayMs
-  return error
 }
 
 function asError(error: unknown): SwitchlineError {
