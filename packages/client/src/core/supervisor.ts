@@ -146,11 +146,6 @@ class ReconnectLoop implements Supervisor {
     }, clampDelay(this.#options.resetAfterMs))
   }
 
-  onFailed(error: SwitchlineError): void {
-    this.#dropCurrent()
-    this.#onFailure(error)
-  }
-
   #setState(to: ConnectionState, extra?: Omit<StateChange, 'from' | 'to'> | false): void {
     const from = this.#state
     if (to === from) return
@@ -202,7 +197,8 @@ class ReconnectLoop implements Supervisor {
     )
   }
 
-  #onFailure(error: SwitchlineError): void {
+  onFailed(error: SwitchlineError): void {
+    this.#dropCurrent()
     const options = this.#options
     if (error.fatal || !options.reconnect) {
       this.stop(error.fatal ? 'fatal error' : 'reconnect disabled', error)
