@@ -3,7 +3,7 @@
  * into "retry" or "stop" (docs/protocol.md §7). No I/O.
  */
 import { parseJsonObject } from './json-object'
-import { MAX_TIMER_DELAY_MS } from './timers'
+import { clampDelay, MAX_TIMER_DELAY_MS } from './timers'
 import { CLOSE_CODES, isFatalCloseCode, isProtocolErrorCode, parseRetryAfterReason } from '../protocol/codes'
 
 /** What went wrong, as a discriminant. */
@@ -193,9 +193,10 @@ const ASCTIME_DATE = /^[a-z]{3} [a-z]{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/i
  */
 export function parseRetryAfterHeader(value: string | null | undefined, now: number): number | undefined {
   const text = value?.trim() ?? ''
-  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS)
+  // clampDelay: at most MAX_RETRY_AFTER_MS, the same number.
+  if (/^\d+$/.test(text)) return clampDelay(Number(text) * 1000)
   const date = GMT_DATE.test(text) ? Date.parse(text) : ASCTIME_DATE.test(text) ? Date.parse(`${text} GMT`) : Number.NaN
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS)
+  return Number.isNaN(date) ? undefined : clampDelay(date - now)
 }
 
 /** What an HTTP error body says, read leniently: {@link readErrorBody}. */
@@ -254,7 +255,7 @@ export function parseRetryHint(
   now: number,
 ): number | undefined {
   const ms = retryAfterMs?.trim()
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.min(Math.round(Number(ms)), MAX_RETRY_AFTER_MS)
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return clampDelay(Math.round(Number(ms)))
   return parseRetryAfterHeader(retryAfter, now)
 }
 
