@@ -129,8 +129,8 @@ export class SwitchlineError extends Error {
   declare readonly nextDelayMs?: number
 
   constructor(code: SwitchlineErrorCode, message: string, details: SwitchlineErrorDetails = {}) {
-    // The details are the options bag: `Error` reads only their `cause`, and only when one was given.
-    super(message, 'cause' in details ? details : undefined)
+    // The details are the options bag: `Error` sets `cause` only when the bag has one (even `undefined`).
+    super(message, details)
     this.code = code
     this.fatal = details.fatal ?? false
     // Only the details given become own properties, in this order.
