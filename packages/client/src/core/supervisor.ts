@@ -73,8 +73,7 @@ class Attempt implements AttemptContext {
   }
 
   opened(): void {
-    // The current attempt is open exactly while the state is `open`.
-    if (this.#loop.isCurrent(this) && this.#loop.state !== 'open') this.#loop.onOpened()
+    if (this.#loop.isCurrent(this)) this.#loop.onOpened()
   }
   failed(error: SwitchlineError): void {
     if (this.#loop.isCurrent(this)) this.#loop.onFailed(error)
@@ -133,11 +132,14 @@ class ReconnectLoop implements Supervisor {
     this.#attemptNow(reason)
   }
 
+  /** (There is no current attempt once closed.) */
   isCurrent(attempt: Attempt): boolean {
-    return this.#current === attempt && this.#state !== 'closed'
+    return this.#current === attempt
   }
 
   onOpened(): void {
+    // The current attempt is open exactly while the state is `open`.
+    if (this.#state === 'open') return
     this.#unauthorizedRetried = false
     this.#setState('open')
     this.#timer = this.#options.platform.timers.setTimeout(() => {
