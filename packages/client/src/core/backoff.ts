@@ -58,10 +58,12 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
 
   return (attempt, random) => {
     const n = attempt > 0 ? Math.floor(attempt) : 0
-    // initialDelayMs × factor^n, computed so that 0 × ∞ and 1^∞ (both NaN) cannot happen.
-    let ceiling = initialDelayMs === 0 || factor === 1 ? initialDelayMs : initialDelayMs * factor ** n
-    if (!(ceiling <= maxDelayMs)) ceiling = maxDelayMs
-    if (ceiling < minDelayMs) ceiling = minDelayMs
+    // initialDelayMs × factor^n (possibly ∞, which maxDelayMs caps), computed so that 0 × ∞ and 1^∞ (both NaN)
+    // cannot happen; then between minDelayMs and maxDelayMs.
+    const ceiling = Math.max(
+      minDelayMs,
+      Math.min(maxDelayMs, initialDelayMs === 0 || factor === 1 ? initialDelayMs : initialDelayMs * factor ** n),
+    )
     return minDelayMs + clampDelay(random(), 1) * (ceiling - minDelayMs)
   }
 }
