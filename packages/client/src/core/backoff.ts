@@ -107,6 +107,6 @@ export function reconnectDelay(backoff: BackoffPolicy, attempt: number, random: 
     return value
   })
   const hint = clampDelay(hintMs, MAX_RETRY_HINT_MS)
-  const r = hint > 0 ? clampDelay(draw ?? random(), 1) : 0
-  return Math.round(hint + (ms > 0 && ms < Infinity ? ms : 0) + r * hint)
+  // No hint: no extra draw.
+  return Math.round(hint + (ms > 0 && ms < Infinity ? ms : 0) + (hint && hint * clampDelay(draw ?? random(), 1)))
 }
