@@ -232,7 +232,7 @@ export function readErrorBody(text: string | undefined): ErrorBody | undefined {
   const inner = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : value
   const code = str(inner.code) ?? str(inner.type) ?? str(inner.status)
   const message = str(inner.message) ?? str(nested)
-  if (message === undefined && code === undefined) return undefined
+  if (!message && !code) return undefined
   const ours = inner === value && str(value.code) && str(value.message)
   return {
     message,
