@@ -123,7 +123,7 @@ class ReconnectLoop implements Supervisor {
     const unsubscribers = this.#unsubscribers
     this.#unsubscribers = undefined
     if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
-    this.#setState('closed', error === undefined ? { reason } : { reason, error })
+    this.#setState('closed', error ? { reason, error } : { reason })
   }
 
   restart(reason: string): void {
