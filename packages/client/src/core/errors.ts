@@ -147,11 +147,7 @@ export class SwitchlineError extends Error {
  */
 export function invalidOptions(message: string, ...cause: [cause?: unknown]): SwitchlineError {
   // A cause passed (even `undefined`) becomes `error.cause`, as with the constructor.
-  return new SwitchlineError(
-    'invalid_options',
-    message,
-    cause.length > 0 ? { fatal: true, cause: cause[0] } : { fatal: true },
-  )
+  return new SwitchlineError('invalid_options', message, { fatal: true, ...(cause.length > 0 && { cause: cause[0] }) })
 }
 
 /**
