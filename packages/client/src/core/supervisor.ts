@@ -249,7 +249,8 @@ class ReconnectLoop implements Supervisor {
   }
 
   #onPlatformChange(): void {
-    if (this.#state === 'closed' || this.#current) return
+    // (Once closed: no timer to clear, and #attemptNow does nothing.)
+    if (this.#current) return
     if (this.#canAttempt()) this.#attemptNow(this.#options.platform.online.isOnline() ? 'online' : 'visible')
     // Went offline/hidden during a backoff wait: wait for the platform instead of the timer.
     else this.#clearTimer()
