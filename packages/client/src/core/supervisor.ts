@@ -78,8 +78,9 @@ class Attempt implements AttemptContext {
   failed(error: SwitchlineError): void {
     if (this.#loop.isCurrent(this)) this.#loop.onFailed(error)
   }
+  /** `ms` is an SSE `retry:`, which the parser gives only as a safe integer of ASCII digits. */
   minDelay(ms: number): void {
-    if (this.#loop.isCurrent(this) && ms >= 0 && ms < Infinity) this.#loop.minDelayMs = ms
+    if (this.#loop.isCurrent(this)) this.#loop.minDelayMs = ms
   }
 }
 
