@@ -2,7 +2,8 @@
  * Reconnect delays: exponential growth with full jitter. Pure: the caller passes the attempt number and a
  * random source, so tests are deterministic and the supervisor owns all state.
  */
-import { invalidOptions, type SwitchlineError } from './errors'
+import { invalidOptions } from './errors'
+import { clampDelay } from './timers'
 
 /**
  * A backoff policy: `attempt` is 0 for the first retry; `random()` returns a number in [0, 1).
@@ -22,13 +23,9 @@ export interface ExponentialBackoffOptions {
   minDelayMs?: number
 }
 
-function invalid(message: string): SwitchlineError {
-  return invalidOptions(`exponentialBackoff: ${message}`)
-}
-
 function check(name: string, value: number, min: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw invalid(`${name} must be a finite number ≥ ${min}, got ${String(value)}`)
+  if (!(Number.isFinite(value) && value >= min)) {
+    throw invalidOptions(`exponentialBackoff: ${name} must be a finite number ≥ ${min}, got ${String(value)}`)
   }
 }
 
@@ -55,18 +52,19 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
   check('maxDelayMs', maxDelayMs, 0)
   check('factor', factor, 1)
   check('minDelayMs', minDelayMs, 0)
-  if (minDelayMs > maxDelayMs) throw invalid(`minDelayMs (${minDelayMs}) must not exceed maxDelayMs (${maxDelayMs})`)
+  if (minDelayMs > maxDelayMs) {
+    throw invalidOptions(`exponentialBackoff: minDelayMs (${minDelayMs}) must not exceed maxDelayMs (${maxDelayMs})`)
+  }
 
   return (attempt, random) => {
     const n = attempt > 0 ? Math.floor(attempt) : 0
-    // initialDelayMs × factor^n, computed so that 0 × ∞ and 1^∞ (both NaN) cannot happen.
-    let ceiling = initialDelayMs === 0 || factor === 1 ? initialDelayMs : initialDelayMs * factor ** n
-    if (!(ceiling <= maxDelayMs)) ceiling = maxDelayMs
-    if (ceiling < minDelayMs) ceiling = minDelayMs
-    let r = random()
-    if (!(r > 0)) r = 0
-    else if (r > 1) r = 1
-    return minDelayMs + r * (ceiling - minDelayMs)
+    // initialDelayMs × factor^n (possibly ∞, which maxDelayMs caps), computed so that 0 × ∞ and 1^∞ (both NaN)
+    // cannot happen; then between minDelayMs and maxDelayMs.
+    const ceiling = Math.max(
+      minDelayMs,
+      Math.min(maxDelayMs, initialDelayMs === 0 || factor === 1 ? initialDelayMs : initialDelayMs * factor ** n),
+    )
+    return minDelayMs + clampDelay(random(), 1) * (ceiling - minDelayMs)
   }
 }
 
@@ -108,9 +106,7 @@ export function reconnectDelay(backoff: BackoffPolicy, attempt: number, random: 
     draw ??= value
     return value
   })
-  const hint = hintMs > 0 ? Math.min(hintMs, MAX_RETRY_HINT_MS) : 0
-  let r = hint > 0 ? (draw ?? random()) : 0
-  if (!(r > 0)) r = 0
-  else if (r > 1) r = 1
-  return Math.round(hint + (ms > 0 && ms < Infinity ? ms : 0) + r * hint)
+  const hint = clampDelay(hintMs, MAX_RETRY_HINT_MS)
+  // No hint: no extra draw.
+  return Math.round(hint + (ms > 0 && ms < Infinity ? ms : 0) + (hint && hint * clampDelay(draw ?? random(), 1)))
 }

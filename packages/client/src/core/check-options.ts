@@ -51,16 +51,21 @@ const strings = /* @__PURE__ */ rule(
 const no = /* @__PURE__ */ rule((value) => value === false, 'false')
 
 /** A nested options object, checked with its own shape (its options are named `parent.child`). */
-function nested(shape: Shape): Rule {
-  return [(value, path) => isObject(value) && (walk(value, shape, `${path}.`), true), 'an object']
-}
+const nested = (shape: Shape): Rule => [
+  (value, path) => isObject(value) && (walk(value, shape, `${path}.`), true),
+  'an object',
+]
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'function') return 'a function'
-  return isObject(value) ? 'an object' : String(value)
-}
+const describe = (value: unknown): string =>
+  typeof value === 'string'
+    ? JSON.stringify(value)
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'function'
+        ? 'a function'
+        : isObject(value)
+          ? 'an object'
+          : String(value)
 
 function walk(options: Record<string, unknown>, shape: Shape, prefix: string): void {
   for (const key in shape) {

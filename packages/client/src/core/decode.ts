@@ -41,35 +41,6 @@ export function createDecoder(format: DataFormat = 'json'): (text: string) => un
   throw invalidOptions(`format must be 'json', 'text' or a function, got ${String(format)}`)
 }
 
-/** How many issues the error message lists; all of them are in `cause`. */
-const MAX_LISTED_ISSUES = 5
-
-function formatPath(path: StandardSchemaV1.Issue['path']): string {
-  if (!path || path.length === 0) return ''
-  return path
-    .map((segment) => {
-      const key = typeof segment === 'object' && segment !== null ? segment.key : segment
-      return typeof key === 'number' ? `[${key}]` : `.${String(key)}`
-    })
-    .join('')
-    .replace(/^\./, '')
-}
-
-function validationError(issues: ReadonlyArray<StandardSchemaV1.Issue>): SwitchlineError {
-  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => {
-    const path = formatPath(issue.path)
-    return path ? `${path}: ${issue.message}` : issue.message
-  })
-  const more = issues.length > MAX_LISTED_ISSUES ? `; and ${issues.length - MAX_LISTED_ISSUES} more` : ''
-  const detail = listed.length > 0 ? `: ${listed.join('; ')}${more}` : ''
-  return new SwitchlineError('validation', `data failed schema validation${detail}`, { cause: issues })
-}
-
-function check<T>(result: StandardSchemaV1.Result<T>): T {
-  if (result.issues) throw validationError(result.issues)
-  return result.value
-}
-
 /** Whether a schema's (or `validateWith`'s) result is a thenable, to be awaited. */
 export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
@@ -88,12 +59,39 @@ export function validateWith<T>(schema: StandardSchemaV1<unknown, T>, value: unk
   try {
     result = schema['~standard'].validate(value)
   } catch (cause) {
-    throw new SwitchlineError('validation', `the schema threw: ${messageOf(cause)}`, { cause })
+    schemaThrew(cause)
   }
-  if (isPromiseLike(result)) {
-    return Promise.resolve(result).then(check, (cause: unknown) => {
-      throw new SwitchlineError('validation', `the schema threw: ${messageOf(cause)}`, { cause })
-    })
-  }
-  return check(result)
+  return isPromiseLike(result) ? Promise.resolve(result).then(check, schemaThrew) : check(result)
+}
+
+function schemaThrew(cause: unknown): never {
+  throw new SwitchlineError('validation', `the schema threw: ${messageOf(cause)}`, { cause })
+}
+
+/**
+ * The output of a result, or a `validation` error listing the first five issues as `path: message` (`items[0].name`;
+ * the rest counted), with all of them as `cause`.
+ */
+function check<T>(result: StandardSchemaV1.Result<T>): T {
+  const issues = result.issues
+  if (!issues) return result.value
+  const listed = issues.slice(0, 5).map(({ message, path }) => {
+    const at = path
+      ?.map((segment) => {
+        // A PathSegment's key, or the key itself (a primitive has no `key`).
+        const key = (segment as Partial<StandardSchemaV1.PathSegment> | null)?.key ?? segment
+        return typeof key === 'number' ? `[${key}]` : `.${String(key)}`
+      })
+      .join('')
+      .replace(/^\./, '')
+    return at ? `${at}: ${message}` : message
+  })
+  if (issues.length > 5) listed.push(`and ${issues.length - 5} more`)
+  throw new SwitchlineError(
+    'validation',
+    `data failed schema validation${listed.length > 0 ? `: ${listed.join('; ')}` : ''}`,
+    {
+      cause: issues,
+    },
+  )
 }

@@ -102,10 +102,7 @@ class Marks implements CursorTracker {
     if (!parsed) {
       // channel and id cannot collide: a newline is not allowed in a channel identifier
       const key = `${channel}\n${id}`
-      const malformed = (this.#malformed ??= createIdWindow(MALFORMED_WINDOW))
-      if (malformed.has(key)) return false
-      malformed.add(key)
-      return true
+      return (this.#malformed ??= createIdWindow(MALFORMED_WINDOW)).add(key)
     }
     if (mark && mark.epoch === parsed.epoch && parsed.seq <= mark.seq) return false
     this.#record(channel, id, parsed)
@@ -134,8 +131,11 @@ class Marks implements CursorTracker {
 export interface IdWindow {
   /** Whether `id` is among the remembered ids. */
   has(id: string): boolean
-  /** Remembers `id`, forgetting the oldest one when full. Adding a remembered id changes nothing. */
-  add(id: string): void
+  /**
+   * Remembers `id`, forgetting the oldest one when full, and returns `true`; adding a remembered id changes nothing
+   * and returns `false`.
+   */
+  add(id: string): boolean
   /** Forgets every id. */
   clear(): void
 }
@@ -154,25 +154,24 @@ export function createIdWindow(size = 1024): IdWindow {
   }
   const ids = new Set<string>()
   // a ring of the ids in insertion order; `ids` is the lookup
-  const ring: Array<string | undefined> = []
+  const ring: string[] = []
   let oldest = 0
   return {
     has: (id) => ids.has(id),
     add(id) {
-      if (ids.has(id)) return
-      if (ids.size >= size) {
+      if (ids.has(id)) return false
+      if (ids.size < size) ring.push(id)
+      else {
         ids.delete(ring[oldest] as string)
         ring[oldest] = id
         oldest = (oldest + 1) % size
-      } else {
-        ring.push(id)
       }
       ids.add(id)
+      return true
     },
     clear() {
       ids.clear()
-      ring.length = 0
-      oldest = 0
+      ring.length = oldest = 0
     },
   }
 }
@@ -197,11 +196,7 @@ export function createRawIdFilter(
   if (!mode) return undefined
   if (mode === 'unique') {
     const seen = createIdWindow()
-    return (id) => {
-      if (seen.has(id)) return false
-      seen.add(id)
-      return true
-    }
+    return (id) => seen.add(id)
   }
   let epoch: string | undefined // the mark's epoch; `''` for a decimal mark; `undefined` without one
   let seq = 0

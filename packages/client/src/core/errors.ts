@@ -3,7 +3,7 @@
  * into "retry" or "stop" (docs/protocol.md §7). No I/O.
  */
 import { parseJsonObject } from './json-object'
-import { MAX_TIMER_DELAY_MS } from './timers'
+import { clampDelay, MAX_TIMER_DELAY_MS } from './timers'
 import { CLOSE_CODES, isFatalCloseCode, isProtocolErrorCode, parseRetryAfterReason } from '../protocol/codes'
 
 /** What went wrong, as a discriminant. */
@@ -129,7 +129,8 @@ export class SwitchlineError extends Error {
   declare readonly nextDelayMs?: number
 
   constructor(code: SwitchlineErrorCode, message: string, details: SwitchlineErrorDetails = {}) {
-    super(message, 'cause' in details ? { cause: details.cause } : undefined)
+    // The details are the options bag: `Error` sets `cause` only when the bag has one (even `undefined`).
+    super(message, details)
     this.code = code
     this.fatal = details.fatal ?? false
     // Only the details given become own properties, in this order.
@@ -146,11 +147,7 @@ export class SwitchlineError extends Error {
  */
 export function invalidOptions(message: string, ...cause: [cause?: unknown]): SwitchlineError {
   // A cause passed (even `undefined`) becomes `error.cause`, as with the constructor.
-  return new SwitchlineError(
-    'invalid_options',
-    message,
-    cause.length > 0 ? { fatal: true, cause: cause[0] } : { fatal: true },
-  )
+  return new SwitchlineError('invalid_options', message, { fatal: true, ...(cause.length > 0 && { cause: cause[0] }) })
 }
 
 /**
@@ -179,9 +176,9 @@ export function messageOf(error: unknown): string {
 export const MAX_RETRY_AFTER_MS = MAX_TIMER_DELAY_MS
 
 /** IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) or RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`). */
-const GMT_DATE =
-  /^(?:[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4}|[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2}) \d{2}:\d{2}:\d{2} GMT$/
-const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
+const GMT_DATE = /^(?:[a-z]{3}, \d\d [a-z]{3} \d{4}|[a-z]{6,9}, \d\d-[a-z]{3}-\d\d) \d\d:\d\d:\d\d GMT$/i
+/** asctime (`Sun Nov  6 08:49:37 1994`), read as GMT. */
+const ASCTIME_DATE = /^[a-z]{3} [a-z]{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/i
 
 /**
  * Reads an HTTP `Retry-After` value: delay-seconds, or an HTTP-date (IMF-fixdate, RFC 850 or asctime) compared
@@ -191,34 +188,31 @@ const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/
  * parseRetryAfterHeader('120', Date.now()) // 120000
  */
 export function parseRetryAfterHeader(value: string | null | undefined, now: number): number | undefined {
-  if (value == null) return undefined
-  const text = value.trim()
-  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS)
-  let date: number
-  if (GMT_DATE.test(text)) date = Date.parse(text)
-  else if (ASCTIME_DATE.test(text)) date = Date.parse(`${text} GMT`)
-  else return undefined
-  if (Number.isNaN(date)) return undefined
-  return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS)
+  const text = value?.trim() ?? ''
+  // clampDelay: at most MAX_RETRY_AFTER_MS, the same number.
+  if (/^\d+$/.test(text)) return clampDelay(Number(text) * 1000)
+  const date = GMT_DATE.test(text) ? Date.parse(text) : ASCTIME_DATE.test(text) ? Date.parse(`${text} GMT`) : Number.NaN
+  return Number.isNaN(date) ? undefined : clampDelay(date - now)
 }
 
 /** What an HTTP error body says, read leniently: {@link readErrorBody}. */
 export interface ErrorBody {
-  message: string | undefined
-  serverCode: string | undefined
+  message?: string | undefined
+  serverCode?: string | undefined
   /** Set only for our own `{ code, message }` body (docs/protocol.md §7). */
-  protocolCode: string | undefined
-  channel: string | undefined
+  protocolCode?: string | undefined
+  channel?: string | undefined
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+/** A string that is not empty, else `undefined`. */
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value) || undefined
 
 /**
  * Reads the message and the code of an HTTP error body, in the shapes servers use: ours `{ code, message,
  * channel? }`, OpenAI-style `{ error: { message, code, type } }` (Google's `{ error: { message, status } }` too),
  * `{ error: "…" }`, `{ message }`; a text body that is not HTML gives its first 200 characters as the message.
  * Numeric codes are left out (they repeat the HTTP status). Shared by the SSE connect ({@link classifyHttpResponse})
- * and `POST B/publish` (http-publisher.ts).
+ * and `POST B/publish` (http-publisher.ts). Its keys are named as the error's details, so it can be spread into them.
  * @example
  * readErrorBody('{"error":{"message":"Rate limit reached","code":"rate_limit_exceeded"}}')
  * // { message: 'Rate limit reached', serverCode: 'rate_limit_exceeded', protocolCode: undefined, channel: undefined }
@@ -228,16 +222,14 @@ export function readErrorBody(text: string | undefined): ErrorBody | undefined {
   const value = parseJsonObject(text)
   if (value === undefined) {
     const line = text.trim().replace(/\s+/g, ' ')
-    return line === '' || /^[<{[]|^null$/.test(line)
-      ? undefined
-      : { message: line.slice(0, 200), serverCode: undefined, protocolCode: undefined, channel: undefined }
+    return /^(?:[<{[]|null$|$)/.test(line) ? undefined : { message: line.slice(0, 200) }
   }
   const nested = value.error
   const inner = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : value
   const code = str(inner.code) ?? str(inner.type) ?? str(inner.status)
   const message = str(inner.message) ?? str(nested)
-  if (message === undefined && code === undefined) return undefined
-  const ours = inner === value && str(value.code) !== undefined && str(value.message) !== undefined
+  if (!message && !code) return undefined
+  const ours = inner === value && str(value.code) && str(value.message)
   return {
     message,
     serverCode: code,
@@ -259,14 +251,8 @@ export function parseRetryHint(
   now: number,
 ): number | undefined {
   const ms = retryAfterMs?.trim()
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.min(Math.round(Number(ms)), MAX_RETRY_AFTER_MS)
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return clampDelay(Math.round(Number(ms)))
   return parseRetryAfterHeader(retryAfter, now)
-}
-
-function isEventStream(contentType: string | null): boolean {
-  if (contentType === null) return false
-  const mediaType = contentType.split(';', 1)[0] ?? ''
-  return mediaType.trim().toLowerCase() === 'text/event-stream'
 }
 
 /** The result of {@link classifyHttpResponse}. */
@@ -299,10 +285,11 @@ export function classifyHttpResponse(input: {
   url?: string | undefined
   now: number
 }): HttpClassification {
-  const { status, contentType, url } = input
+  const { status, contentType, url, body: text } = input
   const where = url === undefined ? '' : ` (${url})`
   if (status === 200) {
-    if (isEventStream(contentType)) return { kind: 'ok' }
+    // The media type before any parameter, in any case (`\s` is what `trim()` removes; `null` tests as 'null').
+    if (/^\s*text\/event-stream\s*(?:;|$)/i.test(contentType as string)) return { kind: 'ok' }
     const error = new SwitchlineError(
       'content_type',
       `expected Content-Type text/event-stream, got ${contentType === null ? 'none' : JSON.stringify(contentType)}${where}`,
@@ -311,26 +298,30 @@ export function classifyHttpResponse(input: {
     return { kind: 'fatal', error }
   }
 
-  const text = input.body
   const body = readErrorBody(text)
   const retryable = status === 401 || status === 408 || status === 429 || (status >= 500 && status <= 599)
+  // `body`'s message is not a detail: the constructor takes only the detail keys.
   const details: SwitchlineErrorDetails = {
+    ...body,
     status,
     fatal: !retryable,
-    protocolCode: body?.protocolCode,
-    serverCode: body?.serverCode,
-    channel: body?.channel,
     retryAfterMs:
       retryable && status !== 401 ? parseRetryHint(input.retryAfterMs, input.retryAfter, input.now) : undefined,
     url,
     body: text ? text.slice(0, MAX_ERROR_BODY_SNIPPET) : undefined,
   }
-
-  let message = `HTTP ${status}`
-  if (status === 204) message += ': the server asked the client to stop'
-  else if (body) message += `${body.serverCode ? ` ${body.serverCode}` : ''}${body.message ? `: ${body.message}` : ''}`
-  const code: SwitchlineErrorCode = status === 401 ? 'unauthorized' : 'http_status'
-  return { kind: retryable ? 'retry' : 'fatal', error: new SwitchlineError(code, message + where, details) }
+  const message =
+    status === 204
+      ? ': the server asked the client to stop'
+      : `${body?.serverCode ? ` ${body.serverCode}` : ''}${body?.message ? `: ${body.message}` : ''}`
+  return {
+    kind: retryable ? 'retry' : 'fatal',
+    error: new SwitchlineError(
+      status === 401 ? 'unauthorized' : 'http_status',
+      `HTTP ${status}${message}${where}`,
+      details,
+    ),
+  }
 }
 
 /** The protocol name of a close code, looked up when needed (no table built at import). */

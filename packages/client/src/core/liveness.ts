@@ -32,7 +32,7 @@ export interface Watchdog {
  * stream.onActivity = () => watchdog.kick()
  */
 export function createWatchdog(timers: Timers, timeoutMs: number, onTimeout: () => void): Watchdog {
-  if (!(timeoutMs > 0 && Number.isFinite(timeoutMs))) return { kick() {}, stop() {} }
+  if (!(timeoutMs > 0 && timeoutMs < Infinity)) return { kick() {}, stop() {} }
   // kick() only records the time (it runs once per event); the one timer checks the elapsed time when it fires
   // and re-arms itself for the remainder.
   let handle: TimerHandle | undefined

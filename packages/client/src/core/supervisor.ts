@@ -23,13 +23,13 @@ export type { Supervisor, SupervisorOptions } from './supervisor-types'
 export function supervisorSettings(
   option: ReconnectOptions | false | undefined,
 ): Omit<SupervisorOptions, 'connect' | 'platform' | 'onState'> {
-  const reconnect = option === false ? undefined : (option ?? {})
+  const reconnect = option || {}
   return {
-    backoff: reconnect?.backoff ?? defaultBackoff,
-    maxAttempts: reconnect?.maxAttempts ?? Infinity,
-    resetAfterMs: reconnect?.resetAfterMs ?? 5_000,
-    pauseWhenHidden: reconnect?.pauseWhenHidden ?? false,
-    reconnect: reconnect !== undefined,
+    backoff: reconnect.backoff ?? defaultBackoff,
+    maxAttempts: reconnect.maxAttempts ?? Infinity,
+    resetAfterMs: reconnect.resetAfterMs ?? 5_000,
+    pauseWhenHidden: reconnect.pauseWhenHidden ?? false,
+    reconnect: option !== false,
   }
 }
 
@@ -65,7 +65,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 class Attempt implements AttemptContext {
   readonly attempt: number
   handle: AttemptHandle | undefined
-  isOpen = false
   readonly #loop: ReconnectLoop
 
   constructor(loop: ReconnectLoop, failures: number) {
@@ -74,30 +73,30 @@ class Attempt implements AttemptContext {
   }
 
   opened(): void {
-    if (this.#loop.isCurrent(this) && !this.isOpen) this.#loop.onOpened(this)
+    if (this.#loop.isCurrent(this)) this.#loop.onOpened()
   }
   failed(error: SwitchlineError): void {
     if (this.#loop.isCurrent(this)) this.#loop.onFailed(error)
   }
+  /** `ms` is an SSE `retry:`, which the parser gives only as a safe integer of ASCII digits. */
   minDelay(ms: number): void {
-    if (this.#loop.isCurrent(this) && Number.isFinite(ms) && ms >= 0) this.#loop.minDelayMs = ms
+    if (this.#loop.isCurrent(this)) this.#loop.minDelayMs = ms
   }
 }
 
 /**
- * The supervisor as a class with at most two timer handles, the backoff wait and the reset-after-healthy countdown
- * (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md).
+ * The supervisor as a class with one timer handle, the backoff wait or the reset-after-healthy countdown (never
+ * both at once: the countdown runs while an attempt is open, the wait while there is none), V8 memory notes §1
+ * (docs/decisions/0021-v8-memory-notes.md). Waiting (for the timer or the platform) is having no current attempt;
+ * started is holding the platform listeners.
  */
 class ReconnectLoop implements Supervisor {
   #state: ConnectionState = 'connecting'
-  #started = false
   #current: Attempt | undefined
   #failures = 0
   #unauthorizedRetried = false
   minDelayMs = 0
-  #waiting = false
-  #waitTimer: TimerHandle | undefined
-  #resetTimer: TimerHandle | undefined
+  #timer: TimerHandle | undefined
   #unsubscribers: Array<() => void> | undefined
   readonly #options: SupervisorOptions
 
@@ -110,8 +109,7 @@ class ReconnectLoop implements Supervisor {
   }
 
   start(): void {
-    if (this.#started || this.#state === 'closed') return
-    this.#started = true
+    if (this.#unsubscribers || this.#state === 'closed') return
     const { platform, pauseWhenHidden } = this.#options
     const onChange = (): void => this.#onPlatformChange()
     this.#unsubscribers = [platform.online.subscribe(onChange)]
@@ -119,39 +117,41 @@ class ReconnectLoop implements Supervisor {
     this.#attemptNow()
   }
 
-  stop(reason = 'stopped'): void {
-    this.#close(reason)
+  /** Also how the loop itself ends: with the error that ended it. */
+  stop(reason = 'stopped', error?: SwitchlineError): void {
+    if (this.#state === 'closed') return
+    this.#dropCurrent()
+    const unsubscribers = this.#unsubscribers
+    this.#unsubscribers = undefined
+    if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
+    this.#setState('closed', error ? { reason, error } : { reason })
   }
 
   restart(reason: string): void {
-    if (this.#state === 'closed' || !this.#started) return
+    if (!this.#unsubscribers) return
     this.#dropCurrent()
     this.#attemptNow(reason)
   }
 
+  /** (There is no current attempt once closed.) */
   isCurrent(attempt: Attempt): boolean {
-    return this.#current === attempt && this.#state !== 'closed'
+    return this.#current === attempt
   }
 
-  onOpened(attempt: Attempt): void {
-    attempt.isOpen = true
+  onOpened(): void {
+    // The current attempt is open exactly while the state is `open`.
+    if (this.#state === 'open') return
     this.#unauthorizedRetried = false
     this.#setState('open')
-    const { platform, resetAfterMs } = this.#options
-    this.#resetTimer = platform.timers.setTimeout(() => {
-      this.#resetTimer = undefined
+    this.#timer = this.#options.platform.timers.setTimeout(() => {
+      this.#timer = undefined
       this.#failures = 0
-    }, clampDelay(resetAfterMs))
+    }, clampDelay(this.#options.resetAfterMs))
   }
 
-  onFailed(error: SwitchlineError): void {
-    this.#dropCurrent()
-    this.#onFailure(error)
-  }
-
-  #setState(to: ConnectionState, extra: Omit<StateChange, 'from' | 'to'> = {}): void {
-    if (to === this.#state) return
+  #setState(to: ConnectionState, extra?: Omit<StateChange, 'from' | 'to'> | false): void {
     const from = this.#state
+    if (to === from) return
     this.#state = to
     this.#options.onState({ from, to, ...extra })
   }
@@ -161,33 +161,29 @@ class ReconnectLoop implements Supervisor {
     return platform.online.isOnline() && (!pauseWhenHidden || platform.visibility.isVisible())
   }
 
-  #cancelWait(): void {
-    if (this.#waitTimer === undefined) return
-    this.#options.platform.timers.clearTimeout(this.#waitTimer)
-    this.#waitTimer = undefined
+  #clearTimer(): void {
+    if (this.#timer === undefined) return
+    this.#options.platform.timers.clearTimeout(this.#timer)
+    this.#timer = undefined
   }
 
   #dropCurrent(): void {
     const attempt = this.#current
     this.#current = undefined
-    if (this.#resetTimer !== undefined) {
-      this.#options.platform.timers.clearTimeout(this.#resetTimer)
-      this.#resetTimer = undefined
-    }
+    this.#clearTimer()
     if (attempt?.handle) closeQuietly(attempt.handle)
   }
 
   #attemptNow(reason?: string): void {
     if (this.#state === 'closed') return
-    this.#cancelWait()
-    this.#waiting = false
+    this.#clearTimer()
     if (!this.#canAttempt()) {
       this.#waitForPlatform()
       return
     }
     const attempt = new Attempt(this, this.#failures)
     this.#current = attempt
-    this.#setState('connecting', reason === undefined ? {} : { reason })
+    this.#setState('connecting', reason !== undefined && { reason })
     let result: AttemptHandle | Promise<AttemptHandle>
     try {
       result = this.#options.connect(attempt)
@@ -204,10 +200,11 @@ class ReconnectLoop implements Supervisor {
     )
   }
 
-  #onFailure(error: SwitchlineError): void {
+  onFailed(error: SwitchlineError): void {
+    this.#dropCurrent()
     const options = this.#options
     if (error.fatal || !options.reconnect) {
-      this.#close(error.fatal ? 'fatal error' : 'reconnect disabled', error)
+      this.stop(error.fatal ? 'fatal error' : 'reconnect disabled', error)
       return
     }
     const failures = ++this.#failures
@@ -216,7 +213,7 @@ class ReconnectLoop implements Supervisor {
         fatal: true,
         cause: error,
       })
-      this.#close('max attempts', exhausted)
+      this.stop('max attempts', exhausted)
       return
     }
     const hintMs = Math.max(this.minDelayMs, error.retryAfterMs ?? 0)
@@ -227,49 +224,37 @@ class ReconnectLoop implements Supervisor {
     } else {
       delayMs = clampDelay(reconnectDelay(options.backoff, failures - 1, options.platform.random, hintMs))
     }
+    // The error was made for this one failure: it is annotated in place with its place in the loop, `attempt`
+    // (as in `onState`) and `nextDelayMs` (the delay actually used; absent while waiting for `online` / visibility).
+    const annotated = error as { -readonly [K in 'attempt' | 'nextDelayMs']?: number }
+    annotated.attempt = failures
     if (!this.#canAttempt()) {
-      this.#waitForPlatform(retrying(error, failures, undefined))
+      delete annotated.nextDelayMs
+      this.#waitForPlatform(error)
       return
     }
-    this.#waiting = true
-    this.#setState('reconnecting', {
-      reason: error.message,
-      error: retrying(error, failures, delayMs),
-      attempt: failures,
-      delayMs,
-    })
-    this.#waitTimer = options.platform.timers.setTimeout(() => {
-      this.#waitTimer = undefined
+    annotated.nextDelayMs = delayMs
+    this.#setState('reconnecting', { reason: error.message, error, attempt: failures, delayMs })
+    this.#timer = options.platform.timers.setTimeout(() => {
+      this.#timer = undefined
       this.#attemptNow()
     }, delayMs)
   }
 
   /** Offline (or hidden with `pauseWhenHidden`): no timer; the platform listeners call `attemptNow`. */
   #waitForPlatform(error?: SwitchlineError): void {
-    this.#waiting = true
     const reason = this.#options.platform.online.isOnline() ? 'hidden' : 'offline'
-    if (this.#state === 'connecting' && this.#current === undefined && this.#failures === 0 && error === undefined)
-      return
     const attempt = this.#failures
-    this.#setState('reconnecting', error === undefined ? { reason, attempt } : { reason, error, attempt })
+    if (error) this.#setState('reconnecting', { reason, error, attempt })
+    else if (this.#state !== 'connecting' || attempt > 0) this.#setState('reconnecting', { reason, attempt })
   }
 
   #onPlatformChange(): void {
-    if (this.#state === 'closed' || !this.#waiting) return
+    // (Once closed: no timer to clear, and #attemptNow does nothing.)
+    if (this.#current) return
     if (this.#canAttempt()) this.#attemptNow(this.#options.platform.online.isOnline() ? 'online' : 'visible')
     // Went offline/hidden during a backoff wait: wait for the platform instead of the timer.
-    else this.#cancelWait()
-  }
-
-  #close(reason: string, error?: SwitchlineError): void {
-    if (this.#state === 'closed') return
-    this.#dropCurrent()
-    this.#cancelWait()
-    this.#waiting = false
-    const unsubscribers = this.#unsubscribers
-    this.#unsubscribers = undefined
-    if (unsubscribers) for (const unsubscribe of unsubscribers) unsubscribe()
-    this.#setState('closed', error === undefined ? { reason } : { reason, error })
+    else this.#clearTimer()
   }
 }
 
@@ -279,19 +264,6 @@ function closeQuietly(handle: AttemptHandle): void {
   } catch {
     // A failing close must not break the loop.
   }
-}
-
-/**
- * Marks a failure that will be retried with its place in the loop: `attempt` (consecutive failures, 1-based, as in
- * `onState`) and `nextDelayMs` (the delay actually used; absent while waiting for `online` / visibility). The
- * error was made for this one failure, so it is annotated in place.
- */
-function retrying(error: SwitchlineError, attempt: number, nextDelayMs: number | undefined): SwitchlineError {
-  const target = error as { -readonly [K in 'attempt' | 'nextDelayMs']?: number }
-  target.attempt = attempt
-  if (nextDelayMs === undefined) delete target.nextDelayMs
-  else target.nextDelayMs = nextDelayMs
-  return error
 }
 
 function asError(error: unknown): SwitchlineError {

@@ -17,9 +17,12 @@ export interface Timers {
 /** The longest delay `setTimeout` honours (2^31 − 1 ms); platforms fire longer ones almost at once. */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647
 
-/** Clamps a delay to `[0, MAX_TIMER_DELAY_MS]`; `NaN` becomes 0. */
-export function clampDelay(ms: number): number {
-  return ms > 0 ? Math.min(ms, MAX_TIMER_DELAY_MS) : 0
+/**
+ * Clamps a delay to `[0, max]`; `NaN` becomes 0. (Also the jitter draws' clamp to `[0, 1]`, `max` 1.)
+ * @param max - @defaultValue {@link MAX_TIMER_DELAY_MS}
+ */
+export function clampDelay(ms: number, max = MAX_TIMER_DELAY_MS): number {
+  return ms > 0 ? Math.min(ms, max) : 0
 }
 
 /**
