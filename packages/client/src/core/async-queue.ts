@@ -76,11 +76,6 @@ export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue
   })
 }
 
-/** The producer's state: still pushing, ended, or failed (with the error the iterator throws). */
-const OPEN = 0
-const ENDED = 1
-const FAILED = 2
-
 /**
  * The queue and its one iterator, with options already checked (the subscription core's are, at call time).
  */
@@ -94,7 +89,8 @@ export function openQueue<T>(
   let head = 0
   /** Waiting `next()` calls (only while the buffer is empty): `[resolve, reject]`. */
   let waiters: Array<[(result: IteratorResult<T, undefined>) => void, (error: unknown) => void]> = []
-  let producer = OPEN
+  /** The producer's state: 0 still pushing, 1 ended, 2 failed (with `failure`, the error the iterator throws). */
+  let producer = 0
   let failure: unknown
   /** The consumer's side: it has seen `done` or the error, or returned. */
   let finished = false
@@ -117,8 +113,8 @@ export function openQueue<T>(
   /** Ends the stream for one reader: the failure once, then `done`. */
   const settle = (resolve: (result: IteratorResult<T, undefined>) => void, reject: (error: unknown) => void) => {
     finished = true
-    if (producer === FAILED) {
-      producer = ENDED
+    if (producer === 2) {
+      producer = 1
       const error = failure
       failure = undefined
       reject(error)
@@ -164,11 +160,11 @@ export function openQueue<T>(
           'buffer_overflow',
           `the consumer fell behind: more than ${maxSize} messages were waiting`,
         )
-        close(FAILED, error)
+        close(2, error)
         onOverflow?.(error)
       },
-      fail: (error) => close(FAILED, error),
-      end: () => close(ENDED),
+      fail: (error) => close(2, error),
+      end: () => close(1),
       stop,
       get size() {
         return buffer.length - head

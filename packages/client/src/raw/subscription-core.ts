@@ -186,8 +186,9 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.#emit(data as T, meta)
     this.#drain()
   }
+  // setState, gap and setTransport need no `closed` check: a closed core runs no step (#drain).
   setState(change: Omit<StateChange, 'from'>): void {
-    if (!this.closed) this.#enqueue(() => this.#applyState(change))
+    this.#enqueue(() => this.#applyState(change))
   }
   cursor(id: string | undefined): void {
     if (this.closed) return
@@ -195,7 +196,6 @@ class Core<T, S> implements SubscriptionSink<T> {
     else this.lastEventId = id
   }
   gap(info: GapInfo): void {
-    if (this.closed) return
     const onGap = this.#options.onGap
     this.#enqueue(() => call(onGap, info))
   }
@@ -203,7 +203,6 @@ class Core<T, S> implements SubscriptionSink<T> {
     if (!this.closed) call(this.#options.onError, error)
   }
   setTransport(to: TransportKind, reason: string, reprobeAt?: number): void {
-    if (this.closed) return
     this.#enqueue(() => {
       const from = this.transport
       if (from === to && this.transportReason === reason) return
@@ -239,7 +238,7 @@ class Core<T, S> implements SubscriptionSink<T> {
   #emit(data: T, meta: EventMeta): void {
     if (meta.id !== undefined) this.lastEventId = meta.id
     call(this.#options.onEvent, data, meta)
-    const named = this.#named && handlersOf(this.#named, meta)
+    const named = handlersOf(this.#named, meta)
     // A handler (or onEvent) that closes the subscription stops the rest: close() removed them.
     if (named) for (const handler of named) if (!this.closed) call(handler, data, meta)
     if (!this.closed) this.#queue?.push(data)
