@@ -29,10 +29,8 @@ export interface AsyncQueueOptions {
 export interface QueueProducer<T> {
   /** Adds a value, or hands it straight to a waiting `next()`. Ignored once ended, failed or returned. */
   push(value: T): void
-  /** the iterator throws this after draining buffered items */
-  fail(error: unknown): void
-  /** the iterator ends after draining */
-  end(): void
+  /** The producer's end: `1` the iterator ends after draining, `2` it throws `error` after draining. */
+  close(state: 1 | 2, error?: unknown): void
   /** Ends the iterator now, as its `return()` does: what is buffered is dropped; `onReturn` if it had not finished. */
   stop(): void
   /** How many values are buffered. */
@@ -40,7 +38,15 @@ export interface QueueProducer<T> {
 }
 
 /** A push-based queue read by one async iterator. */
-export interface AsyncQueue<T> extends QueueProducer<T> {
+export interface AsyncQueue<T> {
+  /** Adds a value, or hands it straight to a waiting `next()`. Ignored once ended, failed or returned. */
+  push(value: T): void
+  /** the iterator throws this after draining buffered items */
+  fail(error: unknown): void
+  /** the iterator ends after draining */
+  end(): void
+  /** How many values are buffered. */
+  readonly size: number
   /** The one iterator of this queue; a second call throws `SwitchlineError('invalid_options')`. */
   iterator(): AsyncIterableIterator<T>
 }
@@ -68,6 +74,8 @@ export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue
   const [queue, iterator] = openQueue<T>(options, options.onReturn, options.onDrop, options.onOverflow)
   let handedOut = false
   return Object.assign(queue, {
+    fail: (error: unknown) => queue.close(2, error),
+    end: () => queue.close(1),
     iterator() {
       if (handedOut) throw invalidOptions('this subscription is already being iterated')
       handedOut = true
@@ -122,7 +130,7 @@ export function openQueue<T>(
   }
 
   /** The producer's end (`end`, `fail`, overflow): what is buffered is still read first. */
-  const close = (state: number, error?: unknown) => {
+  const close = (state: 1 | 2, error?: unknown) => {
     if (producer || finished) return
     producer = state
     failure = error
@@ -163,8 +171,7 @@ export function openQueue<T>(
         close(2, error)
         onOverflow?.(error)
       },
-      fail: (error) => close(2, error),
-      end: () => close(1),
+      close,
       stop,
       get size() {
         return buffer.length - head

@@ -323,8 +323,7 @@ class Core<T, S> implements SubscriptionSink<T> {
     const queue = this.#queue
     if (!queue) return
     if (byApp && !aborted) queue.stop()
-    else if (end) queue.fail(end)
-    else queue.end()
+    else queue.close(end ? 2 : 1, end)
   }
 
   /** The AbortSignal's `abort` listener. */
@@ -374,8 +373,7 @@ class Core<T, S> implements SubscriptionSink<T> {
     if (this.closed) {
       // Asked for after the end: a subscription that never opened throws why (failed, aborted); else it just ends.
       const end = this.#ready
-      if (end instanceof Error && end.code !== 'closed') queue.fail(end)
-      else queue.end()
+      queue.close(end instanceof Error && end.code !== 'closed' ? 2 : 1, end)
     }
     return iterator
   }
