@@ -304,7 +304,7 @@ class Core<T, S> implements SubscriptionSink<T> {
     const options = this.#options
     const { error, reason } = change
     options.signal?.removeEventListener('abort', this)
-    call(options.onState, { from, ...change, to: 'closed' })
+    call(options.onState, { from, ...change }) // `change.to` is 'closed' from every caller
     if (error) call(options.onError, error)
     const aborted = byApp && reason === 'aborted'
     const end =
