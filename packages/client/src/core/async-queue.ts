@@ -108,10 +108,8 @@ export function openQueue<T>(
   const take = (): T => {
     const value = buffer[head] as T
     buffer[head++] = undefined as T
-    if (head === buffer.length) {
-      buffer = []
-      head = 0
-    } else if (head > 32 && head * 2 >= buffer.length) {
+    // Emptied, or more than half read: keep only what is left.
+    if (head === buffer.length || (head > 32 && head * 2 >= buffer.length)) {
       buffer = buffer.slice(head)
       head = 0
     }
@@ -129,25 +127,30 @@ export function openQueue<T>(
     } else resolve(done())
   }
 
-  /** The producer's end (`end`, `fail`, overflow): what is buffered is still read first. */
-  const close = (state: 1 | 2, error?: unknown) => {
-    if (producer || finished) return
-    producer = state
-    failure = error
+  /** Settles every waiting `next()` (there are some only while the buffer is empty). */
+  const settleAll = () => {
     const waiting = waiters
     waiters = []
     for (const [resolve, reject] of waiting) settle(resolve, reject)
   }
 
+  /** The producer's end (`end`, `fail`, overflow): what is buffered is still read first. */
+  const close = (state: 1 | 2, error?: unknown) => {
+    if (producer || finished) return
+    producer = state
+    failure = error
+    settleAll()
+  }
+
+  /** The consumer's end (`return`, `throw`, a close by the app): drops what is buffered; `done` for every waiter. */
   const stop = () => {
     const early = !finished
-    finished = true
     buffer = []
     head = 0
+    producer = 1
     failure = undefined
-    const waiting = waiters
-    waiters = []
-    for (const [resolve] of waiting) resolve(done())
+    settleAll()
+    finished = true
     if (early) onReturn?.()
   }
 
