@@ -61,6 +61,9 @@ export interface SubscriptionHooks<S> {
   send?: (data: S) => Promise<SendResult>
 }
 
+/** Callers of `ready()` waiting for the first `open` (or the end). */
+type ReadyWaiters = Array<[() => void, (error: SwitchlineError) => void]>
+
 /** A queued step of the ordered pipeline. */
 type Step = () => void | Promise<void>
 
@@ -137,7 +140,7 @@ class Core<T, S> implements SubscriptionSink<T> {
    * `ready()`: `undefined` until asked, then its waiters; `true` once open; the error once closed without opening.
    * One field, allocated only for a subscription whose `ready()` is called before it settles.
    */
-  #ready: Array<[() => void, (error: SwitchlineError) => void]> | true | SwitchlineError | undefined
+  #ready: ReadyWaiters | true | SwitchlineError | undefined
   /** `on()` handlers by event name; created on the first `on()`, dropped at close. */
   #named: NamedHandlers | undefined
   readonly #options: BaseSubscriptionOptions<T>
@@ -285,7 +288,8 @@ class Core<T, S> implements SubscriptionSink<T> {
     const waiters = this.#ready
     if (waiters === true) return
     this.#ready = end
-    if (Array.isArray(waiters)) for (const [resolve, reject] of waiters) end === true ? resolve() : reject(end)
+    // Not an error here: that is set only when it closes, and a closed core settles nothing again.
+    if (waiters) for (const [resolve, reject] of waiters as ReadyWaiters) end === true ? resolve() : reject(end)
   }
 
   /**
