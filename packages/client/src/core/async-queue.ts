@@ -25,6 +25,18 @@ export interface AsyncQueueOptions {
   onOverflow?: (error: SwitchlineError) => void
 }
 
+/** The producer's side of a queue, as {@link openQueue} returns it. */
+export interface QueueProducer<T> {
+  /** Adds a value, or hands it straight to a waiting `next()`. Ignored once ended, failed or returned. */
+  push(value: T): void
+  /** The producer's end: `1` the iterator ends after draining, `2` it throws `error` after draining. */
+  close(state: 1 | 2, error?: unknown): void
+  /** Ends the iterator now, as its `return()` does: what is buffered is dropped; `onReturn` if it had not finished. */
+  stop(): void
+  /** How many values are buffered. */
+  readonly size: number
+}
+
 /** A push-based queue read by one async iterator. */
 export interface AsyncQueue<T> {
   /** Adds a value, or hands it straight to a waiting `next()`. Ignored once ended, failed or returned. */
@@ -37,11 +49,6 @@ export interface AsyncQueue<T> {
   readonly size: number
   /** The one iterator of this queue; a second call throws `SwitchlineError('invalid_options')`. */
   iterator(): AsyncIterableIterator<T>
-}
-
-interface Waiter<T> {
-  resolve(result: IteratorResult<T, undefined>): void
-  reject(error: unknown): void
 }
 
 /**
@@ -57,34 +64,52 @@ interface Waiter<T> {
  * for await (const message of queue.iterator()) render(message)
  */
 export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue<T> {
-  const { maxSize = 1000, overflow = 'error', onReturn, onDrop, onOverflow } = options
+  const { maxSize = 1000, overflow = 'error' } = options
   if (!(maxSize === Number.POSITIVE_INFINITY || (Number.isSafeInteger(maxSize) && maxSize >= 1))) {
     throw invalidOptions(`maxSize must be a positive integer, got ${String(maxSize)}`)
   }
   if (overflow !== 'error' && overflow !== 'drop-oldest' && overflow !== 'drop-newest') {
     throw invalidOptions(`overflow must be one of error, drop-oldest, drop-newest`)
   }
+  const [queue, iterator] = openQueue<T>(options, options.onReturn, options.onDrop, options.onOverflow)
+  let handedOut = false
+  return Object.assign(queue, {
+    fail: (error: unknown) => queue.close(2, error),
+    end: () => queue.close(1),
+    iterator() {
+      if (handedOut) throw invalidOptions('this subscription is already being iterated')
+      handedOut = true
+      return iterator
+    },
+  })
+}
 
+/**
+ * The queue and its one iterator, with options already checked (the subscription core's are, at call time).
+ */
+export function openQueue<T>(
+  { maxSize = 1000, overflow = 'error' }: AsyncQueueOptions = {},
+  onReturn?: () => void,
+  onDrop?: (count: number) => void,
+  onOverflow?: (error: SwitchlineError) => void,
+): [QueueProducer<T>, AsyncIterableIterator<T>] {
   let buffer: T[] = []
   let head = 0
-  const waiters: Array<Waiter<T>> = []
-  /** The producer's side: still pushing, ended, or failed with `failure`. */
-  let producer: 'open' | 'ended' | 'failed' = 'open'
+  /** Waiting `next()` calls (only while the buffer is empty): `[resolve, reject]`. */
+  let waiters: Array<[(result: IteratorResult<T, undefined>) => void, (error: unknown) => void]> = []
+  /** The producer's state: 0 still pushing, 1 ended, 2 failed (with `failure`, the error the iterator throws). */
+  let producer = 0
   let failure: unknown
   /** The consumer's side: it has seen `done` or the error, or returned. */
   let finished = false
-  let handedOut = false
 
   const done = (): IteratorResult<T, undefined> => ({ done: true, value: undefined })
 
-  function take(): T {
+  const take = (): T => {
     const value = buffer[head] as T
-    buffer[head] = undefined as T
-    head++
-    if (head === buffer.length) {
-      buffer = []
-      head = 0
-    } else if (head > 32 && head * 2 >= buffer.length) {
+    buffer[head++] = undefined as T
+    // Emptied, or more than half read: keep only what is left.
+    if (head === buffer.length || (head > 32 && head * 2 >= buffer.length)) {
       buffer = buffer.slice(head)
       head = 0
     }
@@ -92,61 +117,50 @@ export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue
   }
 
   /** Ends the stream for one reader: the failure once, then `done`. */
-  function settle(waiter: Waiter<T>): void {
+  const settle = (resolve: (result: IteratorResult<T, undefined>) => void, reject: (error: unknown) => void) => {
     finished = true
-    if (producer === 'failed') {
-      producer = 'ended'
+    if (producer === 2) {
+      producer = 1
       const error = failure
       failure = undefined
-      waiter.reject(error)
-    } else {
-      waiter.resolve(done())
-    }
+      reject(error)
+    } else resolve(done())
   }
 
-  function settleWaiters(): void {
-    // waiters only exist while the buffer is empty
-    for (const waiter of waiters.splice(0)) settle(waiter)
+  /** Settles every waiting `next()` (there are some only while the buffer is empty). */
+  const settleAll = () => {
+    const waiting = waiters
+    waiters = []
+    for (const [resolve, reject] of waiting) settle(resolve, reject)
   }
 
-  function stop(): void {
+  /** The producer's end (`end`, `fail`, overflow): what is buffered is still read first. */
+  const close = (state: 1 | 2, error?: unknown) => {
+    if (producer || finished) return
+    producer = state
+    failure = error
+    settleAll()
+  }
+
+  /** The consumer's end (`return`, `throw`, a close by the app): drops what is buffered; `done` for every waiter. */
+  const stop = () => {
     const early = !finished
-    finished = true
     buffer = []
     head = 0
+    producer = 1
     failure = undefined
-    for (const waiter of waiters.splice(0)) waiter.resolve(done())
+    settleAll()
+    finished = true
     if (early) onReturn?.()
   }
 
-  const iterator: AsyncIterableIterator<T> = {
-    next() {
-      if (head < buffer.length) return Promise.resolve({ done: false, value: take() })
-      if (finished) return Promise.resolve(done())
-      return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-        if (producer === 'open') waiters.push({ resolve, reject })
-        else settle({ resolve, reject })
-      })
-    },
-    return() {
-      stop()
-      return Promise.resolve(done())
-    },
-    throw(error?: unknown) {
-      stop()
-      return Promise.reject(error)
-    },
-    [Symbol.asyncIterator]() {
-      return this
-    },
-  }
-
-  return {
-    push(value) {
-      if (producer !== 'open' || finished) return
-      const waiter = waiters.shift()
-      if (waiter) return waiter.resolve({ done: false, value })
-      if (buffer.length - head >= maxSize) {
+  return [
+    {
+      push(value) {
+        if (producer || finished) return
+        const waiter = waiters.shift()
+        if (waiter) return waiter[0]({ done: false, value })
+        if (buffer.length - head < maxSize) return void buffer.push(value)
         if (overflow === 'drop-newest') return onDrop?.(1)
         if (overflow === 'drop-oldest') {
           take()
@@ -157,32 +171,33 @@ export function createAsyncQueue<T>(options: AsyncQueueOptions = {}): AsyncQueue
           'buffer_overflow',
           `the consumer fell behind: more than ${maxSize} messages were waiting`,
         )
-        producer = 'failed'
-        failure = error
-        return onOverflow?.(error)
-      }
-      buffer.push(value)
+        close(2, error)
+        onOverflow?.(error)
+      },
+      close,
+      stop,
+      get size() {
+        return buffer.length - head
+      },
     },
-    fail(error) {
-      if (producer !== 'open' || finished) return
-      producer = 'failed'
-      failure = error
-      settleWaiters()
+    {
+      next: () =>
+        head < buffer.length
+          ? Promise.resolve({ done: false, value: take() })
+          : finished
+            ? Promise.resolve(done())
+            : new Promise((resolve, reject) => (producer ? settle(resolve, reject) : waiters.push([resolve, reject]))),
+      return() {
+        stop()
+        return Promise.resolve(done())
+      },
+      throw(error?: unknown) {
+        stop()
+        return Promise.reject(error)
+      },
+      [Symbol.asyncIterator]() {
+        return this
+      },
     },
-    end() {
-      if (producer !== 'open' || finished) return
-      producer = 'ended'
-      settleWaiters()
-    },
-    get size() {
-      return buffer.length - head
-    },
-    iterator() {
-      if (handedOut) {
-        throw invalidOptions('this subscription is already being iterated')
-      }
-      handedOut = true
-      return iterator
-    },
-  }
+  ]
 }

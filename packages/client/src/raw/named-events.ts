@@ -15,9 +15,7 @@ export type NamedHandlers = Emitter<Record<string, unknown>>
 type AnyHandler = NamedEventHandler<unknown>
 
 /** An empty emitter (mitt, ~200 B). */
-export function createNamedHandlers(): NamedHandlers {
-  return mitt()
-}
+export const createNamedHandlers: () => NamedHandlers = mitt
 
 /** Throws `invalid_options` unless `name` is a string and `handler` a function (a typo in plain JS fails at once). */
 export function checkNamedHandler(method: 'on' | 'off', name: unknown, handler: unknown, optional: boolean): void {

@@ -71,28 +71,36 @@ export function subscribe<T = unknown, E = Record<string, T>>(
 ): Subscription<T, unknown, SendResult, E>
 export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T> = {}): Subscription<T, unknown> {
   checkOptions('subscribe()', options, SUBSCRIBE_OPTIONS)
-  const target = resolveTarget(url, options.transport ?? 'auto')
-  if (target.kind === 'sse' && eventSourceRefused(options)) {
+  // Where it connects, and over what.
+  const preference: TransportPreference = options.transport ?? 'auto'
+  const parsed = parseRawUrl(url)
+  const natural = NATURAL[parsed.protocol]
+  if (natural === undefined) {
+    throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
+  }
+  let kind: TransportKind = natural
+  let reason: string
+  if (preference === 'auto' || preference === natural) {
+    reason =
+      preference === 'auto'
+        ? natural === 'sse'
+          ? 'http(s) URL → SSE'
+          : 'ws(s) URL → WebSocket'
+        : `transport: '${natural}'`
+  } else {
+    parsed.protocol = CONVERT[parsed.protocol] as string
+    kind = preference
+    reason = `transport: '${preference}' (URL scheme converted)`
+  }
+  const href = parsed.href
+  if (kind === 'sse' && eventSourceRefused(options)) {
     throw invalidOptions("subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)")
   }
-  return startRaw(options, target.kind, target.reason, (sink, end) =>
-    target.kind === 'sse'
-      ? createRawSse(
-          target.url,
-          options,
-          sink,
-          end,
-          typeof options.sse === 'function' ? options.sse : openEventSourceSse,
-        )
-      : createRawWs(target.url, options, sink),
+  return startRaw(options, kind, reason, (sink, end) =>
+    kind === 'sse'
+      ? createRawSse(href, options, sink, end, typeof options.sse === 'function' ? options.sse : openEventSourceSse)
+      : createRawWs(href, options, sink),
   )
-}
-
-/** Where a raw subscription connects, and over what. */
-interface Target {
-  url: string
-  kind: TransportKind
-  reason: string
 }
 
 const NATURAL: Record<string, TransportKind> = {
@@ -102,22 +110,3 @@ const NATURAL: Record<string, TransportKind> = {
   'wss:': 'websocket',
 }
 const CONVERT: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'http:', 'wss:': 'https:' }
-
-function resolveTarget(url: string, preference: TransportPreference): Target {
-  const parsed = parseRawUrl(url)
-  const natural = NATURAL[parsed.protocol]
-  if (natural === undefined) {
-    throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
-  }
-  if (preference === 'auto' || preference === natural) {
-    const reason =
-      preference === 'auto'
-        ? natural === 'sse'
-          ? 'http(s) URL → SSE'
-          : 'ws(s) URL → WebSocket'
-        : `transport: '${natural}'`
-    return { url: parsed.href, kind: natural, reason }
-  }
-  parsed.protocol = CONVERT[parsed.protocol] as string
-  return { url: parsed.href, kind: preference, reason: `transport: '${preference}' (URL scheme converted)` }
-}

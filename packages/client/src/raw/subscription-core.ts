@@ -3,7 +3,7 @@
  * async schema validation), callbacks that may throw, the bounded async iterator, the AbortSignal. Shared by raw
  * `subscribe()` and `client.subscribe()`; the owner feeds it through a {@link SubscriptionSink}.
  */
-import { createAsyncQueue, type AsyncQueue } from '../core/async-queue'
+import { openQueue, type QueueProducer } from '../core/async-queue'
 import { isSwitchlineError, SwitchlineError } from '../core/errors'
 import { isPromiseLike, validateWith } from '../core/decode'
 import { SendableHandle, SubscriptionHandle } from './subscription-handle'
@@ -60,6 +60,9 @@ export interface SubscriptionHooks<S> {
   /** Present when the subscription can send. Called only while the subscription is not closed. */
   send?: (data: S) => Promise<SendResult>
 }
+
+/** Callers of `ready()` waiting for the first `open` (or the end). */
+type ReadyWaiters = Array<[() => void, (error: SwitchlineError) => void]>
 
 /** A queued step of the ordered pipeline. */
 type Step = () => void | Promise<void>
@@ -129,8 +132,7 @@ class Core<T, S> implements SubscriptionSink<T> {
   lastEventId: string | undefined
   transport: TransportKind | undefined
   transportReason: string | undefined
-  #queue: AsyncQueue<T> | undefined
-  #iterator: AsyncIterableIterator<T> | undefined
+  #queue: QueueProducer<T> | undefined
   /** Steps waiting behind a running one; allocated only when a step has to wait. */
   #steps: Step[] | undefined
   #running = false
@@ -138,7 +140,7 @@ class Core<T, S> implements SubscriptionSink<T> {
    * `ready()`: `undefined` until asked, then its waiters; `true` once open; the error once closed without opening.
    * One field, allocated only for a subscription whose `ready()` is called before it settles.
    */
-  #ready: Array<[() => void, (error: SwitchlineError) => void]> | true | SwitchlineError | undefined
+  #ready: ReadyWaiters | true | SwitchlineError | undefined
   /** `on()` handlers by event name; created on the first `on()`, dropped at close. */
   #named: NamedHandlers | undefined
   readonly #options: BaseSubscriptionOptions<T>
@@ -160,17 +162,35 @@ class Core<T, S> implements SubscriptionSink<T> {
 
   deliver(data: unknown, meta: EventMeta): void {
     if (this.closed) return
-    if (this.#running || this.#options.schema) {
-      this.#enqueue(deliverStep(this, this.#options.schema, data, meta))
+    const schema = this.#options.schema
+    if (this.#running || schema) {
+      this.#enqueue(() => {
+        if (!schema) return this.#emit(data as T, meta)
+        let result: T | Promise<T>
+        try {
+          result = validateWith(schema, data)
+        } catch (error) {
+          return this.#rejected(error, meta)
+        }
+        if (!isPromiseLike(result)) return this.#emit(result, meta)
+        return result.then(
+          (value) => {
+            if (!this.closed) this.#emit(value, meta)
+          },
+          (error: unknown) => {
+            if (!this.closed) this.#rejected(error, meta)
+          },
+        )
+      })
       return
     }
     // Nothing queued ahead and nothing to validate: emit now, without a step closure (the per-event path).
     this.#running = true
-    this.emit(data as T, meta)
+    this.#emit(data as T, meta)
     this.#drain()
   }
+  // setState, gap and setTransport need no `closed` check: a closed core runs no step (#drain).
   setState(change: Omit<StateChange, 'from'>): void {
-    if (this.closed) return
     this.#enqueue(() => this.#applyState(change))
   }
   cursor(id: string | undefined): void {
@@ -179,21 +199,19 @@ class Core<T, S> implements SubscriptionSink<T> {
     else this.lastEventId = id
   }
   gap(info: GapInfo): void {
-    if (this.closed) return
     const onGap = this.#options.onGap
     this.#enqueue(() => call(onGap, info))
   }
   error(error: SwitchlineError): void {
     if (!this.closed) call(this.#options.onError, error)
   }
-  setTransport(kind: TransportKind, reason: string, reprobeAt?: number): void {
-    if (this.closed) return
+  setTransport(to: TransportKind, reason: string, reprobeAt?: number): void {
     this.#enqueue(() => {
       const from = this.transport
-      if (from === kind && this.transportReason === reason) return
-      this.transport = kind
+      if (from === to && this.transportReason === reason) return
+      this.transport = to
       this.transportReason = reason
-      const change: TransportChange = { from, to: kind, reason }
+      const change: TransportChange = { from, to, reason }
       if (reprobeAt !== undefined) change.reprobeAt = reprobeAt
       call(this.#options.onTransport, change)
     })
@@ -207,14 +225,11 @@ class Core<T, S> implements SubscriptionSink<T> {
   #drain(): void {
     this.#running = true
     const steps = this.#steps
-    while (steps && steps.length > 0 && !this.closed) {
-      const step = steps.shift() as Step
-      const pending = step()
+    while (steps?.length && !this.closed) {
+      const pending = (steps.shift() as Step)()
       if (pending) {
-        pending.then(
-          () => this.#drain(),
-          () => this.#drain(),
-        )
+        const drain = () => this.#drain()
+        pending.then(drain, drain)
         return
       }
     }
@@ -223,10 +238,10 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.#running = false
   }
 
-  emit(data: T, meta: EventMeta): void {
+  #emit(data: T, meta: EventMeta): void {
     if (meta.id !== undefined) this.lastEventId = meta.id
     call(this.#options.onEvent, data, meta)
-    const named = this.#named && handlersOf(this.#named, meta)
+    const named = handlersOf(this.#named, meta)
     // A handler (or onEvent) that closes the subscription stops the rest: close() removed them.
     if (named) for (const handler of named) if (!this.closed) call(handler, data, meta)
     if (!this.closed) this.#queue?.push(data)
@@ -245,33 +260,43 @@ class Core<T, S> implements SubscriptionSink<T> {
   }
 
   /** A payload that failed validation: its id still moves `lastEventId`, the error goes to `onError`. */
-  rejected(error: unknown, meta: EventMeta): void {
+  #rejected(error: unknown, meta: EventMeta): void {
     if (meta.id !== undefined) this.lastEventId = meta.id
-    call(this.#options.onError, asValidationError(error))
+    call(
+      this.#options.onError,
+      isSwitchlineError(error)
+        ? error
+        : new SwitchlineError('validation', `validation failed: ${String(error)}`, { cause: error }),
+    )
   }
 
   #applyState(change: Omit<StateChange, 'from'>): void {
-    if (this.closed || change.to === this.state) return
-    if (change.to === 'closed') {
-      this.#finalize(change)
-      return
-    }
     const from = this.state
-    this.state = change.to
+    const to = change.to
+    if (from === 'closed' || to === from) return
+    if (to === 'closed') return this.#finalize(change)
+    this.state = to
     const options = this.#options
     call(options.onState, { from, ...change })
     // A failure that will be retried reaches onError too (with `attempt` and `nextDelayMs`), after its onState.
-    if (change.to === 'reconnecting' && change.error) call(options.onError, change.error)
-    if (change.to === 'open' && this.#ready !== true) {
-      const waiters = this.#ready
-      this.#ready = true
-      if (Array.isArray(waiters)) for (const [resolve] of waiters) resolve()
-    }
+    if (to === 'reconnecting' && change.error) call(options.onError, change.error)
+    if (to === 'open') this.#settle(true)
+  }
+
+  /** Settles `ready()`, once: `true` (opened) resolves its waiters, an error rejects them. */
+  #settle(end: true | SwitchlineError): void {
+    const waiters = this.#ready
+    if (waiters === true) return
+    this.#ready = end
+    // Not an error here: that is set only when it closes, and a closed core settles nothing again.
+    if (waiters) for (const [resolve, reject] of waiters as ReadyWaiters) end === true ? resolve() : reject(end)
   }
 
   /**
    * The one way to `closed`: state, callbacks, iterator, signal listener. `byApp` (close(), abort, break) drops
    * what the iterator still buffers; otherwise (the stream ended, or failed) the iterator drains it first.
+   * The error it ended with is the subscription's own, or `aborted` for an aborted signal (as Node's `events.on()`
+   * does: what is buffered first, then the error).
    */
   #finalize(change: Omit<StateChange, 'from'>, byApp = false): void {
     if (this.closed) return
@@ -281,37 +306,28 @@ class Core<T, S> implements SubscriptionSink<T> {
     this.#named?.all.clear()
     this.#named = undefined
     const options = this.#options
+    const { error, reason } = change
     options.signal?.removeEventListener('abort', this)
-    call(options.onState, { from, ...change, to: 'closed' })
-    if (change.error) call(options.onError, change.error)
-    const waiters = this.#ready
-    if (waiters !== true) {
-      // Never opened: ready() rejects, now and later, with why it ended.
-      const error = (this.#ready = this.#endError(change, byApp))
-      if (Array.isArray(waiters)) for (const [, reject] of waiters) reject(error)
+    call(options.onState, { from, ...change }) // `change.to` is 'closed' from every caller
+    if (error) call(options.onError, error)
+    const aborted = byApp && reason === 'aborted'
+    const end =
+      error ??
+      (aborted
+        ? new SwitchlineError('aborted', 'the subscription was aborted by its signal', {
+            cause: options.signal?.reason,
+          })
+        : undefined)
+    // Never opened: ready() rejects, now and later, with why it ended.
+    if (this.#ready !== true) {
+      this.#settle(
+        end ?? new SwitchlineError('closed', `the subscription closed before it opened (${reason ?? 'closed'})`),
+      )
     }
     const queue = this.#queue
     if (!queue) return
-    if (byApp && change.reason !== 'aborted') void this.#iterator?.return?.()
-    else this.#endQueue(queue, change, byApp)
-  }
-
-  /** The error a subscription that ended without opening gives `ready()`: its own, `aborted`, or `closed`. */
-  #endError(change: Omit<StateChange, 'from'>, byApp: boolean): SwitchlineError {
-    if (change.error) return change.error
-    if (byApp && change.reason === 'aborted') return abortedError(this.#options.signal)
-    return new SwitchlineError('closed', `the subscription closed before it opened (${change.reason ?? 'closed'})`)
-  }
-
-  /**
-   * Ends the iterator's queue the way the subscription ended: with its error, with `aborted` (an aborted signal,
-   * as Node's `events.on()` does: what is buffered first, then the error), or cleanly.
-   */
-  #endQueue(queue: AsyncQueue<T>, change: Omit<StateChange, 'from'>, byApp: boolean): void {
-    const error =
-      change.error ?? (byApp && change.reason === 'aborted' ? abortedError(this.#options.signal) : undefined)
-    if (error) queue.fail(error)
-    else queue.end()
+    if (byApp && !aborted) queue.stop()
+    else queue.close(end ? 2 : 1, end)
   }
 
   /** The AbortSignal's `abort` listener. */
@@ -324,8 +340,7 @@ class Core<T, S> implements SubscriptionSink<T> {
     const state = this.#ready
     if (state === true) return Promise.resolve()
     if (state instanceof Error) return Promise.reject(state)
-    const waiters = state ?? (this.#ready = [])
-    return new Promise<void>((resolve, reject) => waiters.push([resolve, reject]))
+    return new Promise<void>((resolve, reject) => (state ?? (this.#ready = [])).push([resolve, reject]))
   }
 
   close(reason: string): void {
@@ -339,77 +354,31 @@ class Core<T, S> implements SubscriptionSink<T> {
     return (this.#hooks as Required<SubscriptionHooks<S>>).send(data)
   }
 
-  iterator(): AsyncIterableIterator<T> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     if (this.#queue) {
       throw new SwitchlineError('invalid_options', 'a subscription has one iterator; subscribe again for another')
     }
     const options = this.#options
-    const queue = (this.#queue = createAsyncQueue<T>({
-      maxSize: options.buffer?.maxSize ?? 1000,
-      overflow: options.buffer?.overflow ?? 'error',
-      onReturn: () => this.close('iterator returned'),
-      onDrop: (count) =>
+    const [queue, iterator] = openQueue<T>(
+      options.buffer,
+      () => this.close('iterator returned'),
+      (count) =>
         call(
           options.onError,
           new SwitchlineError('buffer_overflow', `async-iterator buffer full: ${count} event(s) dropped`),
         ),
       // Policy `'error'`: the iterator yields what it holds, then throws; the subscription ends with that error.
-      onOverflow: (error) => {
+      (error) => {
         this.#finalize({ to: 'closed', reason: 'iterator buffer overflow', error })
         this.#hooks.onClose()
       },
-    }))
-    const iterator = (this.#iterator = queue.iterator())
+    )
+    this.#queue = queue
     if (this.closed) {
       // Asked for after the end: a subscription that never opened throws why (failed, aborted); else it just ends.
       const end = this.#ready
-      if (end instanceof Error && end.code !== 'closed') queue.fail(end)
-      else queue.end()
+      queue.close(end instanceof Error && end.code !== 'closed' ? 2 : 1, end)
     }
     return iterator
   }
-}
-
-/** One delivery with a schema (or behind a running step), as a pipeline step. */
-function deliverStep<T, S>(
-  core: Core<T, S>,
-  schema: BaseSubscriptionOptions<T>['schema'],
-  data: unknown,
-  meta: EventMeta,
-): Step {
-  return () => {
-    if (!schema) {
-      core.emit(data as T, meta)
-      return
-    }
-    let result: T | Promise<T>
-    try {
-      result = validateWith(schema, data)
-    } catch (error) {
-      core.rejected(error, meta)
-      return
-    }
-    if (!isPromiseLike(result)) {
-      core.emit(result, meta)
-      return
-    }
-    return result.then(
-      (value) => {
-        if (!core.closed) core.emit(value, meta)
-      },
-      (error: unknown) => {
-        if (!core.closed) core.rejected(error, meta)
-      },
-    )
-  }
-}
-
-/** The error of an aborted subscription: `aborted`, with the signal's reason as its cause. */
-function abortedError(signal: AbortSignal | undefined): SwitchlineError {
-  return new SwitchlineError('aborted', 'the subscription was aborted by its signal', { cause: signal?.reason })
-}
-
-function asValidationError(error: unknown): SwitchlineError {
-  if (isSwitchlineError(error)) return error
-  return new SwitchlineError('validation', `validation failed: ${String(error)}`, { cause: error })
 }

@@ -12,20 +12,14 @@ export interface HandleCore<T, S> {
   readonly transportReason: string | undefined
   close(reason: string): void
   ready(): Promise<void>
-  iterator(): AsyncIterableIterator<T>
+  [Symbol.asyncIterator](): AsyncIterableIterator<T>
   send(data: S): Promise<SendResult>
   on(name: string, handler: NamedEventHandler<unknown>): () => void
   off(name: string, handler?: NamedEventHandler<unknown>): void
 }
 
-/** Makes `value` an own property of `target` and returns it: a method bound on first read stays the same function. */
-function own<V>(target: object, key: PropertyKey, value: V): V {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true })
-  return value
-}
-
-/** The handle's bound `send`, under a key the app cannot name (the sendable subclass cannot read `#core`). */
-const BOUND_SEND = /* @__PURE__ */ Symbol()
+/** The handle's binder, under a key the app cannot name (the sendable subclass cannot read `#core`). */
+const BIND = /* @__PURE__ */ Symbol()
 
 /**
  * The public subscription: one field per subscription. The getters live on the prototype; `close`, `send`, `on`,
@@ -40,21 +34,29 @@ export class SubscriptionHandle<T, S> {
     this.#core = core
   }
 
-  get close(): () => void {
+  /**
+   * The core's method `key` bound to it (with `args` first), made an own property of the handle: a method bound on
+   * first read stays the same function.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: one binder for methods of different signatures
+  [BIND](key: keyof HandleCore<T, S>, ...args: unknown[]): any {
     const core = this.#core
-    return own(this, 'close', () => core.close('closed'))
+    const value = (core[key] as (...a: unknown[]) => unknown).bind(core, ...args)
+    Object.defineProperty(this, key, { value, writable: true, enumerable: true })
+    return value
+  }
+
+  get close(): () => void {
+    return this[BIND]('close', 'closed')
   }
   get ready(): () => Promise<void> {
-    const core = this.#core
-    return own(this, 'ready', () => core.ready())
+    return this[BIND]('ready')
   }
   get on(): (name: string, handler: NamedEventHandler<unknown>) => () => void {
-    const core = this.#core
-    return own(this, 'on', (name: string, handler: NamedEventHandler<unknown>) => core.on(name, handler))
+    return this[BIND]('on')
   }
   get off(): (name: string, handler?: NamedEventHandler<unknown>) => void {
-    const core = this.#core
-    return own(this, 'off', (name: string, handler?: NamedEventHandler<unknown>) => core.off(name, handler))
+    return this[BIND]('off')
   }
   get state(): ConnectionState {
     return this.#core.state
@@ -69,17 +71,12 @@ export class SubscriptionHandle<T, S> {
     return this.#core.transportReason
   }
   get [Symbol.asyncIterator](): () => AsyncIterableIterator<T> {
-    const core = this.#core
-    return own(this, Symbol.asyncIterator, () => core.iterator())
-  }
-  [BOUND_SEND](): (data: S) => Promise<SendResult> {
-    const core = this.#core
-    return own(this, 'send', (data: S) => core.send(data))
+    return this[BIND](Symbol.asyncIterator)
   }
 }
 
 export class SendableHandle<T, S> extends SubscriptionHandle<T, S> {
   get send(): (data: S) => Promise<SendResult> {
-    return this[BOUND_SEND]()
+    return this[BIND]('send')
   }
 }
