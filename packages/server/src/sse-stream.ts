@@ -39,8 +39,11 @@ function writeEvent(stream: SseStream, wire: Buffer): void {
 /** Answers an error before the stream started: its status, and `Retry-After` for `unavailable` (R24). */
 function refuse(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   const error = toServerError(err)
-  const retryAfterSeconds = error instanceof UnavailableError ? error.retryAfterSeconds : undefined
-  sendError(req, res, error.code, error.message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds })
+  if (!(error instanceof UnavailableError)) return sendError(req, res, error.code, error.message)
+  // This instance cannot serve now (e.g. cut off from Redis): on HTTP/1 the connection closes with the answer, so the
+  // retry opens a new one, which a balancer may send to another instance (a kept-alive one would come back here).
+  const headers: Record<string, string> = req.httpVersionMajor >= 2 ? {} : { Connection: 'close' }
+  sendError(req, res, error.code, error.message, { retryAfterSeconds: error.retryAfterSeconds, headers })
 }
 
 /** Subscribes `accepted` and serves the stream until it ends; answers an error instead when the engine cannot. */
@@ -162,9 +165,15 @@ class SseStream implements RegisteredConnection, EngineListener {
     else this.core.send(this, wire, writeEvent)
   }
 
-  /** Live delivery broke (engine): end the stream so the client resumes from its cursor, here or elsewhere. */
+  /**
+   * Live delivery broke (engine): end the stream so the client resumes from its cursor, here or elsewhere. On HTTP/1
+   * its connection ends too: kept alive, it would take the client's next request back to this instance through a
+   * TCP balancer, even while this instance refuses it (cut off from Redis's pub/sub).
+   */
   interrupted(): void {
+    const { req, socket } = this.res
     this.end()
+    if (req.httpVersionMajor < 2) socket?.end()
   }
 
   cleanup(): void {

@@ -4,12 +4,17 @@
  * append script publishes in seq order, and Redis delivers one connection's messages in that order.
  *
  * A lost connection may have lost messages. Nothing is resubscribed behind the fan-out's back: the instance's
- * subscriptions are forgotten at once (new subscribers are refused meanwhile), and when the connection is back,
- * every live subscriber is interrupted, so each client resumes from its cursor, on this instance or another.
+ * subscriptions are forgotten at once (new subscribers are refused meanwhile), and every live subscriber is
+ * interrupted, so each client resumes from its cursor, on this instance or another: when the connection is back, or
+ * once it has stayed away for the grace period (`graceMs`), whichever comes first. A Redis outage shorter than the
+ * grace keeps open streams up until Redis is back; an instance cut off from Redis alone does not keep its clients
+ * for longer than the grace. The grace runs from the loss: the failed reconnection attempts after it (each one
+ * closes a connection again) do not restart it.
  */
 import type { Redis } from 'ioredis'
 import type { StoredEvent } from '../channel-log'
 import type { LiveFanout } from '../live-fanout'
+import type { TimerFunctions } from '../types'
 import type { RedisKeys } from './scripts'
 import { writeBatch } from '../write-batch'
 import { decodePayload } from './wire'
@@ -26,14 +31,41 @@ export interface LiveFeed {
   intact(): boolean
   /** The log was reset here on purpose (its subscribers already closed): messages of `epoch` are expected. */
   expectEpoch(epoch: string): void
+  /** The engine is closing: stops the grace timer and ignores the connection from now on; idempotent. */
+  close(): void
+}
+
+/** How a live feed waits for a lost connection. */
+export interface LiveFeedTiming {
+  /** The server's timers (the grace timer runs on them). */
+  readonly timers: TimerFunctions
+  /** How long a lost connection may stay away before every live subscriber is interrupted. */
+  readonly graceMs: number
 }
 
 /** Creates the live feed on `subscriber` (an ioredis connection used for nothing else). */
-export function createLiveFeed(subscriber: Redis, keys: RedisKeys, fanout: LiveFanout): LiveFeed {
+export function createLiveFeed(
+  subscriber: Redis,
+  keys: RedisKeys,
+  fanout: LiveFanout,
+  { timers, graceMs }: LiveFeedTiming,
+): LiveFeed {
   const subscribed = new Map<string, Promise<unknown>>()
   let generation = 0
   let everReady = false
   let broken = false
+  let closed = false
+  /** Set from the loss of the connection until it is back, the grace is over or the feed is closed. */
+  let graceTimer: unknown
+  const stopGrace = (): void => {
+    if (graceTimer === undefined) return
+    timers.clearTimeout(graceTimer)
+    graceTimer = undefined
+  }
+  const graceOver = (): void => {
+    graceTimer = undefined
+    fanout.interruptAll()
+  }
   /** The epoch of the last message: a message of another epoch means the log was lost under us. */
   let liveEpoch: string | undefined
 
@@ -59,15 +91,19 @@ export function createLiveFeed(subscriber: Redis, keys: RedisKeys, fanout: LiveF
     if (pending.push(event) === 1) queueMicrotask(deliverPending)
   })
   subscriber.on('close', () => {
-    if (!everReady) return
+    if (!everReady || closed) return
     generation += 1
-    broken = true
     subscribed.clear()
+    if (broken) return // a reconnection attempt failed: the grace runs from the loss
+    broken = true
+    graceTimer = timers.setTimeout(graceOver, graceMs)
   })
   subscriber.on('ready', () => {
     everReady = true
-    if (!broken) return
+    if (!broken || closed) return
     broken = false
+    stopGrace()
+    // Those the grace already interrupted are gone; none joined since (refused while the feed is not intact).
     fanout.interruptAll()
   })
 
@@ -92,6 +128,10 @@ export function createLiveFeed(subscriber: Redis, keys: RedisKeys, fanout: LiveF
     intact: () => everReady && !broken && subscriber.status === 'ready',
     expectEpoch(epoch) {
       liveEpoch = epoch
+    },
+    close() {
+      closed = true
+      stopGrace()
     },
   }
 }

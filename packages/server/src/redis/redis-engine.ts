@@ -48,6 +48,16 @@ export interface RedisEngineOptions {
    */
   idleChannelTtlMs?: number
   /**
+   * How long this instance's pub/sub connection may stay lost before the instance ends its live streams (SSE ends,
+   * WebSocket closes `1012`), so their clients resume from their cursors, on another instance if this one stays
+   * cut off from Redis. A connection back sooner ends them when it is back instead: a Redis restart or a network
+   * blip shorter than this keeps open streams up until it is over, instead of sending their clients into `503`s.
+   * `GET B/ready` answers `503` for as long as the connection is lost, before and after the grace.
+   * @defaultValue `5000`
+   * @example `15_000` (ride out a longer failover before moving clients)
+   */
+  pubsubGraceMs?: number
+  /**
    * The `Retry-After` (seconds) of the `503` answers sent while Redis is unreachable.
    * @defaultValue `1`
    */
@@ -89,6 +99,7 @@ export function redisEngine(options: RedisEngineOptions = {}): EngineFactory<fal
     keyPrefix: options.keyPrefix ?? 'switchline',
     commandTimeoutMs: positive('commandTimeoutMs', options.commandTimeoutMs, 2000),
     idleChannelTtlMs: positive('idleChannelTtlMs', options.idleChannelTtlMs, 86_400_000),
+    pubsubGraceMs: positive('pubsubGraceMs', options.pubsubGraceMs, 5000, MAX_TIMER_MS),
     retryAfterSeconds: positive('retryAfterSeconds', options.retryAfterSeconds, 1),
     redisOptions: options.redisOptions ?? {},
   }
@@ -98,9 +109,16 @@ export function redisEngine(options: RedisEngineOptions = {}): EngineFactory<fal
   return { name: 'redis', create: (context) => createRedisEngine(context, settings) }
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
+/** The longest delay a timer takes (a longer one fires at once in Node). */
+const MAX_TIMER_MS = 2_147_483_647
+
+function positive(name: string, value: number | undefined, fallback: number, max = Number.MAX_VALUE): number {
   if (value === undefined) return fallback
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`redisEngine: ${name} must be a positive number`)
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new TypeError(
+      `redisEngine: ${name} must be a positive number${max < Number.MAX_VALUE ? ` of at most ${max}` : ''}`,
+    )
+  }
   return value
 }
 
@@ -134,7 +152,7 @@ function createRedisEngine(context: EngineContext, settings: Settings): Switchli
   subscriber.on('error', ignore)
 
   const fanout = createLiveFanout((channel) => feed.release(channel))
-  const feed = createLiveFeed(subscriber, keys, fanout)
+  const feed = createLiveFeed(subscriber, keys, fanout, { timers: context.timers, graceMs: settings.pubsubGraceMs })
   let epoch: string | undefined
   let closed = false
   let firstReady: { resolve(): void; reject(error: Error): void } | undefined
@@ -272,6 +290,7 @@ function createRedisEngine(context: EngineContext, settings: Settings): Switchli
       if (closed) return
       closed = true
       if (retryTimer !== undefined) context.timers.clearTimeout(retryTimer)
+      feed.close()
       firstReady?.reject(new Error('engine closed'))
       commands.disconnect()
       subscriber.disconnect()

@@ -91,6 +91,8 @@ describe('Redis failures', { timeout: 30_000 }, () => {
     const newSse = await openRawSse(`${b.baseUrl}/sse?channels=chat`)
     expect(newSse.response.status).toBe(503)
     expect(newSse.response.headers.get('retry-after')).toBe('1')
+    // Closed with the answer: the retry takes a new connection, which a balancer may send elsewhere.
+    expect(newSse.response.headers.get('connection')).toBe('close')
     const newWs = openWs(b.wsUrl)
     expect(await newWs.closed).toEqual({ code: 1013, reason: 'retry-after=1000' })
     // A subscribe on an open WebSocket: closed 1013 (an error frame would stop the client for that channel).

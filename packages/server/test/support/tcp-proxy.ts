@@ -1,7 +1,8 @@
 /**
  * A TCP proxy on 127.0.0.1:0 in front of one server instance at a time, like a load balancer without sticky
  * sessions: `switchTo(port)` sends new connections to another instance, `cutAll()` destroys every proxied
- * connection (both sides, no goodbye), as a network drop or a balancer draining a node would.
+ * connection (both sides, no goodbye), as a network drop or a balancer draining a node would. In front of Redis,
+ * `refuseNew()` cuts an instance off from it for every connection it opens from then on, while the open ones stay.
  */
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
 
@@ -14,7 +15,9 @@ export interface TcpProxy {
   switchTo(port: number): void
   /** Destroys every open proxied connection; returns how many there were. */
   cutAll(): number
-  /** Connections accepted so far. */
+  /** From now on (until `refuseNew(false)`), every new connection is destroyed as soon as it is accepted. */
+  refuseNew(refuse?: boolean): void
+  /** Connections accepted so far (refused ones included). */
   accepted(): number
   close(): Promise<void>
 }
@@ -23,9 +26,14 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let target = targetPort
   let accepted = 0
+  let refusing = false
   const pairs = new Set<[Socket, Socket]>()
   const server = createServer((client) => {
     accepted += 1
+    if (refusing) {
+      client.destroy()
+      return
+    }
     const upstream = createConnection({ host: '127.0.0.1', port: target })
     const pair: [Socket, Socket] = [client, upstream]
     pairs.add(pair)
@@ -55,6 +63,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       }
       pairs.clear()
       return count
+    },
+    refuseNew(refuse = true) {
+      refusing = refuse
     },
     accepted: () => accepted,
     async close() {
