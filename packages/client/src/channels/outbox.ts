@@ -7,7 +7,7 @@
  */
 import { defaultBackoff, MAX_RETRY_HINT_MS, type BackoffPolicy } from '../core/backoff'
 import { SwitchlineError } from '../core/errors'
-import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from '../core/bounded-queue'
+import { BoundedQueue, utf8ByteLength } from '../core/bounded-queue'
 import { encodeFrame } from '../protocol/codec'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
 import { createTimerGroup, type Timers } from '../core/timers'
@@ -79,10 +79,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const { channel, timers, random } = options
   const ackTimeoutMs = options.ackTimeoutMs ?? 30_000
   const backoff = options.backoff ?? defaultBackoff
-  const queue = createBoundedQueue<Entry>({
-    maxCount: options.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
-    maxBytes: options.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
-  })
+  const queue = new BoundedQueue<Entry>(options) // its maxCount and maxBytes
   const group = createTimerGroup(timers)
   let path: SendPath | undefined
   let generation = 0

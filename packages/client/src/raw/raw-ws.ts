@@ -3,7 +3,7 @@
  * optional application-level ping with a pong matcher, and `send()` with a queue bounded by count and bytes while
  * disconnected.
  */
-import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength, type BoundedQueue } from '../core/bounded-queue'
+import { BoundedQueue, utf8ByteLength } from '../core/bounded-queue'
 import { createDecoder } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import {
@@ -179,11 +179,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
           return
         }
         try {
-          pending ??= createBoundedQueue({
-            maxCount: options.sendQueue?.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
-            maxBytes: options.sendQueue?.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
-          })
-          pending.push(item, utf8ByteLength(text))
+          ;(pending ??= new BoundedQueue(options.sendQueue)).push(item, utf8ByteLength(text))
         } catch (error) {
           reject(error) // the queue throws SwitchlineError('queue_full') only
         }
