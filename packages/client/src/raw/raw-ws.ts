@@ -40,10 +40,8 @@ interface PendingSend {
  * the option is checked by `subscribe()`).
  */
 export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
-  const decode = createDecoder(options.format ?? 'json')
-  const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
-  const ping = options.ping || undefined
-  const pong = options.pong || undefined
+  const { ping, pong } = options
+  const decode = createDecoder(options.format)
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
   // Built on the first such send: a subscription that never sends offline holds no queue.
@@ -51,111 +49,97 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
-  /** Delivers one message; returns true for a pong or a ping (proof of life, not an event). */
-  function onMessage(text: string, current: WsAttempt | undefined): boolean {
-    // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
-    const bytes = bytesOver(text, maxMessageBytes)
-    if (bytes !== undefined) {
-      sink.error(messageTooLarge(maxMessageBytes, bytes))
-      return false
-    }
-    if (ping?.isPong(text)) return true
-    if (pong?.isPing(text)) {
-      try {
-        current?.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
-      } catch (cause) {
-        sink.error(new SwitchlineError('network', `WebSocket pong failed: ${String(cause)}`, { cause }))
-      }
-      return true
-    }
-    let value: unknown
-    try {
-      value = decode(text)
-    } catch (error) {
-      sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
-      return false
-    }
-    sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
-    return false
-  }
-
-  function flush(): void {
-    while (socket && pending && pending.size > 0) write(pending.shift() as PendingSend)
-  }
+  const failed = (what: string, cause: unknown): SwitchlineError =>
+    new SwitchlineError('network', `WebSocket ${what} failed: ${String(cause)}`, { cause })
 
   function write(item: PendingSend): void {
     try {
       ;(socket as WsAttempt).send(item.text)
       item.resolve({ eventId: undefined })
     } catch (cause) {
-      item.reject(new SwitchlineError('network', `WebSocket send failed: ${String(cause)}`, { cause }))
+      item.reject(failed('send', cause))
     }
   }
 
   function connect(ctx: AttemptContext): Promise<AttemptHandle> {
     const platform = resolvePlatform(options.platform)
+    const { timers } = platform
     let pinger: Pinger | undefined
-    let current: WsAttempt | undefined
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-    // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
-    let connectTimer: Watchdog | undefined = createWatchdog(platform.timers, connectTimeoutMs, () => {
-      teardown()
-      current?.terminate('connect timeout')
-      ctx.failed(new SwitchlineError('timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`))
-    })
-    const teardown = (): void => {
+    const stopConnectTimer = (): void => {
       connectTimer?.stop()
       connectTimer = undefined
+    }
+    const teardown = (): void => {
+      stopConnectTimer()
       pinger?.stop()
       pinger = undefined
       if (socket === current) socket = undefined
     }
-    try {
-      current = openWebSocket(
-        url,
-        options.protocols,
-        {
-          onOpen() {
-            connectTimer?.stop()
-            connectTimer = undefined
-            socket = current
-            ctx.opened()
-            if (ping) {
-              pinger = createPinger({
-                timers: platform.timers,
-                intervalMs: ping.intervalMs ?? DEFAULT_PING_INTERVAL_MS,
-                timeoutMs: ping.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
-                sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
-                onTimeout() {
-                  teardown()
-                  current?.terminate('ping timeout')
-                  ctx.failed(new SwitchlineError('timeout', 'WebSocket ping timeout: no pong in time'))
-                },
-              })
-            }
-            flush()
-          },
-          onMessage(text) {
-            if (onMessage(text, current)) pinger?.pong()
-          },
-          onError: (error) => sink.error(error),
-          onClose({ code, reason }) {
-            teardown()
-            ctx.failed(classifyRawClose({ code, reason }, options.closeCodes))
-          },
-        },
-        platform,
-        maxMessageBytes,
-      )
-    } catch (error) {
+    /** A socket found dead (no open, no pong in time): dropped at once, and the attempt fails (`timeout`). */
+    const timedOut = (why: string, message: string): void => {
       teardown()
-      throw error
+      current.terminate(why)
+      ctx.failed(new SwitchlineError('timeout', message))
     }
-    const attempt = current
+    const current = openWebSocket(
+      url,
+      options.protocols,
+      {
+        onOpen() {
+          stopConnectTimer()
+          socket = current
+          ctx.opened()
+          if (ping) {
+            pinger = createPinger({
+              timers,
+              intervalMs: ping.intervalMs ?? DEFAULT_PING_INTERVAL_MS,
+              timeoutMs: ping.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+              sendPing: () => current.send(typeof ping.message === 'function' ? ping.message() : ping.message),
+              onTimeout: () => timedOut('ping timeout', 'WebSocket ping timeout: no pong in time'),
+            })
+          }
+          while (socket && pending && pending.size > 0) write(pending.shift() as PendingSend)
+        },
+        onMessage(text) {
+          // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
+          const bytes = bytesOver(text, maxMessageBytes)
+          if (bytes !== undefined) return sink.error(messageTooLarge(maxMessageBytes, bytes))
+          // A pong or a ping is proof of life, not an event.
+          if (ping && ping.isPong(text)) return pinger?.pong()
+          if (pong && pong.isPing(text)) {
+            try {
+              current.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
+            } catch (cause) {
+              sink.error(failed('pong', cause))
+            }
+            return pinger?.pong()
+          }
+          let value: unknown
+          try {
+            value = decode(text)
+          } catch (error) {
+            return sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
+          }
+          sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
+        },
+        onError: (error) => sink.error(error),
+        onClose(close) {
+          teardown()
+          ctx.failed(classifyRawClose(close, options.closeCodes))
+        },
+      },
+      platform,
+      maxMessageBytes,
+    )
+    // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+    let connectTimer: Watchdog | undefined = createWatchdog(timers, connectTimeoutMs, () =>
+      timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`),
+    )
     return Promise.resolve({
       close() {
         teardown()
-        attempt.close()
+        current.close()
       },
     })
   }
@@ -163,26 +147,19 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   return {
     connect,
     send(data) {
-      if (closedError) return Promise.reject(closedError)
-      let text: string
-      try {
-        text = encode(data)
-      } catch (cause) {
-        return Promise.reject(
-          new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause }),
-        )
-      }
+      // A throw in here rejects the promise.
       return new Promise<SendResult>((resolve, reject) => {
-        const item = { text, resolve, reject }
-        if (socket) {
-          write(item)
-          return
-        }
+        if (closedError) throw closedError
+        let text: string
         try {
-          ;(pending ??= new BoundedQueue(options.sendQueue)).push(item, utf8ByteLength(text))
-        } catch (error) {
-          reject(error) // the queue throws SwitchlineError('queue_full') only
+          text = options.format === 'text' ? String(data) : JSON.stringify(data)
+        } catch (cause) {
+          throw new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause })
         }
+        const item = { text, resolve, reject }
+        if (socket) write(item)
+        // queue_full when it does not fit
+        else (pending ??= new BoundedQueue(options.sendQueue)).push(item, utf8ByteLength(text))
       })
     },
     close(error) {
