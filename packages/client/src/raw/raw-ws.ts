@@ -40,7 +40,8 @@ interface PendingSend {
  * the option is checked by `subscribe()`).
  */
 export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
-  const { ping, pong } = options
+  const ping = options.ping || undefined
+  const pong = options.pong || undefined
   const decode = createDecoder(options.format)
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
@@ -105,8 +106,8 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
           const bytes = bytesOver(text, maxMessageBytes)
           if (bytes !== undefined) return sink.error(messageTooLarge(maxMessageBytes, bytes))
           // A pong or a ping is proof of life, not an event.
-          if (ping && ping.isPong(text)) return pinger?.pong()
-          if (pong && pong.isPing(text)) {
+          if (ping?.isPong(text)) return pinger?.pong()
+          if (pong?.isPing(text)) {
             try {
               current.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
             } catch (cause) {
