@@ -40,11 +40,6 @@ export function messageTooLarge(
   return new SwitchlineError('payload_too_large', `WebSocket ${what} over maxMessageBytes (${limit}): ${size}`, details)
 }
 
-/** Whether browsers accept `code` in `WebSocket.close(code)`: 1000 or 3000–4999. */
-function isSendableCloseCode(code: number): boolean {
-  return code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999)
-}
-
 /**
  * Opens one WebSocket. Callbacks fire only until the attempt is over: after `onClose`, `close()`, `closeWith()` or
  * `terminate()` nothing more is called. Binary messages are reported as `malformed_frame` through `onError` and
@@ -106,16 +101,19 @@ class SocketAttempt implements WsAttempt {
     // read, `ws` sends close 1009 and finishes the closing handshake on its own (within its 30 s close timeout),
     // while the owner hears about it now, as a 1009 close.
     socket.onerror = (ev) => {
-      if (this.#done || (ev as { error?: { code?: unknown } } | null)?.error?.code !== WS_TOO_BIG) return
-      this.#detach()
-      handlers.onError(messageTooLarge(maxPayload, undefined, { closeCode: 1009 }))
-      handlers.onClose({ code: 1009, reason: 'message too big', opened: this.#opened })
+      if ((ev as { error?: { code?: unknown } } | null)?.error?.code === WS_TOO_BIG) {
+        this.#end(1009, 'message too big', messageTooLarge(maxPayload, undefined, { closeCode: 1009 }))
+      }
     }
-    socket.onclose = (ev) => {
-      if (this.#done) return
-      this.#detach()
-      this.#handlers.onClose({ code: ev.code, reason: ev.reason, opened: this.#opened })
-    }
+    socket.onclose = (ev) => this.#end(ev.code, ev.reason)
+  }
+
+  /** The socket closed (or `ws` gave up on an oversized frame, `error` first): the owner hears it once. */
+  #end(code: number, reason: string, error?: SwitchlineError): void {
+    if (this.#done) return
+    this.#detach()
+    if (error) this.#handlers.onError(error)
+    this.#handlers.onClose({ code, reason, opened: this.#opened })
   }
 
   // Keep no-op handlers rather than null: the `ws` package throws on an 'error' event without a listener.
@@ -146,12 +144,13 @@ class SocketAttempt implements WsAttempt {
     this.#detach()
     socket.terminate() // ws's terminate() does not throw
   }
+  /** Browsers accept 1000 and 3000–4999 in `close(code)`; any other code closes with 1000. */
   closeWith(code: number, reason: string): void {
     if (this.#done) return
     this.#detach()
     const socket = this.#socket
     try {
-      socket.close(isSendableCloseCode(code) ? code : 1000, reason)
+      socket.close(code >= 3000 && code < 5000 && Number.isInteger(code) ? code : 1000, reason)
     } catch {
       // Some implementations throw on a reason over 123 bytes; the socket is gone for us either way.
       try {
