@@ -119,16 +119,24 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     return this.#id === this.#session.attemptId && !this.#done
   }
 
-  #end(error: SwitchlineError): void {
-    if (!this.#live()) return
+  /** Ends the attempt; whether it was the session's connection (then it no longer is). */
+  #stop(): boolean {
     this.#done = true
     this.#timers.stop()
     const session = this.#session
-    if (session.conn === this) {
-      session.conn = undefined
-      session.members.each((member) => member.wsPath?.(undefined))
-    }
+    const wasConn = session.conn === this
+    if (wasConn) session.conn = undefined
+    return wasConn
+  }
+
+  #end(error: SwitchlineError): void {
+    if (!this.#live()) return
+    if (this.#stop()) this.#session.members.each((member) => member.wsPath?.(undefined))
     this.#ctx.failed(error)
+  }
+
+  #errorAll(error: SwitchlineError): void {
+    this.#session.members.each((member) => member.error(error))
   }
 
   /** Before open it counts like any failure before open (blocked, twice). */
@@ -161,9 +169,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   }
 
   close(): void {
-    this.#done = true
-    this.#timers.stop()
-    if (this.#session.conn === this) this.#session.conn = undefined
+    this.#stop()
     this.#socket.close()
   }
 
@@ -177,20 +183,18 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   onError(error: SwitchlineError): void {
     if (!this.#live()) return
     if (error.code === 'payload_too_large') this.#session.oversized = true // closing with 1009; the channel is unknown
-    this.#session.members.each((member) => member.error(error))
+    this.#errorAll(error)
   }
 
-  onClose({ code, reason }: { code: number; reason: string }): void {
+  onClose(close: { code: number; reason: string }): void {
     if (!this.#live()) return
-    if (!this.#opened) {
-      this.#failBeforeOpen(
-        new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, {
-          closeCode: code,
-        }),
-      )
-      return
-    }
-    this.#end(classifyClose({ code, reason }).error)
+    if (this.#opened) return this.#end(classifyClose(close).error)
+    const { code, reason } = close
+    this.#failBeforeOpen(
+      new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, {
+        closeCode: code,
+      }),
+    )
   }
 
   /**
@@ -207,9 +211,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     } = this.#session
     const decoded = decodeServerFrame(text)
     if (!decoded.ok) {
-      const error = new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`)
-      members.each((member) => member.error(error))
-      return
+      return this.#errorAll(new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`))
     }
     const frame = decoded.value
     switch (frame.type) {
@@ -264,10 +266,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     } = this.#session
     const decoded = decodeServerFrame(text)
     const event = decoded.ok && decoded.value.type === 'event' ? decoded.value : undefined
-    if (!event) {
-      const error = messageTooLarge(maxMessageBytes, bytes)
-      return members.each((member) => member.error(error))
-    }
+    if (!event) return this.#errorAll(messageTooLarge(maxMessageBytes, bytes))
     tracker.accept(event.channel, event.id)
     const error = messageTooLarge(
       maxMessageBytes,
@@ -298,12 +297,9 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   #onErrorFrame(frame: ErrorPayload & { id?: number }): void {
     const error = protocolError(frame)
     const done = this.#takeAck(frame.id)
-    if (done) {
-      done(error)
-      return
-    }
-    const channel = this.#takeSub(frame.id)?.channel
-    routeProtocolError(this.#session, frame.channel ?? channel, error)
+    if (done) return done(error)
+    const sub = this.#takeSub(frame.id)
+    routeProtocolError(this.#session, frame.channel ?? sub?.channel, error)
   }
 
   #welcome(frame: WelcomeFrame): void {
