@@ -48,10 +48,11 @@ interface Entry {
   reject(error: SwitchlineError): void
   /** The path generation it was last sent on, or -1 while it waits to be sent. */
   sentOn: number
-  cancelTimeout: () => void
+  /** Set once it is queued. */
+  cancelTimeout?: () => void
   /** Abandons the request in flight (HTTP: aborts it), if its path can. */
-  abandon: (() => void) | undefined
-  settled: boolean
+  abandon?: (() => void) | undefined
+  settled?: boolean
 }
 
 const MID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
@@ -91,7 +92,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   function settle(entry: Entry, outcome: SendResult | SwitchlineError): void {
     if (entry.settled) return
     entry.settled = true
-    entry.cancelTimeout()
+    entry.cancelTimeout?.()
     entry.abandon?.()
     queue.remove(entry)
     if (outcome instanceof SwitchlineError) entry.reject(outcome)
@@ -145,35 +146,29 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   return {
     send(data, event) {
-      if (closed) return Promise.reject(closed)
-      let message: OutgoingMessage = { channel, data, mid: createMid(random) }
-      if (event !== undefined) message = { ...message, event }
-      let bytes: number
-      try {
-        bytes = encodedBytes(message)
-      } catch (cause) {
-        return Promise.reject(
-          new SwitchlineError('invalid_options', 'send(): data is not JSON-serializable', { cause, channel }),
-        )
-      }
-      const limit = path?.maxFrameBytes ?? maxFrameBytes
-      if (bytes > limit) {
-        return Promise.reject(
-          new SwitchlineError('payload_too_large', `message of ${bytes} bytes exceeds the server's ${limit}`, {
+      // A throw in here rejects the promise.
+      return new Promise<SendResult>((resolve, reject) => {
+        if (closed) throw closed
+        const message: OutgoingMessage = { channel, data, mid: createMid(random) }
+        if (event !== undefined) message.event = event
+        let bytes: number
+        try {
+          bytes = encodedBytes(message)
+        } catch (cause) {
+          throw new SwitchlineError('invalid_options', 'send(): data is not JSON-serializable', { cause, channel })
+        }
+        const limit = path?.maxFrameBytes ?? maxFrameBytes
+        if (bytes > limit) {
+          throw new SwitchlineError('payload_too_large', `message of ${bytes} bytes exceeds the server's ${limit}`, {
             channel,
             fatal: true,
-          }),
-        )
-      }
-      return new Promise<SendResult>((resolve, reject) => {
+          })
+        }
         const entry: Entry = {
           message,
           resolve,
           reject,
           sentOn: -1,
-          cancelTimeout: () => {},
-          abandon: undefined,
-          settled: false,
         }
         queue.push(entry, bytes) // throws queue_full, which rejects this promise
         entry.cancelTimeout = group.set(() => {
