@@ -17,8 +17,8 @@ export interface BoundedQueueOptions {
 
 /**
  * A FIFO bounded by count and bytes, as a class (V8 memory notes §1, §3: docs/decisions/0021-v8-memory-notes.md).
- * Its bounds are not checked: the callers' options were checked when `subscribe()` / `createClient()` was called
- * ({@link createBoundedQueue} checks them).
+ * Its bounds and sizes are not checked: the callers' options were checked when `subscribe()` / `createClient()` was
+ * called, and their sizes are counted ({@link createBoundedQueue} checks both).
  * @example
  * const queue = new BoundedQueue<string>(options.sendQueue)
  * queue.push(text, utf8ByteLength(text))
@@ -36,11 +36,11 @@ export class BoundedQueue<T> {
     this.#maxBytes = maxBytes
   }
 
-  /** throws SwitchlineError('queue_full', …) if it would exceed maxCount or maxBytes; the queue is unchanged then */
+  /**
+   * throws SwitchlineError('queue_full', …) if it would exceed maxCount or maxBytes; the queue is unchanged then.
+   * `bytes` is a finite number ≥ 0 (`utf8ByteLength`; {@link createBoundedQueue}'s queue checks it).
+   */
   push(item: T, bytes: number): void {
-    if (!(Number.isFinite(bytes) && bytes >= 0)) {
-      throw invalidOptions(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
-    }
     const count = this.#items.length
     const total = this.#bytes
     const full =
@@ -56,11 +56,6 @@ export class BoundedQueue<T> {
   /** Removes and returns the oldest item. */
   shift(): T | undefined {
     return this.#items.length ? this.#cut(0) : undefined
-  }
-
-  /** The oldest item, left in place. */
-  peek(): T | undefined {
-    return this.#items[0]
   }
 
   /** Removes the first occurrence of `item` (by identity); whether it was there. */
@@ -122,18 +117,34 @@ export function checkBoundedQueueOptions(options: BoundedQueueOptions): void {
   }
 }
 
+/** A {@link BoundedQueue} whose `push` checks `bytes`, with `peek()`. */
+export class CheckedBoundedQueue<T> extends BoundedQueue<T> {
+  /** @throws SwitchlineError `invalid_options` for `bytes` that is not a finite number ≥ 0; the queue is unchanged. */
+  override push(item: T, bytes: number): void {
+    if (!(Number.isFinite(bytes) && bytes >= 0)) {
+      throw invalidOptions(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
+    }
+    super.push(item, bytes)
+  }
+
+  /** The oldest item, left in place. */
+  peek(): T | undefined {
+    return this.values()[0]
+  }
+}
+
 /**
- * Creates a {@link BoundedQueue}, its bounds checked.
+ * Creates a {@link BoundedQueue}, its bounds and every pushed size checked.
  * @throws SwitchlineError `invalid_options` for a `maxCount` that is not a positive integer (or `Infinity`), or a
  * negative or `NaN` `maxBytes`.
  * @example
  * const queue = createBoundedQueue<string>({ maxCount: 100 })
  * queue.push(text, utf8ByteLength(text))
  */
-export function createBoundedQueue<T>(options: BoundedQueueOptions = {}): BoundedQueue<T> {
+export function createBoundedQueue<T>(options: BoundedQueueOptions = {}): CheckedBoundedQueue<T> {
   const { maxCount = 1000, maxBytes = 1_048_576 } = options
   checkBoundedQueueOptions({ maxCount, maxBytes })
-  return new BoundedQueue({ maxCount, maxBytes })
+  return new CheckedBoundedQueue({ maxCount, maxBytes })
 }
 
 /**
