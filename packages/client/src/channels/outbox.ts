@@ -10,7 +10,7 @@ import { SwitchlineError } from '../core/errors'
 import { BoundedQueue, utf8ByteLength } from '../core/bounded-queue'
 import { encodeFrame } from '../protocol/codec'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
-import { createTimerGroup, type Timers } from '../core/timers'
+import { clampDelay, type TimerHandle, type Timers } from '../core/timers'
 import type { OutgoingMessage, SendPath } from './session-types'
 import type { SendResult } from '../types'
 
@@ -48,8 +48,8 @@ interface Entry {
   reject(error: SwitchlineError): void
   /** The path generation it was last sent on, or -1 while it waits to be sent. */
   sentOn: number
-  /** Set once it is queued. */
-  cancelTimeout?: () => void
+  /** Its `ackTimeoutMs` timer, set once it is queued. */
+  timer?: TimerHandle
   /** Abandons the request in flight (HTTP: aborts it), if its path can. */
   abandon?: (() => void) | undefined
   settled?: boolean
@@ -81,18 +81,18 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const ackTimeoutMs = options.ackTimeoutMs ?? 30_000
   const backoff = options.backoff ?? defaultBackoff
   const queue = new BoundedQueue<Entry>(options) // its maxCount and maxBytes
-  const group = createTimerGroup(timers)
   let path: SendPath | undefined
   let generation = 0
   let maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES
   let closed: SwitchlineError | undefined
   let retryPending = false
+  let retryTimer: TimerHandle
   let retryAttempt = 0
 
   function settle(entry: Entry, outcome: SendResult | SwitchlineError): void {
     if (entry.settled) return
     entry.settled = true
-    entry.cancelTimeout?.()
+    timers.clearTimeout(entry.timer)
     entry.abandon?.()
     queue.remove(entry)
     if (outcome instanceof SwitchlineError) entry.reject(outcome)
@@ -138,10 +138,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
     // The server's hint (Retry-After / retry-after-ms), capped as reconnect hints are: an absurd one cannot hold the
     // channel's sends back for days.
     const delay = Math.max(Math.min(retryAfterMs ?? 0, MAX_RETRY_HINT_MS), backoff(retryAttempt++, random))
-    group.set(() => {
+    retryTimer = timers.setTimeout(() => {
       retryPending = false
       flush()
-    }, delay)
+    }, clampDelay(delay))
   }
 
   return {
@@ -171,10 +171,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
           sentOn: -1,
         }
         queue.push(entry, bytes) // throws queue_full, which rejects this promise
-        entry.cancelTimeout = group.set(() => {
+        entry.timer = timers.setTimeout(() => {
           settle(entry, new SwitchlineError('timeout', `no ack within ${ackTimeoutMs} ms`, { channel }))
           flush() // over HTTP it may have held the line: the next one goes
-        }, ackTimeoutMs)
+        }, clampDelay(ackTimeoutMs))
         flush()
       })
     },
@@ -190,8 +190,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (closed) return
       closed = error
       path = undefined
-      for (const entry of queue.clear()) settle(entry, error) // in queue order
-      group.clearAll()
+      for (const entry of queue.clear()) settle(entry, error) // in queue order (each clears its timer)
+      if (retryPending) timers.clearTimeout(retryTimer)
     },
     get pending() {
       return queue.size
