@@ -8,13 +8,12 @@ import { createDecoder } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import {
   createPinger,
-  createWatchdog,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_PING_TIMEOUT_MS,
   type Pinger,
-  type Watchdog,
 } from '../core/liveness'
+import { clampDelay, type TimerHandle } from '../core/timers'
 import { resolvePlatform } from '../platform/platform'
 import type { RawConnection } from './start-raw'
 import { classifyRawClose } from './raw-ws-close'
@@ -67,7 +66,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     const { timers } = platform
     let pinger: Pinger | undefined
     const stopConnectTimer = (): void => {
-      connectTimer?.stop()
+      if (connectTimer !== undefined) timers.clearTimeout(connectTimer)
       connectTimer = undefined
     }
     const teardown = (): void => {
@@ -133,10 +132,15 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
       maxMessageBytes,
     )
     // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
+    // `0` (or `Infinity`): no connect timer.
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-    let connectTimer: Watchdog | undefined = createWatchdog(timers, connectTimeoutMs, () =>
-      timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`),
-    )
+    let connectTimer: TimerHandle =
+      connectTimeoutMs > 0 && Number.isFinite(connectTimeoutMs)
+        ? timers.setTimeout(() => {
+            connectTimer = undefined
+            timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`)
+          }, clampDelay(connectTimeoutMs))
+        : undefined
     return Promise.resolve({
       close() {
         teardown()
