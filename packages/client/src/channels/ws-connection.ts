@@ -198,18 +198,34 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   }
 
   /**
-   * One frame. A malformed one is reported (`malformed_frame`) to every member and skipped; the socket stays. One
-   * over the bound: {@link #oversized}.
+   * One frame. A malformed one is reported (`malformed_frame`) to every member and skipped; the socket stays.
+   *
+   * A frame over the bound that the platform read anyway (browsers; the connection after a 1009) is not delivered.
+   * An event is reported to its channel's members, with its id, and its id is taken as seen, so no resume brings
+   * it back; anything else goes to every member. The socket stays.
    */
   onMessage(text: string): void {
     if (!this.#live()) return
-    const bytes = bytesOver(text, this.#session.maxMessageBytes)
-    if (bytes !== undefined) return this.#oversized(text, bytes)
     const {
       members,
       options: { tracker },
+      maxMessageBytes,
     } = this.#session
+    const bytes = bytesOver(text, maxMessageBytes)
     const decoded = decodeServerFrame(text)
+    if (bytes !== undefined) {
+      const event = decoded.ok && decoded.value.type === 'event' ? decoded.value : undefined
+      if (!event) return this.#errorAll(messageTooLarge(maxMessageBytes, bytes))
+      tracker.accept(event.channel, event.id)
+      const error = messageTooLarge(
+        maxMessageBytes,
+        bytes,
+        { channel: event.channel },
+        `event ${event.id} of ${event.channel}`,
+      )
+      for (const member of members.named(event.channel)) member.error(error)
+      return
+    }
     if (!decoded.ok) {
       return this.#errorAll(new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`))
     }
@@ -251,30 +267,6 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
         this.#onErrorFrame(frame)
       // 'unsubscribed': nothing to do
     }
-  }
-
-  /**
-   * A frame over the bound that the platform read anyway (browsers; the connection after a 1009): not delivered.
-   * An event is reported to its channel's members, with its id, and its id is taken as seen, so no resume brings
-   * it back; anything else goes to every member. The socket stays.
-   */
-  #oversized(text: string, bytes: number): void {
-    const {
-      members,
-      options: { tracker },
-      maxMessageBytes,
-    } = this.#session
-    const decoded = decodeServerFrame(text)
-    const event = decoded.ok && decoded.value.type === 'event' ? decoded.value : undefined
-    if (!event) return this.#errorAll(messageTooLarge(maxMessageBytes, bytes))
-    tracker.accept(event.channel, event.id)
-    const error = messageTooLarge(
-      maxMessageBytes,
-      bytes,
-      { channel: event.channel },
-      `event ${event.id} of ${event.channel}`,
-    )
-    for (const member of members.named(event.channel)) member.error(error)
   }
 
   /** The pending publish `id` (none for `undefined`), removed. */
