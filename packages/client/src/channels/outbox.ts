@@ -55,12 +55,10 @@ interface Entry {
   settled?: boolean
 }
 
-const MID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
-
-/** A random message id (16 base-36 characters) from `random`. */
+/** A random message id (16 base-36 characters, `0-9a-z`) from `random`. */
 export function createMid(random: () => number): string {
   let mid = ''
-  for (let i = 0; i < 16; i++) mid += MID_ALPHABET.charAt(Math.floor(random() * 36) % 36)
+  for (let i = 0; i < 16; i++) mid += (Math.floor(random() * 36) % 36).toString(36)
   return mid
 }
 
