@@ -61,96 +61,94 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
     }
   }
 
-  function connect(ctx: AttemptContext): Promise<AttemptHandle> {
-    const platform = resolvePlatform(options.platform)
-    const { timers } = platform
-    let pinger: Pinger | undefined
-    const stopConnectTimer = (): void => {
-      if (connectTimer !== undefined) timers.clearTimeout(connectTimer)
-      connectTimer = undefined
-    }
-    const teardown = (): void => {
-      stopConnectTimer()
-      pinger?.stop()
-      pinger = undefined
-      if (socket === current) socket = undefined
-    }
-    /** A socket found dead (no open, no pong in time): dropped at once, and the attempt fails (`timeout`). */
-    const timedOut = (why: string, message: string): void => {
-      teardown()
-      current.terminate(why)
-      ctx.failed(new SwitchlineError('timeout', message))
-    }
-    const current = openWebSocket(
-      url,
-      options.protocols,
-      {
-        onOpen() {
-          stopConnectTimer()
-          socket = current
-          ctx.opened()
-          if (ping) {
-            pinger = createPinger({
-              timers,
-              intervalMs: ping.intervalMs ?? DEFAULT_PING_INTERVAL_MS,
-              timeoutMs: ping.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
-              sendPing: () => current.send(typeof ping.message === 'function' ? ping.message() : ping.message),
-              onTimeout: () => timedOut('ping timeout', 'WebSocket ping timeout: no pong in time'),
-            })
-          }
-          while (socket && pending && pending.size > 0) write(pending.shift() as PendingSend)
-        },
-        onMessage(text) {
-          // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
-          const bytes = bytesOver(text, maxMessageBytes)
-          if (bytes !== undefined) return sink.error(messageTooLarge(maxMessageBytes, bytes))
-          // A pong or a ping is proof of life, not an event.
-          if (ping?.isPong(text)) return pinger?.pong()
-          if (pong?.isPing(text)) {
-            try {
-              current.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
-            } catch (cause) {
-              sink.error(failed('pong', cause))
-            }
-            return pinger?.pong()
-          }
-          let value: unknown
-          try {
-            value = decode(text)
-          } catch (error) {
-            return sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
-          }
-          sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
-        },
-        onError: (error) => sink.error(error),
-        onClose(close) {
-          teardown()
-          ctx.failed(classifyRawClose(close, options.closeCodes))
-        },
-      },
-      platform,
-      maxMessageBytes,
-    )
-    // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
-    // `0` (or `Infinity`): no connect timer.
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-    let connectTimer: TimerHandle =
-      connectTimeoutMs > 0 && Number.isFinite(connectTimeoutMs)
-        ? timers.setTimeout(() => {
-            connectTimer = undefined
-            timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`)
-          }, clampDelay(connectTimeoutMs))
-        : undefined
-    return Promise.resolve({
-      close() {
-        teardown()
-        current.close()
-      },
-    })
-  }
-
   return {
-    connect,
+    connect(ctx: AttemptContext): Promise<AttemptHandle> {
+      const platform = resolvePlatform(options.platform)
+      const { timers } = platform
+      let pinger: Pinger | undefined
+      const stopConnectTimer = (): void => {
+        if (connectTimer !== undefined) timers.clearTimeout(connectTimer)
+        connectTimer = undefined
+      }
+      const teardown = (): void => {
+        stopConnectTimer()
+        pinger?.stop()
+        pinger = undefined
+        if (socket === current) socket = undefined
+      }
+      /** A socket found dead (no open, no pong in time): dropped at once, and the attempt fails (`timeout`). */
+      const timedOut = (why: string, message: string): void => {
+        teardown()
+        current.terminate(why)
+        ctx.failed(new SwitchlineError('timeout', message))
+      }
+      const current = openWebSocket(
+        url,
+        options.protocols,
+        {
+          onOpen() {
+            stopConnectTimer()
+            socket = current
+            ctx.opened()
+            if (ping) {
+              pinger = createPinger({
+                timers,
+                intervalMs: ping.intervalMs ?? DEFAULT_PING_INTERVAL_MS,
+                timeoutMs: ping.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+                sendPing: () => current.send(typeof ping.message === 'function' ? ping.message() : ping.message),
+                onTimeout: () => timedOut('ping timeout', 'WebSocket ping timeout: no pong in time'),
+              })
+            }
+            while (socket && pending && pending.size > 0) write(pending.shift() as PendingSend)
+          },
+          onMessage(text) {
+            // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
+            const bytes = bytesOver(text, maxMessageBytes)
+            if (bytes !== undefined) return sink.error(messageTooLarge(maxMessageBytes, bytes))
+            // A pong or a ping is proof of life, not an event.
+            if (ping?.isPong(text)) return pinger?.pong()
+            if (pong?.isPing(text)) {
+              try {
+                current.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
+              } catch (cause) {
+                sink.error(failed('pong', cause))
+              }
+              return pinger?.pong()
+            }
+            let value: unknown
+            try {
+              value = decode(text)
+            } catch (error) {
+              return sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
+            }
+            sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
+          },
+          onError: (error) => sink.error(error),
+          onClose(close) {
+            teardown()
+            ctx.failed(classifyRawClose(close, options.closeCodes))
+          },
+        },
+        platform,
+        maxMessageBytes,
+      )
+      // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
+      // `0` (or `Infinity`): no connect timer.
+      const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+      let connectTimer: TimerHandle =
+        connectTimeoutMs > 0 && Number.isFinite(connectTimeoutMs)
+          ? timers.setTimeout(() => {
+              connectTimer = undefined
+              timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`)
+            }, clampDelay(connectTimeoutMs))
+          : undefined
+      return Promise.resolve({
+        close() {
+          teardown()
+          current.close()
+        },
+      })
+    },
     send(data) {
       // A throw in here rejects the promise.
       return new Promise<SendResult>((resolve, reject) => {
