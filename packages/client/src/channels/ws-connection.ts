@@ -44,9 +44,6 @@ export interface WsSessionCore extends ProtocolErrorRoutes {
   oversized: boolean
 }
 
-/** How much more than its bound the connection after an unread oversized frame reads, to find and skip it. */
-const OVERSIZED_RETRY_FACTOR = 4
-
 /**
  * The bound on frames `createClient` accepts: the app's `maxMessageBytes` (1 MiB by default), never less than
  * 4 × the server's `maxFrameBytes` — an event published within the server's limit must reach every subscriber
@@ -105,7 +102,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     })
     // After a frame too large to read (1009), one connection reads up to 4 × the bound: the replay brings that
     // frame again, and this time it is identified and skipped (onMessage) instead of closing every resume.
-    const maxPayload = session.oversized ? OVERSIZED_RETRY_FACTOR * session.maxMessageBytes : session.maxMessageBytes
+    const maxPayload = session.oversized ? 4 * session.maxMessageBytes : session.maxMessageBytes
     session.oversized = false
     try {
       this.#socket = openWebSocket(wsUrl(options.baseUrl), [SUBPROTOCOL], this, platform, maxPayload)

@@ -7,14 +7,10 @@ import { invalidOptions, SwitchlineError, type SwitchlineErrorDetails } from '..
 import type { Platform, WebSocketLike } from '../core/platform-types'
 import type { WsAttempt, WsAttemptHandlers } from '../core/transport-types'
 
-const OPEN = 1
 const noop = (): void => {}
 
 /** Default `maxMessageBytes`: the largest incoming WebSocket message (1 MiB, as raw SSE's largest event). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576
-
-/** The `ws` package's error for a frame over `maxPayload` (it closes the socket with 1009). */
-const WS_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
 
 /**
  * The UTF-8 size of `text` when it is over `limit` bytes, else `undefined`; cheap for the usual small message
@@ -101,7 +97,8 @@ class SocketAttempt implements WsAttempt {
     // read, `ws` sends close 1009 and finishes the closing handshake on its own (within its 30 s close timeout),
     // while the owner hears about it now, as a 1009 close.
     socket.onerror = (ev) => {
-      if ((ev as { error?: { code?: unknown } } | null)?.error?.code === WS_TOO_BIG) {
+      // The `ws` package's error for a frame over `maxPayload` (it closes the socket with 1009).
+      if ((ev as { error?: { code?: unknown } } | null)?.error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         this.#end(1009, 'message too big', messageTooLarge(maxPayload, undefined, { closeCode: 1009 }))
       }
     }
@@ -127,7 +124,8 @@ class SocketAttempt implements WsAttempt {
   }
 
   send(text: string): void {
-    if (this.#done || this.#socket.readyState !== OPEN) throw new SwitchlineError('closed', 'WebSocket is not open')
+    // readyState 1: OPEN
+    if (this.#done || this.#socket.readyState !== 1) throw new SwitchlineError('closed', 'WebSocket is not open')
     this.#socket.send(text)
   }
   close(): void {
