@@ -3,7 +3,7 @@
  * optional application-level ping with a pong matcher, and `send()` with a queue bounded by count and bytes while
  * disconnected.
  */
-import { BoundedQueue, utf8ByteLength } from '../core/bounded-queue'
+import { utf8ByteLength } from '../core/bounded-queue'
 import { createDecoder } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import {
@@ -24,8 +24,15 @@ import type { SendResult, SubscribeOptions } from '../types'
 
 interface PendingSend {
   text: string
+  /** Its UTF-8 size. */
+  bytes: number
   resolve(result: SendResult): void
   reject(error: SwitchlineError): void
+}
+
+/** A send or pong the socket refused: retryable `network`. */
+function failed(what: string, cause: unknown): SwitchlineError {
+  return new SwitchlineError('network', `WebSocket ${what} failed: ${String(cause)}`, { cause })
 }
 
 /**
@@ -43,16 +50,14 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   const pong = options.pong || undefined
   const decode = createDecoder(options.format)
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
-  // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
-  // Built on the first such send: a subscription that never sends offline holds no queue.
-  let pending: BoundedQueue<PendingSend> | undefined
+  // Sends made while disconnected, oldest first, and their total UTF-8 size. Built on the first such send: a
+  // subscription that never sends offline holds no queue.
+  let pending: PendingSend[] | undefined
+  let pendingBytes = 0
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
-  const failed = (what: string, cause: unknown): SwitchlineError =>
-    new SwitchlineError('network', `WebSocket ${what} failed: ${String(cause)}`, { cause })
-
-  function write(item: PendingSend): void {
+  function write(item: Omit<PendingSend, 'bytes'>): void {
     try {
       ;(socket as WsAttempt).send(item.text)
       item.resolve({ eventId: undefined })
@@ -99,7 +104,11 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
                 onTimeout: () => timedOut('ping timeout', 'WebSocket ping timeout: no pong in time'),
               })
             }
-            while (socket && pending && pending.size > 0) write(pending.shift() as PendingSend)
+            while (socket && pending?.length) {
+              const item = pending.shift() as PendingSend
+              pendingBytes = pending.length ? pendingBytes - item.bytes : 0
+              write(item)
+            }
           },
           onMessage(text) {
             // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
@@ -159,16 +168,26 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         } catch (cause) {
           throw new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause })
         }
-        const item = { text, resolve, reject }
-        if (socket) write(item)
-        // queue_full when it does not fit
-        else (pending ??= new BoundedQueue(options.sendQueue)).push(item, utf8ByteLength(text))
+        if (socket) return write({ text, resolve, reject })
+        // Offline: queued, bounded by count and bytes (`sendQueue`, as the client's send queue); one that does not
+        // fit rejects with queue_full and leaves the queue as it was.
+        const { maxCount = 100, maxBytes = 1_048_576 } = options.sendQueue ?? {}
+        const bytes = utf8ByteLength(text)
+        const count = (pending ??= []).length
+        const full =
+          count >= maxCount
+            ? `${count} of ${maxCount} messages`
+            : pendingBytes + bytes > maxBytes && `${pendingBytes} + ${bytes} bytes would exceed ${maxBytes}`
+        if (full) throw new SwitchlineError('queue_full', `send queue is full (${full})`)
+        pending.push({ text, bytes, resolve, reject })
+        pendingBytes += bytes
       })
     },
     close(error) {
       closedError ??= error
       socket = undefined
-      for (const item of pending?.clear() ?? []) item.reject(closedError)
+      pendingBytes = 0
+      for (const item of pending?.splice(0) ?? []) item.reject(closedError)
     },
   }
 }
