@@ -7,7 +7,7 @@
  */
 import { defaultBackoff, MAX_RETRY_HINT_MS, type BackoffPolicy } from '../core/backoff'
 import { SwitchlineError } from '../core/errors'
-import { BoundedQueue, utf8ByteLength } from '../core/bounded-queue'
+import { checkQueueRoom, utf8ByteLength } from '../core/bounded-queue'
 import { encodeFrame } from '../protocol/codec'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
 import { clampDelay, type TimerHandle, type Timers } from '../core/timers'
@@ -48,6 +48,8 @@ interface Entry {
   reject(error: SwitchlineError): void
   /** The path generation it was last sent on, or -1 while it waits to be sent. */
   sentOn: number
+  /** Its encoded size (UTF-8). */
+  bytes: number
   /** Its `ackTimeoutMs` timer, set once it is queued. */
   timer?: TimerHandle
   /** Abandons the request in flight (HTTP: aborts it), if its path can. */
@@ -78,7 +80,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const { channel, timers, random } = options
   const ackTimeoutMs = options.ackTimeoutMs ?? 30_000
   const backoff = options.backoff ?? defaultBackoff
-  const queue = new BoundedQueue<Entry>(options) // its maxCount and maxBytes
+  // The messages waiting for an answer, oldest first, and their total size.
+  let queue: Entry[] = []
+  let queuedBytes = 0
   let path: SendPath | undefined
   let generation = 0
   let maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES
@@ -92,7 +96,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     entry.settled = true
     timers.clearTimeout(entry.timer)
     entry.abandon?.()
-    queue.remove(entry)
+    const index = queue.indexOf(entry)
+    if (index >= 0) {
+      queue.splice(index, 1)
+      queuedBytes = queue.length ? queuedBytes - entry.bytes : 0 // empty: no float drift left behind
+    }
     if (outcome instanceof SwitchlineError) entry.reject(outcome)
     else entry.resolve(outcome)
   }
@@ -101,7 +109,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (closed || path === undefined || retryPending) return
     const live = path
     // Over HTTP one request at a time keeps the channel's messages in order; a WebSocket is ordered already.
-    for (const entry of queue.values()) {
+    for (const entry of queue.slice()) {
       if (entry.sentOn === generation) {
         if (live.kind === 'sse') return
         continue
@@ -167,8 +175,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
           resolve,
           reject,
           sentOn: -1,
+          bytes,
         }
-        queue.push(entry, bytes) // throws queue_full, which rejects this promise
+        checkQueueRoom(queue.length, queuedBytes, bytes, options) // its maxCount and maxBytes
+        queue.push(entry)
+        queuedBytes += bytes
         entry.timer = timers.setTimeout(() => {
           settle(entry, new SwitchlineError('timeout', `no ack within ${ackTimeoutMs} ms`, { channel }))
           flush() // over HTTP it may have held the line: the next one goes
@@ -181,18 +192,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
       path = next
       generation++
       if (next !== undefined) maxFrameBytes = next.maxFrameBytes
-      for (const entry of queue.values()) entry.sentOn = -1
+      for (const entry of queue) entry.sentOn = -1
       flush()
     },
     close(error) {
       if (closed) return
       closed = error
       path = undefined
-      for (const entry of queue.clear()) settle(entry, error) // in queue order (each clears its timer)
+      const entries = queue
+      queue = []
+      queuedBytes = 0
+      for (const entry of entries) settle(entry, error) // in queue order (each clears its timer)
       if (retryPending) timers.clearTimeout(retryTimer)
     },
     get pending() {
-      return queue.size
+      return queue.length
     },
   }
 }

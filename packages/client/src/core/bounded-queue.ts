@@ -24,16 +24,14 @@ export interface BoundedQueueOptions {
  * queue.push(text, utf8ByteLength(text))
  */
 export class BoundedQueue<T> {
-  readonly #maxCount: number
-  readonly #maxBytes: number
+  readonly #bounds: BoundedQueueOptions
   #items: T[] = []
   #sizes: number[] = []
   #bytes = 0
 
   /** Bounds left out (or `undefined`) are {@link SEND_QUEUE_DEFAULTS}. */
-  constructor({ maxCount = 100, maxBytes = 1_048_576 }: BoundedQueueOptions = {}) {
-    this.#maxCount = maxCount
-    this.#maxBytes = maxBytes
+  constructor(bounds: BoundedQueueOptions = {}) {
+    this.#bounds = bounds
   }
 
   /**
@@ -41,16 +39,10 @@ export class BoundedQueue<T> {
    * `bytes` is a finite number ≥ 0 (`utf8ByteLength`; {@link createBoundedQueue}'s queue checks it).
    */
   push(item: T, bytes: number): void {
-    const count = this.#items.length
-    const total = this.#bytes
-    const full =
-      count >= this.#maxCount
-        ? `${count} of ${this.#maxCount} messages`
-        : total + bytes > this.#maxBytes && `${total} + ${bytes} bytes would exceed ${this.#maxBytes}`
-    if (full) throw new SwitchlineError('queue_full', `send queue is full (${full})`)
+    checkQueueRoom(this.#items.length, this.#bytes, bytes, this.#bounds)
     this.#items.push(item)
     this.#sizes.push(bytes)
-    this.#bytes = total + bytes
+    this.#bytes += bytes
   }
 
   /** Removes and returns the oldest item. */
@@ -95,6 +87,26 @@ export class BoundedQueue<T> {
     this.#bytes = this.#items.length ? this.#bytes - bytes : 0
     return item
   }
+}
+
+/**
+ * Whether a send queue that holds `count` items of `total` bytes has room for one more of `bytes`, within `bounds`
+ * (each {@link SEND_QUEUE_DEFAULTS} when left out). Raw WebSocket and the outbox keep their own arrays and ask this.
+ * @throws SwitchlineError `queue_full` when it has not.
+ * @example
+ * checkQueueRoom(pending.length, pendingBytes, utf8ByteLength(text), options.sendQueue)
+ */
+export function checkQueueRoom(
+  count: number,
+  total: number,
+  bytes: number,
+  { maxCount = 100, maxBytes = 1_048_576 }: BoundedQueueOptions = {},
+): void {
+  const full =
+    count >= maxCount
+      ? `${count} of ${maxCount} messages`
+      : total + bytes > maxBytes && `${total} + ${bytes} bytes would exceed ${maxBytes}`
+  if (full) throw new SwitchlineError('queue_full', `send queue is full (${full})`)
 }
 
 /**

@@ -3,7 +3,7 @@
  * optional application-level ping with a pong matcher, and `send()` with a queue bounded by count and bytes while
  * disconnected.
  */
-import { utf8ByteLength } from '../core/bounded-queue'
+import { checkQueueRoom, utf8ByteLength } from '../core/bounded-queue'
 import { createDecoder } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import {
@@ -171,14 +171,8 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         if (socket) return write({ text, resolve, reject })
         // Offline: queued, bounded by count and bytes (`sendQueue`, as the client's send queue); one that does not
         // fit rejects with queue_full and leaves the queue as it was.
-        const { maxCount = 100, maxBytes = 1_048_576 } = options.sendQueue ?? {}
         const bytes = utf8ByteLength(text)
-        const count = (pending ??= []).length
-        const full =
-          count >= maxCount
-            ? `${count} of ${maxCount} messages`
-            : pendingBytes + bytes > maxBytes && `${pendingBytes} + ${bytes} bytes would exceed ${maxBytes}`
-        if (full) throw new SwitchlineError('queue_full', `send queue is full (${full})`)
+        checkQueueRoom((pending ??= []).length, pendingBytes, bytes, options.sendQueue)
         pending.push({ text, bytes, resolve, reject })
         pendingBytes += bytes
       })
