@@ -1,5 +1,6 @@
 /**
- * A FIFO bounded by item count and total bytes: the client's send queue while a transport is not open.
+ * Send queues bounded by item count and total bytes (the client's while a transport is not open): the one bounds
+ * check and `queue_full` message ({@link checkQueueRoom}), the UTF-8 size of a message, and a general bounded FIFO.
  * Pure: no I/O, no timers.
  */
 import { invalidOptions, SwitchlineError } from './errors'
@@ -7,7 +8,7 @@ import { invalidOptions, SwitchlineError } from './errors'
 /** The bounds of a send queue unless the app sets `sendQueue` (client and raw WebSocket alike). */
 export const SEND_QUEUE_DEFAULTS = { maxCount: 100, maxBytes: 1_048_576 } as const
 
-/** Options of {@link createBoundedQueue}. */
+/** Bounds of a send queue ({@link checkQueueRoom}) or of a {@link BoundedQueue}. */
 export interface BoundedQueueOptions {
   /** At most this many items (a positive integer, or `Infinity`). @defaultValue 100 (1000 by {@link createBoundedQueue}) */
   maxCount?: number | undefined
@@ -16,12 +17,29 @@ export interface BoundedQueueOptions {
 }
 
 /**
- * A FIFO bounded by count and bytes, as a class (V8 memory notes §1, §3: docs/decisions/0021-v8-memory-notes.md).
- * Its bounds and sizes are not checked: the callers' options were checked when `subscribe()` / `createClient()` was
- * called, and their sizes are counted ({@link createBoundedQueue} checks both).
+ * Whether a send queue that holds `count` items of `total` bytes has room for one more of `bytes`, within `bounds`
+ * (each {@link SEND_QUEUE_DEFAULTS} when left out). Raw WebSocket and the outbox keep their messages in arrays of
+ * their own and ask this; the bounds were checked when `subscribe()` / `createClient()` was called.
+ * @throws SwitchlineError `queue_full` when it has not.
  * @example
- * const queue = new BoundedQueue<string>(options.sendQueue)
- * queue.push(text, utf8ByteLength(text))
+ * checkQueueRoom(pending.length, pendingBytes, utf8ByteLength(text), options.sendQueue)
+ */
+export function checkQueueRoom(
+  count: number,
+  total: number,
+  bytes: number,
+  { maxCount = 100, maxBytes = 1_048_576 }: BoundedQueueOptions = {},
+): void {
+  const full =
+    count >= maxCount
+      ? `${count} of ${maxCount} messages`
+      : total + bytes > maxBytes && `${total} + ${bytes} bytes would exceed ${maxBytes}`
+  if (full) throw new SwitchlineError('queue_full', `send queue is full (${full})`)
+}
+
+/**
+ * A FIFO bounded by count and bytes, as a class (V8 memory notes §1, §3: docs/decisions/0021-v8-memory-notes.md).
+ * Built by {@link createBoundedQueue}, which checks its bounds.
  */
 export class BoundedQueue<T> {
   readonly #bounds: BoundedQueueOptions
@@ -35,10 +53,13 @@ export class BoundedQueue<T> {
   }
 
   /**
-   * throws SwitchlineError('queue_full', …) if it would exceed maxCount or maxBytes; the queue is unchanged then.
-   * `bytes` is a finite number ≥ 0 (`utf8ByteLength`; {@link createBoundedQueue}'s queue checks it).
+   * @throws SwitchlineError `queue_full` if it would exceed maxCount or maxBytes, `invalid_options` for `bytes` that
+   * is not a finite number ≥ 0; the queue is unchanged then.
    */
   push(item: T, bytes: number): void {
+    if (!(Number.isFinite(bytes) && bytes >= 0)) {
+      throw invalidOptions(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
+    }
     checkQueueRoom(this.#items.length, this.#bytes, bytes, this.#bounds)
     this.#items.push(item)
     this.#sizes.push(bytes)
@@ -48,6 +69,11 @@ export class BoundedQueue<T> {
   /** Removes and returns the oldest item. */
   shift(): T | undefined {
     return this.#items.length ? this.#cut(0) : undefined
+  }
+
+  /** The oldest item, left in place. */
+  peek(): T | undefined {
+    return this.#items[0]
   }
 
   /** Removes the first occurrence of `item` (by identity); whether it was there. */
@@ -90,26 +116,6 @@ export class BoundedQueue<T> {
 }
 
 /**
- * Whether a send queue that holds `count` items of `total` bytes has room for one more of `bytes`, within `bounds`
- * (each {@link SEND_QUEUE_DEFAULTS} when left out). Raw WebSocket and the outbox keep their own arrays and ask this.
- * @throws SwitchlineError `queue_full` when it has not.
- * @example
- * checkQueueRoom(pending.length, pendingBytes, utf8ByteLength(text), options.sendQueue)
- */
-export function checkQueueRoom(
-  count: number,
-  total: number,
-  bytes: number,
-  { maxCount = 100, maxBytes = 1_048_576 }: BoundedQueueOptions = {},
-): void {
-  const full =
-    count >= maxCount
-      ? `${count} of ${maxCount} messages`
-      : total + bytes > maxBytes && `${total} + ${bytes} bytes would exceed ${maxBytes}`
-  if (full) throw new SwitchlineError('queue_full', `send queue is full (${full})`)
-}
-
-/**
  * Checks bounds before anything is built (what {@link createBoundedQueue} would throw).
  * @throws SwitchlineError `invalid_options` for a `maxCount` that is not a positive integer (or `Infinity`), or a
  * negative or `NaN` `maxBytes`.
@@ -129,34 +135,18 @@ export function checkBoundedQueueOptions(options: BoundedQueueOptions): void {
   }
 }
 
-/** A {@link BoundedQueue} whose `push` checks `bytes`, with `peek()`. */
-export class CheckedBoundedQueue<T> extends BoundedQueue<T> {
-  /** @throws SwitchlineError `invalid_options` for `bytes` that is not a finite number ≥ 0; the queue is unchanged. */
-  override push(item: T, bytes: number): void {
-    if (!(Number.isFinite(bytes) && bytes >= 0)) {
-      throw invalidOptions(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
-    }
-    super.push(item, bytes)
-  }
-
-  /** The oldest item, left in place. */
-  peek(): T | undefined {
-    return this.values()[0]
-  }
-}
-
 /**
- * Creates a {@link BoundedQueue}, its bounds and every pushed size checked.
+ * Creates a {@link BoundedQueue}, its bounds checked.
  * @throws SwitchlineError `invalid_options` for a `maxCount` that is not a positive integer (or `Infinity`), or a
  * negative or `NaN` `maxBytes`.
  * @example
  * const queue = createBoundedQueue<string>({ maxCount: 100 })
  * queue.push(text, utf8ByteLength(text))
  */
-export function createBoundedQueue<T>(options: BoundedQueueOptions = {}): CheckedBoundedQueue<T> {
+export function createBoundedQueue<T>(options: BoundedQueueOptions = {}): BoundedQueue<T> {
   const { maxCount = 1000, maxBytes = 1_048_576 } = options
   checkBoundedQueueOptions({ maxCount, maxBytes })
-  return new CheckedBoundedQueue({ maxCount, maxBytes })
+  return new BoundedQueue({ maxCount, maxBytes })
 }
 
 /**
