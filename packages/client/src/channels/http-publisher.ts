@@ -4,7 +4,13 @@
  * fails with a retryable `timeout`. The outbox decides about retries (it re-sends with the same `mid`, which the
  * server deduplicates).
  */
-import { MAX_ERROR_BODY_SNIPPET, parseRetryHint, readErrorBody, SwitchlineError } from '../core/errors'
+import {
+  MAX_ERROR_BODY_SNIPPET,
+  parseRetryHint,
+  readErrorBody,
+  SwitchlineError,
+  type SwitchlineErrorCode,
+} from '../core/errors'
 import { setDefaultHeader } from '../core/headers'
 import { resolveHeaders, resolveToken } from '../core/request-headers'
 import { parseJsonObject } from '../core/json-object'
@@ -45,14 +51,6 @@ export interface HttpPublisher {
   publish(message: OutgoingMessage, signal?: AbortSignal): Promise<{ eventId: string }>
 }
 
-async function readJson(response: Response): Promise<Record<string, unknown> | undefined> {
-  try {
-    return parseJsonObject(await response.text())
-  } catch {
-    return undefined // an unreadable body is a missing one
-  }
-}
-
 /** The body of an answer as text; an unreadable body is an empty one. */
 async function readText(response: Response): Promise<string> {
   try {
@@ -83,32 +81,35 @@ export async function classifyPublishResponse(
   const body = readErrorBody(raw)
   const said = body ? `${body.serverCode ? ` ${body.serverCode}` : ''}${body.message ? `: ${body.message}` : ''}` : ''
   const text = `${said} (${url})`
-  const base = {
+  const retryable = status === 408 || status === 429 || status >= 500
+  const [code, message]: [SwitchlineErrorCode, string] =
+    status === 413
+      ? ['payload_too_large', `publish rejected: HTTP 413${text}`]
+      : status === 405
+        ? ['send_unsupported', `publish not allowed on ${channel}: HTTP 405${text}`]
+        : status === 401
+          ? ['unauthorized', `publish unauthorized: HTTP 401${text}`]
+          : [retryable ? 'http_status' : 'protocol', `publish failed: HTTP ${status}${text}`]
+  // 413 and 405 are fatal, 401 is not (the token may change); the rest by status.
+  return new SwitchlineError(code, message, {
     status,
     channel,
     protocolCode: body?.protocolCode,
     serverCode: body?.serverCode,
     url,
     body: raw ? raw.slice(0, MAX_ERROR_BODY_SNIPPET) : undefined,
-  }
-  if (status === 413)
-    return new SwitchlineError('payload_too_large', `publish rejected: HTTP 413${text}`, { ...base, fatal: true })
-  if (status === 405)
-    return new SwitchlineError('send_unsupported', `publish not allowed on ${channel}: HTTP 405${text}`, {
-      ...base,
-      fatal: true,
-    })
-  if (status === 401)
-    return new SwitchlineError('unauthorized', `publish unauthorized: HTTP 401${text}`, { ...base, fatal: false })
-  const retryable = status === 408 || status === 429 || status >= 500
-  const retryAfterMs = retryable
-    ? parseRetryHint(response.headers.get('retry-after-ms'), response.headers.get('retry-after'), now)
-    : undefined
-  return new SwitchlineError(retryable ? 'http_status' : 'protocol', `publish failed: HTTP ${status}${text}`, {
-    ...base,
-    fatal: !retryable,
-    retryAfterMs,
+    fatal: status !== 401 && !retryable,
+    retryAfterMs: retryable
+      ? parseRetryHint(response.headers.get('retry-after-ms'), response.headers.get('retry-after'), now)
+      : undefined,
   })
+}
+
+/** `cause` as a SwitchlineError: itself, or a retryable `network` error. */
+function publishFailed(cause: unknown, channel?: string): SwitchlineError {
+  return cause instanceof SwitchlineError
+    ? cause
+    : new SwitchlineError('network', `publish failed: ${String(cause)}`, { cause, channel })
 }
 
 /**
@@ -148,7 +149,7 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
     }
     if (response.status !== 200)
       throw await classifyPublishResponse(response, url, platform.timers.now(), message.channel)
-    const body = await readJson(response)
+    const body = parseJsonObject(await readText(response)) // an unreadable body is a missing one
     signal.throwIfAborted() // a body cut by the deadline is no answer
     if (typeof body?.eventId !== 'string') {
       throw new SwitchlineError('malformed_frame', 'publish answered 200 without an eventId', {
@@ -175,9 +176,7 @@ export function createHttpPublisher(options: HttpPublisherOptions): HttpPublishe
             ? new SwitchlineError('closed', 'publish aborted', { cause, channel })
             : new SwitchlineError('timeout', `publish: no answer within ${timeoutMs} ms`, { cause, channel })
         }
-        throw cause instanceof SwitchlineError
-          ? cause
-          : new SwitchlineError('network', `publish failed: ${String(cause)}`, { cause, channel })
+        throw publishFailed(cause, channel)
       } finally {
         platform.timers.clearTimeout(timer)
         signal?.removeEventListener('abort', abort)
@@ -196,15 +195,7 @@ export function httpSendPath(publisher: HttpPublisher, maxFrameBytes = DEFAULT_M
     maxFrameBytes,
     publish(message, done: PublishDone) {
       const controller = new AbortController()
-      publisher
-        .publish(message, controller.signal)
-        .then(done, (error: unknown) =>
-          done(
-            error instanceof SwitchlineError
-              ? error
-              : new SwitchlineError('network', `publish failed: ${String(error)}`, { cause: error }),
-          ),
-        )
+      publisher.publish(message, controller.signal).then(done, (error: unknown) => done(publishFailed(error)))
       return () => controller.abort()
     },
   }

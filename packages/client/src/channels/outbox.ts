@@ -7,10 +7,10 @@
  */
 import { defaultBackoff, MAX_RETRY_HINT_MS, type BackoffPolicy } from '../core/backoff'
 import { SwitchlineError } from '../core/errors'
-import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength } from '../core/bounded-queue'
+import { checkQueueRoom, utf8ByteLength } from '../core/bounded-queue'
 import { encodeFrame } from '../protocol/codec'
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/defaults'
-import { createTimerGroup, type Timers } from '../core/timers'
+import { clampDelay, type TimerHandle, type Timers } from '../core/timers'
 import type { OutgoingMessage, SendPath } from './session-types'
 import type { SendResult } from '../types'
 
@@ -48,18 +48,19 @@ interface Entry {
   reject(error: SwitchlineError): void
   /** The path generation it was last sent on, or -1 while it waits to be sent. */
   sentOn: number
-  cancelTimeout: () => void
+  /** Its encoded size (UTF-8). */
+  bytes: number
+  /** Its `ackTimeoutMs` timer, set once it is queued. */
+  timer?: TimerHandle
   /** Abandons the request in flight (HTTP: aborts it), if its path can. */
-  abandon: (() => void) | undefined
-  settled: boolean
+  abandon?: (() => void) | undefined
+  settled?: boolean
 }
 
-const MID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
-
-/** A random message id (16 base-36 characters) from `random`. */
+/** A random message id (16 base-36 characters, `0-9a-z`) from `random`. */
 export function createMid(random: () => number): string {
   let mid = ''
-  for (let i = 0; i < 16; i++) mid += MID_ALPHABET.charAt(Math.floor(random() * 36) % 36)
+  for (let i = 0; i < 16; i++) mid += (Math.floor(random() * 36) % 36).toString(36)
   return mid
 }
 
@@ -79,24 +80,27 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const { channel, timers, random } = options
   const ackTimeoutMs = options.ackTimeoutMs ?? 30_000
   const backoff = options.backoff ?? defaultBackoff
-  const queue = createBoundedQueue<Entry>({
-    maxCount: options.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
-    maxBytes: options.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
-  })
-  const group = createTimerGroup(timers)
+  // The messages waiting for an answer, oldest first, and their total size.
+  let queue: Entry[] = []
+  let queuedBytes = 0
   let path: SendPath | undefined
   let generation = 0
   let maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES
   let closed: SwitchlineError | undefined
   let retryPending = false
+  let retryTimer: TimerHandle
   let retryAttempt = 0
 
   function settle(entry: Entry, outcome: SendResult | SwitchlineError): void {
     if (entry.settled) return
     entry.settled = true
-    entry.cancelTimeout()
+    timers.clearTimeout(entry.timer)
     entry.abandon?.()
-    queue.remove(entry)
+    const index = queue.indexOf(entry)
+    if (index >= 0) {
+      queue.splice(index, 1)
+      queuedBytes = queue.length ? queuedBytes - entry.bytes : 0 // empty: no float drift left behind
+    }
     if (outcome instanceof SwitchlineError) entry.reject(outcome)
     else entry.resolve(outcome)
   }
@@ -105,7 +109,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (closed || path === undefined || retryPending) return
     const live = path
     // Over HTTP one request at a time keeps the channel's messages in order; a WebSocket is ordered already.
-    for (const entry of queue.values()) {
+    for (const entry of queue.slice()) {
       if (entry.sentOn === generation) {
         if (live.kind === 'sse') return
         continue
@@ -140,49 +144,46 @@ export function createOutbox(options: OutboxOptions): Outbox {
     // The server's hint (Retry-After / retry-after-ms), capped as reconnect hints are: an absurd one cannot hold the
     // channel's sends back for days.
     const delay = Math.max(Math.min(retryAfterMs ?? 0, MAX_RETRY_HINT_MS), backoff(retryAttempt++, random))
-    group.set(() => {
+    retryTimer = timers.setTimeout(() => {
       retryPending = false
       flush()
-    }, delay)
+    }, clampDelay(delay))
   }
 
   return {
     send(data, event) {
-      if (closed) return Promise.reject(closed)
-      let message: OutgoingMessage = { channel, data, mid: createMid(random) }
-      if (event !== undefined) message = { ...message, event }
-      let bytes: number
-      try {
-        bytes = encodedBytes(message)
-      } catch (cause) {
-        return Promise.reject(
-          new SwitchlineError('invalid_options', 'send(): data is not JSON-serializable', { cause, channel }),
-        )
-      }
-      const limit = path?.maxFrameBytes ?? maxFrameBytes
-      if (bytes > limit) {
-        return Promise.reject(
-          new SwitchlineError('payload_too_large', `message of ${bytes} bytes exceeds the server's ${limit}`, {
+      // A throw in here rejects the promise.
+      return new Promise<SendResult>((resolve, reject) => {
+        if (closed) throw closed
+        const message: OutgoingMessage = { channel, data, mid: createMid(random) }
+        if (event !== undefined) message.event = event
+        let bytes: number
+        try {
+          bytes = encodedBytes(message)
+        } catch (cause) {
+          throw new SwitchlineError('invalid_options', 'send(): data is not JSON-serializable', { cause, channel })
+        }
+        const limit = path?.maxFrameBytes ?? maxFrameBytes
+        if (bytes > limit) {
+          throw new SwitchlineError('payload_too_large', `message of ${bytes} bytes exceeds the server's ${limit}`, {
             channel,
             fatal: true,
-          }),
-        )
-      }
-      return new Promise<SendResult>((resolve, reject) => {
+          })
+        }
         const entry: Entry = {
           message,
           resolve,
           reject,
           sentOn: -1,
-          cancelTimeout: () => {},
-          abandon: undefined,
-          settled: false,
+          bytes,
         }
-        queue.push(entry, bytes) // throws queue_full, which rejects this promise
-        entry.cancelTimeout = group.set(() => {
+        checkQueueRoom(queue.length, queuedBytes, bytes, options) // its maxCount and maxBytes
+        queue.push(entry)
+        queuedBytes += bytes
+        entry.timer = timers.setTimeout(() => {
           settle(entry, new SwitchlineError('timeout', `no ack within ${ackTimeoutMs} ms`, { channel }))
           flush() // over HTTP it may have held the line: the next one goes
-        }, ackTimeoutMs)
+        }, clampDelay(ackTimeoutMs))
         flush()
       })
     },
@@ -191,18 +192,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
       path = next
       generation++
       if (next !== undefined) maxFrameBytes = next.maxFrameBytes
-      for (const entry of queue.values()) entry.sentOn = -1
+      for (const entry of queue) entry.sentOn = -1
       flush()
     },
     close(error) {
       if (closed) return
       closed = error
       path = undefined
-      for (const entry of queue.clear()) settle(entry, error) // in queue order
-      group.clearAll()
+      const entries = queue
+      queue = []
+      queuedBytes = 0
+      for (const entry of entries) settle(entry, error) // in queue order (each clears its timer)
+      if (retryPending) timers.clearTimeout(retryTimer)
     },
     get pending() {
-      return queue.size
+      return queue.length
     },
   }
 }

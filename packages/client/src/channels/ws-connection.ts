@@ -44,9 +44,6 @@ export interface WsSessionCore extends ProtocolErrorRoutes {
   oversized: boolean
 }
 
-/** How much more than its bound the connection after an unread oversized frame reads, to find and skip it. */
-const OVERSIZED_RETRY_FACTOR = 4
-
 /**
  * The bound on frames `createClient` accepts: the app's `maxMessageBytes` (1 MiB by default), never less than
  * 4 × the server's `maxFrameBytes` — an event published within the server's limit must reach every subscriber
@@ -105,7 +102,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     })
     // After a frame too large to read (1009), one connection reads up to 4 × the bound: the replay brings that
     // frame again, and this time it is identified and skipped (onMessage) instead of closing every resume.
-    const maxPayload = session.oversized ? OVERSIZED_RETRY_FACTOR * session.maxMessageBytes : session.maxMessageBytes
+    const maxPayload = session.oversized ? 4 * session.maxMessageBytes : session.maxMessageBytes
     session.oversized = false
     try {
       this.#socket = openWebSocket(wsUrl(options.baseUrl), [SUBPROTOCOL], this, platform, maxPayload)
@@ -119,16 +116,24 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     return this.#id === this.#session.attemptId && !this.#done
   }
 
-  #end(error: SwitchlineError): void {
-    if (!this.#live()) return
+  /** Ends the attempt; whether it was the session's connection (then it no longer is). */
+  #stop(): boolean {
     this.#done = true
     this.#timers.stop()
     const session = this.#session
-    if (session.conn === this) {
-      session.conn = undefined
-      session.members.each((member) => member.wsPath?.(undefined))
-    }
+    const wasConn = session.conn === this
+    if (wasConn) session.conn = undefined
+    return wasConn
+  }
+
+  #end(error: SwitchlineError): void {
+    if (!this.#live()) return
+    if (this.#stop()) this.#session.members.each((member) => member.wsPath?.(undefined))
     this.#ctx.failed(error)
+  }
+
+  #errorAll(error: SwitchlineError): void {
+    this.#session.members.each((member) => member.error(error))
   }
 
   /** Before open it counts like any failure before open (blocked, twice). */
@@ -161,9 +166,7 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   }
 
   close(): void {
-    this.#done = true
-    this.#timers.stop()
-    if (this.#session.conn === this) this.#session.conn = undefined
+    this.#stop()
     this.#socket.close()
   }
 
@@ -177,39 +180,51 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   onError(error: SwitchlineError): void {
     if (!this.#live()) return
     if (error.code === 'payload_too_large') this.#session.oversized = true // closing with 1009; the channel is unknown
-    this.#session.members.each((member) => member.error(error))
+    this.#errorAll(error)
   }
 
-  onClose({ code, reason }: { code: number; reason: string }): void {
+  onClose(close: { code: number; reason: string }): void {
     if (!this.#live()) return
-    if (!this.#opened) {
-      this.#failBeforeOpen(
-        new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, {
-          closeCode: code,
-        }),
-      )
-      return
-    }
-    this.#end(classifyClose({ code, reason }).error)
+    if (this.#opened) return this.#end(classifyClose(close).error)
+    const { code, reason } = close
+    this.#failBeforeOpen(
+      new SwitchlineError('network', `WebSocket failed to open (${code}${reason ? `: ${reason}` : ''})`, {
+        closeCode: code,
+      }),
+    )
   }
 
   /**
-   * One frame. A malformed one is reported (`malformed_frame`) to every member and skipped; the socket stays. One
-   * over the bound: {@link #oversized}.
+   * One frame. A malformed one is reported (`malformed_frame`) to every member and skipped; the socket stays.
+   *
+   * A frame over the bound that the platform read anyway (browsers; the connection after a 1009) is not delivered.
+   * An event is reported to its channel's members, with its id, and its id is taken as seen, so no resume brings
+   * it back; anything else goes to every member. The socket stays.
    */
   onMessage(text: string): void {
     if (!this.#live()) return
-    const bytes = bytesOver(text, this.#session.maxMessageBytes)
-    if (bytes !== undefined) return this.#oversized(text, bytes)
     const {
       members,
       options: { tracker },
+      maxMessageBytes,
     } = this.#session
+    const bytes = bytesOver(text, maxMessageBytes)
     const decoded = decodeServerFrame(text)
-    if (!decoded.ok) {
-      const error = new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`)
-      members.each((member) => member.error(error))
+    if (bytes !== undefined) {
+      const event = decoded.ok && decoded.value.type === 'event' ? decoded.value : undefined
+      if (!event) return this.#errorAll(messageTooLarge(maxMessageBytes, bytes))
+      tracker.accept(event.channel, event.id)
+      const error = messageTooLarge(
+        maxMessageBytes,
+        bytes,
+        { channel: event.channel },
+        `event ${event.id} of ${event.channel}`,
+      )
+      for (const member of members.named(event.channel)) member.error(error)
       return
+    }
+    if (!decoded.ok) {
+      return this.#errorAll(new SwitchlineError('malformed_frame', `WebSocket frame skipped: ${decoded.reason}`))
     }
     const frame = decoded.value
     switch (frame.type) {
@@ -251,33 +266,6 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
     }
   }
 
-  /**
-   * A frame over the bound that the platform read anyway (browsers; the connection after a 1009): not delivered.
-   * An event is reported to its channel's members, with its id, and its id is taken as seen, so no resume brings
-   * it back; anything else goes to every member. The socket stays.
-   */
-  #oversized(text: string, bytes: number): void {
-    const {
-      members,
-      options: { tracker },
-      maxMessageBytes,
-    } = this.#session
-    const decoded = decodeServerFrame(text)
-    const event = decoded.ok && decoded.value.type === 'event' ? decoded.value : undefined
-    if (!event) {
-      const error = messageTooLarge(maxMessageBytes, bytes)
-      return members.each((member) => member.error(error))
-    }
-    tracker.accept(event.channel, event.id)
-    const error = messageTooLarge(
-      maxMessageBytes,
-      bytes,
-      { channel: event.channel },
-      `event ${event.id} of ${event.channel}`,
-    )
-    for (const member of members.named(event.channel)) member.error(error)
-  }
-
   /** The pending publish `id` (none for `undefined`), removed. */
   #takeAck(id: number | undefined): PublishDone | undefined {
     const acks = this.#acks
@@ -298,12 +286,9 @@ export class WsConnection implements WsAttemptHandlers, SendPath, AttemptHandle 
   #onErrorFrame(frame: ErrorPayload & { id?: number }): void {
     const error = protocolError(frame)
     const done = this.#takeAck(frame.id)
-    if (done) {
-      done(error)
-      return
-    }
-    const channel = this.#takeSub(frame.id)?.channel
-    routeProtocolError(this.#session, frame.channel ?? channel, error)
+    if (done) return done(error)
+    const sub = this.#takeSub(frame.id)
+    routeProtocolError(this.#session, frame.channel ?? sub?.channel, error)
   }
 
   #welcome(frame: WelcomeFrame): void {

@@ -1,5 +1,6 @@
 /**
- * A FIFO bounded by item count and total bytes: the client's send queue while a transport is not open.
+ * Send queues bounded by item count and total bytes (the client's while a transport is not open): the one bounds
+ * check and `queue_full` message ({@link checkQueueRoom}), the UTF-8 size of a message, and a general bounded FIFO.
  * Pure: no I/O, no timers.
  */
 import { invalidOptions, SwitchlineError } from './errors'
@@ -7,32 +8,111 @@ import { invalidOptions, SwitchlineError } from './errors'
 /** The bounds of a send queue unless the app sets `sendQueue` (client and raw WebSocket alike). */
 export const SEND_QUEUE_DEFAULTS = { maxCount: 100, maxBytes: 1_048_576 } as const
 
-/** Options of {@link createBoundedQueue}. */
+/** Bounds of a send queue ({@link checkQueueRoom}) or of a {@link BoundedQueue}. */
 export interface BoundedQueueOptions {
-  /** At most this many items (a positive integer, or `Infinity`). @defaultValue 1000 */
-  maxCount?: number
+  /** At most this many items (a positive integer, or `Infinity`). @defaultValue 100 (1000 by {@link createBoundedQueue}) */
+  maxCount?: number | undefined
   /** At most this many bytes in total (`Infinity` for no limit). @defaultValue 1_048_576 */
-  maxBytes?: number
+  maxBytes?: number | undefined
 }
 
-/** A FIFO bounded by count and bytes. */
-export interface BoundedQueue<T> {
-  /** throws SwitchlineError('queue_full', …) if it would exceed maxCount or maxBytes; the queue is unchanged then */
-  push(item: T, bytes: number): void
+/**
+ * Whether a send queue that holds `count` items of `total` bytes has room for one more of `bytes`, within `bounds`
+ * (each {@link SEND_QUEUE_DEFAULTS} when left out). Raw WebSocket and the outbox keep their messages in arrays of
+ * their own and ask this; the bounds were checked when `subscribe()` / `createClient()` was called.
+ * @throws SwitchlineError `queue_full` when it has not.
+ * @example
+ * checkQueueRoom(pending.length, pendingBytes, utf8ByteLength(text), options.sendQueue)
+ */
+export function checkQueueRoom(
+  count: number,
+  total: number,
+  bytes: number,
+  { maxCount = 100, maxBytes = 1_048_576 }: BoundedQueueOptions = {},
+): void {
+  const full =
+    count >= maxCount
+      ? `${count} of ${maxCount} messages`
+      : total + bytes > maxBytes && `${total} + ${bytes} bytes would exceed ${maxBytes}`
+  if (full) throw new SwitchlineError('queue_full', `send queue is full (${full})`)
+}
+
+/**
+ * A FIFO bounded by count and bytes, as a class (V8 memory notes §1, §3: docs/decisions/0021-v8-memory-notes.md).
+ * Built by {@link createBoundedQueue}, which checks its bounds.
+ */
+export class BoundedQueue<T> {
+  readonly #bounds: BoundedQueueOptions
+  #items: T[] = []
+  #sizes: number[] = []
+  #bytes = 0
+
+  /** Bounds left out (or `undefined`) are {@link SEND_QUEUE_DEFAULTS}. */
+  constructor(bounds: BoundedQueueOptions = {}) {
+    this.#bounds = bounds
+  }
+
+  /**
+   * @throws SwitchlineError `queue_full` if it would exceed maxCount or maxBytes, `invalid_options` for `bytes` that
+   * is not a finite number ≥ 0; the queue is unchanged then.
+   */
+  push(item: T, bytes: number): void {
+    if (!(Number.isFinite(bytes) && bytes >= 0)) {
+      throw invalidOptions(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
+    }
+    checkQueueRoom(this.#items.length, this.#bytes, bytes, this.#bounds)
+    this.#items.push(item)
+    this.#sizes.push(bytes)
+    this.#bytes += bytes
+  }
+
   /** Removes and returns the oldest item. */
-  shift(): T | undefined
+  shift(): T | undefined {
+    return this.#items.length ? this.#cut(0) : undefined
+  }
+
   /** The oldest item, left in place. */
-  peek(): T | undefined
+  peek(): T | undefined {
+    return this.#items[0]
+  }
+
   /** Removes the first occurrence of `item` (by identity); whether it was there. */
-  remove(item: T): boolean
+  remove(item: T): boolean {
+    const index = this.#items.indexOf(item)
+    return index >= 0 && (this.#cut(index), true)
+  }
+
   /** A copy of the items, oldest first. */
-  values(): T[]
+  values(): T[] {
+    return this.#items.slice()
+  }
+
   /** Empties the queue; returns what it held, oldest first. */
-  clear(): T[]
+  clear(): T[] {
+    const items = this.#items
+    this.#items = []
+    this.#sizes = []
+    this.#bytes = 0
+    return items
+  }
+
   /** How many items are queued. */
-  readonly size: number
+  get size(): number {
+    return this.#items.length
+  }
+
   /** The total bytes of the queued items. */
-  readonly bytes: number
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  #cut(index: number): T {
+    const [item] = this.#items.splice(index, 1) as [T]
+    const [bytes] = this.#sizes.splice(index, 1) as [number]
+    // Empty: no float drift left behind.
+    this.#bytes = this.#items.length ? this.#bytes - bytes : 0
+    return item
+  }
 }
 
 /**
@@ -56,7 +136,7 @@ export function checkBoundedQueueOptions(options: BoundedQueueOptions): void {
 }
 
 /**
- * Creates a {@link BoundedQueue}.
+ * Creates a {@link BoundedQueue}, its bounds checked.
  * @throws SwitchlineError `invalid_options` for a `maxCount` that is not a positive integer (or `Infinity`), or a
  * negative or `NaN` `maxBytes`.
  * @example
@@ -66,90 +146,7 @@ export function checkBoundedQueueOptions(options: BoundedQueueOptions): void {
 export function createBoundedQueue<T>(options: BoundedQueueOptions = {}): BoundedQueue<T> {
   const { maxCount = 1000, maxBytes = 1_048_576 } = options
   checkBoundedQueueOptions({ maxCount, maxBytes })
-
-  let items: T[] = []
-  let sizes: number[] = []
-  let head = 0 // items before `head` were shifted out
-  let total = 0
-
-  function compact(): void {
-    if (head > 32 && head * 2 >= items.length) {
-      items = items.slice(head)
-      sizes = sizes.slice(head)
-      head = 0
-    }
-  }
-
-  return {
-    push(item, bytes) {
-      if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes < 0) {
-        throw invalidOptions(`bytes must be a finite number ≥ 0, got ${String(bytes)}`)
-      }
-      const count = items.length - head
-      if (count + 1 > maxCount) {
-        throw new SwitchlineError('queue_full', `send queue is full (${count} of ${maxCount} messages)`)
-      }
-      if (total + bytes > maxBytes) {
-        throw new SwitchlineError(
-          'queue_full',
-          `send queue is full (${total} + ${bytes} bytes would exceed ${maxBytes})`,
-        )
-      }
-      items.push(item)
-      sizes.push(bytes)
-      total += bytes
-    },
-    shift() {
-      if (head === items.length) return undefined
-      const item = items[head] as T
-      total -= sizes[head] as number
-      items[head] = undefined as T // let it be collected
-      head++
-      if (head === items.length) {
-        items = []
-        sizes = []
-        head = 0
-        total = 0 // no float drift left behind
-      } else {
-        compact()
-      }
-      return item
-    },
-    peek() {
-      return head === items.length ? undefined : items[head]
-    },
-    remove(item) {
-      const index = items.indexOf(item, head)
-      if (index === -1) return false
-      total -= sizes[index] as number
-      items.splice(index, 1)
-      sizes.splice(index, 1)
-      if (head === items.length) {
-        items = []
-        sizes = []
-        head = 0
-        total = 0
-      }
-      return true
-    },
-    values() {
-      return items.slice(head)
-    },
-    clear() {
-      const out = items.slice(head)
-      items = []
-      sizes = []
-      head = 0
-      total = 0
-      return out
-    },
-    get size() {
-      return items.length - head
-    },
-    get bytes() {
-      return total
-    },
-  }
+  return new BoundedQueue({ maxCount, maxBytes })
 }
 
 /**

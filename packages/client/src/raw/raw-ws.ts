@@ -3,18 +3,17 @@
  * optional application-level ping with a pong matcher, and `send()` with a queue bounded by count and bytes while
  * disconnected.
  */
-import { createBoundedQueue, SEND_QUEUE_DEFAULTS, utf8ByteLength, type BoundedQueue } from '../core/bounded-queue'
+import { checkQueueRoom, utf8ByteLength } from '../core/bounded-queue'
 import { createDecoder } from '../core/decode'
 import { SwitchlineError } from '../core/errors'
 import {
   createPinger,
-  createWatchdog,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_PING_INTERVAL_MS,
   DEFAULT_PING_TIMEOUT_MS,
   type Pinger,
-  type Watchdog,
 } from '../core/liveness'
+import { clampDelay, type TimerHandle } from '../core/timers'
 import { resolvePlatform } from '../platform/platform'
 import type { RawConnection } from './start-raw'
 import { classifyRawClose } from './raw-ws-close'
@@ -25,8 +24,15 @@ import type { SendResult, SubscribeOptions } from '../types'
 
 interface PendingSend {
   text: string
+  /** Its UTF-8 size. */
+  bytes: number
   resolve(result: SendResult): void
   reject(error: SwitchlineError): void
+}
+
+/** A send or pong the socket refused: retryable `network`. */
+function failed(what: string, cause: unknown): SwitchlineError {
+  return new SwitchlineError('network', `WebSocket ${what} failed: ${String(cause)}`, { cause })
 }
 
 /**
@@ -40,159 +46,142 @@ interface PendingSend {
  * the option is checked by `subscribe()`).
  */
 export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: SubscriptionSink<T>): RawConnection {
-  const decode = createDecoder(options.format ?? 'json')
-  const encode = (data: unknown): string => (options.format === 'text' ? String(data) : JSON.stringify(data))
   const ping = options.ping || undefined
   const pong = options.pong || undefined
+  const decode = createDecoder(options.format)
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
-  // Sends made while disconnected, bounded by count and bytes (`sendQueue`); one that does not fit rejects.
-  // Built on the first such send: a subscription that never sends offline holds no queue.
-  let pending: BoundedQueue<PendingSend> | undefined
+  // Sends made while disconnected, oldest first, and their total UTF-8 size. Built on the first such send: a
+  // subscription that never sends offline holds no queue.
+  let pending: PendingSend[] | undefined
+  let pendingBytes = 0
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
-  /** Delivers one message; returns true for a pong or a ping (proof of life, not an event). */
-  function onMessage(text: string, current: WsAttempt | undefined): boolean {
-    // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
-    const bytes = bytesOver(text, maxMessageBytes)
-    if (bytes !== undefined) {
-      sink.error(messageTooLarge(maxMessageBytes, bytes))
-      return false
-    }
-    if (ping?.isPong(text)) return true
-    if (pong?.isPing(text)) {
-      try {
-        current?.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
-      } catch (cause) {
-        sink.error(new SwitchlineError('network', `WebSocket pong failed: ${String(cause)}`, { cause }))
-      }
-      return true
-    }
-    let value: unknown
-    try {
-      value = decode(text)
-    } catch (error) {
-      sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
-      return false
-    }
-    sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
-    return false
-  }
-
-  function flush(): void {
-    while (socket && pending && pending.size > 0) write(pending.shift() as PendingSend)
-  }
-
-  function write(item: PendingSend): void {
+  function write(item: Omit<PendingSend, 'bytes'>): void {
     try {
       ;(socket as WsAttempt).send(item.text)
       item.resolve({ eventId: undefined })
     } catch (cause) {
-      item.reject(new SwitchlineError('network', `WebSocket send failed: ${String(cause)}`, { cause }))
+      item.reject(failed('send', cause))
     }
   }
 
-  function connect(ctx: AttemptContext): Promise<AttemptHandle> {
-    const platform = resolvePlatform(options.platform)
-    let pinger: Pinger | undefined
-    let current: WsAttempt | undefined
-    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-    // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
-    let connectTimer: Watchdog | undefined = createWatchdog(platform.timers, connectTimeoutMs, () => {
-      teardown()
-      current?.terminate('connect timeout')
-      ctx.failed(new SwitchlineError('timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`))
-    })
-    const teardown = (): void => {
-      connectTimer?.stop()
-      connectTimer = undefined
-      pinger?.stop()
-      pinger = undefined
-      if (socket === current) socket = undefined
-    }
-    try {
-      current = openWebSocket(
+  return {
+    connect(ctx: AttemptContext): Promise<AttemptHandle> {
+      const platform = resolvePlatform(options.platform)
+      const { timers } = platform
+      let pinger: Pinger | undefined
+      const stopConnectTimer = (): void => {
+        if (connectTimer !== undefined) timers.clearTimeout(connectTimer)
+        connectTimer = undefined
+      }
+      const teardown = (): void => {
+        stopConnectTimer()
+        pinger?.stop()
+        pinger = undefined
+        if (socket === current) socket = undefined
+      }
+      /** A socket found dead (no open, no pong in time): dropped at once, and the attempt fails (`timeout`). */
+      const timedOut = (why: string, message: string): void => {
+        teardown()
+        current.terminate(why)
+        ctx.failed(new SwitchlineError('timeout', message))
+      }
+      const current = openWebSocket(
         url,
         options.protocols,
         {
           onOpen() {
-            connectTimer?.stop()
-            connectTimer = undefined
+            stopConnectTimer()
             socket = current
             ctx.opened()
             if (ping) {
               pinger = createPinger({
-                timers: platform.timers,
+                timers,
                 intervalMs: ping.intervalMs ?? DEFAULT_PING_INTERVAL_MS,
                 timeoutMs: ping.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
-                sendPing: () => current?.send(typeof ping.message === 'function' ? ping.message() : ping.message),
-                onTimeout() {
-                  teardown()
-                  current?.terminate('ping timeout')
-                  ctx.failed(new SwitchlineError('timeout', 'WebSocket ping timeout: no pong in time'))
-                },
+                sendPing: () => current.send(typeof ping.message === 'function' ? ping.message() : ping.message),
+                onTimeout: () => timedOut('ping timeout', 'WebSocket ping timeout: no pong in time'),
               })
             }
-            flush()
+            while (socket && pending?.length) {
+              const item = pending.shift() as PendingSend
+              pendingBytes = pending.length ? pendingBytes - item.bytes : 0
+              write(item)
+            }
           },
           onMessage(text) {
-            if (onMessage(text, current)) pinger?.pong()
+            // Where the platform read it anyway (browsers): dropped, reported, and the socket stays.
+            const bytes = bytesOver(text, maxMessageBytes)
+            if (bytes !== undefined) return sink.error(messageTooLarge(maxMessageBytes, bytes))
+            // A pong or a ping is proof of life, not an event.
+            if (ping?.isPong(text)) return pinger?.pong()
+            if (pong?.isPing(text)) {
+              try {
+                current.send(typeof pong.reply === 'function' ? pong.reply(text) : pong.reply)
+              } catch (cause) {
+                sink.error(failed('pong', cause))
+              }
+              return pinger?.pong()
+            }
+            let value: unknown
+            try {
+              value = decode(text)
+            } catch (error) {
+              return sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
+            }
+            sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
           },
           onError: (error) => sink.error(error),
-          onClose({ code, reason }) {
+          onClose(close) {
             teardown()
-            ctx.failed(classifyRawClose({ code, reason }, options.closeCodes))
+            ctx.failed(classifyRawClose(close, options.closeCodes))
           },
         },
         platform,
         maxMessageBytes,
       )
-    } catch (error) {
-      teardown()
-      throw error
-    }
-    const attempt = current
-    return Promise.resolve({
-      close() {
-        teardown()
-        attempt.close()
-      },
-    })
-  }
-
-  return {
-    connect,
+      // From construction until open, then dropped: an upgrade nobody answers fails the attempt instead of hanging.
+      // `0` (or `Infinity`): no connect timer.
+      const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+      let connectTimer: TimerHandle =
+        connectTimeoutMs > 0 && Number.isFinite(connectTimeoutMs)
+          ? timers.setTimeout(() => {
+              connectTimer = undefined
+              timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`)
+            }, clampDelay(connectTimeoutMs))
+          : undefined
+      return Promise.resolve({
+        close() {
+          teardown()
+          current.close()
+        },
+      })
+    },
     send(data) {
-      if (closedError) return Promise.reject(closedError)
-      let text: string
-      try {
-        text = encode(data)
-      } catch (cause) {
-        return Promise.reject(
-          new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause }),
-        )
-      }
+      // A throw in here rejects the promise.
       return new Promise<SendResult>((resolve, reject) => {
-        const item = { text, resolve, reject }
-        if (socket) {
-          write(item)
-          return
-        }
+        if (closedError) throw closedError
+        let text: string
         try {
-          pending ??= createBoundedQueue({
-            maxCount: options.sendQueue?.maxCount ?? SEND_QUEUE_DEFAULTS.maxCount,
-            maxBytes: options.sendQueue?.maxBytes ?? SEND_QUEUE_DEFAULTS.maxBytes,
-          })
-          pending.push(item, utf8ByteLength(text))
-        } catch (error) {
-          reject(error) // the queue throws SwitchlineError('queue_full') only
+          text = options.format === 'text' ? String(data) : JSON.stringify(data)
+        } catch (cause) {
+          throw new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause })
         }
+        if (socket) return write({ text, resolve, reject })
+        // Offline: queued, bounded by count and bytes (`sendQueue`, as the client's send queue); one that does not
+        // fit rejects with queue_full and leaves the queue as it was.
+        const bytes = utf8ByteLength(text)
+        checkQueueRoom((pending ??= []).length, pendingBytes, bytes, options.sendQueue)
+        pending.push({ text, bytes, resolve, reject })
+        pendingBytes += bytes
       })
     },
     close(error) {
       closedError ??= error
       socket = undefined
-      for (const item of pending?.clear() ?? []) item.reject(closedError)
+      pendingBytes = 0
+      for (const item of pending?.splice(0) ?? []) item.reject(closedError)
     },
   }
 }

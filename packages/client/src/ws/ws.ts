@@ -7,14 +7,10 @@ import { invalidOptions, SwitchlineError, type SwitchlineErrorDetails } from '..
 import type { Platform, WebSocketLike } from '../core/platform-types'
 import type { WsAttempt, WsAttemptHandlers } from '../core/transport-types'
 
-const OPEN = 1
 const noop = (): void => {}
 
 /** Default `maxMessageBytes`: the largest incoming WebSocket message (1 MiB, as raw SSE's largest event). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576
-
-/** The `ws` package's error for a frame over `maxPayload` (it closes the socket with 1009). */
-const WS_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
 
 /**
  * The UTF-8 size of `text` when it is over `limit` bytes, else `undefined`; cheap for the usual small message
@@ -38,11 +34,6 @@ export function messageTooLarge(
 ): SwitchlineError {
   const size = bytes === undefined ? 'not read, closing with 1009' : `${bytes} B, dropped`
   return new SwitchlineError('payload_too_large', `WebSocket ${what} over maxMessageBytes (${limit}): ${size}`, details)
-}
-
-/** Whether browsers accept `code` in `WebSocket.close(code)`: 1000 or 3000–4999. */
-function isSendableCloseCode(code: number): boolean {
-  return code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999)
 }
 
 /**
@@ -106,16 +97,20 @@ class SocketAttempt implements WsAttempt {
     // read, `ws` sends close 1009 and finishes the closing handshake on its own (within its 30 s close timeout),
     // while the owner hears about it now, as a 1009 close.
     socket.onerror = (ev) => {
-      if (this.#done || (ev as { error?: { code?: unknown } } | null)?.error?.code !== WS_TOO_BIG) return
-      this.#detach()
-      handlers.onError(messageTooLarge(maxPayload, undefined, { closeCode: 1009 }))
-      handlers.onClose({ code: 1009, reason: 'message too big', opened: this.#opened })
+      // The `ws` package's error for a frame over `maxPayload` (it closes the socket with 1009).
+      if ((ev as { error?: { code?: unknown } } | null)?.error?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.#end(1009, 'message too big', messageTooLarge(maxPayload, undefined, { closeCode: 1009 }))
+      }
     }
-    socket.onclose = (ev) => {
-      if (this.#done) return
-      this.#detach()
-      this.#handlers.onClose({ code: ev.code, reason: ev.reason, opened: this.#opened })
-    }
+    socket.onclose = (ev) => this.#end(ev.code, ev.reason)
+  }
+
+  /** The socket closed (or `ws` gave up on an oversized frame, `error` first): the owner hears it once. */
+  #end(code: number, reason: string, error?: SwitchlineError): void {
+    if (this.#done) return
+    this.#detach()
+    if (error) this.#handlers.onError(error)
+    this.#handlers.onClose({ code, reason, opened: this.#opened })
   }
 
   // Keep no-op handlers rather than null: the `ws` package throws on an 'error' event without a listener.
@@ -129,7 +124,8 @@ class SocketAttempt implements WsAttempt {
   }
 
   send(text: string): void {
-    if (this.#done || this.#socket.readyState !== OPEN) throw new SwitchlineError('closed', 'WebSocket is not open')
+    // readyState 1: OPEN
+    if (this.#done || this.#socket.readyState !== 1) throw new SwitchlineError('closed', 'WebSocket is not open')
     this.#socket.send(text)
   }
   close(): void {
@@ -146,12 +142,13 @@ class SocketAttempt implements WsAttempt {
     this.#detach()
     socket.terminate() // ws's terminate() does not throw
   }
+  /** Browsers accept 1000 and 3000–4999 in `close(code)`; any other code closes with 1000. */
   closeWith(code: number, reason: string): void {
     if (this.#done) return
     this.#detach()
     const socket = this.#socket
     try {
-      socket.close(isSendableCloseCode(code) ? code : 1000, reason)
+      socket.close(code >= 3000 && code < 5000 && Number.isInteger(code) ? code : 1000, reason)
     } catch {
       // Some implementations throw on a reason over 123 bytes; the socket is gone for us either way.
       try {
