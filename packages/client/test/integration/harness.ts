@@ -20,14 +20,21 @@ export interface Harness {
 /** Channels every test server defines. */
 export const CHANNELS = { ticker: { send: false }, feed: { send: false }, chat: { send: true } } as const
 
-/** Starts a server with short intervals (heartbeat 200 ms, `retry:` 10 ms). */
-export async function startServer(extra: Partial<SwitchlineServerOptions> = {}): Promise<Harness> {
+/** The intervals {@link startServer} shortens (heartbeat 200 ms, `retry:` 10 ms) and its retention. */
+const SHORT_INTERVALS = { heartbeatMs: 200, retryMs: 10, retention: { maxEvents: 10_000 } } as const
+
+/**
+ * Starts a server with short intervals ({@link SHORT_INTERVALS}), or with the server's own defaults for them when
+ * `serverDefaults` is set.
+ */
+export async function startServer(
+  extra: Partial<SwitchlineServerOptions> & { serverDefaults?: boolean } = {},
+): Promise<Harness> {
+  const { serverDefaults = false, ...options } = extra
   const server = createSwitchlineServer({
     channels: { ...CHANNELS },
-    heartbeatMs: 200,
-    retryMs: 10,
-    retention: { maxEvents: 10_000 },
-    ...extra,
+    ...(serverDefaults ? {} : SHORT_INTERVALS),
+    ...options,
   })
   const listener = await server.listen({ port: 0, host: '127.0.0.1' })
   const faults = createFaultInjector(server)
@@ -56,7 +63,7 @@ export function fastClient(baseUrl: string, extra: Partial<ClientOptions> = {}):
 /** Starts a test's server and client; both are closed (client first) after each test. */
 export interface ServerAndClient<S extends ChannelSchema> {
   /** Starts this test's server ({@link startServer}). */
-  startServer(extra?: Partial<SwitchlineServerOptions>): Promise<Harness>
+  startServer(extra?: Partial<SwitchlineServerOptions> & { serverDefaults?: boolean }): Promise<Harness>
   /** Creates this test's client on the started server, with {@link fastClient} options. */
   createClient(extra?: Partial<ClientOptions & { sendChannels: readonly SendingChannel<S>[] }>): Client<S>
 }

@@ -18,15 +18,12 @@ afterEach(async () => {
   proxy = undefined
 })
 
-/**
- * The server as the other integration tests start it (heartbeat 200 ms, `retry:` 10 ms), and the reference server
- * with its own defaults: `undefined` leaves each of the harness's short intervals to the server's default.
- */
+/** The server as the other integration tests start it (heartbeat 200 ms, `retry:` 10 ms), and with its defaults. */
 const SERVERS = [
   { name: 'with the harness intervals', options: {} },
   {
     name: 'with its default options',
-    options: { heartbeatMs: undefined, retryMs: undefined, retention: undefined },
+    options: { serverDefaults: true },
   },
 ] as const
 
