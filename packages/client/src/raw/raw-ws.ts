@@ -94,7 +94,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
           onOpen() {
             stopConnectTimer()
             socket = current
-            ctx.opened()
+            // Before `opened()`: an app that closes the subscription from onState('open') tears it down with the rest.
             if (ping) {
               pinger = createPinger({
                 timers,
@@ -104,6 +104,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
                 onTimeout: () => timedOut('ping timeout', 'WebSocket ping timeout: no pong in time'),
               })
             }
+            ctx.opened()
             while (socket && pending?.length) {
               const item = pending.shift() as PendingSend
               pendingBytes = pending.length ? pendingBytes - item.bytes : 0
