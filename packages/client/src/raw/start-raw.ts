@@ -49,24 +49,23 @@ export function startRaw<T>(
       supervisor?.stop('closed')
       connection?.close(new SwitchlineError('closed', 'the subscription is closed'))
     },
-    send: (data) =>
-      connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed')),
+    send: (data) => (connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))),
   })
   if (sink.closed) return subscription
 
   sink.setTransport(kind, reason)
-  const active = create(sink, (why) => supervisor?.stop(why))
-  connection = active
+  const active = (connection = create(sink, (why) => supervisor?.stop(why)))
   supervisor = createSupervisor({
-    connect: (ctx) => active.connect(ctx),
+    connect: active.connect,
     ...supervisorSettings(options.reconnect),
     platform: resolvePlatform(options.platform),
     onState(change) {
       const { from: _from, ...rest } = change
+      const error = change.error
       if (change.to === 'closed') {
         active.close(
-          change.error
-            ? new SwitchlineError('closed', `the subscription failed: ${change.error.message}`, { cause: change.error })
+          error
+            ? new SwitchlineError('closed', `the subscription failed: ${error.message}`, { cause: error })
             : new SwitchlineError('closed', 'the subscription is closed'),
         )
       }
