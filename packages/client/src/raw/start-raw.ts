@@ -49,7 +49,8 @@ export function startRaw<T>(
       supervisor?.stop('closed')
       connection?.close(new SwitchlineError('closed', 'the subscription is closed'))
     },
-    send: (data) => (connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed'))),
+    send: (data) =>
+      connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed')),
   })
   if (sink.closed) return subscription
 
