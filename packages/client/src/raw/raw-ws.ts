@@ -22,13 +22,13 @@ import type { AttemptContext, AttemptHandle, WsAttempt } from '../core/transport
 import { bytesOver, DEFAULT_MAX_MESSAGE_BYTES, messageTooLarge, openWebSocket } from '../ws/ws'
 import type { SendResult, SubscribeOptions } from '../types'
 
-interface PendingSend {
-  text: string
-  /** Its UTF-8 size. */
-  bytes: number
-  resolve(result: SendResult): void
-  reject(error: SwitchlineError): void
-}
+/** A send made while disconnected: its text, its UTF-8 size, and its promise's settlers. */
+type PendingSend = [
+  text: string,
+  bytes: number,
+  resolve: (result: SendResult) => void,
+  reject: (error: SwitchlineError) => void,
+]
 
 /** A send or pong the socket refused: retryable `network`. */
 function failed(what: string, cause: unknown): SwitchlineError {
@@ -57,12 +57,12 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
-  function write(item: Omit<PendingSend, 'bytes'>): void {
+  function write(text: string, resolve: PendingSend[2], reject: PendingSend[3]): void {
     try {
-      ;(socket as WsAttempt).send(item.text)
-      item.resolve({ eventId: undefined })
+      ;(socket as WsAttempt).send(text)
+      resolve({ eventId: undefined })
     } catch (cause) {
-      item.reject(failed('send', cause))
+      reject(failed('send', cause))
     }
   }
 
@@ -71,12 +71,10 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
       const platform = resolvePlatform(options.platform)
       const { timers } = platform
       let pinger: Pinger | undefined
-      const stopConnectTimer = (): void => {
+      // Also how the connect timer stops at open (nothing else is running then).
+      const teardown = (): void => {
         if (connectTimer !== undefined) timers.clearTimeout(connectTimer)
         connectTimer = undefined
-      }
-      const teardown = (): void => {
-        stopConnectTimer()
         pinger?.stop()
         pinger = undefined
         if (socket === current) socket = undefined
@@ -92,7 +90,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         options.protocols,
         {
           onOpen() {
-            stopConnectTimer()
+            teardown()
             socket = current
             // Before `opened()`: an app that closes the subscription from onState('open') tears it down with the rest.
             if (ping) {
@@ -106,9 +104,9 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
             }
             ctx.opened()
             while (socket && pending?.length) {
-              const item = pending.shift() as PendingSend
-              pendingBytes = pending.length ? pendingBytes - item.bytes : 0
-              write(item)
+              const [text, bytes, resolve, reject] = pending.shift() as PendingSend
+              pendingBytes = pending.length ? pendingBytes - bytes : 0
+              write(text, resolve, reject)
             }
           },
           onMessage(text) {
@@ -169,12 +167,12 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         } catch (cause) {
           throw new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause })
         }
-        if (socket) return write({ text, resolve, reject })
+        if (socket) return write(text, resolve, reject)
         // Offline: queued, bounded by count and bytes (`sendQueue`, as the client's send queue); one that does not
         // fit rejects with queue_full and leaves the queue as it was.
         const bytes = utf8ByteLength(text)
         checkQueueRoom((pending ??= []).length, pendingBytes, bytes, options.sendQueue)
-        pending.push({ text, bytes, resolve, reject })
+        pending.push([text, bytes, resolve, reject])
         pendingBytes += bytes
       })
     },
@@ -182,7 +180,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
       closedError ??= error
       socket = undefined
       pendingBytes = 0
-      for (const item of pending?.splice(0) ?? []) item.reject(closedError)
+      for (const item of pending?.splice(0) ?? []) item[3](closedError)
     },
   }
 }

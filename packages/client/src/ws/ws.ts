@@ -117,10 +117,7 @@ class SocketAttempt implements WsAttempt {
   #detach(): void {
     this.#done = true
     const socket = this.#socket
-    socket.onopen = noop
-    socket.onmessage = noop
-    socket.onerror = noop
-    socket.onclose = noop
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = noop
   }
 
   send(text: string): void {
