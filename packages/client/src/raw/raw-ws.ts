@@ -67,7 +67,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   }
 
   return {
-    connect(ctx: AttemptContext): Promise<AttemptHandle> {
+    connect(ctx: AttemptContext): AttemptHandle {
       const platform = resolvePlatform(options.platform)
       const { timers } = platform
       let pinger: Pinger | undefined
@@ -150,12 +150,12 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
               timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`)
             }, clampDelay(connectTimeoutMs))
           : undefined
-      return Promise.resolve({
+      return {
         close() {
           teardown()
           current.close()
         },
-      })
+      }
     },
     send(data) {
       // A throw in here rejects the promise.

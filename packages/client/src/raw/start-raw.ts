@@ -13,8 +13,8 @@ import type { BaseSubscriptionOptions, SendResult, Subscription, TransportKind }
 
 /** One raw connection (SSE or WebSocket) as `subscribe()` drives it. */
 export interface RawConnection {
-  /** Opens one attempt (the supervisor's `connect`). */
-  connect(ctx: AttemptContext): Promise<AttemptHandle>
+  /** Opens one attempt (the supervisor's `connect`; it takes the handle in a microtask either way). */
+  connect(ctx: AttemptContext): AttemptHandle | Promise<AttemptHandle>
   send(data: unknown): Promise<SendResult>
   /** The subscription is over: release what is held (pending sends reject with `error`). */
   close(error: SwitchlineError): void
