@@ -4,6 +4,7 @@ import { FakeWebSocket, FakeWebSocketConstructor } from '../../test/fakes/websoc
 import { SwitchlineError } from '../core/errors'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
 import { createRawWs } from './raw-ws'
+import { subscribe } from './subscribe-ws'
 import type { SubscriptionSink } from './subscription-core'
 
 beforeEach(() => FakeWebSocket.reset())
@@ -38,5 +39,18 @@ describe('raw WebSocket connection', () => {
     expect(timers.pending).toBe(0)
     timers.advance(10_000)
     expect(FakeWebSocket.last.sent).toEqual([])
+  })
+
+  it('a subscription aborted from onTransport (called before subscribe() returns) opens no socket', () => {
+    const timers = manualTimers()
+    const controller = new AbortController()
+    const sub = subscribe('ws://x.test/feed', {
+      signal: controller.signal,
+      onTransport: () => controller.abort(),
+      platform: { WebSocket: FakeWebSocketConstructor, timers },
+    })
+    expect(sub.state).toBe('closed')
+    expect(FakeWebSocket.instances).toHaveLength(0)
+    expect(timers.pending).toBe(0)
   })
 })

@@ -45,16 +45,14 @@ export function startRaw<T>(
   let supervisor: Supervisor | undefined
   let connection: RawConnection | undefined
   const { sink, subscription } = createSubscriptionCore<T, unknown>(options, {
-    onClose() {
-      supervisor?.stop('closed')
-      connection?.close(new SwitchlineError('closed', 'the subscription is closed'))
-    },
-    send: (data) =>
-      connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed')),
+    // The supervisor's closing state change closes the connection (below).
+    onClose: () => supervisor?.stop('closed'),
+    // Only called while open, so after the connection exists (the app holds the subscription once it is returned).
+    send: (data) => (connection as RawConnection).send(data),
   })
-  if (sink.closed) return subscription
-
   sink.setTransport(kind, reason)
+  // Closed already: by an aborted signal, or by the app from onTransport (its signal) just now.
+  if (sink.closed) return subscription
   const active = (connection = create(sink, (why) => supervisor?.stop(why)))
   supervisor = createSupervisor({
     connect: active.connect,
