@@ -88,11 +88,8 @@ export function createRawSse<T>(
   function onEvent(event: SseEvent): void {
     if (finished || (duplicate && event.id !== undefined) || ignored.has(event.event)) return
     produced = true
-    if (isDone?.(event.data)) {
-      finished = true
-      end('done')
-      return
-    }
+    // `end` stops the supervisor, whose closing state change closes this connection (`finished`) at once.
+    if (isDone?.(event.data)) return end('done')
     if (wanted && !wanted.has(event.event)) return
     let value: unknown
     try {
@@ -107,7 +104,8 @@ export function createRawSse<T>(
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
     const platform = resolvePlatform(options.platform)
     const [headers, token] = await Promise.all([resolveHeaders(options.headers), resolveToken(options.token)])
-    if (sink.closed || finished) return { close() {} }
+    // Closed while the headers or token were awaited (every close of the subscription closes this connection).
+    if (finished) return { close() {} }
     // `headers` is resolveHeaders()' fresh, lower-cased object: the request's own headers are added to it.
     if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
     if (json) setDefaultHeader(headers, 'content-type', 'application/json')
