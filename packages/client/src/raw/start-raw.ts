@@ -43,26 +43,26 @@ export function startRaw<T>(
   create: (sink: SubscriptionSink<T>, end: (reason: string) => void) => RawConnection,
 ): Subscription<T, unknown> {
   let supervisor: Supervisor | undefined
-  let connection: RawConnection | undefined
+  let connection!: RawConnection
   const { sink, subscription } = createSubscriptionCore<T, unknown>(options, {
     // The supervisor's closing state change closes the connection (below).
     onClose: () => supervisor?.stop('closed'),
     // Only called while open, so after the connection exists (the app holds the subscription once it is returned).
-    send: (data) => (connection as RawConnection).send(data),
+    send: (data) => connection.send(data),
   })
   sink.setTransport(kind, reason)
   // Closed already: by an aborted signal, or by the app from onTransport (its signal) just now.
   if (sink.closed) return subscription
-  const active = (connection = create(sink, (why) => supervisor?.stop(why)))
+  connection = create(sink, (why) => supervisor?.stop(why))
   supervisor = createSupervisor({
-    connect: active.connect,
+    connect: connection.connect,
     ...supervisorSettings(options.reconnect),
     platform: resolvePlatform(options.platform),
     onState(change) {
       const { from: _from, ...rest } = change
       const error = change.error
       if (change.to === 'closed') {
-        active.close(
+        connection.close(
           error
             ? new SwitchlineError('closed', `the subscription failed: ${error.message}`, { cause: error })
             : new SwitchlineError('closed', 'the subscription is closed'),
