@@ -176,8 +176,10 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         pendingBytes += bytes
       })
     },
-    close(error) {
-      closedError ??= error
+    close(failure) {
+      closedError = failure
+        ? new SwitchlineError('closed', `the subscription failed: ${failure.message}`, { cause: failure })
+        : new SwitchlineError('closed', 'the subscription is closed')
       socket = undefined
       pendingBytes = 0
       for (const item of pending?.splice(0) ?? []) item[3](closedError)

@@ -3,7 +3,7 @@
  * WebSocket-only in `subscribe-ws.ts`): parsing the URL, and putting one {@link RawConnection} under a supervisor
  * behind the public subscription object. Importing this file brings neither transport: each entry passes its own.
  */
-import { invalidOptions, SwitchlineError } from '../core/errors'
+import { invalidOptions, type SwitchlineError } from '../core/errors'
 import { createSupervisor, supervisorSettings } from '../core/supervisor'
 import type { Supervisor } from '../core/supervisor-types'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
@@ -16,8 +16,11 @@ export interface RawConnection {
   /** Opens one attempt (the supervisor's `connect`; it takes the handle in a microtask either way). */
   connect(ctx: AttemptContext): AttemptHandle | Promise<AttemptHandle>
   send(data: unknown): Promise<SendResult>
-  /** The subscription is over: release what is held (pending sends reject with `error`). */
-  close(error: SwitchlineError): void
+  /**
+   * The subscription is over (`failure`: the error that ended it, if any): release what is held (raw WebSocket's
+   * pending sends reject with `closed`).
+   */
+  close(failure: SwitchlineError | undefined): void
 }
 
 /**
@@ -60,14 +63,7 @@ export function startRaw<T>(
     platform: resolvePlatform(options.platform),
     onState(change) {
       const { from: _from, ...rest } = change
-      const error = change.error
-      if (change.to === 'closed') {
-        connection.close(
-          error
-            ? new SwitchlineError('closed', `the subscription failed: ${error.message}`, { cause: error })
-            : new SwitchlineError('closed', 'the subscription is closed'),
-        )
-      }
+      if (change.to === 'closed') connection.close(change.error)
       sink.setState(rest)
     },
   })
