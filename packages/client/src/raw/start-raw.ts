@@ -9,7 +9,7 @@ import type { Supervisor } from '../core/supervisor-types'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
 import { resolveAgainstPage, resolvePlatform } from '../platform/platform'
 import { createSubscriptionCore, type SubscriptionSink } from './subscription-core'
-import type { BaseSubscriptionOptions, SendResult, Subscription, TransportKind } from '../types'
+import type { BaseSubscriptionOptions, SendResult, StateChange, Subscription, TransportKind } from '../types'
 
 /** One raw connection (SSE or WebSocket) as `subscribe()` drives it. */
 export interface RawConnection {
@@ -61,10 +61,11 @@ export function startRaw<T>(
     connect: connection.connect,
     ...supervisorSettings(options.reconnect),
     platform: resolvePlatform(options.platform),
-    onState(change) {
-      const { from: _from, ...rest } = change
+    onState(change: Partial<StateChange>) {
       if (change.to === 'closed') connection.close(change.error)
-      sink.setState(rest)
+      // The supervisor's change is a fresh object: the core adds its own `from`.
+      delete change.from
+      sink.setState(change as Omit<StateChange, 'from'>)
     },
   })
   supervisor.start()
