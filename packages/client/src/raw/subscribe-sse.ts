@@ -5,7 +5,7 @@
  */
 import { checkOptions, SSE_SUBSCRIBE_OPTIONS } from '../core/check-options'
 import { invalidOptions } from '../core/errors'
-import { createRawSse, eventSourceRefused } from './raw-sse'
+import { createRawSse, isPlainSseRequest } from './raw-sse'
 import { parseRawUrl, startRaw } from './start-raw'
 import type { SendResult, Subscription, SubscribeOptions } from '../types'
 
@@ -48,7 +48,8 @@ export function subscribe<T = unknown>(url: string, options: SseSubscribeOptions
       "subscribe(): sse: 'eventsource' needs the EventSource transport here: import { eventSource } from '@switchline/client/sse' and pass sse: eventSource",
     )
   }
-  if (eventSourceRefused(options)) {
+  // (`'eventsource'` is refused above: only the add-on asks for EventSource here.)
+  if (typeof options.sse === 'function' && !isPlainSseRequest(options)) {
     throw invalidOptions(
       'subscribe(): the EventSource transport allows only a plain GET (no headers, token, body or method)',
     )
