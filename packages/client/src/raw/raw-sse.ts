@@ -51,7 +51,7 @@ export function createRawSse<T>(
   eventSource: OpenSse | undefined,
 ): RawConnection {
   const { events, done, body: given } = options
-  const decode = createDecoder(options.format ?? 'json')
+  const decode = createDecoder(options.format)
   const isNew = createRawIdFilter(options.dedupe)
   const wanted = events && new Set(events)
   const ignored = new Set(options.ignoreEvents)
