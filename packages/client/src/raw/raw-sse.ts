@@ -64,7 +64,6 @@ export function createRawSse<T>(
   const firstByteTimeoutMs =
     options.firstByteTimeoutMs ?? (method === 'GET' ? stallTimeoutMs : DEFAULT_FIRST_BYTE_TIMEOUT_MS)
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-  const resend = options.resend === true
   const plain = isPlainSseRequest(options)
   // `sse: eventSource` (the add-on transport itself) asks for EventSource as `'eventsource'` does.
   const sseClient = typeof options.sse === 'function' ? 'eventsource' : (options.sse ?? 'auto')
@@ -164,7 +163,7 @@ export function createRawSse<T>(
       if (produced && method !== 'GET') {
         // A clean end is the whole answer (also with `resend`: re-sending it would ask the question again).
         if (!error) return end('ended')
-        if (!resend)
+        if (!options.resend)
           return ctx.failed(
             new SwitchlineError(
               error.code,
