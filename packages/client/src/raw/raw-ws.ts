@@ -144,7 +144,7 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
       // `0` (or `Infinity`): no connect timer.
       const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
       let connectTimer: TimerHandle =
-        connectTimeoutMs > 0 && Number.isFinite(connectTimeoutMs)
+        connectTimeoutMs > 0 && connectTimeoutMs < Infinity
           ? timers.setTimeout(() => {
               connectTimer = undefined
               timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`)
