@@ -111,8 +111,8 @@ export function createPinger(options: PingerOptions): Pinger {
     pingTimer = undefined
     if (stopped) return
     if (pongTimer === undefined) {
+      // stop() clears the fired handle too (harmless) and forgets it.
       pongTimer = timers.setTimeout(() => {
-        pongTimer = undefined
         stop()
         onTimeout()
       }, clampDelay(timeoutMs))
