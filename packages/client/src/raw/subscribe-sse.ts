@@ -40,8 +40,9 @@ export function subscribe<T = unknown, E = Record<string, T>>(
 export function subscribe<T = unknown>(url: string, options: SseSubscribeOptions<T> = {}): Subscription<T> {
   checkOptions('subscribe()', options, SSE_SUBSCRIBE_OPTIONS)
   const parsed = parseRawUrl(url)
-  const scheme = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[parsed.protocol]
-  if (scheme === undefined)
+  // ws(s) → http(s); http(s) as it is.
+  const scheme = parsed.protocol.replace(/^ws/, 'http')
+  if (!/^https?:$/.test(scheme))
     throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
   if ((options.sse as string) === 'eventsource') {
     throw invalidOptions(
