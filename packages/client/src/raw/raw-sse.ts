@@ -226,12 +226,11 @@ export function createRawSse<T>(
 
   return {
     connect,
-    send: () =>
-      Promise.reject(
-        new SwitchlineError('send_unsupported', 'send() needs a WebSocket; this subscription rides SSE', {
-          fatal: true,
-        }),
-      ),
+    async send() {
+      throw new SwitchlineError('send_unsupported', 'send() needs a WebSocket; this subscription rides SSE', {
+        fatal: true,
+      })
+    },
     close() {
       finished = true
     },
