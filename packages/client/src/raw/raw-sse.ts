@@ -90,14 +90,17 @@ export function createRawSse<T>(
     // `end` stops the supervisor, whose closing state change closes this connection (`finished`) at once.
     if (isDone?.(event.data)) return end('done')
     if (wanted && !wanted.has(event.event)) return
-    let value: unknown
     try {
-      value = decode(event.data)
+      // deliver() calls app code guarded: only the decoder throws here, and SwitchlineError('decode') only.
+      sink.deliver(decode(event.data), {
+        id: event.id || undefined,
+        channel: undefined,
+        event: event.event,
+        transport: 'sse',
+      })
     } catch (error) {
-      sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
-      return
+      sink.error(error as SwitchlineError)
     }
-    sink.deliver(value, { id: event.id || undefined, channel: undefined, event: event.event, transport: 'sse' })
   }
 
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {

@@ -123,13 +123,17 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
               }
               return pinger?.pong()
             }
-            let value: unknown
             try {
-              value = decode(text)
+              // deliver() calls app code guarded: only the decoder throws here, and SwitchlineError('decode') only.
+              sink.deliver(decode(text), {
+                id: undefined,
+                channel: undefined,
+                event: 'message',
+                transport: 'websocket',
+              })
             } catch (error) {
-              return sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
+              sink.error(error as SwitchlineError)
             }
-            sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
           },
           onError: (error) => sink.error(error),
           onClose(close) {
