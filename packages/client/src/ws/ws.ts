@@ -54,15 +54,13 @@ export function openWebSocket(
   platform: Platform,
   maxPayload: number,
 ): WsAttempt {
-  const WebSocketImpl = platform.WebSocket
-  let socket: WebSocketLike
   try {
     // The `ws` package reads `maxPayload` from a third argument; browsers ignore it (and `undefined` protocols).
-    socket = new WebSocketImpl(url, protocols, { maxPayload })
+    // (Only the constructor can throw here: SocketAttempt's own constructor does not.)
+    return new SocketAttempt(new platform.WebSocket(url, protocols, { maxPayload }), handlers, maxPayload)
   } catch (cause) {
     throw invalidOptions(`cannot open WebSocket: ${String(cause)}`, cause)
   }
-  return new SocketAttempt(socket, handlers, maxPayload)
 }
 
 /**
