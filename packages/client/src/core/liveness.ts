@@ -50,8 +50,8 @@ export function createWatchdog(timers: Timers, timeoutMs: number, onTimeout: () 
   }
   handle = timers.setTimeout(check, clampDelay(timeoutMs))
   return {
+    // After stop() or the timeout nothing reads these.
     kick() {
-      if (handle === undefined) return
       kicked = true
       lastKick = timers.now()
     },
@@ -111,8 +111,8 @@ export function createPinger(options: PingerOptions): Pinger {
     pingTimer = undefined
     if (stopped) return
     if (pongTimer === undefined) {
+      // stop() clears the fired handle too (harmless) and forgets it.
       pongTimer = timers.setTimeout(() => {
-        pongTimer = undefined
         stop()
         onTimeout()
       }, clampDelay(timeoutMs))

@@ -51,7 +51,7 @@ export function createRawSse<T>(
   eventSource: OpenSse | undefined,
 ): RawConnection {
   const { events, done, body: given } = options
-  const decode = createDecoder(options.format ?? 'json')
+  const decode = createDecoder(options.format)
   const isNew = createRawIdFilter(options.dedupe)
   const wanted = events && new Set(events)
   const ignored = new Set(options.ignoreEvents)
@@ -64,7 +64,6 @@ export function createRawSse<T>(
   const firstByteTimeoutMs =
     options.firstByteTimeoutMs ?? (method === 'GET' ? stallTimeoutMs : DEFAULT_FIRST_BYTE_TIMEOUT_MS)
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
-  const resend = options.resend === true
   const plain = isPlainSseRequest(options)
   // `sse: eventSource` (the add-on transport itself) asks for EventSource as `'eventsource'` does.
   const sseClient = typeof options.sse === 'function' ? 'eventsource' : (options.sse ?? 'auto')
@@ -88,26 +87,27 @@ export function createRawSse<T>(
   function onEvent(event: SseEvent): void {
     if (finished || (duplicate && event.id !== undefined) || ignored.has(event.event)) return
     produced = true
-    if (isDone?.(event.data)) {
-      finished = true
-      end('done')
-      return
-    }
+    // `end` stops the supervisor, whose closing state change closes this connection (`finished`) at once.
+    if (isDone?.(event.data)) return end('done')
     if (wanted && !wanted.has(event.event)) return
-    let value: unknown
     try {
-      value = decode(event.data)
+      // deliver() calls app code guarded: only the decoder throws here, and SwitchlineError('decode') only.
+      sink.deliver(decode(event.data), {
+        id: event.id || undefined,
+        channel: undefined,
+        event: event.event,
+        transport: 'sse',
+      })
     } catch (error) {
-      sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
-      return
+      sink.error(error as SwitchlineError)
     }
-    sink.deliver(value, { id: event.id || undefined, channel: undefined, event: event.event, transport: 'sse' })
   }
 
   async function connect(ctx: AttemptContext): Promise<AttemptHandle> {
     const platform = resolvePlatform(options.platform)
     const [headers, token] = await Promise.all([resolveHeaders(options.headers), resolveToken(options.token)])
-    if (sink.closed || finished) return { close() {} }
+    // Closed while the headers or token were awaited (every close of the subscription closes this connection).
+    if (finished) return { close() {} }
     // `headers` is resolveHeaders()' fresh, lower-cased object: the request's own headers are added to it.
     if (token !== undefined) setDefaultHeader(headers, 'authorization', `Bearer ${token}`)
     if (json) setDefaultHeader(headers, 'content-type', 'application/json')
@@ -166,7 +166,7 @@ export function createRawSse<T>(
       if (produced && method !== 'GET') {
         // A clean end is the whole answer (also with `resend`: re-sending it would ask the question again).
         if (!error) return end('ended')
-        if (!resend)
+        if (!options.resend)
           return ctx.failed(
             new SwitchlineError(
               error.code,
@@ -229,12 +229,11 @@ export function createRawSse<T>(
 
   return {
     connect,
-    send: () =>
-      Promise.reject(
-        new SwitchlineError('send_unsupported', 'send() needs a WebSocket; this subscription rides SSE', {
-          fatal: true,
-        }),
-      ),
+    async send() {
+      throw new SwitchlineError('send_unsupported', 'send() needs a WebSocket; this subscription rides SSE', {
+        fatal: true,
+      })
+    },
     close() {
       finished = true
     },

@@ -22,13 +22,13 @@ import type { AttemptContext, AttemptHandle, WsAttempt } from '../core/transport
 import { bytesOver, DEFAULT_MAX_MESSAGE_BYTES, messageTooLarge, openWebSocket } from '../ws/ws'
 import type { SendResult, SubscribeOptions } from '../types'
 
-interface PendingSend {
-  text: string
-  /** Its UTF-8 size. */
-  bytes: number
-  resolve(result: SendResult): void
-  reject(error: SwitchlineError): void
-}
+/** A send made while disconnected: its text, its UTF-8 size, and its promise's settlers. */
+type PendingSend = [
+  text: string,
+  bytes: number,
+  resolve: (result: SendResult) => void,
+  reject: (error: SwitchlineError) => void,
+]
 
 /** A send or pong the socket refused: retryable `network`. */
 function failed(what: string, cause: unknown): SwitchlineError {
@@ -57,26 +57,24 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
   let socket: WsAttempt | undefined
   let closedError: SwitchlineError | undefined
 
-  function write(item: Omit<PendingSend, 'bytes'>): void {
+  function write(text: string, resolve: PendingSend[2], reject: PendingSend[3]): void {
     try {
-      ;(socket as WsAttempt).send(item.text)
-      item.resolve({ eventId: undefined })
+      ;(socket as WsAttempt).send(text)
+      resolve({ eventId: undefined })
     } catch (cause) {
-      item.reject(failed('send', cause))
+      reject(failed('send', cause))
     }
   }
 
   return {
-    connect(ctx: AttemptContext): Promise<AttemptHandle> {
+    connect(ctx: AttemptContext): AttemptHandle {
       const platform = resolvePlatform(options.platform)
       const { timers } = platform
       let pinger: Pinger | undefined
-      const stopConnectTimer = (): void => {
+      // Also how the connect timer stops at open (nothing else is running then).
+      const teardown = (): void => {
         if (connectTimer !== undefined) timers.clearTimeout(connectTimer)
         connectTimer = undefined
-      }
-      const teardown = (): void => {
-        stopConnectTimer()
         pinger?.stop()
         pinger = undefined
         if (socket === current) socket = undefined
@@ -92,9 +90,9 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         options.protocols,
         {
           onOpen() {
-            stopConnectTimer()
+            teardown()
             socket = current
-            ctx.opened()
+            // Before `opened()`: an app that closes the subscription from onState('open') tears it down with the rest.
             if (ping) {
               pinger = createPinger({
                 timers,
@@ -104,10 +102,11 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
                 onTimeout: () => timedOut('ping timeout', 'WebSocket ping timeout: no pong in time'),
               })
             }
+            ctx.opened()
             while (socket && pending?.length) {
-              const item = pending.shift() as PendingSend
-              pendingBytes = pending.length ? pendingBytes - item.bytes : 0
-              write(item)
+              const [text, bytes, resolve, reject] = pending.shift() as PendingSend
+              pendingBytes = pending.length ? pendingBytes - bytes : 0
+              write(text, resolve, reject)
             }
           },
           onMessage(text) {
@@ -124,13 +123,17 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
               }
               return pinger?.pong()
             }
-            let value: unknown
             try {
-              value = decode(text)
+              // deliver() calls app code guarded: only the decoder throws here, and SwitchlineError('decode') only.
+              sink.deliver(decode(text), {
+                id: undefined,
+                channel: undefined,
+                event: 'message',
+                transport: 'websocket',
+              })
             } catch (error) {
-              return sink.error(error as SwitchlineError) // the decoder throws SwitchlineError('decode') only
+              sink.error(error as SwitchlineError)
             }
-            sink.deliver(value, { id: undefined, channel: undefined, event: 'message', transport: 'websocket' })
           },
           onError: (error) => sink.error(error),
           onClose(close) {
@@ -145,18 +148,18 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
       // `0` (or `Infinity`): no connect timer.
       const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
       let connectTimer: TimerHandle =
-        connectTimeoutMs > 0 && Number.isFinite(connectTimeoutMs)
+        connectTimeoutMs > 0 && connectTimeoutMs < Infinity
           ? timers.setTimeout(() => {
               connectTimer = undefined
               timedOut('connect timeout', `WebSocket connect timed out: not open within ${connectTimeoutMs} ms`)
             }, clampDelay(connectTimeoutMs))
           : undefined
-      return Promise.resolve({
+      return {
         close() {
           teardown()
           current.close()
         },
-      })
+      }
     },
     send(data) {
       // A throw in here rejects the promise.
@@ -168,20 +171,22 @@ export function createRawWs<T>(url: string, options: SubscribeOptions<T>, sink: 
         } catch (cause) {
           throw new SwitchlineError('invalid_options', `cannot encode the message: ${String(cause)}`, { cause })
         }
-        if (socket) return write({ text, resolve, reject })
+        if (socket) return write(text, resolve, reject)
         // Offline: queued, bounded by count and bytes (`sendQueue`, as the client's send queue); one that does not
         // fit rejects with queue_full and leaves the queue as it was.
         const bytes = utf8ByteLength(text)
         checkQueueRoom((pending ??= []).length, pendingBytes, bytes, options.sendQueue)
-        pending.push({ text, bytes, resolve, reject })
+        pending.push([text, bytes, resolve, reject])
         pendingBytes += bytes
       })
     },
-    close(error) {
-      closedError ??= error
+    close(failure) {
+      closedError = failure
+        ? new SwitchlineError('closed', `the subscription failed: ${failure.message}`, { cause: failure })
+        : new SwitchlineError('closed', 'the subscription is closed')
       socket = undefined
       pendingBytes = 0
-      for (const item of pending?.splice(0) ?? []) item.reject(closedError)
+      for (const item of pending?.splice(0) ?? []) item[3](closedError)
     },
   }
 }

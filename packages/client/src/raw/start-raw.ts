@@ -3,21 +3,24 @@
  * WebSocket-only in `subscribe-ws.ts`): parsing the URL, and putting one {@link RawConnection} under a supervisor
  * behind the public subscription object. Importing this file brings neither transport: each entry passes its own.
  */
-import { invalidOptions, SwitchlineError } from '../core/errors'
+import { invalidOptions, type SwitchlineError } from '../core/errors'
 import { createSupervisor, supervisorSettings } from '../core/supervisor'
 import type { Supervisor } from '../core/supervisor-types'
 import type { AttemptContext, AttemptHandle } from '../core/transport-types'
 import { resolveAgainstPage, resolvePlatform } from '../platform/platform'
 import { createSubscriptionCore, type SubscriptionSink } from './subscription-core'
-import type { BaseSubscriptionOptions, SendResult, Subscription, TransportKind } from '../types'
+import type { BaseSubscriptionOptions, SendResult, StateChange, Subscription, TransportKind } from '../types'
 
 /** One raw connection (SSE or WebSocket) as `subscribe()` drives it. */
 export interface RawConnection {
-  /** Opens one attempt (the supervisor's `connect`). */
-  connect(ctx: AttemptContext): Promise<AttemptHandle>
+  /** Opens one attempt (the supervisor's `connect`; it takes the handle in a microtask either way). */
+  connect(ctx: AttemptContext): AttemptHandle | Promise<AttemptHandle>
   send(data: unknown): Promise<SendResult>
-  /** The subscription is over: release what is held (pending sends reject with `error`). */
-  close(error: SwitchlineError): void
+  /**
+   * The subscription is over (`failure`: the error that ended it, if any): release what is held (raw WebSocket's
+   * pending sends reject with `closed`).
+   */
+  close(failure: SwitchlineError | undefined): void
 }
 
 /**
@@ -43,34 +46,26 @@ export function startRaw<T>(
   create: (sink: SubscriptionSink<T>, end: (reason: string) => void) => RawConnection,
 ): Subscription<T, unknown> {
   let supervisor: Supervisor | undefined
-  let connection: RawConnection | undefined
+  let connection!: RawConnection
   const { sink, subscription } = createSubscriptionCore<T, unknown>(options, {
-    onClose() {
-      supervisor?.stop('closed')
-      connection?.close(new SwitchlineError('closed', 'the subscription is closed'))
-    },
-    send: (data) =>
-      connection ? connection.send(data) : Promise.reject(new SwitchlineError('closed', 'the subscription is closed')),
+    // The supervisor's closing state change closes the connection (below).
+    onClose: () => supervisor?.stop('closed'),
+    // Only called while open, so after the connection exists (the app holds the subscription once it is returned).
+    send: (data) => connection.send(data),
   })
-  if (sink.closed) return subscription
-
   sink.setTransport(kind, reason)
-  const active = create(sink, (why) => supervisor?.stop(why))
-  connection = active
+  // Closed already: by an aborted signal, or by the app from onTransport (its signal) just now.
+  if (sink.closed) return subscription
+  connection = create(sink, (why) => supervisor?.stop(why))
   supervisor = createSupervisor({
-    connect: (ctx) => active.connect(ctx),
+    connect: connection.connect,
     ...supervisorSettings(options.reconnect),
     platform: resolvePlatform(options.platform),
-    onState(change) {
-      const { from: _from, ...rest } = change
-      if (change.to === 'closed') {
-        active.close(
-          change.error
-            ? new SwitchlineError('closed', `the subscription failed: ${change.error.message}`, { cause: change.error })
-            : new SwitchlineError('closed', 'the subscription is closed'),
-        )
-      }
-      sink.setState(rest)
+    onState(change: Partial<StateChange>) {
+      if (change.to === 'closed') connection.close(change.error)
+      // The supervisor's change is a fresh object: the core adds its own `from`.
+      delete change.from
+      sink.setState(change as Omit<StateChange, 'from'>)
     },
   })
   supervisor.start()

@@ -5,7 +5,7 @@
  */
 import { checkOptions, SSE_SUBSCRIBE_OPTIONS } from '../core/check-options'
 import { invalidOptions } from '../core/errors'
-import { createRawSse, eventSourceRefused } from './raw-sse'
+import { createRawSse, isPlainSseRequest } from './raw-sse'
 import { parseRawUrl, startRaw } from './start-raw'
 import type { SendResult, Subscription, SubscribeOptions } from '../types'
 
@@ -40,15 +40,17 @@ export function subscribe<T = unknown, E = Record<string, T>>(
 export function subscribe<T = unknown>(url: string, options: SseSubscribeOptions<T> = {}): Subscription<T> {
   checkOptions('subscribe()', options, SSE_SUBSCRIBE_OPTIONS)
   const parsed = parseRawUrl(url)
-  const scheme = { 'http:': 'http:', 'https:': 'https:', 'ws:': 'http:', 'wss:': 'https:' }[parsed.protocol]
-  if (scheme === undefined)
+  // ws(s) → http(s); http(s) as it is.
+  const scheme = parsed.protocol.replace(/^ws/, 'http')
+  if (!/^https?:$/.test(scheme))
     throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
   if ((options.sse as string) === 'eventsource') {
     throw invalidOptions(
       "subscribe(): sse: 'eventsource' needs the EventSource transport here: import { eventSource } from '@switchline/client/sse' and pass sse: eventSource",
     )
   }
-  if (eventSourceRefused(options)) {
+  // (`'eventsource'` is refused above: only the add-on asks for EventSource here.)
+  if (typeof options.sse === 'function' && !isPlainSseRequest(options)) {
     throw invalidOptions(
       'subscribe(): the EventSource transport allows only a plain GET (no headers, token, body or method)',
     )

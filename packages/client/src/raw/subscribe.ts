@@ -78,20 +78,14 @@ export function subscribe<T = unknown>(url: string, options: SubscribeOptions<T>
   if (natural === undefined) {
     throw invalidOptions(`subscribe(): unsupported URL scheme ${parsed.protocol} (http, https, ws, wss)`)
   }
-  let kind: TransportKind = natural
-  let reason: string
-  if (preference === 'auto' || preference === natural) {
-    reason =
-      preference === 'auto'
-        ? natural === 'sse'
-          ? 'http(s) URL → SSE'
-          : 'ws(s) URL → WebSocket'
-        : `transport: '${natural}'`
-  } else {
-    parsed.protocol = CONVERT[parsed.protocol] as string
-    kind = preference
-    reason = `transport: '${preference}' (URL scheme converted)`
-  }
+  const kind: TransportKind = preference === 'auto' ? natural : preference
+  const reason =
+    preference === 'auto'
+      ? natural === 'sse'
+        ? 'http(s) URL → SSE'
+        : 'ws(s) URL → WebSocket'
+      : `transport: '${kind}'${kind === natural ? '' : ' (URL scheme converted)'}`
+  if (kind !== natural) parsed.protocol = CONVERT[parsed.protocol] as string
   const href = parsed.href
   if (kind === 'sse' && eventSourceRefused(options)) {
     throw invalidOptions("subscribe(): sse: 'eventsource' allows only a plain GET (no headers, token, body or method)")

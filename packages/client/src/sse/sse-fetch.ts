@@ -54,15 +54,15 @@ export function openFetchSse(request: SseRequest, handlers: SseAttemptHandlers, 
     // fetch would reject it on every attempt alike, like a network error: fatal, not a silent retry loop.
     if (problem) return finish(unsendable(problem))
     try {
-      const init: RequestInit = {
+      // A `body` of `undefined` is no body (WebIDL: an absent dictionary member).
+      response = await platform.fetch(request.url, {
         method: request.method,
         headers,
+        body: request.body as string,
         credentials: request.withCredentials ? 'include' : 'same-origin',
         cache: 'no-store',
         signal: controller.signal,
-      }
-      if (request.body !== undefined) init.body = request.body
-      response = await platform.fetch(request.url, init)
+      })
     } catch (cause) {
       return finish(networkError(`SSE request failed: ${messageOf(cause)}`, cause))
     }

@@ -54,15 +54,13 @@ export function openWebSocket(
   platform: Platform,
   maxPayload: number,
 ): WsAttempt {
-  const WebSocketImpl = platform.WebSocket
-  let socket: WebSocketLike
   try {
     // The `ws` package reads `maxPayload` from a third argument; browsers ignore it (and `undefined` protocols).
-    socket = new WebSocketImpl(url, protocols, { maxPayload })
+    // (Only the constructor can throw here: SocketAttempt's own constructor does not.)
+    return new SocketAttempt(new platform.WebSocket(url, protocols, { maxPayload }), handlers, maxPayload)
   } catch (cause) {
     throw invalidOptions(`cannot open WebSocket: ${String(cause)}`, cause)
   }
-  return new SocketAttempt(socket, handlers, maxPayload)
 }
 
 /**
@@ -117,10 +115,7 @@ class SocketAttempt implements WsAttempt {
   #detach(): void {
     this.#done = true
     const socket = this.#socket
-    socket.onopen = noop
-    socket.onmessage = noop
-    socket.onerror = noop
-    socket.onclose = noop
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = noop
   }
 
   send(text: string): void {
