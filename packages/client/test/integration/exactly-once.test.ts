@@ -121,12 +121,20 @@ describe('exactly once, in order, across drops', { timeout: 30_000 }, () => {
     expect(sub.transport).toBe('websocket')
 
     const sends: Array<Promise<unknown>> = []
-    const send = (text: string): void => {
-      sends.push(sub.send({ text }))
+    const send = (text: string): Promise<unknown> => {
+      const sent = sub.send({ text })
+      sends.push(sent)
+      return sent
     }
+    // A send still unacknowledged when its channel moves is re-sent on the new path with the same mid (README,
+    // "Transport choice and fallback"): published once, but over either path. The sources asserted below are the
+    // path that was live only if the send was acknowledged before the next move, so the test waits for that.
+    let before: Promise<unknown> | undefined
+    let overPost: Promise<unknown> | undefined
     await publishWhile(h, 'chat:fallback', 0, EVENTS, async (i) => {
-      if (i === 100) send('before')
+      if (i === 100) before = send('before')
       if (i === 500) {
+        await before
         // A proxy starts refusing upgrades, and the open socket drops.
         h.faults.refuseWebSockets(true)
         h.faults.drop('ws')
@@ -135,10 +143,11 @@ describe('exactly once, in order, across drops', { timeout: 30_000 }, () => {
       if (i === 700) {
         await waiter.until(() => sub.transport === 'sse', 'the move to SSE')
         expect(sub.transportReason).toBe('WebSocket blocked → SSE + POST')
-        send('over-post')
+        overPost = send('over-post')
       }
       if (i === 900) h.faults.drop('sse')
       if (i === 1200) {
+        await overPost
         h.faults.refuseWebSockets(false)
         await waiter.until(() => sub.transport === 'websocket', 'the move back to WebSocket after the re-probe')
         send('after-reprobe')
