@@ -143,6 +143,8 @@ class ReconnectLoop implements Supervisor {
     if (this.#state === 'open') return
     this.#unauthorizedRetried = false
     this.#setState('open')
+    // onState may have stopped the loop (an app that closes when it opens): no countdown for a closed loop.
+    if ((this.#state as ConnectionState) !== 'open') return
     this.#timer = this.#options.platform.timers.setTimeout(() => {
       this.#timer = undefined
       this.#failures = 0

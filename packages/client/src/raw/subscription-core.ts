@@ -280,7 +280,8 @@ class Core<T, S> implements SubscriptionSink<T> {
     call(options.onState, { from, ...change })
     // A failure that will be retried reaches onError too (with `attempt` and `nextDelayMs`), after its onState.
     if (to === 'reconnecting' && change.error) call(options.onError, change.error)
-    if (to === 'open') this.#settle(true)
+    // onState may have closed it (an app that closes when it opens): ready() then rejects, with the close's error.
+    if (to === 'open' && this.state === to) this.#settle(true)
   }
 
   /** Settles `ready()`, once: `true` (opened) resolves its waiters, an error rejects them. */
