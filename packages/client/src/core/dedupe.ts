@@ -102,7 +102,7 @@ class Marks implements CursorTracker {
     if (!parsed) {
       // channel and id cannot collide: a newline is not allowed in a channel identifier
       const key = `${channel}\n${id}`
-      return (this.#malformed ??= createIdWindow(MALFORMED_WINDOW)).add(key)
+      return (this.#malformed ??= openIdWindow(MALFORMED_WINDOW)).add(key)
     }
     if (mark && mark.epoch === parsed.epoch && parsed.seq <= mark.seq) return false
     this.#record(channel, id, parsed)
@@ -152,6 +152,11 @@ export function createIdWindow(size = 1024): IdWindow {
   if (!Number.isSafeInteger(size) || size < 1) {
     throw invalidOptions(`IdWindow size must be a positive integer, got ${String(size)}`)
   }
+  return openIdWindow(size)
+}
+
+/** {@link createIdWindow} of a size known to be good (the SDK's own windows: no check to bundle). */
+function openIdWindow(size: number): IdWindow {
   const ids = new Set<string>()
   // a ring of the ids in insertion order; `ids` is the lookup
   const ring: string[] = []
@@ -195,7 +200,7 @@ export function createRawIdFilter(
 ): ((id: string) => boolean) | undefined {
   if (!mode) return undefined
   if (mode === 'unique') {
-    const seen = createIdWindow()
+    const seen = openIdWindow(1024)
     return (id) => seen.add(id)
   }
   let epoch: string | undefined // the mark's epoch; `''` for a decimal mark; `undefined` without one
