@@ -55,7 +55,16 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
   if (minDelayMs > maxDelayMs) {
     throw invalidOptions(`exponentialBackoff: minDelayMs (${minDelayMs}) must not exceed maxDelayMs (${maxDelayMs})`)
   }
+  return jitteredBackoff(initialDelayMs, maxDelayMs, factor, minDelayMs)
+}
 
+/** {@link exponentialBackoff} of settings known to be good (the default's: no checks to bundle). */
+function jitteredBackoff(
+  initialDelayMs: number,
+  maxDelayMs: number,
+  factor: number,
+  minDelayMs: number,
+): BackoffPolicy {
   return (attempt, random) => {
     const n = attempt > 0 ? Math.floor(attempt) : 0
     // initialDelayMs × factor^n (possibly ∞, which maxDelayMs caps), computed so that 0 × ∞ and 1^∞ (both NaN)
@@ -76,7 +85,7 @@ export function exponentialBackoff(options: ExponentialBackoffOptions = {}): Bac
  * defaultBackoff(0, Math.random) // somewhere in [0, 1500)
  * defaultBackoff(3, Math.random) // somewhere in [0, 5000)
  */
-export const defaultBackoff: BackoffPolicy = /* @__PURE__ */ exponentialBackoff()
+export const defaultBackoff: BackoffPolicy = /* @__PURE__ */ jitteredBackoff(1500, 5000, 2, 0)
 
 /**
  * The longest server hint honoured, in ms (60 s): a longer SSE `retry:`, `Retry-After` / `retry-after-ms` or close

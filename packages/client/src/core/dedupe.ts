@@ -70,7 +70,8 @@ export function createCursorTracker(): CursorTracker {
 /** The tracker as a class (V8 memory notes §1: docs/decisions/0021-v8-memory-notes.md). */
 class Marks implements CursorTracker {
   readonly #marks = new Map<string, Mark>()
-  #malformed: IdWindow | undefined // only a server sending malformed ids needs it
+  /** The malformed ids' window (its `add`): only a server sending malformed ids needs it. */
+  #malformed: ((id: string) => boolean) | undefined
   #currentEpoch: string | undefined
 
   #record(channel: string, raw: string, parsed: EventId | undefined): void {
@@ -102,7 +103,7 @@ class Marks implements CursorTracker {
     if (!parsed) {
       // channel and id cannot collide: a newline is not allowed in a channel identifier
       const key = `${channel}\n${id}`
-      return (this.#malformed ??= createIdWindow(MALFORMED_WINDOW)).add(key)
+      return (this.#malformed ??= openIdWindow(MALFORMED_WINDOW)[1])(key)
     }
     if (mark && mark.epoch === parsed.epoch && parsed.seq <= mark.seq) return false
     this.#record(channel, id, parsed)
@@ -152,13 +153,28 @@ export function createIdWindow(size = 1024): IdWindow {
   if (!Number.isSafeInteger(size) || size < 1) {
     throw invalidOptions(`IdWindow size must be a positive integer, got ${String(size)}`)
   }
+  let [ids, add] = openIdWindow(size)
+  return {
+    has: (id) => ids.has(id),
+    add: (id) => add(id),
+    clear() {
+      ;[ids, add] = openIdWindow(size)
+    },
+  }
+}
+
+/**
+ * The lookup and the `add` of a window of a size known to be good (the SDK's own windows, which use only `add`: no
+ * check, `has` or `clear` to bundle).
+ */
+function openIdWindow(size: number): [ids: Set<string>, add: (id: string) => boolean] {
   const ids = new Set<string>()
   // a ring of the ids in insertion order; `ids` is the lookup
   const ring: string[] = []
   let oldest = 0
-  return {
-    has: (id) => ids.has(id),
-    add(id) {
+  return [
+    ids,
+    (id) => {
       if (ids.has(id)) return false
       if (ids.size < size) ring.push(id)
       else {
@@ -169,11 +185,7 @@ export function createIdWindow(size = 1024): IdWindow {
       ids.add(id)
       return true
     },
-    clear() {
-      ids.clear()
-      ring.length = oldest = 0
-    },
-  }
+  ]
 }
 
 /** An id `'ordered'` can compare: decimal (up to 15 digits, exact), or `<epoch>-<seq>` (R5; any 1–16 digit seq). */
@@ -195,8 +207,7 @@ export function createRawIdFilter(
 ): ((id: string) => boolean) | undefined {
   if (!mode) return undefined
   if (mode === 'unique') {
-    const seen = createIdWindow()
-    return (id) => seen.add(id)
+    return openIdWindow(1024)[1]
   }
   let epoch: string | undefined // the mark's epoch; `''` for a decimal mark; `undefined` without one
   let seq = 0

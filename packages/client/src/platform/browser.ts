@@ -11,6 +11,7 @@ import type {
   WebSocketConstructor,
 } from '../core/platform-types'
 import { globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
+import { systemTimers } from '../core/timers'
 
 /** Adds `handler` for each of `types` on `target`; returns what removes them. */
 function listen(target: EventTarget, types: string[], handler: (event: Event) => void): () => void {
@@ -52,6 +53,11 @@ export const platformDefaults: PlatformDefaults = {
   },
   get EventSource() {
     return globalThis.EventSource as unknown as EventSourceConstructor | undefined
+  },
+  timers: systemTimers,
+  // Read when resolved (a stub installed later is seen).
+  get random() {
+    return Math.random
   },
   online: browserOnline,
   visibility: browserVisibility,

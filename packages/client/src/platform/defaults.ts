@@ -10,12 +10,15 @@ import type {
   WebSocketConstructor,
 } from '../core/platform-types'
 import type { OpenSse } from '../core/transport-types'
+import type { Timers } from '../core/timers'
 
 /** Platform defaults that differ between browsers and Node. Every getter looks its global up when read. */
 export interface PlatformDefaults {
   readonly fetch: typeof fetch
   readonly WebSocket: WebSocketConstructor
   readonly EventSource: EventSourceConstructor | undefined
+  readonly timers: Timers
+  readonly random: () => number
   readonly online: OnlineSource
   readonly visibility: VisibilitySource
   readonly pageOrigin: string | undefined

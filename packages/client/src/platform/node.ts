@@ -10,6 +10,7 @@ import WebSocketPolyfill from 'isomorphic-ws'
 import type { EventSourceConstructor, WebSocketConstructor } from '../core/platform-types'
 import { openNodeHttpSse } from '../sse/sse-node-http'
 import { alwaysOnline, alwaysVisible, globalFetch, type PlatformDefaults, type PlatformSse } from './defaults'
+import { systemTimers } from '../core/timers'
 
 /**
  * SSE over `node:http` (about a fifth of undici fetch's heap per open stream, ADR 0007), unless the app injected its
@@ -27,6 +28,11 @@ export const platformDefaults: PlatformDefaults = {
   },
   get EventSource() {
     return (globalThis.EventSource ?? EventSourcePolyfill) as unknown as EventSourceConstructor
+  },
+  timers: systemTimers,
+  // Read when resolved (a stub installed later is seen).
+  get random() {
+    return Math.random
   },
   online: alwaysOnline,
   visibility: alwaysVisible,

@@ -5,7 +5,6 @@
 import { platformDefaults } from '#platform'
 import type { Platform } from '../core/platform-types'
 import { globalFetch } from './defaults'
-import { systemTimers } from '../core/timers'
 
 /**
  * The runtime's own SSE transport for a platform, or `undefined` where fetch carries SSE: in Node, `node:http`
@@ -25,20 +24,17 @@ export { platformSse } from '#platform'
  * const socket = new platform.WebSocket('wss://example.com/ws')
  */
 export function resolvePlatform(overrides: Partial<Platform> = {}): Platform {
-  const platform: Platform = {
-    fetch: overrides.fetch ?? platformDefaults.fetch,
-    WebSocket: overrides.WebSocket ?? platformDefaults.WebSocket,
-    EventSource: 'EventSource' in overrides ? overrides.EventSource : platformDefaults.EventSource,
-    timers: overrides.timers ?? systemTimers,
-    random: overrides.random ?? Math.random,
-    online: overrides.online ?? platformDefaults.online,
-    visibility: overrides.visibility ?? platformDefaults.visibility,
-    pageOrigin: overrides.pageOrigin ?? platformDefaults.pageOrigin,
+  const platform = {} as Record<keyof Platform, unknown>
+  let changed = !last
+  // The defaults' members, in their order; an `EventSource` given as `undefined` is none.
+  for (const key in platformDefaults) {
+    const name = key as keyof Platform
+    const value = (platform[name] =
+      name === 'EventSource' && name in overrides ? overrides[name] : (overrides[name] ?? platformDefaults[name]))
+    // Same members as last time (the usual case): return that object, so thousands of connections share one.
+    if (value !== last?.[name]) changed = true
   }
-  // Same members as last time (the usual case): return that object, so thousands of connections share one.
-  for (const key in platform)
-    if (platform[key as keyof Platform] !== last?.[key as keyof Platform]) return (last = platform)
-  return last as Platform
+  return changed ? (last = platform as Platform) : (last as Platform)
 }
 
 let last: Platform | undefined

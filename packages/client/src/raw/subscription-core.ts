@@ -244,7 +244,8 @@ class Core<T, S> implements SubscriptionSink<T> {
     const named = handlersOf(this.#named, meta)
     // A handler (or onEvent) that closes the subscription stops the rest: close() removed them.
     if (named) for (const handler of named) if (!this.closed) call(handler, data, meta)
-    if (!this.closed) this.#queue?.push(data)
+    // (A queue ignores pushes once the core closed it.)
+    this.#queue?.push(data)
   }
 
   /** `on()` of the subscription (types.ts, `NamedEvents`). */
@@ -273,7 +274,8 @@ class Core<T, S> implements SubscriptionSink<T> {
   #applyState(change: Omit<StateChange, 'from'>): void {
     const from = this.state
     const to = change.to
-    if (from === 'closed' || to === from) return
+    // (Never closed here: a closed core runs no step.)
+    if (to === from) return
     if (to === 'closed') return this.#finalize(change)
     this.state = to
     const options = this.#options
