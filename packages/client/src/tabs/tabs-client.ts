@@ -69,6 +69,12 @@ interface PendingSend {
   cancel(): void
 }
 
+/** A tab's hold of its own lock: aborted while queued, released once granted. */
+interface Hold {
+  stop: AbortController
+  release?: () => void
+}
+
 const MID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
 const createId = (random: () => number): string => {
   let id = ''
@@ -108,12 +114,17 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   const settleMs = tabs.settleMs ?? 100
   const ackTimeoutMs = clientOptions.ackTimeoutMs ?? 30_000
   const channel = new tabsPlatform.BroadcastChannel(name)
+  const { locks } = tabsPlatform
+  /** A tab's own lock, held while it lives: the leader forgets the tab when the browser releases it. */
+  const lockOf = (tab: string): string => `${name}#${tab}`
   const views = new Map<string, Set<TabSubscription>>()
   const pending = new Map<string, PendingSend>()
   const election = new AbortController()
   let leader: Leader | undefined
   let abdicate: (() => void) | undefined
   let settleTimer: unknown
+  /** This tab's hold of its own lock (`lockOf(tabId)`); `undefined` while it does not want it. */
+  let hold: Hold | undefined
   /** The tab this one last heard lead (itself included). */
   let knownLeader: string | undefined
   let role: TabRole = 'follower'
@@ -213,6 +224,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         const changed = message.from !== knownLeader
         if (!changed && message.to === undefined) return
         knownLeader = message.from
+        holdOn() // the leader may have asked because this tab's lock was free: hold it before answering
         if (changed) for (const set of views.values()) for (const sub of set) sub.leaderLost()
         announceAll() // to a new leader, or to the one that answered this tab's hello (it may have dropped them)
         return
@@ -254,6 +266,15 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         post(message)
         receive(message)
       },
+      {
+        self: tabId,
+        watch(tab, gone) {
+          const stop = new AbortController()
+          // Granted once the tab's own hold ends; let go at once, so a live tab gets its lock back.
+          locks.request(lockOf(tab), { signal: stop.signal }, async () => gone()).catch(() => undefined)
+          return () => stop.abort()
+        },
+      },
     )
     leader = engine
     role = 'leader'
@@ -282,8 +303,35 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   }
 
   function campaign(): void {
-    tabsPlatform?.locks.request(name, { signal: election.signal }, lead).catch(() => undefined)
+    locks.request(name, { signal: election.signal }, lead).catch(() => undefined)
   }
+  /** Takes this tab's own lock, held until `letGo()`: the browser releases it if the tab dies without `bye`. */
+  function holdOn(): void {
+    if (closed || hold) return
+    const mine: Hold = { stop: new AbortController() }
+    hold = mine
+    locks
+      .request(
+        lockOf(tabId),
+        { signal: mine.stop.signal },
+        () =>
+          new Promise<void>((release) => {
+            if (hold === mine) mine.release = release
+            else release()
+          }),
+      )
+      .catch(() => undefined)
+      .then(() => {
+        if (hold === mine) hold = undefined // lost (not let go): taken again when the leader asks
+      })
+  }
+  function letGo(): void {
+    const mine: Hold | undefined = hold
+    hold = undefined
+    mine?.stop.abort()
+    mine?.release?.()
+  }
+  holdOn()
   campaign()
   post({ t: 'hello', from: tabId })
 
@@ -294,9 +342,15 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
     abdicate()
     campaign()
   }
-  const onHide = (): void => post({ t: 'bye', from: tabId })
+  // A held lock keeps a page out of the back/forward cache (Chromium): let go of it with the `bye`.
+  const onHide = (): void => {
+    post({ t: 'bye', from: tabId })
+    letGo()
+  }
   const onShow = (event: { persisted?: boolean }): void => {
-    if (event.persisted === true) post({ t: 'hello', from: tabId })
+    if (event.persisted !== true) return
+    holdOn()
+    post({ t: 'hello', from: tabId })
   }
   lifecycle?.addEventListener('freeze', onFreeze)
   lifecycle?.addEventListener('pagehide', onHide)
@@ -353,6 +407,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         send.reject(new SwitchlineError('closed', 'the client was closed', { fatal: true }))
       }
       abdicate?.()
+      letGo()
       election.abort()
       lifecycle?.removeEventListener('freeze', onFreeze)
       lifecycle?.removeEventListener('pagehide', onHide)
