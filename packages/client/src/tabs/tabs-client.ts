@@ -3,7 +3,9 @@
  * leader, elected with Web Locks, holds the client; the others subscribe and send through it over a
  * `BroadcastChannel`. When the leader tab closes (or is frozen) the next tab in the lock's queue takes over and
  * resumes every channel from the oldest cursor a tab reports; each tab drops what it has seen. Without Web Locks or
- * `BroadcastChannel` it is a plain `createClient()` (connections per tab). See docs/decisions/0027-tabs-leader.md.
+ * `BroadcastChannel` it is a plain `createClient()` (connections per tab). Each tab also holds a Web Lock of its own
+ * while it lives: the leader forgets a tab that vanished without `bye` when the browser releases it. See
+ * docs/decisions/0027-tabs-leader.md and 0029-forgetting-vanished-tabs.md.
  */
 import { createClient } from '../channels/client'
 import { createHttpPublisher } from '../channels/http-publisher'
