@@ -37,9 +37,25 @@ test('a follower that vanishes without bye is forgotten: its own channel stops o
     return page
   }
   const leader = await open([TICKER])
+  // A listener on the tabs' channel in the leader page: who says hello, and whom the leader asks to re-send.
+  await leader.evaluate((group) => {
+    const heard: { t: string; from?: string; to?: string }[] = []
+    Object.assign(window, { __heard: heard })
+    new BroadcastChannel(`switchline-tabs/1:${group}`).onmessage = (event) => void heard.push(event.data)
+  }, new URL('/rt', server.url).href)
   const stays = await open([TICKER])
   const doomed = await open([TICKER, OWN])
   expect(await Promise.all([leader, stays, doomed].map(role))).toEqual(['leader', 'follower', 'follower'])
+  /** Per follower (by its hello), how many times the leader asked it to re-send its channels. */
+  const asked = () =>
+    leader.evaluate(() => {
+      const heard = (window as unknown as { __heard: { t: string; from?: string; to?: string }[] }).__heard
+      const tabs = heard.filter((m) => m.t === 'hello').map((m) => m.from)
+      return tabs.map((tab) => heard.filter((m) => m.t === 'leader' && m.to === tab).length)
+    })
+  // Once each, the answer to its hello: no follower's own lock was found free at start (a tab speaks to the leader
+  // only once it holds its lock; before that rule, Chromium's leader found each new tab's lock free: decision 0029).
+  expect(await asked()).toEqual([1, 1])
   const counts = async () => {
     const { channels } = await server.stats()
     return { ticker: channels[TICKER] ?? 0, own: channels[OWN] ?? 0 }
@@ -77,6 +93,7 @@ test('a follower that vanishes without bye is forgotten: its own channel stops o
       { timeout: BOUND_MS, intervals: [50] },
     )
     .toEqual({ ticker: 1, own: 0 })
+  expect(await asked()).toEqual([1, 2]) // the vanished tab was asked once more; nobody answered
 
   // The shared channel flows on to the tabs that are left, once each, in order.
   const published = [first]

@@ -135,8 +135,13 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   const post = (message: TabMessage): void => {
     if (!closed) channel.postMessage(message)
   }
-  /** To the leader: this tab's own engine when it leads, the channel otherwise. */
-  const toLeader = (message: TabMessage): void => (leader ? leader.handle(message) : post(message))
+  /**
+   * To the leader: this tab's own engine when it leads, the channel otherwise — once this tab holds its own lock,
+   * so the leader never watches a lock not yet taken. Until then nothing is lost: the `hello` sent when it is
+   * granted brings the leader's answer, and with it every channel and send (`announceAll`).
+   */
+  const toLeader = (message: TabMessage): void =>
+    leader ? leader.handle(message) : hold?.release ? post(message) : undefined
 
   /** The oldest cursor of this tab's subscriptions to `ch` (resume from there). */
   function cursorOf(set: Set<TabSubscription>): string | undefined {
@@ -226,7 +231,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         const changed = message.from !== knownLeader
         if (!changed && message.to === undefined) return
         knownLeader = message.from
-        holdOn() // the leader may have asked because this tab's lock was free: hold it before answering
+        holdOn() // the leader may have asked because this tab's lock was free: answered once it is held again
         if (changed) for (const set of views.values()) for (const sub of set) sub.leaderLost()
         announceAll() // to a new leader, or to the one that answered this tab's hello (it may have dropped them)
         return
@@ -318,8 +323,9 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         { signal: mine.stop.signal },
         () =>
           new Promise<void>((release) => {
-            if (hold === mine) mine.release = release
-            else release()
+            if (hold !== mine) return release()
+            mine.release = release
+            post({ t: 'hello', from: tabId })
           }),
       )
       .catch(() => undefined)
@@ -333,9 +339,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
     mine?.stop.abort()
     mine?.release?.()
   }
-  holdOn()
+  holdOn() // says hello once held
   campaign()
-  post({ t: 'hello', from: tabId })
 
   // A frozen leader cannot serve: hand over, and queue up again. A page leaving says goodbye.
   const lifecycle = tabsPlatform.lifecycle
@@ -351,8 +356,8 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   }
   const onShow = (event: { persisted?: boolean }): void => {
     if (event.persisted !== true) return
-    holdOn()
-    post({ t: 'hello', from: tabId })
+    if (hold?.release) post({ t: 'hello', from: tabId })
+    else holdOn()
   }
   lifecycle?.addEventListener('freeze', onFreeze)
   lifecycle?.addEventListener('pagehide', onHide)

@@ -171,6 +171,41 @@ describe('createTabsClient: tabs that vanish (fake timers and locks)', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('a tab speaks to the leader only once it holds its own lock (granted late): then hello, and all it wants', async () => {
+    const origin = createFakeOrigin()
+    const leader = tab(origin)
+    await vi.advanceTimersByTimeAsync(20)
+    const slow = origin.tab()
+    const real = slow.platform.locks!
+    let grantNow = (): void => undefined
+    // Its own lock request reaches the lock manager late (as a new page's first one does in Chromium).
+    const locks: LockManagerLike = {
+      request(name, options, callback) {
+        if (!name.includes('#')) return real.request(name, options, callback)
+        return new Promise((resolve, reject) => {
+          grantNow = () => void real.request(name, options, callback).then(resolve, reject)
+        })
+      },
+    }
+    const before = origin.posted.length
+    const follower = tab(origin, { ...slow.platform, locks })
+    const sub = follower.subscribe('chat', { key: 'a' })
+    const sent = sub.send({ text: 'early' })
+    await vi.advanceTimersByTimeAsync(50)
+    expect(origin.posted.slice(before)).toEqual([])
+    grantNow()
+    await vi.advanceTimersByTimeAsync(0)
+    const id = (origin.posted.slice(before).find((m) => (m as { t: string }).t === 'hello') as { from: string }).from
+    const mine = origin.posted.filter((m) => (m as { from?: string }).from === id).map((m) => (m as { t: string }).t)
+    expect(mine).toEqual(['hello', 'sub', 'send']) // the leader's answer to hello brought the rest
+    expect(probesTo(origin, id)).toBe(1) // that answer only: its lock was never found free
+    follower.close()
+    await expect(sent).rejects.toMatchObject({ code: 'closed' })
+    leader.close()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
   it('pagehide says bye and lets go of the lock; pageshow from the back/forward cache takes it again', async () => {
     const origin = createFakeOrigin()
     const leader = tab(origin)
