@@ -3,7 +3,8 @@
  * channel is subscribed once, from the oldest cursor any tab reported; a tab that later reports an older cursor
  * than what was already broadcast gets the channel resubscribed from it (the others drop the replay as seen).
  * Sends forwarded by tabs are published over `POST B/publish` with the tab's own `mid`, so a send re-forwarded to
- * a new leader is published once (the server deduplicates by `mid`, protocol R22).
+ * a new leader is published once (the server deduplicates by `mid`, protocol R22). A tab that goes away without
+ * `bye` (crashed, killed, discarded) is forgotten when the browser releases its tab lock ({@link TabLiveness}).
  */
 import type {
   ChannelSchema,
@@ -35,6 +36,17 @@ interface SharedChannel {
   transportPreference: ClientOptions['transport']
 }
 
+/**
+ * How the leader learns that a tab is gone without `bye`. Each tab holds a Web Lock of its own for its lifetime;
+ * `watch` queues for it and calls `gone` once the browser releases it (the tab closed, crashed or was discarded).
+ * Returns a function that stops watching. docs/decisions/0029-forgetting-vanished-tabs.md.
+ */
+export interface TabLiveness {
+  /** This (the leader's) tab: never watched. */
+  self: string
+  watch(tab: string, gone: () => void): () => void
+}
+
 /** The leader's engine. */
 export interface Leader {
   /** Handles a message from a tab (its own tab's messages too). */
@@ -57,8 +69,11 @@ export function createLeader(
   createClient: () => Client<ChannelSchema>,
   publisher: HttpPublisher,
   emit: (message: TabMessage) => void,
+  liveness?: TabLiveness,
 ): Leader {
   const channels = new Map<string, SharedChannel>()
+  /** Tabs with channels or sends here, and how to stop watching each. */
+  const watched = new Map<string, { stop(): void }>()
   let client = createClient()
   let started = false
   let closed = false
@@ -183,6 +198,28 @@ export function createLeader(
     }
   }
 
+  /** Watches `tab` from its first `sub` or `send` on. */
+  function admit(tab: string): void {
+    if (liveness === undefined || tab === liveness.self || watched.has(tab)) return
+    const watch = { stop: (): void => undefined }
+    watched.set(tab, watch)
+    // `gone` may come before `watch()` returns (a free lock is granted at once).
+    watch.stop = liveness.watch(tab, () => {
+      if (closed || watched.get(tab) !== watch) return
+      watched.delete(tab)
+      drop(tab)
+      // Its lock was free, so it is gone — or alive and between two holds of it: asked to re-send its channels
+      // (with cursors), a live tab is admitted again and resumes from there. Nobody answers for a dead one.
+      emit({ t: 'leader', from: liveness.self, to: tab })
+    })
+  }
+
+  function forget(tab: string): void {
+    watched.get(tab)?.stop()
+    watched.delete(tab)
+    drop(tab)
+  }
+
   function publish(message: Extract<TabMessage, { t: 'send' }>): void {
     publisher.publish({ channel: message.ch, data: message.data as never, mid: message.mid }).then(
       ({ eventId }) => !closed && emit({ t: 'ack', to: message.from, mid: message.mid, eventId }),
@@ -195,9 +232,10 @@ export function createLeader(
     handle(message) {
       if (closed) return
       try {
+        if (message.t === 'bye') return forget(message.from)
+        if (message.t === 'sub' || message.t === 'send') admit(message.from)
         if (message.t === 'sub') subscribe(message)
         else if (message.t === 'unsub') drop(message.from, message.ch)
-        else if (message.t === 'bye') drop(message.from)
         else if (message.t === 'send') publish(message)
       } catch {
         // one message that fails does not stop the next
@@ -213,6 +251,8 @@ export function createLeader(
     },
     close() {
       closed = true
+      for (const watch of watched.values()) watch.stop()
+      watched.clear()
       for (const entry of channels.values()) entry.generation++
       channels.clear()
       client.close()

@@ -3,7 +3,9 @@
  * leader, elected with Web Locks, holds the client; the others subscribe and send through it over a
  * `BroadcastChannel`. When the leader tab closes (or is frozen) the next tab in the lock's queue takes over and
  * resumes every channel from the oldest cursor a tab reports; each tab drops what it has seen. Without Web Locks or
- * `BroadcastChannel` it is a plain `createClient()` (connections per tab). See docs/decisions/0027-tabs-leader.md.
+ * `BroadcastChannel` it is a plain `createClient()` (connections per tab). Each tab also holds a Web Lock of its own
+ * while it lives: the leader forgets a tab that vanished without `bye` when the browser releases it. See
+ * docs/decisions/0027-tabs-leader.md and 0029-forgetting-vanished-tabs.md.
  */
 import { createClient } from '../channels/client'
 import { createHttpPublisher } from '../channels/http-publisher'
@@ -69,6 +71,12 @@ interface PendingSend {
   cancel(): void
 }
 
+/** A tab's hold of its own lock: aborted while queued, released once granted. */
+interface Hold {
+  stop: AbortController
+  release?: () => void
+}
+
 const MID_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
 const createId = (random: () => number): string => {
   let id = ''
@@ -108,12 +116,17 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   const settleMs = tabs.settleMs ?? 100
   const ackTimeoutMs = clientOptions.ackTimeoutMs ?? 30_000
   const channel = new tabsPlatform.BroadcastChannel(name)
+  const { locks } = tabsPlatform
+  /** A tab's own lock, held while it lives: the leader forgets the tab when the browser releases it. */
+  const lockOf = (tab: string): string => `${name}#${tab}`
   const views = new Map<string, Set<TabSubscription>>()
   const pending = new Map<string, PendingSend>()
   const election = new AbortController()
   let leader: Leader | undefined
   let abdicate: (() => void) | undefined
   let settleTimer: unknown
+  /** This tab's hold of its own lock (`lockOf(tabId)`); `undefined` while it does not want it. */
+  let hold: Hold | undefined
   /** The tab this one last heard lead (itself included). */
   let knownLeader: string | undefined
   let role: TabRole = 'follower'
@@ -122,8 +135,13 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   const post = (message: TabMessage): void => {
     if (!closed) channel.postMessage(message)
   }
-  /** To the leader: this tab's own engine when it leads, the channel otherwise. */
-  const toLeader = (message: TabMessage): void => (leader ? leader.handle(message) : post(message))
+  /**
+   * To the leader: this tab's own engine when it leads, the channel otherwise — once this tab holds its own lock,
+   * so the leader never watches a lock not yet taken. Until then nothing is lost: the `hello` sent when it is
+   * granted brings the leader's answer, and with it every channel and send (`announceAll`).
+   */
+  const toLeader = (message: TabMessage): void =>
+    leader ? leader.handle(message) : hold?.release ? post(message) : undefined
 
   /** The oldest cursor of this tab's subscriptions to `ch` (resume from there). */
   function cursorOf(set: Set<TabSubscription>): string | undefined {
@@ -213,6 +231,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         const changed = message.from !== knownLeader
         if (!changed && message.to === undefined) return
         knownLeader = message.from
+        holdOn() // the leader may have asked because this tab's lock was free: answered once it is held again
         if (changed) for (const set of views.values()) for (const sub of set) sub.leaderLost()
         announceAll() // to a new leader, or to the one that answered this tab's hello (it may have dropped them)
         return
@@ -254,6 +273,15 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         post(message)
         receive(message)
       },
+      {
+        self: tabId,
+        watch(tab, gone) {
+          const stop = new AbortController()
+          // Granted once the tab's own hold ends; let go at once, so a live tab gets its lock back.
+          locks.request(lockOf(tab), { signal: stop.signal }, async () => gone()).catch(() => undefined)
+          return () => stop.abort()
+        },
+      },
     )
     leader = engine
     role = 'leader'
@@ -282,10 +310,37 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
   }
 
   function campaign(): void {
-    tabsPlatform?.locks.request(name, { signal: election.signal }, lead).catch(() => undefined)
+    locks.request(name, { signal: election.signal }, lead).catch(() => undefined)
   }
+  /** Takes this tab's own lock, held until `letGo()`: the browser releases it if the tab dies without `bye`. */
+  function holdOn(): void {
+    if (closed || hold) return
+    const mine: Hold = { stop: new AbortController() }
+    hold = mine
+    locks
+      .request(
+        lockOf(tabId),
+        { signal: mine.stop.signal },
+        () =>
+          new Promise<void>((release) => {
+            if (hold !== mine) return release()
+            mine.release = release
+            post({ t: 'hello', from: tabId })
+          }),
+      )
+      .catch(() => undefined)
+      .then(() => {
+        if (hold === mine) hold = undefined // lost (not let go): taken again when the leader asks
+      })
+  }
+  function letGo(): void {
+    const mine: Hold | undefined = hold
+    hold = undefined
+    mine?.stop.abort()
+    mine?.release?.()
+  }
+  holdOn() // says hello once held
   campaign()
-  post({ t: 'hello', from: tabId })
 
   // A frozen leader cannot serve: hand over, and queue up again. A page leaving says goodbye.
   const lifecycle = tabsPlatform.lifecycle
@@ -294,9 +349,15 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
     abdicate()
     campaign()
   }
-  const onHide = (): void => post({ t: 'bye', from: tabId })
+  // A held lock keeps a page out of the back/forward cache (Chromium): let go of it with the `bye`.
+  const onHide = (): void => {
+    post({ t: 'bye', from: tabId })
+    letGo()
+  }
   const onShow = (event: { persisted?: boolean }): void => {
-    if (event.persisted === true) post({ t: 'hello', from: tabId })
+    if (event.persisted !== true) return
+    if (hold?.release) post({ t: 'hello', from: tabId })
+    else holdOn()
   }
   lifecycle?.addEventListener('freeze', onFreeze)
   lifecycle?.addEventListener('pagehide', onHide)
@@ -353,6 +414,7 @@ export function createTabsClient<S extends ChannelSchema = ChannelSchema>(
         send.reject(new SwitchlineError('closed', 'the client was closed', { fatal: true }))
       }
       abdicate?.()
+      letGo()
       election.abort()
       lifecycle?.removeEventListener('freeze', onFreeze)
       lifecycle?.removeEventListener('pagehide', onHide)

@@ -1,7 +1,8 @@
 /**
  * Fake browser pieces for tab sharing: one origin's Web Locks (FIFO queue per name, like `navigator.locks`) and
  * `BroadcastChannel`s that deliver asynchronously to every other open channel of the same name, never to the
- * sender (a microtask later). A tab can be "killed": its channels go deaf and mute at once, as when the browser closes it.
+ * sender (a microtask later). A tab can be "killed": its channels go deaf and mute at once and the locks it holds or
+ * waits for are let go, as when the browser closes it or its process crashes (no `pagehide`, no `bye`).
  */
 import type { BroadcastChannelLike, LockManagerLike, TabsPlatform } from '../../src/tabs/tab-platform'
 
@@ -35,24 +36,31 @@ export function createFakeOrigin(): FakeOrigin {
     held.set(name, next)
     next.callback({ name }).then(
       (value) => {
-        held.delete(name)
         next.resolve(value)
-        grant(name)
+        release(name, next)
       },
       (error: unknown) => {
-        held.delete(name)
         next.reject(error)
-        grant(name)
+        release(name, next)
       },
     )
   }
+  /** Ends `waiting`'s hold of `name` (once: a killed tab's lock is released before its callback settles). */
+  function release(name: string, waiting: Waiting): void {
+    if (held.get(name) !== waiting) return
+    held.delete(name)
+    grant(name)
+  }
 
-  const locks: LockManagerLike = {
+  /** The locks of one tab; `owned` collects its requests, so killing the tab lets go of them. */
+  const locksOf = (owned: { name: string; waiting: Waiting }[], dead: () => boolean): LockManagerLike => ({
     request(name, options, callback) {
       return new Promise((resolve, reject) => {
+        if (dead()) return // a dead tab's promises never settle
         const { signal } = options
         if (signal?.aborted) return reject(new DOMException('aborted', 'AbortError'))
         const waiting: Waiting = { callback, resolve, reject, signal }
+        owned.push({ name, waiting })
         const queue = queues.get(name) ?? []
         queues.set(name, queue)
         queue.push(waiting)
@@ -65,7 +73,7 @@ export function createFakeOrigin(): FakeOrigin {
         grant(name)
       })
     },
-  }
+  })
 
   return {
     posted,
@@ -73,6 +81,8 @@ export function createFakeOrigin(): FakeOrigin {
     tab() {
       let dead = false
       const messages: unknown[] = []
+      const owned: { name: string; waiting: Waiting }[] = []
+      const locks = locksOf(owned, () => dead)
       class FakeBroadcastChannel implements BroadcastChannelLike {
         onmessage: ((event: { data: unknown }) => void) | null = null
         private closed = false
@@ -100,7 +110,14 @@ export function createFakeOrigin(): FakeOrigin {
       return {
         messages,
         platform: { locks, BroadcastChannel: FakeBroadcastChannel, lifecycle: undefined },
-        kill: () => void (dead = true),
+        kill() {
+          dead = true
+          for (const { name, waiting } of owned.splice(0)) {
+            const queue = queues.get(name) ?? []
+            if (queue.includes(waiting)) queue.splice(queue.indexOf(waiting), 1)
+            else release(name, waiting)
+          }
+        },
       }
     },
   }

@@ -140,6 +140,72 @@ describe('createTabsClient (fake locks and BroadcastChannel, reference server)',
     await vi.waitFor(() => expect(events).toEqual([eventId, marker]), { timeout: 5000 })
   })
 
+  it('a follower killed without bye is forgotten: the server stops its channel; the shared one stays', {
+    timeout: 20_000,
+  }, async () => {
+    harness = await startServer()
+    const origin = createFakeOrigin()
+    const tabs = await openTabs(origin, 3)
+    await vi.waitFor(() => expect(tabs[0]!.client.role).toBe('leader'))
+    const shared = tabs.map(({ client }) => client.subscribe('ticker'))
+    const own = tabs[2]!.client.subscribe('chat', { key: 'gone' })
+    await Promise.all([...shared, own].map((sub) => sub.ready()))
+    await vi.waitFor(() => expect(harness!.server.stats().channels).toMatchObject({ ticker: 1, 'chat:gone': 1 }))
+    tabs[2]!.tab.kill() // no close(), no bye: only its lock is let go, as when a renderer crashes
+    await vi.waitFor(() => expect(harness!.server.stats().channels['chat:gone'] ?? 0).toBe(0), { timeout: 5000 })
+    expect(harness.server.stats().channels.ticker).toBe(1)
+    const seen: string[] = []
+    const after = tabs[1]!.client.subscribe('ticker', { onEvent: (_d, meta) => void seen.push(meta.id!) })
+    await after.ready()
+    const ids = await publishAll(harness, 'ticker', 0, 5)
+    await vi.waitFor(() => expect(seen).toEqual(ids), { timeout: 5000 })
+  })
+
+  it('a live tab forgotten by mistake (its lock lost) re-sends its channel with its cursor: no id lost or repeated', {
+    timeout: 20_000,
+  }, async () => {
+    harness = await startServer()
+    const origin = createFakeOrigin()
+    const [first] = await openTabs(origin, 1)
+    await vi.waitFor(() => expect(first!.client.role).toBe('leader'))
+    // The follower's own lock is let go once, while it lives (as if stolen): the leader finds it free.
+    const shaky = origin.tab()
+    const real = shaky.platform.locks!
+    let loseNow = (): void => undefined
+    let once = true
+    const { sendChannels: _unused, ...base } = fastClient(harness.baseUrl)
+    const follower = createTabsClient<Schema>({
+      ...base,
+      tabs: {
+        settleMs: 20,
+        platform: {
+          ...shaky.platform,
+          locks: {
+            request(name, options, callback) {
+              if (!name.includes('#') || !once) return real.request(name, options, callback)
+              once = false
+              return real.request(name, options, (lock) =>
+                Promise.race([callback(lock), new Promise<void>((resolve) => void (loseNow = resolve))]),
+              )
+            },
+          },
+        },
+      },
+    })
+    clients.push(follower)
+    const seen: string[] = []
+    const sub = follower.subscribe('ticker', { onEvent: (_d, meta) => void seen.push(meta.id!) })
+    await sub.ready()
+    const ids = await publishAll(harness, 'ticker', 0, 10)
+    await vi.waitFor(() => expect(seen).toEqual(ids), { timeout: 5000 })
+    loseNow()
+    ids.push(...(await publishAll(harness, 'ticker', 10, 20)))
+    await vi.waitFor(() => expect(seen).toEqual(ids), { timeout: 5000 })
+    ids.push(...(await publishAll(harness, 'ticker', 20, 25)))
+    await vi.waitFor(() => expect(seen).toEqual(ids), { timeout: 5000 })
+    expect(harness.server.stats().channels.ticker).toBe(1)
+  })
+
   it('named events reach on(name) in every tab, leader and followers, once each', async () => {
     harness = await startServer()
     const origin = createFakeOrigin()
