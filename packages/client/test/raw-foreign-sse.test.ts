@@ -6,11 +6,9 @@
  */
 import type { ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
-import type { SwitchlineError } from '../src/core/errors'
-import { subscribe } from '../src/raw/subscribe'
-import type { StateChange, SubscribeOptions } from '../src/types'
-import { manualTimers } from './fakes/manual-timers'
+import type { SubscribeOptions } from '../src/types'
 import { listenSse, STREAM_HEAD, until } from './support/foreign-servers'
+import { recordRaw } from './support/record-raw'
 
 /** Opens the stream and sends its headers without a byte of body (Hono's `streamSSE`, h3's `createEventStream`). */
 function openStream(res: ServerResponse): void {
@@ -19,30 +17,14 @@ function openStream(res: ServerResponse): void {
 }
 
 /** A subscription on a manual clock that records events, errors and states (no backoff: retries at once). */
-function recordOn<T>(url: string, options: SubscribeOptions<T> = {}) {
-  const timers = manualTimers()
-  const events: T[] = []
-  const errors: SwitchlineError[] = []
-  const states: StateChange[] = []
-  const sub = subscribe<T>(url, {
-    onEvent: (data) => events.push(data),
-    onError: (error) => errors.push(error),
-    onState: (change) => states.push(change),
-    reconnect: { backoff: () => 0 },
-    ...options,
-    platform: { timers },
-  })
-  return { sub, timers, events, errors, states, advance: () => timers.advance(0) }
-}
-
 describe.each([
   ['node:http', {}],
   ['fetch', { sse: 'fetch' as const }],
 ])(
   'raw subscribe() against servers we did not write, over %s',
   (_client, client: Pick<SubscribeOptions<unknown>, 'sse'>) => {
-    /** {@link recordOn} over this block's HTTP client. */
-    const record = <T>(url: string, options: SubscribeOptions<T> = {}) => recordOn<T>(url, { ...client, ...options })
+    /** {@link recordRaw} over this block's HTTP client. */
+    const record = <T>(url: string, options: SubscribeOptions<T> = {}) => recordRaw<T>(url, { ...client, ...options })
 
     it('item 1: a stream that sends headers and then nothing for 11 s (Hono, h3) stays open; the first event arrives', async () => {
       const writers: ServerResponse[] = []
@@ -207,7 +189,7 @@ describe('raw subscribe() against a server that holds its headers until its firs
 
   it('node:http: the connect phase ends once the request is on a connected socket; a first write after 11 s is waited for', async () => {
     const { server, writers } = await heldHeadersServer()
-    const r = recordOn<number>(server.url, {})
+    const r = recordRaw<number>(server.url, {})
     await until(() => writers.length === 1)
     r.timers.advance(11_000) // past connectTimeoutMs (10 s), inside firstByteTimeoutMs (45 s for a GET)
     writers[0]!.write('data: 1\n\n')
@@ -219,7 +201,7 @@ describe('raw subscribe() against a server that holds its headers until its firs
 
   it('node:http: a POST whose first token comes after 11 s (headers held with it) is not sent again', async () => {
     const { server, writers } = await heldHeadersServer()
-    const r = recordOn<number>(server.url, { method: 'POST', body: { prompt: 'think' } })
+    const r = recordRaw<number>(server.url, { method: 'POST', body: { prompt: 'think' } })
     await until(() => writers.length === 1)
     r.timers.advance(11_000)
     writers[0]!.end('data: 7\n\n')
@@ -230,7 +212,7 @@ describe('raw subscribe() against a server that holds its headers until its firs
 
   it('node:http: a server that holds its headers and never writes is still given up on (firstByteTimeoutMs)', async () => {
     const { server, writers } = await heldHeadersServer()
-    const r = recordOn<number>(server.url, { stallTimeoutMs: 20_000 })
+    const r = recordRaw<number>(server.url, { stallTimeoutMs: 20_000 })
     await until(() => writers.length === 1)
     r.timers.advance(20_000)
     expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({
@@ -241,7 +223,7 @@ describe('raw subscribe() against a server that holds its headers until its firs
 
   it('fetch cannot see the request sent: there the headers end the connect phase, so such a server must write within connectTimeoutMs', async () => {
     const { server, writers } = await heldHeadersServer()
-    const r = recordOn<number>(server.url, { sse: 'fetch' })
+    const r = recordRaw<number>(server.url, { sse: 'fetch' })
     await until(() => writers.length === 1)
     r.timers.advance(10_000)
     expect(r.states.find((s) => s.to === 'reconnecting')).toMatchObject({

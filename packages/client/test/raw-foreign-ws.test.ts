@@ -4,27 +4,11 @@
  * and a server's application-level ping is answered declaratively with `pong`. The client runs on a manual clock.
  */
 import { describe, expect, it } from 'vitest'
-import type { SwitchlineError } from '../src/core/errors'
 import { subscribe } from '../src/raw/subscribe'
-import type { StateChange, SubscribeOptions } from '../src/types'
+import type { StateChange } from '../src/types'
 import { manualTimers } from './fakes/manual-timers'
 import { listenWs, until } from './support/foreign-servers'
-
-function record(url: string, options: SubscribeOptions<unknown> = {}) {
-  const timers = manualTimers()
-  const events: unknown[] = []
-  const errors: SwitchlineError[] = []
-  const states: StateChange[] = []
-  const sub = subscribe(url, {
-    onEvent: (data) => events.push(data),
-    onError: (error) => errors.push(error),
-    onState: (change) => states.push(change),
-    reconnect: { backoff: () => 0 },
-    ...options,
-    platform: { timers },
-  })
-  return { sub, events, errors, states, advance: () => timers.advance(0) }
-}
+import { recordRaw as record } from './support/record-raw'
 
 describe('raw subscribe() against a plain ws server', () => {
   it.each([1002, 1003, 1007, 1008])(
