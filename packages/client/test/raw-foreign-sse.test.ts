@@ -16,7 +16,6 @@ function openStream(res: ServerResponse): void {
   res.flushHeaders()
 }
 
-/** A subscription on a manual clock that records events, errors and states (no backoff: retries at once). */
 describe.each([
   ['node:http', {}],
   ['fetch', { sse: 'fetch' as const }],
@@ -230,5 +229,26 @@ describe('raw subscribe() against a server that holds its headers until its firs
       error: { code: 'timeout', message: expect.stringMatching(/connect timed out/) },
     })
     r.sub.close()
+  })
+})
+
+describe('raw subscribe() over a plain node:http SSE server, closed by the app as it opens', () => {
+  it('an app that closes from onState("open"): ready() rejects with closed, the request ends, no timer runs on', async () => {
+    let requestClosed = false
+    const server = await listenSse((res) => {
+      openStream(res)
+      res.on('close', () => (requestClosed = true))
+    })
+    const r: ReturnType<typeof recordRaw> = recordRaw(server.url, {
+      onState: (change) => {
+        if (change.to === 'open') r.sub.close()
+      },
+    })
+    const ready = expect(r.sub.ready()).rejects.toMatchObject({ code: 'closed' })
+    await until(() => requestClosed)
+    await ready
+    expect(r.sub.state).toBe('closed')
+    expect(r.timers.pending).toBe(0)
+    expect(r.errors).toEqual([])
   })
 })

@@ -104,4 +104,20 @@ describe('raw subscribe() against a plain ws server', () => {
     expect(states.map((s) => s.to)).toEqual(['open'])
     sub.close()
   })
+
+  it('an app that closes from onState("open"): ready() rejects with closed, the socket closes, no timer runs on', async () => {
+    let closedByClient = false
+    const server = await listenWs((socket) => socket.on('close', () => (closedByClient = true)))
+    const r: ReturnType<typeof record> = record(server.url, {
+      ping: { message: 'ping', isPong: (text: string) => text === 'pong', intervalMs: 1000, timeoutMs: 500 },
+      onState: (change) => {
+        if (change.to === 'open') r.sub.close()
+      },
+    })
+    const ready = expect(r.sub.ready()).rejects.toMatchObject({ code: 'closed' })
+    await until(() => closedByClient)
+    await ready
+    expect(r.sub.state).toBe('closed')
+    expect(r.timers.pending).toBe(0)
+  })
 })
