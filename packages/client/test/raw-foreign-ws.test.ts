@@ -120,4 +120,18 @@ describe('raw subscribe() against a plain ws server', () => {
     expect(r.sub.state).toBe('closed')
     expect(r.timers.pending).toBe(0)
   })
+
+  it('a subscription aborted from onTransport (before subscribe() returns) never connects to the server', async () => {
+    const server = await listenWs(() => {})
+    const controller = new AbortController()
+    const r = record(server.url, { signal: controller.signal, onTransport: () => controller.abort() })
+    expect(r.sub.state).toBe('closed')
+    expect(r.timers.pending).toBe(0)
+    // A second subscription that does connect: by the time the server has seen it, an attempt of the first would
+    // have reached it too (one server, one loopback, attempts in order).
+    const probe = record(server.url)
+    await until(() => probe.sub.state === 'open')
+    expect(server.connections()).toBe(1)
+    probe.sub.close()
+  })
 })
